@@ -1,0 +1,44 @@
+# NII Hub: `make demo` and `make test` set up everything they need on a fresh Debian machine.
+SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:$(PATH)
+SWIFT ?= swift
+
+# What building and running the hub needs from Debian.
+RUNTIME_PACKAGES := libsqlite3-dev pkg-config python3 python3-pip
+# What the tests need on top.
+TEST_PACKAGES := $(RUNTIME_PACKAGES)
+TEST_PYTHON := jsonschema
+
+.PHONY: all build release demo test deps test-deps corpus-check clean
+
+all: build
+
+deps:
+	@bash scripts/ensure-packages.sh $(RUNTIME_PACKAGES)
+
+test-deps: deps
+	@bash scripts/ensure-packages.sh $(TEST_PACKAGES)
+	@bash scripts/ensure-python-modules.sh $(TEST_PYTHON)
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+## Builds, starts a simulated portal monitor and the hub on a SQLite file, prints the dashboard URL.
+demo: build
+	@bash scripts/demo.sh
+
+## Installs test needs, builds, runs every test.
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+## The hub against the outside corpora, as the before-stop hook runs it.
+corpus-check: build
+	../shared/tools/corpus-check rpm --hub .build/debug/niihub --shared ../shared
+	../shared/tools/corpus-check iso6346 --hub .build/debug/niihub --shared ../shared
+
+clean:
+	rm -rf .build var

@@ -1,0 +1,134 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Strictness shared by every target: Swift 6 mode plus the upcoming features that keep imports honest.
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "niihub",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "niihub", targets: ["niihub"]),
+        .executable(name: "niisim", targets: ["niisim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+    ],
+    targets: [
+        // Values every stage speaks: the inspection event, identifiers, device readings.
+        .target(name: "HubModel", swiftSettings: strict),
+        // Pure protocol decoders: bytes in, readings out. No I/O, no clocks of their own.
+        .target(name: "HubDrivers", dependencies: ["HubModel"], swiftSettings: strict),
+        // Readings to inspection events v1, and the raw segments they point to.
+        .target(
+            name: "HubNormalizer",
+            dependencies: ["HubModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // posix_openpt for pseudo-terminals (not exposed by Swift's Glibc module).
+        .target(name: "CPseudoTerminal"),
+        // Transports (serial/termios), device profiles and site configuration.
+        .target(
+            name: "HubDevices",
+            dependencies: [
+                "HubModel", "CPseudoTerminal",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Append-only event store and raw frame archive on SQLite.
+        .target(
+            name: "HubStore",
+            dependencies: ["HubModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        // Wires a device's transport to its driver, the normalizer and the store, as Services.
+        .target(
+            name: "HubIngest",
+            dependencies: [
+                "HubModel", "HubDevices", "HubDrivers", "HubNormalizer", "HubStore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // What events mean together: per-lane activity now, passages and declarations later.
+        .target(name: "HubCorrelation", dependencies: ["HubModel"], swiftSettings: strict),
+        // HTTP API over the store and the correlation state.
+        .target(
+            name: "HubServer",
+            dependencies: [
+                "HubModel", "HubDevices", "HubStore", "HubIngest", "HubCorrelation",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "niihub",
+            dependencies: [
+                "HubModel", "HubDrivers", "HubNormalizer", "HubDevices", "HubStore", "HubIngest", "HubServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "niisim",
+            dependencies: [
+                "HubModel", "HubDrivers", "HubDevices",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Simulators/niisim",
+            swiftSettings: strict
+        ),
+        // Test fixtures shared by the test targets: pseudo-terminal pairs, corpus paths, waiting helpers.
+        .target(name: "HubTesting", dependencies: ["HubModel", "HubDevices"], swiftSettings: strict),
+        .testTarget(name: "HubModelTests", dependencies: ["HubModel", "HubTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "HubDriversTests", dependencies: ["HubDrivers", "HubModel", "HubTesting"], swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HubNormalizerTests",
+            dependencies: ["HubNormalizer", "HubDrivers", "HubModel", "HubTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HubDevicesTests", dependencies: ["HubDevices", "HubModel", "HubTesting"], swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HubStoreTests",
+            dependencies: ["HubStore", "HubModel", "HubTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HubServerTests",
+            dependencies: [
+                "HubServer", "HubIngest", "HubDevices", "HubStore", "HubModel", "HubDrivers", "HubTesting",
+                "HubCorrelation",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,135 @@
+import Foundation
+
+/// A device model as `DeviceProfiles/*.yaml` describes it: what it is, how it talks, how to find it.
+public struct DeviceProfile: Sendable, Equatable, Decodable {
+    /// The profile's id; equal to its file name without `.yaml`.
+    public var model: String
+    public var name: String
+    public var vendor: String?
+    /// Device family, e.g. `radiation-portal`.
+    public var family: String
+    /// Driver protocol name (`rpm`, …), as `niihub decode --protocol` takes it.
+    public var `protocol`: String
+    public var transport: Transport
+    /// USB ids that identify this model on the bus.
+    public var usb: [USBMatch]
+    /// Longest silence that is still normal; past it the device is reported as silent.
+    public var heartbeatIntervalS: Double
+    public var framing: Framing
+    public var reporting: Reporting
+    /// Named limits the normalizer applies (`gammaBackgroundHighCps`, …).
+    public var thresholds: [String: Double]
+
+    public enum TransportKind: String, Sendable, Codable, CaseIterable { case serial, tcp, udp, file }
+
+    public struct Transport: Sendable, Equatable, Decodable {
+        public var kind: TransportKind
+        public var serial: SerialSettings?
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case kind, serial }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            kind = try c.decodeChoice(forKey: .kind)
+            serial = try c.decodeIfPresent(SerialSettings.self, forKey: .serial)
+            if kind == .serial, serial == nil { serial = SerialSettings() }
+        }
+    }
+
+    public struct USBMatch: Sendable, Equatable, Decodable {
+        /// Four hex digits, lower case.
+        public var vendorID: String
+        public var productID: String
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case vendorId, productId }
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let hex4 = { (s: String) in s.count == 4 && s.allSatisfy(\.isHexDigit) }
+            vendorID = try c.decode(String.self, forKey: .vendorId, where: hex4, expected: "four hex digits like 0403")
+                .lowercased()
+            productID = try c.decode(String.self, forKey: .productId, where: hex4, expected: "four hex digits like 6001")
+                .lowercased()
+        }
+    }
+
+    public struct Framing: Sendable, Equatable, Decodable {
+        public var maxFrameBytes: Int = 512
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case maxFrameBytes }
+
+        init() {}
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            maxFrameBytes = try c.decode(
+                Int.self, forKey: .maxFrameBytes, default: 512, where: (16...1_048_576).contains,
+                expected: "16 to 1048576 bytes")
+        }
+    }
+
+    public struct Reporting: Sendable, Equatable, Decodable {
+        public var backgroundIntervalS: Double = 60
+        public var faultRepeatIntervalS: Double = 60
+        public var gammaSampleIntervalS: Double = 0.2
+        public var neutronSampleIntervalS: Double = 1.0
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case backgroundIntervalS, faultRepeatIntervalS, gammaSampleIntervalS, neutronSampleIntervalS
+        }
+
+        init() {}
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let positive = { (v: Double) in v > 0 && v <= 86_400 }
+            let words = "a number of seconds above 0 and at most 86400"
+            backgroundIntervalS = try c.decode(
+                Double.self, forKey: .backgroundIntervalS, default: 60, where: positive, expected: words)
+            faultRepeatIntervalS = try c.decode(
+                Double.self, forKey: .faultRepeatIntervalS, default: 60, where: positive, expected: words)
+            gammaSampleIntervalS = try c.decode(
+                Double.self, forKey: .gammaSampleIntervalS, default: 0.2, where: positive, expected: words)
+            neutronSampleIntervalS = try c.decode(
+                Double.self, forKey: .neutronSampleIntervalS, default: 1.0, where: positive, expected: words)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case model, name, vendor, family, `protocol`, transport, usb, heartbeatIntervalS, framing, reporting, thresholds
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.decode(String.self, forKey: .model, where: Identifier.isValid, expected: Identifier.expected)
+        name = try c.decode(String.self, forKey: .name)
+        vendor = try c.decodeIfPresent(String.self, forKey: .vendor)
+        family = try c.decode(String.self, forKey: .family, where: Identifier.isValid, expected: Identifier.expected)
+        `protocol` = try c.decode(String.self, forKey: .protocol)
+        transport = try c.decode(Transport.self, forKey: .transport)
+        usb = try c.decodeIfPresent([USBMatch].self, forKey: .usb) ?? []
+        heartbeatIntervalS = try c.decode(
+            Double.self, forKey: .heartbeatIntervalS, default: 30, where: { $0 > 0 && $0 <= 86_400 },
+            expected: "a number of seconds above 0 and at most 86400")
+        framing = try c.decodeIfPresent(Framing.self, forKey: .framing) ?? Framing()
+        reporting = try c.decodeIfPresent(Reporting.self, forKey: .reporting) ?? Reporting()
+        thresholds = try c.decodeIfPresent([String: Double].self, forKey: .thresholds) ?? [:]
+    }
+}
+
+/// Ids of devices, profiles and families: what is safe in a URL, a file name and a log line.
+enum Identifier {
+    static let expected = "letters, digits, '.', '_' or '-' (1 to 64 characters)"
+
+    static func isValid(_ s: String) -> Bool {
+        !s.isEmpty && s.count <= 64
+            && s.utf8.allSatisfy { c in
+                (48...57).contains(c) || (65...90).contains(c) || (97...122).contains(c) || c == 45 || c == 46 || c == 95
+            }
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Yams
+
+/// One hub's configuration: where it is, where it stores, what it serves, and which devices it reads.
+public struct SiteConfig: Sendable, Equatable {
+    public var site: String
+    /// SQLite file for the embedded store.
+    public var storePath: String
+    public var httpHost: String
+    public var httpPort: Int
+    public var devices: [DeviceInstance]
+    /// Every profile found, by model.
+    public var profiles: [String: DeviceProfile]
+    /// The file this was read from.
+    public var file: String
+}
+
+/// A device bound to this site: which model it is, where it stands, and how to reach it.
+public struct DeviceInstance: Sendable, Equatable {
+    public var id: String
+    public var profile: DeviceProfile
+    public var site: String
+    public var lane: String?
+    /// Serial device path (a `/dev/tty…` or a stable symlink to one).
+    public var port: String?
+    /// The profile's serial settings with this instance's overrides applied.
+    public var serial: SerialSettings?
+    /// Seconds east of UTC of the device's clock, for feeds that carry local time without a zone.
+    public var utcOffsetSeconds: Int
+    public var enabled: Bool
+
+    public init(
+        id: String, profile: DeviceProfile, site: String, lane: String?, port: String?, serial: SerialSettings?,
+        utcOffsetSeconds: Int = 0, enabled: Bool = true
+    ) {
+        self.id = id
+        self.profile = profile
+        self.site = site
+        self.lane = lane
+        self.port = port
+        self.serial = serial
+        self.utcOffsetSeconds = utcOffsetSeconds
+        self.enabled = enabled
+    }
+}
+
+extension SiteConfig {
+    /// Reads a site config and the profiles its devices use. Relative paths are relative to the
+    /// config file; profiles come from `profilesDir`, else the config's `profiles:`, else
+    /// `DeviceProfiles/` beside the config.
+    public static func load(path: String, profilesDir: String? = nil, knownProtocols: [String]? = nil) throws
+        -> SiteConfig
+    {
+        let (raw, node) = try YAMLDocument.loadWithNode(RawSiteConfig.self, path: path)
+        let base = URL(fileURLWithPath: path).absoluteURL.deletingLastPathComponent()
+        func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base.appendingPathComponent(p).standardized.path }
+        let dir = profilesDir ?? raw.profiles.map(resolve) ?? resolve("DeviceProfiles")
+        let catalog = try ProfileCatalog.load(directory: dir, knownProtocols: knownProtocols)
+        var devices: [DeviceInstance] = []
+        var seen: Set<String> = []
+        for (i, d) in raw.devices.enumerated() {
+            func fail(_ field: String, _ message: String) -> ConfigError {
+                let at: [any CodingKey] = [AnyKey(stringValue: "devices"), IndexKey(i), AnyKey(stringValue: field)]
+                return YAMLDocument.error(at: at, message: message, in: node, file: path)
+            }
+            guard seen.insert(d.id).inserted else { throw fail("id", "duplicate device id '\(d.id)'") }
+            guard let profile = catalog.profiles[d.profile] else {
+                let known = catalog.profiles.keys.sorted().joined(separator: ", ")
+                throw fail("profile", "unknown profile '\(d.profile)'; profiles in \(dir): \(known)")
+            }
+            var serial = profile.transport.serial
+            if let overrides = d.serial {
+                guard let s = serial else { throw fail("serial", "profile '\(profile.model)' is not a serial device") }
+                serial = s.applying(overrides)
+            }
+            if profile.transport.kind == .serial, d.port == nil {
+                throw fail("port", "a serial device needs 'port:' (its /dev path)")
+            }
+            devices.append(
+                DeviceInstance(
+                    id: d.id, profile: profile, site: d.site ?? raw.site, lane: d.lane, port: d.port.map(resolve),
+                    serial: serial, utcOffsetSeconds: d.utcOffsetMinutes * 60, enabled: d.enabled))
+        }
+        return SiteConfig(
+            site: raw.site, storePath: resolve(raw.store.sqlite), httpHost: raw.http.host, httpPort: raw.http.port,
+            devices: devices, profiles: catalog.profiles, file: path)
+    }
+}
+
+/// The site file as written, checked field by field.
+struct RawSiteConfig: Decodable {
+    var site: String
+    var profiles: String?
+    var store: Store
+    var http: HTTP
+    var devices: [RawDevice]
+
+    struct Store: Decodable {
+        var sqlite: String
+        enum CodingKeys: String, CodingKey, CaseIterable { case sqlite }
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            sqlite = try c.decode(String.self, forKey: .sqlite, where: { !$0.isEmpty }, expected: "a file path")
+        }
+        init() { sqlite = "var/niihub.sqlite" }
+    }
+
+    struct HTTP: Decodable {
+        var host = "127.0.0.1"
+        var port = 8080
+        enum CodingKeys: String, CodingKey, CaseIterable { case host, port }
+        init() {}
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            host = try c.decode(String.self, forKey: .host, default: "127.0.0.1", where: { !$0.isEmpty },
+                                expected: "a host name or address")
+            port = try c.decode(Int.self, forKey: .port, default: 8080, where: (0...65535).contains,
+                                expected: "a TCP port from 0 to 65535")
+        }
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case site, profiles, store, http, devices }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        site = try c.decode(String.self, forKey: .site, where: Identifier.isValid, expected: Identifier.expected)
+        profiles = try c.decodeIfPresent(String.self, forKey: .profiles)
+        store = try c.decodeIfPresent(Store.self, forKey: .store) ?? Store()
+        http = try c.decodeIfPresent(HTTP.self, forKey: .http) ?? HTTP()
+        devices = try c.decodeIfPresent([RawDevice].self, forKey: .devices) ?? []
+    }
+}
+
+struct RawDevice: Decodable {
+    var id: String
+    var profile: String
+    var site: String?
+    var lane: String?
+    var port: String?
+    var serial: SerialOverrides?
+    var utcOffsetMinutes: Int
+    var enabled: Bool
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, profile, site, lane, port, serial, utcOffsetMinutes, enabled
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id, where: Identifier.isValid, expected: Identifier.expected)
+        profile = try c.decode(String.self, forKey: .profile)
+        site = try c.decodeIfPresent(String.self, forKey: .site, where: Identifier.isValid, expected: Identifier.expected)
+        lane = try c.decodeIfPresent(String.self, forKey: .lane, where: { !$0.isEmpty && $0.count <= 32 },
+                                     expected: "a lane name of 1 to 32 characters")
+        port = try c.decodeIfPresent(String.self, forKey: .port, where: { !$0.isEmpty }, expected: "a device path")
+        serial = try c.decodeIfPresent(SerialOverrides.self, forKey: .serial)
+        utcOffsetMinutes = try c.decode(Int.self, forKey: .utcOffsetMinutes, default: 0,
+                                        where: (-14 * 60...14 * 60).contains, expected: "minutes from -840 to 840")
+        enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
+    }
+}
+
+struct IndexKey: CodingKey {
+    var intValue: Int?
+    var stringValue: String { String(intValue ?? 0) }
+    init(_ i: Int) { intValue = i }
+    init?(intValue: Int) { self.intValue = intValue }
+    init?(stringValue: String) { nil }
+}

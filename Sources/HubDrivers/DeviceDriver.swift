@@ -1,0 +1,69 @@
+import Foundation
+import HubModel
+
+/// One protocol family's decoder: bytes in, frames and readings out. Pure: no I/O, and no clock but
+/// the receive time it is handed, so the same bytes always decode the same way.
+public protocol DeviceDriver: Sendable {
+    /// How the frames this driver cuts are laid out in the raw archive (`RawRef.format`).
+    var rawFormat: String { get }
+    /// What the driver has done so far.
+    var counters: DecodeCounters { get }
+    /// Feeds bytes as they arrive; appends every complete frame, and the readings it yields, to `steps`.
+    mutating func push(_ bytes: ArraySlice<UInt8>, receivedAt: Date, into steps: inout [DriverStep])
+    /// The input has ended (port closed, end of file): decodes what is left of a partial frame.
+    mutating func finish(receivedAt: Date, into steps: inout [DriverStep])
+}
+
+/// What a driver hands on, in stream order.
+public enum DriverStep: Sendable, Equatable {
+    /// The exact bytes of one frame (terminator included), for the raw archive.
+    case frame([UInt8])
+    /// A reading, and which archived bytes it was derived from.
+    case reading(DeviceReading, RawSpan)
+}
+
+/// Which archived bytes a reading came from.
+public enum RawSpan: Sendable, Equatable {
+    /// Every frame since the previous `.segment` reading, this one's included: it closes that run.
+    case segment
+    /// Only the frame that triggered it (an early alarm inside a still-open occupancy).
+    case lastFrame
+}
+
+/// Settings a profile may give a driver.
+public struct DriverOptions: Sendable, Equatable {
+    public var maxFrameBytes: Int = 512
+    /// How often to summarize background while the lane is empty.
+    public var backgroundIntervalS: Double = 60
+    /// How often to repeat a persisting fault.
+    public var faultRepeatIntervalS: Double = 60
+    /// Length of one occupancy sample, which turns counts into counts per second.
+    public var gammaSampleIntervalS: Double = 0.2
+    public var neutronSampleIntervalS: Double = 1.0
+    /// Device time zone, for feeds whose timestamps carry none (seconds east of UTC).
+    public var utcOffsetSeconds: Int = 0
+
+    public init() {}
+}
+
+/// The drivers the hub knows, by the protocol names of `niihub decode --protocol` and the profiles.
+public enum DriverCatalog {
+    /// Protocol names with a driver.
+    public static let protocols = ["rpm"]
+
+    /// A fresh driver for `protocolName`, or nil when there is none.
+    public static func make(_ protocolName: String, options: DriverOptions = DriverOptions()) -> (any DeviceDriver)? {
+        switch protocolName {
+        case "rpm", "rapiscan": RapiscanDriver(options: options)
+        default: nil
+        }
+    }
+
+    /// The device family a protocol belongs to (`DeviceRef.family`).
+    public static func family(of protocolName: String) -> String? {
+        switch protocolName {
+        case "rpm", "rapiscan": "radiation-portal"
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,56 @@
+/// Cuts a byte stream into LF-terminated lines (a CR before the LF is part of the terminator), never
+/// holding more than `maxLineBytes` of one line: the rest of an over-long line is dropped and reported.
+public struct LineFramer: Sendable {
+    public enum Output: Sendable, Equatable {
+        /// A line's exact bytes, terminator included (what the archive keeps); the first
+        /// `contentCount` bytes are the line without CR LF.
+        case line(bytes: [UInt8], contentCount: Int)
+        /// A line longer than the limit: its first `maxLineBytes` bytes, and how many were dropped.
+        case overlong(head: [UInt8], dropped: Int)
+    }
+
+    public let maxLineBytes: Int
+    private var buffer: [UInt8] = []
+    private var dropping = 0
+
+    public init(maxLineBytes: Int) {
+        self.maxLineBytes = max(8, maxLineBytes)
+        buffer.reserveCapacity(min(self.maxLineBytes + 2, 4096))
+    }
+
+    /// Bytes held for an unfinished line.
+    public var pendingCount: Int { buffer.count }
+
+    public mutating func push(_ bytes: ArraySlice<UInt8>, _ emit: (Output) -> Void) {
+        for b in bytes {
+            if b == 10 {
+                buffer.append(b)
+                end(emit)
+            } else if dropping > 0 || buffer.count > maxLineBytes {
+                // One byte of slack past the limit holds a CR that may precede the LF.
+                dropping += 1
+            } else {
+                buffer.append(b)
+            }
+        }
+    }
+
+    /// End of input: a trailing line without terminator still counts.
+    public mutating func finish(_ emit: (Output) -> Void) {
+        if !buffer.isEmpty || dropping > 0 { end(emit) }
+    }
+
+    private mutating func end(_ emit: (Output) -> Void) {
+        var content = buffer.count
+        if content > 0, buffer[content - 1] == 10 { content -= 1 }
+        if content > 0, buffer[content - 1] == 13 { content -= 1 }
+        if dropping > 0 || content > maxLineBytes {
+            let head = Array(buffer.prefix(maxLineBytes))
+            emit(.overlong(head: head, dropped: buffer.count - head.count + dropping))
+        } else if content > 0 {
+            emit(.line(bytes: buffer, contentCount: content))
+        }
+        buffer.removeAll(keepingCapacity: true)
+        dropping = 0
+    }
+}

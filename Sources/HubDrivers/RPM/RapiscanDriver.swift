@@ -1,0 +1,62 @@
+import Foundation
+import HubModel
+
+/// The Rapiscan-style portal monitor protocol: CSV lines ended by CR LF, no checksum.
+///
+/// Garbage and over-long lines are counted and archived (their head, for an over-long one); codes
+/// the occupancy machine does not interpret are counted by code and archived, never dropped silently.
+public struct RapiscanDriver: DeviceDriver {
+    public let rawFormat = "rapiscan-lines"
+    public private(set) var counters = DecodeCounters()
+
+    private let options: DriverOptions
+    private var framer: LineFramer
+    private var machine: RapiscanOccupancyMachine
+
+    public init(options: DriverOptions = DriverOptions()) {
+        self.options = options
+        framer = LineFramer(maxLineBytes: options.maxFrameBytes)
+        machine = RapiscanOccupancyMachine(options: options)
+    }
+
+    public mutating func push(_ bytes: ArraySlice<UInt8>, receivedAt: Date, into steps: inout [DriverStep]) {
+        counters.bytes += bytes.count
+        var framer = self.framer
+        framer.push(bytes) { handle($0, receivedAt: receivedAt, into: &steps) }
+        self.framer = framer
+    }
+
+    public mutating func finish(receivedAt: Date, into steps: inout [DriverStep]) {
+        var framer = self.framer
+        framer.finish { handle($0, receivedAt: receivedAt, into: &steps) }
+        self.framer = framer
+    }
+
+    private mutating func handle(_ output: LineFramer.Output, receivedAt: Date, into steps: inout [DriverStep]) {
+        counters.frames += 1
+        switch output {
+        case .overlong(let head, _):
+            steps.append(.frame(head))
+            counters.reject(.overlong)
+        case .line(let bytes, let contentCount):
+            steps.append(.frame(bytes))
+            guard let line = RapiscanLine.parse(bytes[..<contentCount], utcOffsetSeconds: options.utcOffsetSeconds)
+            else {
+                counters.reject(.garbage)
+                return
+            }
+            guard RapiscanOccupancyMachine.interprets(line.code) else {
+                counters.unknown(line.code)
+                return
+            }
+            guard let outputs = machine.handle(line, at: line.timestamp ?? receivedAt) else {
+                counters.reject(.malformed)
+                return
+            }
+            for o in outputs {
+                steps.append(.reading(.radiationPortal(o.reading), o.span))
+                counters.readings += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import HubDevices
+import HubDrivers
+import HubModel
+import HubNormalizer
+
+/// One device's bytes all the way to events: its driver cuts and decodes frames, the segmenter
+/// archives every frame, and the normalizer makes each reading an inspection event that points at
+/// the raw record it came from. `niihub decode` and the live hub use this same path.
+public struct FeedDecoder: Sendable {
+    private var driver: any DeviceDriver
+    private var segmenter: RawSegmenter
+    private let normalizer: Normalizer
+    private var steps: [DriverStep] = []
+
+    /// A decoder for `protocolName`, or nil when the hub has no driver for it.
+    public init?(protocolName: String, context: DeviceContext, options: DriverOptions, ids: EventIDGenerator) {
+        guard let driver = DriverCatalog.make(protocolName, options: options) else { return nil }
+        self.driver = driver
+        segmenter = RawSegmenter(format: driver.rawFormat, deviceID: context.device.id)
+        normalizer = Normalizer(context: context, ids: ids)
+    }
+
+    /// A decoder for a configured device.
+    public init?(device: DeviceInstance, ids: EventIDGenerator) {
+        let context = DeviceContext(
+            device: DeviceRef(id: device.id, profile: device.profile.model, family: device.profile.family),
+            site: device.site, lane: device.lane, thresholds: device.profile.thresholds)
+        self.init(protocolName: device.profile.protocol, context: context, options: DriverOptions(device), ids: ids)
+    }
+
+    /// The driver's counters so far.
+    public var counters: DecodeCounters { driver.counters }
+
+    /// Decodes bytes received at `receivedAt`.
+    public mutating func push(_ bytes: ArraySlice<UInt8>, receivedAt: Date) -> IngestBatch {
+        steps.removeAll(keepingCapacity: true)
+        driver.push(bytes, receivedAt: receivedAt, into: &steps)
+        return collect(receivedAt: receivedAt)
+    }
+
+    /// The input ended (port lost, file read): decodes a trailing partial frame and archives
+    /// whatever frames are still waiting for a reading.
+    public mutating func finish(receivedAt: Date) -> IngestBatch {
+        steps.removeAll(keepingCapacity: true)
+        driver.finish(receivedAt: receivedAt, into: &steps)
+        var batch = collect(receivedAt: receivedAt)
+        if let rest = segmenter.closeSegment() { batch.records.append(rest) }
+        return batch
+    }
+
+    private mutating func collect(receivedAt: Date) -> IngestBatch {
+        var batch = IngestBatch()
+        for step in steps {
+            switch step {
+            case .frame(let bytes):
+                if let flushed = segmenter.append(bytes, receivedAt: receivedAt) { batch.records.append(flushed) }
+            case .reading(let reading, let span):
+                let record = span == .segment ? segmenter.closeSegment() : segmenter.lastFrameRecord()
+                // A driver reports a reading only after the frame it came from, so a record exists.
+                guard let record else { continue }
+                batch.records.append(record)
+                batch.events.append(normalizer.event(for: reading, raw: record.ref, receivedAt: receivedAt))
+            }
+        }
+        return batch
+    }
+}
+
+extension DriverOptions {
+    /// The driver settings a device's profile and site entry give.
+    public init(_ device: DeviceInstance) {
+        self.init()
+        let p = device.profile
+        maxFrameBytes = p.framing.maxFrameBytes
+        backgroundIntervalS = p.reporting.backgroundIntervalS
+        faultRepeatIntervalS = p.reporting.faultRepeatIntervalS
+        gammaSampleIntervalS = p.reporting.gammaSampleIntervalS
+        neutronSampleIntervalS = p.reporting.neutronSampleIntervalS
+        utcOffsetSeconds = device.utcOffsetSeconds
+    }
+}

@@ -1,0 +1,49 @@
+/// What a driver did with the bytes it was given: the numbers operators read when a device misbehaves.
+public struct DecodeCounters: Sendable, Equatable, Codable {
+    /// Why a frame produced no reading.
+    public enum Reject: String, Sendable, Codable, CaseIterable {
+        /// Not the device's framing at all (noise, wrong baud rate, another protocol).
+        case garbage
+        /// A frame longer than the profile allows; its head is archived, the rest dropped.
+        case overlong
+        /// The right framing but fields that do not parse for its code.
+        case malformed
+        /// A frame whose checksum or CRC does not match.
+        case checksum
+    }
+
+    public var bytes: Int = 0
+    public var frames: Int = 0
+    public var readings: Int = 0
+    public var rejected: [String: Int] = [:]
+    /// Well-formed frames of a code this driver does not interpret; kept in the raw archive.
+    public var unknownCodes: [String: Int] = [:]
+
+    /// Distinct unknown codes tracked by name; the rest are pooled under `other` so a device
+    /// spewing random codes cannot grow this without bound.
+    public static let maxDistinctUnknownCodes = 64
+
+    public init() {}
+
+    public var rejectedTotal: Int { rejected.values.reduce(0, +) }
+    public var unknownTotal: Int { unknownCodes.values.reduce(0, +) }
+
+    public mutating func reject(_ reason: Reject) { rejected[reason.rawValue, default: 0] += 1 }
+
+    public mutating func unknown(_ code: String) {
+        if unknownCodes[code] != nil || unknownCodes.count < Self.maxDistinctUnknownCodes {
+            unknownCodes[code, default: 0] += 1
+        } else {
+            unknownCodes["other", default: 0] += 1
+        }
+    }
+
+    /// Adds another driver's counters (a reconnect starts a fresh driver; the device keeps its totals).
+    public mutating func add(_ other: DecodeCounters) {
+        bytes += other.bytes
+        frames += other.frames
+        readings += other.readings
+        for (k, v) in other.rejected { rejected[k, default: 0] += v }
+        for (k, v) in other.unknownCodes { unknownCodes[k, default: 0] += v }
+    }
+}

@@ -1,0 +1,4 @@
+/// A decoded reading from any device family, as drivers hand it to the normalizer.
+public enum DeviceReading: Sendable, Equatable {
+    case radiationPortal(RadiationPortalReading)
+}

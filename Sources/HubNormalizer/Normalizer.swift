@@ -1,0 +1,54 @@
+import Foundation
+import HubModel
+
+/// Turns a device's readings into inspection events v1: one kind per reading, units in field names,
+/// the device's place from its configuration, and the raw record the reading came from.
+public struct Normalizer: Sendable {
+    public let context: DeviceContext
+    private let ids: EventIDGenerator
+
+    public init(context: DeviceContext, ids: EventIDGenerator) {
+        self.context = context
+        self.ids = ids
+    }
+
+    /// The event for `reading`, received at `receivedAt` and derived from the bytes of `raw`.
+    public func event(for reading: DeviceReading, raw: RawRef, receivedAt: Date) -> InspectionEvent {
+        let body: EventBody
+        switch reading {
+        case .radiationPortal(let r): body = RadiationPortalEvents.body(for: r, thresholds: context.thresholds)
+        }
+        return InspectionEvent(
+            id: ids.next(at: receivedAt),
+            kind: body.kind,
+            device: context.device,
+            site: context.site,
+            lane: context.lane,
+            observedAt: body.observedAt ?? receivedAt,
+            receivedAt: receivedAt,
+            subject: body.subject,
+            data: body.data,
+            severity: body.severity,
+            raw: raw
+        )
+    }
+}
+
+/// The family-specific part of an event.
+struct EventBody {
+    var kind: String
+    var observedAt: Date?
+    var subject = Subject()
+    var data: [String: JSONValue]
+    var severity: Severity
+}
+
+extension JSONValue {
+    /// A number rounded to `places` decimals, so derived rates do not print float noise.
+    static func rounded(_ v: Double, _ places: Int = 3) -> JSONValue {
+        let scale = pow(10, Double(places))
+        return .double((v * scale).rounded() / scale)
+    }
+
+    static func timestamp(_ d: Date) -> JSONValue { .string(Timestamp.format(d)) }
+}

@@ -1,0 +1,73 @@
+import Crypto
+import Foundation
+import HubModel
+
+/// Groups a device's frames into raw archive records: each reading's record holds exactly the frames
+/// it came from, and frames that yield no reading are flushed once they reach `maxPendingBytes`, so
+/// every byte a device sends is archived and memory stays bounded.
+public struct RawSegmenter: Sendable {
+    public let format: String
+    public let deviceID: String
+    public let maxPendingBytes: Int
+
+    private var pending: [UInt8] = []
+    private var pendingFrames = 0
+    private var firstAt: Date?
+    private var lastAt: Date?
+    private var lastFrame: [UInt8] = []
+
+    public init(format: String, deviceID: String, maxPendingBytes: Int = 256 * 1024) {
+        self.format = format
+        self.deviceID = deviceID
+        self.maxPendingBytes = maxPendingBytes
+    }
+
+    /// Adds a frame; returns a record when the run had grown too large and was flushed first.
+    public mutating func append(_ frame: [UInt8], receivedAt: Date) -> RawRecord? {
+        var flushed: RawRecord?
+        if pending.count + frame.count > maxPendingBytes, !pending.isEmpty { flushed = closeSegment() }
+        if firstAt == nil { firstAt = receivedAt }
+        lastAt = receivedAt
+        pending += frame
+        pendingFrames += 1
+        lastFrame = frame
+        return flushed
+    }
+
+    /// The run of frames since the last segment, closed into one record (nil if empty).
+    public mutating func closeSegment() -> RawRecord? {
+        guard !pending.isEmpty, let first = firstAt, let last = lastAt else { return nil }
+        let record = Self.record(pending, format: format, deviceID: deviceID, first: first, last: last, frames: pendingFrames)
+        pending.removeAll(keepingCapacity: true)
+        pendingFrames = 0
+        firstAt = nil
+        return record
+    }
+
+    /// A record of only the most recent frame, leaving the open run as it is.
+    public func lastFrameRecord() -> RawRecord? {
+        guard !lastFrame.isEmpty, let last = lastAt else { return nil }
+        return Self.record(lastFrame, format: format, deviceID: deviceID, first: last, last: last, frames: 1)
+    }
+
+    /// Hex SHA-256 of `bytes`.
+    public static func sha256Hex(_ bytes: [UInt8]) -> String {
+        let digest = SHA256.hash(data: bytes)
+        var out = ""
+        out.reserveCapacity(64)
+        let hex = Array("0123456789abcdef".utf8)
+        for b in digest {
+            out.unicodeScalars.append(Unicode.Scalar(hex[Int(b >> 4)]))
+            out.unicodeScalars.append(Unicode.Scalar(hex[Int(b & 15)]))
+        }
+        return out
+    }
+
+    private static func record(_ bytes: [UInt8], format: String, deviceID: String, first: Date, last: Date, frames: Int)
+        -> RawRecord
+    {
+        RawRecord(
+            sha256: sha256Hex(bytes), format: format, deviceID: deviceID, firstReceivedAt: first, receivedAt: last,
+            frameCount: frames, bytes: bytes)
+    }
+}

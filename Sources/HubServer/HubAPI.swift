@@ -1,0 +1,170 @@
+import Foundation
+import Hummingbird
+import HubCorrelation
+import HubDevices
+import HubModel
+import HubStore
+import NIOCore
+
+/// The hub's HTTP API, version 1, and its health check.
+public struct HubAPI: Sendable {
+    public let store: any EventStore
+    public let registry: DeviceRegistry
+    public let lanes: LaneActivity
+    public let site: String
+
+    public init(store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String) {
+        self.store = store
+        self.registry = registry
+        self.lanes = lanes
+        self.site = site
+    }
+
+    /// A router with every route of the API and the operator page.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/healthz") { _, _ in try await health() }
+        router.get("/api/v1/events") { request, _ in try await events(request) }
+        router.get("/api/v1/events/:id") { _, context in
+            let id = try context.parameters.require("id")
+            guard let e = try await store.event(id: id) else { return JSONResponse.error(.notFound, "no event \(id)") }
+            return try JSONResponse.make(e)
+        }
+        router.get("/api/v1/raw/:sha256") { _, context in try await raw(try context.parameters.require("sha256")) }
+        router.get("/api/v1/devices") { _, _ in try devices() }
+        router.get("/api/v1/lanes") { _, _ in
+            struct Body: Encodable { var lanes: [LaneActivity.Lane] }
+            return try JSONResponse.make(Body(lanes: lanes.all()))
+        }
+        router.get("/") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: OperatorPage.html(site: site))))
+        }
+        return router
+    }
+
+    private func health() async throws -> Response {
+        struct Body: Encodable {
+            var status: String
+            var site: String
+            var store: StoreCounts?
+            var storeError: String?
+            var devices: [String: Int]
+        }
+        var byState: [String: Int] = [:]
+        for d in registry.all() { byState[d.state.rawValue, default: 0] += 1 }
+        do {
+            let counts = try await store.counts()
+            return try JSONResponse.make(Body(status: "ok", site: site, store: counts, devices: byState))
+        } catch {
+            return try JSONResponse.make(
+                Body(status: "store unavailable", site: site, storeError: "\(error)", devices: byState),
+                status: .serviceUnavailable)
+        }
+    }
+
+    private func events(_ request: Request) async throws -> Response {
+        let query: EventQuery
+        do {
+            query = try EventQuery(parameters: request.uri.queryParameters)
+        } catch let e as BadRequest {
+            return JSONResponse.error(.badRequest, e.message, field: e.field)
+        }
+        struct Body: Encodable {
+            var events: [InspectionEvent]
+            var next: String?
+        }
+        do {
+            let page = try await store.events(query)
+            return try JSONResponse.make(Body(events: page.events, next: page.next))
+        } catch let e as InvalidCursor {
+            return JSONResponse.error(.badRequest, e.description, field: "cursor")
+        }
+    }
+
+    private func raw(_ sha256: String) async throws -> Response {
+        guard sha256.count == 64, sha256.allSatisfy(\.isHexDigit) else {
+            return JSONResponse.error(.badRequest, "expected 64 hex digits", field: "sha256")
+        }
+        struct Record: Encodable {
+            var sha256: String
+            var format: String
+            var device: String
+            var firstReceivedAt: Date
+            var receivedAt: Date
+            var frames: Int
+            var bytes: Int
+            var base64: String
+            /// The bytes as text when they are UTF-8 (line protocols), for reading by eye.
+            var text: String?
+        }
+        let records = try await store.rawRecords(sha256: sha256.lowercased())
+        guard let r = records.first else { return JSONResponse.error(.notFound, "no raw record \(sha256)") }
+        return try JSONResponse.make(
+            Record(
+                sha256: r.sha256, format: r.format, device: r.deviceID, firstReceivedAt: r.firstReceivedAt,
+                receivedAt: r.receivedAt, frames: r.frameCount, bytes: r.bytes.count,
+                base64: Data(r.bytes).base64EncodedString(), text: String(validating: r.bytes, as: UTF8.self)))
+    }
+
+    private func devices() throws -> Response {
+        struct Row: Encodable {
+            var status: DeviceRegistry.Status
+            var silent: Bool
+            func encode(to encoder: any Encoder) throws {
+                try status.encode(to: encoder)
+                var c = encoder.container(keyedBy: AnyCodingKey.self)
+                try c.encode(silent, forKey: AnyCodingKey("silent"))
+            }
+        }
+        struct Body: Encodable { var devices: [Row] }
+        let now = Date()
+        return try JSONResponse.make(Body(devices: registry.all().map { Row(status: $0, silent: $0.isSilent(at: now)) }))
+    }
+}
+
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ s: String) { stringValue = s }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension EventQuery {
+    /// Reads `kind, device, site, lane, severity, since, until, cursor, limit, order` from a query string.
+    init(parameters p: Parameters) throws {
+        self.init()
+        kind = p.get("kind")
+        device = p.get("device")
+        site = p.get("site")
+        lane = p.get("lane")
+        if let s = p.get("severity") {
+            guard let v = Severity(rawValue: s) else {
+                throw BadRequest(field: "severity", message: "expected info, warning or alarm; got '\(s)'")
+            }
+            severity = v
+        }
+        for (name, keyPath) in [("since", \EventQuery.since), ("until", \EventQuery.until)] {
+            guard let text = p.get(name) else { continue }
+            guard let date = Timestamp.parse(text) else {
+                throw BadRequest(field: name, message: "expected an RFC 3339 time like 2026-01-31T08:00:00Z; got '\(text)'")
+            }
+            self[keyPath: keyPath] = date
+        }
+        cursor = p.get("cursor")
+        if let l = p.get("limit") {
+            guard let v = Int(l), v >= 1, v <= EventQuery.maxLimit else {
+                throw BadRequest(field: "limit", message: "expected 1 to \(EventQuery.maxLimit); got '\(l)'")
+            }
+            limit = v
+        }
+        if let o = p.get("order") {
+            guard o == "asc" || o == "desc" else {
+                throw BadRequest(field: "order", message: "expected asc or desc; got '\(o)'")
+            }
+            newestFirst = o == "desc"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import HubModel
+
+/// Where events and raw records are kept. Append-only: nothing written is changed or removed by
+/// ingest or the API.
+public protocol EventStore: Sendable {
+    /// Writes a batch in one transaction; when this returns the batch survives a crash.
+    func append(_ batch: IngestBatch) async throws
+    /// Events matching `query`, in arrival order (or newest first), one page at a time.
+    func events(_ query: EventQuery) async throws -> EventPage
+    /// One event by id.
+    func event(id: String) async throws -> InspectionEvent?
+    /// The raw records with this hash (normally one).
+    func rawRecords(sha256: String) async throws -> [RawRecord]
+    /// How many events and raw records are stored.
+    func counts() async throws -> StoreCounts
+}
+
+/// Filters for listing events. Times compare against `observedAt`.
+public struct EventQuery: Sendable, Equatable {
+    /// Exact kind, or a family prefix ending in `.` or `.*` (`radiation.*`).
+    public var kind: String?
+    public var device: String?
+    public var site: String?
+    public var lane: String?
+    public var severity: Severity?
+    public var since: Date?
+    public var until: Date?
+    /// Opaque position from a previous page's `next`.
+    public var cursor: String?
+    public var limit: Int = 100
+    public var newestFirst = false
+
+    public static let maxLimit = 1000
+
+    public init() {}
+}
+
+/// One page of events and where the next page starts (nil at the end).
+public struct EventPage: Sendable, Equatable {
+    public var events: [InspectionEvent]
+    public var next: String?
+
+    public init(events: [InspectionEvent], next: String?) {
+        self.events = events
+        self.next = next
+    }
+}
+
+public struct StoreCounts: Sendable, Equatable, Codable {
+    public var events: Int
+    public var rawRecords: Int
+    public var rawBytes: Int
+
+    public init(events: Int, rawRecords: Int, rawBytes: Int) {
+        self.events = events
+        self.rawRecords = rawRecords
+        self.rawBytes = rawBytes
+    }
+}
+
+/// A stored event that no longer reads as one (a disk fault or a hand edit).
+public struct StoreCorruption: Error, CustomStringConvertible {
+    public var what: String
+    public var description: String { "store corruption: \(what)" }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import GRDB
+import HubModel
+
+/// The embedded store: one SQLite file in WAL mode, written through GRDB.
+///
+/// `synchronous = FULL`: a batch whose `append` returned is on disk, even across a power cut.
+/// Triggers refuse UPDATE and DELETE on both tables, so the archive stays append-only.
+public final class SQLiteEventStore: EventStore {
+    private let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: config)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-events-and-raw-archive") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE raw_records (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        sha256 TEXT NOT NULL,
+                        format TEXT NOT NULL,
+                        device_id TEXT NOT NULL,
+                        first_received_at TEXT NOT NULL,
+                        received_at TEXT NOT NULL,
+                        frame_count INTEGER NOT NULL,
+                        bytes BLOB NOT NULL
+                    );
+                    CREATE INDEX raw_records_sha256 ON raw_records(sha256);
+                    CREATE INDEX raw_records_device ON raw_records(device_id, seq);
+                    CREATE TABLE events (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        kind TEXT NOT NULL,
+                        device_id TEXT NOT NULL,
+                        site TEXT,
+                        lane TEXT,
+                        severity TEXT NOT NULL,
+                        observed_at TEXT NOT NULL,
+                        received_at TEXT NOT NULL,
+                        raw_sha256 TEXT NOT NULL,
+                        body TEXT NOT NULL
+                    );
+                    CREATE INDEX events_kind ON events(kind, seq);
+                    CREATE INDEX events_device ON events(device_id, seq);
+                    CREATE INDEX events_site ON events(site, seq);
+                    CREATE INDEX events_observed ON events(observed_at);
+                    CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+                        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                    CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+                        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+                    CREATE TRIGGER raw_append_only_update BEFORE UPDATE ON raw_records
+                        BEGIN SELECT RAISE(ABORT, 'the raw archive is append-only'); END;
+                    CREATE TRIGGER raw_append_only_delete BEFORE DELETE ON raw_records
+                        BEGIN SELECT RAISE(ABORT, 'the raw archive is append-only'); END;
+                    """)
+        }
+        return m
+    }
+
+    public func append(_ batch: IngestBatch) async throws {
+        guard !batch.isEmpty else { return }
+        let bodies = try batch.events.map { try $0.jsonLine() }
+        try await pool.write { db in
+            for r in batch.records {
+                try db.execute(
+                    sql: """
+                        INSERT INTO raw_records (sha256, format, device_id, first_received_at, received_at, frame_count, bytes)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        r.sha256, r.format, r.deviceID, Timestamp.format(r.firstReceivedAt),
+                        Timestamp.format(r.receivedAt), r.frameCount, Data(r.bytes),
+                    ])
+            }
+            for (e, body) in zip(batch.events, bodies) {
+                try db.execute(
+                    sql: """
+                        INSERT INTO events (id, kind, device_id, site, lane, severity, observed_at, received_at, raw_sha256, body)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        e.id, e.kind, e.device.id, e.site, e.lane, e.severity.rawValue, Timestamp.format(e.observedAt),
+                        Timestamp.format(e.receivedAt), e.raw.sha256, body,
+                    ])
+            }
+        }
+    }
+
+    public func events(_ query: EventQuery) async throws -> EventPage {
+        let limit = min(max(query.limit, 1), EventQuery.maxLimit)
+        var clauses: [String] = []
+        var args: [any DatabaseValueConvertible] = []
+        if var kind = query.kind, !kind.isEmpty {
+            if kind.hasSuffix(".*") { kind.removeLast() }
+            if kind.hasSuffix(".") {
+                // Prefix match on the family without LIKE's wildcards: kind >= 'x.' AND kind < 'x/'.
+                clauses.append("kind >= ? AND kind < ?")
+                args += [kind, String(kind.dropLast()) + "/"]
+            } else {
+                clauses.append("kind = ?")
+                args.append(kind)
+            }
+        }
+        if let d = query.device { clauses.append("device_id = ?"); args.append(d) }
+        if let s = query.site { clauses.append("site = ?"); args.append(s) }
+        if let l = query.lane { clauses.append("lane = ?"); args.append(l) }
+        if let s = query.severity { clauses.append("severity = ?"); args.append(s.rawValue) }
+        if let s = query.since { clauses.append("observed_at >= ?"); args.append(Timestamp.format(s)) }
+        if let u = query.until { clauses.append("observed_at < ?"); args.append(Timestamp.format(u)) }
+        if let c = query.cursor {
+            guard let seq = Int64(c) else { throw InvalidCursor(cursor: c) }
+            clauses.append(query.newestFirst ? "seq < ?" : "seq > ?")
+            args.append(seq)
+        }
+        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let sql = "SELECT seq, body FROM events \(whereSQL) ORDER BY seq \(query.newestFirst ? "DESC" : "ASC") LIMIT ?"
+        args.append(limit + 1)
+        let arguments = StatementArguments(args.map { $0.databaseValue })
+        let rows = try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row -> (Int64, String) in
+                (row["seq"], row["body"])
+            }
+        }
+        let decoder = JSONDecoder()
+        var events: [InspectionEvent] = []
+        var lastSeq: Int64 = 0
+        for (seq, body) in rows.prefix(limit) {
+            guard let e = try? decoder.decode(InspectionEvent.self, from: Data(body.utf8)) else {
+                throw StoreCorruption(what: "event at seq \(seq) does not decode")
+            }
+            events.append(e)
+            lastSeq = seq
+        }
+        return EventPage(events: events, next: rows.count > limit ? String(lastSeq) : nil)
+    }
+
+    public func event(id: String) async throws -> InspectionEvent? {
+        let body = try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT body FROM events WHERE id = ?", arguments: [id])
+        }
+        return try body.map { try JSONDecoder().decode(InspectionEvent.self, from: Data($0.utf8)) }
+    }
+
+    public func rawRecords(sha256: String) async throws -> [RawRecord] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT * FROM raw_records WHERE sha256 = ? ORDER BY seq", arguments: [sha256])
+            return rows.map { row in
+                let bytes: Data = row["bytes"]
+                return RawRecord(
+                    sha256: row["sha256"], format: row["format"], deviceID: row["device_id"],
+                    firstReceivedAt: Timestamp.parse(row["first_received_at"]) ?? .distantPast,
+                    receivedAt: Timestamp.parse(row["received_at"]) ?? .distantPast,
+                    frameCount: row["frame_count"], bytes: [UInt8](bytes))
+            }
+        }
+    }
+
+    public func counts() async throws -> StoreCounts {
+        try await pool.read { db in
+            StoreCounts(
+                events: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events") ?? 0,
+                rawRecords: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM raw_records") ?? 0,
+                rawBytes: try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(LENGTH(bytes)), 0) FROM raw_records") ?? 0)
+        }
+    }
+}
+
+/// A page cursor that this store did not hand out.
+public struct InvalidCursor: Error, CustomStringConvertible {
+    public var cursor: String
+    public var description: String { "invalid cursor '\(cursor)'" }
+}

@@ -1,0 +1,15 @@
+import Foundation
+
+/// Polls `condition` until it holds or `timeout` passes; returns whether it held. Tests of live
+/// parts wait on outcomes this way rather than on fixed sleeps.
+public func eventually(
+    timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(50),
+    _ condition: () async throws -> Bool
+) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: interval)
+    }
+    return try await condition()
+}

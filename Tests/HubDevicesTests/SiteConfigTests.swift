@@ -1,0 +1,182 @@
+import Foundation
+import HubDevices
+import HubTesting
+import Testing
+
+/// A bad config or profile must fail with the file, line and field at fault, and what was expected.
+struct SiteConfigTests {
+    static let profile = """
+        model: test-rpm
+        name: Test portal monitor
+        family: radiation-portal
+        protocol: rpm
+        transport:
+          kind: serial
+          serial:
+            baud: 9600
+            parity: none
+        usb:
+          - vendorId: "0403"
+            productId: "6014"
+        heartbeatIntervalS: 5
+        thresholds:
+          gammaBackgroundHighCps: 20000
+
+        """
+
+    static func site(_ devices: String) -> String {
+        """
+        site: gate-3
+        store:
+          sqlite: data/hub.sqlite
+        http:
+          port: 0
+        devices:
+        \(devices)
+        """
+    }
+
+    private func load(site: String, profile: String = Self.profile, profileName: String = "test-rpm.yaml") throws
+        -> (TemporaryDirectory, Result<SiteConfig, ConfigError>)
+    {
+        let dir = try TemporaryDirectory("config")
+        try FileManager.default.createDirectory(atPath: dir.path("profiles"), withIntermediateDirectories: true)
+        try dir.write("profiles/\(profileName)", profile)
+        let path = try dir.write("site.yaml", site)
+        do {
+            return (dir, .success(try SiteConfig.load(path: path, profilesDir: dir.path("profiles"), knownProtocols: ["rpm"])))
+        } catch let e as ConfigError {
+            return (dir, .failure(e))
+        }
+    }
+
+    private func failure(site: String, profile: String = Self.profile) throws -> ConfigError? {
+        let (_, result) = try load(site: site, profile: profile)
+        if case .failure(let e) = result { return e }
+        Issue.record("expected the config to be refused")
+        return nil
+    }
+
+    @Test func aGoodConfigBindsDevicesToProfilesWithOverrides() throws {
+        let (dir, result) = try load(site: Self.site("""
+              - id: rpm-lane1
+                profile: test-rpm
+                lane: "1"
+                port: /dev/ttyUSB0
+              - id: rpm-lane2
+                profile: test-rpm
+                lane: "2"
+                port: ports/rpm2
+                serial: {baud: 19200, parity: even}
+                utcOffsetMinutes: 420
+            """))
+        let config = try result.get()
+        #expect(config.site == "gate-3")
+        #expect(config.storePath == dir.path("data/hub.sqlite"))
+        #expect(config.httpPort == 0)
+        #expect(config.devices.map(\.id) == ["rpm-lane1", "rpm-lane2"])
+        #expect(config.devices[0].serial == SerialSettings(baud: 9600))
+        #expect(config.devices[1].serial == SerialSettings(baud: 19200, parity: .even))
+        #expect(config.devices[1].port == dir.path("ports/rpm2"))
+        #expect(config.devices[1].utcOffsetSeconds == 25_200)
+        #expect(config.devices[0].profile.usb.first?.vendorID == "0403")
+        #expect(config.devices[0].profile.thresholds["gammaBackgroundHighCps"] == 20000)
+    }
+
+    @Test func aWrongBaudNamesItsLineFieldAndTheChoices() throws {
+        let e = try #require(try failure(site: Self.site("""
+              - id: rpm-lane1
+                profile: test-rpm
+                port: /dev/ttyUSB0
+                serial:
+                  baud: 9601
+            """)))
+        #expect(e.file.hasSuffix("site.yaml"))
+        #expect(e.line == 11)
+        #expect(e.field == "devices[0].serial.baud")
+        #expect(e.message.contains("19200") && e.message.contains("9601"))
+    }
+
+    @Test func aMisspeltFieldIsNotSilentlyIgnored() throws {
+        let e = try #require(try failure(site: Self.site("""
+              - id: rpm-lane1
+                profile: test-rpm
+                port: /dev/ttyUSB0
+                lanes: "1"
+            """)))
+        #expect(e.line == 10)
+        #expect(e.field == "devices[0].lanes")
+        #expect(e.message.contains("unknown field"))
+    }
+
+    @Test func unknownProfileMissingPortAndDuplicateIds() throws {
+        let unknown = try #require(try failure(site: Self.site("""
+              - id: rpm-lane1
+                profile: rapiscan-rmp
+                port: /dev/ttyUSB0
+            """)))
+        #expect(unknown.field == "devices[0].profile" && unknown.line == 8)
+        #expect(unknown.message.contains("test-rpm"))
+        let noPort = try #require(try failure(site: Self.site("""
+              - id: rpm-lane1
+                profile: test-rpm
+            """)))
+        #expect(noPort.field == "devices[0].port")
+        let dup = try #require(try failure(site: Self.site("""
+              - id: rpm
+                profile: test-rpm
+                port: /dev/a
+              - id: rpm
+                profile: test-rpm
+                port: /dev/b
+            """)))
+        #expect(dup.field == "devices[1].id" && dup.line == 10)
+    }
+
+    @Test func aTypeErrorSaysWhatWasFound() throws {
+        let e = try #require(try failure(site: Self.site("""
+              - id: rpm-lane1
+                profile: test-rpm
+                port: /dev/ttyUSB0
+                utcOffsetMinutes: seven
+            """)))
+        #expect(e.field == "devices[0].utcOffsetMinutes")
+        #expect(e.message.contains("whole number") && e.message.contains("seven"))
+    }
+
+    @Test func badProfilesFailInTheProfileFile() throws {
+        let site = Self.site("  - {id: a, profile: test-rpm, port: /dev/x}")
+        let usb = try #require(try failure(site: site, profile: Self.profile.replacingOccurrences(of: "\"6014\"", with: "\"60G4\"")))
+        #expect(usb.file.hasSuffix("test-rpm.yaml"))
+        #expect(usb.line == 12)
+        #expect(usb.field == "usb[0].productId")
+        let proto = try #require(try failure(site: site, profile: Self.profile.replacingOccurrences(of: "protocol: rpm", with: "protocol: rpn")))
+        #expect(proto.field == "protocol" && proto.line == 4)
+        let parity = try #require(try failure(site: site, profile: Self.profile.replacingOccurrences(of: "parity: none", with: "parity: mark")))
+        #expect(parity.field == "transport.serial.parity" && parity.message.contains("none, even, odd"))
+        let (_, renamed) = try load(site: site, profileName: "other.yaml")
+        guard case .failure(let e) = renamed else {
+            Issue.record("a profile whose model is not its file name was accepted")
+            return
+        }
+        #expect(e.field == "model" && e.line == 1)
+    }
+
+    @Test func yamlSyntaxErrorsCarryTheirPlace() throws {
+        let e = try #require(try failure(site: "site: gate\ndevices:\n  - id: [unclosed\n"))
+        #expect(e.line != nil)
+        #expect(e.message.hasPrefix("YAML"))
+    }
+
+    @Test func theRepositoryProfilesAndConfigsLoad() throws {
+        let root = Corpus.packageRoot
+        let catalog = try ProfileCatalog.load(directory: root.appendingPathComponent("DeviceProfiles").path, knownProtocols: ["rpm"])
+        #expect(catalog.profiles["rapiscan-rpm"]?.transport.serial?.baud == 9600)
+        for name in ["demo.yaml", "example-site.yaml"] {
+            let config = try SiteConfig.load(
+                path: root.appendingPathComponent("config/\(name)").path,
+                profilesDir: root.appendingPathComponent("DeviceProfiles").path, knownProtocols: ["rpm"])
+            #expect(!config.devices.isEmpty)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+import HubDrivers
+import Testing
+
+struct RapiscanLineTests {
+    private func parse(_ s: String) -> RapiscanLine? { RapiscanLine.parse(Array(s.utf8)[...]) }
+
+    @Test func deviceLine() throws {
+        let l = try #require(parse("GS,000079,000071,000096,000069"))
+        #expect(l.code == "GS")
+        #expect(l.integerFields() == [79, 71, 96, 69])
+        #expect(l.timestamp == nil)
+    }
+
+    @Test func recorderTimestampColumnIsSplitOffAndItsZoneApplied() throws {
+        let l = try #require(parse("GX,000109,006383,000000,000000,2016-06-01 15:05:11.151 -07"))
+        #expect(l.fields == ["000109", "006383", "000000", "000000"])
+        #expect(l.timestamp == Date(timeIntervalSince1970: 1_464_818_711.151))
+        let local = try #require(RapiscanLine.parse(Array("GB,1,2016-06-01 15:05:11".utf8)[...], utcOffsetSeconds: 7 * 3600))
+        #expect(local.timestamp == Date(timeIntervalSince1970: 1_464_768_311))
+    }
+
+    @Test func paddedFieldsAndSetupCodes() throws {
+        #expect(parse("AX, -0.1242,  0.1434")?.fields == ["-0.1242", "0.1434"])
+        #expect(parse("SG1,000200,000010")?.code == "SG1")
+        #expect(parse("GS,12,x")?.integerFields() == nil)
+    }
+
+    @Test(arguments: ["", "gs,1", "G,1", "GSSS,1", "12,1", "\u{00}\u{01}", "G S,1", "ÄB,1"])
+    func garbageIsNotALine(_ text: String) {
+        #expect(parse(text) == nil)
+    }
+
+    @Test func encodesWhatItParses() throws {
+        let line = RapiscanLine(code: "GX", fields: [RapiscanLine.countField(7), RapiscanLine.countField(6383)])
+        #expect(String(decoding: line.encoded(), as: UTF8.self) == "GX,000007,006383\r\n")
+        #expect(parse("GX,000007,006383") == line)
+        #expect(RapiscanLine.countField(5_000_000) == "999999")
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import HubDrivers
+import HubModel
+import Testing
+
+/// The occupancy state machine, driven line by line with explicit times.
+struct RapiscanOccupancyMachineTests {
+    private var machine = RapiscanOccupancyMachine()
+    private let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+
+    private mutating func feed(_ text: String, at seconds: Double) -> [RapiscanOccupancyMachine.Output] {
+        let line = RapiscanLine.parse(Array(text.utf8)[...])!
+        return machine.handle(line, at: t0.addingTimeInterval(seconds)) ?? []
+    }
+
+    @Test mutating func oneOccupancyPerGXWithAlarmPeaksAndSpeed() throws {
+        _ = feed("GB,000400,000400,000400,000400", at: 0)
+        var outputs: [RapiscanOccupancyMachine.Output] = []
+        outputs += feed("NS,000001,000000,000002,000000", at: 10)
+        outputs += feed("GS,000070,000071,000072,000073", at: 10.2)
+        outputs += feed("GA,000200,000250,000070,000070", at: 10.4)
+        outputs += feed("GA,000300,000250,000070,000070", at: 10.6)
+        outputs += feed("SP,0.1221,05.584,008.99,000000", at: 10.7)
+        outputs += feed("GS,000070,000071,000072,000073", at: 10.8)
+        #expect(machine.isOccupied)
+        outputs += feed("GX,000109,006383,000000,000000", at: 12)
+        #expect(!machine.isOccupied)
+        // The alarm is reported at its first line, once, pointing only at that line.
+        #expect(outputs.count == 2)
+        guard case .alarmStarted(let alarm) = outputs[0].reading, case .occupancy(let occ) = outputs[1].reading else {
+            Issue.record("unexpected outputs \(outputs)")
+            return
+        }
+        #expect(outputs[0].span == .lastFrame)
+        #expect(alarm.radiation == .gamma)
+        #expect(alarm.detectorsCps == [1000, 1250, 350, 350])
+        #expect(outputs[1].span == .segment)
+        #expect(occ.number == 109)
+        #expect(occ.gammaAlarm && !occ.neutronAlarm)
+        #expect(occ.startedAt == t0.addingTimeInterval(10))
+        #expect(occ.endedAt == t0.addingTimeInterval(12))
+        #expect(occ.maxGammaCps == 1500)
+        #expect(occ.maxNeutronCps == 2)
+        #expect(occ.speedKmh == 8.99)
+        #expect(occ.gammaSamples == 4)
+        #expect(occ.neutronSamples == 1)
+        #expect(occ.gammaBackgroundCps == 1600)
+        #expect(occ.neutronBackgroundCps == 6.383)
+        #expect(!occ.partial)
+    }
+
+    @Test mutating func neutronAlarmAndAGXWithoutItsStart() throws {
+        let first = feed("GX,000005,001000,000000,000000", at: 1)
+        guard case .occupancy(let partial) = first.first?.reading else {
+            Issue.record("no occupancy from a bare GX")
+            return
+        }
+        #expect(partial.partial)
+        #expect(partial.startedAt == partial.endedAt)
+        let alarm = feed("NA,000009,000001,000000,000000", at: 2) + feed("NA,000012,000001,000000,000000", at: 3)
+        #expect(alarm.count == 1)
+        let end = feed("GX,000006,001000,000000,000000", at: 4)
+        guard case .occupancy(let occ) = end.first?.reading else { return }
+        #expect(occ.neutronAlarm && !occ.gammaAlarm)
+        #expect(occ.maxNeutronCps == 12)
+        #expect(occ.speedKmh == nil, "speed from an earlier vehicle is not carried over")
+    }
+
+    @Test mutating func backgroundIsSummarizedOncePerInterval() {
+        var summaries: [RadiationPortalReading.BackgroundSummary] = []
+        for i in 0..<25 {  // every 5 s for two minutes
+            for o in feed("GB,00040\(i % 10),000400,000400,000400", at: Double(i) * 5)
+                + feed("NB,000002,000000,000001,000000", at: Double(i) * 5 + 0.1)
+            {
+                if case .background(let b) = o.reading { summaries.append(b) }
+            }
+        }
+        #expect(summaries.count == 2)
+        #expect(summaries[0].gammaLines == 13)
+        #expect(summaries[0].neutronLines == 12)
+        #expect(summaries[0].neutronCps == 3)
+        #expect(summaries[0].gammaDetectorsCps.count == 4)
+        #expect(summaries[0].windowStartedAt == t0)
+    }
+
+    @Test mutating func faultsAreReportedOnChangeAndThrottledWhileTheyLast() {
+        var faults: [RadiationPortalReading.Fault] = []
+        func collect(_ outputs: [RapiscanOccupancyMachine.Output]) {
+            for o in outputs { if case .fault(let f) = o.reading { faults.append(f) } }
+        }
+        for i in 0..<150 { collect(feed("GH,009000,009000,009000,009000", at: Double(i) * 0.2 + 100)) }  // 30 s
+        #expect(faults.count == 1)
+        for i in 0..<200 { collect(feed("GH,009000,009000,009000,009000", at: Double(i) * 0.2 + 130)) }  // 40 s more
+        #expect(faults.count == 2)
+        #expect(faults[1].lines > 100)
+        collect(feed("GB,000400,000400,000400,000400", at: 200))
+        #expect(faults.count == 3)
+        #expect(faults[2].active == false)
+        #expect(faults.allSatisfy { $0.code == .gammaHigh })
+    }
+
+    @Test mutating func tamperOnlyOnChange() {
+        #expect(feed("TC,0", at: 0).isEmpty, "a closed cabinet at start is not news")
+        #expect(feed("TT,1", at: 1).count == 1)
+        #expect(feed("TT,1", at: 2).isEmpty)
+        let cleared = feed("TC,0", at: 3)
+        guard case .tamper(let t) = cleared.first?.reading else {
+            Issue.record("tamper clear not reported")
+            return
+        }
+        #expect(!t.tampered)
+    }
+
+    @Test mutating func setupBlocksComeOutWhole() {
+        #expect(feed("SG1,000010,000020", at: 0).isEmpty)
+        #expect(feed("SG2,000030", at: 0).isEmpty)
+        let out = feed("SG3,000040", at: 0)
+        guard case .setup(let s) = out.first?.reading else {
+            Issue.record("setup not reported")
+            return
+        }
+        #expect(s.radiation == "gamma")
+        #expect(s.fields == ["SG1": ["000010", "000020"], "SG2": ["000030"], "SG3": ["000040"]])
+        #expect(feed("SN1,5", at: 1).isEmpty)
+        #expect(feed("SN2,6", at: 1).count == 1)
+    }
+
+    @Test mutating func malformedFieldsAreRefused() {
+        let line = RapiscanLine.parse(Array("GS,0001x,000002".utf8)[...])!
+        #expect(machine.handle(line, at: t0) == nil)
+        let sp = RapiscanLine.parse(Array("SP,abc".utf8)[...])!
+        #expect(machine.handle(sp, at: t0) == nil)
+        #expect(!machine.isOccupied)
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import HubModel
+import Testing
+
+struct TimestampTests {
+    @Test func formatsUTCWithMilliseconds() {
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 1_464_818_624.163)) == "2016-06-01T22:03:44.163Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00.000Z")
+        #expect(Timestamp.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59.000Z")
+    }
+
+    @Test func parsesOffsetsAndFractions() {
+        #expect(Timestamp.parse("2016-06-01T15:03:44.163-07:00")?.timeIntervalSince1970 == 1_464_818_624.163)
+        #expect(Timestamp.parse("2016-06-01T22:03:44Z")?.timeIntervalSince1970 == 1_464_818_624)
+        #expect(Timestamp.parse("2016-06-02T05:33:44+07:30")?.timeIntervalSince1970 == 1_464_818_624)
+    }
+
+    @Test(arguments: ["", "2016-06-01", "2016-13-01T00:00:00Z", "2016-06-01T25:00:00Z", "2016-06-01T00:00:00",
+                      "2016-06-01T00:00:00.Z", "2016-06-01T00:00:00Zjunk", "２０１６-06-01T00:00:00Z"])
+    func refusesWhatIsNotRFC3339(_ text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+
+    @Test func roundTrips() {
+        for ms in stride(from: Int64(-86_400_000), to: 4_102_444_800_000, by: 7_919_999_999) {
+            let d = Date(timeIntervalSince1970: Double(ms) / 1000)
+            #expect(Timestamp.parse(Timestamp.format(d)) == d)
+        }
+    }
+}

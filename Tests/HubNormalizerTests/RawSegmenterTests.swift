@@ -1,0 +1,37 @@
+import Foundation
+import HubModel
+import HubNormalizer
+import Testing
+
+struct RawSegmenterTests {
+    @Test func sha256OfKnownVectors() {
+        #expect(RawSegmenter.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(RawSegmenter.sha256Hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    @Test func segmentsHoldExactlyTheirFramesAndLargeRunsAreFlushed() {
+        var s = RawSegmenter(format: "lines", deviceID: "d", maxPendingBytes: 100)
+        let t = Date(timeIntervalSince1970: 1000)
+        var records: [RawRecord] = []
+        let frames = (0..<30).map { Array("line \($0)\r\n".utf8) }
+        for (i, f) in frames.enumerated() {
+            if let r = s.append(f, receivedAt: t.addingTimeInterval(Double(i))) { records.append(r) }
+            if i == 3 { records.append(s.closeSegment()!) }
+        }
+        if let r = s.closeSegment() { records.append(r) }
+        #expect(s.closeSegment() == nil)
+        #expect(records.flatMap(\.bytes) == frames.flatMap { $0 }, "nothing lost, nothing doubled")
+        #expect(records.allSatisfy { $0.bytes.count <= 100 })
+        #expect(records[0].frameCount == 4)
+        #expect(records[0].firstReceivedAt == t && records[0].receivedAt == t.addingTimeInterval(3))
+        #expect(records.allSatisfy { $0.sha256 == RawSegmenter.sha256Hex($0.bytes) })
+    }
+
+    @Test func lastFrameRecordLeavesTheRunOpen() {
+        var s = RawSegmenter(format: "lines", deviceID: "d")
+        _ = s.append(Array("GS,1\r\n".utf8), receivedAt: Date())
+        _ = s.append(Array("GA,9\r\n".utf8), receivedAt: Date())
+        #expect(s.lastFrameRecord()?.bytes == Array("GA,9\r\n".utf8))
+        #expect(s.closeSegment()?.bytes == Array("GS,1\r\nGA,9\r\n".utf8))
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import HubDevices
+import HubDrivers
+import HubServer
+import HubTesting
+import Logging
+import ServiceLifecycle
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A whole hub started in-process on a temporary site: a real SQLite file, a real serial device
+/// path (a pseudo-terminal link), HTTP on an ephemeral loopback port.
+final class HubHarness: Sendable {
+    let dir: TemporaryDirectory
+    let hub: HubApplication
+    let port: Int
+    let devicePath: String
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    init(label: String = "hub") async throws {
+        dir = try TemporaryDirectory(label)
+        devicePath = dir.path("rpm-lane1")
+        let configPath = try dir.write(
+            "site.yaml",
+            """
+            site: e2e-gate
+            profiles: \(Corpus.packageRoot.appendingPathComponent("DeviceProfiles").path)
+            store:
+              sqlite: hub.sqlite
+            http:
+              host: 127.0.0.1
+              port: 0
+            devices:
+              - id: rpm-lane1
+                profile: rapiscan-rpm
+                lane: "1"
+                port: rpm-lane1
+            """)
+        let config = try SiteConfig.load(path: configPath, knownProtocols: DriverCatalog.protocols)
+        var logger = Logger(label: "test-hub")
+        logger.logLevel = .warning
+        let hub = try await HubApplication(config: config, logger: logger)
+        self.hub = hub
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let group = hub.serviceGroup { continuation.yield($0) }
+        self.group = group
+        task = Task { try await group.run() }
+        var bound = 0
+        for await p in ports {
+            bound = p
+            break
+        }
+        port = bound
+    }
+
+    /// Stops the hub the way a signal would and waits for every service to end.
+    func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await task.value
+    }
+
+    func get(_ path: String) async throws -> (status: Int, json: [String: Any]) {
+        let url = URL(string: "http://127.0.0.1:\(port)\(path)")!
+        let (data, response) = try await URLSession.shared.data(from: url)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return (status, json)
+    }
+
+    func events(_ query: String) async throws -> [[String: Any]] {
+        try await get("/api/v1/events?\(query)").json["events"] as? [[String: Any]] ?? []
+    }
+
+    func device(_ id: String) async throws -> [String: Any] {
+        let list = try await get("/api/v1/devices").json["devices"] as? [[String: Any]] ?? []
+        return list.first { $0["id"] as? String == id } ?? [:]
+    }
+}
+
+extension PseudoTerminal {
+    /// Writes lines in bursts, the way a monitor's lines arrive at an accelerated pace.
+    func play(_ lines: ArraySlice<[UInt8]>, perBurst: Int = 50, pause: Duration = .milliseconds(5)) async throws {
+        var i = lines.startIndex
+        while i < lines.endIndex {
+            let end = min(i + perBurst, lines.endIndex)
+            let bytes = lines[i..<end].flatMap { $0 }
+            guard write(bytes, timeoutMs: 5000) == bytes.count else { throw PlayError() }
+            i = end
+            try await Task.sleep(for: pause)
+        }
+    }
+
+    struct PlayError: Error {}
+}
