@@ -108,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HubNormalizerTests",
-            dependencies: ["HubNormalizer", "HubDrivers", "HubModel", "HubTesting"],
+            dependencies: ["HubNormalizer", "HubDrivers", "HubIngest", "HubModel", "HubTesting"],
             swiftSettings: strict
         ),
         .testTarget(

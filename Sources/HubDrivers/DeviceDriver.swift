@@ -20,6 +20,9 @@ public enum DriverStep: Sendable, Equatable {
     case frame([UInt8])
     /// A reading, and which archived bytes it was derived from.
     case reading(DeviceReading, RawSpan)
+    /// Bytes the device expects back (an acknowledgement); the transport writes them, and only
+    /// after the readings before it are stored.
+    case reply([UInt8])
 }
 
 /// Which archived bytes a reading came from.
@@ -46,24 +49,39 @@ public struct DriverOptions: Sendable, Equatable {
     public init() {}
 }
 
+/// How `niihub decode` reads a captured file for a protocol.
+public enum CaptureFormat: Sendable, Equatable {
+    /// The bytes as the device sent them.
+    case bytes
+    /// One frame per line, written as hex digits (binary protocols, as captures are published).
+    case hexLines
+}
+
 /// The drivers the hub knows, by the protocol names of `niihub decode --protocol` and the profiles.
 public enum DriverCatalog {
+    /// One protocol's entry: its device family, how captures of it are written, and its driver.
+    public struct Entry: Sendable {
+        public var name: String
+        public var family: String
+        public var capture: CaptureFormat
+        public var make: @Sendable (DriverOptions) -> any DeviceDriver
+    }
+
+    /// Every protocol with a driver. A new family adds its line here.
+    public static let entries: [Entry] = [
+        Entry(name: "rpm", family: "radiation-portal", capture: .bytes) { RapiscanDriver(options: $0) },
+    ]
+
     /// Protocol names with a driver.
-    public static let protocols = ["rpm"]
+    public static var protocols: [String] { entries.map(\.name) }
+
+    public static func entry(_ protocolName: String) -> Entry? { entries.first { $0.name == protocolName } }
 
     /// A fresh driver for `protocolName`, or nil when there is none.
     public static func make(_ protocolName: String, options: DriverOptions = DriverOptions()) -> (any DeviceDriver)? {
-        switch protocolName {
-        case "rpm", "rapiscan": RapiscanDriver(options: options)
-        default: nil
-        }
+        entry(protocolName)?.make(options)
     }
 
     /// The device family a protocol belongs to (`DeviceRef.family`).
-    public static func family(of protocolName: String) -> String? {
-        switch protocolName {
-        case "rpm", "rapiscan": "radiation-portal"
-        default: nil
-        }
-    }
+    public static func family(of protocolName: String) -> String? { entry(protocolName)?.family }
 }

@@ -32,6 +32,15 @@ public struct FeedDecoder: Sendable {
     /// The driver's counters so far.
     public var counters: DecodeCounters { driver.counters }
 
+    /// Replies the driver produced since the last call (acks to write back to the device), in order.
+    public private(set) var replies: [[UInt8]] = []
+
+    /// Takes the pending replies.
+    public mutating func takeReplies() -> [[UInt8]] {
+        defer { replies.removeAll(keepingCapacity: true) }
+        return replies
+    }
+
     /// Decodes bytes received at `receivedAt`.
     public mutating func push(_ bytes: ArraySlice<UInt8>, receivedAt: Date) -> IngestBatch {
         steps.removeAll(keepingCapacity: true)
@@ -61,6 +70,8 @@ public struct FeedDecoder: Sendable {
                 guard let record else { continue }
                 batch.records.append(record)
                 batch.events.append(normalizer.event(for: reading, raw: record.ref, receivedAt: receivedAt))
+            case .reply(let bytes):
+                replies.append(bytes)
             }
         }
         return batch

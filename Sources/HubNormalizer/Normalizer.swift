@@ -18,10 +18,13 @@ public struct Normalizer: Sendable {
         switch reading {
         case .radiationPortal(let r): body = RadiationPortalEvents.body(for: r, thresholds: context.thresholds)
         }
+        var device = context.device
+        // A unit that names itself on a shared link (a tracker's IMEI on a TCP listener) is the device.
+        if let unit = body.unitID { device.id = unit }
         return InspectionEvent(
             id: ids.next(at: receivedAt),
             kind: body.kind,
-            device: context.device,
+            device: device,
             site: context.site,
             lane: context.lane,
             observedAt: body.observedAt ?? receivedAt,
@@ -41,6 +44,8 @@ struct EventBody {
     var subject = Subject()
     var data: [String: JSONValue]
     var severity: Severity
+    /// The reporting unit's own id when it differs from the configured device (e.g. an IMEI).
+    var unitID: String? = nil
 }
 
 extension JSONValue {

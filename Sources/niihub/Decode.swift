@@ -31,7 +31,7 @@ struct Decode: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        guard let family = DriverCatalog.family(of: `protocol`) else {
+        guard let entry = DriverCatalog.entry(`protocol`) else {
             throw ValidationError("unknown protocol '\(`protocol`)'; known: \(DriverCatalog.protocols.joined(separator: ", "))")
         }
         let ids = EventIDGenerator()
@@ -50,24 +50,21 @@ struct Decode: ParsableCommand {
                 continue
             }
             let context = DeviceContext(
-                device: DeviceRef(id: device, profile: `protocol`, family: family), site: site, lane: lane)
+                device: DeviceRef(id: device, profile: `protocol`, family: entry.family), site: site, lane: lane)
             var decoder = FeedDecoder(protocolName: `protocol`, context: context, options: options, ids: ids)!
-            let bytes = [UInt8](data)
             var events = 0
             var buffer = Data()
-            // Feed in device-sized chunks so framing across chunk edges is exercised as on a port.
-            var offset = 0
             let receivedAt = Date()
-            repeat {
-                let end = min(offset + 65_536, bytes.count)
-                let batch = decoder.push(bytes[offset..<end], receivedAt: receivedAt)
+            var badHexLines = 0
+            for chunk in Self.chunks(of: [UInt8](data), as: entry.capture, badLines: &badHexLines) {
+                let batch = decoder.push(chunk, receivedAt: receivedAt)
                 events += try write(batch.events, into: &buffer)
-                offset = end
                 if buffer.count > 1 << 20 {
                     out.write(buffer)
                     buffer.removeAll(keepingCapacity: true)
                 }
-            } while offset < bytes.count
+            }
+            if badHexLines > 0 { warn("\(file): \(badHexLines) lines are not hex and were skipped") }
             events += try write(decoder.finish(receivedAt: receivedAt).events, into: &buffer)
             out.write(buffer)
             let c = decoder.counters
@@ -77,6 +74,48 @@ struct Decode: ParsableCommand {
             warn(summary)
         }
         if failed { throw ExitCode(1) }
+    }
+
+    /// The file as the driver should receive it: device-sized chunks of the raw bytes (so framing
+    /// across read edges is exercised as on a port), or one frame per hex line.
+    static func chunks(of bytes: [UInt8], as format: CaptureFormat, badLines: inout Int) -> [ArraySlice<UInt8>] {
+        switch format {
+        case .bytes:
+            return stride(from: 0, to: max(bytes.count, 1), by: 65_536).map { bytes[$0..<min($0 + 65_536, bytes.count)] }
+        case .hexLines:
+            var out: [ArraySlice<UInt8>] = []
+            for line in bytes.split(separator: 10) {
+                let text = line.filter { $0 != 13 && $0 != 32 && $0 != 9 }
+                guard !text.isEmpty else { continue }
+                guard let frame = hexDecode(text) else {
+                    badLines += 1
+                    continue
+                }
+                out.append(frame[...])
+            }
+            return out
+        }
+    }
+
+    static func hexDecode(_ text: [UInt8]) -> [UInt8]? {
+        guard text.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 48...57: c - 48
+            case 65...70: c - 55
+            case 97...102: c - 87
+            default: nil
+            }
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(text.count / 2)
+        var i = 0
+        while i < text.count {
+            guard let hi = nibble(text[i]), let lo = nibble(text[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        return out
     }
 
     private func write(_ events: [InspectionEvent], into buffer: inout Data) throws -> Int {

@@ -1,5 +1,6 @@
 import Foundation
 import HubDrivers
+import HubIngest
 import HubModel
 import HubNormalizer
 import HubTesting
@@ -9,26 +10,11 @@ import Testing
 /// independent validator (Python's `jsonschema`, Draft 2020-12).
 struct EventSchemaTests {
     static func events(from file: String) throws -> [InspectionEvent] {
-        var driver = RapiscanDriver()
-        var steps: [DriverStep] = []
-        driver.push(try Corpus.bytes(file)[...], receivedAt: Date(), into: &steps)
-        driver.finish(receivedAt: Date(), into: &steps)
-        var segmenter = RawSegmenter(format: driver.rawFormat, deviceID: "rpm-1")
-        let normalizer = Normalizer(
-            context: DeviceContext(
-                device: DeviceRef(id: "rpm-1", profile: "rapiscan-rpm", family: "radiation-portal"), site: "gate-3",
-                lane: "2", thresholds: ["gammaBackgroundHighCps": 1545]),
-            ids: EventIDGenerator())
-        var out: [InspectionEvent] = []
-        for s in steps {
-            switch s {
-            case .frame(let f): _ = segmenter.append(f, receivedAt: Date())
-            case .reading(let r, let span):
-                let rec = span == .segment ? segmenter.closeSegment()! : segmenter.lastFrameRecord()!
-                out.append(normalizer.event(for: r, raw: rec.ref, receivedAt: Date()))
-            }
-        }
-        return out
+        let context = DeviceContext(
+            device: DeviceRef(id: "rpm-1", profile: "rapiscan-rpm", family: "radiation-portal"), site: "gate-3",
+            lane: "2", thresholds: ["gammaBackgroundHighCps": 1545])
+        var decoder = FeedDecoder(protocolName: "rpm", context: context, options: DriverOptions(), ids: EventIDGenerator())!
+        return decoder.push(try Corpus.bytes(file)[...], receivedAt: Date()).events + decoder.finish(receivedAt: Date()).events
     }
 
     /// Runs the validator over JSON lines; returns its report (empty when all are valid).
