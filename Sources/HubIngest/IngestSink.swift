@@ -4,49 +4,86 @@ import HubModel
 import HubStore
 import Logging
 
-/// Where decoded batches go: the store first (it must hold them), then the registry and whoever
-/// watches events live (correlation, the API's live views).
+/// Where decoded batches go: the store first (it must hold them), then the registry, whose state
+/// changes become `device.status` events, and whoever watches events live (correlation, the API).
 public final class IngestSink: Sendable {
     public typealias Observer = @Sendable ([InspectionEvent]) -> Void
 
     public let store: any EventStore
     public let registry: DeviceRegistry
+    private let committer: GroupCommitter
+    private let status: StatusEvents
     private let observers: [Observer]
     private let logger: Logger
 
-    public init(store: any EventStore, registry: DeviceRegistry, observers: [Observer] = [], logger: Logger) {
+    public init(
+        store: any EventStore, registry: DeviceRegistry, ids: EventIDGenerator, observers: [Observer] = [],
+        logger: Logger
+    ) {
         self.store = store
         self.registry = registry
+        committer = GroupCommitter(store: store)
+        status = StatusEvents(ids: ids)
         self.observers = observers
         self.logger = logger
     }
 
-    /// Stores a device's batch, retrying a failing store a few times before giving the batch up
-    /// (and saying so) rather than blocking the device's port forever.
-    public func deliver(deviceID: String, batch: IngestBatch, counters: DecodeCounters) async {
-        registry.traffic(deviceID, counters: counters, newEvents: batch.events.count)
-        guard !batch.isEmpty else { return }
+    /// Stores a device's batch (with any state changes it causes; `counted` is what its decoder
+    /// counted since the previous delivery) and returns true once it is
+    /// durable. A store that keeps failing is retried a few times, then the batch is given up and
+    /// false returned: the caller must not acknowledge it to the device.
+    @discardableResult
+    public func deliver(deviceID: String, batch: IngestBatch, counted: DecodeCounters, at now: Date = Date()) async
+        -> Bool
+    {
+        var batch = batch
+        var transitions = registry.observe(batch.events, of: deviceID, at: now)
+        if let t = registry.traffic(deviceID, added: counted, newEvents: batch.events.count, at: now) {
+            transitions.append(t)
+        }
+        for t in transitions { batch.append(status.batch(for: t)) }
+        return await commit(batch, deviceID: deviceID)
+    }
+
+    /// The device's link changed; stores the resulting `device.status` event, if its state changed.
+    public func link(_ deviceID: String, _ link: DeviceRegistry.Link, error: String? = nil, at now: Date = Date()) async {
+        if let t = registry.link(deviceID, link, error: error, at: now) {
+            await report([t])
+        }
+    }
+
+    /// Stores `device.status` events for state changes found elsewhere (the health monitor).
+    public func report(_ transitions: [DeviceRegistry.Transition]) async {
+        for t in transitions {
+            logger.info(
+                "device state", metadata: ["device": "\(t.device.id)", "from": "\(t.from)", "to": "\(t.to)",
+                                           "reason": "\(t.reason ?? "")"])
+            await commit(status.batch(for: t), deviceID: t.device.id)
+        }
+    }
+
+    @discardableResult
+    private func commit(_ batch: IngestBatch, deviceID: String) async -> Bool {
+        guard !batch.isEmpty else { return true }
         var delay: Duration = .milliseconds(100)
         for attempt in 1...4 {
             do {
-                // A batch already taken from a device is written even while the hub shuts down:
-                // the write runs outside the caller's cancellation.
-                let store = self.store
-                try await Task { try await store.append(batch) }.value
-                break
+                try await committer.commit(batch)
+                for observe in observers { observe(batch.events) }
+                return true
             } catch {
                 if attempt == 4 {
                     logger.error(
-                        "store failed, batch lost",
+                        "store failed, batch not stored",
                         metadata: ["device": "\(deviceID)", "events": "\(batch.events.count)", "error": "\(error)"])
                     registry.storeFailure(deviceID, error: "\(error)")
-                    return
+                    return false
                 }
                 logger.warning("store failed, retrying", metadata: ["device": "\(deviceID)", "error": "\(error)"])
                 try? await Task.sleep(for: delay)
                 delay *= 4
             }
         }
-        for observe in observers { observe(batch.events) }
+        return false
     }
 }

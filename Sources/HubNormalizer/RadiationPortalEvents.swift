@@ -2,7 +2,7 @@ import Foundation
 import HubModel
 
 /// Event kinds of a radiation portal monitor: `radiation.background`, `radiation.alarm`,
-/// `radiation.occupancy`, `radiation.fault`, `device.status` (tamper) and `device.config` (setup).
+/// `radiation.occupancy`, `radiation.fault`, `device.tamper` and `device.config` (setup).
 enum RadiationPortalEvents {
     static func body(for reading: RadiationPortalReading, thresholds: [String: Double]) -> EventBody {
         switch reading {
@@ -12,7 +12,7 @@ enum RadiationPortalEvents {
         case .fault(let f): fault(f)
         case .tamper(let t):
             EventBody(
-                kind: "device.status", observedAt: t.observedAt,
+                kind: "device.tamper", observedAt: t.observedAt,
                 data: ["status": .string(t.tampered ? "tampered" : "tamper-cleared"), "tamper": .bool(t.tampered)],
                 severity: t.tampered ? .alarm : .info)
         case .setup(let s):

@@ -109,27 +109,9 @@ public struct HubAPI: Sendable {
     }
 
     private func devices() throws -> Response {
-        struct Row: Encodable {
-            var status: DeviceRegistry.Status
-            var silent: Bool
-            func encode(to encoder: any Encoder) throws {
-                try status.encode(to: encoder)
-                var c = encoder.container(keyedBy: AnyCodingKey.self)
-                try c.encode(silent, forKey: AnyCodingKey("silent"))
-            }
-        }
-        struct Body: Encodable { var devices: [Row] }
-        let now = Date()
-        return try JSONResponse.make(Body(devices: registry.all().map { Row(status: $0, silent: $0.isSilent(at: now)) }))
+        struct Body: Encodable { var devices: [DeviceRegistry.Status] }
+        return try JSONResponse.make(Body(devices: registry.all()))
     }
-}
-
-struct AnyCodingKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ s: String) { stringValue = s }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }
 
 extension EventQuery {

@@ -36,7 +36,23 @@ public struct HubApplication: Sendable {
         q.limit = EventQuery.maxLimit
         lanes.observe(try await store.events(q).events.reversed())
         sink = IngestSink(
-            store: store, registry: registry, observers: [{ lanes.observe($0) }], logger: logger)
+            store: store, registry: registry, ids: ids, observers: [{ lanes.observe($0) }], logger: logger)
+    }
+
+    /// The service that reads `device` over its transport.
+    private func deviceService(_ device: DeviceInstance) -> (any Service)? {
+        switch device.profile.transport.kind {
+        case .serial:
+            StreamDeviceService(device: device, sink: sink, ids: ids, logger: logger)
+        case .tcp:
+            device.listen != nil
+                ? TCPListenerService(device: device, sink: sink, ids: ids, logger: logger)
+                : StreamDeviceService(device: device, sink: sink, ids: ids, logger: logger)
+        case .udp:
+            UDPListenerService(device: device, sink: sink, ids: ids, logger: logger)
+        case .file:
+            FileDropService(device: device, sink: sink, ids: ids, logger: logger)
+        }
     }
 
     /// Runs until SIGTERM or SIGINT. `onServerRunning` receives the bound port (the config may ask for 0).
@@ -55,16 +71,12 @@ public struct HubApplication: Sendable {
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "niihub"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
-        var services: [any Service] = []
+        var services: [any Service] = [HealthMonitorService(sink: sink)]
         for device in config.devices where device.enabled {
-            switch device.profile.transport.kind {
-            case .serial:
-                services.append(SerialDeviceService(device: device, sink: sink, ids: ids, logger: logger))
-            case .tcp, .udp, .file:
-                logger.warning(
-                    "transport not available yet; device not started",
-                    metadata: ["device": "\(device.id)", "transport": "\(device.profile.transport.kind.rawValue)"])
-                registry.set(device.id, state: .offline, error: "transport \(device.profile.transport.kind) not supported")
+            if let service = deviceService(device) {
+                services.append(service)
+            } else {
+                logger.error("device has nowhere to be read from; not started", metadata: ["device": "\(device.id)"])
             }
         }
         services.append(app)

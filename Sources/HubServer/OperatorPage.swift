@@ -20,7 +20,7 @@ enum OperatorPage {
         section.wide{grid-column:1 / span 2} h2{font-size:15px;margin:4px 0 8px}
         table{border-collapse:collapse;width:100%} td,th{text-align:left;padding:4px 6px;border-bottom:1px solid #eee}
         .alarm{background:#fde2e1;color:#8b1512;font-weight:600} .warning{background:#fff4d6}
-        .online{color:#11703a} .offline,.connecting{color:#a33} .muted{color:#778}
+        .online{color:#11703a} .offline,.connecting,.tampered,.faulted{color:#a33} .degraded{color:#a60} .muted{color:#778}
         </style></head><body>
         <header><h1>NII Hub</h1><span>site {{site}}</span><span id="updated" class="muted"></span></header>
         <main>
@@ -46,7 +46,7 @@ enum OperatorPage {
             document.querySelector("#events tbody").innerHTML = ev.events.map(e =>
               `<tr class="${e.severity}"><td>${esc(e.observedAt)}</td><td>${esc(e.kind)}</td><td>${esc(e.device.id)}</td><td>${esc(e.lane)}</td><td>${esc(details(e))}</td></tr>`).join("");
             document.querySelector("#devices tbody").innerHTML = dv.devices.map(d =>
-              `<tr><td>${esc(d.id)}<div class="muted">${esc(d.profile)} · ${esc(d.port)}</div></td><td class="${d.state}">${esc(d.state)}${d.silent ? " (silent)" : ""}</td><td>${d.events}</td><td>${sum(d.counters.rejected)}</td><td>${sum(d.counters.unknownCodes)}</td></tr>`).join("");
+              `<tr><td>${esc(d.id)}<div class="muted">${esc(d.profile)} · ${esc(d.port)}</div></td><td class="${d.state}" title="${esc(d.reason)}">${esc(d.state)}${d.connections ? ` (${d.connections} connected)` : ""}</td><td>${d.events}</td><td>${sum(d.counters.rejected)}</td><td>${sum(d.counters.unknownCodes)}</td></tr>`).join("");
             document.querySelector("#lanes tbody").innerHTML = ln.lanes.map(l =>
               `<tr class="${l.lastOccupancy && l.lastOccupancy.severity === "alarm" ? "alarm" : ""}"><td>${esc(l.site)} / ${esc(l.lane)}</td><td>${l.occupancies}</td><td>${l.alarms}</td><td>${l.lastOccupancy ? esc(details(l.lastOccupancy)) : "–"}</td></tr>`).join("");
             document.getElementById("updated").textContent = "updated " + new Date().toLocaleTimeString();

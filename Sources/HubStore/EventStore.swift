@@ -14,6 +14,8 @@ public protocol EventStore: Sendable {
     func rawRecords(sha256: String) async throws -> [RawRecord]
     /// How many events and raw records are stored.
     func counts() async throws -> StoreCounts
+    /// The record of a dropped file already taken in (by device, name and content), if any.
+    func ingestedFile(deviceID: String, name: String, sha256: String) async throws -> IngestedFile?
 }
 
 /// Filters for listing events. Times compare against `observedAt`.

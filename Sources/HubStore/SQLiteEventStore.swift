@@ -67,13 +67,37 @@ public final class SQLiteEventStore: EventStore {
                         BEGIN SELECT RAISE(ABORT, 'the raw archive is append-only'); END;
                     """)
         }
+        m.registerMigration("v2-ingested-files") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE ingested_files (
+                        device_id TEXT NOT NULL,
+                        name TEXT NOT NULL,
+                        sha256 TEXT NOT NULL,
+                        size INTEGER NOT NULL,
+                        outcome TEXT NOT NULL,
+                        reason TEXT,
+                        at TEXT NOT NULL,
+                        PRIMARY KEY (device_id, name, sha256)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return m
     }
 
     public func append(_ batch: IngestBatch) async throws {
         guard !batch.isEmpty else { return }
         let bodies = try batch.events.map { try $0.jsonLine() }
+        let now = Timestamp.format(Date())
         try await pool.write { db in
+            for f in batch.files {
+                try db.execute(
+                    sql: """
+                        INSERT INTO ingested_files (device_id, name, sha256, size, outcome, reason, at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [f.deviceID, f.name, f.sha256, f.size, f.outcome, f.reason, now])
+            }
             for r in batch.records {
                 try db.execute(
                     sql: """
@@ -165,6 +189,19 @@ public final class SQLiteEventStore: EventStore {
                     firstReceivedAt: Timestamp.parse(row["first_received_at"]) ?? .distantPast,
                     receivedAt: Timestamp.parse(row["received_at"]) ?? .distantPast,
                     frameCount: row["frame_count"], bytes: [UInt8](bytes))
+            }
+        }
+    }
+
+    public func ingestedFile(deviceID: String, name: String, sha256: String) async throws -> IngestedFile? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM ingested_files WHERE device_id = ? AND name = ? AND sha256 = ?",
+                arguments: [deviceID, name, sha256]
+            ).map { row in
+                IngestedFile(
+                    deviceID: row["device_id"], name: row["name"], sha256: row["sha256"], size: row["size"],
+                    outcome: row["outcome"], reason: row["reason"])
             }
         }
     }

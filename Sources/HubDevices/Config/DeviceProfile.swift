@@ -25,8 +25,10 @@ public struct DeviceProfile: Sendable, Equatable, Decodable {
     public struct Transport: Sendable, Equatable, Decodable {
         public var kind: TransportKind
         public var serial: SerialSettings?
+        public var network: NetworkSettings
+        public var file: FileDropSettings
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case kind, serial }
+        enum CodingKeys: String, CodingKey, CaseIterable { case kind, serial, network, file }
 
         public init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -34,6 +36,61 @@ public struct DeviceProfile: Sendable, Equatable, Decodable {
             kind = try c.decodeChoice(forKey: .kind)
             serial = try c.decodeIfPresent(SerialSettings.self, forKey: .serial)
             if kind == .serial, serial == nil { serial = SerialSettings() }
+            network = try c.decodeIfPresent(NetworkSettings.self, forKey: .network) ?? NetworkSettings()
+            file = try c.decodeIfPresent(FileDropSettings.self, forKey: .file) ?? FileDropSettings()
+        }
+    }
+
+    /// TCP and UDP: how long a silent connection is kept and how many a listener takes.
+    public struct NetworkSettings: Sendable, Equatable, Decodable {
+        /// A connection that sends nothing for this long is closed (the unit reconnects).
+        public var idleTimeoutS: Double = 300
+        public var maxConnections: Int = 20_000
+        /// UDP: how many remote units keep their own decoder state.
+        public var maxPeers: Int = 20_000
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case idleTimeoutS, maxConnections, maxPeers }
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            idleTimeoutS = try c.decode(
+                Double.self, forKey: .idleTimeoutS, default: 300, where: { $0 > 0 && $0 <= 86_400 },
+                expected: "seconds above 0 and at most 86400")
+            maxConnections = try c.decode(
+                Int.self, forKey: .maxConnections, default: 20_000, where: (1...1_000_000).contains,
+                expected: "1 to 1000000")
+            maxPeers = try c.decode(
+                Int.self, forKey: .maxPeers, default: 20_000, where: (1...1_000_000).contains, expected: "1 to 1000000")
+        }
+    }
+
+    /// A folder a device writes result files into.
+    public struct FileDropSettings: Sendable, Equatable, Decodable {
+        /// How a writer says a file is complete.
+        public enum Completion: String, Sendable, Codable, CaseIterable {
+            /// Written elsewhere (or under a dot/`.part`/`.tmp` name) and renamed into place.
+            case rename
+            /// Followed by an empty `<name>.done` file.
+            case marker
+        }
+        public var completion: Completion = .rename
+        /// Larger files are quarantined unread.
+        public var maxFileBytes: Int = 256 * 1024 * 1024
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case completion, maxFileBytes }
+
+        public init() {}
+
+        public init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            completion = try c.decodeChoice(forKey: .completion, default: .rename)
+            maxFileBytes = try c.decode(
+                Int.self, forKey: .maxFileBytes, default: 256 * 1024 * 1024, where: { $0 > 0 },
+                expected: "a positive number of bytes")
         }
     }
 

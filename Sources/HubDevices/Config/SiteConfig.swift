@@ -25,14 +25,24 @@ public struct DeviceInstance: Sendable, Equatable {
     public var port: String?
     /// The profile's serial settings with this instance's overrides applied.
     public var serial: SerialSettings?
+    /// TCP/UDP: the address to listen on (`host:port`), for devices that connect to the hub.
+    public var listen: NetworkAddress?
+    /// TCP: the address to connect to, for devices that serve.
+    public var connect: NetworkAddress?
+    /// File drop: the folder the device writes into.
+    public var folder: String?
     /// Seconds east of UTC of the device's clock, for feeds that carry local time without a zone.
     public var utcOffsetSeconds: Int
     public var enabled: Bool
 
     public init(
         id: String, profile: DeviceProfile, site: String, lane: String?, port: String?, serial: SerialSettings?,
-        utcOffsetSeconds: Int = 0, enabled: Bool = true
+        utcOffsetSeconds: Int = 0, enabled: Bool = true, listen: NetworkAddress? = nil, connect: NetworkAddress? = nil,
+        folder: String? = nil
     ) {
+        self.listen = listen
+        self.connect = connect
+        self.folder = folder
         self.id = id
         self.profile = profile
         self.site = site
@@ -42,6 +52,45 @@ public struct DeviceInstance: Sendable, Equatable {
         self.utcOffsetSeconds = utcOffsetSeconds
         self.enabled = enabled
     }
+
+    /// Where the device is reached, whatever its transport: port, address or folder.
+    public var endpoint: String? {
+        port ?? listen.map { "listen \($0)" } ?? connect.map { "connect \($0)" } ?? folder
+    }
+}
+
+/// `host:port` (`[::1]:port` for IPv6).
+public struct NetworkAddress: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `host:port`, `[v6]:port` or `:port` (all interfaces).
+    public init?(_ text: String) {
+        var hostPart: Substring
+        var portPart: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]") else { return nil }
+            hostPart = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            portPart = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            hostPart = text[..<colon]
+            portPart = text[text.index(after: colon)...]
+        }
+        if hostPart.isEmpty { hostPart = "0.0.0.0" }
+        guard let p = Int(portPart), (0...65535).contains(p) else { return nil }
+        host = String(hostPart)
+        port = p
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
 
 extension SiteConfig {
@@ -73,13 +122,23 @@ extension SiteConfig {
                 guard let s = serial else { throw fail("serial", "profile '\(profile.model)' is not a serial device") }
                 serial = s.applying(overrides)
             }
-            if profile.transport.kind == .serial, d.port == nil {
-                throw fail("port", "a serial device needs 'port:' (its /dev path)")
+            switch profile.transport.kind {
+            case .serial:
+                if d.port == nil { throw fail("port", "a serial device needs 'port:' (its /dev path)") }
+            case .tcp:
+                if d.listen == nil, d.connect == nil {
+                    throw fail("listen", "a TCP device needs 'listen: host:port' or 'connect: host:port'")
+                }
+            case .udp:
+                if d.listen == nil { throw fail("listen", "a UDP device needs 'listen: host:port'") }
+            case .file:
+                if d.folder == nil { throw fail("folder", "a file-drop device needs 'folder:' (where it writes)") }
             }
             devices.append(
                 DeviceInstance(
                     id: d.id, profile: profile, site: d.site ?? raw.site, lane: d.lane, port: d.port.map(resolve),
-                    serial: serial, utcOffsetSeconds: d.utcOffsetMinutes * 60, enabled: d.enabled))
+                    serial: serial, utcOffsetSeconds: d.utcOffsetMinutes * 60, enabled: d.enabled, listen: d.listen,
+                    connect: d.connect, folder: d.folder.map(resolve)))
         }
         return SiteConfig(
             site: raw.site, storePath: resolve(raw.store.sqlite), httpHost: raw.http.host, httpPort: raw.http.port,
@@ -143,9 +202,12 @@ struct RawDevice: Decodable {
     var serial: SerialOverrides?
     var utcOffsetMinutes: Int
     var enabled: Bool
+    var listen: NetworkAddress?
+    var connect: NetworkAddress?
+    var folder: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, profile, site, lane, port, serial, utcOffsetMinutes, enabled
+        case id, profile, site, lane, port, serial, utcOffsetMinutes, enabled, listen, connect, folder
     }
 
     init(from decoder: any Decoder) throws {
@@ -161,6 +223,11 @@ struct RawDevice: Decodable {
         utcOffsetMinutes = try c.decode(Int.self, forKey: .utcOffsetMinutes, default: 0,
                                         where: (-14 * 60...14 * 60).contains, expected: "minutes from -840 to 840")
         enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
+        let address = { (s: String) in NetworkAddress(s) != nil }
+        let words = "host:port, e.g. 127.0.0.1:5023 or [::1]:5023"
+        listen = try c.decodeIfPresent(String.self, forKey: .listen, where: address, expected: words).flatMap(NetworkAddress.init)
+        connect = try c.decodeIfPresent(String.self, forKey: .connect, where: address, expected: words).flatMap(NetworkAddress.init)
+        folder = try c.decodeIfPresent(String.self, forKey: .folder, where: { !$0.isEmpty }, expected: "a folder path")
     }
 }
 

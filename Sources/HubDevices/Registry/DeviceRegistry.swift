@@ -2,19 +2,33 @@ import Foundation
 import HubModel
 import Synchronization
 
-/// What the hub knows about each configured device right now: connection state, traffic, and the
-/// decode counters that show a misbehaving device. Updated from the ingest path, read by the API.
+/// What the hub knows about each configured device right now: its health state and why, traffic,
+/// and the decode counters that show a misbehaving device. Updated from the ingest path and the
+/// health monitor; read by the API. Every change of state comes back as a `Transition`, which the
+/// caller turns into a `device.status` event.
 public final class DeviceRegistry: Sendable {
-    /// Connection state of a device's transport.
-    public enum State: String, Sendable, Codable {
-        /// Not yet opened, or reopening after a loss.
+    /// A device's health, most serious first where several apply: a link that is down makes the
+    /// device offline whatever else is true; a tamper outranks a fault, a fault outranks silence.
+    public enum State: String, Sendable, Codable, CaseIterable {
+        /// Not yet connected since the hub started.
         case connecting
-        /// Port open and bytes can flow.
+        /// Connected, talking, nothing wrong.
         case online
-        /// Port lost or unavailable; the hub keeps retrying.
+        /// Connected but silent for longer than three heartbeats.
+        case degraded
+        /// The link is down (port gone, connection lost); the hub keeps retrying.
         case offline
+        /// The device reports a fault of its own (e.g. a detector high or low).
+        case faulted
+        /// The device reports its cabinet or seal opened.
+        case tampered
         /// Not started (disabled in the site config).
         case disabled
+    }
+
+    /// The transport's side of the story.
+    public enum Link: String, Sendable, Codable {
+        case connecting, up, down, disabled
     }
 
     /// One device's row.
@@ -27,82 +41,180 @@ public final class DeviceRegistry: Sendable {
         public var lane: String?
         public var port: String?
         public var state: State
+        /// When the state last changed, and why.
         public var since: Date
+        public var reason: String?
+        public var link: Link
+        public var activeFaults: [String]
+        public var tampered: Bool
+        public var silent: Bool
         public var lastFrameAt: Date?
         public var lastEventAt: Date?
+        /// Times the link came up.
         public var connects: Int
+        /// Open connections, for a listener that many units report to.
+        public var connections: Int
         public var lastError: String?
         public var events: Int
         /// Batches the store refused even after retries.
         public var storeFailures: Int
         public var counters: DecodeCounters
-        /// The profile's heartbeat: silence longer than a few of these is not normal.
+        /// The profile's heartbeat: silence longer than three of these is not normal.
         public var heartbeatIntervalS: Double
 
-        /// True when an online device has sent nothing for three heartbeats.
-        public func isSilent(at now: Date) -> Bool {
-            state == .online && now.timeIntervalSince(max(lastFrameAt ?? since, since)) > 3 * heartbeatIntervalS
+        var derived: (State, String?) {
+            switch link {
+            case .disabled: return (.disabled, "disabled in the site config")
+            case .connecting: return (.connecting, lastError)
+            case .down: return (.offline, lastError)
+            case .up:
+                if tampered { return (.tampered, "tamper reported by the device") }
+                if !activeFaults.isEmpty { return (.faulted, "fault: " + activeFaults.joined(separator: ", ")) }
+                if silent { return (.degraded, "silent for more than \(Int(3 * heartbeatIntervalS)) s") }
+                return (.online, nil)
+            }
         }
     }
 
+    /// A change of state, for a `device.status` event.
+    public struct Transition: Sendable, Equatable {
+        public var device: Status
+        public var from: State
+        public var to: State
+        public var reason: String?
+        public var at: Date
+    }
+
     let rows: Mutex<[String: Status]>
-    private let order: [String]
+    private let order: Mutex<[String]>
 
     public init(devices: [DeviceInstance], now: Date = Date()) {
         var map: [String: Status] = [:]
-        for d in devices {
-            map[d.id] = Status(
-                id: d.id, profile: d.profile.model, family: d.profile.family, protocol: d.profile.protocol, site: d.site,
-                lane: d.lane, port: d.port, state: d.enabled ? .connecting : .disabled, since: now, lastFrameAt: nil,
-                lastEventAt: nil, connects: 0, lastError: nil, events: 0, storeFailures: 0, counters: DecodeCounters(),
-                heartbeatIntervalS: d.profile.heartbeatIntervalS)
-        }
+        for d in devices { map[d.id] = Self.row(for: d, now: now) }
         rows = Mutex(map)
-        order = devices.map(\.id)
+        order = Mutex(devices.map(\.id))
+    }
+
+    private static func row(for d: DeviceInstance, now: Date) -> Status {
+        Status(
+            id: d.id, profile: d.profile.model, family: d.profile.family, protocol: d.profile.protocol, site: d.site,
+            lane: d.lane, port: d.port ?? d.endpoint, state: d.enabled ? .connecting : .disabled, since: now,
+            reason: nil, link: d.enabled ? .connecting : .disabled, activeFaults: [], tampered: false, silent: false,
+            lastFrameAt: nil, lastEventAt: nil, connects: 0, connections: 0, lastError: nil, events: 0,
+            storeFailures: 0, counters: DecodeCounters(), heartbeatIntervalS: d.profile.heartbeatIntervalS)
     }
 
     /// Every device, in configuration order.
     public func all() -> [Status] {
-        rows.withLock { m in order.compactMap { m[$0] } }
+        let ids = order.withLock { $0 }
+        return rows.withLock { m in ids.compactMap { m[$0] } }
     }
 
     public func status(_ id: String) -> Status? { rows.withLock { $0[id] } }
 
-    /// Records a state change (and the error that caused it, for offline).
-    public func set(_ id: String, state: State, error: String? = nil, at now: Date = Date()) {
+    /// Adds devices that appear while running (hot reload, USB hotplug); existing rows are kept.
+    public func add(_ devices: [DeviceInstance], now: Date = Date()) {
         rows.withLock { m in
-            guard var s = m[id] else { return }
-            if s.state != state { s.since = now }
-            if state == .online { s.connects += 1 }
-            s.state = state
-            if let error { s.lastError = error }
-            m[id] = s
+            for d in devices where m[d.id] == nil { m[d.id] = Self.row(for: d, now: now) }
+        }
+        order.withLock { o in
+            for d in devices where !o.contains(d.id) { o.append(d.id) }
         }
     }
 
-    /// Records traffic: the driver's counters so far (summed over reconnects by the caller) and new events.
-    public func traffic(_ id: String, counters: DecodeCounters, newEvents: Int, at now: Date = Date()) {
-        rows.withLock { m in
-            guard var s = m[id] else { return }
-            if counters.bytes > s.counters.bytes { s.lastFrameAt = now }
-            s.counters = counters
+    /// The link went up, down or is being opened.
+    public func link(_ id: String, _ link: Link, error: String? = nil, at now: Date = Date()) -> Transition? {
+        update(id, at: now) { s in
+            if link == .up, s.link != .up { s.connects += 1 }
+            s.link = link
+            if link == .up { s.silent = false }
+            if let error { s.lastError = error }
+        }
+    }
+
+    /// Where the device is reached, once known (a listener bound to port 0 learns its port).
+    public func endpoint(_ id: String, _ text: String) {
+        rows.withLock { m in m[id]?.port = text }
+    }
+
+    /// A listener's open connections changed by `delta`.
+    public func connections(_ id: String, delta: Int) {
+        rows.withLock { m in m[id]?.connections += delta }
+    }
+
+    /// Traffic: what the device's decoders counted since the last report, and new events.
+    public func traffic(_ id: String, added: DecodeCounters, newEvents: Int, at now: Date = Date()) -> Transition? {
+        update(id, at: now) { s in
+            if added.bytes > 0 {
+                s.lastFrameAt = now
+                s.silent = false
+            }
+            s.counters.add(added)
             if newEvents > 0 {
                 s.events += newEvents
                 s.lastEventAt = now
             }
-            m[id] = s
         }
     }
-}
 
-extension DeviceRegistry {
+    /// Folds a device's own fault and tamper reports into its state.
+    public func observe(_ events: [InspectionEvent], of id: String, at now: Date = Date()) -> [Transition] {
+        var out: [Transition] = []
+        for e in events {
+            let t: Transition?
+            switch e.kind {
+            case "radiation.fault":
+                guard let code = e.data["fault"]?.stringValue, let active = e.data["active"]?.boolValue else { continue }
+                t = update(id, at: now) { s in
+                    s.activeFaults.removeAll { $0 == code }
+                    if active { s.activeFaults.append(code) }
+                }
+            case "device.tamper", "seal.tamper":
+                guard let tampered = e.data["tamper"]?.boolValue else { continue }
+                t = update(id, at: now) { s in s.tampered = tampered }
+            default:
+                continue
+            }
+            if let t { out.append(t) }
+        }
+        return out
+    }
+
+    /// Marks as silent every connected device that has sent nothing for three heartbeats.
+    public func checkSilence(at now: Date = Date()) -> [Transition] {
+        let ids = order.withLock { $0 }
+        return ids.compactMap { id in
+            update(id, at: now) { s in
+                guard s.link == .up else { return }
+                let last = max(s.lastFrameAt ?? s.since, s.since)
+                s.silent = now.timeIntervalSince(last) > 3 * s.heartbeatIntervalS
+            }
+        }
+    }
+
     /// Records a batch the store could not take after retries.
     public func storeFailure(_ id: String, error: String) {
         rows.withLock { m in
-            guard var s = m[id] else { return }
-            s.storeFailures += 1
-            s.lastError = "store: \(error)"
+            m[id]?.storeFailures += 1
+            m[id]?.lastError = "store: \(error)"
+        }
+    }
+
+    private func update(_ id: String, at now: Date, _ change: (inout Status) -> Void) -> Transition? {
+        rows.withLock { m -> Transition? in
+            guard var s = m[id] else { return nil }
+            let before = s.state
+            change(&s)
+            let (state, reason) = s.derived
+            var transition: Transition?
+            if state != before {
+                s.state = state
+                s.since = now
+                s.reason = reason
+                transition = Transition(device: s, from: before, to: state, reason: reason, at: now)
+            }
             m[id] = s
+            return transition
         }
     }
 }

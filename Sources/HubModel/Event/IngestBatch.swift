@@ -4,16 +4,41 @@
 public struct IngestBatch: Sendable, Equatable {
     public var records: [RawRecord]
     public var events: [InspectionEvent]
+    /// Files this batch finishes (file-drop devices): written in the same transaction, so a file is
+    /// either wholly ingested and marked, or neither.
+    public var files: [IngestedFile]
 
-    public init(records: [RawRecord] = [], events: [InspectionEvent] = []) {
+    public init(records: [RawRecord] = [], events: [InspectionEvent] = [], files: [IngestedFile] = []) {
         self.records = records
         self.events = events
+        self.files = files
     }
 
-    public var isEmpty: Bool { records.isEmpty && events.isEmpty }
+    public var isEmpty: Bool { records.isEmpty && events.isEmpty && files.isEmpty }
 
     public mutating func append(_ other: IngestBatch) {
         records += other.records
         events += other.events
+        files += other.files
+    }
+}
+
+/// A dropped file the hub has taken in, so that it is processed exactly once across restarts.
+public struct IngestedFile: Sendable, Equatable {
+    public var deviceID: String
+    public var name: String
+    public var sha256: String
+    public var size: Int
+    /// `processed` or `quarantined`.
+    public var outcome: String
+    public var reason: String?
+
+    public init(deviceID: String, name: String, sha256: String, size: Int, outcome: String, reason: String? = nil) {
+        self.deviceID = deviceID
+        self.name = name
+        self.sha256 = sha256
+        self.size = size
+        self.outcome = outcome
+        self.reason = reason
     }
 }

@@ -38,6 +38,19 @@ public struct DecodeCounters: Sendable, Equatable, Codable {
         }
     }
 
+    /// What was counted since `earlier` (a snapshot of the same counters).
+    public func since(_ earlier: DecodeCounters) -> DecodeCounters {
+        var d = DecodeCounters()
+        d.bytes = bytes - earlier.bytes
+        d.frames = frames - earlier.frames
+        d.readings = readings - earlier.readings
+        for (k, v) in rejected where v != earlier.rejected[k] { d.rejected[k] = v - (earlier.rejected[k] ?? 0) }
+        for (k, v) in unknownCodes where v != earlier.unknownCodes[k] {
+            d.unknownCodes[k] = v - (earlier.unknownCodes[k] ?? 0)
+        }
+        return d
+    }
+
     /// Adds another driver's counters (a reconnect starts a fresh driver; the device keeps its totals).
     public mutating func add(_ other: DecodeCounters) {
         bytes += other.bytes

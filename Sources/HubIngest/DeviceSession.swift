@@ -1,0 +1,47 @@
+import Foundation
+import HubDevices
+import HubModel
+
+/// One link's decoding state: the feed decoder and the counters already reported, so each delivery
+/// carries only what is new. Kept across reconnects, so an occupancy survives a brief loss.
+struct DeviceSession: Sendable {
+    let deviceID: String
+    private(set) var decoder: FeedDecoder
+    private var reported = DecodeCounters()
+
+    init?(device: DeviceInstance, ids: EventIDGenerator) {
+        guard let d = FeedDecoder(device: device, ids: ids) else { return nil }
+        deviceID = device.id
+        decoder = d
+    }
+
+    /// Decodes, stores, and returns the replies to write back, or nil when the store did not take
+    /// the batch (nothing may then be acknowledged to the device).
+    mutating func receive(_ bytes: ArraySlice<UInt8>, sink: IngestSink, at now: Date = Date()) async -> [[UInt8]]? {
+        let batch = decoder.push(bytes, receivedAt: now)
+        let replies = decoder.takeReplies()
+        let counted = decoder.counters.since(reported)
+        reported = decoder.counters
+        guard await sink.deliver(deviceID: deviceID, batch: batch, counted: counted, at: now) else { return nil }
+        return replies
+    }
+
+    /// A whole document (a dropped file): decoded to its end in one batch, with what was counted.
+    mutating func decodeWhole(_ bytes: [UInt8], at now: Date = Date()) -> (IngestBatch, DecodeCounters) {
+        var batch = decoder.push(bytes[...], receivedAt: now)
+        batch.append(decoder.finish(receivedAt: now))
+        _ = decoder.takeReplies()
+        let counted = decoder.counters.since(reported)
+        reported = decoder.counters
+        return (batch, counted)
+    }
+
+    /// The link ended: decodes a trailing partial frame and archives what is still pending.
+    mutating func end(sink: IngestSink, at now: Date = Date()) async {
+        let batch = decoder.finish(receivedAt: now)
+        _ = decoder.takeReplies()
+        let counted = decoder.counters.since(reported)
+        reported = decoder.counters
+        await sink.deliver(deviceID: deviceID, batch: batch, counted: counted, at: now)
+    }
+}

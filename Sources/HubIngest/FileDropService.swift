@@ -1,0 +1,192 @@
+import Foundation
+import HubDevices
+import HubModel
+import HubNormalizer
+import HubStore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Takes result files a device writes into a folder (scanners, N42 instruments). A file is taken
+/// only when complete: renamed into place (names starting with `.` or ending in `.tmp`/`.part` are
+/// still being written), or, with `completion: marker`, once `<name>.done` appears. Each file is
+/// decoded whole and stored in one transaction together with its ledger entry, then moved to
+/// `processed/`, or to `quarantine/` with a `<name>.reason` note. A file found again after a crash
+/// between the two steps is recognised by the ledger and only moved, so it counts exactly once.
+public struct FileDropService: Service {
+    public let device: DeviceInstance
+    private let sink: IngestSink
+    private let ids: EventIDGenerator
+    private let logger: Logger
+
+    public init?(device: DeviceInstance, sink: IngestSink, ids: EventIDGenerator, logger: Logger) {
+        guard device.folder != nil else { return nil }
+        self.device = device
+        self.sink = sink
+        self.ids = ids
+        var logger = logger
+        logger[metadataKey: "device"] = "\(device.id)"
+        self.logger = logger
+    }
+
+    var inbox: String { device.folder! }
+    var settings: DeviceProfile.FileDropSettings { device.profile.transport.file }
+
+    public func run() async throws {
+        let fm = FileManager.default
+        do {
+            for sub in ["", "processed", "quarantine"] {
+                try fm.createDirectory(atPath: (inbox as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
+            }
+        } catch {
+            await sink.link(device.id, .down, error: "cannot prepare \(inbox): \(error)")
+            return
+        }
+        let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        guard fd >= 0, inotify_add_watch(fd, inbox, UInt32(IN_MOVED_TO | IN_CLOSE_WRITE)) >= 0 else {
+            await sink.link(device.id, .down, error: "inotify on \(inbox): \(String(cString: strerror(errno)))")
+            if fd >= 0 { close(fd) }
+            return
+        }
+        let watch: NIOAsyncChannel<ByteBuffer, Never>
+        do {
+            watch = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16_384))
+                .takingOwnershipOfDescriptor(input: fd) { ch in
+                    ch.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, Never>(wrappingChannelSynchronously: ch) }
+                }
+        } catch {
+            close(fd)
+            await sink.link(device.id, .down, error: "cannot watch \(inbox): \(error)")
+            return
+        }
+        await sink.link(device.id, .up)
+        logger.info("watching folder", metadata: ["folder": "\(inbox)", "completion": "\(settings.completion)"])
+        guard DeviceSession(device: device, ids: ids) != nil else { return }
+        await cancelWhenGracefulShutdown {
+            var session = DeviceSession(device: device, ids: ids)!
+            let inbox = self.inbox
+            let marked = { (name: String) in fm.fileExists(atPath: (inbox as NSString).appendingPathComponent(name + ".done")) }
+            // Files that arrived while the hub was down come first.
+            for name in (try? fm.contentsOfDirectory(atPath: inbox).sorted()) ?? [] {
+                if let target = FileDropRule.target(ofCompleted: name, completion: settings.completion, initialScan: true, marked: marked) {
+                    await take(target, session: &session)
+                }
+            }
+            do {
+                try await watch.executeThenClose { inbound, _ in
+                    for try await buffer in inbound {
+                        for name in FileDropRule.names(inInotifyEvents: Array(buffer.readableBytesView)) {
+                            if let target = FileDropRule.target(ofCompleted: name, completion: settings.completion, initialScan: false, marked: marked) {
+                                await take(target, session: &session)
+                            }
+                        }
+                    }
+                }
+            } catch {
+                logger.warning("folder watch ended", metadata: ["error": "\(error)"])
+            }
+        }
+        await sink.link(device.id, .down, error: "hub stopped")
+    }
+
+    private func take(_ name: String, session: inout DeviceSession) async {
+        let path = (inbox as NSString).appendingPathComponent(name)
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else { return }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size <= settings.maxFileBytes else {
+            await finish(name, outcome: "quarantined", reason: "larger than maxFileBytes (\(size) > \(settings.maxFileBytes))", mark: nil)
+            return
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            await finish(name, outcome: "quarantined", reason: "unreadable", mark: nil)
+            return
+        }
+        let bytes = [UInt8](data)
+        let sha = RawSegmenter.sha256Hex(bytes)
+        if let earlier = try? await sink.store.ingestedFile(deviceID: device.id, name: name, sha256: sha) {
+            // Stored before a crash, not yet moved: finish the move only.
+            move(name, to: earlier.outcome == "processed" ? "processed" : "quarantine", reason: earlier.reason)
+            return
+        }
+        let (batch, counted) = session.decodeWhole(bytes)
+        let unusable = batch.events.isEmpty && counted.rejectedTotal > 0
+        let reason = unusable ? "not a \(device.profile.protocol) document: \(counted.rejected.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", "))" : nil
+        var marked = batch
+        let outcome = unusable ? "quarantined" : "processed"
+        marked.files.append(IngestedFile(deviceID: device.id, name: name, sha256: sha, size: size, outcome: outcome, reason: reason))
+        guard await sink.deliver(deviceID: device.id, batch: marked, counted: counted) else {
+            logger.error("file not stored; left in place for the next start", metadata: ["file": "\(name)"])
+            return
+        }
+        move(name, to: unusable ? "quarantine" : "processed", reason: reason)
+        logger.info("file taken", metadata: ["file": "\(name)", "events": "\(batch.events.count)", "outcome": "\(outcome)"])
+    }
+
+    /// Quarantine without decoding (too big, unreadable), recorded in the ledger.
+    private func finish(_ name: String, outcome: String, reason: String, mark: String?) async {
+        let record = IngestedFile(deviceID: device.id, name: name, sha256: mark ?? "-", size: 0, outcome: outcome, reason: reason)
+        _ = await sink.deliver(deviceID: device.id, batch: IngestBatch(files: [record]), counted: DecodeCounters())
+        move(name, to: "quarantine", reason: reason)
+    }
+
+    private func move(_ name: String, to folder: String, reason: String?) {
+        let fm = FileManager.default
+        let from = (inbox as NSString).appendingPathComponent(name)
+        let dir = (inbox as NSString).appendingPathComponent(folder)
+        var to = (dir as NSString).appendingPathComponent(name)
+        if fm.fileExists(atPath: to) { to += ".\(Int(Date().timeIntervalSince1970 * 1000))" }
+        do {
+            try fm.moveItem(atPath: from, toPath: to)
+            if let reason { try Data((reason + "\n").utf8).write(to: URL(fileURLWithPath: to + ".reason")) }
+            let marker = from + ".done"
+            if fm.fileExists(atPath: marker) { try? fm.removeItem(atPath: marker) }
+        } catch {
+            logger.error("cannot move file", metadata: ["file": "\(name)", "to": "\(folder)", "error": "\(error)"])
+        }
+    }
+}
+
+/// Which names in a drop folder are complete files to take: pure rules, tested on their own.
+public enum FileDropRule {
+    /// The file to take when `name` shows up, or nil. Temporary names are never taken; a `.done`
+    /// marker names its file; in marker mode a file waits for its marker.
+    public static func target(
+        ofCompleted name: String, completion: DeviceProfile.FileDropSettings.Completion, initialScan: Bool,
+        marked: (String) -> Bool
+    ) -> String? {
+        if name.hasPrefix(".") || name.hasSuffix(".tmp") || name.hasSuffix(".part") || name.hasSuffix(".reason") {
+            return nil
+        }
+        if name.hasSuffix(".done") {
+            return completion == .marker ? String(name.dropLast(5)) : nil
+        }
+        switch completion {
+        case .rename: return name
+        case .marker:
+            // Without its marker a file may still be growing; at start-up, take only marked ones.
+            return initialScan && marked(name) ? name : nil
+        }
+    }
+
+    /// File names in a buffer of `struct inotify_event` records.
+    public static func names(inInotifyEvents bytes: [UInt8]) -> [String] {
+        var out: [String] = []
+        var i = 0
+        while i + 16 <= bytes.count {
+            let len = Int(UInt32(bytes[i + 12]) | UInt32(bytes[i + 13]) << 8 | UInt32(bytes[i + 14]) << 16 | UInt32(bytes[i + 15]) << 24)
+            let start = i + 16
+            let end = min(start + len, bytes.count)
+            let nameBytes = bytes[start..<end].prefix { $0 != 0 }
+            if !nameBytes.isEmpty { out.append(String(decoding: nameBytes, as: UTF8.self)) }
+            i = start + len
+        }
+        return out
+    }
+}

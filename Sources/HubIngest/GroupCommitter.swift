@@ -1,0 +1,73 @@
+import HubModel
+import HubStore
+import Synchronization
+
+/// Writes batches from many devices in shared transactions: whoever arrives while a write is under
+/// way queues up, and the next write takes the whole queue. One fsync then covers many devices,
+/// which is what lets thousands of connections ingest at once on `synchronous = FULL`.
+///
+/// Writes run in their own task, so a caller cancelled mid-write (hub shutdown) does not abandon a
+/// batch already read from a device.
+final class GroupCommitter: Sendable {
+    private struct Pending {
+        var batch: IngestBatch
+        var done: CheckedContinuation<Void, any Error>
+    }
+
+    private struct State {
+        var queue: [Pending] = []
+        var writing = false
+    }
+
+    private let store: any EventStore
+    private let state = Mutex(State())
+    /// Most batches folded into one transaction.
+    private let maxBatches: Int
+
+    init(store: any EventStore, maxBatches: Int = 512) {
+        self.store = store
+        self.maxBatches = maxBatches
+    }
+
+    /// Returns once the batch is durable, or throws what the store said.
+    func commit(_ batch: IngestBatch) async throws {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            let lead = state.withLock { s -> Bool in
+                s.queue.append(Pending(batch: batch, done: done))
+                guard !s.writing else { return false }
+                s.writing = true
+                return true
+            }
+            if lead { Task { await self.drain() } }
+        }
+    }
+
+    private func drain() async {
+        while true {
+            let work = state.withLock { s -> [Pending] in
+                let n = min(s.queue.count, maxBatches)
+                let taken = Array(s.queue.prefix(n))
+                s.queue.removeFirst(n)
+                if taken.isEmpty { s.writing = false }
+                return taken
+            }
+            guard !work.isEmpty else { return }
+            var merged = IngestBatch()
+            for p in work { merged.append(p.batch) }
+            do {
+                try await store.append(merged)
+                for p in work { p.done.resume() }
+            } catch {
+                // One bad batch must not sink the others that shared its transaction.
+                for p in work {
+                    do {
+                        try await store.append(p.batch)
+                        p.done.resume()
+                    } catch {
+                        p.done.resume(throwing: error)
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import HubDevices
+import HubModel
+import HubNormalizer
+
+/// `device.status` events for the hub's own findings about a device (link up or down, silence,
+/// faults, tamper). The hub is the witness here, so the raw record it points at is the hub's
+/// statement of the change, in JSON, kept in the archive like a device's bytes.
+struct StatusEvents: Sendable {
+    let ids: EventIDGenerator
+
+    func batch(for t: DeviceRegistry.Transition) -> IngestBatch {
+        let d = t.device
+        var data: [String: JSONValue] = [
+            "state": .string(t.to.rawValue),
+            "previous": .string(t.from.rawValue),
+            "link": .string(d.link.rawValue),
+        ]
+        if let r = t.reason { data["reason"] = .string(r) }
+        if !d.activeFaults.isEmpty { data["faults"] = .array(d.activeFaults.map { .string($0) }) }
+        if let last = d.lastFrameAt { data["lastFrameAt"] = .string(Timestamp.format(last)) }
+        let statement = "{\"device\":\"\(d.id)\",\"from\":\"\(t.from.rawValue)\",\"to\":\"\(t.to.rawValue)\",\"at\":\"\(Timestamp.format(t.at))\"}\n"
+        let bytes = Array(statement.utf8)
+        let record = RawRecord(
+            sha256: RawSegmenter.sha256Hex(bytes), format: "niihub-status", deviceID: d.id, firstReceivedAt: t.at,
+            receivedAt: t.at, frameCount: 1, bytes: bytes)
+        let event = InspectionEvent(
+            id: ids.next(at: t.at), kind: "device.status",
+            device: DeviceRef(id: d.id, profile: d.profile, family: d.family), site: d.site, lane: d.lane,
+            observedAt: t.at, receivedAt: t.at, data: data, severity: severity(t.to), raw: record.ref)
+        return IngestBatch(records: [record], events: [event])
+    }
+
+    private func severity(_ s: DeviceRegistry.State) -> Severity {
+        switch s {
+        case .tampered: .alarm
+        case .offline, .faulted, .degraded: .warning
+        case .online, .connecting, .disabled: .info
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import HubDevices
+import HubModel
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Keeps one device's byte stream open for the life of the hub: a serial port (termios, raw), or a
+/// TCP connection to a device that serves. Every byte goes through the device's decoder into the
+/// sink; replies are written back only once what came before them is stored. When the link fails
+/// or vanishes the device goes offline and the link is reopened with growing backoff.
+public struct StreamDeviceService: Service {
+    /// How the link is opened.
+    public enum Connector: Sendable {
+        case serial(path: String, settings: SerialSettings)
+        case tcp(NetworkAddress)
+    }
+
+    public let device: DeviceInstance
+    private let connector: Connector
+    private let sink: IngestSink
+    private let ids: EventIDGenerator
+    private let logger: Logger
+    private let backoff: Backoff
+
+    /// A service for `device`, or nil when its configuration gives no stream to open.
+    public init?(device: DeviceInstance, sink: IngestSink, ids: EventIDGenerator, logger: Logger, backoff: Backoff = Backoff()) {
+        if let port = device.port, let settings = device.serial {
+            connector = .serial(path: port, settings: settings)
+        } else if let address = device.connect {
+            connector = .tcp(address)
+        } else {
+            return nil
+        }
+        self.device = device
+        self.sink = sink
+        self.ids = ids
+        self.backoff = backoff
+        var logger = logger
+        logger[metadataKey: "device"] = "\(device.id)"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        guard DeviceSession(device: device, ids: ids) != nil else {
+            logger.error("no driver for protocol '\(device.profile.protocol)'; device not started")
+            await sink.link(device.id, .down, error: "no driver for protocol \(device.profile.protocol)")
+            return
+        }
+        await cancelWhenGracefulShutdown {
+            var session = DeviceSession(device: device, ids: ids)!
+            var delay = backoff.initial
+            var lastError: String?
+            while !Task.isCancelled {
+                do {
+                    let channel = try await open()
+                    await sink.link(device.id, .up)
+                    logger.info("link open", metadata: ["link": "\(describe)"])
+                    lastError = nil
+                    delay = backoff.initial
+                    let reason = await pump(channel, session: &session)
+                    await session.end(sink: sink)
+                    if Task.isCancelled { break }
+                    await sink.link(device.id, .down, error: reason)
+                    logger.warning("link lost; reopening", metadata: ["reason": "\(reason)"])
+                } catch {
+                    let text = "\(error)"
+                    await sink.link(device.id, .down, error: text)
+                    // Said once per distinct failure, not on every retry of a port that is gone.
+                    if text != lastError { logger.warning("link unavailable", metadata: ["error": "\(text)"]) }
+                    lastError = text
+                }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, backoff.maximum)
+            }
+        }
+        await sink.link(device.id, .down, error: "hub stopped")
+    }
+
+    private var describe: String {
+        switch connector {
+        case .serial(let path, let settings): "\(path) \(settings.summary)"
+        case .tcp(let address): "tcp \(address)"
+        }
+    }
+
+    private func open() async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+        switch connector {
+        case .serial(let path, let settings):
+            let fd = try SerialPort.open(path: path, settings: settings)
+            do {
+                return try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .takingOwnershipOfDescriptor(inputOutput: fd) { ch in
+                        ch.eventLoop.makeCompletedFuture {
+                            try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: ch)
+                        }
+                    }
+            } catch {
+                close(fd)
+                throw error
+            }
+        case .tcp(let address):
+            let idle = device.profile.transport.network.idleTimeoutS
+            return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.seconds(5))
+                .connect(host: address.host, port: address.port) { ch in
+                    ch.eventLoop.makeCompletedFuture {
+                        try ch.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .fractionalSeconds(idle)))
+                        try ch.pipeline.syncOperations.addHandler(IdleConnectionCloser())
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: ch)
+                    }
+                }
+        }
+    }
+
+    /// Reads until the link closes or fails; returns why it stopped.
+    private func pump(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, session: inout DeviceSession) async -> String {
+        var local = session
+        defer { session = local }
+        do {
+            return try await channel.executeThenClose { inbound, outbound in
+                for try await buffer in inbound {
+                    guard let replies = await local.receive(Array(buffer.readableBytesView)[...], sink: sink) else {
+                        return "store unavailable; link closed so the device resends"
+                    }
+                    for r in replies { try await outbound.write(ByteBuffer(bytes: r)) }
+                }
+                return "link closed"
+            }
+        } catch {
+            return "\(error)"
+        }
+    }
+}
+
+/// Reconnect delays: doubling from `initial` up to `maximum`.
+public struct Backoff: Sendable {
+    public var initial: Duration
+    public var maximum: Duration
+
+    public init(initial: Duration = .milliseconds(250), maximum: Duration = .seconds(5)) {
+        self.initial = initial
+        self.maximum = maximum
+    }
+}
+
+extension TimeAmount {
+    static func fractionalSeconds(_ s: Double) -> TimeAmount { .milliseconds(Int64(s * 1000)) }
+}
+
+/// Closes a connection when `IdleStateHandler` reports no reads for the idle timeout.
+final class IdleConnectionCloser: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NIOAny
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import HubDevices
+import HubModel
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// Accepts connections from devices that dial in (GPS seals and trackers over GPRS): each connection
+/// gets its own decoder, its replies written back after its batch is stored, an idle timeout, and a
+/// bounded read buffer; reading pauses while the store catches up (backpressure), so a flooding
+/// unit slows itself, not the others.
+public struct TCPListenerService: Service {
+    public let device: DeviceInstance
+    private let sink: IngestSink
+    private let ids: EventIDGenerator
+    private let logger: Logger
+    private let onBound: @Sendable (Int) -> Void
+
+    public init?(
+        device: DeviceInstance, sink: IngestSink, ids: EventIDGenerator, logger: Logger,
+        onBound: @escaping @Sendable (Int) -> Void = { _ in }
+    ) {
+        guard device.listen != nil else { return nil }
+        self.device = device
+        self.sink = sink
+        self.ids = ids
+        self.onBound = onBound
+        var logger = logger
+        logger[metadataKey: "device"] = "\(device.id)"
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let address = device.listen!
+        let network = device.profile.transport.network
+        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+        do {
+            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.backlog, value: 4096)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.so_keepalive), value: 1)
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+                .childChannelOption(
+                    .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 16_384))
+                .bind(host: address.host, port: address.port) { ch in
+                    ch.eventLoop.makeCompletedFuture {
+                        try ch.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .fractionalSeconds(network.idleTimeoutS)))
+                        try ch.pipeline.syncOperations.addHandler(IdleConnectionCloser())
+                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
+                            wrappingChannelSynchronously: ch,
+                            configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8)))
+                    }
+                }
+        } catch {
+            logger.error("cannot listen", metadata: ["address": "\(address)", "error": "\(error)"])
+            await sink.link(device.id, .down, error: "cannot listen on \(address): \(error)")
+            return
+        }
+        let port = server.channel.localAddress?.port ?? address.port
+        sink.registry.endpoint(device.id, "listen \(NetworkAddress(host: address.host, port: port))")
+        onBound(port)
+        await sink.link(device.id, .up)
+        logger.info("listening", metadata: ["address": "\(address.host):\(port)"])
+        let open = ConnectionCount()
+        await cancelWhenGracefulShutdown {
+            try? await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { connections in
+                    for try await connection in connections {
+                        guard open.tryAdd(limit: network.maxConnections) else {
+                            logger.warning("connection refused: listener full", metadata: ["max": "\(network.maxConnections)"])
+                            try? await connection.channel.close()
+                            continue
+                        }
+                        group.addTask {
+                            sink.registry.connections(device.id, delta: 1)
+                            await serve(connection)
+                            sink.registry.connections(device.id, delta: -1)
+                            open.remove()
+                        }
+                    }
+                }
+            }
+        }
+        await sink.link(device.id, .down, error: "hub stopped")
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        guard var session = DeviceSession(device: device, ids: ids) else { return }
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                for try await buffer in inbound {
+                    guard let replies = await session.receive(Array(buffer.readableBytesView)[...], sink: sink) else {
+                        return  // not stored: close without acknowledging, the unit will resend
+                    }
+                    for r in replies { try await outbound.write(ByteBuffer(bytes: r)) }
+                }
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+        await session.end(sink: sink)
+    }
+}
+
+/// Open connections of one listener, with a ceiling.
+final class ConnectionCount: Sendable {
+    private let count = Mutex(0)
+
+    func tryAdd(limit: Int) -> Bool {
+        count.withLock { c in
+            guard c < limit else { return false }
+            c += 1
+            return true
+        }
+    }
+
+    func remove() { count.withLock { $0 -= 1 } }
+}
