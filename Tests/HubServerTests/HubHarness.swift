@@ -20,24 +20,43 @@ final class HubHarness: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init(label: String = "hub") async throws {
-        dir = try TemporaryDirectory(label)
+    static let serialRPM = """
+          - id: rpm-lane1
+            profile: rapiscan-rpm
+            lane: "1"
+            port: rpm-lane1
+        """
+
+    /// A hub whose site has `devices` (YAML list items). `profiles` are written beside the
+    /// repository's own (file name → YAML), for transports and timings a test needs.
+    convenience init(label: String = "hub", devices: String = serialRPM, profiles: [String: String] = [:]) async throws {
+        try await self.init(reusing: try TemporaryDirectory(label), devices: devices, profiles: profiles)
+    }
+
+    /// A hub started again on the folder (store, inbox, profiles) of an earlier one.
+    init(reusing dir: TemporaryDirectory, devices: String = serialRPM, profiles: [String: String] = [:]) async throws {
+        self.dir = dir
         devicePath = dir.path("rpm-lane1")
+        try? FileManager.default.removeItem(atPath: dir.path("profiles"))
+        try FileManager.default.createDirectory(atPath: dir.path("profiles"), withIntermediateDirectories: true)
+        let shipped = Corpus.packageRoot.appendingPathComponent("DeviceProfiles")
+        for name in try FileManager.default.contentsOfDirectory(atPath: shipped.path) {
+            try FileManager.default.copyItem(
+                atPath: shipped.appendingPathComponent(name).path, toPath: dir.path("profiles/\(name)"))
+        }
+        for (name, text) in profiles { try dir.write("profiles/\(name)", text) }
         let configPath = try dir.write(
             "site.yaml",
             """
             site: e2e-gate
-            profiles: \(Corpus.packageRoot.appendingPathComponent("DeviceProfiles").path)
+            profiles: profiles
             store:
               sqlite: hub.sqlite
             http:
               host: 127.0.0.1
               port: 0
             devices:
-              - id: rpm-lane1
-                profile: rapiscan-rpm
-                lane: "1"
-                port: rpm-lane1
+            \(devices)
             """)
         let config = try SiteConfig.load(path: configPath, knownProtocols: DriverCatalog.protocols)
         var logger = Logger(label: "test-hub")
@@ -72,6 +91,19 @@ final class HubHarness: Sendable {
 
     func events(_ query: String) async throws -> [[String: Any]] {
         try await get("/api/v1/events?\(query)").json["events"] as? [[String: Any]] ?? []
+    }
+
+    /// `device.status` states of a device, oldest first.
+    func states(_ id: String) async throws -> [String] {
+        try await events("kind=device.status&device=\(id)&limit=1000").compactMap {
+            ($0["data"] as? [String: Any])?["state"] as? String
+        }
+    }
+
+    /// The port a listener bound (the config asks for port 0).
+    func boundPort(_ id: String) async throws -> Int? {
+        guard let text = try await device(id)["port"] as? String, let colon = text.lastIndex(of: ":") else { return nil }
+        return Int(text[text.index(after: colon)...])
     }
 
     func device(_ id: String) async throws -> [String: Any] {

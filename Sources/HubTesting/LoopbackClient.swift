@@ -1,0 +1,57 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Plain blocking sockets to the hub on 127.0.0.1, the way a simple device talks: no NIO on the
+/// device side, so the hub's networking is tested against an independent peer.
+public final class LoopbackClient: Sendable {
+    public let fd: CInt
+
+    /// Connects to 127.0.0.1:`port` over TCP (or UDP, where `connect` only fixes the peer).
+    public init(port: Int, udp: Bool = false) throws {
+        fd = socket(AF_INET, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(what: "socket", errno: errno) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard rc == 0 else {
+            let e = errno
+            close(fd)
+            throw Failure(what: "connect", errno: e)
+        }
+    }
+
+    deinit { close(fd) }
+
+    public func send(_ bytes: [UInt8]) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = bytes[done...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw Failure(what: "send", errno: errno) }
+            done += n
+        }
+    }
+
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    /// Reads what arrives within `timeoutMs`; empty on timeout, nil when the hub closed the connection.
+    public func receive(timeoutMs: Int32 = 2000) -> [UInt8]? {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, timeoutMs) > 0 else { return [] }
+        var buf = [UInt8](repeating: 0, count: 65_536)
+        let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        return n > 0 ? Array(buf.prefix(n)) : nil
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        var what: String
+        var errno: CInt
+        public var description: String { "\(what): \(String(cString: strerror(errno)))" }
+    }
+}
