@@ -96,6 +96,8 @@ let package = Package(
             dependencies: [
                 "HubModel", "HubDrivers", "HubDevices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Simulators/niisim",
             swiftSettings: strict

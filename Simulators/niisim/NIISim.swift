@@ -5,6 +5,6 @@ struct NIISim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "niisim",
         abstract: "Simulated inspection devices, for testers and the demo.",
-        subcommands: [RPMSimulatorCommand.self]
+        subcommands: [RPMSimulatorCommand.self, TCPFloodCommand.self]
     )
 }

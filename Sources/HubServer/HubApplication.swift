@@ -25,6 +25,7 @@ public struct HubApplication: Sendable {
     public init(config: SiteConfig, logger: Logger) async throws {
         self.config = config
         self.logger = logger
+        DescriptorLimit.raise()
         store = try SQLiteEventStore(path: config.storePath)
         registry = DeviceRegistry(devices: config.devices)
         let lanes = LaneActivity()
