@@ -35,13 +35,17 @@ let package = Package(
             dependencies: ["HubModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        // libudev: USB and tty discovery and hotplug.
+        .systemLibrary(name: "CLibUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
+        // libumockdev, for tests that fake USB devices and their uevents (run under umockdev-wrapper).
+        .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
         // posix_openpt for pseudo-terminals (not exposed by Swift's Glibc module).
         .target(name: "CPseudoTerminal"),
         // Transports (serial/termios), device profiles and site configuration.
         .target(
             name: "HubDevices",
             dependencies: [
-                "HubModel", "CPseudoTerminal",
+                "HubModel", "CPseudoTerminal", "CLibUdev",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
@@ -119,6 +123,13 @@ let package = Package(
         .testTarget(
             name: "HubStoreTests",
             dependencies: ["HubStore", "HubModel", "HubTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HubUdevTests",
+            dependencies: ["HubDevices", "HubIngest", "HubServer", "HubStore", "HubModel", "HubDrivers", "HubTesting", "CUMockdev",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -88,7 +88,7 @@ public struct FileDropService: Service {
                         }
                     }
                 }
-            } catch {
+            } catch where !Task.isCancelled {
                 logger.warning("folder watch ended", metadata: ["error": "\(error)"])
             }
         }

@@ -23,6 +23,8 @@ public struct StreamDeviceService: Service {
     private let ids: EventIDGenerator
     private let logger: Logger
     private let backoff: Backoff
+    /// What the device's last `device.status` says when this service ends.
+    var endReason = "hub stopped"
 
     /// A service for `device`, or nil when its configuration gives no stream to open.
     public init?(device: DeviceInstance, sink: IngestSink, ids: EventIDGenerator, logger: Logger, backoff: Backoff = Backoff()) {
@@ -75,7 +77,7 @@ public struct StreamDeviceService: Service {
                 delay = min(delay * 2, backoff.maximum)
             }
         }
-        await sink.link(device.id, .down, error: "hub stopped")
+        await sink.link(device.id, .down, error: endReason)
     }
 
     private var describe: String {

@@ -66,7 +66,7 @@ public struct UDPListenerService: Service {
                         }
                     }
                 }
-            } catch {
+            } catch where !Task.isCancelled {
                 logger.warning("udp listener ended", metadata: ["error": "\(error)"])
             }
         }

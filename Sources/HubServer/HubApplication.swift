@@ -40,6 +40,13 @@ public struct HubApplication: Sendable {
             store: store, registry: registry, ids: ids, observers: [{ lanes.observe($0) }], logger: logger)
     }
 
+    /// Which USB serial ports the hub takes, by site pins and profile ids.
+    public var usbMatcher: USBMatcher {
+        USBMatcher(
+            devices: config.devices.filter(\.enabled), profiles: Array(config.profiles.values), site: config.site,
+            autoAttach: config.usbAutoAttach)
+    }
+
     /// The service that reads `device` over its transport.
     private func deviceService(_ device: DeviceInstance) -> (any Service)? {
         switch device.profile.transport.kind {
@@ -72,8 +79,10 @@ public struct HubApplication: Sendable {
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "niihub"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
-        var services: [any Service] = [HealthMonitorService(sink: sink)]
-        for device in config.devices where device.enabled {
+        var services: [any Service] = [HealthMonitorService(sink: sink), USBHotplugService(
+            matcher: usbMatcher, sink: sink, ids: ids, logger: logger)]
+        // Devices pinned to a USB unit start when udev shows the unit, wherever it is plugged.
+        for device in config.devices where device.enabled && device.usbPin == nil {
             if let service = deviceService(device) {
                 services.append(service)
             } else {

@@ -9,6 +9,8 @@ public struct SiteConfig: Sendable, Equatable {
     public var httpHost: String
     public var httpPort: Int
     public var devices: [DeviceInstance]
+    /// Attach USB devices whose own ids match a profile, without a site entry.
+    public var usbAutoAttach: Bool
     /// Every profile found, by model.
     public var profiles: [String: DeviceProfile]
     /// The file this was read from.
@@ -31,6 +33,8 @@ public struct DeviceInstance: Sendable, Equatable {
     public var connect: NetworkAddress?
     /// File drop: the folder the device writes into.
     public var folder: String?
+    /// A USB unit this device is, found by udev wherever it is plugged (instead of a fixed `port`).
+    public var usbPin: USBPin?
     /// Seconds east of UTC of the device's clock, for feeds that carry local time without a zone.
     public var utcOffsetSeconds: Int
     public var enabled: Bool
@@ -38,8 +42,9 @@ public struct DeviceInstance: Sendable, Equatable {
     public init(
         id: String, profile: DeviceProfile, site: String, lane: String?, port: String?, serial: SerialSettings?,
         utcOffsetSeconds: Int = 0, enabled: Bool = true, listen: NetworkAddress? = nil, connect: NetworkAddress? = nil,
-        folder: String? = nil
+        folder: String? = nil, usbPin: USBPin? = nil
     ) {
+        self.usbPin = usbPin
         self.listen = listen
         self.connect = connect
         self.folder = folder
@@ -124,7 +129,9 @@ extension SiteConfig {
             }
             switch profile.transport.kind {
             case .serial:
-                if d.port == nil { throw fail("port", "a serial device needs 'port:' (its /dev path)") }
+                if d.port == nil, d.usb == nil {
+                    throw fail("port", "a serial device needs 'port:' (its /dev path) or 'usb:' (its serial number or path)")
+                }
             case .tcp:
                 if d.listen == nil, d.connect == nil {
                     throw fail("listen", "a TCP device needs 'listen: host:port' or 'connect: host:port'")
@@ -138,11 +145,11 @@ extension SiteConfig {
                 DeviceInstance(
                     id: d.id, profile: profile, site: d.site ?? raw.site, lane: d.lane, port: d.port.map(resolve),
                     serial: serial, utcOffsetSeconds: d.utcOffsetMinutes * 60, enabled: d.enabled, listen: d.listen,
-                    connect: d.connect, folder: d.folder.map(resolve)))
+                    connect: d.connect, folder: d.folder.map(resolve), usbPin: d.usb))
         }
         return SiteConfig(
             site: raw.site, storePath: resolve(raw.store.sqlite), httpHost: raw.http.host, httpPort: raw.http.port,
-            devices: devices, profiles: catalog.profiles, file: path)
+            devices: devices, usbAutoAttach: raw.usb.autoAttach, profiles: catalog.profiles, file: path)
     }
 }
 
@@ -152,7 +159,18 @@ struct RawSiteConfig: Decodable {
     var profiles: String?
     var store: Store
     var http: HTTP
+    var usb: USB
     var devices: [RawDevice]
+
+    struct USB: Decodable {
+        var autoAttach = true
+        enum CodingKeys: String, CodingKey, CaseIterable { case autoAttach }
+        init() {}
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            autoAttach = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Bool.self, forKey: .autoAttach) ?? true
+        }
+    }
 
     struct Store: Decodable {
         var sqlite: String
@@ -180,7 +198,7 @@ struct RawSiteConfig: Decodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case site, profiles, store, http, devices }
+    enum CodingKeys: String, CodingKey, CaseIterable { case site, profiles, store, http, usb, devices }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -189,6 +207,7 @@ struct RawSiteConfig: Decodable {
         profiles = try c.decodeIfPresent(String.self, forKey: .profiles)
         store = try c.decodeIfPresent(Store.self, forKey: .store) ?? Store()
         http = try c.decodeIfPresent(HTTP.self, forKey: .http) ?? HTTP()
+        usb = try c.decodeIfPresent(USB.self, forKey: .usb) ?? USB()
         devices = try c.decodeIfPresent([RawDevice].self, forKey: .devices) ?? []
     }
 }
@@ -205,9 +224,10 @@ struct RawDevice: Decodable {
     var listen: NetworkAddress?
     var connect: NetworkAddress?
     var folder: String?
+    var usb: USBPin?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, profile, site, lane, port, serial, utcOffsetMinutes, enabled, listen, connect, folder
+        case id, profile, site, lane, port, serial, utcOffsetMinutes, enabled, listen, connect, folder, usb
     }
 
     init(from decoder: any Decoder) throws {
@@ -228,6 +248,23 @@ struct RawDevice: Decodable {
         listen = try c.decodeIfPresent(String.self, forKey: .listen, where: address, expected: words).flatMap(NetworkAddress.init)
         connect = try c.decodeIfPresent(String.self, forKey: .connect, where: address, expected: words).flatMap(NetworkAddress.init)
         folder = try c.decodeIfPresent(String.self, forKey: .folder, where: { !$0.isEmpty }, expected: "a folder path")
+        usb = try c.decodeIfPresent(RawUSBPin.self, forKey: .usb)?.pin
+    }
+}
+
+struct RawUSBPin: Decodable {
+    var pin: USBPin
+    enum CodingKeys: String, CodingKey, CaseIterable { case serial, path, interface }
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        pin = USBPin(
+            serial: try c.decodeIfPresent(String.self, forKey: .serial),
+            path: try c.decodeIfPresent(String.self, forKey: .path),
+            interface: try c.decodeIfPresent(String.self, forKey: .interface))
+        guard pin.serial != nil || pin.path != nil else {
+            throw InvalidValue(codingPath: decoder.codingPath, message: "expected 'serial:' or 'path:' to name the unit")
+        }
     }
 }
 

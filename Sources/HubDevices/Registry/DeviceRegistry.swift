@@ -98,7 +98,7 @@ public final class DeviceRegistry: Sendable {
     private static func row(for d: DeviceInstance, now: Date) -> Status {
         Status(
             id: d.id, profile: d.profile.model, family: d.profile.family, protocol: d.profile.protocol, site: d.site,
-            lane: d.lane, port: d.port ?? d.endpoint, state: d.enabled ? .connecting : .disabled, since: now,
+            lane: d.lane, port: d.endpoint ?? d.usbPin.map { "usb \($0.serial ?? $0.path ?? "")" }, state: d.enabled ? .connecting : .disabled, since: now,
             reason: nil, link: d.enabled ? .connecting : .disabled, activeFaults: [], tampered: false, silent: false,
             lastFrameAt: nil, lastEventAt: nil, connects: 0, connections: 0, lastError: nil, events: 0,
             storeFailures: 0, counters: DecodeCounters(), heartbeatIntervalS: d.profile.heartbeatIntervalS)
