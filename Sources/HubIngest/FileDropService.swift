@@ -90,6 +90,8 @@ public struct FileDropService: Service {
                 }
             } catch where !Task.isCancelled {
                 logger.warning("folder watch ended", metadata: ["error": "\(error)"])
+            } catch {
+                // Shutting down: the watch was cancelled on purpose.
             }
         }
         await sink.link(device.id, .down, error: "hub stopped")

@@ -68,6 +68,8 @@ public struct UDPListenerService: Service {
                 }
             } catch where !Task.isCancelled {
                 logger.warning("udp listener ended", metadata: ["error": "\(error)"])
+            } catch {
+                // Shutting down: the watch was cancelled on purpose.
             }
         }
         await sink.link(device.id, .down, error: "hub stopped")
