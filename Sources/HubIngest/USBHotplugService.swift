@@ -9,18 +9,23 @@ import Synchronization
 /// then it follows udev's add and remove events. A port that matches a pinned site device or a
 /// profile gets its driver at once (no restart); when it is unplugged its link is closed and the
 /// device reported offline; plugged back, it resumes under the same id.
-public struct USBHotplugService: Service {
-    private let matcher: USBMatcher
+public final class USBHotplugService: Service, Sendable {
+    private let matcherBox: Mutex<USBMatcher>
     private let sink: IngestSink
     private let ids: EventIDGenerator
     private let logger: Logger
 
     public init(matcher: USBMatcher, sink: IngestSink, ids: EventIDGenerator, logger: Logger) {
-        self.matcher = matcher
+        matcherBox = Mutex(matcher)
         self.sink = sink
         self.ids = ids
         self.logger = logger
     }
+
+    /// New pins and profiles (a configuration reload) for ports plugged from now on.
+    public func update(_ matcher: USBMatcher) { matcherBox.withLock { $0 = matcher } }
+
+    private var matcher: USBMatcher { matcherBox.withLock { $0 } }
 
     public func run() async throws {
         for d in matcher.devices { await sink.link(d.id, .down, error: "not plugged in") }
@@ -35,12 +40,12 @@ public struct USBHotplugService: Service {
             for await event in monitor.events {
                 switch event.action {
                 case .add, .change, .bind:
-                    attach(event.device, to: attached)
+                    self.attach(event.device, to: attached)
                 case .remove, .unbind:
                     // The port closes as its task ends, and the device is reported offline ("unplugged").
                     if let (id, task) = attached.release(event.device.syspath) {
                         task.cancel()
-                        logger.info("USB device removed", metadata: ["device": "\(id)"])
+                        self.logger.info("USB device removed", metadata: ["device": "\(id)"])
                     }
                 case .other:
                     break

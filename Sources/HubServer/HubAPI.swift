@@ -12,12 +12,14 @@ public struct HubAPI: Sendable {
     public let registry: DeviceRegistry
     public let lanes: LaneActivity
     public let site: String
+    public let config: ConfigState?
 
-    public init(store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String) {
+    public init(store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String, config: ConfigState? = nil) {
         self.store = store
         self.registry = registry
         self.lanes = lanes
         self.site = site
+        self.config = config
     }
 
     /// A router with every route of the API and the operator page.
@@ -35,6 +37,20 @@ public struct HubAPI: Sendable {
         router.get("/api/v1/lanes") { _, _ in
             struct Body: Encodable { var lanes: [LaneActivity.Lane] }
             return try JSONResponse.make(Body(lanes: lanes.all()))
+        }
+        router.get("/api/v1/config") { _, _ in
+            struct Body: Encodable {
+                var file: String?
+                var site: String?
+                var devices: [String]
+                var profiles: [String]
+                var lastReload: ConfigState.Reload?
+            }
+            let current = config?.current
+            return try JSONResponse.make(
+                Body(
+                    file: current?.file, site: current?.site, devices: current?.devices.map(\.id) ?? [],
+                    profiles: current.map { Array($0.profiles.keys).sorted() } ?? [], lastReload: config?.lastReload))
         }
         router.get("/") { _, _ in
             Response(

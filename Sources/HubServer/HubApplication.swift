@@ -18,13 +18,23 @@ public struct HubApplication: Sendable {
     public let registry: DeviceRegistry
     public let lanes: LaneActivity
     public let sink: IngestSink
+    /// The configuration in force (it changes on reload) and the last reload's outcome.
+    public let configState: ConfigState
     private let logger: Logger
     private let ids = EventIDGenerator()
+    private let profilesDir: String?
+    private let reloadPoll: Duration
 
-    /// Opens the store and prepares (without starting) every enabled device.
-    public init(config: SiteConfig, logger: Logger) async throws {
+    /// Opens the store and prepares (without starting) every enabled device. `profilesDir` is the
+    /// folder given on the command line, if any, which reloads keep using.
+    public init(config: SiteConfig, logger: Logger, profilesDir: String? = nil, reloadPoll: Duration = .seconds(1))
+        async throws
+    {
         self.config = config
         self.logger = logger
+        self.profilesDir = profilesDir
+        self.reloadPoll = reloadPoll
+        configState = ConfigState(config)
         DescriptorLimit.raise()
         store = try SQLiteEventStore(path: config.storePath)
         registry = DeviceRegistry(devices: config.devices)
@@ -47,22 +57,6 @@ public struct HubApplication: Sendable {
             autoAttach: config.usbAutoAttach)
     }
 
-    /// The service that reads `device` over its transport.
-    private func deviceService(_ device: DeviceInstance) -> (any Service)? {
-        switch device.profile.transport.kind {
-        case .serial:
-            StreamDeviceService(device: device, sink: sink, ids: ids, logger: logger)
-        case .tcp:
-            device.listen != nil
-                ? TCPListenerService(device: device, sink: sink, ids: ids, logger: logger)
-                : StreamDeviceService(device: device, sink: sink, ids: ids, logger: logger)
-        case .udp:
-            UDPListenerService(device: device, sink: sink, ids: ids, logger: logger)
-        case .file:
-            FileDropService(device: device, sink: sink, ids: ids, logger: logger)
-        }
-    }
-
     /// Runs until SIGTERM or SIGINT. `onServerRunning` receives the bound port (the config may ask for 0).
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try await serviceGroup(signals: [.sigterm, .sigint], onServerRunning: onServerRunning).run()
@@ -73,22 +67,18 @@ public struct HubApplication: Sendable {
     public func serviceGroup(
         signals: [UnixSignal] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> ServiceGroup {
-        let api = HubAPI(store: store, registry: registry, lanes: lanes, site: config.site)
+        let api = HubAPI(store: store, registry: registry, lanes: lanes, site: config.site, config: configState)
         let app = Application(
             router: api.router(),
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "niihub"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
-        var services: [any Service] = [HealthMonitorService(sink: sink), USBHotplugService(
-            matcher: usbMatcher, sink: sink, ids: ids, logger: logger)]
-        // Devices pinned to a USB unit start when udev shows the unit, wherever it is plugged.
-        for device in config.devices where device.enabled && device.usbPin == nil {
-            if let service = deviceService(device) {
-                services.append(service)
-            } else {
-                logger.error("device has nowhere to be read from; not started", metadata: ["device": "\(device.id)"])
-            }
-        }
+        let supervisor = DeviceSupervisor(devices: config.devices, sink: sink, ids: ids, logger: logger)
+        let hotplug = USBHotplugService(matcher: usbMatcher, sink: sink, ids: ids, logger: logger)
+        let reload = ConfigReloadService(
+            state: configState, profilesDir: profilesDir, supervisor: supervisor, hotplug: hotplug, logger: logger,
+            pollInterval: reloadPoll)
+        var services: [any Service] = [HealthMonitorService(sink: sink), supervisor, hotplug, reload]
         services.append(app)
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
     }

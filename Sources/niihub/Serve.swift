@@ -32,7 +32,7 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(78)  // EX_CONFIG
         }
         if let httpPort { site.httpPort = httpPort }
-        let hub = try await HubApplication(config: site, logger: logger)
+        let hub = try await HubApplication(config: site, logger: logger, profilesDir: profiles)
         let running = hub.config
         try await hub.run { port in
             let host = running.httpHost == "0.0.0.0" ? "127.0.0.1" : running.httpHost

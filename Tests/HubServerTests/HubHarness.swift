@@ -29,12 +29,19 @@ final class HubHarness: Sendable {
 
     /// A hub whose site has `devices` (YAML list items). `profiles` are written beside the
     /// repository's own (file name → YAML), for transports and timings a test needs.
-    convenience init(label: String = "hub", devices: String = serialRPM, profiles: [String: String] = [:]) async throws {
-        try await self.init(reusing: try TemporaryDirectory(label), devices: devices, profiles: profiles)
+    convenience init(
+        label: String = "hub", devices: String = serialRPM, profiles: [String: String] = [:],
+        reloadPoll: Duration = .milliseconds(200)
+    ) async throws {
+        try await self.init(
+            reusing: try TemporaryDirectory(label), devices: devices, profiles: profiles, reloadPoll: reloadPoll)
     }
 
     /// A hub started again on the folder (store, inbox, profiles) of an earlier one.
-    init(reusing dir: TemporaryDirectory, devices: String = serialRPM, profiles: [String: String] = [:]) async throws {
+    init(
+        reusing dir: TemporaryDirectory, devices: String = serialRPM, profiles: [String: String] = [:],
+        reloadPoll: Duration = .milliseconds(200)
+    ) async throws {
         self.dir = dir
         devicePath = dir.path("rpm-lane1")
         try? FileManager.default.removeItem(atPath: dir.path("profiles"))
@@ -45,23 +52,11 @@ final class HubHarness: Sendable {
                 atPath: shipped.appendingPathComponent(name).path, toPath: dir.path("profiles/\(name)"))
         }
         for (name, text) in profiles { try dir.write("profiles/\(name)", text) }
-        let configPath = try dir.write(
-            "site.yaml",
-            """
-            site: e2e-gate
-            profiles: profiles
-            store:
-              sqlite: hub.sqlite
-            http:
-              host: 127.0.0.1
-              port: 0
-            devices:
-            \(devices)
-            """)
+        let configPath = try dir.write("site.yaml", Self.site(devices))
         let config = try SiteConfig.load(path: configPath, knownProtocols: DriverCatalog.protocols)
         var logger = Logger(label: "test-hub")
         logger.logLevel = .warning
-        let hub = try await HubApplication(config: config, logger: logger)
+        let hub = try await HubApplication(config: config, logger: logger, reloadPoll: reloadPoll)
         self.hub = hub
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = hub.serviceGroup { continuation.yield($0) }
@@ -73,6 +68,21 @@ final class HubHarness: Sendable {
             break
         }
         port = bound
+    }
+
+    /// The site file for `devices` (YAML list items).
+    static func site(_ devices: String) -> String {
+        """
+        site: e2e-gate
+        profiles: profiles
+        store:
+          sqlite: hub.sqlite
+        http:
+          host: 127.0.0.1
+          port: 0
+        devices:
+        \(devices)
+        """
     }
 
     /// Stops the hub the way a signal would and waits for every service to end.

@@ -13,6 +13,8 @@ public struct SiteConfig: Sendable, Equatable {
     public var usbAutoAttach: Bool
     /// Every profile found, by model.
     public var profiles: [String: DeviceProfile]
+    /// The folder they were read from.
+    public var profilesDir: String
     /// The file this was read from.
     public var file: String
 }
@@ -149,7 +151,8 @@ extension SiteConfig {
         }
         return SiteConfig(
             site: raw.site, storePath: resolve(raw.store.sqlite), httpHost: raw.http.host, httpPort: raw.http.port,
-            devices: devices, usbAutoAttach: raw.usb.autoAttach, profiles: catalog.profiles, file: path)
+            devices: devices, usbAutoAttach: raw.usb.autoAttach, profiles: catalog.profiles, profilesDir: dir,
+            file: path)
     }
 }
 

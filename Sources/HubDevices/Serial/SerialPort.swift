@@ -32,8 +32,8 @@ public enum SerialPort {
         guard tcsetattr(fd, TCSANOW, &t) == 0 else {
             throw SerialPortError(path: path, operation: "tcsetattr", errno: errno)
         }
-        // Bytes that sat in the driver before we configured it were read with the wrong settings.
-        tcflush(fd, TCIFLUSH)
+        // Input already queued is kept (not flushed): after a reload or a brief loss it is the
+        // device's real data, and bytes read with wrong settings are counted as rejects anyway.
     }
 
     /// The terminal attributes for `settings`: raw mode, then speed, character size, parity, stop bits

@@ -1,0 +1,114 @@
+import Foundation
+import HubDevices
+import HubDrivers
+import HubIngest
+import Logging
+import ServiceLifecycle
+import Synchronization
+import UnixSignals
+
+/// The configuration in force, and how the last reload went (for `GET /api/v1/config`).
+public final class ConfigState: Sendable {
+    public struct Reload: Sendable, Codable, Equatable {
+        public var at: Date
+        public var trigger: String
+        public var applied: Bool
+        public var error: String?
+        public var change: DeviceSupervisor.Change?
+    }
+
+    private let state: Mutex<(config: SiteConfig, last: Reload?)>
+
+    init(_ config: SiteConfig) { state = Mutex((config, nil)) }
+
+    public var current: SiteConfig { state.withLock { $0.config } }
+    public var lastReload: Reload? { state.withLock { $0.last } }
+
+    func record(_ reload: Reload, config: SiteConfig?) {
+        state.withLock { s in
+            if let config { s.config = config }
+            s.last = reload
+        }
+    }
+}
+
+/// Applies an edited site config or profile while the hub runs: on SIGHUP, and when the config file
+/// or a profile file changes on disk (checked every second). A config that fails to load is refused
+/// with its file, line and field, and the running configuration stays. Store path and HTTP address
+/// take effect only at the next start.
+struct ConfigReloadService: Service {
+    let state: ConfigState
+    let profilesDir: String?
+    let supervisor: DeviceSupervisor
+    let hotplug: USBHotplugService
+    let logger: Logger
+    let pollInterval: Duration
+
+    func run() async throws {
+        let path = state.current.file
+        let first = fingerprint(path)
+        let signals = await UnixSignalsSequence(trapping: .sighup)
+        await withDiscardingTaskGroup { group in
+            let (triggers, continuation) = AsyncStream.makeStream(of: String.self)
+            group.addTask {
+                for await _ in signals { continuation.yield("SIGHUP") }
+            }
+            group.addTask {
+                var seen = first
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: pollInterval)
+                    let now = fingerprint(path)
+                    if now != seen {
+                        seen = now
+                        continuation.yield("file change")
+                    }
+                }
+            }
+            await cancelWhenGracefulShutdown {
+                for await trigger in triggers { await reload(trigger: trigger) }
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func reload(trigger: String) async {
+        let path = state.current.file
+        let old = state.current
+        do {
+            let new = try SiteConfig.load(path: path, profilesDir: profilesDir, knownProtocols: DriverCatalog.protocols)
+            if new.storePath != old.storePath || new.httpHost != old.httpHost || new.httpPort != old.httpPort {
+                logger.warning("store and http settings change only at the next start")
+            }
+            let change = await supervisor.apply(new.devices)
+            hotplug.update(
+                USBMatcher(
+                    devices: new.devices.filter(\.enabled), profiles: Array(new.profiles.values), site: new.site,
+                    autoAttach: new.usbAutoAttach))
+            state.record(.init(at: Date(), trigger: trigger, applied: true, change: change), config: new)
+            logger.info(
+                "configuration reloaded",
+                metadata: ["trigger": "\(trigger)", "started": "\(change.started)", "stopped": "\(change.stopped)",
+                           "restarted": "\(change.restarted)"])
+        } catch {
+            state.record(.init(at: Date(), trigger: trigger, applied: false, error: "\(error)"), config: nil)
+            logger.error("configuration refused; the running one stays", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Modification times and sizes of the config and every profile: a change in any means reload.
+    private func fingerprint(_ configPath: String) -> [String: String] {
+        var out: [String: String] = [:]
+        let fm = FileManager.default
+        func note(_ p: String) {
+            if let a = try? fm.attributesOfItem(atPath: p) {
+                out[p] = "\((a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)/\(a[.size] as? Int ?? 0)"
+            }
+        }
+        note(configPath)
+        let dir = profilesDir ?? state.current.profilesDir
+        for f in (try? fm.contentsOfDirectory(atPath: dir)) ?? [] where f.hasSuffix(".yaml") || f.hasSuffix(".yml") {
+            note((dir as NSString).appendingPathComponent(f))
+        }
+        return out
+    }
+}
