@@ -58,7 +58,8 @@ struct CheckConfig: ParsableCommand {
             let site = try SiteConfig.load(path: config, profilesDir: profiles, knownProtocols: DriverCatalog.protocols)
             print("\(config): site \(site.site), \(site.devices.count) device(s), \(site.profiles.count) profile(s): ok")
             for d in site.devices {
-                let link = d.port.map { " on \($0)" } ?? ""
+                let pin = d.usbPin.map { " on USB \($0.serial.map { "serial " + $0 } ?? "path " + ($0.path ?? ""))" }
+                let link = (d.endpoint.map { " on \($0)" } ?? pin ?? "") + (d.enabled ? "" : " (disabled)")
                 let serial = d.serial.map { " (\($0.summary))" } ?? ""
                 print("  \(d.id): \(d.profile.model) [\(d.profile.protocol)] lane \(d.lane ?? "-")\(link)\(serial)")
             }

@@ -170,13 +170,25 @@ struct SiteConfigTests {
 
     @Test func theRepositoryProfilesAndConfigsLoad() throws {
         let root = Corpus.packageRoot
-        let catalog = try ProfileCatalog.load(directory: root.appendingPathComponent("DeviceProfiles").path, knownProtocols: ["rpm"])
+        let catalog = try ProfileCatalog.load(directory: root.appendingPathComponent("DeviceProfiles").path)
         #expect(catalog.profiles["rapiscan-rpm"]?.transport.serial?.baud == 9600)
         for name in ["demo.yaml", "example-site.yaml"] {
             let config = try SiteConfig.load(
                 path: root.appendingPathComponent("config/\(name)").path,
-                profilesDir: root.appendingPathComponent("DeviceProfiles").path, knownProtocols: ["rpm"])
+                profilesDir: root.appendingPathComponent("DeviceProfiles").path)
             #expect(!config.devices.isEmpty)
         }
+    }
+}
+
+/// The shipped udev rules are what `niihub udev-rules` makes from the shipped profiles.
+struct UdevRulesTests {
+    @Test func theShippedRulesMatchTheProfiles() throws {
+        let root = Corpus.packageRoot
+        let catalog = try ProfileCatalog.load(directory: root.appendingPathComponent("DeviceProfiles").path)
+        let shipped = try String(contentsOf: root.appendingPathComponent("deploy/udev/60-niihub.rules"), encoding: .utf8)
+        #expect(shipped == UdevRules.render(profiles: Array(catalog.profiles.values)),
+                "regenerate with: niihub udev-rules > deploy/udev/60-niihub.rules")
+        #expect(shipped.contains("ATTRS{idVendor}==\"0403\", ATTRS{idProduct}==\"6014\""))
     }
 }
