@@ -55,3 +55,41 @@ public final class LoopbackClient: Sendable {
         public var description: String { "\(what): \(String(cString: strerror(errno)))" }
     }
 }
+
+/// A device that serves: listens on 127.0.0.1 (an ephemeral port) for the hub to connect.
+public final class LoopbackServer: Sendable {
+    public let fd: CInt
+    public let port: Int
+
+    public init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw LoopbackClient.Failure(what: "socket", errno: errno) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let ok = withUnsafeMutablePointer(to: &addr) { p in
+            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { sa in
+                bind(fd, sa, len) == 0 && listen(fd, 8) == 0 && getsockname(fd, sa, &len) == 0
+            }
+        }
+        guard ok else {
+            let e = errno
+            close(fd)
+            throw LoopbackClient.Failure(what: "bind", errno: e)
+        }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    deinit { close(fd) }
+
+    /// Waits up to `timeoutMs` for the hub to connect; returns the connection's descriptor.
+    public func accept(timeoutMs: Int32 = 10_000) -> CInt? {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&p, 1, timeoutMs) > 0 else { return nil }
+        let c = Glibc.accept(fd, nil, nil)
+        return c >= 0 ? c : nil
+    }
+}
