@@ -17,6 +17,7 @@ public struct Normalizer: Sendable {
         let body: EventBody
         switch reading {
         case .radiationPortal(let r): body = RadiationPortalEvents.body(for: r, thresholds: context.thresholds)
+        case .radiationInstrument(let r): body = RadiationInstrumentEvents.body(for: r)
         }
         var device = context.device
         // A unit that names itself on a shared link (a tracker's IMEI on a TCP listener) is the device.
