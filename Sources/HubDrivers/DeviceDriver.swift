@@ -74,6 +74,8 @@ public enum DriverCatalog {
     public static let entries: [Entry] = [
         Entry(name: "rpm", family: "radiation-portal", capture: .bytes) { RapiscanDriver(options: $0) },
         Entry(name: "n42", family: "radiation-instrument", capture: .bytes) { N42Driver(options: $0) },
+        Entry(name: "scan", family: "container-scanner", capture: .bytes) { ScanResultDriver(options: $0) },
+        Entry(name: "ocr", family: "gate-ocr", capture: .bytes) { OCRDriver(options: $0) },
     ]
 
     /// Protocol names with a driver.
