@@ -170,12 +170,13 @@ struct SiteConfigTests {
 
     @Test func theRepositoryProfilesAndConfigsLoad() throws {
         let root = Corpus.packageRoot
-        let catalog = try ProfileCatalog.load(directory: root.appendingPathComponent("DeviceProfiles").path, knownProtocols: ["rpm"])
+        let catalog = try ProfileCatalog.load(
+            directory: root.appendingPathComponent("DeviceProfiles").path, knownProtocols: ["rpm", "n42", "scan", "ocr"])
         #expect(catalog.profiles["rapiscan-rpm"]?.transport.serial?.baud == 9600)
         for name in ["demo.yaml", "example-site.yaml"] {
             let config = try SiteConfig.load(
                 path: root.appendingPathComponent("config/\(name)").path,
-                profilesDir: root.appendingPathComponent("DeviceProfiles").path, knownProtocols: ["rpm"])
+                profilesDir: root.appendingPathComponent("DeviceProfiles").path, knownProtocols: ["rpm", "n42", "scan", "ocr"])
             #expect(!config.devices.isEmpty)
         }
     }

@@ -113,7 +113,7 @@ public struct N42Driver: DeviceDriver {
 
     /// The end (exclusive, after `>`) of the first closing root tag at or after `from`:
     /// `</RadInstrumentData>` or `</N42InstrumentData>`, with or without a prefix.
-    static func rootEnd(in bytes: [UInt8], from: Int) -> Int? {
+    public static func rootEnd(in bytes: [UInt8], from: Int) -> Int? {
         let names: [[UInt8]] = [Array("RadInstrumentData>".utf8), Array("N42InstrumentData>".utf8)]
         var i = max(0, from)
         while i + 1 < bytes.count {

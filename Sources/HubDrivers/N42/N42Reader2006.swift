@@ -103,7 +103,9 @@ struct N42Reader2006 {
                             Reading.Spectrum(
                                 detector: name, category: category, liveTimeS: live, realTimeS: real,
                                 channels: channels, energyCalibration: nil))
-                        calibrationIDs.append((s.attribute("CalibrationIDs") ?? "").split(separator: " ").map(String.init))
+                        // A calibration may be named by reference or embedded in the spectrum itself.
+                        let named = (s.attribute("CalibrationIDs") ?? "").split(separator: " ").map(String.init)
+                        calibrationIDs.append(named + s.all("Calibration").compactMap { $0.attribute("ID") ?? $0.attribute("id") })
                     }
                 }
                 for g in dm.all("GrossCountMeasurement") {

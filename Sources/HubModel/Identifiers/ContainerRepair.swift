@@ -10,6 +10,14 @@ public enum ContainerRepair {
         public var meant: Character
         /// 0–100: how likely this is the right repair (higher first).
         public var score: Double
+
+        public init(number: ContainerNumber, position: Int, read: Character, meant: Character, score: Double) {
+            self.number = number
+            self.position = position
+            self.read = read
+            self.meant = meant
+            self.score = score
+        }
     }
 
     /// Candidates for `text`, best first. With `characterConfidences` (one per character after

@@ -95,6 +95,8 @@ public struct ScanResultDocument: Sendable, Equatable {
     /// Every problem of a refused document.
     public struct Invalid: Error, Sendable, Equatable {
         public var problems: [Problem]
+
+        public init(problems: [Problem]) { self.problems = problems }
     }
 
     /// Decodes and checks a document; a refusal lists every problem found, by field.
