@@ -16,7 +16,10 @@ struct N42CorpusTests {
     @Test func detxBackground2012() throws {
         let r = try Self.run("detx_background.n42", chunk: 1000)
         #expect(r.counters.frames == 1 && r.counters.rejectedTotal == 0)
-        #expect(r.frames == [try Corpus.bytes("n42/detx_background.n42")], "the document is archived whole")
+        let file = try Corpus.bytes("n42/detx_background.n42")
+        // The document is archived whole, up to its root's close; the line end after it is no document.
+        #expect(r.frames.count == 1 && r.frames[0] == Array(file.prefix(r.frames[0].count)))
+        #expect(file.dropFirst(r.frames[0].count).allSatisfy { $0 == 10 || $0 == 13 })
         let m = try #require(r.measurements.first)
         #expect(r.measurements.count == 1)
         #expect(m.standard == .n42_2012)

@@ -35,7 +35,8 @@ struct NewDriversRobustnessTests {
         var rng = Lcg(s: seed)
         for (name, make) in Self.drivers {
             for _ in 0..<20 {
-                let bytes = Self.random(Int.random(in: 0...4096, using: &rng), &rng)
+                let n = Int.random(in: 0...4096, using: &rng)
+                let bytes = Self.random(n, &rng)
                 let r = DriverRun(make(), bytes, chunk: Int.random(in: 1...512, using: &rng))
                 #expect(r.counters.bytes == bytes.count, "\(name)")
                 #expect(r.counters.frames >= r.counters.rejectedTotal, "\(name)")
@@ -65,7 +66,8 @@ struct NewDriversRobustnessTests {
         for (file, rounds) in [("SGM200615_SearchMode_1.xml", 60), ("detx_background.n42", 15), ("5samples_2dets_peaks_on_3.n42", 8)] {
             let original = try Corpus.bytes("n42/\(file)")
             for _ in 0..<rounds {
-                let bytes = Self.mutate(original, &rng, edits: Int.random(in: 1...12, using: &rng))
+                let edits = Int.random(in: 1...12, using: &rng)
+                let bytes = Self.mutate(original, &rng, edits: edits)
                 let r = DriverRun(N42Driver(), bytes, chunk: 4096)
                 #expect(r.counters.frames >= 1)
                 #expect(r.measurements.allSatisfy { $0.spectra.allSatisfy { $0.channels.count <= N42Values.maxChannels } })
@@ -93,8 +95,14 @@ struct NewDriversRobustnessTests {
             w.text(0x4010, 0x1031, "CS", "ALARM")
         }
         for cut in 0...file.count { _ = DICOSHeader.read(Array(file.prefix(cut))) }
-        for _ in 0..<2000 { _ = DICOSHeader.read(Self.mutate(file, &rng, edits: Int.random(in: 1...6, using: &rng))) }
-        for _ in 0..<200 { _ = DICOSHeader.read(Array(file.prefix(132)) + Self.random(Int.random(in: 0...512, using: &rng), &rng)) }
+        for _ in 0..<2000 {
+            let edits = Int.random(in: 1...6, using: &rng)
+            _ = DICOSHeader.read(Self.mutate(file, &rng, edits: edits))
+        }
+        for _ in 0..<200 {
+            let n = Int.random(in: 0...512, using: &rng)
+            _ = DICOSHeader.read(Array(file.prefix(132)) + Self.random(n, &rng))
+        }
         // A crafted nest of undefined-length sequences is refused, not followed down the stack.
         var deep = DICOSWriter.file(sopClass: DICOSHeader.tdrStorage)
         for _ in 0..<10_000 { deep += [0x10, 0x40, 0x10, 0x10] + Array("SQ".utf8) + [0, 0, 0xFF, 0xFF, 0xFF, 0xFF] + [0xFE, 0xFF, 0x00, 0xE0, 0xFF, 0xFF, 0xFF, 0xFF] }

@@ -16,7 +16,7 @@ struct ContainerRepairTests {
 
     @Test func characterConfidencesDecideBetweenRepairs() throws {
         // A wrong check digit: any one character may be the misread one.
-        let text = "CSQU3054388"
+        let text = "CSQU3054386"
         let all = ContainerRepair.candidates(for: text)
         #expect(all.count > 1)
         let checkDigitRead = all.first { $0.position == 10 }

@@ -21,8 +21,8 @@ struct InstrumentScanOCREventTests {
     static let ocrFeed = """
         OCR,3,2026-01-31T08:15:02.120Z,CONTAINER,CSQU 305438 3,97,rear\r
         OCR,3,2026-01-31T08:15:03Z,CONTAINER,CSQU3O54383,90,rear\r
-        OCR,3,2026-01-31T08:15:04Z,CONTAINER,CSQU3054388,80,rear,,99;99;99;99;99;99;99;99;99;99;40\r
-        OCR,3,2026-01-31T08:15:05Z,CONTAINER,CSQU3054388,80\r
+        OCR,3,2026-01-31T08:15:04Z,CONTAINER,CSQU3054386,80,rear,99;99;99;99;99;99;99;99;99;99;40\r
+        OCR,3,2026-01-31T08:15:05Z,CONTAINER,CSQU3054386,80\r
         OCR,3,2026-01-31T08:15:06Z,CONTAINER,ABC,30\r
         OCR,3,,PLATE,51c-123.45,88,front\r
 
@@ -76,7 +76,7 @@ struct InstrumentScanOCREventTests {
         #expect(events[1].data["repairedFrom"] == "CSQU3O54383")
         // A wrong check digit the camera was unsure of: repaired by its per-character confidences.
         #expect(events[2].subject.containers == ["CSQU3054383"])
-        #expect(events[2].data["repairedFrom"] == "CSQU3054388")
+        #expect(events[2].data["repairedFrom"] == "CSQU3054386")
         // The same without confidences: several repairs are equally likely, so none is trusted.
         #expect(events[3].subject.containers == nil, "\(events[3].data)")
         #expect(events[3].severity == .warning)

@@ -30,6 +30,13 @@ public struct N42Document: Sendable, Equatable {
     /// keeps the measurements that closed before the break. Each repair is named in `warnings`.
     public static func decode(_ bytes: [UInt8], utcOffsetSeconds: Int = 0) -> Result<N42Document, Problem> {
         var warnings: [String] = []
+        var bytes = bytes
+        // FoundationXML turns names and values into Swift strings and traps on invalid UTF-8 that
+        // libxml2 lets through, so broken bytes are replaced (U+FFFD) before it sees them.
+        if Self.isUTF8Document(bytes), String(validating: bytes, as: UTF8.self) == nil {
+            bytes = Array(String(decoding: bytes, as: UTF8.self).utf8)
+            warnings.append("invalid UTF-8 replaced")
+        }
         var outcome = N42XMLReader.read(Data(bytes), namespaces: true)
         if let firstError = outcome.error {
             var attempts = [outcome]
@@ -76,6 +83,19 @@ public struct N42Document: Sendable, Equatable {
             doc.measurements[i].count = doc.measurements.count
         }
         return .success(doc)
+    }
+}
+
+extension N42Document {
+    /// True unless the document says it is in another encoding (a UTF-16 byte order mark, or an
+    /// `encoding` other than UTF-8 in its XML declaration): then libxml2 converts it itself.
+    static func isUTF8Document(_ bytes: [UInt8]) -> Bool {
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) { return false }
+        guard bytes.starts(with: Array("<?xml".utf8)), let end = bytes.prefix(256).firstIndex(of: 62) else { return true }
+        let declaration = String(decoding: bytes[..<end], as: UTF8.self).lowercased()
+        guard let range = declaration.range(of: "encoding") else { return true }
+        let rest = declaration[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }
+        return rest.hasPrefix("utf-8") || rest.hasPrefix("utf8")
     }
 }
 

@@ -88,10 +88,15 @@ struct ScanResultValidator {
         }
         let plate = string(o["plate"], "plate", max: 32)
         var images: [Doc.Image] = []
-        for (i, item) in array(o["images"], "images", max: 64).enumerated() {
+        let rawImages = array(o["images"], "images", max: 64)
+        for (i, item) in rawImages.enumerated() {
             if let img = image(item, "images[\(i)]") { images.append(img) }
         }
-        if Set(images.map(\.name)).count != images.count { fail("images", "image names must be unique") }
+        // Regions name images, so a name must say which one, even among images refused for other reasons.
+        let names = rawImages.compactMap { item -> String? in
+            if case .object(let o) = item { o["name"]?.stringValue } else { nil }
+        }
+        if Set(names).count != names.count { fail("images", "image names must be unique") }
         let atd = o["atd"].flatMap { $0 == .null ? nil : threatDetection($0, images: images) }
         let verdict = o["operatorVerdict"].flatMap { $0 == .null ? nil : operatorVerdict($0) }
         if let e = o["extensions"], e != .null {
@@ -134,7 +139,8 @@ struct ScanResultValidator {
         let result = choice(o["result"], "atd.result", Doc.ThreatDetection.Result.self)
         let algorithm = string(o["algorithm"], "atd.algorithm")
         var regions: [Doc.Region] = []
-        for (i, r) in array(o["regions"], "atd.regions", max: 256).enumerated() {
+        let rawRegions = array(o["regions"], "atd.regions", max: 256)
+        for (i, r) in rawRegions.enumerated() {
             let f = "atd.regions[\(i)]"
             guard
                 let ro = object(r, f, allowed: ["image", "x", "y", "width", "height", "threat", "confidence"])
@@ -154,7 +160,7 @@ struct ScanResultValidator {
                         confidence: confidence))
             }
         }
-        if result == .clear, !regions.isEmpty { fail("atd.regions", "a clear result has no suspect regions") }
+        if result == .clear, !rawRegions.isEmpty { fail("atd.regions", "a clear result has no suspect regions") }
         guard let result else { return nil }
         return Doc.ThreatDetection(result: result, algorithm: algorithm, regions: regions)
     }
