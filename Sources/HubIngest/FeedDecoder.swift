@@ -16,7 +16,9 @@ public struct FeedDecoder: Sendable {
     private var lastRef: RawRef?
 
     /// A decoder for `protocolName`, or nil when the hub has no driver for it.
-    public init?(protocolName: String, context: DeviceContext, options: DriverOptions, ids: EventIDGenerator) {
+    public init?(
+        protocolName: String, context: DeviceContext, options: DriverOptions = DriverOptions(), ids: EventIDGenerator
+    ) {
         guard let driver = DriverCatalog.make(protocolName, options: options) else { return nil }
         self.driver = driver
         segmenter = RawSegmenter(format: driver.rawFormat, deviceID: context.device.id)
