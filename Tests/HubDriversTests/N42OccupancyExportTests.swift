@@ -27,16 +27,8 @@ struct N42OccupancyExportTests {
         let dir = try TemporaryDirectory("n42-export")
         var paths: [String] = []
         for (i, d) in documents.enumerated() { paths.append(try dir.write("doc\(i).n42", d)) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["xmllint", "--noout", "--schema", Corpus.url("n42/n42-2012.xsd").path] + paths
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, report)
+        let r = try runTool(["xmllint", "--noout", "--schema", Corpus.url("n42/n42-2012.xsd").path] + paths)
+        return (r.status, r.output)
     }
 
     @Test func exportsValidateAgainstTheN42Schema() throws {

@@ -125,17 +125,10 @@ struct InstrumentScanOCREventTests {
             v = Draft202012Validator(schema)
             print(" ".join(str(len(list(v.iter_errors(json.load(open(f)))))) for f in sys.argv[2:]))
             """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script, Corpus.repositoryFile("Schemas/scan-result-v1.schema.json").path]
-            + (0..<docs.count).map { dir.path("d\($0).json") }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(out)")
+        let (status, out) = try runTool(
+            ["python3", "-c", script, Corpus.repositoryFile("Schemas/scan-result-v1.schema.json").path]
+                + (0..<docs.count).map { dir.path("d\($0).json") })
+        #expect(status == 0, "\(out)")
         let counts = out.split(separator: " ").compactMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
         #expect(counts.count == 3 && counts[0] == 0 && counts[1] == 0 && counts[2] >= 2, "\(out)")
     }

@@ -66,9 +66,10 @@ public struct N42Document: Sendable, Equatable {
         }
         guard let root = outcome.root else { return .failure(.notWellFormed(outcome.error ?? "no root element")) }
         var doc: N42Document
+        let common = N42Common(utcOffsetSeconds: utcOffsetSeconds)
         switch root.name {
-        case "RadInstrumentData": doc = N42Reader2012(parts: outcome.parts, utcOffsetSeconds: utcOffsetSeconds).read()
-        case "N42InstrumentData": doc = N42Reader2006(parts: outcome.parts, utcOffsetSeconds: utcOffsetSeconds).read()
+        case "RadInstrumentData": doc = N42Reader2012(parts: outcome.parts, common: common).read()
+        case "N42InstrumentData": doc = N42Reader2006(parts: outcome.parts, common: common).read()
         default: return .failure(.notN42(root: root.name))
         }
         if outcome.error != nil, doc.measurements.isEmpty {

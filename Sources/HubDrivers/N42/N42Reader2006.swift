@@ -9,11 +9,6 @@ struct N42Reader2006 {
     let parts: [N42Element]
     let common: N42Common
 
-    init(parts: [N42Element], utcOffsetSeconds: Int) {
-        self.parts = parts
-        common = N42Common(utcOffsetSeconds: utcOffsetSeconds)
-    }
-
     /// A spectrum whose calibration is resolved once the whole document has been read.
     private struct Pending {
         var measurement: Reading.Measurement

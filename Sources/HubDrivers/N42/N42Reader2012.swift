@@ -9,11 +9,6 @@ struct N42Reader2012 {
     let parts: [N42Element]
     let common: N42Common
 
-    init(parts: [N42Element], utcOffsetSeconds: Int) {
-        self.parts = parts
-        common = N42Common(utcOffsetSeconds: utcOffsetSeconds)
-    }
-
     func read() -> N42Document {
         var instrument = Reading.Instrument()
         var detectors: [String: Reading.Detector] = [:]

@@ -29,22 +29,15 @@ public struct OCRDriver: DeviceDriver {
     }
 
     private mutating func handle(_ output: LineFramer.Output, into steps: inout [DriverStep]) {
-        counters.frames += 1
-        switch output {
-        case .overlong(let head, _):
-            steps.append(.frame(head))
-            counters.reject(.overlong)
-        case .line(let bytes, let contentCount):
-            steps.append(.frame(bytes))
-            switch OCRLine.parse(bytes[..<contentCount], utcOffsetSeconds: options.utcOffsetSeconds) {
-            case .success(let line):
-                steps.append(.reading(.ocr(line.reading), .segment))
-                counters.readings += 1
-            case .failure(.garbage): counters.reject(.garbage)
-            case .failure(.malformed): counters.reject(.malformed)
-            case .failure(.checksum): counters.reject(.checksum)
-            case .failure(.unknownKind(let kind)): counters.unknown(kind)
-            }
+        guard let content = output.archive(counters: &counters, steps: &steps) else { return }
+        switch OCRLine.parse(content, utcOffsetSeconds: options.utcOffsetSeconds) {
+        case .success(let line):
+            steps.append(.reading(.ocr(line.reading), .segment))
+            counters.readings += 1
+        case .failure(.garbage): counters.reject(.garbage)
+        case .failure(.malformed): counters.reject(.malformed)
+        case .failure(.checksum): counters.reject(.checksum)
+        case .failure(.unknownKind(let kind)): counters.unknown(kind)
         }
     }
 }
