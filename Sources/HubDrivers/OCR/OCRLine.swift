@@ -5,7 +5,7 @@ import HubModel
 ///
 /// ```
 /// OCR,<lane>,<time>,<kind>,<text>,<confidence>[,<position>[,<char confidences>]][*<checksum>]\r\n
-/// OCR,3,2026-01-31T08:15:02.120Z,CONTAINER,CSQU3054383,97,rear,99;98;99;97;96;99;99;98;97;99;91*5C
+/// OCR,3,2026-01-31T08:15:02.120Z,CONTAINER,CSQU3054383,97,rear,99;98;99;97;96;99;99;98;97;99;91*3D
 /// OCR,3,2026-01-31T08:15:01Z,PLATE,51C-123.45,88,front
 /// ```
 ///
