@@ -18,6 +18,11 @@ struct OCRLineTests {
         #expect(r.characterConfidences?.count == 11 && r.characterConfidences?.last == 91)
     }
 
+    @Test func theDocumentedExampleChecksOut() throws {
+        let r = try parse("OCR,3,2026-01-31T08:15:02.120Z,CONTAINER,CSQU3054383,97,rear,99;98;99;97;96;99;99;98;97;99;91*3D").get()
+        #expect(r.reading.text == "CSQU3054383" && r.reading.characterConfidences?.first == 99)
+    }
+
     @Test func optionalFieldsAndLocalTime() throws {
         let plate = try parse("OCR,lane-1,,PLATE,51C-123.45,88.5").get().reading
         #expect(plate.observedAt == nil && plate.position == nil && plate.confidence == 88.5)

@@ -5,6 +5,7 @@ import HubModel
 public struct N42Document: Sendable, Equatable {
     public typealias Reading = RadiationInstrumentReading
 
+    /// Which edition the document follows.
     public var standard: Reading.Standard
     public var measurements: [Reading.Measurement]
     public var alarms: [Reading.Alarm]

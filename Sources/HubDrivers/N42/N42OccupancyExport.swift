@@ -10,11 +10,13 @@ import HubModel
 /// `OccupancyIndicator`, a `Background` measurement with the background in force, and a `RadAlarm`
 /// per alarming radiation.
 public enum N42OccupancyExport {
+    /// Why an event cannot be exported.
     public enum Problem: Error, Equatable, Sendable {
         case notAnOccupancy(kind: String)
         case missing(field: String)
     }
 
+    /// The N42.42-2012 document for one `radiation.occupancy` event (it needs `startedAt` and `endedAt`).
     public static func document(for event: InspectionEvent) -> Result<String, Problem> {
         guard event.kind == "radiation.occupancy" else { return .failure(.notAnOccupancy(kind: event.kind)) }
         let d = event.data

@@ -6,12 +6,13 @@ import FoundationXML
 
 /// An element of an N42 document, as far as the hub reads it: local name, attributes, trimmed text
 /// and child elements.
-public final class N42Element: @unchecked Sendable {
-    // Built by one parse on one thread and only read afterwards; never shared while mutable.
-    public let name: String
-    public let attributes: [String: String]
-    public fileprivate(set) var text: String = ""
-    public fileprivate(set) var children: [N42Element] = []
+/// A class so that the SAX handler can append to an element it has already linked to its parent;
+/// built by one parse and only read afterwards, never shared across threads.
+final class N42Element {
+    let name: String
+    let attributes: [String: String]
+    fileprivate(set) var text: String = ""
+    fileprivate(set) var children: [N42Element] = []
 
     init(name: String, attributes: [String: String]) {
         self.name = name
@@ -19,19 +20,19 @@ public final class N42Element: @unchecked Sendable {
     }
 
     /// The first child called `name`.
-    public func child(_ name: String) -> N42Element? { children.first { $0.name == name } }
+    func child(_ name: String) -> N42Element? { children.first { $0.name == name } }
 
     /// Children called `name`.
-    public func all(_ name: String) -> [N42Element] { children.filter { $0.name == name } }
+    func all(_ name: String) -> [N42Element] { children.filter { $0.name == name } }
 
     /// The trimmed text of the first child called `name`, when it has any.
-    public func value(_ name: String) -> String? {
+    func value(_ name: String) -> String? {
         guard let t = child(name)?.text, !t.isEmpty else { return nil }
         return t
     }
 
     /// Every descendant called `name`, depth first.
-    public func descendants(_ name: String) -> [N42Element] {
+    func descendants(_ name: String) -> [N42Element] {
         var out: [N42Element] = []
         for c in children {
             if c.name == name { out.append(c) }
@@ -41,7 +42,7 @@ public final class N42Element: @unchecked Sendable {
     }
 
     /// An attribute by local name, whatever prefix the writer gave it.
-    public func attribute(_ local: String) -> String? {
+    func attribute(_ local: String) -> String? {
         if let v = attributes[local] { return v }
         return attributes.first { $0.key.hasSuffix(":" + local) }?.value
     }

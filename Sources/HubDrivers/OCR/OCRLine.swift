@@ -22,6 +22,7 @@ import HubModel
 /// - `*hh` (optional): two hex digits, the XOR of every byte before the `*`, for serial links.
 ///   A line that has one must match it.
 public struct OCRLine: Sendable, Equatable {
+    /// What the line says.
     public var reading: OCRReading
 
     /// Why a line was not a read.

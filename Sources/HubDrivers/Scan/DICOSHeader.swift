@@ -20,6 +20,7 @@ public struct DICOSHeader: Sendable, Equatable {
         case alarm, clear, unknown
     }
 
+    /// The file meta group (0002,0002), (0002,0003), (0002,0010), (0002,0012).
     public var mediaStorageSOPClassUID: String?
     public var mediaStorageSOPInstanceUID: String?
     public var transferSyntaxUID: String?
@@ -35,6 +36,7 @@ public struct DICOSHeader: Sendable, Equatable {
     /// Items in the potential threat object sequence (4010,1010).
     public var threatObjectCount: Int?
 
+    /// CT, DX or threat detection report, by SOP class.
     public var kind: ObjectKind {
         switch sopClassUID ?? mediaStorageSOPClassUID {
         case Self.ctStorage?: .ct
@@ -44,6 +46,8 @@ public struct DICOSHeader: Sendable, Equatable {
         }
     }
 
+    /// SOP classes of DICOS (DICOM PS3.4 storage classes for security screening) and the transfer
+    /// syntaxes this reader walks.
     public static let ctStorage = "1.2.840.10008.5.1.4.1.1.501.1"
     public static let dxForPresentation = "1.2.840.10008.5.1.4.1.1.501.2.1"
     public static let dxForProcessing = "1.2.840.10008.5.1.4.1.1.501.2.2"
@@ -51,6 +55,7 @@ public struct DICOSHeader: Sendable, Equatable {
     public static let explicitVRLittleEndian = "1.2.840.10008.1.2.1"
     public static let implicitVRLittleEndian = "1.2.840.10008.1.2"
 
+    /// Elements walked at most, so a crafted file cannot keep the reader busy.
     public static let maxElements = 100_000
 
     /// Why bytes are not a DICOS file this reader understands.
