@@ -4,9 +4,9 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 
 # What building and running the hub needs from Debian.
-RUNTIME_PACKAGES := libsqlite3-dev libudev-dev pkg-config python3 python3-pip
+RUNTIME_PACKAGES := libsqlite3-dev libudev-dev libxml2 pkg-config python3 python3-pip
 # What the tests need on top.
-TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev
+TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev libxml2-utils
 TEST_PYTHON := jsonschema
 
 TEST_BUNDLE = $(shell $(SWIFT) build --show-bin-path)/niihubPackageTests.xctest
@@ -43,6 +43,8 @@ test: test-deps
 corpus-check: build
 	../shared/tools/corpus-check rpm --hub .build/debug/niihub --shared ../shared
 	../shared/tools/corpus-check iso6346 --hub .build/debug/niihub --shared ../shared
+	../shared/tools/corpus-check n42 --hub .build/debug/niihub --shared ../shared \
+		--files ../shared/corpus/n42/*.n42 ../shared/corpus/n42/*.N42 ../shared/corpus/n42/*.xml
 
 clean:
 	rm -rf .build var

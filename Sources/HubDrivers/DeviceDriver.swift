@@ -31,6 +31,9 @@ public enum RawSpan: Sendable, Equatable {
     case segment
     /// Only the frame that triggered it (an early alarm inside a still-open occupancy).
     case lastFrame
+    /// The same archived bytes as the reading before it: one frame (an N42 document, a scan result)
+    /// that yields many readings is archived once.
+    case previous
 }
 
 /// Settings a profile may give a driver.
@@ -70,6 +73,9 @@ public enum DriverCatalog {
     /// Every protocol with a driver. A new family adds its line here.
     public static let entries: [Entry] = [
         Entry(name: "rpm", family: "radiation-portal", capture: .bytes) { RapiscanDriver(options: $0) },
+        Entry(name: "n42", family: "radiation-instrument", capture: .bytes) { N42Driver(options: $0) },
+        Entry(name: "scan", family: "container-scanner", capture: .bytes) { ScanResultDriver(options: $0) },
+        Entry(name: "ocr", family: "gate-ocr", capture: .bytes) { OCRDriver(options: $0) },
     ]
 
     /// Protocol names with a driver.

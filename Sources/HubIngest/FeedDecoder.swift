@@ -12,9 +12,13 @@ public struct FeedDecoder: Sendable {
     private var segmenter: RawSegmenter
     private let normalizer: Normalizer
     private var steps: [DriverStep] = []
+    /// The record the last reading pointed at, for readings that share it (`RawSpan.previous`).
+    private var lastRef: RawRef?
 
     /// A decoder for `protocolName`, or nil when the hub has no driver for it.
-    public init?(protocolName: String, context: DeviceContext, options: DriverOptions, ids: EventIDGenerator) {
+    public init?(
+        protocolName: String, context: DeviceContext, options: DriverOptions = DriverOptions(), ids: EventIDGenerator
+    ) {
         guard let driver = DriverCatalog.make(protocolName, options: options) else { return nil }
         self.driver = driver
         segmenter = RawSegmenter(format: driver.rawFormat, deviceID: context.device.id)
@@ -64,11 +68,15 @@ public struct FeedDecoder: Sendable {
             switch step {
             case .frame(let bytes):
                 if let flushed = segmenter.append(bytes, receivedAt: receivedAt) { batch.records.append(flushed) }
+            case .reading(let reading, .previous):
+                guard let ref = lastRef else { continue }
+                batch.events.append(normalizer.event(for: reading, raw: ref, receivedAt: receivedAt))
             case .reading(let reading, let span):
                 let record = span == .segment ? segmenter.closeSegment() : segmenter.lastFrameRecord()
                 // A driver reports a reading only after the frame it came from, so a record exists.
                 guard let record else { continue }
                 batch.records.append(record)
+                lastRef = record.ref
                 batch.events.append(normalizer.event(for: reading, raw: record.ref, receivedAt: receivedAt))
             case .reply(let bytes):
                 replies.append(bytes)

@@ -17,6 +17,9 @@ public struct Normalizer: Sendable {
         let body: EventBody
         switch reading {
         case .radiationPortal(let r): body = RadiationPortalEvents.body(for: r, thresholds: context.thresholds)
+        case .radiationInstrument(let r): body = RadiationInstrumentEvents.body(for: r)
+        case .scan(let d): body = ScanEvents.body(for: d)
+        case .ocr(let r): body = OCREvents.body(for: r)
         }
         var device = context.device
         // A unit that names itself on a shared link (a tracker's IMEI on a TCP listener) is the device.
@@ -26,7 +29,7 @@ public struct Normalizer: Sendable {
             kind: body.kind,
             device: device,
             site: context.site,
-            lane: context.lane,
+            lane: context.lane ?? body.lane,
             observedAt: body.observedAt ?? receivedAt,
             receivedAt: receivedAt,
             subject: body.subject,
@@ -46,6 +49,9 @@ struct EventBody {
     var severity: Severity
     /// The reporting unit's own id when it differs from the configured device (e.g. an IMEI).
     var unitID: String? = nil
+    /// The lane the reading names itself (a camera controller serving several lanes), used when
+    /// the device's configuration gives none.
+    var lane: String? = nil
 }
 
 extension JSONValue {

@@ -13,13 +13,19 @@ public struct HubAPI: Sendable {
     public let lanes: LaneActivity
     public let site: String
     public let config: ConfigState?
+    /// Ids for events made by the API itself (posted scan results); the hub shares its ingest's.
+    public let ids: EventIDGenerator
 
-    public init(store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String, config: ConfigState? = nil) {
+    public init(
+        store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String, config: ConfigState? = nil,
+        ids: EventIDGenerator = EventIDGenerator()
+    ) {
         self.store = store
         self.registry = registry
         self.lanes = lanes
         self.site = site
         self.config = config
+        self.ids = ids
     }
 
     /// A router with every route of the API and the operator page.
@@ -33,6 +39,7 @@ public struct HubAPI: Sendable {
             return try JSONResponse.make(e)
         }
         router.get("/api/v1/raw/:sha256") { _, context in try await raw(try context.parameters.require("sha256")) }
+        addScanRoutes(to: router)
         router.get("/api/v1/devices") { _, _ in try devices() }
         router.get("/api/v1/lanes") { _, _ in
             struct Body: Encodable { var lanes: [LaneActivity.Lane] }

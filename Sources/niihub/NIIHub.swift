@@ -5,6 +5,9 @@ struct NIIHub: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "niihub",
         abstract: "Reads non-intrusive inspection devices at a border gate and serves what they saw.",
-        subcommands: [Serve.self, Decode.self, ContainerNumberCommand.self, CheckConfig.self, DevicesCommand.self, UdevRulesCommand.self]
+        subcommands: [
+            Serve.self, Decode.self, ContainerNumberCommand.self, CheckConfig.self, DevicesCommand.self,
+            UdevRulesCommand.self, ExportN42.self,
+        ]
     )
 }

@@ -6,14 +6,6 @@ import Testing
 
 /// A device can send anything. The driver must count what it cannot use, keep going, and stay bounded.
 struct RapiscanRobustnessTests {
-    struct Lcg: RandomNumberGenerator {
-        var s: UInt64
-        mutating func next() -> UInt64 {
-            s = s &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return s
-        }
-    }
-
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
     func randomBytesNeverCrashAndAreCounted(seed: UInt64) {
         var rng = Lcg(s: seed)

@@ -34,16 +34,8 @@ struct EventSchemaTests {
                     print(f"line {n}: {list(e.absolute_path)}: {e.message}")
             sys.exit(1 if bad else 0)
             """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script, Corpus.repositoryFile("Schemas/inspection-event-v1.schema.json").path, events]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, report)
+        let r = try runTool(["python3", "-c", script, Corpus.repositoryFile("Schemas/inspection-event-v1.schema.json").path, events])
+        return (r.status, r.output)
     }
 
     @Test func eventsFromBothCorpusFeedsMatchTheSchema() throws {

@@ -1,3 +1,5 @@
+import HubModel
+
 /// Cuts a byte stream into LF-terminated lines (a CR before the LF is part of the terminator), never
 /// holding more than `maxLineBytes` of one line: the rest of an over-long line is dropped and reported.
 public struct LineFramer: Sendable {
@@ -52,5 +54,22 @@ public struct LineFramer: Sendable {
         }
         buffer.removeAll(keepingCapacity: true)
         dropping = 0
+    }
+}
+
+extension LineFramer.Output {
+    /// What every line driver does first with a framer's output: archive its bytes as a frame and
+    /// count it (an over-long line as rejected). Returns the line's content when there is one to decode.
+    func archive(counters: inout DecodeCounters, steps: inout [DriverStep]) -> ArraySlice<UInt8>? {
+        counters.frames += 1
+        switch self {
+        case .overlong(let head, _):
+            steps.append(.frame(head))
+            counters.reject(.overlong)
+            return nil
+        case .line(let bytes, let contentCount):
+            steps.append(.frame(bytes))
+            return bytes[..<contentCount]
+        }
     }
 }

@@ -33,30 +33,22 @@ public struct RapiscanDriver: DeviceDriver {
     }
 
     private mutating func handle(_ output: LineFramer.Output, receivedAt: Date, into steps: inout [DriverStep]) {
-        counters.frames += 1
-        switch output {
-        case .overlong(let head, _):
-            steps.append(.frame(head))
-            counters.reject(.overlong)
-        case .line(let bytes, let contentCount):
-            steps.append(.frame(bytes))
-            guard let line = RapiscanLine.parse(bytes[..<contentCount], utcOffsetSeconds: options.utcOffsetSeconds)
-            else {
-                counters.reject(.garbage)
-                return
-            }
-            guard RapiscanOccupancyMachine.interprets(line.code) else {
-                counters.unknown(line.code)
-                return
-            }
-            guard let outputs = machine.handle(line, at: line.timestamp ?? receivedAt) else {
-                counters.reject(.malformed)
-                return
-            }
-            for o in outputs {
-                steps.append(.reading(.radiationPortal(o.reading), o.span))
-                counters.readings += 1
-            }
+        guard let content = output.archive(counters: &counters, steps: &steps) else { return }
+        guard let line = RapiscanLine.parse(content, utcOffsetSeconds: options.utcOffsetSeconds) else {
+            counters.reject(.garbage)
+            return
+        }
+        guard RapiscanOccupancyMachine.interprets(line.code) else {
+            counters.unknown(line.code)
+            return
+        }
+        guard let outputs = machine.handle(line, at: line.timestamp ?? receivedAt) else {
+            counters.reject(.malformed)
+            return
+        }
+        for o in outputs {
+            steps.append(.reading(.radiationPortal(o.reading), o.span))
+            counters.readings += 1
         }
     }
 }

@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import HubCorrelation
+import HubIngest
+import HubModel
+import HubStore
+import NIOCore
+
+extension HubAPI {
+    /// Largest scan result document accepted; images are referenced by hash, never posted here.
+    static let maxScanDocumentBytes = 4 << 20
+
+    /// `POST /api/v1/scans`: a scanner adapter posts one scan result document
+    /// (`Schemas/scan-result-v1.schema.json`); it becomes a `scan.result` event through the same
+    /// driver and normalizer as a file drop, is stored with its bytes as the raw record, and the event
+    /// comes back with 201. A bad document gets 400 with every problem by field.
+    func addScanRoutes(to router: Router<BasicRequestContext>) {
+        router.post("/api/v1/scans") { request, _ in
+            let body = try await request.body.collect(upTo: Self.maxScanDocumentBytes)
+            return try await postScan(Array(body.readableBytesView))
+        }
+    }
+
+    private func postScan(_ bytes: [UInt8]) async throws -> Response {
+        let doc: ScanResultDocument
+        switch ScanResultDocument.decode(bytes) {
+        case .success(let d): doc = d
+        case .failure(let invalid):
+            struct Body: Encodable {
+                var error: String
+                var field: String?
+                var problems: [ScanResultDocument.Problem]
+            }
+            return try JSONResponse.make(
+                Body(error: "invalid scan result document", field: invalid.problems.first?.field, problems: invalid.problems),
+                status: .badRequest)
+        }
+        let context = DeviceContext(
+            device: DeviceRef(id: doc.scanner.id, profile: "scan-api", family: "container-scanner"),
+            site: doc.site ?? site, lane: doc.lane)
+        guard var decoder = FeedDecoder(protocolName: "scan", context: context, ids: ids) else {
+            return JSONResponse.error(.internalServerError, "no scan driver")
+        }
+        let now = Date()
+        var batch = decoder.push(bytes[...], receivedAt: now)
+        batch.append(decoder.finish(receivedAt: now))
+        guard let event = batch.events.first else {
+            return JSONResponse.error(.badRequest, "the document gave no event", field: "")
+        }
+        try await store.append(batch)
+        lanes.observe(batch.events)
+        return try JSONResponse.make(event, status: .created)
+    }
+}
