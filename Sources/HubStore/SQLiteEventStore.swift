@@ -7,7 +7,7 @@ import HubModel
 /// `synchronous = FULL`: a batch whose `append` returned is on disk, even across a power cut.
 /// Triggers refuse UPDATE and DELETE on both tables, so the archive stays append-only.
 public final class SQLiteEventStore: EventStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let path: String
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
@@ -67,6 +67,7 @@ public final class SQLiteEventStore: EventStore {
                         BEGIN SELECT RAISE(ABORT, 'the raw archive is append-only'); END;
                     """)
         }
+        registerDeclarationMigrations(&m)
         m.registerMigration("v2-ingested-files") { db in
             try db.execute(
                 sql: """

@@ -1,0 +1,16 @@
+import Foundation
+import HubModel
+
+/// Declarations, every version kept: an amendment adds a version, a cancellation adds a cancelled
+/// version; the latest version is the one in force and the one its identifiers are indexed under.
+public protocol DeclarationStore: Sendable {
+    /// Stores `declaration` as the next version of its number (version 1 if new) and returns it as
+    /// stored. A document identical to the version in force is not stored again (`created` false).
+    func save(_ declaration: Declaration, at: Date) async throws -> (declaration: Declaration, created: Bool)
+    /// The version in force (or the given version).
+    func declaration(number: String, version: Int?) async throws -> Declaration?
+    /// Every version, oldest first.
+    func versions(number: String) async throws -> [Declaration]
+    /// Declarations in force (not cancelled) that carry an identifier: `container`, `seal`, `plate`, `ucr`.
+    func declarations(withKey kind: String, value: String) async throws -> [Declaration]
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import HubModel
+
+extension SQLiteEventStore: DeclarationStore {
+    static func registerDeclarationMigrations(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v3-declarations") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE declarations (
+                        number TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        status TEXT NOT NULL,
+                        received_at TEXT NOT NULL,
+                        body TEXT NOT NULL,
+                        PRIMARY KEY (number, version)
+                    ) WITHOUT ROWID;
+                    CREATE TRIGGER declarations_append_only_update BEFORE UPDATE ON declarations
+                        BEGIN SELECT RAISE(ABORT, 'declaration versions are append-only'); END;
+                    CREATE TRIGGER declarations_append_only_delete BEFORE DELETE ON declarations
+                        BEGIN SELECT RAISE(ABORT, 'declaration versions are append-only'); END;
+                    -- The identifiers of each declaration's version in force: rewritten on amendment.
+                    CREATE TABLE declaration_keys (
+                        kind TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        number TEXT NOT NULL,
+                        PRIMARY KEY (kind, value, number)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX declaration_keys_number ON declaration_keys(number);
+                    """)
+        }
+    }
+
+    private static let coder: (JSONEncoder, JSONDecoder) = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .custom { d, enc in
+            var c = enc.singleValueContainer()
+            try c.encode(Timestamp.format(d))
+        }
+        let dec = JSONDecoder()
+        dec.dateDecodingStrategy = .custom { decoder in
+            let c = try decoder.singleValueContainer()
+            let s = try c.decode(String.self)
+            guard let d = Timestamp.parse(s) else {
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "not RFC 3339: \(s)")
+            }
+            return d
+        }
+        return (e, dec)
+    }()
+
+    public func save(_ declaration: Declaration, at: Date) async throws -> (declaration: Declaration, created: Bool) {
+        let (encoder, decoder) = Self.coder
+        return try await pool.write { db in
+            let latest = try String.fetchOne(
+                db, sql: "SELECT body FROM declarations WHERE number = ? ORDER BY version DESC LIMIT 1",
+                arguments: [declaration.number]
+            ).map { try decoder.decode(Declaration.self, from: Data($0.utf8)) }
+            if let latest, latest.sameContent(as: declaration) { return (latest, false) }
+            var d = declaration
+            d.version = (latest?.version ?? 0) + 1
+            d.receivedAt = at
+            let body = String(decoding: try encoder.encode(d), as: UTF8.self)
+            try db.execute(
+                sql: "INSERT INTO declarations (number, version, status, received_at, body) VALUES (?, ?, ?, ?, ?)",
+                arguments: [d.number, d.version, d.status.rawValue, Timestamp.format(at), body])
+            try db.execute(sql: "DELETE FROM declaration_keys WHERE number = ?", arguments: [d.number])
+            if d.status == .active {
+                for k in Set(d.keys.map { "\($0.kind)\u{0}\($0.value)" }) {
+                    let parts = k.split(separator: "\u{0}", maxSplits: 1).map(String.init)
+                    try db.execute(
+                        sql: "INSERT INTO declaration_keys (kind, value, number) VALUES (?, ?, ?)",
+                        arguments: [parts[0], parts[1], d.number])
+                }
+            }
+            return (d, true)
+        }
+    }
+
+    public func declaration(number: String, version: Int?) async throws -> Declaration? {
+        let decoder = Self.coder.1
+        let body = try await pool.read { db in
+            if let version {
+                return try String.fetchOne(
+                    db, sql: "SELECT body FROM declarations WHERE number = ? AND version = ?", arguments: [number, version])
+            }
+            return try String.fetchOne(
+                db, sql: "SELECT body FROM declarations WHERE number = ? ORDER BY version DESC LIMIT 1",
+                arguments: [number])
+        }
+        return try body.map { try decoder.decode(Declaration.self, from: Data($0.utf8)) }
+    }
+
+    public func versions(number: String) async throws -> [Declaration] {
+        let decoder = Self.coder.1
+        let bodies = try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT body FROM declarations WHERE number = ? ORDER BY version", arguments: [number])
+        }
+        return try bodies.map { try decoder.decode(Declaration.self, from: Data($0.utf8)) }
+    }
+
+    public func declarations(withKey kind: String, value: String) async throws -> [Declaration] {
+        let numbers = try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT number FROM declaration_keys WHERE kind = ? AND value = ? ORDER BY number",
+                arguments: [kind, value])
+        }
+        var out: [Declaration] = []
+        for n in numbers {
+            if let d = try await declaration(number: n, version: nil) { out.append(d) }
+        }
+        return out
+    }
+}
+
+extension Declaration {
+    /// Equal but for what the hub sets (version, time received).
+    func sameContent(as other: Declaration) -> Bool {
+        var a = self
+        var b = other
+        a.version = 0
+        b.version = 0
+        a.receivedAt = nil
+        b.receivedAt = nil
+        return a == b
+    }
+}
