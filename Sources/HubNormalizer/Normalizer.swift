@@ -17,6 +17,9 @@ public struct Normalizer: Sendable {
         let body: EventBody
         switch reading {
         case .radiationPortal(let r): body = RadiationPortalEvents.body(for: r, thresholds: context.thresholds)
+        case .gpsFix(let f): body = GPSEvents.body(for: f)
+        case .sealStatus(let s): body = SealEvents.body(for: s)
+        case .trackerStatus(let t): body = TrackerEvents.body(for: t)
         }
         var device = context.device
         // A unit that names itself on a shared link (a tracker's IMEI on a TCP listener) is the device.

@@ -1,0 +1,99 @@
+import HubModel
+
+/// How a protocol's framing reads the start of the bytes held so far.
+enum FrameCut: Equatable {
+    /// A frame of this many bytes starts here and is complete.
+    case frame(Int)
+    /// A frame may start here but needs this many bytes in all before it can be judged.
+    case need(Int)
+    /// No frame starts in the first `n` bytes (n ≥ 1): they are noise to skip.
+    case skip(Int)
+}
+
+/// Cuts a binary or marker-delimited stream into frames with a protocol's `FrameCut` rule, holding at
+/// most `maxFrameBytes` of an unfinished frame. Bytes that are no frame are handed on in runs
+/// (at most `maxJunkBytes` each) so they are archived and counted, not silently dropped.
+struct StreamFramer {
+    enum Output {
+        case frame(ArraySlice<UInt8>)
+        /// Bytes that are no frame, and why: noise (`garbage`), a header announcing more than the limit
+        /// (`overlong`), or a frame cut short by the end of input (`malformed`).
+        case junk([UInt8], DecodeCounters.Reject)
+    }
+
+    let maxFrameBytes: Int
+    let maxJunkBytes = 256
+    private var buffer: [UInt8] = []
+    private var junk: [UInt8] = []
+    private var junkReason = DecodeCounters.Reject.garbage
+
+    init(maxFrameBytes: Int) {
+        self.maxFrameBytes = max(16, maxFrameBytes)
+    }
+
+    /// Bytes held for an unfinished frame or an unreported run of noise.
+    var pendingCount: Int { buffer.count + junk.count }
+
+    mutating func push(
+        _ bytes: ArraySlice<UInt8>, cut: (ArraySlice<UInt8>) -> FrameCut, _ emit: (Output) -> Void
+    ) {
+        buffer.append(contentsOf: bytes)
+        var pos = 0
+        scan: while pos < buffer.count {
+            let rest = buffer[pos...]
+            switch cut(rest) {
+            case .frame(let n) where n > 0 && n <= rest.count:
+                flushJunk(emit)
+                emit(.frame(rest.prefix(n)))
+                pos += n
+            case .need(let n) where n > maxFrameBytes:
+                // The header promises more than any frame may hold: treat its first byte as noise and resync.
+                addJunk(buffer[pos], .overlong, emit)
+                pos += 1
+            case .need:
+                break scan
+            case .skip(let n):
+                for b in rest.prefix(max(1, n)) { addJunk(b, .garbage, emit) }
+                pos += max(1, min(n, rest.count))
+            case .frame:
+                addJunk(buffer[pos], .garbage, emit)
+                pos += 1
+            }
+        }
+        buffer.removeFirst(pos)
+        // A quiet line should not hold noise back indefinitely once a frame cannot start in it.
+        if buffer.isEmpty { flushJunk(emit) }
+    }
+
+    /// End of input: a partial frame is reported as cut short.
+    mutating func finish(_ emit: (Output) -> Void) {
+        flushJunk(emit)
+        if !buffer.isEmpty {
+            emit(.junk(buffer, .malformed))
+            buffer.removeAll()
+        }
+    }
+
+    private mutating func addJunk(_ b: UInt8, _ reason: DecodeCounters.Reject, _ emit: (Output) -> Void) {
+        if reason == .overlong { junkReason = .overlong }
+        junk.append(b)
+        if junk.count >= maxJunkBytes { flushJunk(emit) }
+    }
+
+    private mutating func flushJunk(_ emit: (Output) -> Void) {
+        guard !junk.isEmpty else { return }
+        emit(.junk(junk, junkReason))
+        junk.removeAll(keepingCapacity: true)
+        junkReason = .garbage
+    }
+}
+
+extension DecodeCounters {
+    /// Counts a run of non-frame bytes as one rejected frame, unless it is only line-ending whitespace
+    /// (the CR LF many devices put between frames).
+    mutating func countJunk(_ bytes: [UInt8], _ reason: DecodeCounters.Reject) {
+        guard bytes.contains(where: { $0 != 13 && $0 != 10 && $0 != 32 }) else { return }
+        frames += 1
+        reject(reason)
+    }
+}
