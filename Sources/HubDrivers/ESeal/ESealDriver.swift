@@ -26,7 +26,7 @@ public struct ESealDriver: DeviceDriver {
 
     public mutating func finish(receivedAt: Date, into steps: inout [DriverStep]) {
         var framer = self.framer
-        framer.finish { handle($0, into: &steps) }
+        framer.finish(cut: ESealMessage.cut) { handle($0, into: &steps) }
         self.framer = framer
     }
 

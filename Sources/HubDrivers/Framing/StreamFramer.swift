@@ -65,17 +65,33 @@ struct StreamFramer {
         if buffer.isEmpty { flushJunk(emit) }
     }
 
-    /// End of input: a partial frame is reported as cut short.
-    mutating func finish(_ emit: (Output) -> Void) {
-        flushJunk(emit)
-        if !buffer.isEmpty {
-            emit(.junk(buffer, .malformed))
-            buffer.removeAll()
+    /// End of input: nothing more will come, so a header still waiting for its frame was a false start
+    /// or a frame cut short. Its bytes are reported as `malformed` and the rest is scanned again, so a
+    /// whole frame behind a false header is still found.
+    mutating func finish(cut: (ArraySlice<UInt8>) -> FrameCut, _ emit: (Output) -> Void) {
+        var pos = 0
+        while pos < buffer.count {
+            let rest = buffer[pos...]
+            switch cut(rest) {
+            case .frame(let n) where n > 0 && n <= rest.count:
+                flushJunk(emit)
+                emit(.frame(rest.prefix(n)))
+                pos += n
+            case .skip(let n):
+                for b in rest.prefix(max(1, n)) { addJunk(b, .garbage, emit) }
+                pos += max(1, min(n, rest.count))
+            case .need, .frame:
+                addJunk(buffer[pos], .malformed, emit)
+                pos += 1
+            }
         }
+        buffer.removeAll()
+        flushJunk(emit)
     }
 
     private mutating func addJunk(_ b: UInt8, _ reason: DecodeCounters.Reject, _ emit: (Output) -> Void) {
-        if reason == .overlong { junkReason = .overlong }
+        // The most telling reason wins for a run: a cut frame or an oversized header over plain noise.
+        if reason != .garbage { junkReason = reason }
         junk.append(b)
         if junk.count >= maxJunkBytes { flushJunk(emit) }
     }

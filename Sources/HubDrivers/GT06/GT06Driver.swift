@@ -37,7 +37,7 @@ public struct GT06Driver: DeviceDriver {
 
     public mutating func finish(receivedAt: Date, into steps: inout [DriverStep]) {
         var framer = self.framer
-        framer.finish { handle($0, into: &steps) }
+        framer.finish(cut: GT06Frame.cut) { handle($0, into: &steps) }
         self.framer = framer
     }
 

@@ -34,7 +34,7 @@ public struct TeltonikaDriver: DeviceDriver {
 
     public mutating func finish(receivedAt: Date, into steps: inout [DriverStep]) {
         var framer = self.framer
-        framer.finish { handle($0, into: &steps) }
+        framer.finish(cut: TeltonikaFrame.cut) { handle($0, into: &steps) }
         self.framer = framer
     }
 
