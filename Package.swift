@@ -108,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HubNormalizerTests",
-            dependencies: ["HubNormalizer", "HubDrivers", "HubIngest", "HubModel", "HubTesting"],
+            dependencies: ["HubNormalizer", "HubDrivers", "HubIngest", "HubDevices", "HubModel", "HubTesting"],
             swiftSettings: strict
         ),
         .testTarget(

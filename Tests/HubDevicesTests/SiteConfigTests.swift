@@ -44,7 +44,7 @@ struct SiteConfigTests {
         try dir.write("profiles/\(profileName)", profile)
         let path = try dir.write("site.yaml", site)
         do {
-            return (dir, .success(try SiteConfig.load(path: path, profilesDir: dir.path("profiles"), knownProtocols: ["rpm"])))
+            return (dir, .success(try SiteConfig.load(path: path, profilesDir: dir.path("profiles"), knownProtocols: ["rpm", "nmea", "gt06", "teltonika", "eseal"])))
         } catch let e as ConfigError {
             return (dir, .failure(e))
         }
@@ -170,12 +170,12 @@ struct SiteConfigTests {
 
     @Test func theRepositoryProfilesAndConfigsLoad() throws {
         let root = Corpus.packageRoot
-        let catalog = try ProfileCatalog.load(directory: root.appendingPathComponent("DeviceProfiles").path, knownProtocols: ["rpm"])
+        let catalog = try ProfileCatalog.load(directory: root.appendingPathComponent("DeviceProfiles").path, knownProtocols: ["rpm", "nmea", "gt06", "teltonika", "eseal"])
         #expect(catalog.profiles["rapiscan-rpm"]?.transport.serial?.baud == 9600)
         for name in ["demo.yaml", "example-site.yaml"] {
             let config = try SiteConfig.load(
                 path: root.appendingPathComponent("config/\(name)").path,
-                profilesDir: root.appendingPathComponent("DeviceProfiles").path, knownProtocols: ["rpm"])
+                profilesDir: root.appendingPathComponent("DeviceProfiles").path, knownProtocols: ["rpm", "nmea", "gt06", "teltonika", "eseal"])
             #expect(!config.devices.isEmpty)
         }
     }

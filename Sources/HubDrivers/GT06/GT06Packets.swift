@@ -23,8 +23,10 @@ enum GT06Packets {
     struct TerminalState {
         static let size = 5
         var info: UInt8
-        var voltageLevel: Int
-        var gsmSignal: Int
+        /// 0 (none) … 6 (full); nil when the unit sends another scale (newer Concox firmware sends volts).
+        var voltageLevel: Int?
+        /// 0 (none) … 4 (strong); nil when out of that range.
+        var gsmSignal: Int?
         var alarm: UInt8
 
         var armed: Bool { info & 0x01 != 0 }
@@ -73,8 +75,10 @@ enum GT06Packets {
     static func terminalState(_ bytes: ArraySlice<UInt8>) -> TerminalState? {
         guard bytes.count >= TerminalState.size else { return nil }
         let s = bytes.startIndex
+        let voltage = Int(bytes[s + 1]), gsm = Int(bytes[s + 2])
         return TerminalState(
-            info: bytes[s], voltageLevel: Int(bytes[s + 1]), gsmSignal: Int(bytes[s + 2]), alarm: bytes[s + 3])
+            info: bytes[s], voltageLevel: voltage <= 6 ? voltage : nil, gsmSignal: gsm <= 4 ? gsm : nil,
+            alarm: bytes[s + 3])
     }
 
     /// The terminal state after the GPS and LBS blocks of an alarm packet (0x16, 0x26). The LBS block
