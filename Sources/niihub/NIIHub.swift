@@ -5,6 +5,6 @@ struct NIIHub: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "niihub",
         abstract: "Reads non-intrusive inspection devices at a border gate and serves what they saw.",
-        subcommands: [Serve.self, Decode.self, ContainerNumberCommand.self, CheckConfig.self]
+        subcommands: [Serve.self, Decode.self, BenchDecode.self, ContainerNumberCommand.self, CheckConfig.self]
     )
 }
