@@ -56,7 +56,7 @@ struct SeededRandom: RandomNumberGenerator {
 /// counters that add up, nothing held without bound.
 enum DriverTorture {
     /// Random bytes in random chunk sizes.
-    static func randomBytes(_ make: () -> some DeviceDriver, seed: UInt64, total: Int = 64 * 1024) -> DriverRun {
+    static func randomBytes(_ make: () -> any DeviceDriver, seed: UInt64, total: Int = 64 * 1024) -> DriverRun {
         var rng = SeededRandom(seed: seed)
         var bytes = [UInt8](repeating: 0, count: total)
         for i in bytes.indices { bytes[i] = UInt8.random(in: 0...255, using: &rng) }
@@ -77,7 +77,7 @@ enum DriverTorture {
     }
 
     /// Every prefix of `frame`, each given to a fresh driver.
-    static func truncations(_ frame: [UInt8], _ make: () -> some DeviceDriver) -> [DriverRun] {
+    static func truncations(_ frame: [UInt8], _ make: () -> any DeviceDriver) -> [DriverRun] {
         (0...frame.count).map { n in DriverRun(make(), chunks: [frame[..<n]]) }
     }
 

@@ -9,15 +9,6 @@ import Testing
 struct NMEARobustnessTests {
     static func make() -> NMEADriver { NMEADriver() }
 
-    @Test(arguments: [1, 2, 3, 4] as [UInt64])
-    func randomBytes(seed: UInt64) {
-        let r = DriverTorture.randomBytes(Self.make, seed: seed)
-        #expect(DriverTorture.consistent(r, inputBytes: r.counters.bytes, everyByteArchived: false))
-        #expect(r.counters.bytes == 64 * 1024)
-        #expect(r.frames.allSatisfy { $0.count <= NMEADriver.maxSentenceBytes + 2 })
-        #expect(r.fixes.isEmpty, "random bytes do not pass a checksum and a layout by chance")
-    }
-
     @Test func mutatedCorpusSentencesNeverGiveAWrongFix() throws {
         let lines = try Corpus.bytes("nmea/nmea-fuzzy-cases.log").split(separator: 10, omittingEmptySubsequences: false)
             .map { Array($0) + [10] }
