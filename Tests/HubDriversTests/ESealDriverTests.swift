@@ -46,6 +46,13 @@ struct ESealDriverTests {
         #expect(r.counters.rejected["malformed"] == 5)
     }
 
+    @Test func aFragmentDoesNotSwallowTheNextReport() {
+        let feed = "##S,eSeal,VNSEAL-0042,1,LO" + Self.report("DOOR", seq: 2)
+        let r = DriverRun(ESealDriver(), bytes: Array(feed.utf8), chunk: 4)
+        #expect(r.seals.map(\.status) == [.opened])
+        #expect(r.counters.rejected["garbage"] == 1)
+    }
+
     @Test func unknownEventWordIsCountedButAcknowledged() {
         let r = DriverRun(ESealDriver(), bytes: Array(Self.report("WAKEUP").utf8))
         #expect(r.counters.unknownCodes["WAKEUP"] == 1 && r.seals.isEmpty && r.replies.count == 1)

@@ -59,9 +59,13 @@ struct ESealMessage: Equatable {
         guard b[s] == hash else { return .skip((b[(s + 1)...].firstIndex(of: hash) ?? b.endIndex) - s) }
         guard b.count >= 2 else { return .need(2) }
         guard b[s + 1] == hash else { return .skip(1) }
+        // The next `##` either closes this message (`E##`) or opens another, which makes this one a
+        // fragment to skip rather than swallow the message after it.
         var i = s + 2
-        while i + 2 < b.endIndex {
-            if b[i] == UInt8(ascii: "E"), b[i + 1] == hash, b[i + 2] == hash { return .frame(i + 3 - s) }
+        while i + 1 < b.endIndex {
+            if b[i] == hash, b[i + 1] == hash {
+                return b[i - 1] == UInt8(ascii: "E") && i > s + 2 ? .frame(i + 2 - s) : .skip(i - s)
+            }
             i += 1
         }
         return .need(b.count + 1)

@@ -38,30 +38,8 @@ struct StreamFramer {
         _ bytes: ArraySlice<UInt8>, cut: (ArraySlice<UInt8>) -> FrameCut, _ emit: (Output) -> Void
     ) {
         buffer.append(contentsOf: bytes)
-        var pos = 0
-        scan: while pos < buffer.count {
-            let rest = buffer[pos...]
-            switch cut(rest) {
-            case .frame(let n) where n > 0 && n <= rest.count:
-                flushJunk(emit)
-                emit(.frame(rest.prefix(n)))
-                pos += n
-            case .need(let n) where n > maxFrameBytes:
-                // The header promises more than any frame may hold: treat its first byte as noise and resync.
-                addJunk(buffer[pos], .overlong, emit)
-                pos += 1
-            case .need:
-                break scan
-            case .skip(let n):
-                for b in rest.prefix(max(1, n)) { addJunk(b, .garbage, emit) }
-                pos += max(1, min(n, rest.count))
-            case .frame:
-                addJunk(buffer[pos], .garbage, emit)
-                pos += 1
-            }
-        }
-        buffer.removeFirst(pos)
-        // A quiet line should not hold noise back indefinitely once a frame cannot start in it.
+        scan(atEnd: false, cut: cut, emit)
+        // A quiet line should not hold noise back once no frame is waiting behind it.
         if buffer.isEmpty { flushJunk(emit) }
     }
 
@@ -69,8 +47,13 @@ struct StreamFramer {
     /// or a frame cut short. Its bytes are reported as `malformed` and the rest is scanned again, so a
     /// whole frame behind a false header is still found.
     mutating func finish(cut: (ArraySlice<UInt8>) -> FrameCut, _ emit: (Output) -> Void) {
+        scan(atEnd: true, cut: cut, emit)
+        flushJunk(emit)
+    }
+
+    private mutating func scan(atEnd: Bool, cut: (ArraySlice<UInt8>) -> FrameCut, _ emit: (Output) -> Void) {
         var pos = 0
-        while pos < buffer.count {
+        scanning: while pos < buffer.count {
             let rest = buffer[pos...]
             switch cut(rest) {
             case .frame(let n) where n > 0 && n <= rest.count:
@@ -80,13 +63,19 @@ struct StreamFramer {
             case .skip(let n):
                 for b in rest.prefix(max(1, n)) { addJunk(b, .garbage, emit) }
                 pos += max(1, min(n, rest.count))
-            case .need, .frame:
-                addJunk(buffer[pos], .malformed, emit)
+            case .need(let n) where !atEnd && n <= maxFrameBytes:
+                break scanning
+            case .need(let n):
+                // A header promising more than any frame may hold is noise; at the end of input a frame
+                // still waiting was cut short. Either way its first byte goes, and scanning resumes after it.
+                addJunk(buffer[pos], n > maxFrameBytes ? .overlong : .malformed, emit)
+                pos += 1
+            case .frame:
+                addJunk(buffer[pos], .garbage, emit)
                 pos += 1
             }
         }
-        buffer.removeAll()
-        flushJunk(emit)
+        buffer.removeFirst(pos)
     }
 
     private mutating func addJunk(_ b: UInt8, _ reason: DecodeCounters.Reject, _ emit: (Output) -> Void) {
