@@ -11,7 +11,7 @@ TEST_PYTHON := jsonschema
 
 TEST_BUNDLE = $(shell $(SWIFT) build --show-bin-path)/niihubPackageTests.xctest
 
-.PHONY: all build release demo test deps test-deps corpus-check clean
+.PHONY: all build release demo test deps test-deps corpus-check bench clean
 
 all: build
 
@@ -45,6 +45,19 @@ corpus-check: build
 	../shared/tools/corpus-check iso6346 --hub .build/debug/niihub --shared ../shared
 	../shared/tools/corpus-check n42 --hub .build/debug/niihub --shared ../shared \
 		--files ../shared/corpus/n42/*.n42 ../shared/corpus/n42/*.N42 ../shared/corpus/n42/*.xml
+	../shared/tools/corpus-check nmea --hub .build/debug/niihub --shared ../shared --files ../shared/corpus/nmea/*.log --min 0.99
+	../shared/tools/corpus-check gt06 --hub .build/debug/niihub --shared ../shared --min 0.98
+	../shared/tools/corpus-check teltonika --hub .build/debug/niihub --shared ../shared --min 0.98
+
+## Decode throughput of the GPS and seal drivers on the corpora (release build).
+bench: release
+	.build/release/niihub bench-decode --protocol nmea ../shared/corpus/nmea/*.log --repeat 200
+	.build/release/niihub bench-decode --protocol nmea --driver-only ../shared/corpus/nmea/*.log --repeat 200
+	@mkdir -p var/bench
+	@for p in gt06 teltonika-codec8; do python3 -c 'import json,sys; [print(json.loads(l)["hex"]) for l in open(sys.argv[1])]' \
+		../shared/corpus/tracker/$$p-frames.jsonl > var/bench/$$p.hex; done
+	.build/release/niihub bench-decode --protocol gt06 var/bench/gt06.hex --repeat 200
+	.build/release/niihub bench-decode --protocol teltonika var/bench/teltonika-codec8.hex --repeat 200
 
 clean:
 	rm -rf .build var

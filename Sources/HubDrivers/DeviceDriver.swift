@@ -48,8 +48,14 @@ public struct DriverOptions: Sendable, Equatable {
     public var neutronSampleIntervalS: Double = 1.0
     /// Device time zone, for feeds whose timestamps carry none (seconds east of UTC).
     public var utcOffsetSeconds: Int = 0
+    /// Tracker units (IMEIs, seal ids) allowed to log in; nil accepts every unit. A refused unit gets
+    /// the protocol's refusal (Teltonika `0x00`) or no login ack (GT06), and nothing it sends is decoded.
+    public var allowedUnitIDs: Set<String>? = nil
 
     public init() {}
+
+    /// Whether `unit` may log in under the allowlist.
+    public func allows(unit: String) -> Bool { allowedUnitIDs?.contains(unit) ?? true }
 }
 
 /// How `niihub decode` reads a captured file for a protocol.
@@ -76,6 +82,10 @@ public enum DriverCatalog {
         Entry(name: "n42", family: "radiation-instrument", capture: .bytes) { N42Driver(options: $0) },
         Entry(name: "scan", family: "container-scanner", capture: .bytes) { ScanResultDriver(options: $0) },
         Entry(name: "ocr", family: "gate-ocr", capture: .bytes) { OCRDriver(options: $0) },
+        Entry(name: "nmea", family: "gps-receiver", capture: .bytes) { NMEADriver(options: $0) },
+        Entry(name: "gt06", family: "gps-tracker", capture: .hexLines) { GT06Driver(options: $0) },
+        Entry(name: "teltonika", family: "gps-tracker", capture: .hexLines) { TeltonikaDriver(options: $0) },
+        Entry(name: "eseal", family: "e-seal", capture: .bytes) { ESealDriver(options: $0) },
     ]
 
     /// Protocol names with a driver.

@@ -20,6 +20,9 @@ public struct Normalizer: Sendable {
         case .radiationInstrument(let r): body = RadiationInstrumentEvents.body(for: r)
         case .scan(let d): body = ScanEvents.body(for: d)
         case .ocr(let r): body = OCREvents.body(for: r)
+        case .gpsFix(let f): body = GPSEvents.body(for: f)
+        case .sealStatus(let s): body = SealEvents.body(for: s)
+        case .trackerStatus(let t): body = TrackerEvents.body(for: t)
         }
         var device = context.device
         // A unit that names itself on a shared link (a tracker's IMEI on a TCP listener) is the device.

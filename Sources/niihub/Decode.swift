@@ -87,7 +87,7 @@ struct Decode: ParsableCommand {
             for line in bytes.split(separator: 10) {
                 let text = line.filter { $0 != 13 && $0 != 32 && $0 != 9 }
                 guard !text.isEmpty else { continue }
-                guard let frame = hexDecode(text) else {
+                guard let frame = Hex.decode(text) else {
                     badLines += 1
                     continue
                 }
@@ -95,27 +95,6 @@ struct Decode: ParsableCommand {
             }
             return out
         }
-    }
-
-    static func hexDecode(_ text: [UInt8]) -> [UInt8]? {
-        guard text.count % 2 == 0 else { return nil }
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 65...70: c - 55
-            case 97...102: c - 87
-            default: nil
-            }
-        }
-        var out = [UInt8]()
-        out.reserveCapacity(text.count / 2)
-        var i = 0
-        while i < text.count {
-            guard let hi = nibble(text[i]), let lo = nibble(text[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        return out
     }
 
     private func write(_ events: [InspectionEvent], into buffer: inout Data) throws -> Int {

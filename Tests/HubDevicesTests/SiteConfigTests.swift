@@ -44,7 +44,7 @@ struct SiteConfigTests {
         try dir.write("profiles/\(profileName)", profile)
         let path = try dir.write("site.yaml", site)
         do {
-            return (dir, .success(try SiteConfig.load(path: path, profilesDir: dir.path("profiles"), knownProtocols: ["rpm"])))
+            return (dir, .success(try SiteConfig.load(path: path, profilesDir: dir.path("profiles"), knownProtocols: ["rpm", "nmea", "gt06", "teltonika", "eseal"])))
         } catch let e as ConfigError {
             return (dir, .failure(e))
         }

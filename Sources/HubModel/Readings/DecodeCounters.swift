@@ -10,6 +10,8 @@ public struct DecodeCounters: Sendable, Equatable, Codable {
         case malformed
         /// A frame whose checksum or CRC does not match.
         case checksum
+        /// A unit the allowlist does not name (its login was refused), and what it sent after.
+        case refused
     }
 
     public var bytes: Int = 0

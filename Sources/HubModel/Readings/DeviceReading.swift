@@ -7,4 +7,10 @@ public enum DeviceReading: Sendable, Equatable {
     case scan(ScanResultDocument)
     /// One read of a gate OCR or licence plate camera.
     case ocr(OCRReading)
+    /// A position from a GPS receiver, a tracker or a tracking seal.
+    case gpsFix(GPSFix)
+    /// A seal's lock state or an alarm it raised (opened, cut, shock, low battery).
+    case sealStatus(SealStatus)
+    /// A tracker's own condition: it logged in, it is alive, its battery and signal, an alarm that is not the seal's.
+    case trackerStatus(TrackerStatus)
 }

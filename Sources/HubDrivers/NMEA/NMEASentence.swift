@@ -1,0 +1,119 @@
+/// One NMEA 0183 sentence, `$GPRMC,…*hh`, checked and split into fields without copying: fields are
+/// index ranges into the line's bytes.
+struct NMEASentence {
+    enum ParseError: Error, Equatable {
+        /// No `$`/`!` start or no fields: not NMEA at all.
+        case garbage
+        /// No `*hh` checksum, or one that does not match: the sentence cannot be trusted.
+        case checksum
+    }
+
+    /// The bytes between the start character and `*`.
+    let body: ArraySlice<UInt8>
+    /// Each comma-separated field of `body`; field 0 is the address (`GPRMC`).
+    let fields: [Range<Int>]
+    /// Two-letter talker (`GP`, `GN`, `GL`, `GA`, `GB`, `BD`, …); empty for proprietary sentences.
+    let talker: String
+    /// Sentence type (`RMC`), or the whole address of a proprietary sentence (`PGRME`).
+    let type: String
+
+    /// Parses a line without its CR LF. Noise before the last start character is ignored, because a
+    /// receiver that drops bytes leaves the tail of one sentence in front of the next.
+    static func parse(_ line: ArraySlice<UInt8>) throws(ParseError) -> NMEASentence {
+        guard let start = line.lastIndex(where: { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "!") }) else {
+            throw .garbage
+        }
+        var end = line.endIndex
+        while end > start, line[end - 1] == 32 || line[end - 1] == 9 { end -= 1 }
+        guard let star = line[start..<end].lastIndex(of: UInt8(ascii: "*")) else { throw .checksum }
+        guard end - star == 3, let hi = hexValue(line[star + 1]), let lo = hexValue(line[star + 2]) else {
+            throw .checksum
+        }
+        var sum: UInt8 = 0
+        for b in line[(start + 1)..<star] { sum ^= b }
+        guard sum == hi << 4 | lo else { throw .checksum }
+
+        let body = line[(start + 1)..<star]
+        var fields: [Range<Int>] = []
+        fields.reserveCapacity(20)
+        var fieldStart = body.startIndex
+        for i in body.indices where body[i] == UInt8(ascii: ",") {
+            fields.append(fieldStart..<i)
+            fieldStart = i + 1
+        }
+        fields.append(fieldStart..<body.endIndex)
+        let address = body[fields[0]]
+        guard !address.isEmpty, address.count <= 8, address.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) })
+        else { throw .garbage }
+        if address.first == UInt8(ascii: "P") || address.count != 5 {
+            return NMEASentence(body: body, fields: fields, talker: "", type: String(decoding: address, as: UTF8.self))
+        }
+        return NMEASentence(
+            body: body, fields: fields, talker: String(decoding: address.prefix(2), as: UTF8.self),
+            type: String(decoding: address.suffix(3), as: UTF8.self))
+    }
+
+    /// Field `i`'s bytes; empty when the sentence is shorter (older receivers omit trailing fields).
+    func field(_ i: Int) -> ArraySlice<UInt8> {
+        i < fields.count ? body[fields[i]] : body[body.endIndex...]
+    }
+
+    /// Field `i` when it is a single character.
+    func char(_ i: Int) -> UInt8? {
+        let f = field(i)
+        return f.count == 1 ? f.first : nil
+    }
+
+    func decimal(_ i: Int) -> Double? { NMEANumber.decimal(field(i))?.value }
+
+    func int(_ i: Int) -> Int? {
+        let f = field(i)
+        guard !f.isEmpty, f.count <= 9, f.allSatisfy({ (48...57).contains($0) }) else { return nil }
+        return f.reduce(0) { $0 * 10 + Int($1 - 48) }
+    }
+
+    /// A `ddmm.mmmm` (or `dddmm.mmmm`) field and its hemisphere as signed degrees; nil when either is
+    /// missing or out of range.
+    func coordinate(_ i: Int, positive: UInt8, negative: UInt8, maxDegrees: Int) -> Double? {
+        guard let hemi = char(i + 1), hemi == positive || hemi == negative,
+            let n = NMEANumber.decimal(field(i)), n.mantissa >= 0
+        else { return nil }
+        // Split degrees from minutes on the integers, so the minutes keep every digit the sentence gave.
+        let unit = NMEANumber.powersOfTen[n.scale] * 100
+        let degrees = n.mantissa / unit
+        let minutes = Double(n.mantissa - degrees * unit) / Double(NMEANumber.powersOfTen[n.scale])
+        guard degrees <= maxDegrees, minutes < 60 else { return nil }
+        let value = Double(degrees) + minutes / 60
+        guard value <= Double(maxDegrees) else { return nil }
+        return hemi == negative ? -value : value
+    }
+
+    /// `hhmmss[.sss]` as milliseconds since midnight.
+    func timeOfDay(_ i: Int) -> Int? {
+        let f = field(i)
+        guard f.count >= 6, let n = NMEANumber.decimal(f), n.mantissa >= 0 else { return nil }
+        let scale = NMEANumber.powersOfTen[n.scale]
+        let whole = Int(n.mantissa / scale)
+        let h = whole / 10_000, m = whole / 100 % 100, s = whole % 100
+        guard h < 24, m < 60, s < 61 else { return nil }
+        let fractionMs = Int((n.mantissa % scale) * 1000 / scale)
+        return (h * 3600 + m * 60 + s) * 1000 + fractionMs
+    }
+
+    /// `ddmmyy` as days since 1970-01-01. Two-digit years below 80 are 20xx (NMEA has no century).
+    func date(_ i: Int) -> Int? {
+        let f = field(i)
+        guard f.count == 6, let v = int(i) else { return nil }
+        let d = v / 10_000, m = v / 100 % 100, yy = v % 100
+        return CivilDate.days(year: yy < 80 ? 2000 + yy : 1900 + yy, month: m, day: d)
+    }
+
+    private static func hexValue(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: c - 48
+        case 65...70: c - 55
+        case 97...102: c - 87
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import HubModel
+
+/// `seal.status`: a seal's lock state or integrity alarm. Opened, tampered and cut are alarms (the
+/// cargo may have been reached); low battery and shock are warnings; lock and unlock are information.
+enum SealEvents {
+    static func body(for s: SealStatus) -> EventBody {
+        var data: [String: JSONValue] = ["status": .string(s.status.rawValue), "deviceEvent": .string(s.deviceEvent)]
+        if let lat = s.lat, let lon = s.lon {
+            data["lat"] = .double(lat)
+            data["lon"] = .double(lon)
+        }
+        if let b = s.batteryPercent { data["batteryPercent"] = .int(Int64(b)) }
+        return EventBody(
+            kind: "seal.status", observedAt: s.observedAt, subject: Subject(seals: s.sealID.map { [$0] }), data: data,
+            severity: severity(s.status), unitID: s.unitID)
+    }
+
+    static func severity(_ status: SealStatus.Status) -> Severity {
+        switch status {
+        case .opened, .tampered, .cut: .alarm
+        case .lowBattery, .shock: .warning
+        case .locked, .unlocked: .info
+        }
+    }
+}
