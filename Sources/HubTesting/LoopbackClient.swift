@@ -41,12 +41,20 @@ public final class LoopbackClient: Sendable {
     public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
     /// Reads what arrives within `timeoutMs`; empty on timeout, nil when the hub closed the connection.
-    public func receive(timeoutMs: Int32 = 2000) -> [UInt8]? {
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&p, 1, timeoutMs) > 0 else { return [] }
-        var buf = [UInt8](repeating: 0, count: 65_536)
-        let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        return n > 0 ? Array(buf.prefix(n)) : nil
+    /// Waits by sleeping between checks, not in `poll`, so the hub under test (in the same process,
+    /// on the same few threads) keeps running meanwhile.
+    public func receive(timeoutMs: Int = 2000) async -> [UInt8]? {
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
+        repeat {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&p, 1, 0) > 0 {
+                var buf = [UInt8](repeating: 0, count: 65_536)
+                let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                return n > 0 ? Array(buf.prefix(n)) : nil
+            }
+            try? await Task.sleep(for: .milliseconds(5))
+        } while ContinuousClock.now < deadline
+        return []
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -86,10 +94,16 @@ public final class LoopbackServer: Sendable {
     deinit { close(fd) }
 
     /// Waits up to `timeoutMs` for the hub to connect; returns the connection's descriptor.
-    public func accept(timeoutMs: Int32 = 10_000) -> CInt? {
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&p, 1, timeoutMs) > 0 else { return nil }
-        let c = Glibc.accept(fd, nil, nil)
-        return c >= 0 ? c : nil
+    public func accept(timeoutMs: Int = 10_000) async -> CInt? {
+        let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
+        repeat {
+            var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&p, 1, 0) > 0 {
+                let c = Glibc.accept(fd, nil, nil)
+                return c >= 0 ? c : nil
+            }
+            try? await Task.sleep(for: .milliseconds(5))
+        } while ContinuousClock.now < deadline
+        return nil
     }
 }

@@ -128,8 +128,17 @@ extension PseudoTerminal {
         var i = lines.startIndex
         while i < lines.endIndex {
             let end = min(i + perBurst, lines.endIndex)
-            let bytes = lines[i..<end].flatMap { $0 }
-            guard write(bytes, timeoutMs: 5000) == bytes.count else { throw PlayError() }
+            var bytes = lines[i..<end].flatMap { $0 }[...]
+            // Never block in `poll` here: the hub under test shares this process's few threads.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !bytes.isEmpty {
+                let n = write(Array(bytes), timeoutMs: 0)
+                bytes = bytes.dropFirst(n)
+                if !bytes.isEmpty {
+                    guard ContinuousClock.now < deadline else { throw PlayError() }
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+            }
             i = end
             try await Task.sleep(for: pause)
         }

@@ -45,7 +45,7 @@ struct TransportTests {
         let numbers = try await h.events("kind=radiation.occupancy").compactMap { ($0["data"] as? [String: Any])?["occupancyNumber"] as? Int }
         #expect(Set(numbers) == [1, 2, 3])
         // Silent for longer than the idle timeout: the hub closes each connection.
-        #expect(units.allSatisfy { $0.receive(timeoutMs: 3000) == nil })
+        for u in units { #expect(await u.receive(timeoutMs: 3000) == nil) }
         #expect(await eventually { (try? await h.device("rpm-tcp")["connections"] as? Int) == 0 })
         try await h.stop()
     }
@@ -56,14 +56,14 @@ struct TransportTests {
             label: "tcp-client",
             devices: "  - {id: rpm-conv, profile: rpm-conv, lane: \"7\", connect: \"127.0.0.1:\(device.port)\"}",
             profiles: ["rpm-conv.yaml": Self.profile("rpm-conv", transport: "  kind: tcp")])
-        let first = try #require(device.accept())
+        let first = try #require(await device.accept())
         let text = Array(String(format: Self.occupancy, 41).utf8)
         #expect(text.withUnsafeBytes { send(first, $0.baseAddress, $0.count, 0) } == text.count)
         #expect(await eventually { (try? await h.events("kind=radiation.occupancy").count) == 1 })
         // The converter drops the connection: the hub marks it offline and dials again.
         close(first)
         #expect(await eventually { (try? await h.device("rpm-conv")["state"] as? String) == "offline" })
-        let second = try #require(device.accept())
+        let second = try #require(await device.accept())
         defer { close(second) }
         #expect(await eventually { (try? await h.device("rpm-conv")["connects"] as? Int) == 2 })
         let more = Array(String(format: Self.occupancy, 42).utf8)
