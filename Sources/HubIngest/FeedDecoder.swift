@@ -97,5 +97,6 @@ extension DriverOptions {
         gammaSampleIntervalS = p.reporting.gammaSampleIntervalS
         neutronSampleIntervalS = p.reporting.neutronSampleIntervalS
         utcOffsetSeconds = device.utcOffsetSeconds
+        allowedUnitIDs = device.allowedUnits.map(Set.init)
     }
 }

@@ -48,4 +48,16 @@ struct TrackerLinkTests {
         #expect((fixes.first?["device"] as? [String: Any])?["id"] as? String == "356307042441013")
         try await h.stop()
     }
+
+    @Test func aUnitNotOnTheListIsRefused() async throws {
+        let h = try await HubHarness(
+            label: "teltonika-refuse",
+            devices: "  - {id: fleet, profile: teltonika-fmb, listen: \"127.0.0.1:0\", units: [\"356307042441099\"]}")
+        #expect(await eventually { (try? await h.boundPort("fleet")) ?? 0 > 0 })
+        let unit = try LoopbackClient(port: try #require(try await h.boundPort("fleet")))
+        let imei = Array("356307042441013".utf8)
+        try unit.send([0x00, UInt8(imei.count)] + imei)
+        #expect(await unit.receive() == [0x00], "the hub refuses the unit")
+        try await h.stop()
+    }
 }

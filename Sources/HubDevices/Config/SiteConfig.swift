@@ -37,6 +37,8 @@ public struct DeviceInstance: Sendable, Equatable {
     public var folder: String?
     /// A USB unit this device is, found by udev wherever it is plugged (instead of a fixed `port`).
     public var usbPin: USBPin?
+    /// For a listener many units report to: the unit ids (IMEIs) it accepts; nil accepts any.
+    public var allowedUnits: [String]?
     /// Seconds east of UTC of the device's clock, for feeds that carry local time without a zone.
     public var utcOffsetSeconds: Int
     public var enabled: Bool
@@ -44,9 +46,10 @@ public struct DeviceInstance: Sendable, Equatable {
     public init(
         id: String, profile: DeviceProfile, site: String, lane: String?, port: String?, serial: SerialSettings?,
         utcOffsetSeconds: Int = 0, enabled: Bool = true, listen: NetworkAddress? = nil, connect: NetworkAddress? = nil,
-        folder: String? = nil, usbPin: USBPin? = nil
+        folder: String? = nil, usbPin: USBPin? = nil, allowedUnits: [String]? = nil
     ) {
         self.usbPin = usbPin
+        self.allowedUnits = allowedUnits
         self.listen = listen
         self.connect = connect
         self.folder = folder
@@ -147,7 +150,7 @@ extension SiteConfig {
                 DeviceInstance(
                     id: d.id, profile: profile, site: d.site ?? raw.site, lane: d.lane, port: d.port.map(resolve),
                     serial: serial, utcOffsetSeconds: d.utcOffsetMinutes * 60, enabled: d.enabled, listen: d.listen,
-                    connect: d.connect, folder: d.folder.map(resolve), usbPin: d.usb))
+                    connect: d.connect, folder: d.folder.map(resolve), usbPin: d.usb, allowedUnits: d.units))
         }
         return SiteConfig(
             site: raw.site, storePath: resolve(raw.store.sqlite), httpHost: raw.http.host, httpPort: raw.http.port,
@@ -228,9 +231,10 @@ struct RawDevice: Decodable {
     var connect: NetworkAddress?
     var folder: String?
     var usb: USBPin?
+    var units: [String]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, profile, site, lane, port, serial, utcOffsetMinutes, enabled, listen, connect, folder, usb
+        case id, profile, site, lane, port, serial, utcOffsetMinutes, enabled, listen, connect, folder, usb, units
     }
 
     init(from decoder: any Decoder) throws {
@@ -252,6 +256,9 @@ struct RawDevice: Decodable {
         connect = try c.decodeIfPresent(String.self, forKey: .connect, where: address, expected: words).flatMap(NetworkAddress.init)
         folder = try c.decodeIfPresent(String.self, forKey: .folder, where: { !$0.isEmpty }, expected: "a folder path")
         usb = try c.decodeIfPresent(RawUSBPin.self, forKey: .usb)?.pin
+        units = try c.decodeIfPresent(
+            [String].self, forKey: .units, where: { $0.allSatisfy { !$0.isEmpty && $0.count <= 32 } },
+            expected: "a list of unit ids (IMEIs)")
     }
 }
 
