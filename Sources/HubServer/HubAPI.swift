@@ -13,13 +13,16 @@ public struct HubAPI: Sendable {
     public let lanes: LaneActivity
     public let site: String
     public let config: ConfigState?
+    /// Where declarations are kept (the same SQLite file as events, normally).
+    public let declarationStore: (any DeclarationStore)?
     /// Ids for events made by the API itself (posted scan results); the hub shares its ingest's.
     public let ids: EventIDGenerator
 
     public init(
         store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String, config: ConfigState? = nil,
-        ids: EventIDGenerator = EventIDGenerator()
+        ids: EventIDGenerator = EventIDGenerator(), declarations: (any DeclarationStore)? = nil
     ) {
+        declarationStore = declarations
         self.store = store
         self.registry = registry
         self.lanes = lanes
@@ -40,6 +43,7 @@ public struct HubAPI: Sendable {
         }
         router.get("/api/v1/raw/:sha256") { _, context in try await raw(try context.parameters.require("sha256")) }
         addScanRoutes(to: router)
+        addDeclarationRoutes(to: router)
         router.get("/api/v1/devices") { _, _ in try devices() }
         router.get("/api/v1/lanes") { _, _ in
             struct Body: Encodable { var lanes: [LaneActivity.Lane] }

@@ -67,7 +67,8 @@ public struct HubApplication: Sendable {
     public func serviceGroup(
         signals: [UnixSignal] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> ServiceGroup {
-        let api = HubAPI(store: store, registry: registry, lanes: lanes, site: config.site, config: configState, ids: ids)
+        let api = HubAPI(store: store, registry: registry, lanes: lanes, site: config.site, config: configState, ids: ids,
+            declarations: store)
         let app = Application(
             router: api.router(),
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "niihub"),

@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import HubModel
+import HubStore
+import NIOCore
+
+extension HubAPI {
+    static let maxDeclarationBytes = 1 << 20
+    static let maxBulkBytes = 64 << 20
+
+    /// Declarations from the customs system: create and amend (`POST`), cancel, read by number or by
+    /// the identifiers devices observe, and bulk import as JSON lines.
+    func addDeclarationRoutes(to router: Router<BasicRequestContext>) {
+        router.post("/api/v1/declarations") { request, _ in
+            let body = try await request.body.collect(upTo: Self.maxDeclarationBytes)
+            return try await postDeclaration(Data(body.readableBytesView))
+        }
+        router.post("/api/v1/declarations/bulk") { request, _ in
+            let body = try await request.body.collect(upTo: Self.maxBulkBytes)
+            return try await bulkDeclarations(Data(body.readableBytesView))
+        }
+        router.get("/api/v1/declarations") { request, _ in try await findDeclarations(request.uri.queryParameters) }
+        router.get("/api/v1/declarations/:number") { request, context in
+            let number = try context.parameters.require("number")
+            var version: Int?
+            if let v = request.uri.queryParameters.get("version") {
+                guard let n = Int(v), n >= 1 else { return JSONResponse.error(.badRequest, "expected a version from 1", field: "version") }
+                version = n
+            }
+            guard let d = try await declarationStore?.declaration(number: number, version: version) else {
+                return JSONResponse.error(.notFound, "no declaration \(number)" + (version.map { " version \($0)" } ?? ""))
+            }
+            return try JSONResponse.make(d)
+        }
+        router.get("/api/v1/declarations/:number/versions") { _, context in
+            let number = try context.parameters.require("number")
+            let all = try await declarationStore?.versions(number: number) ?? []
+            guard !all.isEmpty else { return JSONResponse.error(.notFound, "no declaration \(number)") }
+            struct Body: Encodable { var versions: [Declaration] }
+            return try JSONResponse.make(Body(versions: all))
+        }
+        router.post("/api/v1/declarations/:number/cancel") { request, context in
+            let number = try context.parameters.require("number")
+            let body = try await request.body.collect(upTo: 64 << 10)
+            struct Cancel: Decodable { var reason: String }
+            guard let cancel = try? JSONDecoder().decode(Cancel.self, from: Data(body.readableBytesView)),
+                !cancel.reason.isEmpty
+            else { return JSONResponse.error(.badRequest, "expected {\"reason\": \"…\"}", field: "reason") }
+            guard let store = declarationStore, var d = try await store.declaration(number: number, version: nil) else {
+                return JSONResponse.error(.notFound, "no declaration \(number)")
+            }
+            guard d.status == .active else { return try JSONResponse.make(d) }
+            d.status = .cancelled
+            d.cancelReason = cancel.reason
+            return try JSONResponse.make(try await store.save(d, at: Date()).declaration)
+        }
+    }
+
+    private func postDeclaration(_ data: Data) async throws -> Response {
+        switch DeclarationDocument.parse(data) {
+        case .failure(let invalid):
+            return Self.problems(invalid.problems)
+        case .success(let d):
+            guard let store = declarationStore else { return JSONResponse.error(.serviceUnavailable, "no declaration store") }
+            let (saved, created) = try await store.save(d, at: Date())
+            return try JSONResponse.make(saved, status: created ? .created : .ok)
+        }
+    }
+
+    /// One document per line; good lines are stored, bad ones reported with their line number.
+    private func bulkDeclarations(_ data: Data) async throws -> Response {
+        guard let store = declarationStore else { return JSONResponse.error(.serviceUnavailable, "no declaration store") }
+        struct Rejected: Encodable {
+            var line: Int
+            var problems: [DeclarationDocument.Problem]
+        }
+        struct Body: Encodable {
+            var stored: Int
+            var unchanged: Int
+            var rejected: [Rejected]
+        }
+        var body = Body(stored: 0, unchanged: 0, rejected: [])
+        for (i, line) in data.split(separator: 10, omittingEmptySubsequences: false).enumerated() {
+            guard line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) else { continue }
+            switch DeclarationDocument.parse(Data(line)) {
+            case .failure(let invalid):
+                body.rejected.append(Rejected(line: i + 1, problems: invalid.problems))
+            case .success(let d):
+                if try await store.save(d, at: Date()).created { body.stored += 1 } else { body.unchanged += 1 }
+            }
+        }
+        return try JSONResponse.make(body, status: body.rejected.isEmpty ? .ok : .badRequest)
+    }
+
+    private func findDeclarations(_ p: Parameters) async throws -> Response {
+        let kinds: [(String, (String) -> String?)] = [
+            ("container", { ContainerNumber($0)?.value }), ("seal", { $0.uppercased() }),
+            ("plate", { Declaration.normalizePlate($0) }), ("ucr", { $0 }),
+        ]
+        for (kind, normalize) in kinds {
+            guard let raw = p.get(kind) else { continue }
+            guard let value = normalize(raw), !value.isEmpty else {
+                return JSONResponse.error(.badRequest, "not a valid \(kind): '\(raw)'", field: kind)
+            }
+            struct Body: Encodable { var declarations: [Declaration] }
+            return try JSONResponse.make(Body(declarations: try await declarationStore?.declarations(withKey: kind, value: value) ?? []))
+        }
+        return JSONResponse.error(.badRequest, "expected one of: container, seal, plate, ucr", field: "container")
+    }
+
+    static func problems(_ problems: [DeclarationDocument.Problem]) -> Response {
+        struct Body: Encodable {
+            var error: String
+            var field: String?
+            var problems: [DeclarationDocument.Problem]
+        }
+        return (try? JSONResponse.make(
+            Body(error: "invalid declaration", field: problems.first?.field, problems: problems), status: .badRequest))
+            ?? Response(status: .badRequest)
+    }
+}
