@@ -39,6 +39,14 @@ extension HubAPI {
             struct Body: Encodable { var versions: [Declaration] }
             return try JSONResponse.make(Body(versions: all))
         }
+        router.get("/api/v1/declarations/:number/links") { _, context in
+            struct Body: Encodable { var links: [Link] }
+            return try JSONResponse.make(Body(links: try await declarationStore?.links(declaration: try context.parameters.require("number")) ?? []))
+        }
+        router.get("/api/v1/events/:id/links") { _, context in
+            struct Body: Encodable { var links: [Link] }
+            return try JSONResponse.make(Body(links: try await declarationStore?.links(event: try context.parameters.require("id")) ?? []))
+        }
         router.post("/api/v1/declarations/:number/cancel") { request, context in
             let number = try context.parameters.require("number")
             let body = try await request.body.collect(upTo: 64 << 10)

@@ -13,4 +13,8 @@ public protocol DeclarationStore: Sendable {
     func versions(number: String) async throws -> [Declaration]
     /// Declarations in force (not cancelled) that carry an identifier: `container`, `seal`, `plate`, `ucr`.
     func declarations(withKey kind: String, value: String) async throws -> [Declaration]
+    /// The declarations an event is linked to, and why.
+    func links(event id: String) async throws -> [Link]
+    /// The events linked to a declaration's version in force, and why.
+    func links(declaration number: String) async throws -> [Link]
 }

@@ -29,6 +29,22 @@ extension SQLiteEventStore: DeclarationStore {
                     CREATE INDEX declaration_keys_number ON declaration_keys(number);
                     """)
         }
+        m.registerMigration("v4-event-keys") { db in
+            // What each event's subject names, so links are a join with the declarations' keys:
+            // the same whichever arrives first, and an amendment re-links by changing its keys.
+            try db.execute(
+                sql: """
+                    CREATE TABLE event_keys (
+                        kind TEXT NOT NULL,
+                        value TEXT NOT NULL,
+                        event_id TEXT NOT NULL,
+                        confidence REAL NOT NULL,
+                        evidence TEXT NOT NULL,
+                        PRIMARY KEY (kind, value, event_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX event_keys_event ON event_keys(event_id);
+                    """)
+        }
     }
 
     private static let coder: (JSONEncoder, JSONDecoder) = {
@@ -99,6 +115,35 @@ extension SQLiteEventStore: DeclarationStore {
                 db, sql: "SELECT body FROM declarations WHERE number = ? ORDER BY version", arguments: [number])
         }
         return try bodies.map { try decoder.decode(Declaration.self, from: Data($0.utf8)) }
+    }
+
+    public func links(event id: String) async throws -> [Link] {
+        try await links(where: "e.event_id = ?", id)
+    }
+
+    public func links(declaration number: String) async throws -> [Link] {
+        try await links(where: "d.number = ?", number)
+    }
+
+    private func links(where clause: String, _ argument: String) async throws -> [Link] {
+        let rows = try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.event_id, d.number, e.kind, e.value, e.confidence, e.evidence,
+                           (SELECT MAX(version) FROM declarations v WHERE v.number = d.number) AS version
+                    FROM event_keys e JOIN declaration_keys d ON d.kind = e.kind AND d.value = e.value
+                    WHERE \(clause)
+                    ORDER BY e.event_id, d.number, e.kind, e.value
+                    """,
+                arguments: [argument]
+            ).map { row in
+                Link(
+                    eventID: row["event_id"], declaration: row["number"], version: row["version"], kind: row["kind"],
+                    value: row["value"], confidence: row["confidence"], evidence: row["evidence"])
+            }
+        }
+        return rows
     }
 
     public func declarations(withKey kind: String, value: String) async throws -> [Declaration] {

@@ -120,6 +120,11 @@ public final class SQLiteEventStore: EventStore {
                         e.id, e.kind, e.device.id, e.site, e.lane, e.severity.rawValue, Timestamp.format(e.observedAt),
                         Timestamp.format(e.receivedAt), e.raw.sha256, body,
                     ])
+                for k in Set(e.linkKeys) {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO event_keys (kind, value, event_id, confidence, evidence) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [k.kind, k.value, e.id, k.confidence, k.evidence])
+                }
             }
         }
     }

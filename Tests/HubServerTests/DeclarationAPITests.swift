@@ -83,3 +83,32 @@ struct DeclarationAPITests {
         try await h.stop()
     }
 }
+
+/// Device events and declarations meet through the identifiers both name, whichever comes first.
+@Suite(.timeLimit(.minutes(1)))
+struct LinkAPITests {
+    @Test func aScanLinksToTheDeclarationThatArrivesAfterItAndAnAmendmentRelinks() async throws {
+        let h = try await HubHarness(label: "links")
+        let scan = try await ScanAPITests.post(h, ScanSamples.suspect)
+        let eventID = try #require(scan.json["id"] as? String)
+        #expect((try await h.get("/api/v1/events/\(eventID)/links").json["links"] as? [Any])?.isEmpty == true)
+        // The declaration comes later and names the scanned container.
+        _ = try await DeclarationAPITests().post(
+            h, "/api/v1/declarations", DeclarationAPITests.doc("300000000001", containers: ["CSQU3054383"]))
+        // Linked twice: by the container (certain) and by the truck's plate (weaker).
+        let links = try await h.get("/api/v1/events/\(eventID)/links").json["links"] as? [[String: Any]] ?? []
+        #expect(links.allSatisfy { $0["declaration"] as? String == "300000000001" })
+        let byKind = Dictionary(uniqueKeysWithValues: links.map { ($0["kind"] as? String ?? "", $0) })
+        #expect(Set(byKind.keys) == ["container", "plate"])
+        #expect(byKind["container"]?["confidence"] as? Double == 1)
+        #expect(byKind["plate"]?["confidence"] as? Double == 0.6)
+        #expect((byKind["container"]?["evidence"] as? String)?.contains("scan.result: container CSQU3054383") == true)
+        // Amended to another container: the container link goes, the plate still ties them.
+        _ = try await DeclarationAPITests().post(
+            h, "/api/v1/declarations", DeclarationAPITests.doc("300000000001", containers: ["TCNU7200794"]))
+        let after = try await h.get("/api/v1/declarations/300000000001/links").json["links"] as? [[String: Any]] ?? []
+        #expect(after.map { $0["kind"] as? String } == ["plate"])
+        #expect(after.first?["version"] as? Int == 2)
+        try await h.stop()
+    }
+}

@@ -26,6 +26,13 @@ public struct Declaration: Sendable, Equatable, Codable {
         public var aeo: Bool
         /// `high`, `medium` or `low`.
         public var complianceLevel: String?
+
+        public init(tin: String, name: String? = nil, aeo: Bool = false, complianceLevel: String? = nil) {
+            self.tin = tin
+            self.name = name
+            self.aeo = aeo
+            self.complianceLevel = complianceLevel
+        }
     }
 
     public struct GoodsLine: Sendable, Equatable, Codable {
@@ -69,6 +76,31 @@ public struct Declaration: Sendable, Equatable, Codable {
     public var status: Status
     public var cancelReason: String?
     public var receivedAt: Date?
+
+    public init(
+        number: String, ucr: String? = nil, type: Kind, office: String, site: String? = nil, trader: Trader,
+        containers: [String] = [], seals: [String] = [], plates: [String] = [], goods: [GoodsLine] = [],
+        channel: Channel, transit: Transit? = nil, issuedAt: Date? = nil, version: Int = 0, status: Status = .active,
+        cancelReason: String? = nil, receivedAt: Date? = nil
+    ) {
+        self.number = number
+        self.ucr = ucr
+        self.type = type
+        self.office = office
+        self.site = site
+        self.trader = trader
+        self.containers = containers
+        self.seals = seals
+        self.plates = plates
+        self.goods = goods
+        self.channel = channel
+        self.transit = transit
+        self.issuedAt = issuedAt
+        self.version = version
+        self.status = status
+        self.cancelReason = cancelReason
+        self.receivedAt = receivedAt
+    }
 
     /// The identifiers devices can observe, as (kind, value) pairs: what links events to it.
     public var keys: [(kind: String, value: String)] {
