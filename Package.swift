@@ -63,7 +63,7 @@ let package = Package(
         .target(
             name: "HubIngest",
             dependencies: [
-                "HubModel", "HubDevices", "HubDrivers", "HubNormalizer", "HubStore",
+                "HubModel", "HubDevices", "HubDrivers", "HubNormalizer", "HubStore", "HubCorrelation",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -108,6 +108,7 @@ let package = Package(
         ),
         // Test fixtures shared by the test targets: pseudo-terminal pairs, corpus paths, waiting helpers.
         .target(name: "HubTesting", dependencies: ["HubModel", "HubDevices"], swiftSettings: strict),
+        .testTarget(name: "HubCorrelationTests", dependencies: ["HubCorrelation", "HubModel"], swiftSettings: strict),
         .testTarget(name: "HubModelTests", dependencies: ["HubModel", "HubTesting"], swiftSettings: strict),
         .testTarget(
             name: "HubDriversTests", dependencies: ["HubDrivers", "HubModel", "HubTesting"], swiftSettings: strict

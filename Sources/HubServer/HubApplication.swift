@@ -18,6 +18,8 @@ public struct HubApplication: Sendable {
     public let registry: DeviceRegistry
     public let lanes: LaneActivity
     public let sink: IngestSink
+    /// Assembles each lane's events into vehicle passages.
+    public let passages: PassageService
     /// The configuration in force (it changes on reload) and the last reload's outcome.
     public let configState: ConfigState
     private let logger: Logger
@@ -46,8 +48,14 @@ public struct HubApplication: Sendable {
         q.newestFirst = true
         q.limit = EventQuery.maxLimit
         lanes.observe(try await store.events(q).events.reversed())
+        let passages = PassageService(
+            windows: PassageWindows(beforeS: config.passageBeforeS, afterS: config.passageAfterS, gapS: config.passageGapS),
+            ids: ids, logger: logger)
+        self.passages = passages
         sink = IngestSink(
-            store: store, registry: registry, ids: ids, observers: [{ lanes.observe($0) }], logger: logger)
+            store: store, registry: registry, ids: ids,
+            observers: [{ lanes.observe($0) }, { passages.observe($0) }], logger: logger)
+        passages.connect(sink)
     }
 
     /// Which USB serial ports the hub takes, by site pins and profile ids.
@@ -79,7 +87,7 @@ public struct HubApplication: Sendable {
         let reload = ConfigReloadService(
             state: configState, profilesDir: profilesDir, supervisor: supervisor, hotplug: hotplug, logger: logger,
             pollInterval: reloadPoll)
-        var services: [any Service] = [HealthMonitorService(sink: sink), supervisor, hotplug, reload]
+        var services: [any Service] = [HealthMonitorService(sink: sink), supervisor, hotplug, reload, passages]
         services.append(app)
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
     }

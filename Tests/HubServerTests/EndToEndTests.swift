@@ -70,9 +70,13 @@ struct EndToEndTests {
         let alarmBytes = try await rawBytes(of: "radiation.alarm")
         // The hub's own statements of state changes (online, offline at stop) are archived too.
         let statusBytes = try await rawBytes(of: "device.status")
+        // And the passages the hub assembled from the occupancies.
+        let passageBytes = try await rawBytes(of: "gate.passage")
         #expect(alarmBytes > 25 * 20)
         #expect(statusBytes > 0)
-        #expect(try await store.counts().rawBytes == lines.reduce(0) { $0 + $1.count } + alarmBytes + statusBytes)
+        #expect(passageBytes > 0)
+        #expect(
+            try await store.counts().rawBytes == lines.reduce(0) { $0 + $1.count } + alarmBytes + statusBytes + passageBytes)
     }
 
     @Test func theHubSurvivesThePortVanishingAndComingBack() async throws {

@@ -11,6 +11,10 @@ public struct SiteConfig: Sendable, Equatable {
     public var devices: [DeviceInstance]
     /// Attach USB devices whose own ids match a profile, without a site entry.
     public var usbAutoAttach: Bool
+    /// How far around a portal occupancy a lane's reads belong to the same vehicle (seconds).
+    public var passageBeforeS: Double
+    public var passageAfterS: Double
+    public var passageGapS: Double
     /// Every profile found, by model.
     public var profiles: [String: DeviceProfile]
     /// The folder they were read from.
@@ -154,7 +158,8 @@ extension SiteConfig {
         }
         return SiteConfig(
             site: raw.site, storePath: resolve(raw.store.sqlite), httpHost: raw.http.host, httpPort: raw.http.port,
-            devices: devices, usbAutoAttach: raw.usb.autoAttach, profiles: catalog.profiles, profilesDir: dir,
+            devices: devices, usbAutoAttach: raw.usb.autoAttach, passageBeforeS: raw.passages.beforeS,
+            passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS, profiles: catalog.profiles, profilesDir: dir,
             file: path)
     }
 }
@@ -166,7 +171,25 @@ struct RawSiteConfig: Decodable {
     var store: Store
     var http: HTTP
     var usb: USB
+    var passages: Passages
     var devices: [RawDevice]
+
+    struct Passages: Decodable {
+        var beforeS = 60.0
+        var afterS = 120.0
+        var gapS = 30.0
+        enum CodingKeys: String, CodingKey, CaseIterable { case beforeS, afterS, gapS }
+        init() {}
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            let ok = { (v: Double) in v >= 0 && v <= 3600 }
+            let words = "seconds from 0 to 3600"
+            beforeS = try c.decode(Double.self, forKey: .beforeS, default: 60, where: ok, expected: words)
+            afterS = try c.decode(Double.self, forKey: .afterS, default: 120, where: ok, expected: words)
+            gapS = try c.decode(Double.self, forKey: .gapS, default: 30, where: ok, expected: words)
+        }
+    }
 
     struct USB: Decodable {
         var autoAttach = true
@@ -204,7 +227,7 @@ struct RawSiteConfig: Decodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case site, profiles, store, http, usb, devices }
+    enum CodingKeys: String, CodingKey, CaseIterable { case site, profiles, store, http, usb, passages, devices }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -214,6 +237,7 @@ struct RawSiteConfig: Decodable {
         store = try c.decodeIfPresent(Store.self, forKey: .store) ?? Store()
         http = try c.decodeIfPresent(HTTP.self, forKey: .http) ?? HTTP()
         usb = try c.decodeIfPresent(USB.self, forKey: .usb) ?? USB()
+        passages = try c.decodeIfPresent(Passages.self, forKey: .passages) ?? Passages()
         devices = try c.decodeIfPresent([RawDevice].self, forKey: .devices) ?? []
     }
 }

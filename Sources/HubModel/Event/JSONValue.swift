@@ -61,6 +61,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// The value as an object when it is one.
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let o) = self { return o }
+        return nil
+    }
+
     /// The value as a String when it is one.
     public var stringValue: String? {
         if case .string(let s) = self { return s }

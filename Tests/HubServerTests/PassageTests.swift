@@ -1,0 +1,53 @@
+import Foundation
+import HubDevices
+import HubTesting
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A vehicle through a lane with a portal monitor on serial and an OCR camera on TCP becomes one
+/// `gate.passage` event, which links to its declaration like any event.
+@Suite(.timeLimit(.minutes(1)))
+struct PassageTests {
+    @Test func portalAndCameraReadsBecomeOnePassageLinkedToItsDeclaration() async throws {
+        let h = try await HubHarness(
+            label: "passage",
+            devices: HubHarness.serialRPM + "\n  - {id: ocr-lane1, profile: gate-ocr-camera, lane: \"1\", listen: \"127.0.0.1:0\"}",
+            siteExtra: "passages: {beforeS: 30, afterS: 1, gapS: 5}")
+        let pty = try PseudoTerminal()
+        try pty.link(at: h.devicePath)
+        #expect(await eventually { (try? await h.device("rpm-lane1")["state"] as? String) == "online" })
+        #expect(await eventually { (try? await h.boundPort("ocr-lane1")) ?? 0 > 0 })
+        let camera = try LoopbackClient(port: try #require(try await h.boundPort("ocr-lane1")))
+        // The camera ahead of the portal reads the container (one character wrong) and the plate…
+        try camera.send("OCR,1,,CONTAINER,CSQU3O54383,93,rear\r\nOCR,1,,PLATE,51C-123.45,88,front\r\n")
+        #expect(await eventually { (try? await h.events("kind=ocr.read").count) == 2 })
+        // …then the truck passes the portal and raises a gamma alarm.
+        let lines = try RapiscanFeed.deviceLines("rpm/S2-C3-NORM2.csv")
+        let firstGX = try #require(lines.firstIndex { $0.starts(with: Array("GX,".utf8)) })
+        try await pty.play(lines[...firstGX])
+        #expect(await eventually(timeout: .seconds(15)) { (try? await h.events("kind=gate.passage").count) == 1 })
+        let passage = try #require(try await h.events("kind=gate.passage").first)
+        let data = try #require(passage["data"] as? [String: Any])
+        #expect(data["gammaAlarm"] as? Bool == true)
+        #expect(data["missing"] as? [String] == ["scan"])
+        #expect((data["events"] as? [String])?.count == 3, "two reads and the occupancy")
+        #expect(passage["severity"] as? String == "alarm")
+        let subject = try #require(passage["subject"] as? [String: Any])
+        #expect(subject["containers"] as? [String] == ["CSQU3054383"], "the repaired read")
+        #expect(subject["plates"] as? [String] == ["51C12345"])
+
+        // The declaration arrives later; the passage links to it by container and plate.
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(h.port)/api/v1/declarations")!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(DeclarationAPITests.doc("400000000001", containers: ["CSQU3054383"]).utf8)
+        _ = try await URLSession.shared.data(for: request)
+        let links = try await h.get("/api/v1/declarations/400000000001/links").json["links"] as? [[String: Any]] ?? []
+        let passageID = try #require(passage["id"] as? String)
+        let passageLinks = links.filter { $0["eventID"] as? String == passageID }
+        #expect(Set(passageLinks.compactMap { $0["kind"] as? String }) == ["container", "plate"])
+        try await h.stop()
+    }
+}
