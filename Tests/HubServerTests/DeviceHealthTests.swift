@@ -11,7 +11,7 @@ struct DeviceHealthTests {
         let fastHeartbeat = try String(
             contentsOf: Corpus.packageRoot.appendingPathComponent("DeviceProfiles/rapiscan-rpm.yaml"), encoding: .utf8)
             .replacingOccurrences(of: "model: rapiscan-rpm", with: "model: rpm-fast")
-            .replacingOccurrences(of: "heartbeatIntervalS: 5", with: "heartbeatIntervalS: 0.3")
+            .replacingOccurrences(of: "heartbeatIntervalS: 5", with: "heartbeatIntervalS: 1")
         let h = try await HubHarness(
             label: "health", devices: "  - {id: rpm-lane1, profile: rpm-fast, lane: \"1\", port: rpm-lane1}",
             profiles: ["rpm-fast.yaml": fastHeartbeat])

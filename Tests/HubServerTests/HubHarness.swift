@@ -74,8 +74,7 @@ final class HubHarness: Sendable {
     /// The site file for `devices` (YAML list items).
     static func site(_ devices: String, extra: String = "") -> String {
         """
-        site: e2e-gate
-        \(extra)
+        site: e2e-gate\(extra.isEmpty ? "" : "\n" + extra)
         profiles: profiles
         store:
           sqlite: hub.sqlite

@@ -29,7 +29,7 @@ struct TransportTests {
         let h = try await HubHarness(
             label: "tcp",
             devices: "  - {id: rpm-tcp, profile: rpm-tcp, lane: \"4\", listen: \"127.0.0.1:0\"}",
-            profiles: ["rpm-tcp.yaml": Self.profile("rpm-tcp", transport: "  kind: tcp\n  network: {idleTimeoutS: 1}")])
+            profiles: ["rpm-tcp.yaml": Self.profile("rpm-tcp", transport: "  kind: tcp\n  network: {idleTimeoutS: 3}")])
         #expect(await eventually { (try? await h.boundPort("rpm-tcp")) ?? 0 > 0 })
         let port = try #require(try await h.boundPort("rpm-tcp"))
         let units = try (0..<3).map { _ in try LoopbackClient(port: port) }
@@ -45,7 +45,7 @@ struct TransportTests {
         let numbers = try await h.events("kind=radiation.occupancy").compactMap { ($0["data"] as? [String: Any])?["occupancyNumber"] as? Int }
         #expect(Set(numbers) == [1, 2, 3])
         // Silent for longer than the idle timeout: the hub closes each connection.
-        for u in units { #expect(await u.receive(timeoutMs: 3000) == nil) }
+        for u in units { #expect(await u.receive(timeoutMs: 15_000) == nil) }
         #expect(await eventually { (try? await h.device("rpm-tcp")["connections"] as? Int) == 0 })
         try await h.stop()
     }
