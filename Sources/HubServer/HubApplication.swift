@@ -20,6 +20,8 @@ public struct HubApplication: Sendable {
     public let sink: IngestSink
     /// Assembles each lane's events into vehicle passages.
     public let passages: PassageService
+    /// Watches GPS-sealed transits against their declarations.
+    public let transits: TransitService
     /// The configuration in force (it changes on reload) and the last reload's outcome.
     public let configState: ConfigState
     private let logger: Logger
@@ -52,10 +54,13 @@ public struct HubApplication: Sendable {
             windows: PassageWindows(beforeS: config.passageBeforeS, afterS: config.passageAfterS, gapS: config.passageGapS),
             ids: ids, logger: logger)
         self.passages = passages
+        let transits = TransitService(declarations: store, ids: ids, logger: logger)
+        self.transits = transits
         sink = IngestSink(
             store: store, registry: registry, ids: ids,
-            observers: [{ lanes.observe($0) }, { passages.observe($0) }], logger: logger)
+            observers: [{ lanes.observe($0) }, { passages.observe($0) }, { transits.observe($0) }], logger: logger)
         passages.connect(sink)
+        transits.connect(sink)
     }
 
     /// Which USB serial ports the hub takes, by site pins and profile ids.
@@ -87,7 +92,7 @@ public struct HubApplication: Sendable {
         let reload = ConfigReloadService(
             state: configState, profilesDir: profilesDir, supervisor: supervisor, hotplug: hotplug, logger: logger,
             pollInterval: reloadPoll)
-        var services: [any Service] = [HealthMonitorService(sink: sink), supervisor, hotplug, reload, passages]
+        var services: [any Service] = [HealthMonitorService(sink: sink), supervisor, hotplug, reload, passages, transits]
         services.append(app)
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
     }

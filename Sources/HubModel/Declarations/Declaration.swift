@@ -54,6 +54,19 @@ public struct Declaration: Sendable, Equatable, Codable {
         public var bufferM: Double?
         public var start: Date
         public var end: Date
+
+        public init(
+            origin: String, destination: String, corridor: [[Double]]?, route: String?, bufferM: Double?, start: Date,
+            end: Date
+        ) {
+            self.origin = origin
+            self.destination = destination
+            self.corridor = corridor
+            self.route = route
+            self.bufferM = bufferM
+            self.start = start
+            self.end = end
+        }
     }
 
     public var number: String

@@ -1,0 +1,122 @@
+import Foundation
+import HubCorrelation
+import HubDevices
+import HubModel
+import HubNormalizer
+import HubStore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Watches GPS-sealed transits: a seal's fixes and reports are matched to the transit declaration
+/// that names the seal, fed to its `TransitWatch`, and what it finds is stored as `transit.*` events
+/// (subject: the seal and the declaration). A declaration that arrives after the seal started
+/// reporting is picked up at the seal's next report.
+public final class TransitService: Service, Sendable {
+    private let declarations: any DeclarationStore
+    private let ids: EventIDGenerator
+    private let logger: Logger
+    private let sinkBox = Mutex<IngestSink?>(nil)
+    private let stream: AsyncStream<[InspectionEvent]>
+    private let input: AsyncStream<[InspectionEvent]>.Continuation
+    private let tickInterval: Duration
+
+    public init(declarations: any DeclarationStore, ids: EventIDGenerator, logger: Logger, tick: Duration = .seconds(10)) {
+        self.declarations = declarations
+        self.ids = ids
+        self.logger = logger
+        tickInterval = tick
+        (stream, input) = AsyncStream.makeStream(of: [InspectionEvent].self, bufferingPolicy: .bufferingNewest(100_000))
+    }
+
+    public func connect(_ sink: IngestSink) { sinkBox.withLock { $0 = sink } }
+
+    /// An `IngestSink` observer: seal positions and reports go to the watches.
+    public func observe(_ events: [InspectionEvent]) {
+        let relevant = events.filter { ($0.kind == "gps.fix" || $0.kind == "seal.status") && !($0.subject.seals ?? []).isEmpty }
+        if !relevant.isEmpty { input.yield(relevant) }
+    }
+
+    public func run() async throws {
+        let interval = tickInterval
+        let ticks = AsyncStream<Void> { c in
+            let t = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: interval)
+                    c.yield()
+                }
+                c.finish()
+            }
+            c.onTermination = { _ in t.cancel() }
+        }
+        await withDiscardingTaskGroup { group in
+            let (merged, merge) = AsyncStream.makeStream(of: [InspectionEvent]?.self)
+            group.addTask { for await b in self.stream { merge.yield(b) } }
+            group.addTask { for await _ in ticks { merge.yield(nil) } }
+            await cancelWhenGracefulShutdown {
+                var watches: [String: (watch: TransitWatch, seal: String)] = [:]
+                for await item in merged {
+                    var findings: [(TransitWatch.Finding, String, String)] = []
+                    if let batch = item {
+                        for e in batch {
+                            for seal in e.subject.seals ?? [] {
+                                for d in (try? await self.declarations.declarations(withKey: "seal", value: seal.uppercased())) ?? []
+                                where d.type == .transit {
+                                    if watches[d.number] == nil, let w = TransitWatch(declaration: d) { watches[d.number] = (w, seal) }
+                                    guard var entry = watches[d.number] else { continue }
+                                    let found = Self.feed(&entry.watch, e)
+                                    watches[d.number] = entry
+                                    findings += found.map { ($0, d.number, seal) }
+                                }
+                            }
+                        }
+                    } else {
+                        let now = Date()
+                        for (number, var entry) in watches {
+                            findings += entry.watch.tick(now).map { ($0, number, entry.seal) }
+                            watches[number] = entry.watch.closed ? nil : entry
+                        }
+                    }
+                    await self.store(findings)
+                }
+            }
+            group.cancelAll()
+        }
+    }
+
+    private static func feed(_ w: inout TransitWatch, _ e: InspectionEvent) -> [TransitWatch.Finding] {
+        let lat = e.data["lat"]?.doubleValue, lon = e.data["lon"]?.doubleValue
+        if e.kind == "gps.fix", let lat, let lon {
+            return w.fix(lat: lat, lon: lon, speedKmh: e.data["speedKmh"]?.doubleValue, at: e.observedAt)
+        }
+        if e.kind == "seal.status", let status = e.data["status"]?.stringValue {
+            return w.seal(status: status, lat: lat, lon: lon, at: e.observedAt)
+        }
+        return []
+    }
+
+    private func store(_ findings: [(TransitWatch.Finding, String, String)]) async {
+        guard !findings.isEmpty, let sink = sinkBox.withLock({ $0 }) else { return }
+        var batch = IngestBatch()
+        let now = Date()
+        for (f, declaration, seal) in findings {
+            var data: [String: JSONValue] = ["finding": .string(f.kind.rawValue), "detail": .string(f.detail)]
+            if let lat = f.lat, let lon = f.lon {
+                data["lat"] = .double(lat)
+                data["lon"] = .double(lon)
+            }
+            if let d = f.distanceM { data["distanceM"] = .double(d) }
+            let statement = Array("{\"transit\":\"\(declaration)\",\"seal\":\"\(seal)\",\"finding\":\"\(f.kind.rawValue)\",\"at\":\"\(Timestamp.format(f.at))\"}\n".utf8)
+            let record = RawRecord(
+                sha256: RawSegmenter.sha256Hex(statement), format: "niihub-transit", deviceID: "transits",
+                firstReceivedAt: now, receivedAt: now, frameCount: 1, bytes: statement)
+            batch.records.append(record)
+            batch.events.append(InspectionEvent(
+                id: ids.next(at: now), kind: "transit.\(f.kind.rawValue)",
+                device: DeviceRef(id: "transits", profile: "transit-watch", family: "transit"), site: nil, lane: nil,
+                observedAt: f.at, receivedAt: now, subject: Subject(seals: [seal], declaration: declaration), data: data,
+                severity: f.severity, raw: record.ref))
+        }
+        await sink.deliver(deviceID: "transits", batch: batch, counted: DecodeCounters())
+    }
+}
