@@ -87,3 +87,28 @@ public final class IngestSink: Sendable {
         return false
     }
 }
+
+/// The event store as the API writes to it: appends go through the ingest sink, so events posted
+/// over HTTP (scan results) reach the same observers (passages, risk, live views) as device events.
+public struct SinkBackedEventStore: EventStore {
+    let sink: IngestSink
+
+    public init(_ sink: IngestSink) { self.sink = sink }
+
+    public struct NotStored: Error, CustomStringConvertible {
+        public var description: String { "the store did not take the batch" }
+    }
+
+    public func append(_ batch: IngestBatch) async throws {
+        let device = batch.events.first?.device.id ?? batch.records.first?.deviceID ?? "api"
+        guard await sink.deliver(deviceID: device, batch: batch, counted: DecodeCounters()) else { throw NotStored() }
+    }
+
+    public func events(_ query: EventQuery) async throws -> EventPage { try await sink.store.events(query) }
+    public func event(id: String) async throws -> InspectionEvent? { try await sink.store.event(id: id) }
+    public func rawRecords(sha256: String) async throws -> [RawRecord] { try await sink.store.rawRecords(sha256: sha256) }
+    public func counts() async throws -> StoreCounts { try await sink.store.counts() }
+    public func ingestedFile(deviceID: String, name: String, sha256: String) async throws -> IngestedFile? {
+        try await sink.store.ingestedFile(deviceID: deviceID, name: name, sha256: sha256)
+    }
+}

@@ -44,6 +44,7 @@ public struct HubAPI: Sendable {
         router.get("/api/v1/raw/:sha256") { _, context in try await raw(try context.parameters.require("sha256")) }
         addScanRoutes(to: router)
         addDeclarationRoutes(to: router)
+        addFeedRoutes(to: router)
         router.get("/api/v1/devices") { _, _ in try devices() }
         router.get("/api/v1/lanes") { _, _ in
             struct Body: Encodable { var lanes: [LaneActivity.Lane] }

@@ -22,6 +22,8 @@ public struct HubApplication: Sendable {
     public let passages: PassageService
     /// Watches GPS-sealed transits against their declarations.
     public let transits: TransitService
+    /// Keeps declarations' risk assessments current.
+    public let risk: RiskService
     /// The configuration in force (it changes on reload) and the last reload's outcome.
     public let configState: ConfigState
     private let logger: Logger
@@ -56,11 +58,16 @@ public struct HubApplication: Sendable {
         self.passages = passages
         let transits = TransitService(declarations: store, ids: ids, logger: logger)
         self.transits = transits
+        let policy = try config.riskPolicyPath.map { try YAMLDocument.load(RiskPolicy.self, path: $0) } ?? RiskPolicy()
+        let risk = RiskService(store: store, policy: policy, ids: ids, logger: logger)
+        self.risk = risk
         sink = IngestSink(
             store: store, registry: registry, ids: ids,
-            observers: [{ lanes.observe($0) }, { passages.observe($0) }, { transits.observe($0) }], logger: logger)
+            observers: [{ lanes.observe($0) }, { passages.observe($0) }, { transits.observe($0) }, { risk.observe($0) }],
+            logger: logger)
         passages.connect(sink)
         transits.connect(sink)
+        risk.connect(sink)
     }
 
     /// Which USB serial ports the hub takes, by site pins and profile ids.
@@ -80,8 +87,8 @@ public struct HubApplication: Sendable {
     public func serviceGroup(
         signals: [UnixSignal] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> ServiceGroup {
-        let api = HubAPI(store: store, registry: registry, lanes: lanes, site: config.site, config: configState, ids: ids,
-            declarations: store)
+        let api = HubAPI(store: SinkBackedEventStore(sink), registry: registry, lanes: lanes, site: config.site, config: configState, ids: ids,
+            declarations: ObservedDeclarationStore(store) { [risk] in risk.declarationChanged($0) })
         let app = Application(
             router: api.router(),
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "niihub"),
@@ -92,7 +99,10 @@ public struct HubApplication: Sendable {
         let reload = ConfigReloadService(
             state: configState, profilesDir: profilesDir, supervisor: supervisor, hotplug: hotplug, logger: logger,
             pollInterval: reloadPoll)
-        var services: [any Service] = [HealthMonitorService(sink: sink), supervisor, hotplug, reload, passages, transits]
+        var services: [any Service] = [HealthMonitorService(sink: sink), supervisor, hotplug, reload, passages, transits, risk]
+        if let url = config.feedWebhook {
+            services.append(FeedDeliveryService(url: url, store: store, logger: logger))
+        }
         services.append(app)
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
     }

@@ -42,10 +42,13 @@ public struct EventQuery: Sendable, Equatable {
 public struct EventPage: Sendable, Equatable {
     public var events: [InspectionEvent]
     public var next: String?
+    /// Each event's own position, for a reader that advances one event at a time (the feed).
+    public var cursors: [String]
 
-    public init(events: [InspectionEvent], next: String?) {
+    public init(events: [InspectionEvent], next: String?, cursors: [String] = []) {
         self.events = events
         self.next = next
+        self.cursors = cursors
     }
 }
 

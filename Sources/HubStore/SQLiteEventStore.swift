@@ -68,6 +68,7 @@ public final class SQLiteEventStore: EventStore {
                     """)
         }
         registerDeclarationMigrations(&m)
+        registerFeedMigrations(&m)
         m.registerMigration("v2-ingested-files") { db in
             try db.execute(
                 sql: """
@@ -166,15 +167,17 @@ public final class SQLiteEventStore: EventStore {
         }
         let decoder = JSONDecoder()
         var events: [InspectionEvent] = []
+        var cursors: [String] = []
         var lastSeq: Int64 = 0
         for (seq, body) in rows.prefix(limit) {
             guard let e = try? decoder.decode(InspectionEvent.self, from: Data(body.utf8)) else {
                 throw StoreCorruption(what: "event at seq \(seq) does not decode")
             }
             events.append(e)
+            cursors.append(String(seq))
             lastSeq = seq
         }
-        return EventPage(events: events, next: rows.count > limit ? String(lastSeq) : nil)
+        return EventPage(events: events, next: rows.count > limit ? String(lastSeq) : nil, cursors: cursors)
     }
 
     public func event(id: String) async throws -> InspectionEvent? {

@@ -15,6 +15,10 @@ public struct SiteConfig: Sendable, Equatable {
     public var passageBeforeS: Double
     public var passageAfterS: Double
     public var passageGapS: Double
+    /// The risk policy file (YAML), if the site has its own.
+    public var riskPolicyPath: String?
+    /// Where the feed of risk assessments is posted.
+    public var feedWebhook: URL?
     /// Every profile found, by model.
     public var profiles: [String: DeviceProfile]
     /// The folder they were read from.
@@ -159,7 +163,9 @@ extension SiteConfig {
         return SiteConfig(
             site: raw.site, storePath: resolve(raw.store.sqlite), httpHost: raw.http.host, httpPort: raw.http.port,
             devices: devices, usbAutoAttach: raw.usb.autoAttach, passageBeforeS: raw.passages.beforeS,
-            passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS, profiles: catalog.profiles, profilesDir: dir,
+            passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS,
+            riskPolicyPath: raw.risk.policy.map(resolve), feedWebhook: raw.feed.webhook, profiles: catalog.profiles,
+            profilesDir: dir,
             file: path)
     }
 }
@@ -172,7 +178,33 @@ struct RawSiteConfig: Decodable {
     var http: HTTP
     var usb: USB
     var passages: Passages
+    var risk: Risk
+    var feed: Feed
     var devices: [RawDevice]
+
+    struct Risk: Decodable {
+        var policy: String?
+        enum CodingKeys: String, CodingKey, CaseIterable { case policy }
+        init() {}
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            policy = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .policy)
+        }
+    }
+
+    struct Feed: Decodable {
+        var webhook: URL?
+        enum CodingKeys: String, CodingKey, CaseIterable { case webhook }
+        init() {}
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            webhook = try c.decodeIfPresent(
+                String.self, forKey: .webhook, where: { URL(string: $0)?.scheme?.hasPrefix("http") == true },
+                expected: "an http:// or https:// URL"
+            ).flatMap(URL.init(string:))
+        }
+    }
 
     struct Passages: Decodable {
         var beforeS = 60.0
@@ -227,7 +259,7 @@ struct RawSiteConfig: Decodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case site, profiles, store, http, usb, passages, devices }
+    enum CodingKeys: String, CodingKey, CaseIterable { case site, profiles, store, http, usb, passages, risk, feed, devices }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -238,6 +270,8 @@ struct RawSiteConfig: Decodable {
         http = try c.decodeIfPresent(HTTP.self, forKey: .http) ?? HTTP()
         usb = try c.decodeIfPresent(USB.self, forKey: .usb) ?? USB()
         passages = try c.decodeIfPresent(Passages.self, forKey: .passages) ?? Passages()
+        risk = try c.decodeIfPresent(Risk.self, forKey: .risk) ?? Risk()
+        feed = try c.decodeIfPresent(Feed.self, forKey: .feed) ?? Feed()
         devices = try c.decodeIfPresent([RawDevice].self, forKey: .devices) ?? []
     }
 }

@@ -3,8 +3,9 @@ import Yams
 
 /// Decodes a YAML file into a `Decodable` and turns every failure into a `ConfigError` that names
 /// the file, line, column and field, so an operator can fix a bad value without reading code.
-enum YAMLDocument {
-    static func load<T: Decodable>(_ type: T.Type, path: String) throws -> T {
+public enum YAMLDocument {
+    /// Reads a YAML file into `T`; any failure is a `ConfigError` with file, line, column and field.
+    public static func load<T: Decodable>(_ type: T.Type, path: String) throws -> T {
         try loadWithNode(type, path: path).value
     }
 

@@ -1,0 +1,91 @@
+import Foundation
+import HubModel
+
+/// A declaration's risk from what the devices saw of it: the signals, each with the events that
+/// show it, a score from 0 to 100, and the channel the hub recommends — which can raise the channel
+/// the risk system set, never lower it.
+public struct RiskAssessment: Sendable, Equatable {
+    public struct Signal: Sendable, Equatable {
+        public var name: String
+        public var points: Double
+        /// Ids of the events that show it.
+        public var evidence: [String]
+        public var detail: String
+    }
+
+    public var declaration: String
+    public var version: Int
+    public var score: Double
+    public var declaredChannel: Declaration.Channel
+    public var channel: Declaration.Channel
+    public var signals: [Signal]
+    /// Trader modifiers applied (`aeo`, `complianceHigh`, …) with their points.
+    public var modifiers: [String: Double]
+}
+
+public enum RiskAssessor {
+    /// Assesses `d` from the events linked to it.
+    public static func assess(_ d: Declaration, linked: [InspectionEvent], policy: RiskPolicy) -> RiskAssessment {
+        var signals: [RiskAssessment.Signal] = []
+        func signal(_ name: String, _ events: [InspectionEvent], _ detail: String) {
+            guard !events.isEmpty else { return }
+            signals.append(.init(name: name, points: policy.weights[name] ?? 0, evidence: events.map(\.id), detail: detail))
+        }
+        let passages = linked.filter { $0.kind == "gate.passage" }
+        let declaredContainers = Set(d.containers)
+
+        signal("radiationAlarm", linked.filter { e in
+            (e.kind == "gate.passage" && (e.data["gammaAlarm"]?.boolValue == true || e.data["neutronAlarm"]?.boolValue == true))
+                || (e.kind.hasPrefix("radiation.") && e.severity == .alarm)
+        }, "radiation alarm on a linked passage or measurement")
+        signal("scanSuspect", linked.filter { e in
+            (e.kind == "scan.result" && e.severity == .alarm)
+                || (e.kind == "gate.passage" && ["suspect", "inspect"].contains(e.data["scanResult"]?.stringValue ?? ""))
+        }, "the scan was judged suspect")
+
+        let undeclared = passages.filter { p in (p.subject.containers ?? []).contains { !declaredContainers.contains($0) } }
+        let extra = Set(undeclared.flatMap { $0.subject.containers ?? [] }).subtracting(declaredContainers).sorted()
+        signal("undeclaredContainer", undeclared, "seen but not declared: \(extra.joined(separator: ", "))")
+
+        if !passages.isEmpty {
+            let seen = Set(linked.flatMap { $0.subject.containers ?? [] })
+            let missing = declaredContainers.subtracting(seen).sorted()
+            if !missing.isEmpty {
+                signal("missingContainer", passages, "declared but not seen: \(missing.joined(separator: ", "))")
+            }
+        }
+        if !d.seals.isEmpty {
+            let declaredSeals = Set(d.seals)
+            signal("sealMismatch", passages.filter { p in (p.subject.seals ?? []).contains { !declaredSeals.contains($0.uppercased()) } },
+                   "a seal read at the gate is not the declared one")
+        }
+        if !d.plates.isEmpty {
+            let declaredPlates = Set(d.plates)
+            signal("plateMismatch", passages.filter { p in
+                let plates = (p.subject.plates ?? []).map(Declaration.normalizePlate)
+                return !plates.isEmpty && !plates.contains { declaredPlates.contains($0) }
+            }, "the vehicle's plate is not the declared one")
+        }
+        signal("transitDeviation", linked.filter { $0.kind == "transit.deviation" }, "left the declared corridor")
+        signal("transitSealOpened", linked.filter { $0.kind == "transit.seal" }, "seal opened on the way")
+        signal("transitOverdue", linked.filter { $0.kind == "transit.overdue" }, "not arrived in time")
+        signal("transitStop", linked.filter { $0.kind == "transit.stop" }, "unscheduled stop")
+        signal("transitSignalLost", linked.filter { $0.kind == "transit.signal-lost" }, "seal out of contact")
+        signal("tamperDuringPassage", linked.filter { e in
+            e.kind == "seal.status" && ["opened", "tampered", "cut"].contains(e.data["status"]?.stringValue ?? "")
+        }, "seal tampered")
+
+        var modifiers: [String: Double] = [:]
+        if d.trader.aeo { modifiers["aeo"] = policy.modifiers["aeo"] ?? 0 }
+        if let level = d.trader.complianceLevel {
+            let key = "compliance" + level.prefix(1).uppercased() + level.dropFirst()
+            modifiers[key] = policy.modifiers[key] ?? 0
+        }
+        let raw = signals.reduce(0) { $0 + $1.points } + modifiers.values.reduce(0, +)
+        let score = min(100, max(0, raw))
+        let level: Declaration.Channel = score >= policy.redFrom ? .red : score >= policy.yellowFrom ? .yellow : .green
+        return RiskAssessment(
+            declaration: d.number, version: d.version, score: score, declaredChannel: d.channel,
+            channel: max(d.channel, level), signals: signals.sorted { $0.name < $1.name }, modifiers: modifiers)
+    }
+}

@@ -1,0 +1,40 @@
+/// Weights and thresholds of the risk assessment, from a YAML policy (`config/risk-policy.yaml`).
+/// Every field has a default, so a policy names only what it changes.
+public struct RiskPolicy: Sendable, Equatable, Decodable {
+    /// Points each signal adds to the score.
+    public var weights: [String: Double] = RiskPolicy.defaultWeights
+    /// Points added (or, negative, taken) for the trader: `aeo`, `complianceHigh`, `complianceMedium`, `complianceLow`.
+    public var modifiers: [String: Double] = ["aeo": -15, "complianceHigh": -10, "complianceMedium": 0, "complianceLow": 10]
+    /// Scores at and above which the hub recommends yellow and red.
+    public var yellowFrom: Double = 30
+    public var redFrom: Double = 60
+
+    public static let defaultWeights: [String: Double] = [
+        "radiationAlarm": 60, "scanSuspect": 45, "undeclaredContainer": 35, "missingContainer": 20,
+        "sealMismatch": 30, "plateMismatch": 10, "transitDeviation": 30, "transitSealOpened": 50,
+        "transitOverdue": 15, "transitStop": 10, "transitSignalLost": 10, "tamperDuringPassage": 40,
+    ]
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey { case weights, modifiers, yellowFrom, redFrom }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let w = try c.decodeIfPresent([String: Double].self, forKey: .weights) ?? [:]
+        for key in w.keys where Self.defaultWeights[key] == nil {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: c.codingPath + [CodingKeys.weights],
+                debugDescription: "unknown signal '\(key)'; expected one of: \(Self.defaultWeights.keys.sorted().joined(separator: ", "))"))
+        }
+        weights = Self.defaultWeights.merging(w) { $1 }
+        modifiers = (try c.decodeIfPresent([String: Double].self, forKey: .modifiers)).map { modifiers.merging($0) { $1 } } ?? modifiers
+        yellowFrom = try c.decodeIfPresent(Double.self, forKey: .yellowFrom) ?? yellowFrom
+        redFrom = try c.decodeIfPresent(Double.self, forKey: .redFrom) ?? redFrom
+        guard yellowFrom > 0, redFrom > yellowFrom, redFrom <= 100 else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: c.codingPath + [CodingKeys.redFrom],
+                debugDescription: "expected 0 < yellowFrom < redFrom ≤ 100, got \(yellowFrom) and \(redFrom)"))
+        }
+    }
+}

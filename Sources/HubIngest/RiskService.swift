@@ -1,0 +1,131 @@
+import Foundation
+import HubCorrelation
+import HubDevices
+import HubModel
+import HubNormalizer
+import HubStore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Keeps every declaration's risk assessment current: whenever an event that links to it is stored,
+/// or the declaration itself changes, it is assessed again from all its linked events, and a changed
+/// result is stored as a `risk.assessment` event — the item the feed delivers to the risk system.
+public final class RiskService: Service, Sendable {
+    private let store: any EventStore & DeclarationStore
+    private let policy: RiskPolicy
+    private let ids: EventIDGenerator
+    private let logger: Logger
+    private let sinkBox = Mutex<IngestSink?>(nil)
+    private let stream: AsyncStream<Set<String>>
+    private let input: AsyncStream<Set<String>>.Continuation
+
+    public init(store: any EventStore & DeclarationStore, policy: RiskPolicy, ids: EventIDGenerator, logger: Logger) {
+        self.store = store
+        self.policy = policy
+        self.ids = ids
+        self.logger = logger
+        (stream, input) = AsyncStream.makeStream(of: Set<String>.self, bufferingPolicy: .bufferingNewest(100_000))
+    }
+
+    public func connect(_ sink: IngestSink) { sinkBox.withLock { $0 = sink } }
+
+    /// An `IngestSink` observer: events that may change some declaration's risk.
+    public func observe(_ events: [InspectionEvent]) {
+        let relevant = events.filter { $0.kind != "risk.assessment" && !$0.linkKeys.isEmpty }
+        guard !relevant.isEmpty else { return }
+        // Declarations are looked up in the service's own task, not on the ingest path.
+        input.yield(Set(relevant.map(\.id)))
+    }
+
+    /// A declaration was created, amended or cancelled.
+    public func declarationChanged(_ number: String) { input.yield(["declaration:" + number]) }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var last: [String: String] = [:]
+            for await items in self.stream {
+                var numbers: Set<String> = []
+                for item in items {
+                    if item.hasPrefix("declaration:") {
+                        numbers.insert(String(item.dropFirst("declaration:".count)))
+                    } else if let links = try? await self.store.links(event: item) {
+                        numbers.formUnion(links.map(\.declaration))
+                    }
+                }
+                for n in numbers.sorted() {
+                    guard let d = try? await self.store.declaration(number: n, version: nil) else { continue }
+                    var linked: [InspectionEvent] = []
+                    for l in Set((try? await self.store.links(declaration: n))?.map(\.eventID) ?? []).sorted() {
+                        if let e = try? await self.store.event(id: l) { linked.append(e) }
+                    }
+                    let a = RiskAssessor.assess(d, linked: linked, policy: self.policy)
+                    let fingerprint = "\(a.version)|\(a.score)|\(a.channel)|\(a.signals.map { "\($0.name):\($0.evidence.count)" })"
+                    guard last[n] != fingerprint else { continue }
+                    last[n] = fingerprint
+                    await self.store(a, declaration: d)
+                }
+            }
+        }
+    }
+
+    private func store(_ a: RiskAssessment, declaration d: Declaration) async {
+        guard let sink = sinkBox.withLock({ $0 }) else { return }
+        let now = Date()
+        let signals: [JSONValue] = a.signals.map { s in
+            .object([
+                "signal": .string(s.name), "points": .double(s.points), "detail": .string(s.detail),
+                "evidence": .array(s.evidence.map { .string($0) }),
+            ])
+        }
+        let data: [String: JSONValue] = [
+            "score": .double(a.score), "channel": .string(a.channel.rawValue),
+            "declaredChannel": .string(a.declaredChannel.rawValue), "declarationVersion": .int(Int64(a.version)),
+            "signals": .array(signals), "modifiers": .object(a.modifiers.mapValues { .double($0) }),
+            "escalated": .bool(a.channel > a.declaredChannel),
+        ]
+        let statement = Array("{\"declaration\":\"\(d.number)\",\"version\":\(a.version),\"score\":\(a.score),\"channel\":\"\(a.channel.rawValue)\"}\n".utf8)
+        let record = RawRecord(
+            sha256: RawSegmenter.sha256Hex(statement), format: "niihub-risk", deviceID: "risk", firstReceivedAt: now,
+            receivedAt: now, frameCount: 1, bytes: statement)
+        let event = InspectionEvent(
+            id: ids.next(at: now), kind: "risk.assessment",
+            device: DeviceRef(id: "risk", profile: "risk-policy", family: "risk"), site: d.site, lane: nil,
+            observedAt: now, receivedAt: now,
+            // Only the declaration: an assessment is about it, not another observation to link.
+            subject: Subject(declaration: d.number),
+            data: data, severity: a.channel == .red ? .alarm : a.channel == .yellow ? .warning : .info, raw: record.ref)
+        await sink.deliver(deviceID: "risk", batch: IngestBatch(records: [record], events: [event]), counted: DecodeCounters())
+    }
+}
+
+/// A declaration store that tells the risk service when a declaration changes.
+public struct ObservedDeclarationStore: DeclarationStore {
+    let base: any DeclarationStore
+    let changed: @Sendable (String) -> Void
+
+    public init(_ base: any DeclarationStore, changed: @escaping @Sendable (String) -> Void) {
+        self.base = base
+        self.changed = changed
+    }
+
+    public func save(_ declaration: Declaration, at: Date) async throws -> (declaration: Declaration, created: Bool) {
+        let r = try await base.save(declaration, at: at)
+        if r.created { changed(declaration.number) }
+        return r
+    }
+
+    public func declaration(number: String, version: Int?) async throws -> Declaration? {
+        try await base.declaration(number: number, version: version)
+    }
+
+    public func versions(number: String) async throws -> [Declaration] { try await base.versions(number: number) }
+
+    public func declarations(withKey kind: String, value: String) async throws -> [Declaration] {
+        try await base.declarations(withKey: kind, value: value)
+    }
+
+    public func links(event id: String) async throws -> [Link] { try await base.links(event: id) }
+
+    public func links(declaration number: String) async throws -> [Link] { try await base.links(declaration: number) }
+}

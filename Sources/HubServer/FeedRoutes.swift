@@ -1,0 +1,38 @@
+import Foundation
+import Hummingbird
+import HubModel
+import HubStore
+
+extension HubAPI {
+    /// `GET /api/v1/feed?after=CURSOR&limit=N`: the risk system's pull side of the feed — every
+    /// `risk.assessment` after the cursor, in order, each with its own cursor and idempotency key.
+    func addFeedRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/api/v1/feed") { request, _ in
+            var q = EventQuery()
+            q.kind = "risk.assessment"
+            q.cursor = request.uri.queryParameters.get("after")
+            if let l = request.uri.queryParameters.get("limit") {
+                guard let n = Int(l), (1...EventQuery.maxLimit).contains(n) else {
+                    return JSONResponse.error(.badRequest, "expected 1 to \(EventQuery.maxLimit)", field: "limit")
+                }
+                q.limit = n
+            }
+            struct Item: Encodable {
+                var cursor: String
+                var idempotencyKey: String
+                var event: InspectionEvent
+            }
+            struct Body: Encodable {
+                var items: [Item]
+                var next: String?
+            }
+            do {
+                let page = try await store.events(q)
+                let items = zip(page.events, page.cursors).map { Item(cursor: $1, idempotencyKey: $0.id, event: $0) }
+                return try JSONResponse.make(Body(items: items, next: items.last?.cursor ?? q.cursor))
+            } catch let e as InvalidCursor {
+                return JSONResponse.error(.badRequest, e.description, field: "after")
+            }
+        }
+    }
+}

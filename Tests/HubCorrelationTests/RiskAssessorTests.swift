@@ -1,0 +1,62 @@
+import Foundation
+import HubCorrelation
+import HubModel
+import Testing
+
+struct RiskAssessorTests {
+    let ids = EventIDGenerator()
+
+    func event(_ kind: String, containers: [String]? = nil, plates: [String]? = nil, seals: [String]? = nil,
+               data: [String: JSONValue] = [:], severity: Severity = .info) -> InspectionEvent {
+        InspectionEvent(
+            id: ids.next(at: Date()), kind: kind, device: DeviceRef(id: "d", profile: "p", family: "f"), site: "s",
+            lane: "1", observedAt: Date(), receivedAt: Date(),
+            subject: Subject(containers: containers, seals: seals, plates: plates), data: data, severity: severity,
+            raw: RawRef(sha256: String(repeating: "0", count: 64), format: "t"))
+    }
+
+    func declaration(channel: Declaration.Channel = .green, aeo: Bool = false, level: String? = nil) -> Declaration {
+        Declaration(
+            number: "D1", type: .import, office: "03CE", trader: .init(tin: "0301234567", aeo: aeo, complianceLevel: level),
+            containers: ["CSQU3054383", "TCNU7200794"], seals: ["VN1"], plates: ["51C12345"], channel: channel)
+    }
+
+    @Test func aCleanPassageStaysGreen() {
+        let p = event("gate.passage", containers: ["CSQU3054383", "TCNU7200794"], plates: ["51C12345"],
+                      data: ["gammaAlarm": false, "neutronAlarm": false])
+        let a = RiskAssessor.assess(declaration(), linked: [p], policy: RiskPolicy())
+        #expect(a.score == 0 && a.channel == .green && a.signals.isEmpty)
+    }
+
+    @Test func radiationAlarmAndAnUndeclaredContainerGoRedWithTheirEvidence() {
+        let p = event("gate.passage", containers: ["CSQU3054383", "TCNU7200794", "GYOU4047990"], plates: ["51C12345"],
+                      data: ["gammaAlarm": true], severity: .alarm)
+        let a = RiskAssessor.assess(declaration(), linked: [p], policy: RiskPolicy())
+        #expect(a.signals.map(\.name) == ["radiationAlarm", "undeclaredContainer"])
+        #expect(a.signals.allSatisfy { $0.evidence == [p.id] })
+        #expect(a.signals.first { $0.name == "undeclaredContainer" }?.detail.contains("GYOU4047990") == true)
+        #expect(a.score == 95 && a.channel == .red)
+    }
+
+    @Test func modifiersLowerTheScoreButNeverTheDeclaredChannel() {
+        let p = event("gate.passage", containers: ["CSQU3054383"], plates: ["29H99999"])
+        // Missing container (20) + plate mismatch (10) = 30, yellow; an AEO with high compliance: 5, green.
+        let plain = RiskAssessor.assess(declaration(), linked: [p], policy: RiskPolicy())
+        #expect(plain.score == 30 && plain.channel == .yellow)
+        let trusted = RiskAssessor.assess(declaration(aeo: true, level: "high"), linked: [p], policy: RiskPolicy())
+        #expect(trusted.score == 5 && trusted.channel == .green)
+        #expect(trusted.modifiers == ["aeo": -15, "complianceHigh": -10])
+        let setRed = RiskAssessor.assess(declaration(channel: .red, aeo: true), linked: [p], policy: RiskPolicy())
+        #expect(setRed.channel == .red, "the hub only escalates")
+    }
+
+    @Test func transitAnomaliesCount() {
+        let dev = event("transit.deviation", seals: ["VN1"], severity: .alarm)
+        let opened = event("transit.seal", seals: ["VN1"], severity: .alarm)
+        var policy = RiskPolicy()
+        policy.weights["transitDeviation"] = 25
+        let a = RiskAssessor.assess(declaration(), linked: [dev, opened], policy: policy)
+        #expect(a.signals.map(\.name) == ["transitDeviation", "transitSealOpened"])
+        #expect(a.score == 75 && a.channel == .red)
+    }
+}
