@@ -10,7 +10,7 @@ extension HubAPI {
 
     /// Declarations from the customs system: create and amend (`POST`), cancel, read by number or by
     /// the identifiers devices observe, and bulk import as JSON lines.
-    func addDeclarationRoutes(to router: Router<BasicRequestContext>) {
+    func addDeclarationRoutes(to router: Router<HubRequestContext>) {
         router.post("/api/v1/declarations") { request, _ in
             let body = try await request.body.collect(upTo: Self.maxDeclarationBytes)
             return try await postDeclaration(Data(body.readableBytesView))

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import HubCorrelation
 import HubDevices
 import HubIngest
@@ -20,16 +21,26 @@ public struct HubApplication: Sendable {
     public let sink: IngestSink
     /// The configuration in force (it changes on reload) and the last reload's outcome.
     public let configState: ConfigState
+    /// Logins, tokens and the audit log.
+    public let auth: AuthService
+    /// Alarms and device state changes pushed to WebSocket clients.
+    public let live: LiveFeed
+    /// Where the first start wrote the admin credential (nil when the store already had users).
+    public let firstStartCredential: String?
     private let logger: Logger
     private let ids = EventIDGenerator()
     private let profilesDir: String?
     private let reloadPoll: Duration
 
     /// Opens the store and prepares (without starting) every enabled device. `profilesDir` is the
-    /// folder given on the command line, if any, which reloads keep using.
-    public init(config: SiteConfig, logger: Logger, profilesDir: String? = nil, reloadPoll: Duration = .seconds(1))
-        async throws
-    {
+    /// folder given on the command line, if any, which reloads keep using. `passwordRounds` is the
+    /// PBKDF2 cost for new passwords (tests lower it: they start hundreds of hubs).
+    public init(
+        config: SiteConfig, logger: Logger, profilesDir: String? = nil, reloadPoll: Duration = .seconds(1),
+        passwordRounds: Int = Secrets.passwordRounds
+    ) async throws {
+        // Before anything makes a metric: swift-metrics binds each one to the backend of its birth.
+        HubMetrics.bootstrap()
         self.config = config
         self.logger = logger
         self.profilesDir = profilesDir
@@ -46,8 +57,13 @@ public struct HubApplication: Sendable {
         q.newestFirst = true
         q.limit = EventQuery.maxLimit
         lanes.observe(try await store.events(q).events.reversed())
+        let live = LiveFeed()
+        self.live = live
         sink = IngestSink(
-            store: store, registry: registry, ids: ids, observers: [{ lanes.observe($0) }], logger: logger)
+            store: store, registry: registry, ids: ids, observers: [{ lanes.observe($0) }, { live.publish($0) }],
+            logger: logger)
+        auth = AuthService(store: store, passwordRounds: passwordRounds)
+        firstStartCredential = try await auth.bootstrap(storePath: config.storePath, logger: logger)
     }
 
     /// Which USB serial ports the hub takes, by site pins and profile ids.
@@ -67,10 +83,12 @@ public struct HubApplication: Sendable {
     public func serviceGroup(
         signals: [UnixSignal] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> ServiceGroup {
-        let api = HubAPI(store: store, registry: registry, lanes: lanes, site: config.site, config: configState, ids: ids,
-            declarations: store)
+        let api = HubAPI(
+            store: store, registry: registry, lanes: lanes, site: config.site, config: configState, ids: ids,
+            declarations: store, auth: auth, live: live, logger: logger)
+        let router = api.router()
         let app = Application(
-            router: api.router(),
+            router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "niihub"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

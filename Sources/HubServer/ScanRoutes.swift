@@ -14,7 +14,7 @@ extension HubAPI {
     /// (`Schemas/scan-result-v1.schema.json`); it becomes a `scan.result` event through the same
     /// driver and normalizer as a file drop, is stored with its bytes as the raw record, and the event
     /// comes back with 201. A bad document gets 400 with every problem by field.
-    func addScanRoutes(to router: Router<BasicRequestContext>) {
+    func addScanRoutes(to router: Router<HubRequestContext>) {
         router.post("/api/v1/scans") { request, _ in
             let body = try await request.body.collect(upTo: Self.maxScanDocumentBytes)
             return try await postScan(Array(body.readableBytesView))
@@ -49,6 +49,7 @@ extension HubAPI {
         }
         try await store.append(batch)
         lanes.observe(batch.events)
+        live?.publish(batch.events)
         return try JSONResponse.make(event, status: .created)
     }
 }

@@ -83,6 +83,7 @@ public final class SQLiteEventStore: EventStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        registerAuthMigrations(&m)
         return m
     }
 

@@ -18,13 +18,7 @@ struct DeclarationAPITests {
     }
 
     func post(_ h: HubHarness, _ path: String, _ body: String) async throws -> (Int, [String: Any]) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(h.port)\(path)")!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body.utf8)
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
+        try await h.post(path, body)
     }
 
     @Test func createAmendCancelAndFind() async throws {
