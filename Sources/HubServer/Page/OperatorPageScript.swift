@@ -21,6 +21,8 @@ enum OperatorPageScript {
           return Object.entries(d).slice(0, 4).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ");
         }
         function beep() {
+          // Counted so that a headless browser test can tell the cue was given.
+          window.niihubBeeps = (window.niihubBeeps || 0) + 1;
           try {
             audio = audio || new AudioContext();
             const o = audio.createOscillator(), g = audio.createGain();
@@ -107,6 +109,8 @@ enum OperatorPageScript {
         }
         function showLogin() {
           me = null; clearInterval(timer);
+          $("#login-user").value = ""; $("#login-password").value = "";
+          open.clear(); $("#alarms tbody").innerHTML = ""; $("#audit tbody").innerHTML = "";
           $("#login").hidden = false; $("#board").hidden = true; $("#logout").hidden = true; $("#who").textContent = "";
           if (socket) socket.close();
         }
@@ -114,8 +118,8 @@ enum OperatorPageScript {
           $("#login").hidden = true; $("#board").hidden = false; $("#logout").hidden = false;
           $("#who").textContent = `${me.name} (${me.role})`;
           $("#audit-section").hidden = me.role !== "admin";
-          const open = await api("/api/v1/alarms?state=open").then(r => r.json());
-          open.alarms.slice().reverse().forEach(a => addAlarm(a.event, false));
+          const pending = await api("/api/v1/alarms?state=open").then(r => r.json());
+          pending.alarms.slice().reverse().forEach(a => addAlarm(a.event, false));
           countAlarms(); connectLive(); refresh();
           timer = setInterval(refresh, 2000);
         }
@@ -129,6 +133,7 @@ enum OperatorPageScript {
           const s = await r.json();
           me = {name: s.user, role: s.role};
           $("#login-error").textContent = "";
+          $("#login-password").value = "";
           start();
         });
         $("#logout").addEventListener("click", async () => { await fetch("/api/v1/logout", {method: "POST"}); showLogin(); });

@@ -1,6 +1,7 @@
 /// The operator page's style sheet: readable at a glance from a gate booth, alarms impossible to miss.
 enum OperatorPageStyle {
     static let css = """
+        [hidden]{display:none !important} header .online{color:#7ee2a8} header .offline{color:#ffb4ab}
         body{font:14px system-ui,sans-serif;margin:0;background:#f4f5f7;color:#1d2330}
         header{background:#1d2330;color:#fff;padding:10px 18px;display:flex;gap:18px;align-items:baseline}
         header h1{font-size:18px;margin:0} .grow{flex:1} main{display:grid;grid-template-columns:1fr 1fr;gap:14px;padding:14px}
