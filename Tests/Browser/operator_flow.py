@@ -59,6 +59,8 @@ def main():
         assert "new" in row.get_attribute("class").split(), "the new alarm flashes"
         assert driver.execute_script("return window.niihubBeeps || 0") >= 1, "the new alarm beeps"
         shot("2-alarm-arrived.png")
+        row.find_element(By.CSS_SELECTOR, "button.ack").click()
+        assert "new" not in row.get_attribute("class").split(), "acknowledged: the flash stops"
 
         form = row.find_element(By.CSS_SELECTOR, "form.adjudicate")
         Select(form.find_element(By.NAME, "outcome")).select_by_value("referred")

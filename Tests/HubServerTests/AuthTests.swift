@@ -68,6 +68,8 @@ struct AuthTests {
         #expect(try await Self.connectLive(port: h.port, query: "") == false)
         #expect(try await Self.connectLive(port: h.port, query: "?token=nii_wrong") == false)
         #expect(try await h.get("/api/v1/live", token: nil).status == 401)
+        // A secret in the URL counts only for the live socket.
+        #expect(try await h.get("/api/v1/events?token=\(h.adminToken)", token: nil).status == 401)
         try await h.stop()
     }
 

@@ -5,7 +5,7 @@ import HubStore
 import Logging
 
 /// Finds the request's credential (bearer header, the dashboard's session cookie, or a `token`
-/// query parameter, which browsers need for WebSockets) and applies `AccessPolicy`: 401 when a
+/// query parameter on the live WebSocket) and applies `AccessPolicy`: 401 when a
 /// route needs a credential and has none that works, 403 when the role is not allowed. A call that
 /// changes state and succeeds is written to the audit log with who made it.
 struct AuthMiddleware: RouterMiddleware {
@@ -52,6 +52,9 @@ struct AuthMiddleware: RouterMiddleware {
                 if kv.count == 2, kv[0] == cookieName { return String(kv[1]) }
             }
         }
+        // Only the live socket takes one in the URL (browsers cannot set headers on a WebSocket);
+        // elsewhere a secret in a URL would end up in proxies' and browsers' histories.
+        guard request.uri.path == "/api/v1/live" else { return nil }
         return request.uri.queryParameters.get("token")
     }
 }

@@ -43,11 +43,12 @@ public enum Secrets {
     static func unhex(_ text: String) -> [UInt8]? {
         let chars = Array(text.utf8)
         guard chars.count % 2 == 0 else { return nil }
-        return stride(from: 0, to: chars.count, by: 2).map { i in
-            UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16)
-        }.reduce(into: [UInt8]?([])) { acc, b in
-            if let b { acc?.append(b) } else { acc = nil }
+        var bytes: [UInt8] = []
+        for i in stride(from: 0, to: chars.count, by: 2) {
+            guard let b = UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(b)
         }
+        return bytes
     }
 
     static func base64url(_ bytes: [UInt8]) -> String {

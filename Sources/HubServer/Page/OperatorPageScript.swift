@@ -38,8 +38,14 @@ enum OperatorPageScript {
           tr.innerHTML = `<td>${esc(e.observedAt)}</td><td>${esc(e.kind)}</td><td>${esc(e.device.id)}</td><td>${esc(e.lane)}</td><td>${esc(details(e))}</td>
             <td><form class="adjudicate"><select name="outcome"><option value="false-alarm">false alarm</option><option value="cleared">cleared</option><option value="referred">referred</option></select>
             <select name="secondaryInspection"><option value="none">no secondary</option><option value="requested">secondary requested</option><option value="completed">secondary completed</option></select>
-            <input name="isotopes" placeholder="isotopes (Cs-137, …)"><input name="note" placeholder="note"><button type="submit">Adjudicate</button></form></td>`;
+            <input name="isotopes" placeholder="isotopes (Cs-137, …)"><input name="note" placeholder="note"><button type="submit">Adjudicate</button>
+            <button type="button" class="ack">Acknowledge</button></form></td>`;
           tr.querySelector("form").addEventListener("submit", ev => { ev.preventDefault(); adjudicate(e.id, ev.target); });
+          // Acknowledging stops the flash and marks the alarm seen on this screen; it stays queued until adjudicated.
+          tr.querySelector("button.ack").addEventListener("click", ev => {
+            tr.classList.remove("new"); tr.classList.add("acknowledged"); ev.target.disabled = true;
+            document.body.classList.remove("alerting");
+          });
           return tr;
         }
         function addAlarm(e, fresh) {

@@ -15,6 +15,7 @@ enum OperatorPageStyle {
         .error{color:#a33} form.adjudicate{display:flex;flex-wrap:wrap;gap:4px;font-weight:normal}
         form.adjudicate input[name=note]{flex:1;min-width:120px}
         @keyframes flash{0%,100%{background:#fde2e1}50%{background:#ff3b30;color:#fff}}
+        tr.acknowledged{opacity:.85}
         tr.new{animation:flash .5s ease-in-out 6} body.alerting header{background:#b3261e}
         """
 }

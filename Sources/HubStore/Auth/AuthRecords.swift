@@ -2,12 +2,8 @@ import Foundation
 
 /// What a person or a system may do at the hub. Admins may do everything; analysts read; operators
 /// read and record what was done about an alarm.
-public enum Role: String, Sendable, Codable, CaseIterable, Comparable {
+public enum Role: String, Sendable, Codable, CaseIterable {
     case `operator`, analyst, admin
-
-    public static func < (a: Role, b: Role) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
 }
 
 /// A dashboard login: the password is kept only as a salted, slow hash (PBKDF2-HMAC-SHA256).
