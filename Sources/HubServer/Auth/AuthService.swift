@@ -4,6 +4,7 @@ import Logging
 
 /// Logins, tokens and the audit log over the hub's store.
 public final class AuthService: Sendable {
+    /// Where users, tokens and the audit log are kept.
     public let store: SQLiteEventStore
     /// How long a dashboard login lasts.
     public let sessionLifetime: Duration
@@ -11,6 +12,7 @@ public final class AuthService: Sendable {
     public let tokenLifetime: Duration
     let passwordRounds: Int
 
+    /// `passwordRounds` is the PBKDF2 cost of new passwords; existing ones keep the cost they were made with.
     public init(
         store: SQLiteEventStore, passwordRounds: Int = Secrets.passwordRounds, sessionLifetime: Duration = .seconds(12 * 3600),
         tokenLifetime: Duration = .seconds(90 * 86400)

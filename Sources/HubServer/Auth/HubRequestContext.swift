@@ -9,6 +9,7 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
     public let webSocket: WebSocketHandlerReference<HubRequestContext>
     public var identity: Identity?
 
+    /// A context for a new request, not yet authenticated.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         webSocket = .init()

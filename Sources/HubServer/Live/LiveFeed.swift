@@ -18,6 +18,7 @@ public final class LiveFeed: Sendable {
     /// Frames kept per subscriber when it reads slower than alarms come: the newest win.
     static let bufferPerSubscriber = 256
 
+    /// A feed with no subscribers yet.
     public init() {}
 
     /// Whether an event is pushed live.
@@ -28,6 +29,7 @@ public final class LiveFeed: Sendable {
         for e in events where Self.wanted(e) { send(Frame(type: "event", event: e)) }
     }
 
+    /// Tells every screen that an alarm was adjudicated, so it leaves their queues.
     public func publish(_ adjudication: Adjudication) {
         send(Frame(type: "adjudication", adjudication: adjudication))
     }

@@ -15,6 +15,7 @@ public struct UserRecord: Sendable, Codable, Equatable {
     public var iterations: Int
     public var createdAt: Date
 
+    /// `passwordHash` is hex PBKDF2-HMAC-SHA256 of the password with `salt` (hex) over `iterations` rounds.
     public init(name: String, role: Role, passwordHash: String, salt: String, iterations: Int, createdAt: Date) {
         self.name = name
         self.role = role
@@ -69,6 +70,7 @@ public struct AuditEntry: Sendable, Codable, Equatable {
     public var target: String?
     public var detail: String?
 
+    /// An entry; `seq` is set by the store.
     public init(
         seq: Int64? = nil, at: Date, actor: String, role: String?, action: String, target: String?, detail: String?
     ) {
@@ -99,6 +101,7 @@ public struct Adjudication: Sendable, Codable, Equatable {
     public var by: String
     public var at: Date
 
+    /// An adjudication of the alarm event `eventID`; `seq` is set by the store.
     public init(
         seq: Int64? = nil, eventID: String, outcome: Outcome, note: String?, isotopes: [String],
         secondaryInspection: SecondaryInspection, by: String, at: Date

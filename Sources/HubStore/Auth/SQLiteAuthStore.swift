@@ -80,6 +80,7 @@ extension SQLiteEventStore {
         }
     }
 
+    /// The user of that name, if any.
     public func user(named name: String) async throws -> UserRecord? {
         try await pool.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [name]),
@@ -91,12 +92,14 @@ extension SQLiteEventStore {
         }
     }
 
+    /// How many users there are (none: the hub has not made its first admin yet).
     public func userCount() async throws -> Int {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM users") ?? 0 }
     }
 
     // MARK: tokens
 
+    /// Stores a new token (its hash; the secret never reaches the store).
     public func addToken(_ t: TokenRecord) async throws {
         try await pool.write { db in
             try db.execute(
@@ -109,6 +112,7 @@ extension SQLiteEventStore {
         }
     }
 
+    /// The token whose secret hashes to `sha256`, revoked or expired ones included.
     public func token(sha256: String) async throws -> TokenRecord? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM tokens WHERE sha256 = ?", arguments: [sha256]).flatMap(Self.token)
@@ -144,6 +148,7 @@ extension SQLiteEventStore {
 
     // MARK: audit
 
+    /// Appends one entry to the audit log.
     public func audit(_ e: AuditEntry) async throws {
         try await pool.write { db in
             try db.execute(
