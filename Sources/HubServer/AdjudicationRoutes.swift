@@ -35,6 +35,7 @@ extension HubAPI {
                 eventID: id, outcome: outcome, note: ask.note, isotopes: ask.isotopes ?? [], secondaryInspection: secondary,
                 by: context.who.name, at: Date())
             try await records.addAdjudication(a)
+            context.auditNote.set(target: id, detail: "\(outcome.rawValue), secondary \(secondary.rawValue)")
             feed?.publish(a)
             return try JSONResponse.make(a, status: .created)
         }

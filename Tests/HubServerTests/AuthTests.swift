@@ -132,6 +132,9 @@ struct AuthTests {
         #expect(scan.status == 201)
         let entries = try await h.get("/api/v1/audit?limit=100").json["entries"] as? [[String: Any]] ?? []
         let actions = entries.map { "\($0["actor"] as? String ?? "") \($0["action"] as? String ?? "")" }
+        let revoke = entries.first { $0["action"] as? String == "token.revoke" }
+        #expect(revoke?["target"] as? String == id, "the audit names the token, not just the path")
+        #expect(entries.contains { $0["action"] as? String == "scan.post" && $0["target"] as? String == scan.json["id"] as? String })
         for expected in ["op1 scan.post", "admin token.revoke", "admin token.create", "admin user.create", "op1 login",
                          "admin login", "admin login.failed", "hub user.create"] {
             #expect(actions.contains(expected), "\(expected) in \(actions)")

@@ -85,7 +85,8 @@ struct LiveAlarmTests {
         #expect(!stillOpen.contains { ($0["event"] as? [String: Any])?["id"] as? String == id })
         let audit = try await h.get("/api/v1/audit?action=alarm.adjudicate").json["entries"] as? [[String: Any]] ?? []
         #expect(audit.count == 1)
-        #expect(audit.first?["target"] as? String == path)
+        #expect(audit.first?["target"] as? String == id)
+        #expect(audit.first?["detail"] as? String == "referred, secondary requested")
         #expect(audit.first?["role"] as? String == "operator")
 
         client.cancel()

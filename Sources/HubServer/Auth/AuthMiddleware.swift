@@ -36,7 +36,8 @@ struct AuthMiddleware: RouterMiddleware {
             let response = try await next(request, context)
             if let action = rule.audit, response.status.code < 400 {
                 await auth.audit(
-                    who, action, target: request.uri.path, detail: "\(response.status.code)", logger: logger)
+                    who, action, target: context.auditNote.target ?? request.uri.path,
+                    detail: context.auditNote.detail ?? "\(response.status.code)", logger: logger)
             }
             return response
         }

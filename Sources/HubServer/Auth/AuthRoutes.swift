@@ -56,6 +56,7 @@ extension HubAPI {
             let t = try await auth.issue(
                 .api, owner: ask.owner ?? ask.label ?? context.who.name, role: ask.role, label: ask.label,
                 lifetime: ask.lifetimeS.map { .seconds($0) })
+            context.auditNote.set(target: t.record.id, detail: "role \(ask.role.rawValue), owner \(t.record.owner)")
             struct Body: Encodable {
                 var token: String
                 var info: TokenView
@@ -67,9 +68,10 @@ extension HubAPI {
             guard try await auth.store.revokeToken(id: id, at: Date()) else {
                 return JSONResponse.error(.notFound, "no active token \(id)")
             }
+            context.auditNote.set(target: id)
             return try JSONResponse.make(["revoked": id])
         }
-        router.post("/api/v1/users") { request, _ in
+        router.post("/api/v1/users") { request, context in
             struct Ask: Decodable {
                 var user: String
                 var role: Role
@@ -82,6 +84,7 @@ extension HubAPI {
             guard try await auth.addUser(ask.user, role: ask.role, password: ask.password) else {
                 return JSONResponse.error(.conflict, "user \(ask.user) exists", field: "user")
             }
+            context.auditNote.set(target: ask.user, detail: "role \(ask.role.rawValue)")
             return try JSONResponse.make(["user": ask.user, "role": ask.role.rawValue], status: .created)
         }
         router.get("/api/v1/audit") { request, _ in

@@ -8,6 +8,8 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<HubRequestContext>
     public var identity: Identity?
+    /// Filled by a handler that changes state, read by the auth middleware for the audit log.
+    let auditNote = AuditNote()
 
     /// A context for a new request, not yet authenticated.
     public init(source: ApplicationRequestContextSource) {
