@@ -41,6 +41,9 @@ public struct HubAPI: Sendable {
         self.ids = ids
     }
 
+    /// Every route served, as "METHOD /path/:param", for checks that each one is in the access policy.
+    public var routes: [String] { router().routes.map(\.description) }
+
     /// A router with every route of the API and the operator page, behind the auth middleware.
     public func router() -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)

@@ -78,14 +78,18 @@ public struct HubApplication: Sendable {
         try await serviceGroup(signals: [.sigterm, .sigint], onServerRunning: onServerRunning).run()
     }
 
+    /// The HTTP API over this hub's store, registry, auth and live feed.
+    public var api: HubAPI {
+        HubAPI(
+            store: store, registry: registry, lanes: lanes, site: config.site, config: configState, ids: ids,
+            declarations: store, auth: auth, live: live, logger: logger)
+    }
+
     /// Every part of the hub as one group, for a caller that decides itself when to shut down
     /// (`triggerGracefulShutdown()`), as tests do.
     public func serviceGroup(
         signals: [UnixSignal] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> ServiceGroup {
-        let api = HubAPI(
-            store: store, registry: registry, lanes: lanes, site: config.site, config: configState, ids: ids,
-            declarations: store, auth: auth, live: live, logger: logger)
         let router = api.router()
         let app = Application(
             router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),

@@ -14,6 +14,8 @@ struct AuthTests {
     static let routes: [(method: String, path: String, body: String?, allowed: Set<Role>?)] = [
         ("GET", "/healthz", nil, nil),
         ("GET", "/", nil, nil),
+        ("POST", "/api/v1/login", "{}", nil),
+        ("GET", "/api/v1/live", nil, Set(Role.allCases)),
         ("GET", "/api/v1/events", nil, Set(Role.allCases)),
         ("GET", "/api/v1/events/01KAV9FT00AAAAAAAAAAAAAAAA", nil, Set(Role.allCases)),
         ("GET", "/api/v1/events/01KAV9FT00AAAAAAAAAAAAAAAA/links", nil, Set(Role.allCases)),
@@ -38,16 +40,44 @@ struct AuthTests {
         ("POST", "/api/v1/tokens", "{}", [.admin]),
         ("POST", "/api/v1/tokens/0000/revoke", nil, [.admin]),
         ("POST", "/api/v1/users", "{}", [.admin]),
+        // Last: it revokes the credential that calls it.
+        ("POST", "/api/v1/logout", nil, Set(Role.allCases)),
     ]
+
+    /// The table above names every route the hub serves, so a new route cannot skip the role check.
+    @Test func theRoleTableCoversEveryRoute() async throws {
+        let h = try await HubHarness(label: "route-table")
+        let served = h.hub.api.routes.map { $0.split(separator: " ", maxSplits: 1).map(String.init) }
+            .map { ($0[0], $0.count > 1 ? $0[1] : "") }
+        try await h.stop()
+        #expect(served.count > 20)
+        for (method, pattern) in served {
+            let p = pattern.split(separator: "/", omittingEmptySubsequences: false)
+            let covered = Self.routes.contains { r in
+                let path = r.path.split(separator: "?")[0].split(separator: "/", omittingEmptySubsequences: false)
+                return r.method == method && path.count == p.count
+                    && zip(p, path).allSatisfy { $0.first == ":" || $0.first == "{" || $0 == $1 }
+            }
+            #expect(covered, "\(method) \(pattern) is missing from the role table")
+        }
+    }
 
     @Test func everyRoleOnEveryRoute() async throws {
         let h = try await HubHarness(label: "roles")
         var tokens: [Role: String] = [:]
         for role in Role.allCases { tokens[role] = try await h.token(role.rawValue) }
+        // The live WebSocket: every role may watch, nobody without a credential.
+        for role in Role.allCases {
+            #expect(try await Self.connectLive(port: h.port, query: "?token=\(tokens[role]!)"), "\(role) live")
+        }
+        #expect(try await Self.connectLive(port: h.port, query: "") == false)
+        #expect(try await Self.connectLive(port: h.port, query: "?token=nii_wrong") == false)
+        // A secret in the URL counts only for the live socket.
+        #expect(try await h.get("/api/v1/events?token=\(h.adminToken)", token: nil).status == 401)
         for r in Self.routes {
             let anonymous = try await h.request(r.method, r.path, body: r.body, token: nil).status
             guard let allowed = r.allowed else {
-                #expect(anonymous == 200, "\(r.method) \(r.path) is open")
+                #expect(anonymous != 401 && anonymous != 403, "\(r.method) \(r.path) is open: \(anonymous)")
                 continue
             }
             #expect(anonymous == 401, "\(r.method) \(r.path) without a credential")
@@ -61,15 +91,6 @@ struct AuthTests {
                 }
             }
         }
-        // The live WebSocket: every role may watch, nobody without a credential.
-        for role in Role.allCases {
-            #expect(try await Self.connectLive(port: h.port, query: "?token=\(tokens[role]!)"), "\(role) live")
-        }
-        #expect(try await Self.connectLive(port: h.port, query: "") == false)
-        #expect(try await Self.connectLive(port: h.port, query: "?token=nii_wrong") == false)
-        #expect(try await h.get("/api/v1/live", token: nil).status == 401)
-        // A secret in the URL counts only for the live socket.
-        #expect(try await h.get("/api/v1/events?token=\(h.adminToken)", token: nil).status == 401)
         try await h.stop()
     }
 
