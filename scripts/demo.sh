@@ -12,4 +12,5 @@ sim=$!
 trap 'kill $sim 2>/dev/null || true' EXIT INT TERM
 for _ in $(seq 50); do [ -L var/demo/rpm-lane1 ] && break; sleep 0.1; done
 echo "Dashboard: http://127.0.0.1:$port/   (API: http://127.0.0.1:$port/api/v1/events, Ctrl-C to stop)"
+echo "Log in as admin with the password in var/demo/admin-credential.json (made on the first start)."
 "$bin/niihub" serve --config config/demo.yaml --http-port "$port"

@@ -55,7 +55,9 @@ final class GroupCommitter: Sendable {
             var merged = IngestBatch()
             for p in work { merged.append(p.batch) }
             do {
+                let started = ContinuousClock.now
                 try await store.append(merged)
+                IngestMetrics.committed(batches: work.count, seconds: ContinuousClock.now - started)
                 for p in work { p.done.resume() }
             } catch {
                 // One bad batch must not sink the others that shared its transaction.

@@ -37,6 +37,9 @@ public final class IngestSink: Sendable {
         -> Bool
     {
         var batch = batch
+        IngestMetrics.delivered(
+            deviceID: deviceID, protocolName: registry.status(deviceID)?.protocol ?? "unknown", counted: counted,
+            events: batch.events.count)
         var transitions = registry.observe(batch.events, of: deviceID, at: now)
         if let t = registry.traffic(deviceID, added: counted, newEvents: batch.events.count, at: now) {
             transitions.append(t)
@@ -77,6 +80,7 @@ public final class IngestSink: Sendable {
                         "store failed, batch not stored",
                         metadata: ["device": "\(deviceID)", "events": "\(batch.events.count)", "error": "\(error)"])
                     registry.storeFailure(deviceID, error: "\(error)")
+                    IngestMetrics.storeFailed()
                     return false
                 }
                 logger.warning("store failed, retrying", metadata: ["device": "\(deviceID)", "error": "\(error)"])

@@ -10,10 +10,10 @@ extension HubAPI {
 
     /// Declarations from the customs system: create and amend (`POST`), cancel, read by number or by
     /// the identifiers devices observe, and bulk import as JSON lines.
-    func addDeclarationRoutes(to router: Router<BasicRequestContext>) {
-        router.post("/api/v1/declarations") { request, _ in
+    func addDeclarationRoutes(to router: Router<HubRequestContext>) {
+        router.post("/api/v1/declarations") { request, context in
             let body = try await request.body.collect(upTo: Self.maxDeclarationBytes)
-            return try await postDeclaration(Data(body.readableBytesView))
+            return try await postDeclaration(Data(body.readableBytesView), note: context.auditNote)
         }
         router.post("/api/v1/declarations/bulk") { request, _ in
             let body = try await request.body.collect(upTo: Self.maxBulkBytes)
@@ -60,17 +60,19 @@ extension HubAPI {
             guard d.status == .active else { return try JSONResponse.make(d) }
             d.status = .cancelled
             d.cancelReason = cancel.reason
+            context.auditNote.set(target: number, detail: cancel.reason)
             return try JSONResponse.make(try await store.save(d, at: Date()).declaration)
         }
     }
 
-    private func postDeclaration(_ data: Data) async throws -> Response {
+    private func postDeclaration(_ data: Data, note: AuditNote) async throws -> Response {
         switch DeclarationDocument.parse(data) {
         case .failure(let invalid):
             return Self.problems(invalid.problems)
         case .success(let d):
             guard let store = declarationStore else { return JSONResponse.error(.serviceUnavailable, "no declaration store") }
             let (saved, created) = try await store.save(d, at: Date())
+            note.set(target: saved.number, detail: created ? "version \(saved.version)" : "unchanged")
             return try JSONResponse.make(saved, status: created ? .created : .ok)
         }
     }

@@ -4,6 +4,7 @@ import HubCorrelation
 import HubDevices
 import HubModel
 import HubStore
+import Logging
 import NIOCore
 
 /// The hub's HTTP API, version 1, and its health check.
@@ -17,12 +18,21 @@ public struct HubAPI: Sendable {
     public let declarationStore: (any DeclarationStore)?
     /// Ids for events made by the API itself (posted scan results); the hub shares its ingest's.
     public let ids: EventIDGenerator
+    /// Logins, tokens and the audit log; nil serves every route without credentials (embedding only).
+    public let auth: AuthService?
+    /// Where alarms go out live over WebSocket.
+    public let live: LiveFeed?
+    let logger: Logger
 
     public init(
         store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String, config: ConfigState? = nil,
-        ids: EventIDGenerator = EventIDGenerator(), declarations: (any DeclarationStore)? = nil
+        ids: EventIDGenerator = EventIDGenerator(), declarations: (any DeclarationStore)? = nil,
+        auth: AuthService? = nil, live: LiveFeed? = nil, logger: Logger = Logger(label: "niihub.api")
     ) {
         declarationStore = declarations
+        self.auth = auth
+        self.live = live
+        self.logger = logger
         self.store = store
         self.registry = registry
         self.lanes = lanes
@@ -31,9 +41,19 @@ public struct HubAPI: Sendable {
         self.ids = ids
     }
 
-    /// A router with every route of the API and the operator page.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    /// Every route served, as "METHOD /path/:param", for checks that each one is in the access policy.
+    public var routes: [String] { router().routes.map(\.description) }
+
+    /// A router with every route of the API and the operator page, behind the auth middleware.
+    public func router() -> Router<HubRequestContext> {
+        let router = Router(context: HubRequestContext.self)
+        if let auth {
+            router.add(middleware: AuthMiddleware(auth: auth, logger: logger))
+            addAuthRoutes(to: router, auth: auth)
+            addAdjudicationRoutes(to: router, records: auth.store, feed: live)
+        }
+        if let live { addLiveRoute(to: router, feed: live) }
+        addMetricsRoute(to: router)
         router.get("/healthz") { _, _ in try await health() }
         router.get("/api/v1/events") { request, _ in try await events(request) }
         router.get("/api/v1/events/:id") { _, context in

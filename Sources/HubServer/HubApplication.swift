@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import HubCorrelation
 import HubDevices
 import HubIngest
@@ -26,16 +27,26 @@ public struct HubApplication: Sendable {
     public let risk: RiskService
     /// The configuration in force (it changes on reload) and the last reload's outcome.
     public let configState: ConfigState
+    /// Logins, tokens and the audit log.
+    public let auth: AuthService
+    /// Alarms and device state changes pushed to WebSocket clients.
+    public let live: LiveFeed
+    /// Where the first start wrote the admin credential (nil when the store already had users).
+    public let firstStartCredential: String?
     private let logger: Logger
     private let ids = EventIDGenerator()
     private let profilesDir: String?
     private let reloadPoll: Duration
 
     /// Opens the store and prepares (without starting) every enabled device. `profilesDir` is the
-    /// folder given on the command line, if any, which reloads keep using.
-    public init(config: SiteConfig, logger: Logger, profilesDir: String? = nil, reloadPoll: Duration = .seconds(1))
-        async throws
-    {
+    /// folder given on the command line, if any, which reloads keep using. `passwordRounds` is the
+    /// PBKDF2 cost for new passwords (tests lower it: they start hundreds of hubs).
+    public init(
+        config: SiteConfig, logger: Logger, profilesDir: String? = nil, reloadPoll: Duration = .seconds(1),
+        passwordRounds: Int = Secrets.passwordRounds
+    ) async throws {
+        // Before anything makes a metric: swift-metrics binds each one to the backend of its birth.
+        HubMetrics.bootstrap()
         self.config = config
         self.logger = logger
         self.profilesDir = profilesDir
@@ -61,13 +72,20 @@ public struct HubApplication: Sendable {
         let policy = try config.riskPolicyPath.map { try YAMLDocument.load(RiskPolicy.self, path: $0) } ?? RiskPolicy()
         let risk = RiskService(store: store, policy: policy, ids: ids, logger: logger)
         self.risk = risk
+        let live = LiveFeed()
+        self.live = live
         sink = IngestSink(
             store: store, registry: registry, ids: ids,
-            observers: [{ lanes.observe($0) }, { passages.observe($0) }, { transits.observe($0) }, { risk.observe($0) }],
+            observers: [
+                { lanes.observe($0) }, { live.publish($0) }, { passages.observe($0) }, { transits.observe($0) },
+                { risk.observe($0) },
+            ],
             logger: logger)
         passages.connect(sink)
         transits.connect(sink)
         risk.connect(sink)
+        auth = AuthService(store: store, passwordRounds: passwordRounds)
+        firstStartCredential = try await auth.bootstrap(storePath: config.storePath, logger: logger)
     }
 
     /// Which USB serial ports the hub takes, by site pins and profile ids.
@@ -82,15 +100,24 @@ public struct HubApplication: Sendable {
         try await serviceGroup(signals: [.sigterm, .sigint], onServerRunning: onServerRunning).run()
     }
 
+    /// The HTTP API over this hub's store, registry, auth and live feed.
+    public var api: HubAPI {
+        // Writes go through the sink (so API-posted events reach passages, risk and live views), and
+        // declaration changes reach the risk service.
+        HubAPI(
+            store: SinkBackedEventStore(sink), registry: registry, lanes: lanes, site: config.site, config: configState,
+            ids: ids, declarations: ObservedDeclarationStore(store) { [risk] in risk.declarationChanged($0) }, auth: auth,
+            live: live, logger: logger)
+    }
+
     /// Every part of the hub as one group, for a caller that decides itself when to shut down
     /// (`triggerGracefulShutdown()`), as tests do.
     public func serviceGroup(
         signals: [UnixSignal] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> ServiceGroup {
-        let api = HubAPI(store: SinkBackedEventStore(sink), registry: registry, lanes: lanes, site: config.site, config: configState, ids: ids,
-            declarations: ObservedDeclarationStore(store) { [risk] in risk.declarationChanged($0) })
+        let router = api.router()
         let app = Application(
-            router: api.router(),
+            router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "niihub"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -14,14 +14,14 @@ extension HubAPI {
     /// (`Schemas/scan-result-v1.schema.json`); it becomes a `scan.result` event through the same
     /// driver and normalizer as a file drop, is stored with its bytes as the raw record, and the event
     /// comes back with 201. A bad document gets 400 with every problem by field.
-    func addScanRoutes(to router: Router<BasicRequestContext>) {
-        router.post("/api/v1/scans") { request, _ in
+    func addScanRoutes(to router: Router<HubRequestContext>) {
+        router.post("/api/v1/scans") { request, context in
             let body = try await request.body.collect(upTo: Self.maxScanDocumentBytes)
-            return try await postScan(Array(body.readableBytesView))
+            return try await postScan(Array(body.readableBytesView), note: context.auditNote)
         }
     }
 
-    private func postScan(_ bytes: [UInt8]) async throws -> Response {
+    private func postScan(_ bytes: [UInt8], note: AuditNote) async throws -> Response {
         let doc: ScanResultDocument
         switch ScanResultDocument.decode(bytes) {
         case .success(let d): doc = d
@@ -49,6 +49,8 @@ extension HubAPI {
         }
         try await store.append(batch)
         lanes.observe(batch.events)
+        live?.publish(batch.events)
+        note.set(target: event.id, detail: "scan \(doc.scanID)")
         return try JSONResponse.make(event, status: .created)
     }
 }

@@ -84,6 +84,7 @@ public final class SQLiteEventStore: EventStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        registerAuthMigrations(&m)
         return m
     }
 

@@ -34,6 +34,9 @@ struct Serve: AsyncParsableCommand {
         if let httpPort { site.httpPort = httpPort }
         let hub = try await HubApplication(config: site, logger: logger, profilesDir: profiles)
         let running = hub.config
+        if let path = hub.firstStartCredential {
+            FileHandle.standardOutput.write(Data("First start: admin credential written to \(path) (mode 0600)\n".utf8))
+        }
         try await hub.run { port in
             let host = running.httpHost == "0.0.0.0" ? "127.0.0.1" : running.httpHost
             // Written straight to the descriptor so that a pipe (make demo, tests) sees it at once.

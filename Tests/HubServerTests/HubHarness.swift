@@ -17,6 +17,8 @@ final class HubHarness: Sendable {
     let hub: HubApplication
     let port: Int
     let devicePath: String
+    /// The admin API token the hub made on its first start; the request helpers send it.
+    let adminToken: String
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
@@ -57,8 +59,10 @@ final class HubHarness: Sendable {
         let config = try SiteConfig.load(path: configPath, knownProtocols: DriverCatalog.protocols)
         var logger = Logger(label: "test-hub")
         logger.logLevel = .warning
-        let hub = try await HubApplication(config: config, logger: logger, reloadPoll: reloadPoll)
+        // A cheap password hash: suites start many hubs, and the cost is not what they test.
+        let hub = try await HubApplication(config: config, logger: logger, reloadPoll: reloadPoll, passwordRounds: 1000)
         self.hub = hub
+        adminToken = try AdminCredential.read(storePath: config.storePath).token
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = hub.serviceGroup { continuation.yield($0) }
         self.group = group
@@ -92,13 +96,45 @@ final class HubHarness: Sendable {
         try await task.value
     }
 
-    func get(_ path: String) async throws -> (status: Int, json: [String: Any]) {
-        let url = URL(string: "http://127.0.0.1:\(port)\(path)")!
-        let (data, response) = try await URLSession.shared.data(from: url)
+    /// Sentinel for `request(token:)`: send the admin token.
+    static let admin = "\u{0}admin"
+
+    /// An HTTP request with `token` as bearer (the admin's unless told; nil sends none).
+    func request(
+        _ method: String, _ path: String, body: String? = nil, token: String? = admin,
+        contentType: String = "application/json"
+    ) async throws -> (status: Int, json: [String: Any], text: String) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token == Self.admin ? adminToken : token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return (status, json)
+        return (status, json, String(decoding: data, as: UTF8.self))
     }
+
+    func get(_ path: String, token: String? = admin) async throws -> (status: Int, json: [String: Any]) {
+        let r = try await request("GET", path, token: token)
+        return (r.status, r.json)
+    }
+
+    func post(_ path: String, _ body: String, token: String? = admin) async throws -> (status: Int, json: [String: Any]) {
+        let r = try await request("POST", path, body: body, token: token)
+        return (r.status, r.json)
+    }
+
+    /// A new API token of `role`, made by the admin.
+    func token(_ role: String) async throws -> String {
+        let r = try await post("/api/v1/tokens", #"{"role": "\#(role)", "label": "test \#(role)"}"#)
+        guard let t = r.json["token"] as? String else { throw TokenError(status: r.status) }
+        return t
+    }
+
+    struct TokenError: Error { var status: Int }
 
     func events(_ query: String) async throws -> [[String: Any]] {
         try await get("/api/v1/events?\(query)").json["events"] as? [[String: Any]] ?? []

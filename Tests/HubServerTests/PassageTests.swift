@@ -40,10 +40,7 @@ struct PassageTests {
         #expect(subject["plates"] as? [String] == ["51C12345"])
 
         // The declaration arrives later; the passage links to it by container and plate.
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(h.port)/api/v1/declarations")!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(DeclarationAPITests.doc("400000000001", containers: ["CSQU3054383"]).utf8)
-        _ = try await URLSession.shared.data(for: request)
+        #expect(try await h.post("/api/v1/declarations", DeclarationAPITests.doc("400000000001", containers: ["CSQU3054383"])).status == 201)
         let links = try await h.get("/api/v1/declarations/400000000001/links").json["links"] as? [[String: Any]] ?? []
         let passageID = try #require(passage["id"] as? String)
         let passageLinks = links.filter { $0["eventID"] as? String == passageID }

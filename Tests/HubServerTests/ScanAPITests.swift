@@ -10,12 +10,7 @@ import FoundationNetworking
 @Suite(.timeLimit(.minutes(1)))
 struct ScanAPITests {
     static func post(_ h: HubHarness, _ body: String) async throws -> (status: Int, json: [String: Any]) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(h.port)/api/v1/scans")!)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        let (data, response) = try await URLSession.shared.upload(for: request, from: Data(body.utf8))
-        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
+        try await h.post("/api/v1/scans", body)
     }
 
     @Test func aPostedScanResultIsStoredAsAnEvent() async throws {

@@ -21,11 +21,7 @@ struct TransitTests {
     @Test func corridorDeviationAndASealOpenedOnTheWay() async throws {
         let h = try await HubHarness(
             label: "transit", devices: "  - {id: seals, profile: ascii-eseal, listen: \"127.0.0.1:0\"}")
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(h.port)/api/v1/declarations")!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(Self.declaration.utf8)
-        let (_, response) = try await URLSession.shared.data(for: request)
-        #expect((response as? HTTPURLResponse)?.statusCode == 201)
+        #expect(try await h.post("/api/v1/declarations", Self.declaration).status == 201)
         #expect(await eventually { (try? await h.boundPort("seals")) ?? 0 > 0 })
         let seal = try LoopbackClient(port: try #require(try await h.boundPort("seals")))
         func report(_ seq: Int, _ event: String, _ minute: Int, _ lat: Double, _ lon: Double) async throws {

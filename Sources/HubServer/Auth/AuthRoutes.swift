@@ -1,0 +1,155 @@
+import Foundation
+import Hummingbird
+import HubStore
+import NIOCore
+
+extension HubAPI {
+    /// Login, logout, who am I, users and tokens (admin), and the audit log (admin).
+    func addAuthRoutes(to router: Router<HubRequestContext>, auth: AuthService) {
+        router.post("/api/v1/login") { request, _ in
+            let body = try await request.body.collect(upTo: 16 << 10)
+            guard let form = LoginForm(body: Data(body.readableBytesView), contentType: request.headers[.contentType])
+            else { return JSONResponse.error(.badRequest, "expected user and password (JSON or form)", field: "user") }
+            guard let session = try await auth.login(form.user, password: form.password) else {
+                await auth.audit(
+                    Identity(name: form.user, role: .operator, tokenID: ""), "login.failed", logger: logger)
+                return JSONResponse.error(.unauthorized, "unknown user or wrong password")
+            }
+            let who = Identity(name: session.record.owner, role: session.record.role, tokenID: session.record.id)
+            await auth.audit(who, "login", target: session.record.id, logger: logger)
+            struct Body: Encodable {
+                var token: String
+                var user: String
+                var role: Role
+                var expiresAt: Date
+            }
+            var r = try JSONResponse.make(
+                Body(token: session.secret, user: who.name, role: who.role, expiresAt: session.record.expiresAt))
+            let maxAge = Int(session.record.expiresAt.timeIntervalSinceNow)
+            r.headers[.setCookie] =
+                "\(AuthMiddleware.cookieName)=\(session.secret); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(maxAge)"
+            return r
+        }
+        router.post("/api/v1/logout") { _, context in
+            _ = try await auth.store.revokeToken(id: context.who.tokenID, at: Date())
+            var r = try JSONResponse.make(["loggedOut": true])
+            r.headers[.setCookie] = "\(AuthMiddleware.cookieName)=; Path=/; Max-Age=0"
+            return r
+        }
+        router.get("/api/v1/whoami") { _, context in try JSONResponse.make(context.who) }
+        router.get("/api/v1/tokens") { _, _ in
+            struct Body: Encodable { var tokens: [TokenView] }
+            return try JSONResponse.make(Body(tokens: try await auth.store.tokens().map(TokenView.init)))
+        }
+        router.post("/api/v1/tokens") { request, context in
+            struct Ask: Decodable {
+                var role: Role
+                var label: String?
+                var owner: String?
+                var lifetimeS: Int?
+            }
+            let body = try await request.body.collect(upTo: 16 << 10)
+            guard let ask = try? JSONDecoder().decode(Ask.self, from: Data(body.readableBytesView)) else {
+                return JSONResponse.error(.badRequest, "expected {\"role\": \"operator|analyst|admin\", \"label\", \"lifetimeS\"}", field: "role")
+            }
+            if let s = ask.lifetimeS, s < 1 { return JSONResponse.error(.badRequest, "expected a positive lifetime", field: "lifetimeS") }
+            let t = try await auth.issue(
+                .api, owner: ask.owner ?? ask.label ?? context.who.name, role: ask.role, label: ask.label,
+                lifetime: ask.lifetimeS.map { .seconds($0) })
+            context.auditNote.set(target: t.record.id, detail: "role \(ask.role.rawValue), owner \(t.record.owner)")
+            struct Body: Encodable {
+                var token: String
+                var info: TokenView
+            }
+            return try JSONResponse.make(Body(token: t.secret, info: TokenView(t.record)), status: .created)
+        }
+        router.post("/api/v1/tokens/:id/revoke") { _, context in
+            let id = try context.parameters.require("id")
+            guard try await auth.store.revokeToken(id: id, at: Date()) else {
+                return JSONResponse.error(.notFound, "no active token \(id)")
+            }
+            context.auditNote.set(target: id)
+            return try JSONResponse.make(["revoked": id])
+        }
+        router.post("/api/v1/users") { request, context in
+            struct Ask: Decodable {
+                var user: String
+                var role: Role
+                var password: String
+            }
+            let body = try await request.body.collect(upTo: 16 << 10)
+            guard let ask = try? JSONDecoder().decode(Ask.self, from: Data(body.readableBytesView)), !ask.user.isEmpty,
+                ask.password.count >= 8
+            else { return JSONResponse.error(.badRequest, "expected user, role and a password of 8 or more characters", field: "password") }
+            guard try await auth.addUser(ask.user, role: ask.role, password: ask.password) else {
+                return JSONResponse.error(.conflict, "user \(ask.user) exists", field: "user")
+            }
+            context.auditNote.set(target: ask.user, detail: "role \(ask.role.rawValue)")
+            return try JSONResponse.make(["user": ask.user, "role": ask.role.rawValue], status: .created)
+        }
+        router.get("/api/v1/audit") { request, _ in
+            let p = request.uri.queryParameters
+            var limit = 100
+            if let l = p.get("limit") {
+                guard let n = Int(l), (1...1000).contains(n) else { return JSONResponse.error(.badRequest, "expected 1 to 1000", field: "limit") }
+                limit = n
+            }
+            var before: Int64?
+            if let b = p.get("before") {
+                guard let n = Int64(b) else { return JSONResponse.error(.badRequest, "expected a sequence number", field: "before") }
+                before = n
+            }
+            struct Body: Encodable { var entries: [AuditEntry] }
+            return try JSONResponse.make(
+                Body(entries: try await auth.store.auditEntries(action: p.get("action"), actor: p.get("actor"), before: before, limit: limit)))
+        }
+    }
+}
+
+/// A token as lists show it: never the secret or its hash.
+struct TokenView: Encodable {
+    var id: String
+    var kind: TokenRecord.Kind
+    var owner: String
+    var role: Role
+    var label: String?
+    var createdAt: Date
+    var expiresAt: Date
+    var revokedAt: Date?
+
+    init(_ t: TokenRecord) {
+        id = t.id
+        kind = t.kind
+        owner = t.owner
+        role = t.role
+        label = t.label
+        createdAt = t.createdAt
+        expiresAt = t.expiresAt
+        revokedAt = t.revokedAt
+    }
+}
+
+/// `user` and `password` from a JSON body or an HTML form.
+struct LoginForm {
+    var user: String
+    var password: String
+
+    init?(body: Data, contentType: String?) {
+        if contentType?.contains("application/x-www-form-urlencoded") == true {
+            var c = URLComponents()
+            c.percentEncodedQuery = String(decoding: body, as: UTF8.self).replacingOccurrences(of: "+", with: "%20")
+            let items = c.queryItems ?? []
+            guard let u = items.first(where: { $0.name == "user" })?.value,
+                let p = items.first(where: { $0.name == "password" })?.value
+            else { return nil }
+            (user, password) = (u, p)
+        } else {
+            struct J: Decodable {
+                var user: String
+                var password: String
+            }
+            guard let j = try? JSONDecoder().decode(J.self, from: body) else { return nil }
+            (user, password) = (j.user, j.password)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Crypto
+import Foundation
+import _CryptoExtras
+
+/// Random secrets and their hashes. Tokens are long random strings, so one SHA-256 is enough to
+/// keep them unusable from a copy of the store; passwords are short and guessable, so they get a
+/// salted PBKDF2 that makes each guess cost.
+public enum Secrets {
+    /// PBKDF2-HMAC-SHA256 rounds for new passwords (OWASP's 2023 advice is 600,000).
+    public static let passwordRounds = 600_000
+
+    static func randomBytes(_ n: Int) -> [UInt8] {
+        var g = SystemRandomNumberGenerator()
+        return (0..<n).map { _ in UInt8.random(in: 0...255, using: &g) }
+    }
+
+    /// A bearer secret: `nii_` and 32 random bytes, base64url.
+    static func newToken() -> String { "nii_" + base64url(randomBytes(32)) }
+
+    /// A password for a generated login: 18 random bytes, base64url (24 characters).
+    static func newPassword() -> String { base64url(randomBytes(18)) }
+
+    /// A short public handle for a token (what lists show and revocation names).
+    static func newHandle() -> String { hex(randomBytes(8)) }
+
+    static func sha256(_ text: String) -> String { hex(Array(SHA256.hash(data: Data(text.utf8)))) }
+
+    static func passwordHash(_ password: String, salt: [UInt8], rounds: Int) throws -> String {
+        let key = try KDF.Insecure.PBKDF2.deriveKey(
+            from: Data(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)
+        return key.withUnsafeBytes { hex(Array($0)) }
+    }
+
+    /// Compares in time independent of where the first difference is.
+    static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    static func unhex(_ text: String) -> [UInt8]? {
+        let chars = Array(text.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        var bytes: [UInt8] = []
+        for i in stride(from: 0, to: chars.count, by: 2) {
+            guard let b = UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(b)
+        }
+        return bytes
+    }
+
+    static func base64url(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}

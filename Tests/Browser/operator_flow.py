@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""An operator's shift in a headless Chromium: log in, see an RPM alarm arrive live (flash and beep),
+adjudicate it, then log in as admin and find it in the audit log. Run by BrowserTests.swift, which
+starts the hub and writes the alarm into the device's pseudo-terminal once this script says ready."""
+import argparse
+import json
+import os
+import sys
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+
+def browser():
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1400,1000", "--autoplay-policy=no-user-gesture-required"):
+        options.add_argument(arg)
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def log_in(driver, wait, user, password):
+    wait.until(EC.visibility_of_element_located((By.ID, "login-user")))
+    for field, value in (("login-user", user), ("login-password", password)):
+        driver.find_element(By.ID, field).clear()
+        driver.find_element(By.ID, field).send_keys(value)
+    driver.find_element(By.ID, "login-submit").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "who"), user))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    for name in ("url", "user", "password", "admin-password", "handshake", "artifacts"):
+        p.add_argument("--" + name, required=True)
+    a = p.parse_args()
+    if not a.url.startswith("http://127.0.0.1:"):
+        sys.exit("only loopback hubs are tested")
+    os.makedirs(a.artifacts, exist_ok=True)
+    shot = lambda name: driver.save_screenshot(os.path.join(a.artifacts, name))
+
+    driver = browser()
+    try:
+        wait = WebDriverWait(driver, 60)
+        driver.get(a.url)
+        log_in(driver, wait, a.user, a.password)
+        wait.until(EC.text_to_be_present_in_element((By.ID, "live-status"), "live"))
+        shot("1-operator-logged-in.png")
+        open(os.path.join(a.handshake, "ready"), "w").close()
+
+        row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#alarms tbody tr[data-event]")))
+        event_id = row.get_attribute("data-event")
+        assert "radiation.alarm" in row.text, row.text
+        assert "new" in row.get_attribute("class").split(), "the new alarm flashes"
+        assert driver.execute_script("return window.niihubBeeps || 0") >= 1, "the new alarm beeps"
+        shot("2-alarm-arrived.png")
+        row.find_element(By.CSS_SELECTOR, "button.ack").click()
+        assert "new" not in row.get_attribute("class").split(), "acknowledged: the flash stops"
+
+        form = row.find_element(By.CSS_SELECTOR, "form.adjudicate")
+        Select(form.find_element(By.NAME, "outcome")).select_by_value("referred")
+        Select(form.find_element(By.NAME, "secondaryInspection")).select_by_value("requested")
+        form.find_element(By.NAME, "note").send_keys("driver sent to bay 2")
+        form.find_element(By.CSS_SELECTOR, "button").click()
+        wait.until(EC.invisibility_of_element_located((By.CSS_SELECTOR, f'#alarms tr[data-event="{event_id}"]')))
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f'#adjudicated tr[data-event="{event_id}"]')))
+        shot("3-adjudicated.png")
+
+        driver.find_element(By.ID, "logout").click()
+        log_in(driver, wait, "admin", a.admin_password)
+        wait.until(EC.text_to_be_present_in_element((By.ID, "audit"), "alarm.adjudicate"))
+        audit_text = driver.find_element(By.ID, "audit").text
+        assert event_id in audit_text and a.user in audit_text, audit_text
+        shot("4-audit-log.png")
+        print(json.dumps({"adjudicated": event_id}))
+    except Exception:
+        shot("failure.png")
+        raise
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()
