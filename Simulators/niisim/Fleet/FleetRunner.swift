@@ -23,9 +23,9 @@ struct FleetRunner<Script: TrackerScript>: Sendable {
     func run() async throws -> FleetStats {
         DescriptorLimit.raise()
         let stats = FleetStats()
-        let trace = try Trace(path: options.trace)
+        let trace = try Trace(path: options.pace.trace)
         let route = options.route.flatMap(Route.init(text:)) ?? .corridor
-        let pacer = Pacer(speed: options.speed)
+        let pacer = Pacer(speed: options.pace.speed)
         let started = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
             for u in 0..<options.units {
@@ -48,8 +48,8 @@ struct FleetRunner<Script: TrackerScript>: Sendable {
 
     private func unit(_ u: Int, route: Route, pacer: Pacer, stats: FleetStats, trace: Trace) async {
         let id = Identities.imei(base: options.imeiBase, index: u)
-        var rng = SeededRandom(seed: options.seed &+ UInt64(u) &* 0x9E37)
-        var faults = FaultInjector(self.faults, place: script.checksum, seed: options.seed &+ UInt64(u))
+        var rng = SeededRandom(seed: options.pace.seed &+ UInt64(u) &* 0x9E37)
+        var faults = FaultInjector(self.faults, place: script.checksum, seed: options.pace.seed &+ UInt64(u))
         // Spread the units over one interval, and their dialling over batches, as a real fleet would.
         let phase = options.interval * Double(u) / Double(options.units)
         try? await Task.sleep(for: .milliseconds(20 * (u / options.concurrency)))

@@ -9,6 +9,7 @@ struct N42SimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "n42", abstract: "A radiation instrument writing N42.42-2012 files into a folder.")
 
+    @OptionGroup(title: "Run") var pace: RunOptions
     @OptionGroup(title: "Fault injection") var faults: FaultOptions
 
     @Option(name: .long, help: "The folder the hub watches.") var folder: String
@@ -17,26 +18,16 @@ struct N42SimulatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Share of measurements with a Cs-137 alarm.") var alarmRate: Double = 0.1
     @Option(name: .long, help: "Spectrum channels.") var channels: Int = 256
     @Option(name: .long, help: "Instrument identifier.") var instrument: String = "SIM-N42-1"
-    @Option(name: .long, help: "Pace: 1 is real time, 10 ten times faster.") var speed: Double = 1
-    @Option(name: .long, help: "Random seed, for a run that repeats exactly.") var seed: UInt64 = 4242
-    @Option(name: .long, help: "Write each measurement's counts as JSON lines to FILE.") var trace: String?
 
     func validate() throws {
-        guard speed > 0, every > 0 else { throw ValidationError("--speed and --every must be above 0") }
+        guard every > 0 else { throw ValidationError("--every must be above 0") }
         guard (16...16_384).contains(channels) else { throw ValidationError("--channels must be 16…16384") }
     }
 
     func run() async throws {
-        let out = try FolderOutput(folder)
-        let log = try Trace(path: trace)
-        var rng = SeededRandom(seed: seed)
-        var injector = FaultInjector(faults.withoutDuplicates, place: .none, seed: seed)
-        let pacer = Pacer(speed: speed)
         let peak = channels * 662 / 1024  // Cs-137 at 662 keV on a 0–1024 keV scale
-        var i = 0
-        while count == 0 || i < count {
-            let t = Double(i) * every
-            if !injector.inBurst() { try await pacer.wait(until: t) }
+        let device = FolderDevice(folder: folder, count: count, every: every, run: pace, faults: faults)
+        try await device.play("n42") { i, at, rng, _ in
             let alarm = rng.chance(alarmRate)
             let spectrum = (0..<channels).map { c -> Int in
                 // A falling Compton continuum, plus a photopeak when a source is present.
@@ -45,18 +36,13 @@ struct N42SimulatorCommand: AsyncParsableCommand {
                 return rng.poisson(mean)
             }
             let id = "\(instrument)-\(String(format: "%06d", i))"
+            let neutrons = rng.poisson(alarm ? 3 : 1)
+            let dose = (((alarm ? 0.9 : 0.09) + rng.uniform(0...0.02)) * 1000).rounded() / 1000
             let m = N42MeasurementWriter.Measurement(
-                id: id, instrumentID: instrument, startedAt: pacer.date(t, skewS: faults.clockSkew), realTimeS: every,
-                gammaChannels: spectrum, neutronCounts: rng.poisson(alarm ? 3 : 1),
-                doseRateUSvH: (((alarm ? 0.9 : 0.09) + rng.uniform(0...0.02)) * 1000).rounded() / 1000,
-                alarmNuclide: alarm ? "Cs-137" : nil)
-            let bytes = injector.apply(Array(N42MeasurementWriter.document(m).utf8))
-            try out.write(id + ".n42", bytes)
-            if faults.duplicate > 0, rng.chance(faults.duplicate) { try out.write(id + "-copy.n42", bytes) }
-            log.record(["id": id, "gammaCounts": spectrum.reduce(0, +), "neutronCounts": m.neutronCounts, "alarm": alarm])
-            i += 1
+                id: id, instrumentID: instrument, startedAt: at, realTimeS: every, gammaChannels: spectrum,
+                neutronCounts: neutrons, doseRateUSvH: dose, alarmNuclide: alarm ? "Cs-137" : nil)
+            return .init(name: id + ".n42", bytes: Array(N42MeasurementWriter.document(m).utf8),
+                         trace: ["id": id, "gammaCounts": spectrum.reduce(0, +), "neutronCounts": neutrons, "alarm": alarm])
         }
-        log.close()
-        note("n42: \(i) measurements in \(folder), \(injector.summary)")
     }
 }

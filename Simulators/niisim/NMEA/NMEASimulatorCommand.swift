@@ -9,20 +9,18 @@ struct NMEASimulatorCommand: AsyncParsableCommand {
         commandName: "nmea", abstract: "A GPS receiver writing NMEA 0183 (RMC/GGA/GSA/VTG) while moving along a route.")
 
     @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Run") var pace: RunOptions
     @OptionGroup(title: "Fault injection") var faults: FaultOptions
 
     @Option(name: .long, help: "Epochs to write (0 = never stop).") var fixes: Int = 0
     @Option(name: .long, help: "Seconds between epochs (device time).") var interval: Double = 1
-    @Option(name: .long, help: "Pace: 1 is real time, 10 ten times faster.") var speed: Double = 1
     @Option(name: .long, help: "Vehicle speed along the route, km/h.") var kmh: Double = 60
     @Option(name: .long, help: "Route as 'lat,lon;lat,lon;…' (default: a border transit corridor).") var route: String?
     @Option(name: .long, help: "Talker id (GP, GN, …).") var talker: String = "GP"
-    @Option(name: .long, help: "Random seed, for a run that repeats exactly.") var seed: UInt64 = 183
     @Option(name: .long, help: "Device clock at the start, RFC 3339 (default: now).") var start: String?
-    @Option(name: .long, help: "Write what each epoch meant as JSON lines to FILE.") var trace: String?
 
     func validate() throws {
-        guard speed > 0, interval > 0 else { throw ValidationError("--speed and --interval must be above 0") }
+        guard interval > 0 else { throw ValidationError("--interval must be above 0") }
         if let route, Route(text: route) == nil { throw ValidationError("--route needs at least two 'lat,lon' points") }
         if let start, Timestamp.parse(start) == nil { throw ValidationError("--start is not RFC 3339") }
     }
@@ -30,9 +28,9 @@ struct NMEASimulatorCommand: AsyncParsableCommand {
     func run() async throws {
         let path = route.flatMap(Route.init(text:)) ?? .corridor
         let out = try ByteOutput(output, name: "nmea")
-        let log = try Trace(path: trace)
-        var injector = FaultInjector(faults, place: .starHex, seed: seed)
-        let pacer = Pacer(speed: speed, epoch: start.flatMap(Timestamp.parse) ?? Date())
+        let log = try Trace(path: pace.trace)
+        var injector = FaultInjector(faults, place: .starHex, seed: pace.seed)
+        let pacer = Pacer(speed: pace.speed, epoch: start.flatMap(Timestamp.parse) ?? Date())
         var i = 0
         while fixes == 0 || i < fixes {
             let t = Double(i) * interval

@@ -10,27 +10,25 @@ struct OCRSimulatorCommand: AsyncParsableCommand {
         commandName: "ocr", abstract: "A gate OCR/LPR camera on the OCR line protocol, with a configurable misread rate.")
 
     @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Run") var pace: RunOptions
     @OptionGroup(title: "Fault injection") var faults: FaultOptions
 
     @Option(name: .long, help: "Vehicles to read (0 = never stop).") var vehicles: Int = 0
     @Option(name: .long, help: "Seconds between vehicles (device time).") var every: Double = 15
     @Option(name: .long, help: "Share of container reads with one misread character.") var misreadRate: Double = 0.1
     @Option(name: .long, help: "The lane the camera names.") var lane: String = "1"
-    @Option(name: .long, help: "Pace: 1 is real time, 10 ten times faster.") var speed: Double = 1
-    @Option(name: .long, help: "Random seed, for a run that repeats exactly.") var seed: UInt64 = 6346
-    @Option(name: .long, help: "Write what each vehicle really carried as JSON lines to FILE.") var trace: String?
 
     func validate() throws {
-        guard speed > 0, every > 0 else { throw ValidationError("--speed and --every must be above 0") }
+        guard every > 0 else { throw ValidationError("--every must be above 0") }
         guard (0...1).contains(misreadRate) else { throw ValidationError("--misread-rate is a share between 0 and 1") }
     }
 
     func run() async throws {
         let out = try ByteOutput(output, name: "ocr")
-        let log = try Trace(path: trace)
-        var rng = SeededRandom(seed: seed)
-        var injector = FaultInjector(faults, place: .starHex, seed: seed)
-        let pacer = Pacer(speed: speed)
+        let log = try Trace(path: pace.trace)
+        var rng = SeededRandom(seed: pace.seed)
+        var injector = FaultInjector(faults, place: .starHex, seed: pace.seed)
+        let pacer = Pacer(speed: pace.speed)
         var n = 0, misreads = 0
         while vehicles == 0 || n < vehicles {
             let t = Double(n) * every

@@ -10,6 +10,7 @@ struct ScanSimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan", abstract: "A container scanner writing scan result JSON and image files into a folder.")
 
+    @OptionGroup(title: "Run") var pace: RunOptions
     @OptionGroup(title: "Fault injection") var faults: FaultOptions
 
     @Option(name: .long, help: "The folder the hub watches.") var folder: String
@@ -18,43 +19,28 @@ struct ScanSimulatorCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Share of scans the threat detection calls suspect.") var suspectRate: Double = 0.15
     @Option(name: .long, help: "Lane the scanner stands in.") var lane: String = "1"
     @Option(name: .long, help: "Scanner id.") var scanner: String = "SIM-SCAN-1"
-    @Option(name: .long, help: "Pace: 1 is real time, 10 ten times faster.") var speed: Double = 1
-    @Option(name: .long, help: "Random seed, for a run that repeats exactly.") var seed: UInt64 = 3046
-    @Option(name: .long, help: "Write each scan's containers and verdict as JSON lines to FILE.") var trace: String?
 
     func validate() throws {
-        guard speed > 0, every > 0 else { throw ValidationError("--speed and --every must be above 0") }
+        guard every > 0 else { throw ValidationError("--every must be above 0") }
         guard (0...1).contains(suspectRate) else { throw ValidationError("--suspect-rate is a share between 0 and 1") }
     }
 
     func run() async throws {
-        let out = try FolderOutput(folder)
-        let log = try Trace(path: trace)
-        var rng = SeededRandom(seed: seed)
-        var injector = FaultInjector(faults.withoutDuplicates, place: .none, seed: seed)
-        let pacer = Pacer(speed: speed)
-        var i = 0
-        while count == 0 || i < count {
-            let t = Double(i) * every
-            if !injector.inBurst() { try await pacer.wait(until: t) }
+        let device = FolderDevice(folder: folder, count: count, every: every, run: pace, faults: faults)
+        try await device.play("scan") { i, at, rng, out in
             let id = "\(scanner)-\(String(format: "%06d", i))"
             let image = Self.image(&rng)
             let imageName = id + "-side.pgm"
             try out.write(imageName, image, subfolder: "images")
             let scan = ScanResultWriter.Scan(
-                scanID: id, scannerID: scanner, lane: lane, startedAt: pacer.date(t, skewS: faults.clockSkew), durationS: 35,
+                scanID: id, scannerID: scanner, lane: lane, startedAt: at, durationS: 35,
                 containers: [Identities.container(&rng)], plate: Identities.plate(&rng),
                 images: [(name: imageName, sha256: SHA256.hash(data: image).map { String(format: "%02x", $0) }.joined(),
                           bytes: image.count)],
                 suspect: rng.chance(suspectRate))
-            let bytes = injector.apply(ScanResultWriter.json(scan))
-            try out.write(id + ".json", bytes)
-            if faults.duplicate > 0, rng.chance(faults.duplicate) { try out.write(id + "-copy.json", bytes) }
-            log.record(["scanId": id, "containers": scan.containers, "suspect": scan.suspect])
-            i += 1
+            return .init(name: id + ".json", bytes: ScanResultWriter.json(scan),
+                         trace: ["scanId": id, "containers": scan.containers, "suspect": scan.suspect])
         }
-        log.close()
-        note("scan: \(i) scans in \(folder), \(injector.summary)")
     }
 
     /// A 64×32 grey PGM with noise: small, but a real picture a viewer opens.

@@ -15,15 +15,7 @@ enum CivilDate {
 extension CivilDate {
     /// The calendar date of a day number, for encoders that write a device's date fields.
     static func components(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
-        // Howard Hinnant's civil-from-days, in proleptic Gregorian.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let (y, m, d) = Timestamp.civilDate(daysSinceEpoch: Int64(days))
+        return (Int(y), Int(m), Int(d))
     }
 }
