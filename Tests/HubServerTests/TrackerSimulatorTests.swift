@@ -62,6 +62,39 @@ struct TrackerSimulatorTests {
         }
     }
 
+    @Test func ocrCameraOverTCPReachesTheHubWithItsMisreadsRepaired() async throws {
+        let (h, port) = try await Self.hub("ocr-tcp", profile: "gate-ocr-camera")
+        let trace = h.dir.path("ocr.trace")
+        let sim = try await SimulatorRun.run(
+            ["ocr", "--tcp", "127.0.0.1:\(port)", "--vehicles", "10", "--every", "1", "--speed", "1000", "--misread-rate", "0.5",
+             "--seed", "5", "--trace", trace], in: h.dir)
+        #expect(sim.status == 0, "\(sim.err)")
+        let meant = Set(try SimulatorRun.trace(trace).compactMap { $0["container"] as? String })
+        var containers: Set<String> = []
+        #expect(await eventually(timeout: .seconds(30)) {
+            let reads = (try? await h.events("kind=ocr.read&limit=1000")) ?? []
+            containers = Set(reads.flatMap { ($0["subject"] as? [String: Any])?["containers"] as? [String] ?? [] })
+            return reads.count == 20 && containers == meant
+        }, "\(containers.count) of \(meant.count) containers")
+        try await h.stop()
+    }
+
+    @Test func portalMonitorOverUDPGivesOneOccupancyPerVehicle() async throws {
+        let h = try await HubHarness(
+            label: "rpm-udp", devices: "  - {id: units, profile: rpm-udp, lane: \"4\", listen: \"127.0.0.1:0\"}",
+            profiles: ["rpm-udp.yaml": TransportTests.profile("rpm-udp", transport: "  kind: udp")])
+        #expect(await eventually { (try? await h.boundPort("units")) ?? 0 > 0 })
+        let port = try #require(try await h.boundPort("units"))
+        let sim = try await SimulatorRun.run(
+            ["rpm", "--udp", "127.0.0.1:\(port)", "--vehicles", "3", "--vehicle-every", "5", "--speed", "200", "--seed", "9"],
+            in: h.dir)
+        #expect(sim.status == 0, "\(sim.err)")
+        #expect(await eventually(timeout: .seconds(30)) {
+            (try? await ConnectionScaleTests.count(h, kind: "radiation.occupancy")) == 3
+        })
+        try await h.stop()
+    }
+
     @Test func faultyGT06UnitsAreRejectedFrameByFrameAndTheHubCarriesOn() async throws {
         let (h, port) = try await Self.hub("gt06-faults", profile: "gt06-eseal")
         let sim = try await SimulatorRun.run(
