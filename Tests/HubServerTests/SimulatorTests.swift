@@ -129,6 +129,14 @@ struct SimulatorTests {
         #expect((mixed?.events ?? 0) > 0 && (mixed?.rejected ?? 0) > 0 && (mixed?.events ?? 99) < 50)
     }
 
+    @Test func clockSkewMovesTheDeviceTimestamps() async throws {
+        let sim = try await SimulatorRun.run(
+            ["nmea", "--stdout", "--fixes", "2", "--speed", "100000", "--start", "2026-01-31T08:00:00Z", "--clock-skew=-90"],
+            in: dir)
+        let times = try SimulatorRun.decode("nmea", sim.out, in: dir).events.compactMap { $0["observedAt"] as? String }
+        #expect(times.first == "2026-01-31T07:58:30.000Z" || times.first == "2026-01-31T07:58:30Z", "\(times)")
+    }
+
     @Test func simulatorsRefuseNonLoopbackTargets() async throws {
         for args in [["gt06", "--host", "192.0.2.1", "--port", "5023"], ["nmea", "--tcp", "10.1.2.3:4000"],
                      ["ocr", "--udp", "example.org:4000"]] {

@@ -24,7 +24,7 @@ struct FaultOptions: ParsableArguments {
     @Option(name: .long, help: "Drop the connection after every N frames and reconnect (network outputs; 0 = never).")
     var disconnectEvery: Int = 0
 
-    @Option(name: .long, help: "Seconds added to the device's clock (negative: behind).")
+    @Option(name: .long, help: "Seconds added to the device's clock (behind: --clock-skew=-90).")
     var clockSkew: Double = 0
 
     func validate() throws {
