@@ -110,6 +110,7 @@ let package = Package(
             dependencies: [
                 "HubModel", "HubDrivers", "HubDevices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -5,6 +5,10 @@ struct NIISim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "niisim",
         abstract: "Simulated inspection devices, for testers and the demo.",
-        subcommands: [RPMSimulatorCommand.self, TCPFloodCommand.self]
+        subcommands: [
+            RPMSimulatorCommand.self, NMEASimulatorCommand.self, GT06SimulatorCommand.self, TeltonikaSimulatorCommand.self,
+            ESealSimulatorCommand.self, N42SimulatorCommand.self, ScanSimulatorCommand.self, OCRSimulatorCommand.self,
+            TCPFloodCommand.self,
+        ]
     )
 }

@@ -32,9 +32,7 @@ struct TCPFloodCommand: AsyncParsableCommand {
     var hold: Double = 5
 
     func validate() throws {
-        guard host.hasPrefix("127.") || host == "::1" || host == "localhost" else {
-            throw ValidationError("only loopback addresses are targets")
-        }
+        try Loopback.require(host)
     }
 
     func run() async throws {

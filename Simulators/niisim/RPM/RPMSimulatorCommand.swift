@@ -8,11 +8,11 @@ struct RPMSimulatorCommand: AsyncParsableCommand {
         commandName: "rpm",
         abstract: "A radiation portal monitor on a pseudo-terminal: synthetic lane traffic, or a captured feed replayed.")
 
-    @Option(name: .long, help: "Create a pseudo-terminal and link this path to it (as udev links a by-id name).")
-    var link: String?
+    @OptionGroup(title: "Output")
+    var output: OutputOptions
 
-    @Flag(name: .long, help: "Write the lines to standard output instead.")
-    var stdout = false
+    @OptionGroup(title: "Fault injection")
+    var faults: FaultOptions
 
     @Option(name: .long, help: "Replay a captured CSV feed (a recorder's trailing timestamp column paces it).")
     var replay: String?
@@ -39,15 +39,16 @@ struct RPMSimulatorCommand: AsyncParsableCommand {
     var vehicles: Int = 0
 
     func validate() throws {
-        guard (link != nil) != stdout else { throw ValidationError("give exactly one of --link PATH or --stdout") }
         guard speed > 0 else { throw ValidationError("--speed must be above 0") }
     }
 
     func run() async throws {
-        let sink = try LineSink(link: link)
+        let sink = try ByteOutput(output, name: "rpm")
+        // RPM lines carry no checksum: a bad-checksum fault has nothing to break.
+        var injector = FaultInjector(faults, place: .none, seed: seed)
         if let replay {
             repeat {
-                try await play(replayLines(replay), into: sink)
+                try await play(replayLines(replay), into: sink, faults: &injector)
             } while loop
         } else {
             var model = PortalMonitorModel(
@@ -55,21 +56,22 @@ struct RPMSimulatorCommand: AsyncParsableCommand {
                 seed: seed)
             var played = 0
             while vehicles == 0 || played < vehicles {
-                try await play(model.cycle().map { ($0.at, $0.line.encoded()) }, into: sink)
+                try await play(model.cycle().map { ($0.at, $0.line.encoded()) }, into: sink, faults: &injector)
                 played += 1
             }
         }
         sink.close()
+        if faults.any { note("rpm: \(injector.summary)") }
     }
 
     /// Writes timed lines, sleeping between them at the chosen pace.
-    private func play(_ lines: [(Double, [UInt8])], into sink: LineSink) async throws {
-        let started = ContinuousClock.now
+    private func play(_ lines: [(Double, [UInt8])], into sink: ByteOutput, faults: inout FaultInjector) async throws {
+        let pacer = Pacer(speed: speed)
         let origin = lines.first?.0 ?? 0
         for (at, bytes) in lines {
-            let due = started + .milliseconds(Int64((at - origin) / speed * 1000))
-            if due > .now { try await Task.sleep(until: due) }
-            sink.write(bytes)
+            if !faults.inBurst() { try await pacer.wait(until: at - origin) }
+            sink.write(faults.apply(bytes))
+            if faults.shouldDisconnect() { sink.reconnect() }
         }
     }
 
@@ -94,33 +96,4 @@ struct RPMSimulatorCommand: AsyncParsableCommand {
         }
         return out
     }
-}
-
-/// Where the simulated device's bytes go: a pseudo-terminal (linked at a stable path) or stdout.
-final class LineSink: Sendable {
-    private let pty: PseudoTerminal?
-
-    init(link: String?) throws {
-        guard let link else {
-            pty = nil
-            return
-        }
-        let dir = (link as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        let p = try PseudoTerminal()
-        try p.link(at: link)
-        pty = p
-        FileHandle.standardError.write(Data("niisim: rpm on \(p.slavePath), linked at \(link)\n".utf8))
-    }
-
-    func write(_ bytes: [UInt8]) {
-        if let pty {
-            // A monitor whose listener stops reading loses lines rather than stopping its detectors.
-            pty.write(bytes, timeoutMs: 100)
-        } else {
-            FileHandle.standardOutput.write(Data(bytes))
-        }
-    }
-
-    func close() { pty?.close() }
 }

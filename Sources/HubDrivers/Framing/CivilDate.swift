@@ -11,3 +11,11 @@ enum CivilDate {
         return Timestamp.daysSinceEpoch(year: year, month: month, day: day)
     }
 }
+
+extension CivilDate {
+    /// The calendar date of a day number, for encoders that write a device's date fields.
+    static func components(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
+        let (y, m, d) = Timestamp.civilDate(daysSinceEpoch: Int64(days))
+        return (Int(y), Int(m), Int(d))
+    }
+}

@@ -44,9 +44,6 @@ struct GT06Frame {
 
     /// The ack a unit waits for after a login, heartbeat or alarm: the same protocol number and serial.
     static func ack(protocolNumber: UInt8, serial: UInt16) -> [UInt8] {
-        var out: [UInt8] = [0x78, 0x78, 0x05, protocolNumber, UInt8(serial >> 8), UInt8(serial & 0xFF)]
-        let crc = CRC16.x25(out[2...])
-        out += [UInt8(crc >> 8), UInt8(crc & 0xFF), 0x0D, 0x0A]
-        return out
+        GT06Encoder.frame(protocolNumber: protocolNumber, content: [], serial: serial)
     }
 }

@@ -90,7 +90,9 @@ public enum Timestamp {
         return era * 146_097 + doe - 719_468
     }
 
-    static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
+    /// Year, month and day of a day number since 1970-01-01 (Hinnant's civil-from-days), the inverse
+    /// of `daysSinceEpoch`; device encoders write their date fields with it.
+    public static func civilDate(daysSinceEpoch: Int64) -> (Int64, Int64, Int64) {
         let z = daysSinceEpoch + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import HubDrivers
+import Synchronization
+
+/// ASCII e-seals dialling in: a LOCK report first (its ack is the "login"), then positions and,
+/// at the alarm rate, DOOR/CUT/TAMPER events; every report's ack is read back.
+struct ESealSimulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eseal", abstract: "ASCII e-seals (##S,eSeal,…,E##) over TCP to a hub listener on loopback.")
+
+    @OptionGroup(title: "Fleet") var fleet: FleetOptions
+    @OptionGroup(title: "Fault injection") var faults: FaultOptions
+
+    func run() async throws {
+        let stats = try await FleetRunner(script: ESealScript(), options: fleet, faults: faults).run()
+        if stats.loginsAcked.load(ordering: .relaxed) < fleet.units { throw ExitCode(1) }
+    }
+}
+
+struct ESealScript: TrackerScript {
+    var name: String { "eseal" }
+    var checksum: ChecksumPlace { .none }
+    static let alarms = ["DOOR", "CUT", "TAMPER"]
+
+    func login(unit: String, serial: UInt16) -> [UInt8] {
+        ESealEncoder.report(id: Self.sealID(unit), sequence: Int(serial), event: "LOCK", time: Self.time(Date()), battery: "97")
+    }
+
+    func loginAccepted(_ reply: [UInt8]) -> Bool? {
+        ESealEncoder.acks(in: String(decoding: reply, as: UTF8.self)).isEmpty ? nil : true
+    }
+
+    func replyBytes(for frame: [UInt8], unit: String) -> Int {
+        // The ack echoes the report's id and sequence: `##A,eSeal,<id>,<seq>,E##` CR LF.
+        let fields = String(decoding: frame, as: UTF8.self).split(separator: ",")
+        guard fields.count > 3, let seq = Int(fields[3]) else { return 0 }
+        return ESealEncoder.ack(id: String(fields[2]), sequence: seq).count
+    }
+
+    func report(unit: String, step: Int, at: Date, position f: Route.Fix, alarm: Bool, serial: UInt16) -> [[UInt8]] {
+        let event = alarm ? Self.alarms[step % Self.alarms.count] : "POS"
+        return [ESealEncoder.report(id: Self.sealID(unit), sequence: Int(serial), event: event, time: Self.time(at),
+                                    lat: String(format: "%.6f", f.lat), lon: String(format: "%.6f", f.lon),
+                                    battery: String(max(5, 97 - step / 20)))]
+    }
+
+    static func sealID(_ unit: String) -> String { "SEAL" + unit.suffix(8) }
+
+    /// `YYYYMMDDhhmmss` in UTC, the seal's clock format.
+    static func time(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyyMMddHHmmss"
+        return f.string(from: d)
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Crypto
+import Foundation
+import HubDrivers
+import HubModel
+
+/// A container scanner: per scan, a small image file (under `images/`, which the hub does not read)
+/// and a scan result document naming it by SHA-256, both renamed into place.
+struct ScanSimulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan", abstract: "A container scanner writing scan result JSON and image files into a folder.")
+
+    @OptionGroup(title: "Run") var pace: RunOptions
+    @OptionGroup(title: "Fault injection") var faults: FaultOptions
+
+    @Option(name: .long, help: "The folder the hub watches.") var folder: String
+    @Option(name: .long, help: "Scans to write (0 = never stop).") var count: Int = 0
+    @Option(name: .long, help: "Seconds between scans (device time).") var every: Double = 45
+    @Option(name: .long, help: "Share of scans the threat detection calls suspect.") var suspectRate: Double = 0.15
+    @Option(name: .long, help: "Lane the scanner stands in.") var lane: String = "1"
+    @Option(name: .long, help: "Scanner id.") var scanner: String = "SIM-SCAN-1"
+
+    func validate() throws {
+        guard every > 0 else { throw ValidationError("--every must be above 0") }
+        guard (0...1).contains(suspectRate) else { throw ValidationError("--suspect-rate is a share between 0 and 1") }
+    }
+
+    func run() async throws {
+        let device = FolderDevice(folder: folder, count: count, every: every, run: pace, faults: faults)
+        try await device.play("scan") { i, at, rng, out in
+            let id = "\(scanner)-\(String(format: "%06d", i))"
+            let image = Self.image(&rng)
+            let imageName = id + "-side.pgm"
+            try out.write(imageName, image, subfolder: "images")
+            let scan = ScanResultWriter.Scan(
+                scanID: id, scannerID: scanner, lane: lane, startedAt: at, durationS: 35,
+                containers: [Identities.container(&rng)], plate: Identities.plate(&rng),
+                images: [(name: imageName, sha256: SHA256.hash(data: image).map { String(format: "%02x", $0) }.joined(),
+                          bytes: image.count)],
+                suspect: rng.chance(suspectRate))
+            return .init(name: id + ".json", bytes: ScanResultWriter.json(scan),
+                         trace: ["scanId": id, "containers": scan.containers, "suspect": scan.suspect])
+        }
+    }
+
+    /// A 64×32 grey PGM with noise: small, but a real picture a viewer opens.
+    static func image(_ rng: inout SeededRandom) -> [UInt8] {
+        Array("P5\n64 32\n255\n".utf8) + (0..<(64 * 32)).map { i in UInt8((i % 64) * 3 + Int.random(in: 0...40, using: &rng)) }
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+import Synchronization
+
+/// What a simulator meant to send, one JSON object per line (`--trace FILE`), so a test or a tester
+/// can compare it with what the hub made of it.
+final class Trace: Sendable {
+    private let handle: Mutex<FileHandle?>
+
+    init(path: String?) throws {
+        guard let path else {
+            handle = Mutex(nil)
+            return
+        }
+        FileManager.default.createFile(atPath: path, contents: nil)
+        handle = Mutex(try FileHandle(forWritingTo: URL(fileURLWithPath: path)))
+    }
+
+    func record(_ fields: [String: Any]) {
+        guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else { return }
+        handle.withLock { $0?.write(data + Data([10])) }
+    }
+
+    func close() { handle.withLock { try? $0?.close() } }
+}
+
+/// Progress and summaries go to standard error, so `--stdout` output stays the device's bytes only.
+func note(_ text: String) { FileHandle.standardError.write(Data("niisim: \(text)\n".utf8)) }
