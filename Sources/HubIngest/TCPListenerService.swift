@@ -41,6 +41,8 @@ public struct TCPListenerService: Service {
                 .serverChannelOption(.backlog, value: 4096)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.so_keepalive), value: 1)
+                // A unit that half-closes after its last report still gets that report's ack.
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
                 .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
                 .childChannelOption(
                     .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 16_384))
@@ -90,11 +92,19 @@ public struct TCPListenerService: Service {
         guard var session = DeviceSession(device: device, ids: ids) else { return }
         do {
             try await connection.executeThenClose { inbound, outbound in
+                // A unit may close its side right after sending: every frame it sent is still decoded
+                // and stored, even once its acks can no longer be written.
+                var canReply = true
                 for try await buffer in inbound {
                     guard let replies = await session.receive(Array(buffer.readableBytesView)[...], sink: sink) else {
                         return  // not stored: close without acknowledging, the unit will resend
                     }
-                    for r in replies { try await outbound.write(ByteBuffer(bytes: r)) }
+                    guard canReply else { continue }
+                    do {
+                        for r in replies { try await outbound.write(ByteBuffer(bytes: r)) }
+                    } catch {
+                        canReply = false
+                    }
                 }
             }
         } catch {

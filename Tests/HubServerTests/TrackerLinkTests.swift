@@ -3,6 +3,10 @@ import HubDrivers
 import HubTesting
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// GPS seals and trackers dialing in over TCP: the hub answers their handshakes and acknowledges
 /// their data only once it is stored, and each unit's IMEI becomes its device id.
 @Suite(.timeLimit(.minutes(1)))
@@ -46,6 +50,22 @@ struct TrackerLinkTests {
         let fixes = try await h.events("kind=gps.fix")
         #expect(fixes.count == 1, "stored before the ack")
         #expect((fixes.first?["device"] as? [String: Any])?["id"] as? String == "356307042441013")
+        try await h.stop()
+    }
+
+    @Test func aUnitThatClosesRightAfterSendingLosesNothing() async throws {
+        let h = try await HubHarness(
+            label: "gt06-halfclose", devices: "  - {id: seals, profile: gt06-eseal, listen: \"127.0.0.1:0\"}")
+        #expect(await eventually { (try? await h.boundPort("seals")) ?? 0 > 0 })
+        let unit = try LoopbackClient(port: try #require(try await h.boundPort("seals")))
+        // Login and a position in one write, then the unit shuts its sending side at once.
+        try unit.send(
+            Self.hex("78780d01086471700328358100093f040d0a")
+                + Self.hex("78782912170316053b3bcf015b51220af1201105d56100000000000000000000869c0130010000000238d1af0d0a"))
+        shutdown(unit.fd, Int32(SHUT_WR))
+        #expect(await eventually { (try? await h.events("kind=gps.fix").count) == 1 })
+        let ack = await unit.receive()
+        #expect(ack?.prefix(4) == [0x78, 0x78, 0x05, 0x01], "the login ack still reaches it")
         try await h.stop()
     }
 
