@@ -59,7 +59,9 @@ let package = Package(
         // Append-only event store and raw frame archive on SQLite.
         .target(
             name: "HubStore",
-            dependencies: ["HubModel", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "HubModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         // Wires a device's transport to its driver, the normalizer and the store, as Services.
@@ -149,6 +151,7 @@ let package = Package(
             dependencies: [
                 "HubServer", "HubIngest", "HubDevices", "HubStore", "HubModel", "HubDrivers", "HubTesting",
                 "HubCorrelation", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -1,6 +1,7 @@
 import Foundation
 import HubDevices
 import HubModel
+import HubStore
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -19,12 +20,14 @@ public final class DeviceSupervisor: Service, Sendable {
     private let ids: EventIDGenerator
     private let logger: Logger
     private let initial: [DeviceInstance]
+    private let blobs: BlobStore?
     private let running = Mutex<[String: Running]>([:])
     /// Serializes `apply` calls (startup and reloads).
     private let applying = Mutex(false)
 
-    public init(devices: [DeviceInstance], sink: IngestSink, ids: EventIDGenerator, logger: Logger) {
+    public init(devices: [DeviceInstance], sink: IngestSink, ids: EventIDGenerator, logger: Logger, blobs: BlobStore? = nil) {
         initial = devices
+        self.blobs = blobs
         self.sink = sink
         self.ids = ids
         self.logger = logger
@@ -85,7 +88,7 @@ public final class DeviceSupervisor: Service, Sendable {
         for (_, task) in toStop { await task.value }
         for id in change.stopped { await sink.link(id, .disabled, error: "removed from the configuration") }
         for d in toStart {
-            guard let service = Self.service(for: d, sink: sink, ids: ids, logger: logger) else {
+            guard let service = Self.service(for: d, sink: sink, ids: ids, logger: logger, blobs: blobs) else {
                 logger.error("device has nowhere to be read from; not started", metadata: ["device": "\(d.id)"])
                 await sink.link(d.id, .down, error: "no port, address or folder to read from")
                 continue
@@ -101,9 +104,9 @@ public final class DeviceSupervisor: Service, Sendable {
     }
 
     /// The service that reads `device` over its transport.
-    static func service(for device: DeviceInstance, sink: IngestSink, ids: EventIDGenerator, logger: Logger)
-        -> (any Service)?
-    {
+    static func service(
+        for device: DeviceInstance, sink: IngestSink, ids: EventIDGenerator, logger: Logger, blobs: BlobStore?
+    ) -> (any Service)? {
         switch device.profile.transport.kind {
         case .serial:
             StreamDeviceService(device: device, sink: sink, ids: ids, logger: logger)
@@ -114,7 +117,7 @@ public final class DeviceSupervisor: Service, Sendable {
         case .udp:
             UDPListenerService(device: device, sink: sink, ids: ids, logger: logger)
         case .file:
-            FileDropService(device: device, sink: sink, ids: ids, logger: logger)
+            FileDropService(device: device, sink: sink, ids: ids, logger: logger, blobs: blobs)
         }
     }
 }

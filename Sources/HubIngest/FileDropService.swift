@@ -23,9 +23,12 @@ public struct FileDropService: Service {
     private let sink: IngestSink
     private let ids: EventIDGenerator
     private let logger: Logger
+    /// Where the images a scan result document names are kept (scanner folders).
+    private let blobs: BlobStore?
 
-    public init?(device: DeviceInstance, sink: IngestSink, ids: EventIDGenerator, logger: Logger) {
+    public init?(device: DeviceInstance, sink: IngestSink, ids: EventIDGenerator, logger: Logger, blobs: BlobStore? = nil) {
         guard device.folder != nil else { return nil }
+        self.blobs = blobs
         self.device = device
         self.sink = sink
         self.ids = ids
@@ -81,7 +84,10 @@ public struct FileDropService: Service {
             do {
                 try await watch.executeThenClose { inbound, _ in
                     for try await buffer in inbound {
-                        for name in FileDropRule.names(inInotifyEvents: Array(buffer.readableBytesView)) {
+                        for (name, renamedIn) in FileDropRule.names(inInotifyEvents: Array(buffer.readableBytesView)) {
+                            // Rename mode takes only names renamed into place; a file closed after
+                            // writing in place may be reopened, so only a marker may arrive that way.
+                            if settings.completion == .rename && !renamedIn { continue }
                             if let target = FileDropRule.target(ofCompleted: name, completion: settings.completion, initialScan: false, marked: marked) {
                                 await take(target, session: &session)
                             }
@@ -98,6 +104,8 @@ public struct FileDropService: Service {
     }
 
     private func take(_ name: String, session: inout DeviceSession) async {
+        // Only the documents (a scanner's images wait beside them for their document to name them).
+        if let accepted = settings.extensions, !accepted.contains((name as NSString).pathExtension.lowercased()) { return }
         let path = (inbox as NSString).appendingPathComponent(name)
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else { return }
@@ -117,7 +125,8 @@ public struct FileDropService: Service {
             move(name, to: earlier.outcome == "processed" ? "processed" : "quarantine", reason: earlier.reason)
             return
         }
-        let (batch, counted) = session.decodeWhole(bytes)
+        var (batch, counted) = session.decodeWhole(bytes)
+        let images = collectImages(&batch)
         let unusable = batch.events.isEmpty && counted.rejectedTotal > 0
         let reason = unusable ? "not a \(device.profile.protocol) document: \(counted.rejected.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", "))" : nil
         var marked = batch
@@ -128,7 +137,49 @@ public struct FileDropService: Service {
             return
         }
         move(name, to: unusable ? "quarantine" : "processed", reason: reason)
+        for image in images { move(image, to: "processed", reason: nil) }
         logger.info("file taken", metadata: ["file": "\(name)", "events": "\(batch.events.count)", "outcome": "\(outcome)"])
+    }
+
+    /// A scanner writes its images beside the result document (or under `images/`): each one the
+    /// document names is read, checked against its declared SHA-256 and kept in the blob store; the
+    /// event says which were stored and which were missing or did not match. Returns the image files
+    /// to move to `processed/` with the document.
+    private func collectImages(_ batch: inout IngestBatch) -> [String] {
+        guard let blobs else { return [] }
+        var taken: [String] = []
+        for i in batch.events.indices where batch.events[i].kind == "scan.result" {
+            guard case .array(let images)? = batch.events[i].data["images"] else { continue }
+            var stored: [JSONValue] = []
+            var problems: [JSONValue] = []
+            for case .object(let image) in images {
+                guard let name = image["name"]?.stringValue, let declared = image["sha256"]?.stringValue,
+                    !name.contains(".."), !name.hasPrefix("/")
+                else { continue }
+                let candidates = [name, "images/" + name]
+                guard let relative = candidates.first(where: { FileManager.default.fileExists(atPath: (inbox as NSString).appendingPathComponent($0)) }),
+                    let data = FileManager.default.contents(atPath: (inbox as NSString).appendingPathComponent(relative))
+                else {
+                    problems.append(.string("\(name): not in the folder"))
+                    continue
+                }
+                let actual = BlobStore.sha256Hex(data)
+                guard actual == declared.lowercased() else {
+                    problems.append(.string("\(name): sha256 is \(actual), the document says \(declared)"))
+                    continue
+                }
+                do {
+                    try blobs.put(data)
+                    stored.append(.string(actual))
+                    taken.append(relative)
+                } catch {
+                    problems.append(.string("\(name): not stored (\(error))"))
+                }
+            }
+            batch.events[i].data["imagesStored"] = .array(stored)
+            if !problems.isEmpty { batch.events[i].data["imageProblems"] = .array(problems) }
+        }
+        return taken
     }
 
     /// Quarantine without decoding (too big, unreadable), recorded in the ledger.
@@ -142,7 +193,7 @@ public struct FileDropService: Service {
         let fm = FileManager.default
         let from = (inbox as NSString).appendingPathComponent(name)
         let dir = (inbox as NSString).appendingPathComponent(folder)
-        var to = (dir as NSString).appendingPathComponent(name)
+        var to = (dir as NSString).appendingPathComponent((name as NSString).lastPathComponent)
         if fm.fileExists(atPath: to) { to += ".\(Int(Date().timeIntervalSince1970 * 1000))" }
         do {
             try fm.moveItem(atPath: from, toPath: to)
@@ -177,16 +228,20 @@ public enum FileDropRule {
         }
     }
 
-    /// File names in a buffer of `struct inotify_event` records.
-    public static func names(inInotifyEvents bytes: [UInt8]) -> [String] {
-        var out: [String] = []
+    /// File names in a buffer of `struct inotify_event` records, and whether each was renamed into
+    /// the folder (`IN_MOVED_TO`) rather than closed after writing.
+    public static func names(inInotifyEvents bytes: [UInt8]) -> [(name: String, renamedIn: Bool)] {
+        var out: [(name: String, renamedIn: Bool)] = []
         var i = 0
         while i + 16 <= bytes.count {
+            let mask = UInt32(bytes[i + 4]) | UInt32(bytes[i + 5]) << 8 | UInt32(bytes[i + 6]) << 16 | UInt32(bytes[i + 7]) << 24
             let len = Int(UInt32(bytes[i + 12]) | UInt32(bytes[i + 13]) << 8 | UInt32(bytes[i + 14]) << 16 | UInt32(bytes[i + 15]) << 24)
             let start = i + 16
             let end = min(start + len, bytes.count)
             let nameBytes = bytes[start..<end].prefix { $0 != 0 }
-            if !nameBytes.isEmpty { out.append(String(decoding: nameBytes, as: UTF8.self)) }
+            if !nameBytes.isEmpty {
+                out.append((String(decoding: nameBytes, as: UTF8.self), mask & UInt32(IN_MOVED_TO) != 0))
+            }
             i = start + len
         }
         return out

@@ -24,11 +24,16 @@ public struct HubAPI: Sendable {
     public let live: LiveFeed?
     let logger: Logger
 
+    /// Scanner images by SHA-256.
+    public let blobs: BlobStore?
+
     public init(
         store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String, config: ConfigState? = nil,
         ids: EventIDGenerator = EventIDGenerator(), declarations: (any DeclarationStore)? = nil,
-        auth: AuthService? = nil, live: LiveFeed? = nil, logger: Logger = Logger(label: "niihub.api")
+        auth: AuthService? = nil, live: LiveFeed? = nil, logger: Logger = Logger(label: "niihub.api"),
+        blobs: BlobStore? = nil
     ) {
+        self.blobs = blobs
         declarationStore = declarations
         self.auth = auth
         self.live = live
@@ -65,6 +70,7 @@ public struct HubAPI: Sendable {
         addScanRoutes(to: router)
         addDeclarationRoutes(to: router)
         addFeedRoutes(to: router)
+        addBlobRoutes(to: router)
         router.get("/api/v1/devices") { _, _ in try devices() }
         router.get("/api/v1/lanes") { _, _ in
             struct Body: Encodable { var lanes: [LaneActivity.Lane] }

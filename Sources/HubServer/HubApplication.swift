@@ -19,6 +19,8 @@ public struct HubApplication: Sendable {
     public let registry: DeviceRegistry
     public let lanes: LaneActivity
     public let sink: IngestSink
+    /// Scanner images, by SHA-256, beside the store.
+    public let blobs: BlobStore
     /// Assembles each lane's events into vehicle passages.
     public let passages: PassageService
     /// Watches GPS-sealed transits against their declarations.
@@ -54,6 +56,7 @@ public struct HubApplication: Sendable {
         configState = ConfigState(config)
         DescriptorLimit.raise()
         store = try SQLiteEventStore(path: config.storePath)
+        blobs = try BlobStore(besideStore: config.storePath)
         registry = DeviceRegistry(devices: config.devices)
         let lanes = LaneActivity()
         self.lanes = lanes
@@ -107,7 +110,7 @@ public struct HubApplication: Sendable {
         HubAPI(
             store: SinkBackedEventStore(sink), registry: registry, lanes: lanes, site: config.site, config: configState,
             ids: ids, declarations: ObservedDeclarationStore(store) { [risk] in risk.declarationChanged($0) }, auth: auth,
-            live: live, logger: logger)
+            live: live, logger: logger, blobs: blobs)
     }
 
     /// Every part of the hub as one group, for a caller that decides itself when to shut down
@@ -121,7 +124,7 @@ public struct HubApplication: Sendable {
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "niihub"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
-        let supervisor = DeviceSupervisor(devices: config.devices, sink: sink, ids: ids, logger: logger)
+        let supervisor = DeviceSupervisor(devices: config.devices, sink: sink, ids: ids, logger: logger, blobs: blobs)
         let hotplug = USBHotplugService(matcher: usbMatcher, sink: sink, ids: ids, logger: logger)
         let reload = ConfigReloadService(
             state: configState, profilesDir: profilesDir, supervisor: supervisor, hotplug: hotplug, logger: logger,

@@ -34,6 +34,8 @@ struct AuthTests {
         ("POST", "/api/v1/declarations/bulk", "", [.analyst, .admin]),
         ("POST", "/api/v1/declarations/X1/cancel", "{}", [.analyst, .admin]),
         ("POST", "/api/v1/scans", "{}", [.operator, .admin]),
+        ("POST", "/api/v1/blobs", "x", [.operator, .admin]),
+        ("GET", "/api/v1/blobs/\(String(repeating: "a", count: 64))", nil, Set(Role.allCases)),
         ("POST", "/api/v1/alarms/01KAV9FT00AAAAAAAAAAAAAAAA/adjudication", "{}", [.operator, .admin]),
         ("GET", "/api/v1/feed", nil, [.analyst, .admin]),
         ("GET", "/api/v1/audit", nil, [.admin]),

@@ -79,8 +79,11 @@ public struct DeviceProfile: Sendable, Equatable, Decodable {
         public var completion: Completion = .rename
         /// Larger files are quarantined unread.
         public var maxFileBytes: Int = 256 * 1024 * 1024
+        /// File name extensions (lower case, no dot) of the documents to take; nil takes every name.
+        /// Other files (a scanner's images) stay for the document that names them.
+        public var extensions: [String]?
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case completion, maxFileBytes }
+        enum CodingKeys: String, CodingKey, CaseIterable { case completion, maxFileBytes, extensions }
 
         public init() {}
 
@@ -91,6 +94,7 @@ public struct DeviceProfile: Sendable, Equatable, Decodable {
             maxFileBytes = try c.decode(
                 Int.self, forKey: .maxFileBytes, default: 256 * 1024 * 1024, where: { $0 > 0 },
                 expected: "a positive number of bytes")
+            extensions = try c.decodeIfPresent([String].self, forKey: .extensions)?.map { $0.lowercased() }
         }
     }
 

@@ -30,6 +30,7 @@ public enum AccessPolicy {
         Rule(method: .post, pattern: "/api/v1/login", access: .open),
         Rule(method: .post, pattern: "/api/v1/logout", access: anyRole, audit: "logout"),
         Rule(method: .post, pattern: "/api/v1/scans", access: .roles([.operator, .admin]), audit: "scan.post"),
+        Rule(method: .post, pattern: "/api/v1/blobs", access: .roles([.operator, .admin]), audit: "blob.post"),
         Rule(
             method: .post, pattern: "/api/v1/alarms/:id/adjudication", access: .roles([.operator, .admin]),
             audit: "alarm.adjudicate"),
