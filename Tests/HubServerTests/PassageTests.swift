@@ -45,6 +45,20 @@ struct PassageTests {
         let passageID = try #require(passage["id"] as? String)
         let passageLinks = links.filter { $0["eventID"] as? String == passageID }
         #expect(Set(passageLinks.compactMap { $0["kind"] as? String }) == ["container", "plate"])
+
+        // From device bytes to the risk system's feed: the gamma alarm makes the green declaration red.
+        var item: [String: Any]?
+        #expect(await eventually {
+            let items = (try? await h.get("/api/v1/feed").json["items"] as? [[String: Any]]) ?? []
+            item = items.last { (($0["event"] as? [String: Any])?["data"] as? [String: Any])?["channel"] as? String == "red" }
+            return item != nil
+        })
+        let assessment = try #require((item?["event"] as? [String: Any])?["data"] as? [String: Any])
+        #expect(assessment["declaredChannel"] as? String == "green")
+        let signals = (assessment["signals"] as? [[String: Any]]) ?? []
+        let radiation = signals.first { $0["signal"] as? String == "radiationAlarm" }
+        #expect((radiation?["evidence"] as? [String])?.contains(passageID) == true)
+        #expect(item?["idempotencyKey"] as? String == (item?["event"] as? [String: Any])?["id"] as? String)
         try await h.stop()
     }
 }
