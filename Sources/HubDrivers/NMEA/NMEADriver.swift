@@ -6,35 +6,24 @@ import HubModel
 /// Every sentence's checksum is verified; a bad or missing one is counted as `checksum` and never
 /// becomes a fix. One `gps.fix` reading comes from each RMC, GGA or GLL sentence with a valid
 /// position. Sentence types it does not interpret (GSV, GST, TXT, proprietary `$P…`) are counted by type.
-public struct NMEADriver: DeviceDriver {
+public struct NMEADriver: LineDriver {
     public let rawFormat = "nmea-0183"
-    public private(set) var counters = DecodeCounters()
+    public internal(set) var counters = DecodeCounters()
 
     /// NMEA allows 82 bytes with CR LF; high-precision receivers (u-blox HPNMEA, Trimble RTK) send a
     /// few more, so lines are accepted up to this bound and cut beyond it.
     public static let maxSentenceBytes = 128
 
-    private var framer: LineFramer
+    var framer: LineFramer
     private var assembler = NMEAFixAssembler()
 
     public init(options: DriverOptions = DriverOptions()) {
         framer = LineFramer(maxLineBytes: min(max(options.maxFrameBytes, 82), Self.maxSentenceBytes))
     }
 
-    public mutating func push(_ bytes: ArraySlice<UInt8>, receivedAt: Date, into steps: inout [DriverStep]) {
-        counters.bytes += bytes.count
-        var framer = self.framer
-        framer.push(bytes) { handle($0, into: &steps) }
-        self.framer = framer
-    }
 
-    public mutating func finish(receivedAt: Date, into steps: inout [DriverStep]) {
-        var framer = self.framer
-        framer.finish { handle($0, into: &steps) }
-        self.framer = framer
-    }
 
-    private mutating func handle(_ output: LineFramer.Output, into steps: inout [DriverStep]) {
+    mutating func handle(_ output: LineFramer.Output, receivedAt: Date, into steps: inout [DriverStep]) {
         counters.frames += 1
         switch output {
         case .overlong(let head, _):

@@ -5,12 +5,12 @@ import HubModel
 ///
 /// Garbage and over-long lines are counted and archived (their head, for an over-long one); codes
 /// the occupancy machine does not interpret are counted by code and archived, never dropped silently.
-public struct RapiscanDriver: DeviceDriver {
+public struct RapiscanDriver: LineDriver {
     public let rawFormat = "rapiscan-lines"
-    public private(set) var counters = DecodeCounters()
+    public internal(set) var counters = DecodeCounters()
 
     private let options: DriverOptions
-    private var framer: LineFramer
+    var framer: LineFramer
     private var machine: RapiscanOccupancyMachine
 
     public init(options: DriverOptions = DriverOptions()) {
@@ -19,20 +19,9 @@ public struct RapiscanDriver: DeviceDriver {
         machine = RapiscanOccupancyMachine(options: options)
     }
 
-    public mutating func push(_ bytes: ArraySlice<UInt8>, receivedAt: Date, into steps: inout [DriverStep]) {
-        counters.bytes += bytes.count
-        var framer = self.framer
-        framer.push(bytes) { handle($0, receivedAt: receivedAt, into: &steps) }
-        self.framer = framer
-    }
 
-    public mutating func finish(receivedAt: Date, into steps: inout [DriverStep]) {
-        var framer = self.framer
-        framer.finish { handle($0, receivedAt: receivedAt, into: &steps) }
-        self.framer = framer
-    }
 
-    private mutating func handle(_ output: LineFramer.Output, receivedAt: Date, into steps: inout [DriverStep]) {
+    mutating func handle(_ output: LineFramer.Output, receivedAt: Date, into steps: inout [DriverStep]) {
         guard let content = output.archive(counters: &counters, steps: &steps) else { return }
         guard let line = RapiscanLine.parse(content, utcOffsetSeconds: options.utcOffsetSeconds) else {
             counters.reject(.garbage)
