@@ -49,9 +49,11 @@ public struct TransitWatch: Sendable {
     private var signalLost = false
     private var overdueReported = false
 
-    /// A watch for a transit declaration with a corridor; nil when it has none.
-    public init?(declaration d: Declaration, rules: Rules = Rules()) {
-        guard let t = d.transit, let corridor = t.corridor, corridor.count >= 2 else { return nil }
+    /// A watch for a transit declaration with a corridor, its own or a named route of `routes`; nil
+    /// when it has neither.
+    public init?(declaration d: Declaration, routes: [String: [[Double]]] = [:], rules: Rules = Rules()) {
+        guard let t = d.transit, let corridor = t.corridor ?? t.route.flatMap({ routes[$0] }), corridor.count >= 2
+        else { return nil }
         declaration = d.number
         self.corridor = corridor
         end = t.end

@@ -20,8 +20,13 @@ public final class TransitService: Service, Sendable {
     private let stream: AsyncStream<[InspectionEvent]>
     private let input: AsyncStream<[InspectionEvent]>.Continuation
     private let tickInterval: Duration
+    private let routes: [String: [[Double]]]
 
-    public init(declarations: any DeclarationStore, ids: EventIDGenerator, logger: Logger, tick: Duration = .seconds(10)) {
+    public init(
+        declarations: any DeclarationStore, routes: [String: [[Double]]] = [:], ids: EventIDGenerator, logger: Logger,
+        tick: Duration = .seconds(10)
+    ) {
+        self.routes = routes
         self.declarations = declarations
         self.ids = ids
         self.logger = logger
@@ -62,7 +67,9 @@ public final class TransitService: Service, Sendable {
                             for seal in e.subject.seals ?? [] {
                                 for d in (try? await self.declarations.declarations(withKey: "seal", value: seal.uppercased())) ?? []
                                 where d.type == .transit {
-                                    if watches[d.number] == nil, let w = TransitWatch(declaration: d) { watches[d.number] = (w, seal) }
+                                    if watches[d.number] == nil, let w = TransitWatch(declaration: d, routes: self.routes) {
+                                        watches[d.number] = (w, seal)
+                                    }
                                     guard var entry = watches[d.number] else { continue }
                                     let found = Self.feed(&entry.watch, e)
                                     watches[d.number] = entry

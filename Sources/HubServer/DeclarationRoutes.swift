@@ -17,7 +17,8 @@ extension HubAPI {
         }
         router.post("/api/v1/declarations/bulk") { request, _ in
             let body = try await request.body.collect(upTo: Self.maxBulkBytes)
-            return try await bulkDeclarations(Data(body.readableBytesView))
+            let xml = request.headers[.contentType]?.contains("xml") == true
+            return try await bulkDeclarations(Data(body.readableBytesView), xml: xml)
         }
         router.get("/api/v1/declarations") { request, _ in try await findDeclarations(request.uri.queryParameters) }
         router.get("/api/v1/declarations/:number") { request, context in
@@ -78,7 +79,9 @@ extension HubAPI {
     }
 
     /// One document per line; good lines are stored, bad ones reported with their line number.
-    private func bulkDeclarations(_ data: Data) async throws -> Response {
+    /// JSON lines (one document per line), or WCO DEC-DMS style XML (`Content-Type: …xml`, one
+    /// `Declaration` element per document); `line` in a rejection is the line, or the element's place.
+    private func bulkDeclarations(_ data: Data, xml: Bool) async throws -> Response {
         guard let store = declarationStore else { return JSONResponse.error(.serviceUnavailable, "no declaration store") }
         struct Rejected: Encodable {
             var line: Int
@@ -90,11 +93,23 @@ extension HubAPI {
             var rejected: [Rejected]
         }
         var body = Body(stored: 0, unchanged: 0, rejected: [])
-        for (i, line) in data.split(separator: 10, omittingEmptySubsequences: false).enumerated() {
-            guard line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) else { continue }
-            switch DeclarationDocument.parse(Data(line)) {
+        var documents: [(Int, Result<Declaration, DeclarationDocument.Problems>)] = []
+        if xml {
+            switch WCODeclarationXML.documents(data) {
+            case .failure(let problem): return Self.problems([problem])
+            case .success(let docs):
+                documents = docs.enumerated().map { ($0.offset + 1, DeclarationDocument.parse($0.element)) }
+            }
+        } else {
+            for (i, line) in data.split(separator: 10, omittingEmptySubsequences: false).enumerated()
+            where line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) {
+                documents.append((i + 1, DeclarationDocument.parse(Data(line))))
+            }
+        }
+        for (i, parsed) in documents {
+            switch parsed {
             case .failure(let invalid):
-                body.rejected.append(Rejected(line: i + 1, problems: invalid.problems))
+                body.rejected.append(Rejected(line: i, problems: invalid.problems))
             case .success(let d):
                 if try await store.save(d, at: Date()).created { body.stored += 1 } else { body.unchanged += 1 }
             }

@@ -70,7 +70,7 @@ public struct HubApplication: Sendable {
             windows: PassageWindows(beforeS: config.passageBeforeS, afterS: config.passageAfterS, gapS: config.passageGapS),
             ids: ids, logger: logger)
         self.passages = passages
-        let transits = TransitService(declarations: store, ids: ids, logger: logger)
+        let transits = TransitService(declarations: store, routes: config.routes, ids: ids, logger: logger)
         self.transits = transits
         let policy = try config.riskPolicyPath.map { try YAMLDocument.load(RiskPolicy.self, path: $0) } ?? RiskPolicy()
         let risk = RiskService(store: store, policy: policy, ids: ids, logger: logger)

@@ -62,3 +62,18 @@ struct TransitWatchTests {
         #expect(w.fix(lat: 10.0, lon: 100.0, speedKmh: 0, at: at(100)).isEmpty)
     }
 }
+
+extension TransitWatchTests {
+    @Test func aNamedRouteFromTheConfigServesAsTheCorridor() {
+        let d = Declaration(
+            number: "T2", type: .transit, office: "02CI", trader: .init(tin: "0301234567"), seals: ["SEAL2"],
+            channel: .green,
+            transit: .init(origin: "02CI", destination: "45BC", corridor: nil, route: "HCM-MOCBAI", bufferM: nil,
+                           start: Self.t0, end: Self.t0.addingTimeInterval(3600)))
+        #expect(TransitWatch(declaration: d) == nil, "no corridor without the route")
+        var w = TransitWatch(declaration: d, routes: ["HCM-MOCBAI": Self.corridor])!
+        var found: [TransitWatch.Finding] = []
+        for i in 0..<3 { found += w.fix(lat: 10.86, lon: 106.70, speedKmh: 40, at: at(Double(i))) }
+        #expect(found.map(\.kind) == [.deviation])
+    }
+}

@@ -62,6 +62,53 @@ struct DeclarationAPITests {
         try await h.stop()
     }
 
+    @Test func bulkImportFromWCOStyleXML() async throws {
+        let h = try await HubHarness(label: "decl-xml")
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Declarations xmlns="urn:wco:datamodel:WCO:DEC-DMS:2">
+              <Declaration>
+                <ID>700000000001</ID><TypeCode>IM</TypeCode><DeclarationOfficeID>03CE</DeclarationOfficeID>
+                <IssueDateTime><DateTimeString>2026-11-24T09:30:00Z</DateTimeString></IssueDateTime>
+                <UCR><ID>6VN0301234567-2026-000777</ID></UCR>
+                <Importer><ID>0301234567</ID><Name>Saigon Freight</Name></Importer>
+                <AuthorisationHolder><CategoryCode>AEOF</CategoryCode></AuthorisationHolder>
+                <RiskChannel>Yellow</RiskChannel>
+                <GoodsShipment>
+                  <Consignment>
+                    <TransportEquipment><ID>CSQU3054383</ID><Seal><ID>VN778899</ID></Seal></TransportEquipment>
+                    <BorderTransportMeans><ID>51C-123.45</ID></BorderTransportMeans>
+                  </Consignment>
+                  <GovernmentAgencyGoodsItem>
+                    <Commodity><Description>integrated circuits</Description><Classification><ID>854231</ID></Classification></Commodity>
+                    <GoodsMeasure><TariffQuantity unitCode="PCE">1200</TariffQuantity></GoodsMeasure>
+                  </GovernmentAgencyGoodsItem>
+                </GoodsShipment>
+              </Declaration>
+              <Declaration>
+                <ID>700000000002</ID><TypeCode>EX</TypeCode><DeclarationOfficeID>03CE</DeclarationOfficeID>
+                <Exporter><ID>0301234567</ID></Exporter><RiskChannel>green</RiskChannel>
+                <GoodsShipment><Consignment><TransportEquipment><ID>CSQU3054384</ID></TransportEquipment></Consignment></GoodsShipment>
+              </Declaration>
+            </Declarations>
+            """
+        let r = try await h.request("POST", "/api/v1/declarations/bulk", body: xml, contentType: "application/xml")
+        #expect(r.status == 400, "the second declaration is refused")
+        #expect(r.json["stored"] as? Int == 1)
+        let rejected = (r.json["rejected"] as? [[String: Any]])?.first
+        #expect(rejected?["line"] as? Int == 2)
+        #expect(((rejected?["problems"] as? [[String: Any]])?.first?["field"] as? String) == "containers[0]")
+        let d = try await h.get("/api/v1/declarations/700000000001").json
+        #expect(d["channel"] as? String == "yellow" && d["type"] as? String == "import" && d["ucr"] as? String == "6VN0301234567-2026-000777")
+        #expect(d["containers"] as? [String] == ["CSQU3054383"] && d["seals"] as? [String] == ["VN778899"])
+        #expect(d["plates"] as? [String] == ["51C12345"])
+        #expect((d["trader"] as? [String: Any])?["aeo"] as? Bool == true)
+        #expect(((d["goods"] as? [[String: Any]])?.first?["quantity"] as? Double) == 1200)
+        let broken = try await h.request("POST", "/api/v1/declarations/bulk", body: "<Declarations><Declaration>", contentType: "application/xml")
+        #expect(broken.status == 400 && (broken.json["error"] as? String) != nil)
+        try await h.stop()
+    }
+
     @Test func bulkImportFromJSONLines() async throws {
         let h = try await HubHarness(label: "decl-bulk")
         let lines = [

@@ -19,6 +19,8 @@ public struct SiteConfig: Sendable, Equatable {
     public var riskPolicyPath: String?
     /// Where the feed of risk assessments is posted.
     public var feedWebhook: URL?
+    /// Named transit routes a declaration may give instead of a corridor: name → [[lat, lon]…].
+    public var routes: [String: [[Double]]]
     /// Every profile found, by model.
     public var profiles: [String: DeviceProfile]
     /// The folder they were read from.
@@ -164,7 +166,8 @@ extension SiteConfig {
             site: raw.site, storePath: resolve(raw.store.sqlite), httpHost: raw.http.host, httpPort: raw.http.port,
             devices: devices, usbAutoAttach: raw.usb.autoAttach, passageBeforeS: raw.passages.beforeS,
             passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS,
-            riskPolicyPath: raw.risk.policy.map(resolve), feedWebhook: raw.feed.webhook, profiles: catalog.profiles,
+            riskPolicyPath: raw.risk.policy.map(resolve), feedWebhook: raw.feed.webhook, routes: raw.routes,
+            profiles: catalog.profiles,
             profilesDir: dir,
             file: path)
     }
@@ -180,6 +183,7 @@ struct RawSiteConfig: Decodable {
     var passages: Passages
     var risk: Risk
     var feed: Feed
+    var routes: [String: [[Double]]]
     var devices: [RawDevice]
 
     struct Risk: Decodable {
@@ -259,7 +263,7 @@ struct RawSiteConfig: Decodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case site, profiles, store, http, usb, passages, risk, feed, devices }
+    enum CodingKeys: String, CodingKey, CaseIterable { case site, profiles, store, http, usb, passages, risk, feed, routes, devices }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -272,6 +276,10 @@ struct RawSiteConfig: Decodable {
         passages = try c.decodeIfPresent(Passages.self, forKey: .passages) ?? Passages()
         risk = try c.decodeIfPresent(Risk.self, forKey: .risk) ?? Risk()
         feed = try c.decodeIfPresent(Feed.self, forKey: .feed) ?? Feed()
+        routes = try c.decodeIfPresent(
+            [String: [[Double]]].self, forKey: .routes,
+            where: { $0.values.allSatisfy { r in r.count >= 2 && r.allSatisfy { $0.count == 2 && abs($0[0]) <= 90 && abs($0[1]) <= 180 } } },
+            expected: "for each route name, at least two [lat, lon] points in degrees") ?? [:]
         devices = try c.decodeIfPresent([RawDevice].self, forKey: .devices) ?? []
     }
 }

@@ -7,6 +7,11 @@ public enum DeclarationDocument {
     public struct Problem: Sendable, Equatable, Codable, Error {
         public var field: String
         public var reason: String
+
+        public init(field: String, reason: String) {
+            self.field = field
+            self.reason = reason
+        }
     }
 
     /// Every problem found in one document.
