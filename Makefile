@@ -11,7 +11,7 @@ TEST_PYTHON := jsonschema selenium
 
 TEST_BUNDLE = $(shell $(SWIFT) build --show-bin-path)/niihubPackageTests.xctest
 
-.PHONY: all build release demo test deps test-deps corpus-check bench clean
+.PHONY: all build release demo test deps test-deps corpus-check corpus-check-built bench clean
 
 all: build
 
@@ -35,12 +35,16 @@ demo: build
 ## Installs test needs, builds, runs every test.
 test: test-deps
 	$(SWIFT) build --build-tests
+	@# The outside conformance checker first, so swift test's summary stays the last line.
+	@$(MAKE) --no-print-directory corpus-check-built
 	@# The USB tests fake devices with umockdev, whose preload library must wrap the test process.
 	umockdev-wrapper $(TEST_BUNDLE) --testing-library swift-testing --filter HubUdevTests
 	$(SWIFT) test --skip-build
 
 ## The hub against the outside corpora, as the before-stop hook runs it.
-corpus-check: build
+corpus-check: build corpus-check-built
+
+corpus-check-built:
 	../shared/tools/corpus-check rpm --hub .build/debug/niihub --shared ../shared
 	../shared/tools/corpus-check iso6346 --hub .build/debug/niihub --shared ../shared
 	../shared/tools/corpus-check n42 --hub .build/debug/niihub --shared ../shared \
