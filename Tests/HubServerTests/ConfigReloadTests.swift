@@ -73,11 +73,11 @@ struct ConfigReloadTests {
         kill(getpid(), SIGHUP)
         // Lines keep coming while the device is restarted.
         try await pty.play(lines[(gx[1] + 1)...gx[4]])
-        #expect(await eventually {
+        #expect(await eventually(timeout: .seconds(30)) {
             let r = try? await h.get("/api/v1/config").json["lastReload"] as? [String: Any]
             return r?["trigger"] as? String == "SIGHUP" && (r?["change"] as? [String: [String]])?["restarted"] == ["rpm-lane1"]
         })
-        #expect(await eventually { await occupancies(h) == 5 })
+        #expect(await eventually(timeout: .seconds(30)) { await occupancies(h) == 5 })
         #expect(try await h.device("rpm-lane1")["connects"] as? Int == 2)
         try await h.stop()
     }
