@@ -1,9 +1,10 @@
 import Foundation
 
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held. Tests of live
+/// Polls `condition` until it holds or `timeout` passes; returns whether it held (the default is
+/// generous: suites run in parallel on two cores). Tests of live
 /// parts wait on outcomes this way rather than on fixed sleeps.
 public func eventually(
-    timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(50),
+    timeout: Duration = .seconds(20), every interval: Duration = .milliseconds(50),
     _ condition: () async throws -> Bool
 ) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
