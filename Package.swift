@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "HubServer",
             dependencies: [
-                "HubModel", "HubDevices", "HubStore", "HubIngest", "HubCorrelation",
+                "HubModel", "HubDevices", "HubStore", "HubIngest", "HubCorrelation", "HubDrivers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),

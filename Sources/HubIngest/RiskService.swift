@@ -128,4 +128,10 @@ public struct ObservedDeclarationStore: DeclarationStore {
     public func links(event id: String) async throws -> [Link] { try await base.links(event: id) }
 
     public func links(declaration number: String) async throws -> [Link] { try await base.links(declaration: number) }
+    public func latestRiskAssessment(declaration number: String) async throws -> InspectionEvent? {
+        try await base.latestRiskAssessment(declaration: number)
+    }
+    public func declarations(_ query: DeclarationListQuery) async throws -> [Declaration] {
+        try await base.declarations(query)
+    }
 }

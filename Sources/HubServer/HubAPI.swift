@@ -71,11 +71,9 @@ public struct HubAPI: Sendable {
         addDeclarationRoutes(to: router)
         addFeedRoutes(to: router)
         addBlobRoutes(to: router)
+        addAnalystRoutes(to: router)
         router.get("/api/v1/devices") { _, _ in try devices() }
-        router.get("/api/v1/lanes") { _, _ in
-            struct Body: Encodable { var lanes: [LaneActivity.Lane] }
-            return try JSONResponse.make(Body(lanes: lanes.all()))
-        }
+        router.get("/api/v1/lanes") { _, _ in try await laneBoard() }
         router.get("/api/v1/config") { _, _ in
             struct Body: Encodable {
                 var file: String?

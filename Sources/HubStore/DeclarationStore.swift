@@ -17,4 +17,8 @@ public protocol DeclarationStore: Sendable {
     func links(event id: String) async throws -> [Link]
     /// The events linked to a declaration's version in force, and why.
     func links(declaration number: String) async throws -> [Link]
+    /// The newest `risk.assessment` event about a declaration, if any.
+    func latestRiskAssessment(declaration number: String) async throws -> InspectionEvent?
+    /// Each number's latest version (cancelled ones too) passing `query`, in number order.
+    func declarations(_ query: DeclarationListQuery) async throws -> [Declaration]
 }

@@ -47,7 +47,7 @@ extension SQLiteEventStore: DeclarationStore {
         }
     }
 
-    private static let coder: (JSONEncoder, JSONDecoder) = {
+    static let coder: (JSONEncoder, JSONDecoder) = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         e.dateEncodingStrategy = .custom { d, enc in
@@ -107,6 +107,8 @@ extension SQLiteEventStore: DeclarationStore {
         }
         return try body.map { try decoder.decode(Declaration.self, from: Data($0.utf8)) }
     }
+
+    static var declarationDecoder: JSONDecoder { coder.1 }
 
     public func versions(number: String) async throws -> [Declaration] {
         let decoder = Self.coder.1

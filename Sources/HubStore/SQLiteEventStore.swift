@@ -85,6 +85,7 @@ public final class SQLiteEventStore: EventStore {
                     """)
         }
         registerAuthMigrations(&m)
+        registerAnalystMigrations(&m)
         return m
     }
 

@@ -12,23 +12,9 @@ import FoundationNetworking
 @Suite(.timeLimit(.minutes(1)))
 struct PassageTests {
     @Test func portalAndCameraReadsBecomeOnePassageLinkedToItsDeclaration() async throws {
-        let h = try await HubHarness(
-            label: "passage",
-            devices: HubHarness.serialRPM + "\n  - {id: ocr-lane1, profile: gate-ocr-camera, lane: \"1\", listen: \"127.0.0.1:0\"}",
-            siteExtra: "passages: {beforeS: 30, afterS: 1, gapS: 5}")
-        let pty = try PseudoTerminal()
-        try pty.link(at: h.devicePath)
-        #expect(await eventually { (try? await h.device("rpm-lane1")["state"] as? String) == "online" })
-        #expect(await eventually { (try? await h.boundPort("ocr-lane1")) ?? 0 > 0 })
-        let camera = try LoopbackClient(port: try #require(try await h.boundPort("ocr-lane1")))
-        // The camera ahead of the portal reads the container (one character wrong) and the plate…
-        try camera.send("OCR,1,,CONTAINER,CSQU3O54383,93,rear\r\nOCR,1,,PLATE,51C-123.45,88,front\r\n")
-        #expect(await eventually { (try? await h.events("kind=ocr.read").count) == 2 })
-        // …then the truck passes the portal and raises a gamma alarm.
-        let lines = try RapiscanFeed.deviceLines("rpm/S2-C3-NORM2.csv")
-        let firstGX = try #require(lines.firstIndex { $0.starts(with: Array("GX,".utf8)) })
-        try await pty.play(lines[...firstGX])
-        #expect(await eventually(timeout: .seconds(15)) { (try? await h.events("kind=gate.passage").count) == 1 })
+        // The camera ahead of the portal reads the container (one character wrong) and the plate,
+        // then the truck passes the portal and raises a gamma alarm.
+        let (h, pty) = try await Self.alarmedPassage(label: "passage", containerRead: "CSQU3O54383")
         let passage = try #require(try await h.events("kind=gate.passage").first)
         let data = try #require(passage["data"] as? [String: Any])
         #expect(data["gammaAlarm"] as? Bool == true)
@@ -60,5 +46,28 @@ struct PassageTests {
         #expect((radiation?["evidence"] as? [String])?.contains(passageID) == true)
         #expect(item?["idempotencyKey"] as? String == (item?["event"] as? [String: Any])?["id"] as? String)
         try await h.stop()
+        pty.close()
+    }
+
+    /// A hub with a portal monitor (serial) and an OCR camera (TCP) on lane 1, after the camera read
+    /// `containerRead` and plate 51C-123.45 and the portal saw a truck with a gamma alarm: one
+    /// `gate.passage` is stored. Keep the terminal alive as long as the hub runs.
+    static func alarmedPassage(label: String, containerRead: String) async throws -> (HubHarness, PseudoTerminal) {
+        let h = try await HubHarness(
+            label: label,
+            devices: HubHarness.serialRPM + "\n  - {id: ocr-lane1, profile: gate-ocr-camera, lane: \"1\", listen: \"127.0.0.1:0\"}",
+            siteExtra: "passages: {beforeS: 30, afterS: 1, gapS: 5}")
+        let pty = try PseudoTerminal()
+        try pty.link(at: h.devicePath)
+        #expect(await eventually { (try? await h.device("rpm-lane1")["state"] as? String) == "online" })
+        #expect(await eventually { (try? await h.boundPort("ocr-lane1")) ?? 0 > 0 })
+        let camera = try LoopbackClient(port: try #require(try await h.boundPort("ocr-lane1")))
+        try camera.send("OCR,1,,CONTAINER,\(containerRead),93,rear\r\nOCR,1,,PLATE,51C-123.45,88,front\r\n")
+        #expect(await eventually { (try? await h.events("kind=ocr.read").count) == 2 })
+        let lines = try RapiscanFeed.deviceLines("rpm/S2-C3-NORM2.csv")
+        let firstGX = try #require(lines.firstIndex { $0.starts(with: Array("GX,".utf8)) })
+        try await pty.play(lines[...firstGX])
+        #expect(await eventually(timeout: .seconds(15)) { (try? await h.events("kind=gate.passage").count) == 1 })
+        return (h, pty)
     }
 }

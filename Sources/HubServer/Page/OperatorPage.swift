@@ -31,7 +31,7 @@ enum OperatorPage {
         <section class="wide" id="alarm-section"><h2>Alarm queue <span id="alarm-count" class="badge">0</span></h2>
           <table id="alarms"><thead><tr><th>Observed</th><th>Kind</th><th>Device</th><th>Lane</th><th>Details</th><th>Adjudicate</th></tr></thead><tbody></tbody></table>
           <p id="alarms-empty" class="muted">No open alarms.</p></section>
-        <section><h2>Lanes</h2><table id="lanes"><thead><tr><th>Lane</th><th>Occupancies</th><th>Alarms</th><th>Last passage</th></tr></thead><tbody></tbody></table></section>
+        <section><h2>Lanes</h2><table id="lanes"><thead><tr><th>Lane</th><th>Occupancies</th><th>Alarms</th><th>Last occupancy</th><th>Latest passage</th></tr></thead><tbody></tbody></table></section>
         <section><h2>Device health</h2><table id="devices"><thead><tr><th>Device</th><th>State</th><th>Reason</th><th>Last frame</th><th>Rejected</th></tr></thead><tbody></tbody></table></section>
         <section class="wide"><h2>Adjudicated</h2><table id="adjudicated"><thead><tr><th>Alarm</th><th>Outcome</th><th>Secondary</th><th>Note</th><th>By</th><th>At</th></tr></thead><tbody></tbody></table></section>
         <section class="wide" id="audit-section" hidden><h2>Audit log</h2><table id="audit"><thead><tr><th>At</th><th>Who</th><th>Action</th><th>Target</th></tr></thead><tbody></tbody></table></section>

@@ -12,6 +12,12 @@ enum OperatorPageScript {
           if (r.status === 401) { showLogin(); throw new Error("logged out"); }
           return r;
         }
+        function passage(p) {
+          if (!p) return "–";
+          const d = p.declarations.map(x => x.number + (x.channel ? " (" + x.channel + ")" : "")).join(", ");
+          return esc([p.containers.join(" "), p.plates.join(" "), d ? "decl. " + d : "no declaration",
+            "RPM " + (p.rpmResult || "–"), "scan " + (p.scanResult || "–")].filter(Boolean).join(" · "));
+        }
         function details(e) {
           const d = e.data || {};
           if (e.kind === "radiation.occupancy")
@@ -102,7 +108,7 @@ enum OperatorPageScript {
             $("#devices tbody").innerHTML = dv.devices.map(d =>
               `<tr><td>${esc(d.id)}<div class="muted">${esc(d.profile)} · ${esc(d.port)}</div></td><td class="${d.state}">${esc(d.state)}${d.connections ? ` (${d.connections} connected)` : ""}</td><td>${esc(d.reason)}</td><td>${esc(d.lastFrameAt ?? "never")}</td><td>${sum(d.counters.rejected)}</td></tr>`).join("");
             $("#lanes tbody").innerHTML = ln.lanes.map(l =>
-              `<tr class="${l.lastOccupancy && l.lastOccupancy.severity === "alarm" ? "alarm" : ""}"><td>${esc(l.site)} / ${esc(l.lane)}</td><td>${l.occupancies}</td><td>${l.alarms}</td><td>${l.lastOccupancy ? esc(details(l.lastOccupancy)) : "–"}</td></tr>`).join("");
+              `<tr class="${l.lastOccupancy && l.lastOccupancy.severity === "alarm" ? "alarm" : ""}"><td>${esc(l.site)} / ${esc(l.lane)}</td><td>${l.occupancies}</td><td>${l.alarms}</td><td>${l.lastOccupancy ? esc(details(l.lastOccupancy)) : "–"}</td><td class="passage">${passage(l.latestPassage)}</td></tr>`).join("");
             $("#adjudicated tbody").innerHTML = adj.alarms.slice(0, 20).map(a =>
               `<tr data-event="${esc(a.event.id)}"><td>${esc(a.event.kind)} · ${esc(a.event.device.id)} · ${esc(a.event.observedAt)}</td><td>${esc(a.adjudication.outcome)}</td><td>${esc(a.adjudication.secondaryInspection)}</td><td>${esc(a.adjudication.note)}</td><td>${esc(a.adjudication.by)}</td><td>${esc(a.adjudication.at)}</td></tr>`).join("");
             if (me.role === "admin") {

@@ -1,0 +1,37 @@
+import Foundation
+import HubServer
+import HubTesting
+import Testing
+
+/// Schemathesis (PyPI) generates requests for every operation of `/api/v1/openapi.json` and sends
+/// them to a hub on loopback with the admin's token: none may get a 5xx.
+@Suite(.timeLimit(.minutes(5)))
+struct SchemathesisTests {
+    @Test func noGeneratedRequestGetsAServerError() async throws {
+        let h = try await HubHarness(label: "schemathesis")
+        let token = try await h.token("admin")
+        let dir = try TemporaryDirectory("schemathesis")
+        let log = dir.path("st.log")
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let st = Process()
+        st.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // It keeps a cache in its working folder: not in the repository.
+        st.currentDirectoryURL = dir.url
+        st.arguments = [
+            "st", "run", "http://127.0.0.1:\(h.port)/api/v1/openapi.json", "--checks", "not_a_server_error",
+            "--max-examples", "3", "--phases", "examples,fuzzing", "--workers", "1", "--no-color",
+            "-H", "Authorization: Bearer \(token)",
+            // Not plain HTTP, or ends the session it runs with.
+            "--exclude-path", "/api/v1/live", "--exclude-path", "/api/v1/logout",
+        ]
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        st.standardOutput = output
+        st.standardError = output
+        try st.run()
+        defer { if st.isRunning { st.terminate() } }
+        _ = await eventually(timeout: .seconds(240), every: .milliseconds(200)) { !st.isRunning }
+        let report = String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self)
+        #expect(!st.isRunning && st.terminationStatus == 0, "\(report)")
+        try await h.stop()
+    }
+}
