@@ -36,17 +36,22 @@ final class ByteOutput: Sendable {
     private let kind: Kind
     private let fd = Mutex<CInt>(-1)
 
-    init(_ o: OutputOptions, name: String) throws {
-        if let link = o.link {
+    convenience init(_ o: OutputOptions, name: String) throws {
+        try self.init(link: o.link, tcp: o.tcp, udp: o.udp, name: name)
+    }
+
+    /// A pseudo-terminal linked at `link`, a loopback TCP or UDP peer, or (none given) standard output.
+    init(link: String? = nil, tcp: String? = nil, udp: String? = nil, name: String) throws {
+        if let link {
             let dir = (link as NSString).deletingLastPathComponent
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             let p = try PseudoTerminal()
             try p.link(at: link)
             kind = .pty(p)
             note("\(name) on \(p.slavePath), linked at \(link)")
-        } else if let t = o.tcp ?? o.udp {
+        } else if let t = tcp ?? udp {
             let e = try Loopback.endpoint(t)
-            kind = .socket(host: e.host, port: e.port, udp: o.udp != nil)
+            kind = .socket(host: e.host, port: e.port, udp: udp != nil)
             reconnect()
         } else {
             kind = .stdout
