@@ -39,6 +39,8 @@ test: test-deps
 	@$(MAKE) --no-print-directory corpus-check-built
 	@# The USB tests fake devices with umockdev, whose preload library must wrap the test process.
 	umockdev-wrapper $(TEST_BUNDLE) --testing-library swift-testing --filter HubUdevTests
+	@# The headless-browser test alone, then everything else in parallel.
+	NIIHUB_BROWSER_TESTS=1 $(SWIFT) test --skip-build --filter BrowserTests
 	$(SWIFT) test --skip-build
 
 ## The hub against the outside corpora, as the before-stop hook runs it.
