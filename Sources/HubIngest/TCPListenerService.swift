@@ -12,24 +12,16 @@ import Synchronization
 /// bounded read buffer; reading pauses while the store catches up (backpressure), so a flooding
 /// unit slows itself, not the others.
 public struct TCPListenerService: Service {
-    public let device: DeviceInstance
-    private let sink: IngestSink
-    private let ids: EventIDGenerator
-    private let logger: Logger
-    private let onBound: @Sendable (Int) -> Void
+    private let wiring: DeviceWiring
+    public var device: DeviceInstance { wiring.device }
+    private var sink: IngestSink { wiring.sink }
+    private var ids: EventIDGenerator { wiring.ids }
+    private var logger: Logger { wiring.logger }
 
-    public init?(
-        device: DeviceInstance, sink: IngestSink, ids: EventIDGenerator, logger: Logger,
-        onBound: @escaping @Sendable (Int) -> Void = { _ in }
-    ) {
+    /// A listener for `device`, or nil when its site entry gives no `listen:` address.
+    public init?(device: DeviceInstance, sink: IngestSink, ids: EventIDGenerator, logger: Logger) {
         guard device.listen != nil else { return nil }
-        self.device = device
-        self.sink = sink
-        self.ids = ids
-        self.onBound = onBound
-        var logger = logger
-        logger[metadataKey: "device"] = "\(device.id)"
-        self.logger = logger
+        wiring = DeviceWiring(device: device, sink: sink, ids: ids, logger: logger)
     }
 
     public func run() async throws {
@@ -62,7 +54,6 @@ public struct TCPListenerService: Service {
         }
         let port = server.channel.localAddress?.port ?? address.port
         sink.registry.endpoint(device.id, "listen \(NetworkAddress(host: address.host, port: port))")
-        onBound(port)
         await sink.link(device.id, .up)
         logger.info("listening", metadata: ["address": "\(address.host):\(port)"])
         let open = ConnectionCount()
