@@ -125,6 +125,8 @@ struct AuthTests {
         let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         let admin = try AdminCredential.read(storePath: h.hub.config.storePath)
+        // Letters and digits only: a leading `-` would read as an option wherever it is pasted.
+        #expect(admin.password.count == 24 && admin.password.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
 
         // Log in with the generated password, as JSON and as a form; the session is a bearer too.
         let login = try await h.request(

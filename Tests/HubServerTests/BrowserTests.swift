@@ -29,8 +29,8 @@ struct BrowserTests {
         browser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         browser.arguments = [
             "python3", Corpus.repositoryFile("Tests/Browser/operator_flow.py").path, "--url", "http://127.0.0.1:\(h.port)/",
-            "--user", "lan", "--password", password,
-            "--admin-password", try AdminCredential.read(storePath: h.hub.config.storePath).password,
+            "--user=lan", "--password=\(password)",
+            "--admin-password=\(try AdminCredential.read(storePath: h.hub.config.storePath).password)",
             "--handshake", handshake.url.path, "--artifacts", artifacts,
         ]
         // A file, not a pipe: nobody reads while the browser runs, and a full pipe would stall it.

@@ -17,8 +17,13 @@ public enum Secrets {
     /// A bearer secret: `nii_` and 32 random bytes, base64url.
     static func newToken() -> String { "nii_" + base64url(randomBytes(32)) }
 
-    /// A password for a generated login: 18 random bytes, base64url (24 characters).
-    static func newPassword() -> String { base64url(randomBytes(18)) }
+    /// A password for a generated login: 24 letters and digits (about 143 bits). No `-` or `_`:
+    /// a password that starts with `-` reads as an option to every command line it is pasted into.
+    static func newPassword() -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        var g = SystemRandomNumberGenerator()
+        return String((0..<24).map { _ in alphabet.randomElement(using: &g)! })
+    }
 
     /// A short public handle for a token (what lists show and revocation names).
     static func newHandle() -> String { hex(randomBytes(8)) }
