@@ -12,6 +12,8 @@ import ServiceLifecycle
 /// same key.
 public struct FeedDeliveryService: Service {
     public static let kind = "risk.assessment"
+    /// The name its position is kept under unless told otherwise.
+    public static let consumerName = "webhook"
 
     private let url: URL
     private let consumer: String
@@ -19,7 +21,7 @@ public struct FeedDeliveryService: Service {
     private let logger: Logger
     private let poll: Duration
 
-    public init(url: URL, consumer: String = "webhook", store: any EventStore & FeedCursorStore, logger: Logger,
+    public init(url: URL, consumer: String = consumerName, store: any EventStore & FeedCursorStore, logger: Logger,
                 poll: Duration = .milliseconds(200)) {
         self.url = url
         self.consumer = consumer

@@ -29,6 +29,9 @@ final class GroupCommitter: Sendable {
         self.maxBatches = maxBatches
     }
 
+    /// Batches waiting for the next transaction (not counting the one being written).
+    var pending: Int { state.withLock { $0.queue.count } }
+
     /// Returns once the batch is durable, or throws what the store said.
     func commit(_ batch: IngestBatch) async throws {
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in

@@ -28,6 +28,9 @@ public final class IngestSink: Sendable {
         self.logger = logger
     }
 
+    /// Device batches waiting for the group committer's next transaction.
+    public var commitBacklog: Int { committer.pending }
+
     /// Stores a device's batch (with any state changes it causes; `counted` is what its decoder
     /// counted since the previous delivery) and returns true once it is
     /// durable. A store that keeps failing is retried a few times, then the batch is given up and

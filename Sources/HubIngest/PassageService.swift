@@ -15,14 +15,16 @@ public final class PassageService: Service, Sendable {
     private let ids: EventIDGenerator
     private let logger: Logger
     private let sinkBox = Mutex<IngestSink?>(nil)
-    private let stream: AsyncStream<[InspectionEvent]>
-    private let input: AsyncStream<[InspectionEvent]>.Continuation
+    private let stream: AsyncStream<QueuedEvents>
+    private let input: AsyncStream<QueuedEvents>.Continuation
+    /// Queue depth and latency of this stage.
+    public let meter = StageMeter(stage: "passages")
 
     public init(windows: PassageWindows = PassageWindows(), ids: EventIDGenerator, logger: Logger) {
         self.windows = windows
         self.ids = ids
         self.logger = logger
-        (stream, input) = AsyncStream.makeStream(of: [InspectionEvent].self, bufferingPolicy: .bufferingNewest(100_000))
+        (stream, input) = AsyncStream.makeStream(of: QueuedEvents.self, bufferingPolicy: .bufferingNewest(100_000))
     }
 
     /// The sink the passages go to (set once, after the sink that feeds this service exists).
@@ -31,7 +33,10 @@ public final class PassageService: Service, Sendable {
     /// An `IngestSink` observer: hands stored events to the assembler.
     public func observe(_ events: [InspectionEvent]) {
         let relevant = events.filter { $0.kind != "gate.passage" && $0.lane != nil }
-        if !relevant.isEmpty { input.yield(relevant) }
+        guard !relevant.isEmpty else { return }
+        if case .dropped(let old) = input.yield(.init(events: relevant, at: meter.entered(relevant.count))) {
+            meter.done(old.events.count, since: old.at)
+        }
     }
 
     public func run() async throws {
@@ -47,7 +52,7 @@ public final class PassageService: Service, Sendable {
             c.onTermination = { _ in t.cancel() }
         }
         await withDiscardingTaskGroup { group in
-            let (merged, merge) = AsyncStream.makeStream(of: [InspectionEvent]?.self)
+            let (merged, merge) = AsyncStream.makeStream(of: QueuedEvents?.self)
             group.addTask {
                 for await batch in self.stream { merge.yield(batch) }
             }
@@ -58,12 +63,13 @@ public final class PassageService: Service, Sendable {
                 var assembler = PassageAssembler(windows: windows)
                 for await item in merged {
                     var closed: [Passage] = []
-                    if let batch = item {
-                        for e in batch { closed += assembler.observe(e) }
+                    if let queued = item {
+                        for e in queued.events { closed += assembler.observe(e) }
                     } else {
                         closed = assembler.close(before: Date())
                     }
                     await self.store(closed)
+                    if let queued = item { self.meter.done(queued.events.count, since: queued.at) }
                 }
                 // Shutting down: what is open is stored as it stands.
                 await self.store(assembler.flush())

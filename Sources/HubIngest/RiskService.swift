@@ -17,15 +17,18 @@ public final class RiskService: Service, Sendable {
     private let ids: EventIDGenerator
     private let logger: Logger
     private let sinkBox = Mutex<IngestSink?>(nil)
-    private let stream: AsyncStream<Set<String>>
-    private let input: AsyncStream<Set<String>>.Continuation
+    private let stream: AsyncStream<(items: Set<String>, at: ContinuousClock.Instant)>
+    private let input: AsyncStream<(items: Set<String>, at: ContinuousClock.Instant)>.Continuation
+    /// Queue depth and latency of this stage (declaration changes count as items too).
+    public let meter = StageMeter(stage: "risk")
 
     public init(store: any EventStore & DeclarationStore, policy: RiskPolicy, ids: EventIDGenerator, logger: Logger) {
         self.store = store
         self.policy = policy
         self.ids = ids
         self.logger = logger
-        (stream, input) = AsyncStream.makeStream(of: Set<String>.self, bufferingPolicy: .bufferingNewest(100_000))
+        (stream, input) = AsyncStream.makeStream(
+            of: (items: Set<String>, at: ContinuousClock.Instant).self, bufferingPolicy: .bufferingNewest(100_000))
     }
 
     public func connect(_ sink: IngestSink) { sinkBox.withLock { $0 = sink } }
@@ -35,16 +38,23 @@ public final class RiskService: Service, Sendable {
         let relevant = events.filter { $0.kind != "risk.assessment" && !$0.linkKeys.isEmpty }
         guard !relevant.isEmpty else { return }
         // Declarations are looked up in the service's own task, not on the ingest path.
-        input.yield(Set(relevant.map(\.id)))
+        enqueue(Set(relevant.map(\.id)))
+    }
+
+    private func enqueue(_ items: Set<String>) {
+        if case .dropped(let old) = input.yield((items, meter.entered(items.count))) {
+            meter.done(old.items.count, since: old.at)
+        }
     }
 
     /// A declaration was created, amended or cancelled.
-    public func declarationChanged(_ number: String) { input.yield(["declaration:" + number]) }
+    public func declarationChanged(_ number: String) { enqueue(["declaration:" + number]) }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             var last: [String: String] = [:]
-            for await items in self.stream {
+            for await (items, queuedAt) in self.stream {
+                defer { self.meter.done(items.count, since: queuedAt) }
                 var numbers: Set<String> = []
                 for item in items {
                     if item.hasPrefix("declaration:") {

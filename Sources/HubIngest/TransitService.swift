@@ -17,8 +17,11 @@ public final class TransitService: Service, Sendable {
     private let ids: EventIDGenerator
     private let logger: Logger
     private let sinkBox = Mutex<IngestSink?>(nil)
-    private let stream: AsyncStream<[InspectionEvent]>
-    private let input: AsyncStream<[InspectionEvent]>.Continuation
+    private let stream: AsyncStream<QueuedEvents>
+    private let input: AsyncStream<QueuedEvents>.Continuation
+    private let pictures = Mutex<[String: TransitPicture]>([:])
+    /// Queue depth and latency of this stage.
+    public let meter = StageMeter(stage: "transits")
     private let tickInterval: Duration
     private let routes: [String: [[Double]]]
 
@@ -31,15 +34,23 @@ public final class TransitService: Service, Sendable {
         self.ids = ids
         self.logger = logger
         tickInterval = tick
-        (stream, input) = AsyncStream.makeStream(of: [InspectionEvent].self, bufferingPolicy: .bufferingNewest(100_000))
+        (stream, input) = AsyncStream.makeStream(of: QueuedEvents.self, bufferingPolicy: .bufferingNewest(100_000))
+    }
+
+    /// The transits being watched, for the map: corridor, recent track, status.
+    public func active() -> [TransitPicture] {
+        pictures.withLock { Array($0.values) }.sorted { $0.declaration < $1.declaration }
     }
 
     public func connect(_ sink: IngestSink) { sinkBox.withLock { $0 = sink } }
 
     /// An `IngestSink` observer: seal positions and reports go to the watches.
     public func observe(_ events: [InspectionEvent]) {
-        let relevant = events.filter { ($0.kind == "gps.fix" || $0.kind == "seal.status") && !($0.subject.seals ?? []).isEmpty }
-        if !relevant.isEmpty { input.yield(relevant) }
+        let relevant = events.filter { ($0.kind == "gps.fix" || $0.kind == "seal.status") && !Self.seals(of: $0).isEmpty }
+        guard !relevant.isEmpty else { return }
+        if case .dropped(let old) = input.yield(QueuedEvents(events: relevant, at: meter.entered(relevant.count))) {
+            meter.done(old.events.count, since: old.at)
+        }
     }
 
     public func run() async throws {
@@ -55,40 +66,74 @@ public final class TransitService: Service, Sendable {
             c.onTermination = { _ in t.cancel() }
         }
         await withDiscardingTaskGroup { group in
-            let (merged, merge) = AsyncStream.makeStream(of: [InspectionEvent]?.self)
+            let (merged, merge) = AsyncStream.makeStream(of: QueuedEvents?.self)
             group.addTask { for await b in self.stream { merge.yield(b) } }
             group.addTask { for await _ in ticks { merge.yield(nil) } }
             await cancelWhenGracefulShutdown {
                 var watches: [String: (watch: TransitWatch, seal: String)] = [:]
                 for await item in merged {
                     var findings: [(TransitWatch.Finding, String, String)] = []
-                    if let batch = item {
-                        for e in batch {
-                            for seal in e.subject.seals ?? [] {
+                    if let queued = item {
+                        for e in queued.events {
+                            for seal in Self.seals(of: e) {
                                 for d in (try? await self.declarations.declarations(withKey: "seal", value: seal.uppercased())) ?? []
                                 where d.type == .transit {
                                     if watches[d.number] == nil, let w = TransitWatch(declaration: d, routes: self.routes) {
                                         watches[d.number] = (w, seal)
+                                        self.draw(d.number) { _ in
+                                            TransitPicture(
+                                                watch: w, seal: seal, origin: d.transit?.origin ?? "",
+                                                destination: d.transit?.destination ?? "")
+                                        }
                                     }
                                     guard var entry = watches[d.number] else { continue }
                                     let found = Self.feed(&entry.watch, e)
                                     watches[d.number] = entry
                                     findings += found.map { ($0, d.number, seal) }
+                                    self.draw(d.number, closed: entry.watch.closed) { old in
+                                        var p = old
+                                        if e.kind == "gps.fix", let lat = e.data["lat"]?.doubleValue,
+                                            let lon = e.data["lon"]?.doubleValue
+                                        {
+                                            p?.fix(lat: lat, lon: lon, at: e.observedAt)
+                                        }
+                                        for f in found { p?.apply(f) }
+                                        return p
+                                    }
                                 }
                             }
                         }
                     } else {
                         let now = Date()
                         for (number, var entry) in watches {
-                            findings += entry.watch.tick(now).map { ($0, number, entry.seal) }
+                            let found = entry.watch.tick(now)
+                            findings += found.map { ($0, number, entry.seal) }
                             watches[number] = entry.watch.closed ? nil : entry
+                            self.draw(number, closed: entry.watch.closed) { old in
+                                var p = old
+                                for f in found { p?.apply(f) }
+                                return p
+                            }
                         }
                     }
                     await self.store(findings)
+                    if let queued = item { self.meter.done(queued.events.count, since: queued.at) }
                 }
             }
             group.cancelAll()
         }
+    }
+
+    /// The seals an event speaks of. A tracking e-seal that names no seal in its positions (GT06
+    /// location packets) is its own seal: its unit id is the seal number.
+    static func seals(of e: InspectionEvent) -> [String] {
+        if let seals = e.subject.seals, !seals.isEmpty { return seals }
+        return e.device.family == "e-seal" && !e.device.id.isEmpty ? [e.device.id] : []
+    }
+
+    /// Updates a transit's picture for the map; a closed transit leaves it.
+    private func draw(_ number: String, closed: Bool = false, _ change: (TransitPicture?) -> TransitPicture?) {
+        pictures.withLock { $0[number] = closed ? nil : change($0[number]) }
     }
 
     private static func feed(_ w: inout TransitWatch, _ e: InspectionEvent) -> [TransitWatch.Finding] {

@@ -7,7 +7,7 @@ extension HubAPI {
     /// `GET /api/v1/feed?after=CURSOR&limit=N`: the risk system's pull side of the feed — every
     /// `risk.assessment` after the cursor, in order, each with its own cursor and idempotency key.
     func addFeedRoutes(to router: Router<HubRequestContext>) {
-        router.get("/api/v1/feed") { request, _ in
+        router.get("/api/v1/feed") { request, context in
             var q = EventQuery()
             q.kind = "risk.assessment"
             q.cursor = request.uri.queryParameters.get("after")
@@ -29,7 +29,9 @@ extension HubAPI {
             do {
                 let page = try await store.events(q)
                 let items = zip(page.events, page.cursors).map { Item(cursor: $1, idempotencyKey: $0.id, event: $0) }
-                return try JSONResponse.make(Body(items: items, next: items.last?.cursor ?? q.cursor))
+                let next = items.last?.cursor ?? q.cursor
+                metricSources?.feed?.pulled(by: context.who.name, through: next)
+                return try JSONResponse.make(Body(items: items, next: next))
             } catch let e as InvalidCursor {
                 return JSONResponse.error(.badRequest, e.description, field: "after")
             }

@@ -26,14 +26,20 @@ public struct HubAPI: Sendable {
 
     /// Scanner images by SHA-256.
     public let blobs: BlobStore?
+    /// The hub's queues and feed consumers, for `/metrics`.
+    public let metricSources: MetricSources?
+    /// Active transits for the map, from the transit watch.
+    public let transits: (@Sendable () -> [TransitPicture])?
 
     public init(
         store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String, config: ConfigState? = nil,
         ids: EventIDGenerator = EventIDGenerator(), declarations: (any DeclarationStore)? = nil,
         auth: AuthService? = nil, live: LiveFeed? = nil, logger: Logger = Logger(label: "niihub.api"),
-        blobs: BlobStore? = nil
+        blobs: BlobStore? = nil, metricSources: MetricSources? = nil, transits: (@Sendable () -> [TransitPicture])? = nil
     ) {
         self.blobs = blobs
+        self.metricSources = metricSources
+        self.transits = transits
         declarationStore = declarations
         self.auth = auth
         self.live = live
@@ -74,6 +80,10 @@ public struct HubAPI: Sendable {
         addAnalystRoutes(to: router)
         router.get("/api/v1/devices") { _, _ in try devices() }
         router.get("/api/v1/lanes") { _, _ in try await laneBoard() }
+        router.get("/api/v1/transits") { _, _ in
+            struct Body: Encodable { var transits: [TransitPicture] }
+            return try JSONResponse.make(Body(transits: transits?() ?? []))
+        }
         router.get("/api/v1/config") { _, _ in
             struct Body: Encodable {
                 var file: String?

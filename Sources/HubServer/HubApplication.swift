@@ -35,6 +35,8 @@ public struct HubApplication: Sendable {
     public let live: LiveFeed
     /// Where the first start wrote the admin credential (nil when the store already had users).
     public let firstStartCredential: String?
+    /// The feed's readers, for their lag in `/metrics`.
+    public let feedConsumers: FeedConsumers
     private let logger: Logger
     private let ids = EventIDGenerator()
     private let profilesDir: String?
@@ -87,6 +89,7 @@ public struct HubApplication: Sendable {
         passages.connect(sink)
         transits.connect(sink)
         risk.connect(sink)
+        feedConsumers = FeedConsumers(cursors: store, webhookConsumer: config.feedWebhook == nil ? nil : FeedDeliveryService.consumerName)
         auth = AuthService(store: store, passwordRounds: passwordRounds)
         firstStartCredential = try await auth.bootstrap(storePath: config.storePath, logger: logger)
     }
@@ -110,7 +113,19 @@ public struct HubApplication: Sendable {
         HubAPI(
             store: SinkBackedEventStore(sink), registry: registry, lanes: lanes, site: config.site, config: configState,
             ids: ids, declarations: ObservedDeclarationStore(store) { [risk] in risk.declarationChanged($0) }, auth: auth,
-            live: live, logger: logger, blobs: blobs)
+            live: live, logger: logger, blobs: blobs, metricSources: metricSources, transits: { [transits] in transits.active() })
+    }
+
+    /// Queue depths and feed consumers for `/metrics`.
+    private var metricSources: MetricSources {
+        MetricSources(
+            queues: { [sink, passages, transits, risk] in
+                [
+                    "store_commit": sink.commitBacklog, passages.meter.stage: passages.meter.depth,
+                    transits.meter.stage: transits.meter.depth, risk.meter.stage: risk.meter.depth,
+                ]
+            },
+            feed: feedConsumers)
     }
 
     /// Every part of the hub as one group, for a caller that decides itself when to shut down

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """An operator's shift in a headless Chromium: log in, see an RPM alarm arrive live (flash and beep),
-adjudicate it, then log in as admin and find it in the audit log. Run by BrowserTests.swift, which
-starts the hub and writes the alarm into the device's pseudo-terminal once this script says ready."""
+adjudicate it, then log in as admin and find it in the audit log; then see the lane's latest passage
+(containers, plate, declaration and channel, RPM and scan results) and a sealed transit on the map,
+with its corridor, move and leave the corridor. Run by BrowserTests.swift, which starts the hub and
+feeds the devices at each handshake file this script writes (ready, audited, transit-seen)."""
 import argparse
 import json
 import os
+import re
 import sys
-import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -34,15 +36,49 @@ def log_in(driver, wait, user, password):
     wait.until(EC.text_to_be_present_in_element((By.ID, "who"), user))
 
 
+# Read through script, not element handles: the board redraws every two seconds.
+LANE_TEXT = "return Array.from(document.querySelectorAll('#lanes td.passage')).map(t => t.textContent).join('\\n')"
+POSITION = """const c = document.querySelector('#transit-map circle.position[data-declaration="' + arguments[0] + '"]');
+  return c && c.getBoundingClientRect().width > 0 ? [c.dataset.lat, c.dataset.lon] : null"""
+CORRIDOR_POINTS = """const l = document.querySelector('#transit-map polyline.corridor[data-declaration="' + arguments[0] + '"]');
+  return l ? l.getAttribute('points').trim().split(/\\s+/).length : 0"""
+MARKS = """return [document.querySelectorAll('#transit-map circle.outside').length,
+  document.querySelectorAll('#transit-map .left-at').length,
+  (document.querySelector('#transit-list tr[data-declaration="' + arguments[0] + '"] .status') || {}).textContent || '']"""
+
+
+def lanes_and_transit(driver, a, shot, handshake):
+    """The lane board's latest passage, then the transit map: corridor and position, then a move."""
+    container, plate, declaration = a.passage.split(",")
+    slow = WebDriverWait(driver, 150, poll_frequency=0.5)
+    has_passage = lambda d: (lambda t: all(x in t for x in (container, plate, "decl. " + declaration, "RPM alarm", "scan clear"))
+                             and re.search(declaration + r" \((green|yellow|red)\)", t))(d.execute_script(LANE_TEXT))
+    slow.until(has_passage, "the lane board shows the passage: " + driver.execute_script(LANE_TEXT))
+    driver.execute_script("document.getElementById('lanes').scrollIntoView()")
+    shot("5-lanes.png")
+
+    first = slow.until(lambda d: d.execute_script(POSITION, a.transit), "the transit appears on the map")
+    assert driver.execute_script(CORRIDOR_POINTS, a.transit) == 3, "the corridor is drawn through its points"
+    driver.execute_script("document.getElementById('transit-section').scrollIntoView()")
+    shot("6-transit.png")
+    handshake("transit-seen")
+    slow.until(lambda d: (d.execute_script(POSITION, a.transit) or first) != first, "the position moves")
+    slow.until(lambda d: (lambda m: m[0] >= 3 and m[1] == 1 and "DEVIATED" in m[2])(d.execute_script(MARKS, a.transit)),
+               "the deviation is marked: " + json.dumps(driver.execute_script(MARKS, a.transit)))
+    driver.execute_script("document.getElementById('transit-section').scrollIntoView()")
+    shot("7-transit-moved.png")
+
+
 def main():
     p = argparse.ArgumentParser()
-    for name in ("url", "user", "password", "admin-password", "handshake", "artifacts"):
+    for name in ("url", "user", "password", "admin-password", "handshake", "artifacts", "passage", "transit"):
         p.add_argument("--" + name, required=True)
     a = p.parse_args()
     if not a.url.startswith("http://127.0.0.1:"):
         sys.exit("only loopback hubs are tested")
     os.makedirs(a.artifacts, exist_ok=True)
     shot = lambda name: driver.save_screenshot(os.path.join(a.artifacts, name))
+    handshake = lambda name: open(os.path.join(a.handshake, name), "w").close()
 
     driver = browser()
     try:
@@ -51,7 +87,7 @@ def main():
         log_in(driver, wait, a.user, a.password)
         wait.until(EC.text_to_be_present_in_element((By.ID, "live-status"), "live"))
         shot("1-operator-logged-in.png")
-        open(os.path.join(a.handshake, "ready"), "w").close()
+        handshake("ready")
 
         row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#alarms tbody tr[data-event]")))
         event_id = row.get_attribute("data-event")
@@ -77,6 +113,8 @@ def main():
         audit_text = driver.find_element(By.ID, "audit").text
         assert event_id in audit_text and a.user in audit_text, audit_text
         shot("4-audit-log.png")
+        handshake("audited")
+        lanes_and_transit(driver, a, shot, handshake)
         print(json.dumps({"adjudicated": event_id}))
     except Exception:
         shot("failure.png")

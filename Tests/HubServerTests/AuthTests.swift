@@ -22,6 +22,7 @@ struct AuthTests {
         ("GET", "/api/v1/raw/\(String(repeating: "a", count: 64))", nil, Set(Role.allCases)),
         ("GET", "/api/v1/devices", nil, Set(Role.allCases)),
         ("GET", "/api/v1/lanes", nil, Set(Role.allCases)),
+        ("GET", "/api/v1/transits", nil, Set(Role.allCases)),
         ("GET", "/api/v1/config", nil, Set(Role.allCases)),
         ("GET", "/api/v1/alarms", nil, Set(Role.allCases)),
         ("GET", "/api/v1/whoami", nil, Set(Role.allCases)),

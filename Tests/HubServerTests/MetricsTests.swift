@@ -1,6 +1,7 @@
 import Foundation
 import HubDevices
 import HubTesting
+import Synchronization
 import Testing
 
 /// `GET /metrics` in Prometheus text, moving as a device sends.
@@ -47,5 +48,49 @@ struct MetricsTests {
         #expect(Self.sample(after, "niihub_devices", [#"state="online""#]) != nil)
         try await h.stop()
         pty.close()
+    }
+
+    /// Queue depths for every stage (drained once the traffic is dealt with), the correlation latency
+    /// histogram counting each assessed item, and the feed's lag per consumer: a webhook that refuses
+    /// everything and a reader that pulled one item.
+    @Test func queuesCorrelationLatencyAndFeedLag() async throws {
+        let receiver = try await WebhookReceiver(refuseFirst: 1_000_000)
+        let h = try await HubHarness(
+            label: "metrics-feed", siteExtra: "feed: {webhook: \"http://127.0.0.1:\(receiver.port)/feed\"}")
+        let risk = [#"stage="risk""#]
+        let before = try await h.request("GET", "/metrics").text
+        let assessedBefore = Self.sample(before, "niihub_correlation_seconds_count", risk) ?? 0
+        for (i, container) in ["CSQU3054383", "MSKU9070323", "TGHU1234567"].enumerated() {
+            let r = try await h.post("/api/v1/declarations", DeclarationAPITests.doc("81000000000\(i)", containers: [container]))
+            #expect(r.status == 201)
+        }
+        #expect(await eventually(timeout: .seconds(60)) {
+            ((try? await h.get("/api/v1/feed").json["items"] as? [[String: Any]])?.count ?? 0) == 3
+        })
+        // The webhook refused all three; the oldest has waited since it was stored.
+        try await Task.sleep(for: .milliseconds(300))
+        let lagged = try await h.request("GET", "/metrics").text
+        #expect(Self.sample(lagged, "niihub_feed_undelivered", [#"consumer="webhook""#]) == 3)
+        #expect((Self.sample(lagged, "niihub_feed_oldest_undelivered_seconds", [#"consumer="webhook""#]) ?? 0) >= 0.3)
+        #expect(receiver.received.withLock { $0.count } >= 1, "the webhook was tried")
+
+        // A reader that pulled one item has two to go.
+        let me = try #require(try await h.get("/api/v1/whoami").json["name"] as? String)
+        #expect((try await h.get("/api/v1/feed?limit=1").json["items"] as? [[String: Any]])?.count == 1)
+        let pulled = try await h.request("GET", "/metrics").text
+        #expect(Self.sample(pulled, "niihub_feed_undelivered", ["consumer=\"pull:\(me)\""]) == 2)
+
+        // Every declaration change was assessed: counted in the latency histogram, queues drained.
+        #expect(await eventually {
+            let text = (try? await h.request("GET", "/metrics").text) ?? ""
+            return ["store_commit", "passages", "transits", "risk", "live"].allSatisfy {
+                Self.sample(text, "niihub_queue_depth", ["queue=\"\($0)\""]) == 0
+            }
+        })
+        let after = try await h.request("GET", "/metrics").text
+        #expect((Self.sample(after, "niihub_correlation_seconds_count", risk) ?? 0) >= assessedBefore + 3)
+        #expect((Self.sample(after, "niihub_correlation_seconds_sum", risk) ?? 0) > 0)
+        try await h.stop()
+        try await receiver.stop()
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HubDrivers
 import HubTesting
 import Testing
 
@@ -37,6 +38,47 @@ struct TransitTests {
         #expect(deviation["severity"] as? String == "alarm")
         #expect((deviation["subject"] as? [String: Any])?["declaration"] as? String == "500000000001")
         #expect(((deviation["data"] as? [String: Any])?["distanceM"] as? Double ?? 0) > 500)
+
+        // The map's view of it: corridor, track, where it left, and the seal alarm as its status.
+        let map = try await h.get("/api/v1/transits")
+        let transit = try #require((map.json["transits"] as? [[String: Any]])?.first)
+        #expect(transit["declaration"] as? String == "500000000001")
+        #expect(transit["seal"] as? String == "ES-0042")
+        #expect((transit["corridor"] as? [[Double]])?.count == 3)
+        #expect(transit["bufferM"] as? Double == 500)
+        #expect((transit["track"] as? [[String: Any]])?.compactMap { $0["outside"] as? Bool } == [false, true, true, true, true], "the DOOR report has a position too")
+        #expect((transit["position"] as? [String: Any])?["lat"] as? Double == 10.86)
+        #expect((transit["leftAt"] as? [String: Any])?["at"] as? String == "2026-11-25T10:10:00.000Z")
+        #expect(transit["status"] as? String == "seal-alarm")
+        #expect(transit["sealReport"] as? String == "opened")
+        try await h.stop()
+    }
+
+    /// A GT06 e-seal is its own seal: its location packets name no seal, yet they move its transit.
+    @Test func aGT06SealsPositionsMoveItsTransitOnTheMap() async throws {
+        let h = try await HubHarness(
+            label: "transit-gt06", devices: "  - {id: seals, profile: gt06-eseal, listen: \"127.0.0.1:0\"}")
+        let imei = "864717000000777"
+        let declaration = Self.declaration.replacingOccurrences(of: "ES-0042", with: imei)
+            .replacingOccurrences(of: "500000000001", with: "500000000002")
+        #expect(try await h.post("/api/v1/declarations", declaration).status == 201)
+        #expect(await eventually { (try? await h.boundPort("seals")) ?? 0 > 0 })
+        let unit = try LoopbackClient(port: try #require(try await h.boundPort("seals")))
+        try unit.send(try #require(GT06Encoder.login(imei: imei, serial: 1)))
+        #expect(await unit.receive()?.isEmpty == false, "login acked")
+        let t0 = Date(timeIntervalSince1970: 1_795_000_000)
+        for (i, p) in [(10.80, 106.71), (10.83, 106.65)].enumerated() {
+            let at = t0.addingTimeInterval(Double(i) * 60)
+            try unit.send(GT06Encoder.location(.init(at: at, lat: p.0, lon: p.1, speedKmh: 60), serial: UInt16(2 + i)))
+        }
+        #expect(await eventually {
+            let transits = (try? await h.get("/api/v1/transits").json["transits"] as? [[String: Any]]) ?? []
+            return (transits.first?["track"] as? [Any])?.count == 2
+        })
+        let transit = try #require((try await h.get("/api/v1/transits").json["transits"] as? [[String: Any]])?.first)
+        #expect(transit["seal"] as? String == imei && transit["status"] as? String == "on-route")
+        let position = try #require(transit["position"] as? [String: Any])
+        #expect(abs((position["lat"] as? Double ?? 0) - 10.83) < 0.001 && abs((position["lon"] as? Double ?? 0) - 106.65) < 0.001)
         try await h.stop()
     }
 }

@@ -50,6 +50,8 @@ public enum AccessPolicy {
         Rule(method: .get, pattern: "/api/v1/declarations/:number/detail", access: anyRole),
         Rule(method: .get, pattern: "/api/v1/events/:id/n42", access: anyRole),
         Rule(method: .get, pattern: "/api/v1/openapi.json", access: anyRole),
+        // The transit map: every role watches the gate's transits.
+        Rule(method: .get, pattern: "/api/v1/transits", access: anyRole),
         // The analyst's search and exports.
         Rule(method: .get, pattern: "/api/v1/passages", access: .roles([.analyst, .admin])),
         Rule(method: .get, pattern: "/api/v1/passages/:id", access: .roles([.analyst, .admin])),

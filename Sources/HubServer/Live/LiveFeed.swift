@@ -14,7 +14,13 @@ public final class LiveFeed: Sendable {
         var adjudication: Adjudication?
     }
 
-    private let subscribers = Mutex<[UUID: AsyncStream<String>.Continuation]>([:])
+    private struct Subscriber {
+        var continuation: AsyncStream<String>.Continuation
+        /// Frames queued for it and not yet written to its socket.
+        var backlog = 0
+    }
+
+    private let subscribers = Mutex<[UUID: Subscriber]>([:])
     /// Frames kept per subscriber when it reads slower than alarms come: the newest win.
     static let bufferPerSubscriber = 256
 
@@ -39,20 +45,33 @@ public final class LiveFeed: Sendable {
         let (stream, continuation) = AsyncStream.makeStream(
             of: String.self, bufferingPolicy: .bufferingNewest(Self.bufferPerSubscriber))
         let id = UUID()
-        subscribers.withLock { $0[id] = continuation }
+        subscribers.withLock { $0[id] = Subscriber(continuation: continuation) }
         return (id, stream)
     }
 
+    /// A subscriber's frame went out on its socket.
+    func written(_ id: UUID) {
+        subscribers.withLock { $0[id]?.backlog -= 1 }
+    }
+
     func unsubscribe(_ id: UUID) {
-        subscribers.withLock { $0.removeValue(forKey: id) }?.finish()
+        subscribers.withLock { $0.removeValue(forKey: id) }?.continuation.finish()
     }
 
     /// Open WebSocket clients.
     public var count: Int { subscribers.withLock { $0.count } }
 
+    /// Frames queued for all clients and not yet written (the fan-out's queue depth).
+    public var backlog: Int { subscribers.withLock { $0.values.reduce(0) { $0 + $1.backlog } } }
+
     private func send(_ frame: Frame) {
         guard let data = try? JSONResponse.encoder.encode(frame) else { return }
         let text = String(decoding: data, as: UTF8.self)
-        for c in subscribers.withLock({ Array($0.values) }) { c.yield(text) }
+        subscribers.withLock { all in
+            for (id, s) in all {
+                // A full buffer drops its oldest frame: the backlog stays as it was.
+                if case .enqueued = s.continuation.yield(text) { all[id]?.backlog += 1 }
+            }
+        }
     }
 }

@@ -11,7 +11,10 @@ extension HubAPI {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // The client says nothing we need; reading tells us when it leaves.
                 group.addTask { for try await _ in inbound {} }
-                group.addTask { for await text in frames { try await outbound.write(.text(text)) } }
+                group.addTask { for await text in frames {
+                        try await outbound.write(.text(text))
+                        feed.written(id)
+                    } }
                 try await group.next()
                 group.cancelAll()
             }

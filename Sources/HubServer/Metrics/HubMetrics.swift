@@ -16,8 +16,18 @@ public enum HubMetrics {
     /// Makes sure the backend is in place before anything creates a metric.
     public static func bootstrap() { _ = registry }
 
-    /// The text exposition, with gauges of the moment (connections, devices by state, live clients).
-    static func exposition(registry devices: DeviceRegistry, liveClients: Int) -> ByteBuffer {
+    /// The text exposition, with gauges of the moment: connections, devices by state, live clients,
+    /// queue depths (`niihub_queue_depth{queue}`) and each feed consumer's lag.
+    static func exposition(
+        registry devices: DeviceRegistry, liveClients: Int, queues: [String: Int] = [:],
+        feedLags: [FeedConsumers.Lag] = []
+    ) -> ByteBuffer {
+        for (queue, depth) in queues { Gauge(label: "niihub_queue_depth", dimensions: [("queue", queue)]).record(depth) }
+        for lag in feedLags {
+            let dims = [("consumer", lag.consumer)]
+            Gauge(label: "niihub_feed_undelivered", dimensions: dims).record(lag.undelivered)
+            Gauge(label: "niihub_feed_oldest_undelivered_seconds", dimensions: dims).record(lag.oldestAgeS)
+        }
         var byState: [String: Int] = [:]
         for state in DeviceRegistry.State.allCases { byState[state.rawValue] = 0 }
         for d in devices.all() {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The operator's page: a login form, then lanes, the live alarm queue (WebSocket, with a flash and
-/// a beep), adjudication, device health and, for admins, the audit log. Plain HTML, CSS and script
+/// a beep), adjudication, the transit map, device health and, for admins, the audit log. Plain HTML, CSS and script
 /// with no build step and nothing from outside the hub; the page itself holds no data, so it is
 /// served without a credential and asks the API (cookie session) for everything.
 enum OperatorPage {
@@ -9,7 +9,7 @@ enum OperatorPage {
         let safeSite = site.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
         return template.replacingOccurrences(of: "{{site}}", with: safeSite)
             .replacingOccurrences(of: "{{style}}", with: OperatorPageStyle.css)
-            .replacingOccurrences(of: "{{script}}", with: OperatorPageScript.js)
+            .replacingOccurrences(of: "{{script}}", with: OperatorPageMap.js + OperatorPageScript.js)
     }
 
     private static let template = #"""
@@ -32,6 +32,10 @@ enum OperatorPage {
           <table id="alarms"><thead><tr><th>Observed</th><th>Kind</th><th>Device</th><th>Lane</th><th>Details</th><th>Adjudicate</th></tr></thead><tbody></tbody></table>
           <p id="alarms-empty" class="muted">No open alarms.</p></section>
         <section><h2>Lanes</h2><table id="lanes"><thead><tr><th>Lane</th><th>Occupancies</th><th>Alarms</th><th>Last occupancy</th><th>Latest passage</th></tr></thead><tbody></tbody></table></section>
+        <section class="wide" id="transit-section"><h2>Transits under seal</h2>
+          <svg id="transit-map" viewBox="0 0 900 420" role="img" aria-label="Map of active transits" hidden></svg>
+          <p id="transits-empty" class="muted">No sealed transit is reporting.</p>
+          <table id="transit-list"><thead><tr><th>Declaration</th><th>Seal</th><th>Route</th><th>Status</th><th>Position</th><th>Deviations</th><th>Last finding</th></tr></thead><tbody></tbody></table></section>
         <section><h2>Device health</h2><table id="devices"><thead><tr><th>Device</th><th>State</th><th>Reason</th><th>Last frame</th><th>Rejected</th></tr></thead><tbody></tbody></table></section>
         <section class="wide"><h2>Adjudicated</h2><table id="adjudicated"><thead><tr><th>Alarm</th><th>Outcome</th><th>Secondary</th><th>Note</th><th>By</th><th>At</th></tr></thead><tbody></tbody></table></section>
         <section class="wide" id="audit-section" hidden><h2>Audit log</h2><table id="audit"><thead><tr><th>At</th><th>Who</th><th>Action</th><th>Target</th></tr></thead><tbody></tbody></table></section>

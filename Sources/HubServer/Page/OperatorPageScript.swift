@@ -95,6 +95,7 @@ enum OperatorPageScript {
             const f = JSON.parse(m.data);
             if (f.type === "event" && f.event.severity === "alarm") addAlarm(f.event, true);
             if (f.type === "event" && f.event.kind === "device.status") refresh();
+            if (f.type === "event" && f.event.kind.startsWith("transit.")) refreshTransits().catch(() => {});
             if (f.type === "adjudication") { removeAlarm(f.adjudication.eventID); refresh(); }
           };
         }
@@ -103,6 +104,7 @@ enum OperatorPageScript {
           try {
             const urls = ["/api/v1/events?order=desc&limit=30", "/api/v1/devices", "/api/v1/lanes", "/api/v1/alarms?state=adjudicated"];
             const [ev, dv, ln, adj] = await Promise.all(urls.map(u => api(u).then(r => r.json())));
+            await refreshTransits();
             $("#events tbody").innerHTML = ev.events.map(e =>
               `<tr class="${e.severity}"><td>${esc(e.observedAt)}</td><td>${esc(e.kind)}</td><td>${esc(e.device.id)}</td><td>${esc(e.lane)}</td><td>${esc(details(e))}</td></tr>`).join("");
             $("#devices tbody").innerHTML = dv.devices.map(d =>

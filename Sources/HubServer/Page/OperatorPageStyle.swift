@@ -16,6 +16,14 @@ enum OperatorPageStyle {
         form.adjudicate input[name=note]{flex:1;min-width:120px}
         @keyframes flash{0%,100%{background:#fde2e1}50%{background:#ff3b30;color:#fff}}
         tr.acknowledged{opacity:.85}
+        #transit-map{width:100%;height:auto;background:#eef3f0;border-radius:4px}
+        #transit-map .buffer{fill:none;stroke:#2e7d5b;stroke-opacity:.18;stroke-linecap:round;stroke-linejoin:round}
+        #transit-map .corridor{fill:none;stroke:#2e7d5b;stroke-width:2;stroke-dasharray:6 4}
+        #transit-map .track{fill:none;stroke:#1d4ed8;stroke-width:2.5} #transit-map .outside{fill:#d0211b}
+        #transit-map .position{fill:#1d4ed8;stroke:#fff;stroke-width:2} #transit-map .deviated .position,#transit-map .seal-alarm .position,#transit-map .overdue .position{fill:#d0211b}
+        #transit-map .left-at path{stroke:#d0211b;stroke-width:3} #transit-map text{font-size:12px;fill:#1d2330}
+        #transit-map .left-at text{fill:#a31510} #transit-map .label{font-weight:600;paint-order:stroke;stroke:#fff;stroke-width:3px}
+        #transit-map .place{fill:#2e7d5b;text-anchor:middle} #transit-map .scale path{fill:none;stroke:#1d2330;stroke-width:2} #transit-map .scale text{text-anchor:middle}
         tr.new{animation:flash .5s ease-in-out 6} body.alerting header{background:#b3261e}
         """
 }
