@@ -37,7 +37,11 @@ enum OperatorPageMap {
             <text class="place" x="${p.x(last[1])}" y="${p.y(last[0])}" dy="-8">${esc(t.destination)}</text>`;
           if (t.track.length > 1) svg += `<polyline class="track" points="${track}"/>`;
           svg += outside;
-          if (t.leftAt) svg += `<g class="left-at"><path d="M${p.x(t.leftAt.lon)},${p.y(t.leftAt.lat)} m-6,-6 l12,12 m0,-12 l-12,12"/><text x="${p.x(t.leftAt.lon)}" y="${p.y(t.leftAt.lat)}" dx="8" dy="14">left corridor ${esc(t.leftAt.at.slice(11, 19))}</text></g>`;
+          if (t.leftAt) {
+            // Below the cross, on the side away from the label of the position.
+            const x = p.x(t.leftAt.lon), y = p.y(t.leftAt.lat), right = x > MAP_W * 0.55;
+            svg += `<g class="left-at"><path d="M${x},${y} m-6,-6 l12,12 m0,-12 l-12,12"/><text x="${x}" y="${y}" dy="24" text-anchor="${right ? "end" : "start"}">left corridor ${esc(t.leftAt.at.slice(11, 19))}</text></g>`;
+          }
           if (t.position) {
             const q = t.position, right = p.x(q.lon) > MAP_W * 0.55;
             svg += `<circle class="position" cx="${p.x(q.lon)}" cy="${p.y(q.lat)}" r="7" data-declaration="${esc(t.declaration)}" data-lat="${q.lat}" data-lon="${q.lon}"><title>${esc(q.at)}</title></circle>
