@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 /// `GET /metrics` in Prometheus text, moving as a device sends.
-@Suite(.timeLimit(.minutes(2)))
+@Suite(.timeLimit(.minutes(4)))
 struct MetricsTests {
     /// The value of the sample whose name and labels contain every part of `parts`, else nil.
     static func sample(_ text: String, _ name: String, _ parts: [String]) -> Double? {
@@ -64,7 +64,7 @@ struct MetricsTests {
             let r = try await h.post("/api/v1/declarations", DeclarationAPITests.doc("81000000000\(i)", containers: [container]))
             #expect(r.status == 201)
         }
-        #expect(await eventually(timeout: .seconds(60)) {
+        #expect(await eventually(timeout: .seconds(90)) {
             ((try? await h.get("/api/v1/feed").json["items"] as? [[String: Any]])?.count ?? 0) == 3
         })
         // The webhook refused all three; the oldest has waited since it was stored.
@@ -81,7 +81,7 @@ struct MetricsTests {
         #expect(Self.sample(pulled, "niihub_feed_undelivered", ["consumer=\"pull:\(me)\""]) == 2)
 
         // Every declaration change was assessed: counted in the latency histogram, queues drained.
-        #expect(await eventually {
+        #expect(await eventually(timeout: .seconds(90)) {
             let text = (try? await h.request("GET", "/metrics").text) ?? ""
             return ["store_commit", "passages", "transits", "risk", "live"].allSatisfy {
                 Self.sample(text, "niihub_queue_depth", ["queue=\"\($0)\""]) == 0

@@ -9,7 +9,7 @@ import Testing
 
 /// A correlation stage's queue depth counts what was handed to it and not yet dealt with: seal
 /// positions given to a transit watch that is not running yet wait, and are gone once it runs.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct StageQueueTests {
     @Test func whatWaitsForAStageIsItsDepthUntilItIsDealtWith() async throws {
         let dir = try TemporaryDirectory("stage-queue")
@@ -33,7 +33,7 @@ struct StageQueueTests {
         #expect(transits.meter.depth == 3, "the seal positions wait; the background reading is not the stage's")
         let group = ServiceGroup(configuration: .init(services: [transits], logger: logger))
         let running = Task { try await group.run() }
-        #expect(await eventually { transits.meter.depth == 0 })
+        #expect(await eventually(timeout: .seconds(90)) { transits.meter.depth == 0 })
         await group.triggerGracefulShutdown()
         try await running.value
     }

@@ -9,7 +9,7 @@ import FoundationNetworking
 
 /// An e-seal reporting over TCP on a transit declared with a corridor: leaving the corridor and
 /// opening the seal on the way become `transit.*` alarms tied to the declaration.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(2)))
 struct TransitTests {
     static let declaration = """
         {"number": "500000000001", "type": "transit", "office": "02CI", "trader": {"tin": "0301234567"},
@@ -71,7 +71,7 @@ struct TransitTests {
             let at = t0.addingTimeInterval(Double(i) * 60)
             try unit.send(GT06Encoder.location(.init(at: at, lat: p.0, lon: p.1, speedKmh: 60), serial: UInt16(2 + i)))
         }
-        #expect(await eventually {
+        #expect(await eventually(timeout: .seconds(60)) {
             let transits = (try? await h.get("/api/v1/transits").json["transits"] as? [[String: Any]]) ?? []
             return (transits.first?["track"] as? [Any])?.count == 2
         })
