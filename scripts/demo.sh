@@ -41,7 +41,7 @@ pids+=($!)
 # The transit: its declaration is posted with the admin token the first start wrote.
 corridor="[[11.0720,106.1950],[11.0461,106.2291],[11.0105,106.2864]]"
 # Along the corridor, off it on a detour about 1.5 km away, back, and 2 km short of the destination.
-route="11.0720,106.1950;11.0662,106.2026;11.0685,106.2222;11.0461,106.2291;11.0220,106.2680"
+route="11.0720,106.1950;11.0694,106.1984;11.0749,106.2136;11.0461,106.2291;11.0220,106.2680"
 for _ in $(seq 100); do [ -s var/demo/admin-credential.json ] && break; sleep 0.1; done
 if python3 - "$port" "$corridor" <<'PY'
 import datetime, json, sys, urllib.request
