@@ -75,6 +75,17 @@ struct ScenarioTests {
         #expect(out.contains("ok    alarms radiation.occupancy from rpm-lane1: 1"), "\(out)")
     }
 
+    @Test func aScannerThatPostsOverHTTPGivesTheSameOutcomeAsItsFolder() async throws {
+        let dir = try TemporaryDirectory("posting-scanner")
+        let text = try String(contentsOfFile: Self.path("scan-suspect"), encoding: .utf8)
+            .replacingOccurrences(of: "scanner: {folder: scanner-inbox}", with: "scanner: {post: true}")
+        #expect(text.contains("{post: true}"))
+        let run = try await Self.play(try dir.write("posting.yaml", text))
+        let out = String(decoding: run.out, as: UTF8.self)
+        #expect(run.status == 0, "\(out)\n\(run.err)")
+        #expect(out.contains("ok    passage #1: containers [MSKU6011672], plate 51D45678, no alarm, scan suspect"), "\(out)")
+    }
+
     @Test func aScenarioThatNamesAnUnknownDeviceOrAlarmIsRefusedBeforeItRuns() async throws {
         let dir = try TemporaryDirectory("bad-scenario")
         let bad = """
@@ -87,5 +98,12 @@ struct ScenarioTests {
             ["run", try dir.write("bad.yaml", bad), "--hub", "http://127.0.0.1:9", "--token", "x"], in: dir)
         #expect(run.status != 0)
         #expect(run.err.contains("teltonika has no 'cut' alarm"), "\(run.err)")
+
+        // A step's faults are checked as the command line's flags are.
+        let badFault = bad.replacingOccurrences(of: "alarm: cut, ", with: "").replacingOccurrences(of: "106.7}}", with: "106.7}, faults: {garbage: 2}}")
+        let faulty = try await SimulatorRun.run(
+            ["run", try dir.write("bad-fault.yaml", badFault), "--hub", "http://127.0.0.1:9", "--token", "x"], in: dir)
+        #expect(faulty.status != 0)
+        #expect(faulty.err.contains("faults: ") && faulty.err.contains("--garbage is a share between 0 and 1"), "\(faulty.err)")
     }
 }
