@@ -4,7 +4,7 @@ import HubModel
 
 /// Users, tokens, the audit log and adjudications live in the hub's one SQLite file, so a backup of
 /// the store is a backup of who did what.
-extension SQLiteEventStore {
+extension SQLiteEventStore: AuthStore {
     static func registerAuthMigrations(_ m: inout DatabaseMigrator) {
         m.registerMigration("v5-auth-audit-adjudication") { db in
             try db.execute(
@@ -158,7 +158,7 @@ extension SQLiteEventStore {
     }
 
     /// Audit entries, newest first, optionally of one action or actor, before a sequence number.
-    public func auditEntries(action: String? = nil, actor: String? = nil, before: Int64? = nil, limit: Int = 100)
+    public func auditEntries(action: String?, actor: String?, before: Int64?, limit: Int)
         async throws -> [AuditEntry]
     {
         try await pool.read { db in
