@@ -55,6 +55,7 @@ struct BenchIngest: AsyncParsableCommand {
         }
         let target = try await StoreOpener.open(settings, logger: Logger(label: "bench-ingest"))
         let batches = Self.batches(events: events, size: batch, devices: devices)
+        let writers = self.writers
         let before = try await target.counts().events
         let clock = ContinuousClock()
         let elapsed = try await clock.measure {
@@ -70,10 +71,8 @@ struct BenchIngest: AsyncParsableCommand {
         let stored = try await target.counts().events - before
         await target.close()
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(
-            String(
-                format: "%@: %d events in %d appends of %d (%d writers): %.2f s, %.0f events/s", settings.description,
-                stored, batches.count, batch, writers, seconds, Double(stored) / seconds))
+        let rate = String(format: "%.2f s, %.0f events/s", seconds, Double(stored) / seconds)
+        print("\(settings.description): \(stored) events in \(batches.count) appends of \(batch) (\(writers) writers): \(rate)")
         guard stored == events else { throw ValidationError("stored \(stored) events, expected \(events)") }
     }
 

@@ -66,11 +66,11 @@ struct PassageTests {
         #expect(await eventually { (try? await h.boundPort("ocr-lane1")) ?? 0 > 0 })
         let camera = try LoopbackClient(port: try #require(try await h.boundPort("ocr-lane1")))
         try camera.send("OCR,1,,CONTAINER,\(containerRead),93,rear\r\nOCR,1,,PLATE,51C-123.45,88,front\r\n")
-        #expect(await eventually { (try? await h.events("kind=ocr.read").count) == 2 })
+        #expect(await eventually { (try? await h.events("kind=ocr.read&site=\(site)").count) == 2 })
         let lines = try RapiscanFeed.deviceLines("rpm/S2-C3-NORM2.csv")
         let firstGX = try #require(lines.firstIndex { $0.starts(with: Array("GX,".utf8)) })
         try await pty.play(lines[...firstGX])
-        #expect(await eventually(timeout: .seconds(15)) { (try? await h.events("kind=gate.passage").count) == 1 })
+        #expect(await eventually(timeout: .seconds(15)) { (try? await h.events("kind=gate.passage&site=\(site)").count) == 1 })
         return (h, pty)
     }
 }
