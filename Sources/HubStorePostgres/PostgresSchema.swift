@@ -53,7 +53,7 @@ enum PostgresSchema {
                 body TEXT NOT NULL, PRIMARY KEY (number, version))
             """,
             // The identifiers of each declaration's version in force: rewritten on amendment.
-            "CREATE TABLE declaration_keys (kind TEXT NOT NULL, value TEXT NOT NULL, number TEXT COLLATE "C" NOT NULL, PRIMARY KEY (kind, value, number))",
+            "CREATE TABLE declaration_keys (kind TEXT NOT NULL, value TEXT NOT NULL, number TEXT COLLATE \"C\" NOT NULL, PRIMARY KEY (kind, value, number))",
             "CREATE INDEX declaration_keys_number ON declaration_keys(number)",
             """
             CREATE TABLE event_keys (
