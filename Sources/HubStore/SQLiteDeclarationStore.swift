@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import HubModel
 
-extension SQLiteEventStore: DeclarationStore {
+extension SQLiteEventStore {
     static func registerDeclarationMigrations(_ m: inout DatabaseMigrator) {
         m.registerMigration("v3-declarations") { db in
             try db.execute(

@@ -6,7 +6,7 @@ import PostgresNIO
 
 /// Users, tokens, the audit log and adjudications, shared by every hub on the database: a user
 /// made at one site logs in at any, and the audit log tells the sites apart by actor.
-extension PostgresEventStore: AuthStore, AdjudicationStore {
+extension PostgresEventStore {
     public func addUser(_ user: UserRecord) async throws -> Bool {
         let rows = try await client.query(
             """

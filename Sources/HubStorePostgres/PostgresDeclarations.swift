@@ -4,7 +4,7 @@ import HubModel
 import HubStore
 import PostgresNIO
 
-extension PostgresEventStore: DeclarationStore, FeedCursorStore {
+extension PostgresEventStore {
     public func save(_ declaration: Declaration, at: Date) async throws -> (declaration: Declaration, created: Bool) {
         let encoder = DeclarationJSON.encoder
         let decoder = DeclarationJSON.decoder

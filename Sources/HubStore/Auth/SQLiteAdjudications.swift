@@ -4,7 +4,7 @@ import HubModel
 
 /// Adjudications are appended, never changed: a second one for the same alarm is a correction, and
 /// the newest counts.
-extension SQLiteEventStore: AdjudicationStore {
+extension SQLiteEventStore {
     /// Appends an adjudication.
     public func addAdjudication(_ a: Adjudication) async throws {
         let isotopes = String(decoding: try JSONEncoder().encode(a.isotopes), as: UTF8.self)

@@ -4,7 +4,7 @@ import HubModel
 
 /// Users, tokens, the audit log and adjudications live in the hub's one SQLite file, so a backup of
 /// the store is a backup of who did what.
-extension SQLiteEventStore: AuthStore {
+extension SQLiteEventStore {
     static func registerAuthMigrations(_ m: inout DatabaseMigrator) {
         m.registerMigration("v5-auth-audit-adjudication") { db in
             try db.execute(
