@@ -246,5 +246,6 @@ public final class SQLiteEventStore: HubRecordStore {
 /// A page cursor that this store did not hand out.
 public struct InvalidCursor: Error, CustomStringConvertible {
     public var cursor: String
+    public init(cursor: String) { self.cursor = cursor }
     public var description: String { "invalid cursor '\(cursor)'" }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HubDevices
+import HubModel
 import HubDrivers
 import HubServer
 import Logging

@@ -13,6 +13,9 @@ struct SharedPostgresTests {
         """
     }
 
+    /// A search row's declaration number.
+    static func number(_ row: [String: Any]) -> String? { (row["declaration"] as? [String: Any])?["number"] as? String }
+
     @Test(.enabled(if: PostgresTestServer.wanted, Comment(rawValue: PostgresTestServer.skipReason)))
     func twoSitesOneDatabaseAnalystsQueryAcrossSites() async throws {
         let store = StoreKind.postgresBlock(try await PostgresTestServer.scratch())
@@ -53,9 +56,9 @@ struct SharedPostgresTests {
 
             // Declarations: both numbers; each site's by its filter.
             let declarations = try await get("/api/v1/declarations/search")["declarations"] as? [[String: Any]] ?? []
-            #expect(declarations.compactMap { $0["number"] as? String } == ["500000000001", "500000000002"])
+            #expect(declarations.compactMap { Self.number($0) } == ["500000000001", "500000000002"])
             let atB = try await get("/api/v1/declarations/search?site=gate-b")["declarations"] as? [[String: Any]] ?? []
-            #expect(atB.compactMap { $0["number"] as? String } == ["500000000002"])
+            #expect(atB.compactMap { Self.number($0) } == ["500000000002"])
         }
         try await a.stop()
         try await b.stop()

@@ -26,7 +26,7 @@ struct StoreUnderTest {
         case .postgres:
             let at = try await PostgresTestServer.scratch()
             #if PostgreSQL
-            let logger = Logger(label: "store-test")
+            let logger = { var l = Logger(label: "store-test"); l.logLevel = .warning; return l }()
             let store = try await PostgresEventStore.open(at, logger: logger)
             return StoreUnderTest(
                 kind: kind, store: store, reopen: { try await PostgresEventStore.open(at, logger: logger) },
