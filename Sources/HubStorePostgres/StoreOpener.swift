@@ -32,6 +32,7 @@ public enum StoreOpener {
 /// The config asks for PostgreSQL, but this niihub was built without it.
 public struct PostgreSQLNotBuilt: Error, CustomStringConvertible {
     public var location: String
+    public init(location: String) { self.location = location }
     public var description: String {
         "store \(location): this niihub was built without PostgreSQL; build it with `swift build --traits PostgreSQL`"
     }

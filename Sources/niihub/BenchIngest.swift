@@ -53,7 +53,9 @@ struct BenchIngest: AsyncParsableCommand {
                 throw ValidationError("--store: \(e.reason) (or sqlite:PATH)")
             }
         }
-        let target = try await StoreOpener.open(settings, logger: Logger(label: "bench-ingest"))
+        var logger = Logger(label: "bench-ingest")
+        logger.logLevel = .warning
+        let target = try await StoreOpener.open(settings, logger: logger)
         let batches = Self.batches(events: events, size: batch, devices: devices)
         let writers = self.writers
         let before = try await target.counts().events
