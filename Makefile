@@ -6,12 +6,16 @@ SWIFT ?= swift
 # What building and running the hub needs from Debian.
 RUNTIME_PACKAGES := libsqlite3-dev libudev-dev libxml2 pkg-config python3 python3-pip
 # What the tests need on top.
-TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev libxml2-utils chromium chromium-driver
+TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev libxml2-utils chromium chromium-driver postgresql
 TEST_PYTHON := jsonschema selenium schemathesis
 
-TEST_BUNDLE = $(shell $(SWIFT) build --show-bin-path)/niihubPackageTests.xctest
+# The tests build with the PostgreSQL store (a package trait, off in a plain `swift build`); every
+# swift command of one run names the same traits, so --skip-build finds what was built.
+TEST_TRAITS := --traits PostgreSQL
 
-.PHONY: all build release demo test deps test-deps corpus-check corpus-check-built bench clean
+TEST_BUNDLE = $(shell $(SWIFT) build --show-bin-path $(TEST_TRAITS))/niihubPackageTests.xctest
+
+.PHONY: all build release demo test deps test-deps corpus-check corpus-check-built bench bench-ingest clean
 
 all: build
 
@@ -34,14 +38,15 @@ demo: build
 
 ## Installs test needs, builds, runs every test.
 test: test-deps
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests $(TEST_TRAITS)
 	@# The outside conformance checker first, so swift test's summary stays the last line.
 	@$(MAKE) --no-print-directory corpus-check-built
 	@# The USB tests fake devices with umockdev, whose preload library must wrap the test process.
 	umockdev-wrapper $(TEST_BUNDLE) --testing-library swift-testing --filter HubUdevTests
 	@# The headless-browser test alone, then everything else in parallel.
-	NIIHUB_BROWSER_TESTS=1 $(SWIFT) test --skip-build --filter BrowserTests
-	$(SWIFT) test --skip-build
+	NIIHUB_BROWSER_TESTS=1 $(SWIFT) test --skip-build $(TEST_TRAITS) --filter BrowserTests
+	@# A throwaway PostgreSQL (scripts/with-postgres.sh) for the store suites, which run on both stores.
+	bash scripts/with-postgres.sh $(SWIFT) test --skip-build $(TEST_TRAITS)
 
 ## The hub against the outside corpora, as the before-stop hook runs it.
 corpus-check: build corpus-check-built
@@ -54,6 +59,13 @@ corpus-check-built:
 	../shared/tools/corpus-check nmea --hub .build/debug/niihub --shared ../shared --files ../shared/corpus/nmea/*.log --min 0.99
 	../shared/tools/corpus-check gt06 --hub .build/debug/niihub --shared ../shared --min 0.98
 	../shared/tools/corpus-check teltonika --hub .build/debug/niihub --shared ../shared --min 0.98
+
+## Ingest into SQLite and into a throwaway PostgreSQL (fsync on), events/s (release build with PostgreSQL).
+bench-ingest: deps
+	$(SWIFT) build -c release --traits PostgreSQL --product niihub
+	@mkdir -p var/bench && rm -f var/bench/ingest.sqlite*
+	.build/release/niihub bench-ingest --store sqlite:var/bench/ingest.sqlite
+	NIIHUB_PG_DURABLE=1 bash scripts/with-postgres.sh sh -c '.build/release/niihub bench-ingest --fresh-database --store "$$NIIHUB_TEST_POSTGRES_URL"'
 
 ## Decode throughput of the GPS and seal drivers on the corpora (release build).
 bench: release

@@ -14,6 +14,11 @@ let package = Package(
         .executable(name: "niihub", targets: ["niihub"]),
         .executable(name: "niisim", targets: ["niisim"]),
     ],
+    // PostgreSQL (postgres-nio and its TLS stack) costs minutes of build, so it is a trait, off by
+    // default: `swift build --traits PostgreSQL`. `make test` turns it on.
+    traits: [
+        .trait(name: "PostgreSQL", description: "The PostgreSQL store (HubStorePostgres on postgres-nio)"),
+    ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.20.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
@@ -26,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Values every stage speaks: the inspection event, identifiers, device readings.
@@ -64,6 +70,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The same store protocol on PostgreSQL, for several hubs sharing one database. Without the
+        // PostgreSQL trait it compiles to the opener alone, which refuses `kind: postgres` by name.
+        .target(
+            name: "HubStorePostgres",
+            dependencies: [
+                "HubModel", "HubStore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio", condition: .when(traits: ["PostgreSQL"])),
+            ],
+            swiftSettings: strict
+        ),
         // Wires a device's transport to its driver, the normalizer and the store, as Services.
         .target(
             name: "HubIngest",
@@ -84,7 +101,7 @@ let package = Package(
         .target(
             name: "HubServer",
             dependencies: [
-                "HubModel", "HubDevices", "HubStore", "HubIngest", "HubCorrelation", "HubDrivers",
+                "HubModel", "HubDevices", "HubStore", "HubStorePostgres", "HubIngest", "HubCorrelation", "HubDrivers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -100,8 +117,9 @@ let package = Package(
         .executableTarget(
             name: "niihub",
             dependencies: [
-                "HubModel", "HubDrivers", "HubNormalizer", "HubDevices", "HubStore", "HubIngest", "HubServer",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "HubModel", "HubDrivers", "HubNormalizer", "HubDevices", "HubStore", "HubStorePostgres", "HubIngest",
+                "HubServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -121,7 +139,11 @@ let package = Package(
             swiftSettings: strict
         ),
         // Test fixtures shared by the test targets: pseudo-terminal pairs, corpus paths, waiting helpers.
-        .target(name: "HubTesting", dependencies: ["HubModel", "HubDevices"], swiftSettings: strict),
+        .target(
+            name: "HubTesting",
+            dependencies: ["HubModel", "HubDevices", "HubStore", "HubStorePostgres", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .testTarget(name: "HubCorrelationTests", dependencies: ["HubCorrelation", "HubModel"], swiftSettings: strict),
         .testTarget(name: "HubModelTests", dependencies: ["HubModel", "HubTesting"], swiftSettings: strict),
         .testTarget(
@@ -137,7 +159,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HubStoreTests",
-            dependencies: ["HubStore", "HubModel", "HubTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "HubStore", "HubStorePostgres", "HubModel", "HubTesting", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -150,8 +175,8 @@ let package = Package(
         .testTarget(
             name: "HubServerTests",
             dependencies: [
-                "HubServer", "HubIngest", "HubDevices", "HubStore", "HubModel", "HubDrivers", "HubTesting",
-                "HubCorrelation", .product(name: "Hummingbird", package: "hummingbird"),
+                "HubServer", "HubIngest", "HubDevices", "HubStore", "HubStorePostgres", "HubModel", "HubDrivers",
+                "HubTesting", "HubCorrelation", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

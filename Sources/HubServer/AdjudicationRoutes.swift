@@ -7,7 +7,7 @@ extension HubAPI {
     /// Alarms and what was done about them: `POST /api/v1/alarms/{eventId}/adjudication` records an
     /// outcome (append-only; the newest counts), `GET /api/v1/alarms?state=open|adjudicated` lists
     /// alarm events with their adjudications.
-    func addAdjudicationRoutes(to router: Router<HubRequestContext>, records: SQLiteEventStore, feed: LiveFeed?) {
+    func addAdjudicationRoutes(to router: Router<HubRequestContext>, records: any HubRecordStore, feed: LiveFeed?) {
         router.post("/api/v1/alarms/:id/adjudication") { request, context in
             let id = try context.parameters.require("id")
             struct Ask: Decodable {

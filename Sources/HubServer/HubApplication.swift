@@ -6,6 +6,7 @@ import HubDevices
 import HubIngest
 import HubModel
 import HubStore
+import HubStorePostgres
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -15,7 +16,8 @@ import UnixSignals
 /// Ctrl-C or SIGTERM stops every part in order.
 public struct HubApplication: Sendable {
     public let config: SiteConfig
-    public let store: SQLiteEventStore
+    /// The site's records: its SQLite file, or the PostgreSQL database it shares with other sites.
+    public let store: any HubRecordStore
     public let registry: DeviceRegistry
     public let lanes: LaneActivity
     public let sink: IngestSink
@@ -57,7 +59,7 @@ public struct HubApplication: Sendable {
         self.reloadPoll = reloadPoll
         configState = ConfigState(config)
         DescriptorLimit.raise()
-        store = try SQLiteEventStore(path: config.storePath)
+        store = try await StoreOpener.open(config.store, logger: logger)
         blobs = try BlobStore(besideStore: config.storePath)
         registry = DeviceRegistry(devices: config.devices)
         let lanes = LaneActivity()
@@ -67,7 +69,9 @@ public struct HubApplication: Sendable {
         q.kind = "radiation."
         q.newestFirst = true
         q.limit = EventQuery.maxLimit
-        lanes.observe(try await store.events(q).events.reversed())
+        // Only this hub's sites: a PostgreSQL store holds the lanes of every hub sharing it.
+        let sites = Set(config.devices.map(\.site) + [config.site])
+        lanes.observe(try await store.events(q).events.reversed().filter { $0.site.map(sites.contains) ?? true })
         let passages = PassageService(
             windows: PassageWindows(beforeS: config.passageBeforeS, afterS: config.passageAfterS, gapS: config.passageGapS),
             ids: ids, logger: logger)
@@ -144,11 +148,22 @@ public struct HubApplication: Sendable {
         let reload = ConfigReloadService(
             state: configState, profilesDir: profilesDir, supervisor: supervisor, hotplug: hotplug, logger: logger,
             pollInterval: reloadPoll)
-        var services: [any Service] = [HealthMonitorService(sink: sink), supervisor, hotplug, reload, passages, transits, risk]
+        // First in the group, so the last to stop: every other part may still write while it stops.
+        var services: [any Service] = [StoreCloser(store: store), HealthMonitorService(sink: sink), supervisor, hotplug, reload, passages, transits, risk]
         if let url = config.feedWebhook {
             services.append(FeedDeliveryService(url: url, store: store, logger: logger))
         }
         services.append(app)
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
+    }
+}
+
+/// Closes the store (its connections) once the hub is stopping and every other part has stopped.
+struct StoreCloser: Service {
+    let store: any HubRecordStore
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await store.close()
     }
 }

@@ -67,5 +67,6 @@ public struct StoreCounts: Sendable, Equatable, Codable {
 /// A stored event that no longer reads as one (a disk fault or a hand edit).
 public struct StoreCorruption: Error, CustomStringConvertible {
     public var what: String
+    public init(what: String) { self.what = what }
     public var description: String { "store corruption: \(what)" }
 }

@@ -6,7 +6,7 @@ public protocol FeedCursorStore: Sendable {
     func setFeedCursor(_ consumer: String, _ cursor: String) async throws
 }
 
-extension SQLiteEventStore: FeedCursorStore {
+extension SQLiteEventStore {
     static func registerFeedMigrations(_ m: inout DatabaseMigrator) {
         m.registerMigration("v5-feed-cursors") { db in
             try db.execute(sql: "CREATE TABLE feed_cursors (consumer TEXT PRIMARY KEY, cursor TEXT NOT NULL) WITHOUT ROWID")

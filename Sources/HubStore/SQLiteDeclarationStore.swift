@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import HubModel
 
-extension SQLiteEventStore: DeclarationStore {
+extension SQLiteEventStore {
     static func registerDeclarationMigrations(_ m: inout DatabaseMigrator) {
         m.registerMigration("v3-declarations") { db in
             try db.execute(
@@ -162,9 +162,15 @@ extension SQLiteEventStore: DeclarationStore {
     }
 }
 
+/// How both stores write declarations as JSON: sorted keys, RFC 3339 times.
+public enum DeclarationJSON {
+    public static var encoder: JSONEncoder { SQLiteEventStore.coder.0 }
+    public static var decoder: JSONDecoder { SQLiteEventStore.coder.1 }
+}
+
 extension Declaration {
     /// Equal but for what the hub sets (version, time received).
-    func sameContent(as other: Declaration) -> Bool {
+    public func sameContent(as other: Declaration) -> Bool {
         var a = self
         var b = other
         a.version = 0

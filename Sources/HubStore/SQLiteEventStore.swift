@@ -6,22 +6,38 @@ import HubModel
 ///
 /// `synchronous = FULL`: a batch whose `append` returned is on disk, even across a power cut.
 /// Triggers refuse UPDATE and DELETE on both tables, so the archive stays append-only.
-public final class SQLiteEventStore: EventStore {
+public final class SQLiteEventStore: HubRecordStore {
     let pool: DatabasePool
     public let path: String
+    public var location: String { path }
 
-    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date. Hubs starting
+    /// at once on one file migrate one after the other; a file whose schema is newer than this
+    /// build knows is refused (`NewerSchema`) rather than written with old assumptions.
     public init(path: String) throws {
         self.path = path
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         var config = Configuration()
+        // Another process holding the write lock (a second hub, a backup) is waited for, not an error.
+        config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         pool = try DatabasePool(path: path, configuration: config)
-        try Self.migrator.migrate(pool)
+        try SchemaLock.holding(path + ".migrating") {
+            let migrator = Self.migrator
+            let applied = try pool.read { try migrator.appliedIdentifiers($0) }
+            let unknown = applied.subtracting(migrator.migrations)
+            if !unknown.isEmpty {
+                throw NewerSchema(store: path, found: unknown.sorted().joined(separator: ", "), known: migrator.migrations.last ?? "")
+            }
+            try migrator.migrate(pool)
+        }
     }
+
+    /// Nothing to release: the pool closes its connections when the store is freed.
+    public func close() async {}
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -230,5 +246,6 @@ public final class SQLiteEventStore: EventStore {
 /// A page cursor that this store did not hand out.
 public struct InvalidCursor: Error, CustomStringConvertible {
     public var cursor: String
+    public init(cursor: String) { self.cursor = cursor }
     public var description: String { "invalid cursor '\(cursor)'" }
 }

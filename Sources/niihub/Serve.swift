@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HubDevices
+import HubModel
 import HubDrivers
 import HubServer
 import Logging
@@ -40,7 +41,7 @@ struct Serve: AsyncParsableCommand {
         try await hub.run { port in
             let host = running.httpHost == "0.0.0.0" ? "127.0.0.1" : running.httpHost
             // Written straight to the descriptor so that a pipe (make demo, tests) sees it at once.
-            let line = "NII Hub serving site \(running.site) at http://\(host):\(port)/  (store: \(running.storePath))\n"
+            let line = "NII Hub serving site \(running.site) at http://\(host):\(port)/  (store: \(running.store.description))\n"
             FileHandle.standardOutput.write(Data(line.utf8))
         }
     }

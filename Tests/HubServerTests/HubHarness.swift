@@ -31,19 +31,26 @@ final class HubHarness: Sendable {
 
     /// A hub whose site has `devices` (YAML list items). `profiles` are written beside the
     /// repository's own (file name → YAML), for transports and timings a test needs.
+    /// `store` is the site file's `store:` block (a SQLite file in the folder unless told); a hub
+    /// on a store another hub made first uses `adminToken`, that hub's first-start token.
     convenience init(
         label: String = "hub", devices: String = serialRPM, profiles: [String: String] = [:],
-        reloadPoll: Duration = .milliseconds(200), siteExtra: String = ""
+        reloadPoll: Duration = .milliseconds(200), siteExtra: String = "", site: String = "e2e-gate",
+        store: String = sqliteStore, adminToken: String? = nil
     ) async throws {
         try await self.init(
             reusing: try TemporaryDirectory(label), devices: devices, profiles: profiles, reloadPoll: reloadPoll,
-            siteExtra: siteExtra)
+            siteExtra: siteExtra, site: site, store: store, adminToken: adminToken)
     }
+
+    static let sqliteStore = "store:\n  sqlite: hub.sqlite"
+
 
     /// A hub started again on the folder (store, inbox, profiles) of an earlier one.
     init(
         reusing dir: TemporaryDirectory, devices: String = serialRPM, profiles: [String: String] = [:],
-        reloadPoll: Duration = .milliseconds(200), siteExtra: String = ""
+        reloadPoll: Duration = .milliseconds(200), siteExtra: String = "", site: String = "e2e-gate",
+        store: String = sqliteStore, adminToken: String? = nil
     ) async throws {
         self.dir = dir
         devicePath = dir.path("rpm-lane1")
@@ -55,14 +62,18 @@ final class HubHarness: Sendable {
                 atPath: shipped.appendingPathComponent(name).path, toPath: dir.path("profiles/\(name)"))
         }
         for (name, text) in profiles { try dir.write("profiles/\(name)", text) }
-        let configPath = try dir.write("site.yaml", Self.site(devices, extra: siteExtra))
+        let configPath = try dir.write("site.yaml", Self.site(devices, extra: siteExtra, name: site, store: store))
         let config = try SiteConfig.load(path: configPath, knownProtocols: DriverCatalog.protocols)
         var logger = Logger(label: "test-hub")
         logger.logLevel = .warning
         // A cheap password hash: suites start many hubs, and the cost is not what they test.
         let hub = try await HubApplication(config: config, logger: logger, reloadPoll: reloadPoll, passwordRounds: 1000)
         self.hub = hub
-        adminToken = try AdminCredential.read(storePath: config.storePath).token
+        if let adminToken {
+            self.adminToken = adminToken
+        } else {
+            self.adminToken = try AdminCredential.read(storePath: config.storePath).token
+        }
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let group = hub.serviceGroup { continuation.yield($0) }
         self.group = group
@@ -76,12 +87,11 @@ final class HubHarness: Sendable {
     }
 
     /// The site file for `devices` (YAML list items).
-    static func site(_ devices: String, extra: String = "") -> String {
+    static func site(_ devices: String, extra: String = "", name: String = "e2e-gate", store: String = sqliteStore) -> String {
         """
-        site: e2e-gate\(extra.isEmpty ? "" : "\n" + extra)
+        site: \(name)\(extra.isEmpty ? "" : "\n" + extra)
         profiles: profiles
-        store:
-          sqlite: hub.sqlite
+        \(store)
         http:
           host: 127.0.0.1
           port: 0

@@ -52,22 +52,25 @@ struct PassageTests {
     /// A hub with a portal monitor (serial) and an OCR camera (TCP) on lane 1, after the camera read
     /// `containerRead` and plate 51C-123.45 and the portal saw a truck with a gamma alarm: one
     /// `gate.passage` is stored. Keep the terminal alive as long as the hub runs.
-    static func alarmedPassage(label: String, containerRead: String) async throws -> (HubHarness, PseudoTerminal) {
+    static func alarmedPassage(
+        label: String, containerRead: String, site: String = "e2e-gate", store: String = HubHarness.sqliteStore,
+        adminToken: String? = nil
+    ) async throws -> (HubHarness, PseudoTerminal) {
         let h = try await HubHarness(
             label: label,
             devices: HubHarness.serialRPM + "\n  - {id: ocr-lane1, profile: gate-ocr-camera, lane: \"1\", listen: \"127.0.0.1:0\"}",
-            siteExtra: "passages: {beforeS: 30, afterS: 1, gapS: 5}")
+            siteExtra: "passages: {beforeS: 30, afterS: 1, gapS: 5}", site: site, store: store, adminToken: adminToken)
         let pty = try PseudoTerminal()
         try pty.link(at: h.devicePath)
         #expect(await eventually { (try? await h.device("rpm-lane1")["state"] as? String) == "online" })
         #expect(await eventually { (try? await h.boundPort("ocr-lane1")) ?? 0 > 0 })
         let camera = try LoopbackClient(port: try #require(try await h.boundPort("ocr-lane1")))
         try camera.send("OCR,1,,CONTAINER,\(containerRead),93,rear\r\nOCR,1,,PLATE,51C-123.45,88,front\r\n")
-        #expect(await eventually { (try? await h.events("kind=ocr.read").count) == 2 })
+        #expect(await eventually { (try? await h.events("kind=ocr.read&site=\(site)").count) == 2 })
         let lines = try RapiscanFeed.deviceLines("rpm/S2-C3-NORM2.csv")
         let firstGX = try #require(lines.firstIndex { $0.starts(with: Array("GX,".utf8)) })
         try await pty.play(lines[...firstGX])
-        #expect(await eventually(timeout: .seconds(15)) { (try? await h.events("kind=gate.passage").count) == 1 })
+        #expect(await eventually(timeout: .seconds(15)) { (try? await h.events("kind=gate.passage&site=\(site)").count) == 1 })
         return (h, pty)
     }
 }

@@ -10,11 +10,15 @@ struct ScenarioTests {
     static let names = [
         "clean-green-passage", "radiation-alarm", "ocr-misread-repaired", "undeclared-container",
         "seal-tampered-in-transit", "corridor-deviation", "late-declaration", "device-unplugged-mid-passage",
+        "n42-instrument-alarm", "scan-suspect",
     ]
 
     static func path(_ name: String) -> String {
         Corpus.packageRoot.appendingPathComponent("Simulators/Scenarios/\(name).yaml").path
     }
+
+    /// The scenario site's listeners: scenario device name → the hub's device id.
+    static let listeners = [("ocr", "ocr-lane1"), ("eseal", "seals"), ("gt06", "gt06-seals"), ("teltonika", "trackers")]
 
     /// `niisim run FILE --expect` against a fresh hub with the scenario site's devices.
     static func play(_ file: String) async throws -> SimulatorRun {
@@ -24,15 +28,24 @@ struct ScenarioTests {
 
                   - {id: ocr-lane1, profile: gate-ocr-camera, lane: "1", listen: "127.0.0.1:0"}
                   - {id: seals, profile: ascii-eseal, listen: "127.0.0.1:0"}
+                  - {id: gt06-seals, profile: gt06-eseal, listen: "127.0.0.1:0"}
+                  - {id: trackers, profile: teltonika-fmb, listen: "127.0.0.1:0"}
+                  - {id: scanner-lane1, profile: container-scanner, lane: "1", folder: scanner-inbox}
+                  - {id: n42-lane1, profile: n42-instrument, lane: "1", folder: n42-inbox}
                 """,
             siteExtra: "passages: {beforeS: 30, afterS: 2, gapS: 5}")
-        #expect(await eventually { (try? await h.boundPort("ocr-lane1")) ?? 0 > 0 })
-        #expect(await eventually { (try? await h.boundPort("seals")) ?? 0 > 0 })
-        let ocr = try #require(try await h.boundPort("ocr-lane1")), seals = try #require(try await h.boundPort("seals"))
-        let run = try await SimulatorRun.run(
-            ["run", file, "--hub", "http://127.0.0.1:\(h.port)", "--token", h.adminToken, "--speed", "2", "--expect",
-             "--device", "rpm=\(h.devicePath)", "--device", "ocr=127.0.0.1:\(ocr)", "--device", "eseal=127.0.0.1:\(seals)"],
-            in: h.dir)
+        var args = ["run", file, "--hub", "http://127.0.0.1:\(h.port)", "--token", h.adminToken, "--speed", "2", "--expect",
+                    "--device", "rpm=\(h.devicePath)", "--device", "scanner=\(h.dir.path("scanner-inbox"))",
+                    "--device", "n42=\(h.dir.path("n42-inbox"))"]
+        for (name, id) in listeners {
+            #expect(await eventually { (try? await h.boundPort(id)) ?? 0 > 0 })
+            let port = try #require(try await h.boundPort(id))
+            args += ["--device", "\(name)=127.0.0.1:\(port)"]
+        }
+        for inbox in ["scanner-inbox", "n42-inbox"] {
+            #expect(await eventually { FileManager.default.fileExists(atPath: h.dir.path(inbox + "/processed")) })
+        }
+        let run = try await SimulatorRun.run(args, in: h.dir)
         try await h.stop()
         return run
     }
@@ -46,13 +59,51 @@ struct ScenarioTests {
 
     @Test func aWrongExpectationExitsNonZeroWithADiffNamingTheItem() async throws {
         let dir = try TemporaryDirectory("wrong-scenario")
-        let text = try String(contentsOfFile: Self.path("clean-green-passage"), encoding: .utf8)
-            .replacingOccurrences(of: "gate.passage: 1", with: "gate.passage: 2")
+        // Two wrong items: a passage count, and an alarm the queue holds once, not three times.
+        let text = try String(contentsOfFile: Self.path("radiation-alarm"), encoding: .utf8)
+            .replacingOccurrences(of: "events: {gate.passage: 1}", with: "events: {gate.passage: 2}")
+            .replacingOccurrences(of: "{kind: radiation.alarm, device: rpm-lane1, count: 1}",
+                                  with: "{kind: radiation.alarm, device: rpm-lane1, count: 3}")
             .replacingOccurrences(of: "settleS: 90", with: "settleS: 20")
         let run = try await Self.play(try dir.write("wrong.yaml", text))
         let out = String(decoding: run.out, as: UTF8.self)
         #expect(run.status != 0)
-        #expect(out.contains("DIFF  events gate.passage"), "\(out)")
-        #expect(out.contains("expected: 2") && out.contains("found:    1"), "\(out)")
+        #expect(out.contains("expect: 2 of "), "\(out)")
+        #expect(out.contains("DIFF  events gate.passage\n          expected: 2\n          found:    1"), "\(out)")
+        #expect(out.contains("DIFF  alarms radiation.alarm from rpm-lane1\n          expected: exactly 3\n          found:    1;"), "\(out)")
+        #expect(out.contains("1 × radiation.alarm from rpm-lane1 (open)"), "\(out)")
+        #expect(out.contains("ok    alarms radiation.occupancy from rpm-lane1: 1"), "\(out)")
+    }
+
+    @Test func aScannerThatPostsOverHTTPGivesTheSameOutcomeAsItsFolder() async throws {
+        let dir = try TemporaryDirectory("posting-scanner")
+        let text = try String(contentsOfFile: Self.path("scan-suspect"), encoding: .utf8)
+            .replacingOccurrences(of: "scanner: {folder: scanner-inbox}", with: "scanner: {post: true}")
+        #expect(text.contains("{post: true}"))
+        let run = try await Self.play(try dir.write("posting.yaml", text))
+        let out = String(decoding: run.out, as: UTF8.self)
+        #expect(run.status == 0, "\(out)\n\(run.err)")
+        #expect(out.contains("ok    passage #1: containers [MSKU6011672], plate 51D45678, no alarm, scan suspect"), "\(out)")
+    }
+
+    @Test func aScenarioThatNamesAnUnknownDeviceOrAlarmIsRefusedBeforeItRuns() async throws {
+        let dir = try TemporaryDirectory("bad-scenario")
+        let bad = """
+            devices:
+              teltonika: {tcp: "127.0.0.1:9"}
+            timeline:
+              - {at: 0s, tracker: {device: teltonika, unit: "352094080000077", alarm: cut, lat: 10.8, lon: 106.7}}
+            """
+        let run = try await SimulatorRun.run(
+            ["run", try dir.write("bad.yaml", bad), "--hub", "http://127.0.0.1:9", "--token", "x"], in: dir)
+        #expect(run.status != 0)
+        #expect(run.err.contains("teltonika has no 'cut' alarm"), "\(run.err)")
+
+        // A step's faults are checked as the command line's flags are.
+        let badFault = bad.replacingOccurrences(of: "alarm: cut, ", with: "").replacingOccurrences(of: "106.7}}", with: "106.7}, faults: {garbage: 2}}")
+        let faulty = try await SimulatorRun.run(
+            ["run", try dir.write("bad-fault.yaml", badFault), "--hub", "http://127.0.0.1:9", "--token", "x"], in: dir)
+        #expect(faulty.status != 0)
+        #expect(faulty.err.contains("faults: ") && faulty.err.contains("--garbage is a share between 0 and 1"), "\(faulty.err)")
     }
 }

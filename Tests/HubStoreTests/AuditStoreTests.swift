@@ -1,15 +1,16 @@
 import Foundation
-import GRDB
 import HubModel
 import HubStore
 import HubTesting
 import Testing
 
-/// The audit log, adjudications and tokens in the SQLite store.
+/// The audit log, adjudications and tokens, in both stores.
 struct AuditStoreTests {
-    @Test func auditAndAdjudicationsAreAppendOnlyAndTokensRevokeOnce() async throws {
+    @Test(arguments: StoreKind.testable)
+    func auditAndAdjudicationsAreAppendOnlyAndTokensRevokeOnce(kind: StoreKind) async throws {
         let dir = try TemporaryDirectory("audit-store")
-        let store = try SQLiteEventStore(path: dir.path("hub.sqlite"))
+        let under = try await StoreUnderTest.make(kind, dir)
+        let store = under.store
         let now = Date()
         for i in 1...3 {
             try await store.audit(AuditEntry(at: now, actor: "op\(i)", role: "operator", action: "scan.post", target: nil, detail: nil))
@@ -36,10 +37,17 @@ struct AuditStoreTests {
         #expect(try await store.revokeToken(id: "t1", at: now) == false)
         #expect(try await store.token(sha256: token.sha256)?.isValid(at: now) == false)
 
-        let db = try DatabaseQueue(path: dir.path("hub.sqlite"))
         for sql in ["UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log", "UPDATE adjudications SET outcome = 'cleared'",
                     "DELETE FROM adjudications"] {
-            await #expect(throws: DatabaseError.self, "\(sql)") { try await db.write { try $0.execute(sql: sql) } }
+            await #expect(throws: (any Error).self, "\(sql)") { try await under.rawSQL(sql) }
         }
+        #expect(try await store.auditEntries().count == 3)
+        // A second user of the same name is refused, not an error.
+        let user = UserRecord(name: "ana", role: .analyst, passwordHash: "00", salt: "11", iterations: 1, createdAt: now)
+        #expect(try await store.addUser(user))
+        #expect(try await store.addUser(user) == false)
+        #expect(try await store.user(named: "ana")?.role == .analyst)
+        #expect(try await store.userCount() == 1)
+        #expect(try await store.tokens().map(\.id) == ["t1"])
     }
 }

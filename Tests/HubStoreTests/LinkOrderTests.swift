@@ -76,9 +76,10 @@ struct LinkOrderTests {
         return out
     }
 
-    static func links(after arrivals: [Arrival]) async throws -> Set<Link> {
+    static func links(after arrivals: [Arrival], on kind: StoreKind) async throws -> Set<Link> {
         let dir = try TemporaryDirectory("links")
-        let store = try SQLiteEventStore(path: dir.path("hub.sqlite"))
+        let store = try await StoreUnderTest.make(kind, dir).store
+        defer { Task { await store.close() } }
         for a in arrivals {
             switch a {
             case .event(let e): try await store.append(IngestBatch(events: [e]))
@@ -90,8 +91,8 @@ struct LinkOrderTests {
         return all
     }
 
-    @Test(arguments: [1, 2, 3] as [UInt64])
-    func theSameLinksWhateverTheArrivalOrder(seed: UInt64) async throws {
+    @Test(arguments: StoreKind.testable, [1, 2, 3] as [UInt64])
+    func theSameLinksWhateverTheArrivalOrder(kind: StoreKind, seed: UInt64) async throws {
         let w = Self.world(seed: seed)
         // What the links must be: each event with each declaration whose last version is active and
         // shares an identifier with it.
@@ -108,16 +109,17 @@ struct LinkOrderTests {
         #expect(!expected.isEmpty)
         var first: Set<Link>?
         for order in 0..<4 as Range<UInt64> {
-            let links = try await Self.links(after: Self.shuffled(w, seed: seed * 100 + order))
+            let links = try await Self.links(after: Self.shuffled(w, seed: seed * 100 + order), on: kind)
             #expect(Set(links.map { "\($0.eventID) \($0.declaration) \($0.kind)=\($0.value) v\($0.version)" }) == expected)
             if let first { #expect(links == first) } else { first = links }
         }
     }
 
-    @Test func aRepairedOCRReadLinksWithLessConfidence() async throws {
+    @Test(arguments: StoreKind.testable)
+    func aRepairedOCRReadLinksWithLessConfidence(kind: StoreKind) async throws {
         let w = Self.world(seed: 9)
         let repaired = try #require(w.events.first { $0.data["repairedFrom"] != nil && !($0.subject.containers ?? []).isEmpty })
-        let links = try await Self.links(after: w.events.map { .event($0) } + w.declarations.flatMap { $0.map { .declaration($0) } })
+        let links = try await Self.links(after: w.events.map { .event($0) } + w.declarations.flatMap { $0.map { .declaration($0) } }, on: kind)
         let mine = links.filter { $0.eventID == repaired.id && $0.kind == "container" }
         #expect(mine.allSatisfy { $0.confidence == 0.7 && $0.evidence.contains("repaired") })
         #expect(links.filter { $0.kind == "plate" }.allSatisfy { $0.confidence == 0.6 })

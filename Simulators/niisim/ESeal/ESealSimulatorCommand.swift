@@ -19,12 +19,14 @@ struct ESealSimulatorCommand: AsyncParsableCommand {
 }
 
 struct ESealScript: TrackerScript {
+    /// Fleet units are numbered like IMEIs and named `SEAL<last 8 digits>`; a scenario names its seals.
+    var derivesSealID = true
     var name: String { "eseal" }
     var checksum: ChecksumPlace { .none }
     static let alarms = ["DOOR", "CUT", "TAMPER"]
 
     func login(unit: String, serial: UInt16) -> [UInt8] {
-        ESealEncoder.report(id: Self.sealID(unit), sequence: Int(serial), event: "LOCK", time: Self.time(Date()), battery: "97")
+        ESealEncoder.report(id: sealID(unit), sequence: Int(serial), event: "LOCK", time: Self.time(Date()), battery: "97")
     }
 
     func loginAccepted(_ reply: [UInt8]) -> Bool? {
@@ -40,12 +42,12 @@ struct ESealScript: TrackerScript {
 
     func report(unit: String, step: Int, at: Date, position f: Route.Fix, alarm: Bool, serial: UInt16) -> [[UInt8]] {
         let event = alarm ? Self.alarms[step % Self.alarms.count] : "POS"
-        return [ESealEncoder.report(id: Self.sealID(unit), sequence: Int(serial), event: event, time: Self.time(at),
+        return [ESealEncoder.report(id: sealID(unit), sequence: Int(serial), event: event, time: Self.time(at),
                                     lat: String(format: "%.6f", f.lat), lon: String(format: "%.6f", f.lon),
                                     battery: String(max(5, 97 - step / 20)))]
     }
 
-    static func sealID(_ unit: String) -> String { "SEAL" + unit.suffix(8) }
+    func sealID(_ unit: String) -> String { derivesSealID ? "SEAL" + unit.suffix(8) : unit }
 
     /// `YYYYMMDDhhmmss` in UTC, the seal's clock format.
     static func time(_ d: Date) -> String {

@@ -25,24 +25,34 @@ struct N42SimulatorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let peak = channels * 662 / 1024  // Cs-137 at 662 keV on a 0–1024 keV scale
         let device = FolderDevice(folder: folder, count: count, every: every, run: pace, faults: faults)
         try await device.play("n42") { i, at, rng, _ in
-            let alarm = rng.chance(alarmRate)
-            let spectrum = (0..<channels).map { c -> Int in
-                // A falling Compton continuum, plus a photopeak when a source is present.
-                var mean = 40 * exp(-Double(c) / Double(channels) * 4) + 0.5
-                if alarm { mean += 60 * exp(-pow(Double(c - peak) / 3, 2)) }
-                return rng.poisson(mean)
-            }
             let id = "\(instrument)-\(String(format: "%06d", i))"
-            let neutrons = rng.poisson(alarm ? 3 : 1)
-            let dose = (((alarm ? 0.9 : 0.09) + rng.uniform(0...0.02)) * 1000).rounded() / 1000
-            let m = N42MeasurementWriter.Measurement(
-                id: id, instrumentID: instrument, startedAt: at, realTimeS: every, gammaChannels: spectrum,
-                neutronCounts: neutrons, doseRateUSvH: dose, alarmNuclide: alarm ? "Cs-137" : nil)
+            let alarm = rng.chance(alarmRate)
+            let m = Self.measurement(id: id, instrument: instrument, at: at, realTimeS: every, channels: channels,
+                                     nuclide: alarm ? "Cs-137" : nil, rng: &rng)
+            let spectrum = m.gammaChannels, neutrons = m.neutronCounts
             return .init(name: id + ".n42", bytes: Array(N42MeasurementWriter.document(m).utf8),
                          trace: ["id": id, "gammaCounts": spectrum.reduce(0, +), "neutronCounts": neutrons, "alarm": alarm])
         }
+    }
+
+    /// One measurement: a falling Compton continuum with Poisson noise, and with a `nuclide` its
+    /// photopeak (Cs-137 at 662 keV on a 0–1024 keV scale), more neutrons and a higher dose rate.
+    static func measurement(id: String, instrument: String, at: Date, realTimeS: Double, channels: Int, nuclide: String?,
+                            doseRateUSvH: Double? = nil, neutrons: Int? = nil, lat: Double? = nil, lon: Double? = nil,
+                            rng: inout SeededRandom) -> N42MeasurementWriter.Measurement {
+        let peak = channels * 662 / 1024
+        let alarm = nuclide != nil
+        let spectrum = (0..<channels).map { c -> Int in
+            var mean = 40 * exp(-Double(c) / Double(channels) * 4) + 0.5
+            if alarm { mean += 60 * exp(-pow(Double(c - peak) / 3, 2)) }
+            return rng.poisson(mean)
+        }
+        let n = neutrons ?? rng.poisson(alarm ? 3 : 1)
+        let dose = doseRateUSvH ?? (((alarm ? 0.9 : 0.09) + rng.uniform(0...0.02)) * 1000).rounded() / 1000
+        return N42MeasurementWriter.Measurement(
+            id: id, instrumentID: instrument, startedAt: at, realTimeS: realTimeS, gammaChannels: spectrum, neutronCounts: n,
+            doseRateUSvH: dose, lat: lat, lon: lon, alarmNuclide: nuclide)
     }
 }

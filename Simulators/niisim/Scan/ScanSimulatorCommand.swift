@@ -29,18 +29,30 @@ struct ScanSimulatorCommand: AsyncParsableCommand {
         let device = FolderDevice(folder: folder, count: count, every: every, run: pace, faults: faults)
         try await device.play("scan") { i, at, rng, out in
             let id = "\(scanner)-\(String(format: "%06d", i))"
-            let image = Self.image(&rng)
-            let imageName = id + "-side.pgm"
-            try out.write(imageName, image, subfolder: "images")
-            let scan = ScanResultWriter.Scan(
-                scanID: id, scannerID: scanner, lane: lane, startedAt: at, durationS: 35,
-                containers: [Identities.container(&rng)], plate: Identities.plate(&rng),
-                images: [(name: imageName, sha256: SHA256.hash(data: image).map { String(format: "%02x", $0) }.joined(),
-                          bytes: image.count)],
-                suspect: rng.chance(suspectRate))
-            return .init(name: id + ".json", bytes: ScanResultWriter.json(scan),
-                         trace: ["scanId": id, "containers": scan.containers, "suspect": scan.suspect])
+            let container = Identities.container(&rng), plate = Identities.plate(&rng), suspect = rng.chance(suspectRate)
+            let scan = Self.scan(id: id, scanner: scanner, lane: lane, at: at, containers: [container], plate: plate,
+                                 suspect: suspect, images: 1, rng: &rng)
+            for (name, bytes) in scan.images { try out.write(name, bytes, subfolder: "images") }
+            return .init(name: id + ".json", bytes: ScanResultWriter.json(scan.document),
+                         trace: ["scanId": id, "containers": scan.document.containers, "suspect": scan.document.suspect])
         }
+    }
+
+    /// One scan's document and its image files (named `<id>-<view>.pgm`), each named in the document
+    /// by its SHA-256.
+    static func scan(id: String, scanner: String, lane: String?, at: Date, containers: [String], plate: String?, suspect: Bool,
+                     images: Int, rng: inout SeededRandom) -> (document: ScanResultWriter.Scan, images: [(name: String, bytes: [UInt8])])
+    {
+        let views = ["side", "top", "front", "rear"]
+        let files = (0..<max(1, images)).map { k in
+            (name: "\(id)-\(views[k % views.count])\(k < views.count ? "" : String(k)).pgm", bytes: image(&rng))
+        }
+        let doc = ScanResultWriter.Scan(
+            scanID: id, scannerID: scanner, lane: lane, startedAt: at, durationS: 35, containers: containers, plate: plate,
+            images: files.map { (name: $0.name, sha256: SHA256.hash(data: $0.bytes).map { String(format: "%02x", $0) }.joined(),
+                                 bytes: $0.bytes.count) },
+            suspect: suspect)
+        return (doc, files)
     }
 
     /// A 64×32 grey PGM with noise: small, but a real picture a viewer opens.

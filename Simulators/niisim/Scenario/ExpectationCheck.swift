@@ -53,18 +53,31 @@ struct ExpectationCheck {
                 name: "links of \(number)", expected: Set(kinds).sorted().joined(separator: ", "),
                 found: found.isEmpty ? "none" : found.joined(separator: ", "), ok: found == Set(kinds).sorted()))
         }
-        if let states = expect.devices, !states.isEmpty {
+        if !(expect.devices ?? [:]).isEmpty || !(expect.rejects ?? [:]).isEmpty {
             let list = try await hub.get("/api/v1/devices")["devices"] as? [[String: Any]] ?? []
-            for (id, state) in states.sorted(by: { $0.key < $1.key }) {
+            for (id, state) in (expect.devices ?? [:]).sorted(by: { $0.key < $1.key }) {
                 let found = list.first { $0["id"] as? String == id }?["state"] as? String ?? "no such device"
                 items.append(Item(name: "device \(id)", expected: state, found: found, ok: found == state))
             }
+            for (id, count) in (expect.rejects ?? [:]).sorted(by: { $0.key < $1.key }) {
+                items.append(Self.rejects(id, count, list.first { $0["id"] as? String == id }))
+            }
         }
+        if let alarms = expect.alarms, !alarms.isEmpty { items += try await AlarmCheck(hub: hub).items(alarms) }
         if let risk = expect.risk, !risk.isEmpty {
             let feed = try await hub.get("/api/v1/feed?limit=1000")["items"] as? [[String: Any]] ?? []
             for r in risk { items.append(Self.risk(r, feed)) }
         }
         return items
+    }
+
+    /// A device's rejected frames, with their reasons when they differ.
+    private static func rejects(_ id: String, _ want: Int, _ device: [String: Any]?) -> Item {
+        let byReason = (device?["counters"] as? [String: Any])?["rejected"] as? [String: Int] ?? [:]
+        let n = byReason.values.reduce(0, +)
+        var found = device == nil ? "no such device" : "\(n)"
+        if n > 0 { found += " (" + byReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")" }
+        return Item(name: "rejects of \(id)", expected: "\(want)", found: found, ok: device != nil && n == want)
     }
 
     private static func risk(_ r: Scenario.Risk, _ feed: [[String: Any]]) -> Item {
@@ -87,16 +100,16 @@ struct ExpectationCheck {
         let subject = e["subject"] as? [String: Any], data = e["data"] as? [String: Any]
         return Scenario.Passage(
             containers: subject?["containers"] as? [String] ?? [], plate: (subject?["plates"] as? [String])?.first,
-            gammaAlarm: data?["gammaAlarm"] as? Bool ?? false)
+            gammaAlarm: data?["gammaAlarm"] as? Bool ?? false, scan: data?["scanResult"] as? String)
     }
 
     private static func matches(_ want: Scenario.Passage, _ got: Scenario.Passage) -> Bool {
         (want.containers == nil || want.containers == got.containers) && (want.plate == nil || want.plate == got.plate)
-            && (want.gammaAlarm == nil || want.gammaAlarm == got.gammaAlarm)
+            && (want.gammaAlarm == nil || want.gammaAlarm == got.gammaAlarm) && (want.scan == nil || want.scan == got.scan)
     }
 
     private static func describe(_ p: Scenario.Passage) -> String {
         [p.containers.map { "containers [\($0.joined(separator: ", "))]" }, p.plate.map { "plate \($0)" },
-         p.gammaAlarm.map { $0 ? "gamma alarm" : "no alarm" }].compactMap { $0 }.joined(separator: ", ")
+         p.gammaAlarm.map { $0 ? "gamma alarm" : "no alarm" }, p.scan.map { "scan \($0)" }].compactMap { $0 }.joined(separator: ", ")
     }
 }

@@ -17,13 +17,20 @@ struct HubClient: Sendable {
         try await send("POST", path, body: try JSONSerialization.data(withJSONObject: json))
     }
 
-    private func send(_ method: String, _ path: String, body: Data?) async throws -> (status: Int, json: [String: Any]) {
+    /// Posts raw bytes (an image to `/api/v1/blobs`, a scan document to `/api/v1/scans`).
+    func post(_ path: String, body: [UInt8], contentType: String) async throws -> (status: Int, json: [String: Any]) {
+        try await send("POST", path, body: Data(body), contentType: contentType)
+    }
+
+    private func send(_ method: String, _ path: String, body: Data?, contentType: String = "application/json") async throws
+        -> (status: Int, json: [String: Any])
+    {
         var r = URLRequest(url: URL(string: path, relativeTo: base)!)
         r.httpMethod = method
         r.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         if let body {
             r.httpBody = body
-            r.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            r.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
         let (data, response) = try await URLSession.shared.data(for: r)
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]

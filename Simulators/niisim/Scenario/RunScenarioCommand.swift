@@ -12,7 +12,7 @@ struct RunScenarioCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The hub's base URL (loopback only).") var hub: String
     @Option(name: .long, help: "An API bearer token (the admin token from admin-credential.json).") var token: String
     @Option(name: .long, help: "Pace: 1 is real time, 10 ten times faster.") var speed: Double = 1
-    @Option(name: .long, help: "Point a device the scenario uses elsewhere: NAME=PATH (a link) or NAME=HOST:PORT (TCP).")
+    @Option(name: .long, help: "Point a device the scenario uses elsewhere: NAME=PATH (a link, or a folder device's folder) or NAME=HOST:PORT (TCP).")
     var device: [String] = []
     @Flag(name: .long, help: "Check the expect: section; exit 1 with a diff when it differs.") var expect = false
 
@@ -29,7 +29,15 @@ struct RunScenarioCommand: AsyncParsableCommand {
             let name = String(d[..<eq]), address = String(d[d.index(after: eq)...])
             // A device the scenario does not use stays untouched.
             guard var link = s.devices[name] else { continue }
-            if address.hasPrefix("/") { link.link = address; link.tcp = nil } else { link.tcp = address; link.link = nil }
+            if address.hasPrefix("/"), link.folder != nil {
+                link.folder = address
+            } else if address.hasPrefix("/") {
+                link.link = address
+                link.tcp = nil
+            } else {
+                link.tcp = address
+                link.link = nil
+            }
             s.devices[name] = link
         }
         let client = HubClient(base: URL(string: hub)!, token: token)

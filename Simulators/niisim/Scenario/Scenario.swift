@@ -16,6 +16,8 @@ struct Scenario: Decodable, Sendable {
         expect = try c.decodeIfPresent(Expectations.self, forKey: .expect) ?? Expectations()
     }
 
+    /// One device of the scenario. Its protocol is `protocol:` or else its name (`rpm`, `ocr`, `gt06`,
+    /// `teltonika`, `eseal`, `scanner`, `n42`).
     struct DeviceLink: Decodable, Sendable {
         /// The hub's id for the device, waited on until online before the timeline starts (serial links).
         var id: String?
@@ -23,87 +25,26 @@ struct Scenario: Decodable, Sendable {
         var link: String?
         /// A hub TCP listener, HOST:PORT on loopback.
         var tcp: String?
+        /// The folder a file device (scanner, N42 instrument) writes its results into.
+        var folder: String?
+        /// A scanner that posts its results over HTTP (`POST /api/v1/blobs`, then `/api/v1/scans`).
+        var post: Bool?
+        var `protocol`: String?
     }
 
-    /// One thing that happens `at` seconds into the run (`10s`, `1.5s` or a bare number).
-    struct Step: Decodable, Sendable {
-        var at: Double
-        var truck: Truck?
-        var declaration: Declaration?
-        /// A device whose link goes away (a pulled cable).
-        var unplug: String?
-        /// An e-seal report on the way (device `eseal`).
-        var seal: SealReport?
+    /// The protocols a scenario device can speak.
+    enum DeviceProtocol: String, Sendable {
+        case rpm, ocr, gt06, teltonika, eseal, scanner, n42
+    }
 
-        enum CodingKeys: String, CodingKey { case at, truck, declaration, unplug, seal }
-
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            let text = try c.decode(String.self, forKey: .at)
-            guard let seconds = Double(text.hasSuffix("s") ? String(text.dropLast()) : text) else {
-                throw DecodingError.dataCorruptedError(forKey: .at, in: c, debugDescription: "expected seconds like 10s, got '\(text)'")
-            }
-            at = seconds
-            truck = try c.decodeIfPresent(Truck.self, forKey: .truck)
-            declaration = try c.decodeIfPresent(Declaration.self, forKey: .declaration)
-            unplug = try c.decodeIfPresent(String.self, forKey: .unplug)
-            seal = try c.decodeIfPresent(SealReport.self, forKey: .seal)
+    /// The protocol of device `name`, or a clear error naming it.
+    func deviceProtocol(_ name: String) throws -> DeviceProtocol {
+        guard let d = devices[name] else { throw ScenarioError("the timeline uses device '\(name)', which devices: does not list") }
+        let text = d.`protocol` ?? name
+        guard let p = DeviceProtocol(rawValue: text) else {
+            throw ScenarioError("device \(name): unknown protocol '\(text)' (rpm, ocr, gt06, teltonika, eseal, scanner, n42)")
         }
-    }
-
-    /// A vehicle entering a lane: the camera reads it, then it crosses the portal monitor.
-    struct Truck: Decodable, Sendable {
-        var lane: String?
-        var containers: [String]?
-        var plate: String?
-        var gammaAlarm: Bool?
-        /// What the camera reads instead of a container's number (one confusable character).
-        var misread: [String: String]?
-        /// Unplug this device (e.g. `rpm`) while the vehicle is inside the portal.
-        var unplugMidway: String?
-    }
-
-    /// A declaration document as `POST /api/v1/declarations` takes it (see README).
-    struct Declaration: Decodable, Sendable {
-        var number: String
-        var type: String?
-        var office: String?
-        var tin: String?
-        var containers: [String]?
-        var plates: [String]?
-        var channel: String?
-        var seals: [String]?
-        var transit: Transit?
-
-        var json: [String: Any] {
-            var j: [String: Any] = [
-                "number": number, "type": type ?? "import", "office": office ?? "03CE", "trader": ["tin": tin ?? "0301234567"],
-                "containers": containers ?? [], "plates": plates ?? [], "channel": channel ?? "green", "seals": seals ?? [],
-            ]
-            if let t = transit {
-                j["transit"] = ["origin": t.origin, "destination": t.destination, "bufferM": t.bufferM ?? 500,
-                                "corridor": t.corridor, "start": t.start ?? "2000-01-01T00:00:00Z",
-                                "end": t.end ?? "2099-01-01T00:00:00Z"] as [String: Any]
-            }
-            return j
-        }
-    }
-
-    struct Transit: Decodable, Sendable {
-        var origin: String
-        var destination: String
-        var bufferM: Double?
-        var corridor: [[Double]]
-        var start: String?
-        var end: String?
-    }
-
-    /// One ASCII e-seal report: `POS`, or an alarm such as `DOOR`, `CUT`, `TAMPER`.
-    struct SealReport: Decodable, Sendable {
-        var id: String
-        var event: String?
-        var lat: Double
-        var lon: Double
+        return p
     }
 
     struct Expectations: Decodable, Sendable {
@@ -117,12 +58,18 @@ struct Scenario: Decodable, Sendable {
         var risk: [Risk]?
         /// Device id → its state at the hub (`online`, `offline`, …).
         var devices: [String: String]?
+        /// Device id → how many frames the hub rejected from it (garbage, checksum, malformed, …).
+        var rejects: [String: Int]?
+        /// What the operator's alarm queue holds (`GET /api/v1/alarms`), warnings from the event list.
+        var alarms: [Alarm]?
     }
 
     struct Passage: Decodable, Sendable {
         var containers: [String]?
         var plate: String?
         var gammaAlarm: Bool?
+        /// `clear` or `suspect`: the passage's scan result.
+        var scan: String?
     }
 
     /// The last feed assessment of a declaration.
@@ -132,4 +79,21 @@ struct Scenario: Decodable, Sendable {
         /// Inclusive score range, `[low, high]`.
         var score: [Double]?
     }
+
+    /// Alarms of one kind (`transit.seal`, or a family such as `radiation.*`), optionally of one device,
+    /// severity (`alarm` by default: the queue; `warning` is read from the events) and state (`open`,
+    /// `adjudicated`); `count` exactly, or `atLeast` (1 when neither is given).
+    struct Alarm: Decodable, Sendable {
+        var kind: String
+        var device: String?
+        var severity: String?
+        var state: String?
+        var count: Int?
+        var atLeast: Int?
+    }
+}
+
+struct ScenarioError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
 }

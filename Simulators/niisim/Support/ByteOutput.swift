@@ -32,9 +32,10 @@ struct OutputOptions: ParsableArguments {
 
 /// The opened output. Writes never throw: a device whose listener is gone loses bytes, it does not stop.
 final class ByteOutput: Sendable {
-    private enum Kind { case pty(PseudoTerminal), stdout, socket(host: String, port: Int, udp: Bool) }
+    private enum Kind { case pty(link: String), stdout, socket(host: String, port: Int, udp: Bool) }
     private let kind: Kind
     private let fd = Mutex<CInt>(-1)
+    private let terminal = Mutex<PseudoTerminal?>(nil)
 
     convenience init(_ o: OutputOptions, name: String) throws {
         try self.init(link: o.link, tcp: o.tcp, udp: o.udp, name: name)
@@ -45,9 +46,9 @@ final class ByteOutput: Sendable {
         if let link {
             let dir = (link as NSString).deletingLastPathComponent
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-            let p = try PseudoTerminal()
-            try p.link(at: link)
-            kind = .pty(p)
+            kind = .pty(link: link)
+            let p = try Self.terminal(at: link)
+            terminal.withLock { $0 = p }
             note("\(name) on \(p.slavePath), linked at \(link)")
         } else if let t = tcp ?? udp {
             let e = try Loopback.endpoint(t)
@@ -60,7 +61,7 @@ final class ByteOutput: Sendable {
 
     func write(_ bytes: [UInt8]) {
         switch kind {
-        case .pty(let p): p.write(bytes, timeoutMs: 100)
+        case .pty: _ = terminal.withLock { $0?.write(bytes, timeoutMs: 100) }
         case .stdout: FileHandle.standardOutput.write(Data(bytes))
         case .socket:
             let s = fd.withLock { $0 }
@@ -70,8 +71,16 @@ final class ByteOutput: Sendable {
         }
     }
 
-    /// Drops the connection and dials again (a `--disconnect-every` fault, or a lost hub).
+    /// Drops the connection and dials again (a `--disconnect-every` fault, or a lost hub); a
+    /// pseudo-terminal is closed and a new one linked at the same path, as a cable pulled and replugged.
     func reconnect() {
+        if case .pty(let link) = kind {
+            terminal.withLock { p in
+                p?.close()
+                p = try? Self.terminal(at: link)
+            }
+            return
+        }
         guard case .socket(let host, let port, let udp) = kind else { return }
         fd.withLock { fd in
             if fd >= 0 { Glibc.close(fd) }
@@ -81,10 +90,16 @@ final class ByteOutput: Sendable {
 
     func close() {
         switch kind {
-        case .pty(let p): p.close()
+        case .pty: terminal.withLock { $0?.close(); $0 = nil }
         case .stdout: break
         case .socket: fd.withLock { if $0 >= 0 { Glibc.close($0) }; $0 = -1 }
         }
+    }
+
+    private static func terminal(at link: String) throws -> PseudoTerminal {
+        let p = try PseudoTerminal()
+        try p.link(at: link)
+        return p
     }
 
     private static func connect(host: String, port: Int, udp: Bool) -> CInt {

@@ -30,7 +30,7 @@ struct FolderDevice {
             let file = try make(i, pacer.date(t, skewS: faults.clockSkew), &rng, out)
             let bytes = injector.apply(file.bytes)
             try out.write(file.name, bytes)
-            if faults.duplicate > 0, rng.chance(faults.duplicate) { try out.write("copy-" + file.name, bytes) }
+            if faults.duplicate > 0, rng.chance(faults.duplicate) { try await out.redeliver(file.name, bytes) }
             log.record(file.trace)
             i += 1
         }

@@ -23,8 +23,19 @@ struct FolderOutput: Sendable {
     }
 }
 
+extension FolderOutput {
+    /// A duplicate delivery: the same file under the same name again, once the reader has taken the
+    /// first (or after 3 s), as an adapter re-sends a result it is not sure arrived.
+    func redeliver(_ name: String, _ bytes: [UInt8]) async throws {
+        let path = (folder as NSString).appendingPathComponent(name)
+        let deadline = ContinuousClock.now + .seconds(3)
+        while FileManager.default.fileExists(atPath: path), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        try write(name, bytes)
+    }
+}
+
 extension FaultOptions {
-    /// For file devices a duplicate is a second file with the same content, not doubled bytes.
+    /// For file devices a duplicate is the same file delivered twice, not doubled bytes.
     var withoutDuplicates: FaultOptions {
         var f = self
         f.duplicate = 0

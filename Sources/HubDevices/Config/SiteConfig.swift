@@ -1,10 +1,14 @@
 import Foundation
+import HubModel
 import Yams
 
 /// One hub's configuration: where it is, where it stores, what it serves, and which devices it reads.
 public struct SiteConfig: Sendable, Equatable {
     public var site: String
-    /// SQLite file for the embedded store.
+    /// Which store the hub keeps its records in (`store:`; the SQLite file unless `kind: postgres`).
+    public var store: StoreSettings
+    /// The SQLite file, or with PostgreSQL `<data>/niihub` (not a file): the hub's local files, the
+    /// scanner images (`<name>-blobs/`) and the first-start credential, sit beside it.
     public var storePath: String
     public var httpHost: String
     public var httpPort: Int
@@ -163,7 +167,7 @@ extension SiteConfig {
                     connect: d.connect, folder: d.folder.map(resolve), usbPin: d.usb, allowedUnits: d.units))
         }
         return SiteConfig(
-            site: raw.site, storePath: resolve(raw.store.sqlite), httpHost: raw.http.host, httpPort: raw.http.port,
+            site: raw.site, store: raw.store.settings(resolve), storePath: raw.store.localPath(resolve), httpHost: raw.http.host, httpPort: raw.http.port,
             devices: devices, usbAutoAttach: raw.usb.autoAttach, passageBeforeS: raw.passages.beforeS,
             passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS,
             riskPolicyPath: raw.risk.policy.map(resolve), feedWebhook: raw.feed.webhook, routes: raw.routes,
@@ -177,7 +181,7 @@ extension SiteConfig {
 struct RawSiteConfig: Decodable {
     var site: String
     var profiles: String?
-    var store: Store
+    var store: RawStore
     var http: HTTP
     var usb: USB
     var passages: Passages
@@ -237,17 +241,6 @@ struct RawSiteConfig: Decodable {
         }
     }
 
-    struct Store: Decodable {
-        var sqlite: String
-        enum CodingKeys: String, CodingKey, CaseIterable { case sqlite }
-        init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(CodingKeys.self)
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            sqlite = try c.decode(String.self, forKey: .sqlite, where: { !$0.isEmpty }, expected: "a file path")
-        }
-        init() { sqlite = "var/niihub.sqlite" }
-    }
-
     struct HTTP: Decodable {
         var host = "127.0.0.1"
         var port = 8080
@@ -270,7 +263,7 @@ struct RawSiteConfig: Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         site = try c.decode(String.self, forKey: .site, where: Identifier.isValid, expected: Identifier.expected)
         profiles = try c.decodeIfPresent(String.self, forKey: .profiles)
-        store = try c.decodeIfPresent(Store.self, forKey: .store) ?? Store()
+        store = try c.decodeIfPresent(RawStore.self, forKey: .store) ?? RawStore()
         http = try c.decodeIfPresent(HTTP.self, forKey: .http) ?? HTTP()
         usb = try c.decodeIfPresent(USB.self, forKey: .usb) ?? USB()
         passages = try c.decodeIfPresent(Passages.self, forKey: .passages) ?? Passages()

@@ -5,7 +5,7 @@ import Logging
 /// Logins, tokens and the audit log over the hub's store.
 public final class AuthService: Sendable {
     /// Where users, tokens and the audit log are kept.
-    public let store: SQLiteEventStore
+    public let store: any HubRecordStore
     /// How long a dashboard login lasts.
     public let sessionLifetime: Duration
     /// Default life of an API token when its creator names none.
@@ -14,7 +14,7 @@ public final class AuthService: Sendable {
 
     /// `passwordRounds` is the PBKDF2 cost of new passwords; existing ones keep the cost they were made with.
     public init(
-        store: SQLiteEventStore, passwordRounds: Int = Secrets.passwordRounds, sessionLifetime: Duration = .seconds(12 * 3600),
+        store: any HubRecordStore, passwordRounds: Int = Secrets.passwordRounds, sessionLifetime: Duration = .seconds(12 * 3600),
         tokenLifetime: Duration = .seconds(90 * 86400)
     ) {
         self.store = store

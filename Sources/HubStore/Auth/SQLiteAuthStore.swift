@@ -158,7 +158,7 @@ extension SQLiteEventStore {
     }
 
     /// Audit entries, newest first, optionally of one action or actor, before a sequence number.
-    public func auditEntries(action: String? = nil, actor: String? = nil, before: Int64? = nil, limit: Int = 100)
+    public func auditEntries(action: String?, actor: String?, before: Int64?, limit: Int)
         async throws -> [AuditEntry]
     {
         try await pool.read { db in

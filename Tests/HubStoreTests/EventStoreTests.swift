@@ -5,8 +5,8 @@ import HubStore
 import HubTesting
 import Testing
 
-/// The embedded store on a real SQLite file.
-struct SQLiteEventStoreTests {
+/// Both stores, the same assertions: a real SQLite file, and a real PostgreSQL database.
+struct EventStoreTests {
     static let t0 = Date(timeIntervalSince1970: 1_764_000_000)
 
     static func event(_ n: Int, kind: String, device: String = "rpm-1", site: String = "gate-3", raw: RawRecord)
@@ -27,19 +27,21 @@ struct SQLiteEventStoreTests {
     }
 
     /// 30 events over three kinds and two devices, one raw record each.
-    static func filled(_ dir: TemporaryDirectory) async throws -> SQLiteEventStore {
-        let store = try SQLiteEventStore(path: dir.path("hub.sqlite"))
+    static func filled(_ kind: StoreKind, _ dir: TemporaryDirectory) async throws -> StoreUnderTest {
+        let under = try await StoreUnderTest.make(kind, dir)
+        let store = under.store
         for n in 0..<30 {
             let kind = ["radiation.occupancy", "radiation.alarm", "device.status"][n % 3]
             let r = record("line \(n)\r\n")
             try await store.append(IngestBatch(records: [r], events: [event(n, kind: kind, device: n < 15 ? "rpm-1" : "rpm-2", raw: r)]))
         }
-        return store
+        return under
     }
 
-    @Test func filtersByKindFamilyDeviceAndTime() async throws {
+    @Test(arguments: StoreKind.testable)
+    func filtersByKindFamilyDeviceAndTime(kind: StoreKind) async throws {
         let dir = try TemporaryDirectory("store")
-        let store = try await Self.filled(dir)
+        let store = try await Self.filled(kind, dir).store
         var q = EventQuery()
         q.kind = "radiation.alarm"
         #expect(try await store.events(q).events.map { $0.data["n"] } == [1, 4, 7, 10, 13, 16, 19, 22, 25, 28].map { .int($0) })
@@ -60,9 +62,10 @@ struct SQLiteEventStoreTests {
         #expect(try await store.events(q).events.count == 10)
     }
 
-    @Test func pagesWalkEveryEventOnceInEitherOrder() async throws {
+    @Test(arguments: StoreKind.testable)
+    func pagesWalkEveryEventOnceInEitherOrder(kind: StoreKind) async throws {
         let dir = try TemporaryDirectory("store")
-        let store = try await Self.filled(dir)
+        let store = try await Self.filled(kind, dir).store
         for newestFirst in [false, true] {
             var q = EventQuery()
             q.limit = 7
@@ -83,11 +86,13 @@ struct SQLiteEventStoreTests {
         await #expect(throws: InvalidCursor.self) { try await store.events(bad) }
     }
 
-    @Test func eventsAndRawRecordsSurviveReopeningAndPointAtEachOther() async throws {
+    @Test(arguments: StoreKind.testable)
+    func eventsAndRawRecordsSurviveReopeningAndPointAtEachOther(kind: StoreKind) async throws {
         let dir = try TemporaryDirectory("store")
-        let first = try await Self.filled(dir)
-        let some = try await first.events(EventQuery()).events[5]
-        let reopened = try SQLiteEventStore(path: dir.path("hub.sqlite"))
+        let under = try await Self.filled(kind, dir)
+        let some = try await under.store.events(EventQuery()).events[5]
+        await under.store.close()
+        let reopened = try await under.reopen()
         #expect(try await reopened.counts() == StoreCounts(events: 30, rawRecords: 30, rawBytes: 260))
         #expect(try await reopened.event(id: some.id) == some)
         let raw = try await reopened.rawRecords(sha256: some.raw.sha256)
@@ -95,21 +100,27 @@ struct SQLiteEventStoreTests {
         #expect(try await reopened.event(id: "nope") == nil)
     }
 
-    @Test func theArchiveIsAppendOnlyAndTheFileIsWAL() async throws {
+    @Test(arguments: StoreKind.testable)
+    func theArchiveIsAppendOnly(kind: StoreKind) async throws {
         let dir = try TemporaryDirectory("store")
-        _ = try await Self.filled(dir)
-        let db = try DatabaseQueue(path: dir.path("hub.sqlite"))
-        #expect(try await db.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
-        for sql in ["UPDATE events SET kind = 'x'", "DELETE FROM events", "UPDATE raw_records SET bytes = x'00'",
-                    "DELETE FROM raw_records"] {
-            await #expect(throws: DatabaseError.self, "\(sql)") { try await db.write { try $0.execute(sql: sql) } }
+        let under = try await Self.filled(kind, dir)
+        var refused = ["UPDATE events SET kind = 'x'", "DELETE FROM events", "UPDATE raw_records SET format = 'x'",
+                       "DELETE FROM raw_records"]
+        if kind == .postgres { refused += ["TRUNCATE events", "TRUNCATE raw_records"] }
+        for sql in refused {
+            await #expect(throws: (any Error).self, "\(sql)") { try await under.rawSQL(sql) }
         }
-        #expect(try await db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM events") } == 30)
+        #expect(try await under.store.counts() == StoreCounts(events: 30, rawRecords: 30, rawBytes: 260))
+        if kind == .sqlite {
+            let db = try DatabaseQueue(path: dir.path("hub.sqlite"))
+            #expect(try await db.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "wal")
+        }
     }
 
-    @Test func aBatchIsAllOrNothing() async throws {
+    @Test(arguments: StoreKind.testable)
+    func aBatchIsAllOrNothing(kind: StoreKind) async throws {
         let dir = try TemporaryDirectory("store")
-        let store = try SQLiteEventStore(path: dir.path("hub.sqlite"))
+        let store = try await StoreUnderTest.make(kind, dir).store
         let r = Self.record("x\r\n")
         let e = Self.event(1, kind: "radiation.alarm", raw: r)
         try await store.append(IngestBatch(records: [r], events: [e]))

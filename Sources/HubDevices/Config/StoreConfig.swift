@@ -1,0 +1,59 @@
+import Foundation
+import HubModel
+
+/// The site file's `store:` block, checked field by field:
+///
+/// ```yaml
+/// store:
+///   sqlite: var/niihub.sqlite          # the default: one SQLite file
+/// store:
+///   kind: postgres                     # one database shared by several hubs
+///   url: postgres://niihub@/niihub?host=/run/postgresql
+///   data: var/gate-a                   # this hub's own files: scanner images, first-start credential
+/// ```
+struct RawStore: Decodable {
+    var kind = Kind.sqlite
+    var sqlite = "var/niihub.sqlite"
+    var postgres: PostgresLocation?
+    var data = "var"
+
+    enum Kind: String, CaseIterable { case sqlite, postgres }
+    enum CodingKeys: String, CodingKey, CaseIterable { case kind, sqlite, url, data }
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decodeChoice(forKey: .kind, default: .sqlite)
+        func notFor(_ key: CodingKeys, _ why: String) -> InvalidValue {
+            InvalidValue(codingPath: c.codingPath + [key], message: why)
+        }
+        switch kind {
+        case .sqlite:
+            for key in [CodingKeys.url, .data] where c.contains(key) {
+                throw notFor(key, "'\(key.stringValue)' is for kind: postgres; a SQLite store is just 'sqlite: FILE'")
+            }
+            sqlite = try c.decode(String.self, forKey: .sqlite, default: sqlite, where: { !$0.isEmpty }, expected: "a file path")
+        case .postgres:
+            if c.contains(.sqlite) { throw notFor(.sqlite, "'sqlite' is for the SQLite store, not kind: postgres") }
+            let text = try c.decode(String.self, forKey: .url)
+            do {
+                postgres = try PostgresLocation(url: text)
+            } catch {
+                throw notFor(.url, "\(error.reason)")
+            }
+            data = try c.decode(String.self, forKey: .data, default: data, where: { !$0.isEmpty }, expected: "a folder path")
+        }
+    }
+
+    func settings(_ resolve: (String) -> String) -> StoreSettings {
+        if let postgres { return .postgres(postgres) }
+        return .sqlite(path: resolve(sqlite))
+    }
+
+    /// Where the hub's own files go: beside the SQLite file, or in the PostgreSQL hub's `data` folder.
+    func localPath(_ resolve: (String) -> String) -> String {
+        postgres == nil ? resolve(sqlite) : (resolve(data) as NSString).appendingPathComponent("niihub")
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import HubModel
+
+/// Dashboard logins, bearer tokens and the audit log.
+public protocol AuthStore: Sendable {
+    /// Adds a user; false when the name is taken.
+    func addUser(_ user: UserRecord) async throws -> Bool
+    /// The user of that name, if any.
+    func user(named name: String) async throws -> UserRecord?
+    /// How many users there are (none: the hub has not made its first admin yet).
+    func userCount() async throws -> Int
+    /// Stores a new token (its hash; the secret never reaches the store).
+    func addToken(_ t: TokenRecord) async throws
+    /// The token whose secret hashes to `sha256`, revoked or expired ones included.
+    func token(sha256: String) async throws -> TokenRecord?
+    /// Every token, newest first.
+    func tokens() async throws -> [TokenRecord]
+    /// Marks a token revoked; false when there is no such token or it was revoked already.
+    func revokeToken(id: String, at now: Date) async throws -> Bool
+    /// Appends one entry to the audit log.
+    func audit(_ e: AuditEntry) async throws
+    /// Audit entries, newest first, optionally of one action or actor, before a sequence number.
+    func auditEntries(action: String?, actor: String?, before: Int64?, limit: Int) async throws -> [AuditEntry]
+}
+
+extension AuthStore {
+    /// Audit entries, newest first, with every filter optional.
+    public func auditEntries(action: String? = nil, actor: String? = nil, before: Int64? = nil, limit: Int = 100)
+        async throws -> [AuditEntry]
+    {
+        try await auditEntries(action: action, actor: actor, before: before, limit: limit)
+    }
+}
+
+/// What was done about alarms: appended, never changed; the newest for an alarm counts.
+public protocol AdjudicationStore: Sendable {
+    /// Appends an adjudication.
+    func addAdjudication(_ a: Adjudication) async throws
+    /// Every adjudication of the given events, oldest first.
+    func adjudications(eventIDs: [String]) async throws -> [Adjudication]
+}
+
+/// Everything a hub keeps: events and their raw archive, ingested files, declarations and links,
+/// feed cursors, logins and audit, adjudications. The hub runs on any store that is one
+/// (`SQLiteEventStore`, or `PostgresEventStore` in the `HubStorePostgres` module).
+public protocol HubRecordStore: EventStore, DeclarationStore, FeedCursorStore, AuthStore, AdjudicationStore {
+    /// Where the records are, for logs: a file path, or a URL without its password.
+    var location: String { get }
+    /// Lets go of connections and background work; the store is not used afterwards.
+    func close() async
+}

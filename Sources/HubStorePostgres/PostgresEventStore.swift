@@ -1,0 +1,240 @@
+#if PostgreSQL
+import Foundation
+import HubModel
+import HubStore
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// The store on PostgreSQL, for several hubs (one per site) writing to one database and analysts
+/// querying across sites. The schema follows the SQLite store's table for table (`PostgresSchema`);
+/// triggers refuse UPDATE, DELETE and TRUNCATE on what is append-only.
+///
+/// Appends take one transaction-scoped advisory lock, so sequence numbers become visible in
+/// order: a reader paging by `seq` (the feed, store-and-forward) never skips a row that a slower
+/// hub commits later with a smaller number.
+public final class PostgresEventStore: HubRecordStore {
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+    public let location: String
+
+    /// The advisory lock key appends hold for the length of their transaction.
+    static let appendLock: Int64 = 0x6E69_6968_7562_0001
+
+    /// Connects (a pool of up to `maxConnections`) and brings the schema up to date, one hub at a time.
+    /// Fails within `connectTimeout` when the server cannot be reached.
+    public static func open(
+        _ at: PostgresLocation, logger: Logger, maxConnections: Int = 8, connectTimeout: Duration = .seconds(30)
+    ) async throws -> PostgresEventStore {
+        let store = PostgresEventStore(at, logger: logger, maxConnections: maxConnections)
+        do {
+            try await Deadline.within(connectTimeout, what: "connecting to \(at.redacted)") {
+                try await PostgresSchema.migrate(store.client, store: at.redacted, logger: logger)
+            }
+        } catch {
+            await store.close()
+            throw error
+        }
+        return store
+    }
+
+    private init(_ at: PostgresLocation, logger: Logger, maxConnections: Int) {
+        var config = Self.configuration(at)
+        config.options.maximumConnections = maxConnections
+        let client = PostgresClient(configuration: config, backgroundLogger: logger)
+        self.client = client
+        self.logger = logger
+        location = at.redacted
+        runner = Task { await client.run() }
+    }
+
+    /// How postgres-nio reaches `at`: its Unix socket, or TCP with the URL's TLS mode.
+    static func configuration(_ at: PostgresLocation) -> PostgresClient.Configuration {
+        var config: PostgresClient.Configuration
+        if let socket = at.socketPath {
+            config = .init(unixSocketPath: socket, username: at.user, password: at.password, database: at.database)
+        } else {
+            let tls: PostgresClient.Configuration.TLS =
+                switch at.tls {
+                case .disable: .disable
+                case .prefer: .prefer(.makeClientConfiguration())
+                case .require: .require(.makeClientConfiguration())
+                }
+            config = .init(
+                host: at.host ?? "localhost", port: at.port, username: at.user, password: at.password,
+                database: at.database, tls: tls)
+        }
+        config.options.additionalStartupParameters = [("application_name", "niihub")]
+        return config
+    }
+
+    public func close() async {
+        runner.cancel()
+        await runner.value
+    }
+
+    public func append(_ batch: IngestBatch) async throws {
+        guard !batch.isEmpty else { return }
+        let bodies = try batch.events.map { try $0.jsonLine() }
+        let now = Timestamp.format(Date())
+        try await client.withTransaction(logger: logger) { db in
+            try await db.query("SELECT pg_advisory_xact_lock(\(Self.appendLock))", logger: logger)
+            let files = batch.files
+            try await Self.insert(db, "ingested_files (device_id, name, sha256, size, outcome, reason, at)", files.count, logger) {
+                let f = files[$1]
+                return [$0.bind(f.deviceID), $0.bind(f.name), $0.bind(f.sha256), $0.bind(f.size), $0.bind(f.outcome),
+                        $0.bind(f.reason), $0.bind(now)]
+            }
+            let records = batch.records
+            try await Self.insert(
+                db, "raw_records (sha256, format, device_id, first_received_at, received_at, frame_count, bytes)",
+                records.count, logger
+            ) {
+                let r = records[$1]
+                return [$0.bind(r.sha256), $0.bind(r.format), $0.bind(r.deviceID), $0.bind(Timestamp.format(r.firstReceivedAt)),
+                        $0.bind(Timestamp.format(r.receivedAt)), $0.bind(r.frameCount), $0.bind(ByteBuffer(bytes: r.bytes))]
+            }
+            let events = batch.events
+            try await Self.insert(
+                db, "events (id, kind, device_id, site, lane, severity, observed_at, received_at, raw_sha256, body)",
+                events.count, logger
+            ) {
+                let e = events[$1]
+                return [$0.bind(e.id), $0.bind(e.kind), $0.bind(e.device.id), $0.bind(e.site), $0.bind(e.lane),
+                        $0.bind(e.severity.rawValue), $0.bind(Timestamp.format(e.observedAt)),
+                        $0.bind(Timestamp.format(e.receivedAt)), $0.bind(e.raw.sha256), $0.bind(bodies[$1])]
+            }
+            let keys = events.flatMap { e in Set(e.linkKeys).map { (e.id, $0) } }
+            try await Self.insert(
+                db, "event_keys (kind, value, event_id, confidence, evidence)", keys.count, logger,
+                then: " ON CONFLICT DO NOTHING"
+            ) {
+                let (id, k) = keys[$1]
+                return [$0.bind(k.kind), $0.bind(k.value), $0.bind(id), $0.bind(k.confidence), $0.bind(k.evidence)]
+            }
+        }
+    }
+
+    /// Inserts `count` rows into `table (columns)`, many per statement; `row` binds row i's values.
+    static func insert(
+        _ db: PostgresConnection, _ table: String, _ count: Int, _ logger: Logger, then suffix: String = "",
+        row: (inout PostgresStatement, Int) -> [String]
+    ) async throws {
+        for chunk in chunks(count) {
+            var s = PostgresStatement()
+            var values: [String] = []
+            for i in chunk { values.append("(" + row(&s, i).joined(separator: ", ") + ")") }
+            s.sql = "INSERT INTO \(table) VALUES " + values.joined(separator: ", ") + suffix
+            try await db.query(s.query, logger: logger)
+        }
+    }
+
+    /// Rows per INSERT: well under PostgreSQL's 65,535 bindings for the widest table (10 columns).
+    static func chunks(_ count: Int, size: Int = 1000) -> [Range<Int>] {
+        stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
+    }
+
+    public func events(_ query: EventQuery) async throws -> EventPage {
+        let limit = min(max(query.limit, 1), EventQuery.maxLimit)
+        var s = PostgresStatement()
+        var clauses: [String] = []
+        if var kind = query.kind, !kind.isEmpty {
+            if kind.hasSuffix(".*") { kind.removeLast() }
+            if kind.hasSuffix(".") {
+                clauses.append("kind >= \(s.bind(kind)) AND kind < \(s.bind(String(kind.dropLast()) + "/"))")
+            } else {
+                clauses.append("kind = \(s.bind(kind))")
+            }
+        }
+        if let d = query.device { clauses.append("device_id = \(s.bind(d))") }
+        if let v = query.site { clauses.append("site = \(s.bind(v))") }
+        if let l = query.lane { clauses.append("lane = \(s.bind(l))") }
+        if let v = query.severity { clauses.append("severity = \(s.bind(v.rawValue))") }
+        if let v = query.since { clauses.append("observed_at >= \(s.bind(Timestamp.format(v)))") }
+        if let u = query.until { clauses.append("observed_at < \(s.bind(Timestamp.format(u)))") }
+        if let c = query.cursor {
+            guard let seq = Int64(c) else { throw InvalidCursor(cursor: c) }
+            clauses.append(query.newestFirst ? "seq < \(s.bind(seq))" : "seq > \(s.bind(seq))")
+        }
+        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let limitMark = s.bind(limit + 1)
+        s.sql = "SELECT seq, body FROM events \(whereSQL) ORDER BY seq \(query.newestFirst ? "DESC" : "ASC") LIMIT \(limitMark)"
+        var rows: [(Int64, String)] = []
+        for try await row in try await client.query(s.query, logger: logger).decode((Int64, String).self) {
+            rows.append(row)
+        }
+        let decoder = JSONDecoder()
+        var events: [InspectionEvent] = []
+        var cursors: [String] = []
+        for (seq, body) in rows.prefix(limit) {
+            guard let e = try? decoder.decode(InspectionEvent.self, from: Data(body.utf8)) else {
+                throw StoreCorruption(what: "event at seq \(seq) does not decode")
+            }
+            events.append(e)
+            cursors.append(String(seq))
+        }
+        return EventPage(events: events, next: rows.count > limit ? cursors.last : nil, cursors: cursors)
+    }
+
+    public func event(id: String) async throws -> InspectionEvent? {
+        try await firstEvent("SELECT body FROM events WHERE id = \(id)")
+    }
+
+    /// The first row's `body` as an event.
+    func firstEvent(_ query: PostgresQuery) async throws -> InspectionEvent? {
+        for try await body in try await client.query(query, logger: logger).decode(String.self) {
+            return try JSONDecoder().decode(InspectionEvent.self, from: Data(body.utf8))
+        }
+        return nil
+    }
+
+    public func rawRecords(sha256: String) async throws -> [RawRecord] {
+        let rows = try await client.query(
+            """
+            SELECT sha256, format, device_id, first_received_at, received_at, frame_count, bytes
+            FROM raw_records WHERE sha256 = \(sha256) ORDER BY seq
+            """, logger: logger)
+        var out: [RawRecord] = []
+        for try await (sha, format, device, first, received, frames, bytes) in rows.decode(
+            (String, String, String, String, String, Int, ByteBuffer).self)
+        {
+            out.append(
+                RawRecord(
+                    sha256: sha, format: format, deviceID: device, firstReceivedAt: Timestamp.parse(first) ?? .distantPast,
+                    receivedAt: Timestamp.parse(received) ?? .distantPast, frameCount: frames,
+                    bytes: Array(bytes.readableBytesView)))
+        }
+        return out
+    }
+
+    public func ingestedFile(deviceID: String, name: String, sha256: String) async throws -> IngestedFile? {
+        let rows = try await client.query(
+            """
+            SELECT size, outcome, reason FROM ingested_files
+            WHERE device_id = \(deviceID) AND name = \(name) AND sha256 = \(sha256)
+            """, logger: logger)
+        for try await (size, outcome, reason) in rows.decode((Int, String, String?).self) {
+            return IngestedFile(deviceID: deviceID, name: name, sha256: sha256, size: size, outcome: outcome, reason: reason)
+        }
+        return nil
+    }
+
+    public func counts() async throws -> StoreCounts {
+        let rows = try await client.query(
+            """
+            SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM raw_records),
+                   (SELECT COALESCE(SUM(octet_length(bytes)), 0)::bigint FROM raw_records)
+            """, logger: logger)
+        for try await (events, raw, bytes) in rows.decode((Int, Int, Int).self) {
+            return StoreCounts(events: events, rawRecords: raw, rawBytes: bytes)
+        }
+        return StoreCounts(events: 0, rawRecords: 0, rawBytes: 0)
+    }
+
+    /// Runs one statement as it is, for tests and tools that check what the schema allows.
+    public func execute(unsafeSQL sql: String) async throws {
+        try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+    }
+}
+#endif

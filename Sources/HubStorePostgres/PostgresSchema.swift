@@ -1,0 +1,154 @@
+#if PostgreSQL
+import HubStore
+import Logging
+import PostgresNIO
+
+/// The PostgreSQL schema, as numbered migrations applied in order at start. It mirrors the SQLite
+/// store's tables (`SQLiteEventStore.migrator`) with PostgreSQL types: identity columns for `seq`,
+/// BYTEA for raw bytes, times as the same RFC 3339 text, bodies as the same JSON text. Columns that
+/// are ordered or compared by range (ids, kinds, numbers, times) use the "C" collation, so they
+/// sort byte by byte as in SQLite whatever the database's locale.
+enum PostgresSchema {
+    /// Each migration: its number, a name, and its statements (one per query: the extended
+    /// protocol runs one statement at a time).
+    static let migrations: [(version: Int, name: String, statements: [String])] = [
+        (1, "events-and-raw-archive", [
+            """
+            CREATE FUNCTION niihub_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$
+            """,
+            """
+            CREATE TABLE raw_records (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                sha256 TEXT NOT NULL, format TEXT NOT NULL, device_id TEXT NOT NULL,
+                first_received_at TEXT NOT NULL, received_at TEXT NOT NULL, frame_count INTEGER NOT NULL,
+                bytes BYTEA NOT NULL)
+            """,
+            "CREATE INDEX raw_records_sha256 ON raw_records(sha256)",
+            "CREATE INDEX raw_records_device ON raw_records(device_id, seq)",
+            """
+            CREATE TABLE events (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id TEXT COLLATE "C" NOT NULL UNIQUE, kind TEXT COLLATE "C" NOT NULL, device_id TEXT NOT NULL, site TEXT, lane TEXT,
+                severity TEXT NOT NULL, observed_at TEXT COLLATE "C" NOT NULL, received_at TEXT COLLATE "C" NOT NULL,
+                raw_sha256 TEXT NOT NULL, body TEXT NOT NULL)
+            """,
+            "CREATE INDEX events_kind ON events(kind, seq)",
+            "CREATE INDEX events_device ON events(device_id, seq)",
+            "CREATE INDEX events_site ON events(site, seq)",
+            "CREATE INDEX events_observed ON events(observed_at)",
+        ] + appendOnly("events") + appendOnly("raw_records")),
+        (2, "ingested-files", [
+            """
+            CREATE TABLE ingested_files (
+                device_id TEXT NOT NULL, name TEXT NOT NULL, sha256 TEXT NOT NULL, size BIGINT NOT NULL,
+                outcome TEXT NOT NULL, reason TEXT, at TEXT NOT NULL,
+                PRIMARY KEY (device_id, name, sha256))
+            """,
+        ]),
+        (3, "declarations", [
+            """
+            CREATE TABLE declarations (
+                number TEXT COLLATE "C" NOT NULL, version INTEGER NOT NULL, status TEXT NOT NULL, received_at TEXT COLLATE "C" NOT NULL,
+                body TEXT NOT NULL, PRIMARY KEY (number, version))
+            """,
+            // The identifiers of each declaration's version in force: rewritten on amendment.
+            "CREATE TABLE declaration_keys (kind TEXT NOT NULL, value TEXT NOT NULL, number TEXT COLLATE \"C\" NOT NULL, PRIMARY KEY (kind, value, number))",
+            "CREATE INDEX declaration_keys_number ON declaration_keys(number)",
+            """
+            CREATE TABLE event_keys (
+                kind TEXT NOT NULL, value TEXT NOT NULL, event_id TEXT COLLATE "C" NOT NULL,
+                confidence DOUBLE PRECISION NOT NULL, evidence TEXT NOT NULL, PRIMARY KEY (kind, value, event_id))
+            """,
+            "CREATE INDEX event_keys_event ON event_keys(event_id)",
+            "CREATE INDEX declarations_site ON declarations(((body::jsonb) ->> 'site'))",
+        ] + appendOnly("declarations")),
+        (4, "feed-cursors", ["CREATE TABLE feed_cursors (consumer TEXT PRIMARY KEY, cursor TEXT NOT NULL)"]),
+        (5, "auth-audit-adjudication", [
+            """
+            CREATE TABLE users (
+                name TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, salt TEXT NOT NULL,
+                iterations INTEGER NOT NULL, created_at TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE tokens (
+                id TEXT PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, owner TEXT NOT NULL,
+                role TEXT NOT NULL, label TEXT, created_at TEXT NOT NULL, expires_at TEXT NOT NULL, revoked_at TEXT)
+            """,
+            """
+            CREATE TABLE audit_log (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,
+                role TEXT, action TEXT NOT NULL, target TEXT, detail TEXT)
+            """,
+            """
+            CREATE TABLE adjudications (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, event_id TEXT NOT NULL, outcome TEXT NOT NULL,
+                note TEXT, isotopes TEXT NOT NULL, secondary_inspection TEXT NOT NULL, "by" TEXT NOT NULL,
+                at TEXT NOT NULL)
+            """,
+            "CREATE INDEX adjudications_event ON adjudications(event_id, seq)",
+        ] + appendOnly("audit_log") + appendOnly("adjudications")),
+        (6, "risk-by-declaration", [
+            """
+            CREATE INDEX events_risk_declaration ON events(((body::jsonb) #>> '{subject,declaration}'), seq)
+                WHERE kind = 'risk.assessment'
+            """,
+        ]),
+    ]
+
+    /// Row triggers refusing UPDATE and DELETE, and a statement trigger refusing TRUNCATE.
+    static func appendOnly(_ table: String) -> [String] {
+        [
+            "CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION niihub_refuse_change()",
+            "CREATE TRIGGER \(table)_no_truncate BEFORE TRUNCATE ON \(table) FOR EACH STATEMENT EXECUTE FUNCTION niihub_refuse_change()",
+        ]
+    }
+
+    /// The session-level advisory lock held while migrating, so hubs starting together take turns.
+    static let migrationLock: Int64 = 0x6E69_6968_7562_0000
+
+    /// Applies the migrations the database lacks, one hub at a time; refuses a database whose
+    /// schema is newer than this build's.
+    static func migrate(_ client: PostgresClient, store: String, logger: Logger) async throws {
+        try await client.withConnection { db in
+            try await db.query("SELECT pg_advisory_lock(\(migrationLock))", logger: logger)
+            do {
+                try await apply(db, store: store, logger: logger)
+            } catch {
+                _ = try? await db.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger)
+                throw error
+            }
+            try await db.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger)
+        }
+    }
+
+    private static func apply(_ db: PostgresConnection, store: String, logger: Logger) async throws {
+        try await db.query(
+            """
+            CREATE TABLE IF NOT EXISTS niihub_schema (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+            """, logger: logger)
+        var applied: [Int: String] = [:]
+        for try await (v, name) in try await db.query("SELECT version, name FROM niihub_schema", logger: logger)
+            .decode((Int, String).self)
+        {
+            applied[v] = name
+        }
+        let known = Set(migrations.map(\.version))
+        let unknown = applied.filter { !known.contains($0.key) }.sorted { $0.key < $1.key }
+        if !unknown.isEmpty {
+            throw NewerSchema(
+                store: store, found: unknown.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
+                known: "\(migrations.last!.version) \(migrations.last!.name)")
+        }
+        for m in migrations where applied[m.version] == nil {
+            try await db.withTransaction(logger: logger) { tx in
+                for sql in m.statements { try await tx.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+                try await tx.query(
+                    "INSERT INTO niihub_schema (version, name) VALUES (\(m.version), \(m.name))", logger: logger)
+            }
+            logger.info("store migrated", metadata: ["store": "\(store)", "migration": "\(m.version) \(m.name)"])
+        }
+    }
+}
+#endif
