@@ -26,14 +26,17 @@ public struct HubAPI: Sendable {
 
     /// Scanner images by SHA-256.
     public let blobs: BlobStore?
+    /// Where events forwarded by gate hubs are kept; nil refuses them.
+    public let forwarding: (any ForwardingStore)?
 
     public init(
         store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String, config: ConfigState? = nil,
         ids: EventIDGenerator = EventIDGenerator(), declarations: (any DeclarationStore)? = nil,
         auth: AuthService? = nil, live: LiveFeed? = nil, logger: Logger = Logger(label: "niihub.api"),
-        blobs: BlobStore? = nil
+        blobs: BlobStore? = nil, forwarding: (any ForwardingStore)? = nil
     ) {
         self.blobs = blobs
+        self.forwarding = forwarding
         declarationStore = declarations
         self.auth = auth
         self.live = live
@@ -71,6 +74,7 @@ public struct HubAPI: Sendable {
         addDeclarationRoutes(to: router)
         addFeedRoutes(to: router)
         addBlobRoutes(to: router)
+        addForwardRoutes(to: router)
         addAnalystRoutes(to: router)
         router.get("/api/v1/devices") { _, _ in try devices() }
         router.get("/api/v1/lanes") { _, _ in try await laneBoard() }

@@ -33,6 +33,8 @@ public struct HubApplication: Sendable {
     public let auth: AuthService
     /// Alarms and device state changes pushed to WebSocket clients.
     public let live: LiveFeed
+    /// Sends this hub's events to a central hub, when the site config has `forward:`.
+    public let forwarder: ForwarderService?
     /// Where the first start wrote the admin credential (nil when the store already had users).
     public let firstStartCredential: String?
     private let logger: Logger
@@ -87,6 +89,8 @@ public struct HubApplication: Sendable {
         passages.connect(sink)
         transits.connect(sink)
         risk.connect(sink)
+        let store = self.store
+        forwarder = config.forward.map { ForwarderService(config: $0, source: config.site, store: store, logger: logger) }
         auth = AuthService(store: store, passwordRounds: passwordRounds)
         firstStartCredential = try await auth.bootstrap(storePath: config.storePath, logger: logger)
     }
@@ -110,7 +114,7 @@ public struct HubApplication: Sendable {
         HubAPI(
             store: SinkBackedEventStore(sink), registry: registry, lanes: lanes, site: config.site, config: configState,
             ids: ids, declarations: ObservedDeclarationStore(store) { [risk] in risk.declarationChanged($0) }, auth: auth,
-            live: live, logger: logger, blobs: blobs)
+            live: live, logger: logger, blobs: blobs, forwarding: store)
     }
 
     /// Every part of the hub as one group, for a caller that decides itself when to shut down
@@ -133,6 +137,7 @@ public struct HubApplication: Sendable {
         if let url = config.feedWebhook {
             services.append(FeedDeliveryService(url: url, store: store, logger: logger))
         }
+        if let forwarder { services.append(forwarder) }
         services.append(app)
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
     }

@@ -86,6 +86,7 @@ public final class SQLiteEventStore: EventStore {
         }
         registerAuthMigrations(&m)
         registerAnalystMigrations(&m)
+        registerForwardMigrations(&m)
         return m
     }
 
@@ -93,7 +94,12 @@ public final class SQLiteEventStore: EventStore {
         guard !batch.isEmpty else { return }
         let bodies = try batch.events.map { try $0.jsonLine() }
         let now = Timestamp.format(Date())
-        try await pool.write { db in
+        try await pool.write { db in try Self.insert(batch, bodies: bodies, now: now, db) }
+    }
+
+    /// The rows of one batch, inside the caller's transaction: ingest and forwarded batches
+    /// (`acceptForwarded`) are written by this same code.
+    static func insert(_ batch: IngestBatch, bodies: [String], now: String, _ db: Database) throws {
             for f in batch.files {
                 try db.execute(
                     sql: """
@@ -129,7 +135,6 @@ public final class SQLiteEventStore: EventStore {
                         arguments: [k.kind, k.value, e.id, k.confidence, k.evidence])
                 }
             }
-        }
     }
 
     public func events(_ query: EventQuery) async throws -> EventPage {

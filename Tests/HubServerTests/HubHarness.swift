@@ -33,17 +33,17 @@ final class HubHarness: Sendable {
     /// repository's own (file name → YAML), for transports and timings a test needs.
     convenience init(
         label: String = "hub", devices: String = serialRPM, profiles: [String: String] = [:],
-        reloadPoll: Duration = .milliseconds(200), siteExtra: String = ""
+        reloadPoll: Duration = .milliseconds(200), siteExtra: String = "", site: String = "e2e-gate"
     ) async throws {
         try await self.init(
             reusing: try TemporaryDirectory(label), devices: devices, profiles: profiles, reloadPoll: reloadPoll,
-            siteExtra: siteExtra)
+            siteExtra: siteExtra, site: site)
     }
 
     /// A hub started again on the folder (store, inbox, profiles) of an earlier one.
     init(
         reusing dir: TemporaryDirectory, devices: String = serialRPM, profiles: [String: String] = [:],
-        reloadPoll: Duration = .milliseconds(200), siteExtra: String = ""
+        reloadPoll: Duration = .milliseconds(200), siteExtra: String = "", site: String = "e2e-gate"
     ) async throws {
         self.dir = dir
         devicePath = dir.path("rpm-lane1")
@@ -55,7 +55,7 @@ final class HubHarness: Sendable {
                 atPath: shipped.appendingPathComponent(name).path, toPath: dir.path("profiles/\(name)"))
         }
         for (name, text) in profiles { try dir.write("profiles/\(name)", text) }
-        let configPath = try dir.write("site.yaml", Self.site(devices, extra: siteExtra))
+        let configPath = try dir.write("site.yaml", Self.site(devices, extra: siteExtra, name: site))
         let config = try SiteConfig.load(path: configPath, knownProtocols: DriverCatalog.protocols)
         var logger = Logger(label: "test-hub")
         logger.logLevel = .warning
@@ -76,9 +76,9 @@ final class HubHarness: Sendable {
     }
 
     /// The site file for `devices` (YAML list items).
-    static func site(_ devices: String, extra: String = "") -> String {
+    static func site(_ devices: String, extra: String = "", name: String = "e2e-gate") -> String {
         """
-        site: e2e-gate\(extra.isEmpty ? "" : "\n" + extra)
+        site: \(name)\(extra.isEmpty ? "" : "\n" + extra)
         profiles: profiles
         store:
           sqlite: hub.sqlite

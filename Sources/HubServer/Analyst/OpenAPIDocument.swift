@@ -56,6 +56,7 @@ enum OpenAPIDocument {
         Operation(method: "get", path: "/api/v1/declarations/{number}/detail", summary: "A declaration with every linked event, the links' evidence, raw record references and the latest risk assessment."),
         Operation(method: "post", path: "/api/v1/declarations/{number}/cancel", summary: "Cancel a declaration.", body: "application/json"),
         Operation(method: "post", path: "/api/v1/scans", summary: "Post a scan result document.", body: "application/json", status: "201"),
+        Operation(method: "post", path: "/api/v1/forwarded", summary: "A gate hub's store-and-forward batch: events with their raw records, each kept once; answers what the central holds.", body: "application/json"),
         Operation(method: "post", path: "/api/v1/blobs", summary: "Store a scanner image by SHA-256.", body: "application/octet-stream", status: "201"),
         Operation(method: "get", path: "/api/v1/blobs/{sha256}", summary: "A stored scanner image.", produces: "application/octet-stream"),
         Operation(method: "get", path: "/api/v1/feed", summary: "The risk system's pull feed.", query: ["after", "limit"]),
