@@ -7,7 +7,7 @@ import HubModel
 public protocol ForwardingStore: Sendable {
     /// Gate side: events stored after position `seq`, in store order, with their raw records.
     func storedEvents(after seq: Int64, limit: Int) async throws -> [StoredEvent]
-    /// Gate side: how many events wait after `seq`, and when the oldest of them arrived.
+    /// Gate side: how many events wait after `seq` (by store position), and when the oldest arrived.
     func forwardBacklog(after seq: Int64) async throws -> ForwardBacklog
     /// Central side: stores what of `batch` is absent, in one transaction, and says what it holds.
     /// Throws `ForwardGap` when the batch starts after what the central holds from that source.
@@ -120,7 +120,10 @@ extension SQLiteEventStore: ForwardingStore {
 
     public func forwardBacklog(after seq: Int64) async throws -> ForwardBacklog {
         try await pool.read { db in
-            let n = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events WHERE seq > ?", arguments: [seq]) ?? 0
+            // Positions, not a COUNT: O(1) however long the link was down. Committed positions have
+            // no gaps (a rolled-back write takes its AUTOINCREMENT positions back with it).
+            let top = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0
+            let n = Int(max(0, top - seq))
             let oldest = try String.fetchOne(
                 db, sql: "SELECT received_at FROM events WHERE seq > ? ORDER BY seq LIMIT 1", arguments: [seq])
             return ForwardBacklog(events: n, oldestReceivedAt: oldest.flatMap(Timestamp.parse))
