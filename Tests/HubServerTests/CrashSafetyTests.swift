@@ -56,7 +56,7 @@ struct CrashSafetyTests {
                 g.addTask { await streams.declarant(hub: port, token: token) }
             }
         }
-        #expect(await eventually(timeout: .seconds(120)) { streams.acked >= 600 && streams.declarations.withLock { $0.count } >= 5 })
+        #expect(await eventually(timeout: .seconds(120)) { streams.acked >= 400 && streams.declarations.withLock { $0.count } >= 5 })
         hub.kill()
         let killedAt = ContinuousClock.now
         streams.stop()

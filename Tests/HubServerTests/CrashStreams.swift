@@ -22,6 +22,9 @@ final class CrashStreams: Sendable {
     let declarations = Mutex<[String]>([])
     let ptyBytes = Mutex(0)
 
+    /// The pause between one unit's frames or posts.
+    static let pace = Duration.milliseconds(5)
+
     var isStopped: Bool { stopped.withLock { $0 } }
     func stop() { stopped.withLock { $0 = true } }
 
@@ -50,6 +53,8 @@ final class CrashStreams: Sendable {
         guard await acked(GT06Encoder.login(imei: imei, serial: serial)!) else { return }
         var i = 0
         while !isStopped {
+            // Paced like a busy unit, not flat out: suites run beside this one.
+            try? await Task.sleep(for: Self.pace)
             i += 1
             serial &+= 1
             let at = Date(timeIntervalSince1970: 1_780_000_000 + Double(i))
@@ -74,6 +79,7 @@ final class CrashStreams: Sendable {
         guard (try? client.send(TeltonikaEncoder.handshake(imei: imei))) != nil, await reader.frame(ofLength: 1) == [1] else { return }
         var i = 0
         while !isStopped {
+            try? await Task.sleep(for: Self.pace)
             i += 2
             let records = (0..<2).map { k in
                 TeltonikaEncoder.Record(
@@ -107,6 +113,7 @@ final class CrashStreams: Sendable {
     func scanner(_ name: String, hub: Int, token: String) async {
         var n = 0
         while !isStopped {
+            try? await Task.sleep(for: Self.pace)
             n += 1
             let doc = ScanSamples.suspect.replacingOccurrences(of: "MT-2026-000731", with: "\(name)-\(n)")
             guard let (status, json) = await Self.post(hub, "/api/v1/scans", doc, token: token) else { return }
@@ -118,6 +125,7 @@ final class CrashStreams: Sendable {
     func declarant(hub: Int, token: String) async {
         var n = 0
         while !isStopped {
+            try? await Task.sleep(for: Self.pace)
             n += 1
             let number = String(format: "7%011d", n)
             let doc = DeclarationAPITests.doc(number, containers: ["TCNU7200794"], plate: "29H-\(n)")

@@ -96,8 +96,9 @@ struct ForwardTests {
         print(
             "forward: \(gateIDs.count) events (\(s.batches) batches); \(sentBeforeCut) sent before the cut, backlog \(backlogWhileDown) while down, \(playedWhileLinkWorked) by the end of the stream; \(s.failures) failed attempts, \(proxy.droppedAnswers) answers lost, \(s.alreadyHad) events resent and kept once"
         )
-        pty.close()
+        // The hub first, then its port's other end (as the other suites do).
         try await gate.stop()
+        pty.close()
         try await central.stop()
         await proxy.cut()
     }
