@@ -39,41 +39,31 @@ extension HubAPI {
         }
     }
 
-    private struct WireBatch: Decodable {
-        var source: String
-        var after: Int64
-        var first: Int64
-        var last: Int64
-        var events: [InspectionEvent]
-        var raw: [ForwardedRawRecord]
-    }
-
     /// The batch, checked: positions in order, events within the limit, each raw record's bytes
     /// matching its SHA-256.
     static func forwardedBatch(_ data: Data) -> Result<ForwardedBatch, BadRequest> {
-        let wire: WireBatch
+        let batch: ForwardedBatch
         do {
-            wire = try JSONDecoder().decode(WireBatch.self, from: data)
+            batch = try JSONDecoder().decode(ForwardedBatch.self, from: data)
         } catch let DecodingError.keyNotFound(key, at) {
-            return .failure(BadRequest(field: (at.codingPath + [key]).map(\.stringValue).joined(separator: "."), message: "missing"))
+            return .failure(BadRequest(field: Self.field(at.codingPath + [key]), message: "missing"))
         } catch let DecodingError.typeMismatch(_, at), let DecodingError.valueNotFound(_, at),
             let DecodingError.dataCorrupted(at)
         {
-            return .failure(BadRequest(field: at.codingPath.map(\.stringValue).joined(separator: "."), message: at.debugDescription))
+            return .failure(BadRequest(field: Self.field(at.codingPath), message: at.debugDescription))
         } catch {
             return .failure(BadRequest(field: "", message: "not a forwarded batch: \(error)"))
         }
-        guard !wire.source.isEmpty, wire.source.count <= 64 else {
+        guard !batch.source.isEmpty, batch.source.count <= 64 else {
             return .failure(BadRequest(field: "source", message: "expected the gate's site id"))
         }
-        guard wire.after >= 0, wire.after < wire.first, wire.first <= wire.last else {
+        guard batch.after >= 0, batch.after < batch.first, batch.first <= batch.last else {
             return .failure(BadRequest(field: "first", message: "expected after < first <= last"))
         }
-        guard !wire.events.isEmpty, wire.events.count <= maxForwardedEvents else {
+        guard !batch.events.isEmpty, batch.events.count <= maxForwardedEvents else {
             return .failure(BadRequest(field: "events", message: "expected 1 to \(maxForwardedEvents) events"))
         }
-        var records: [RawRecord] = []
-        for (i, w) in wire.raw.enumerated() {
+        for (i, w) in batch.raw.enumerated() {
             guard let r = w.record else {
                 return .failure(BadRequest(field: "raw.\(i)", message: "expected base64 bytes and RFC 3339 times"))
             }
@@ -81,11 +71,12 @@ extension HubAPI {
             guard digest == r.sha256 else {
                 return .failure(BadRequest(field: "raw.\(i).sha256", message: "the bytes hash to \(digest)"))
             }
-            records.append(r)
         }
-        return .success(
-            ForwardedBatch(
-                source: wire.source, after: wire.after, first: wire.first, last: wire.last, events: wire.events,
-                records: records))
+        return .success(batch)
+    }
+
+    /// `raw.0.bytes`, not `raw.Index 0.bytes`.
+    private static func field(_ path: [any CodingKey]) -> String {
+        path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
     }
 }

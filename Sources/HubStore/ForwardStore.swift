@@ -26,24 +26,16 @@ public struct ForwardBacklog: Sendable, Equatable {
     public var oldestReceivedAt: Date?
 }
 
-/// One batch as the central hub receives it: events of `source` (the gate's site) at gate
-/// positions `first...last`, sent after the gate's cursor stood at `after`.
-public struct ForwardedBatch: Sendable {
+/// One batch as the central hub receives it (and as it travels, JSON): events of `source` (the
+/// gate's site) at gate positions `first...last`, sent after the gate's cursor stood at `after`,
+/// with the raw records they point at.
+public struct ForwardedBatch: Sendable, Decodable {
     public var source: String
     public var after: Int64
     public var first: Int64
     public var last: Int64
     public var events: [InspectionEvent]
-    public var records: [RawRecord]
-
-    public init(source: String, after: Int64, first: Int64, last: Int64, events: [InspectionEvent], records: [RawRecord]) {
-        self.source = source
-        self.after = after
-        self.first = first
-        self.last = last
-        self.events = events
-        self.records = records
-    }
+    public var raw: [ForwardedRawRecord]
 }
 
 /// The central hub's answer: what it took from the batch, and how far it now holds the source.
@@ -145,7 +137,7 @@ extension SQLiteEventStore: ForwardingStore {
                 freshBodies.append(body)
             }
             var shas = Set<String>()
-            for r in batch.records where shas.insert(r.sha256).inserted {
+            for r in batch.raw.compactMap(\.record) where shas.insert(r.sha256).inserted {
                 if try !Bool(exists: db, sql: "SELECT 1 FROM raw_records WHERE sha256 = ?", r.sha256) {
                     fresh.records.append(r)
                 }

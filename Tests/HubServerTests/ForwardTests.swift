@@ -128,6 +128,9 @@ struct ForwardTests {
         #expect(lie.status == 400 && lie.json["field"] as? String == "raw.0.sha256")
         let missing = try await central.post("/api/v1/forwarded", #"{"source":"gate-b","after":0}"#, token: token)
         #expect(missing.status == 400 && missing.json["field"] as? String == "first")
+        let notAnEvent = try await central.post(
+            "/api/v1/forwarded", #"{"source":"gate-b","after":0,"first":1,"last":1,"raw":[],"events":[{}]}"#, token: token)
+        #expect(notAnEvent.status == 400 && notAnEvent.json["field"] as? String == "events.0.id")
         // The good batch twice: stored once, the second answer says it was already there.
         let good = try batch(after: 0, first: 1, raw: ForwardedRawRecord(record))
         let once = try await central.post("/api/v1/forwarded", good, token: token)
