@@ -14,9 +14,16 @@ enum HTTPPost {
     static func send(_ url: URL, headers: [(String, String)], body: [UInt8], timeout: Duration = .seconds(10))
         async throws -> Int
     {
+        try await exchange(url, headers: headers, body: body, timeout: timeout).status
+    }
+
+    /// The POST, answered by its status and the response body (up to `maxAnswer` bytes).
+    static func exchange(
+        _ url: URL, headers: [(String, String)], body: [UInt8], timeout: Duration = .seconds(10), maxAnswer: Int = 1 << 20
+    ) async throws -> (status: Int, body: [UInt8]) {
         guard url.scheme == "http", let host = url.host else { throw Failure(description: "only http:// URLs: \(url)") }
         let port = url.port ?? 80
-        return try await withThrowingTaskGroup(of: Int.self) { group in
+        return try await withThrowingTaskGroup(of: (status: Int, body: [UInt8]).self) { group in
             group.addTask {
                 let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .connectTimeout(.seconds(5))
@@ -35,10 +42,22 @@ enum HTTPPost {
                     try await outbound.write(.head(head))
                     try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body))))
                     try await outbound.write(.end(nil))
+                    var status: Int?
+                    var answer: [UInt8] = []
                     for try await part in inbound {
-                        if case .head(let response) = part { return Int(response.status.code) }
+                        switch part {
+                        case .head(let response): status = Int(response.status.code)
+                        case .body(let bytes):
+                            guard answer.count + bytes.readableBytes <= maxAnswer else {
+                                throw Failure(description: "answer larger than \(maxAnswer) bytes")
+                            }
+                            answer += bytes.readableBytesView
+                        case .end:
+                            guard let status else { break }
+                            return (status, answer)
+                        }
                     }
-                    throw Failure(description: "connection closed before a response")
+                    throw Failure(description: "connection closed before a complete response")
                 }
             }
             group.addTask {

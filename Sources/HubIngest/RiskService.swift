@@ -53,6 +53,7 @@ public final class RiskService: Service, Sendable {
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             var last: [String: String] = [:]
+            await self.recover(into: &last)
             for await (items, queuedAt) in self.stream {
                 defer { self.meter.done(items.count, since: queuedAt) }
                 var numbers: Set<String> = []
@@ -70,13 +71,48 @@ public final class RiskService: Service, Sendable {
                         if let e = try? await self.store.event(id: l) { linked.append(e) }
                     }
                     let a = RiskAssessor.assess(d, linked: linked, policy: self.policy)
-                    let fingerprint = "\(a.version)|\(a.score)|\(a.channel)|\(a.signals.map { "\($0.name):\($0.evidence.count)" })"
+                    let fingerprint = Self.fingerprint(
+                        version: a.version, score: a.score, channel: a.channel.rawValue,
+                        signals: a.signals.map { ($0.name, $0.evidence.count) })
                     guard last[n] != fingerprint else { continue }
                     last[n] = fingerprint
                     await self.store(a, declaration: d)
                 }
             }
         }
+    }
+
+    /// After a crash: the declarations whose assessment was still to be made are queued again,
+    /// each starting from its stored assessment, so an unchanged result is not stored (and fed)
+    /// a second time under a new id.
+    private func recover(into last: inout [String: String]) async {
+        guard let backlog = store as? any RiskBacklogStore,
+            let numbers = try? await backlog.declarationsAwaitingAssessment(), !numbers.isEmpty
+        else { return }
+        for n in numbers {
+            if let stored = try? await store.latestRiskAssessment(declaration: n), let f = Self.fingerprint(of: stored) {
+                last[n] = f
+            }
+        }
+        logger.notice("declarations queued for assessment after restart", metadata: ["count": "\(numbers.count)"])
+        let items = Set(numbers.map { "declaration:" + $0 })
+        input.yield((items, meter.entered(items.count)))
+    }
+
+    /// What makes two assessments the same result for the feed.
+    static func fingerprint(version: Int, score: Double, channel: String, signals: [(String, Int)]) -> String {
+        "\(version)|\(score)|\(channel)|\(signals.map { "\($0.0):\($0.1)" })"
+    }
+
+    static func fingerprint(of event: InspectionEvent) -> String? {
+        guard let version = event.data["declarationVersion"]?.doubleValue, let score = event.data["score"]?.doubleValue,
+            let channel = event.data["channel"]?.stringValue, case .array(let signals)? = event.data["signals"]
+        else { return nil }
+        let named = signals.compactMap { s -> (String, Int)? in
+            guard let o = s.objectValue, let name = o["signal"]?.stringValue, case .array(let ev)? = o["evidence"] else { return nil }
+            return (name, ev.count)
+        }
+        return fingerprint(version: Int(version), score: score, channel: channel, signals: named)
     }
 
     private func store(_ a: RiskAssessment, declaration d: Declaration) async {

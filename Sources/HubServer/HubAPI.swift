@@ -30,16 +30,20 @@ public struct HubAPI: Sendable {
     public let metricSources: MetricSources?
     /// Active transits for the map, from the transit watch.
     public let transits: (@Sendable () -> [TransitPicture])?
+    /// Where events forwarded by gate hubs are kept; nil refuses them.
+    public let forwarding: (any ForwardingStore)?
 
     public init(
         store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String, config: ConfigState? = nil,
         ids: EventIDGenerator = EventIDGenerator(), declarations: (any DeclarationStore)? = nil,
         auth: AuthService? = nil, live: LiveFeed? = nil, logger: Logger = Logger(label: "niihub.api"),
-        blobs: BlobStore? = nil, metricSources: MetricSources? = nil, transits: (@Sendable () -> [TransitPicture])? = nil
+        blobs: BlobStore? = nil, metricSources: MetricSources? = nil, transits: (@Sendable () -> [TransitPicture])? = nil,
+        forwarding: (any ForwardingStore)? = nil
     ) {
         self.blobs = blobs
         self.metricSources = metricSources
         self.transits = transits
+        self.forwarding = forwarding
         declarationStore = declarations
         self.auth = auth
         self.live = live
@@ -77,6 +81,7 @@ public struct HubAPI: Sendable {
         addDeclarationRoutes(to: router)
         addFeedRoutes(to: router)
         addBlobRoutes(to: router)
+        addForwardRoutes(to: router)
         addAnalystRoutes(to: router)
         router.get("/api/v1/devices") { _, _ in try devices() }
         router.get("/api/v1/lanes") { _, _ in try await laneBoard() }

@@ -35,6 +35,8 @@ public struct HubApplication: Sendable {
     public let auth: AuthService
     /// Alarms and device state changes pushed to WebSocket clients.
     public let live: LiveFeed
+    /// Sends this hub's events to a central hub, when the site config has `forward:`.
+    public let forwarder: ForwarderService?
     /// Where the first start wrote the admin credential (nil when the store already had users).
     public let firstStartCredential: String?
     /// The feed's readers, for their lag in `/metrics`.
@@ -94,6 +96,14 @@ public struct HubApplication: Sendable {
         transits.connect(sink)
         risk.connect(sink)
         feedConsumers = FeedConsumers(cursors: store, webhookConsumer: config.feedWebhook == nil ? nil : FeedDeliveryService.consumerName)
+        if let forward = config.forward {
+            guard let source = store as? any ForwardingStore & EventStore & FeedCursorStore else {
+                throw HubStartError.forwardingUnsupported(store: store.location)
+            }
+            forwarder = ForwarderService(config: forward, source: config.site, store: source, logger: logger)
+        } else {
+            forwarder = nil
+        }
         auth = AuthService(store: store, passwordRounds: passwordRounds)
         firstStartCredential = try await auth.bootstrap(storePath: config.storePath, logger: logger)
     }
@@ -117,7 +127,8 @@ public struct HubApplication: Sendable {
         HubAPI(
             store: SinkBackedEventStore(sink), registry: registry, lanes: lanes, site: config.site, config: configState,
             ids: ids, declarations: ObservedDeclarationStore(store) { [risk] in risk.declarationChanged($0) }, auth: auth,
-            live: live, logger: logger, blobs: blobs, metricSources: metricSources, transits: { [transits] in transits.active() })
+            live: live, logger: logger, blobs: blobs, metricSources: metricSources, transits: { [transits] in transits.active() },
+            forwarding: store as? any ForwardingStore)
     }
 
     /// Queue depths and feed consumers for `/metrics`.
@@ -153,6 +164,7 @@ public struct HubApplication: Sendable {
         if let url = config.feedWebhook {
             services.append(FeedDeliveryService(url: url, store: store, logger: logger))
         }
+        if let forwarder { services.append(forwarder) }
         services.append(app)
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
     }

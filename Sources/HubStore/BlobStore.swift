@@ -3,7 +3,8 @@ import Foundation
 
 /// Content-addressed files (scanner images: UFF, DICOS, JPEG …) kept as they came, under their
 /// SHA-256, in a folder beside the database. A blob is written to a temporary name, synced, then
-/// renamed into place, so a name that exists always holds the whole file.
+/// renamed into place and its folder synced, so a name that exists always holds the whole file and
+/// survives a power cut once `put` returns.
 public struct BlobStore: Sendable {
     public let root: String
 
@@ -47,6 +48,11 @@ public struct BlobStore: Sendable {
             try? FileManager.default.removeItem(atPath: tmp)
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final])
         }
+        // The rename is durable only once its folder is synced: the 201 must not come before.
+        let folder = open(dir, O_RDONLY | O_DIRECTORY)
+        guard folder >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: dir]) }
+        defer { close(folder) }
+        guard fsync(folder) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: dir]) }
         return sha
     }
 

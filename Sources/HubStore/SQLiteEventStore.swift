@@ -102,6 +102,7 @@ public final class SQLiteEventStore: HubRecordStore {
         }
         registerAuthMigrations(&m)
         registerAnalystMigrations(&m)
+        registerForwardMigrations(&m)
         return m
     }
 
@@ -109,7 +110,12 @@ public final class SQLiteEventStore: HubRecordStore {
         guard !batch.isEmpty else { return }
         let bodies = try batch.events.map { try $0.jsonLine() }
         let now = Timestamp.format(Date())
-        try await pool.write { db in
+        try await pool.write { db in try Self.insert(batch, bodies: bodies, now: now, db) }
+    }
+
+    /// The rows of one batch, inside the caller's transaction: ingest and forwarded batches
+    /// (`acceptForwarded`) are written by this same code.
+    static func insert(_ batch: IngestBatch, bodies: [String], now: String, _ db: Database) throws {
             for f in batch.files {
                 try db.execute(
                     sql: """
@@ -145,7 +151,6 @@ public final class SQLiteEventStore: HubRecordStore {
                         arguments: [k.kind, k.value, e.id, k.confidence, k.evidence])
                 }
             }
-        }
     }
 
     public func events(_ query: EventQuery) async throws -> EventPage {

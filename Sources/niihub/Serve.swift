@@ -61,6 +61,7 @@ struct CheckConfig: ParsableCommand {
         do {
             let site = try SiteConfig.load(path: config, profilesDir: profiles, knownProtocols: DriverCatalog.protocols)
             print("\(config): site \(site.site), \(site.devices.count) device(s), \(site.profiles.count) profile(s): ok")
+            if let f = site.forward { print("  forwarding to \(f.url) in batches of \(f.batch) (token from \(f.tokenFile))") }
             for d in site.devices {
                 let pin = d.usbPin.map { " on USB \($0.serial.map { "serial " + $0 } ?? "path " + ($0.path ?? ""))" }
                 let link = (d.endpoint.map { " on \($0)" } ?? pin ?? "") + (d.enabled ? "" : " (disabled)")

@@ -97,6 +97,24 @@ struct SiteConfigTests {
         #expect(e.message.contains("19200") && e.message.contains("9601"))
     }
 
+    @Test func forwardingNeedsAReadableTokenFileAndSaysWhereNot() throws {
+        let devices = "  - {id: a, profile: test-rpm, port: /dev/x}"
+        let missing = try #require(try failure(site: "forward:\n  url: http://127.0.0.1:9/api/v1/forwarded\n  tokenFile: nowhere.token\n" + Self.site(devices)))
+        #expect(missing.line == 3 && missing.field == "forward.tokenFile" && missing.message.contains("nowhere.token"))
+        let badBatch = try #require(try failure(site: "forward: {url: \"http://c:8080/api/v1/forwarded\", tokenFile: t, batch: 0}\n" + Self.site(devices)))
+        #expect(badBatch.line == 1 && badBatch.field == "forward.batch" && badBatch.message.contains("1 to 1000"))
+        let badURL = try #require(try failure(site: "forward: {url: \"ftp://c/x\", tokenFile: t}\n" + Self.site(devices)))
+        #expect(badURL.field == "forward.url")
+        // A good one: the token file resolved beside the config, defaults filled in.
+        let dir = try TemporaryDirectory("forward-config")
+        try FileManager.default.createDirectory(atPath: dir.path("profiles"), withIntermediateDirectories: true)
+        try dir.write("profiles/test-rpm.yaml", Self.profile)
+        try dir.write("gate.token", "nii_x\n")
+        let path = try dir.write("site.yaml", "forward: {url: \"http://c:8080/api/v1/forwarded\", tokenFile: gate.token}\n" + Self.site(devices))
+        let config = try SiteConfig.load(path: path, profilesDir: dir.path("profiles"), knownProtocols: ["rpm"])
+        #expect(config.forward == ForwardConfig(url: URL(string: "http://c:8080/api/v1/forwarded")!, tokenFile: dir.path("gate.token")))
+    }
+
     @Test func aMisspeltFieldIsNotSilentlyIgnored() throws {
         let e = try #require(try failure(site: Self.site("""
               - id: rpm-lane1

@@ -25,6 +25,8 @@ public struct SiteConfig: Sendable, Equatable {
     public var feedWebhook: URL?
     /// Named transit routes a declaration may give instead of a corridor: name → [[lat, lon]…].
     public var routes: [String: [[Double]]]
+    /// Where this hub forwards its events (a gate to a central hub), if anywhere.
+    public var forward: ForwardConfig?
     /// Every profile found, by model.
     public var profiles: [String: DeviceProfile]
     /// The folder they were read from.
@@ -166,12 +168,16 @@ extension SiteConfig {
                     serial: serial, utcOffsetSeconds: d.utcOffsetMinutes * 60, enabled: d.enabled, listen: d.listen,
                     connect: d.connect, folder: d.folder.map(resolve), usbPin: d.usb, allowedUnits: d.units))
         }
+        let forward = try raw.forward?.resolved(resolve) { field, message in
+            YAMLDocument.error(
+                at: [AnyKey(stringValue: "forward"), AnyKey(stringValue: field)], message: message, in: node, file: path)
+        }
         return SiteConfig(
             site: raw.site, store: raw.store.settings(resolve), storePath: raw.store.localPath(resolve), httpHost: raw.http.host, httpPort: raw.http.port,
             devices: devices, usbAutoAttach: raw.usb.autoAttach, passageBeforeS: raw.passages.beforeS,
             passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS,
             riskPolicyPath: raw.risk.policy.map(resolve), feedWebhook: raw.feed.webhook, routes: raw.routes,
-            profiles: catalog.profiles,
+            forward: forward, profiles: catalog.profiles,
             profilesDir: dir,
             file: path)
     }
@@ -187,6 +193,7 @@ struct RawSiteConfig: Decodable {
     var passages: Passages
     var risk: Risk
     var feed: Feed
+    var forward: RawForward?
     var routes: [String: [[Double]]]
     var devices: [RawDevice]
 
@@ -256,7 +263,7 @@ struct RawSiteConfig: Decodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case site, profiles, store, http, usb, passages, risk, feed, routes, devices }
+    enum CodingKeys: String, CodingKey, CaseIterable { case site, profiles, store, http, usb, passages, risk, feed, forward, routes, devices }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -269,6 +276,7 @@ struct RawSiteConfig: Decodable {
         passages = try c.decodeIfPresent(Passages.self, forKey: .passages) ?? Passages()
         risk = try c.decodeIfPresent(Risk.self, forKey: .risk) ?? Risk()
         feed = try c.decodeIfPresent(Feed.self, forKey: .feed) ?? Feed()
+        forward = try c.decodeIfPresent(RawForward.self, forKey: .forward)
         routes = try c.decodeIfPresent(
             [String: [[Double]]].self, forKey: .routes,
             where: { $0.values.allSatisfy { r in r.count >= 2 && r.allSatisfy { $0.count == 2 && abs($0[0]) <= 90 && abs($0[1]) <= 180 } } },

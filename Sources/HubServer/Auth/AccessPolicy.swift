@@ -3,7 +3,7 @@ import HubStore
 
 /// Which roles may call each route, and which calls change state (and so go into the audit log).
 /// One table, so a reviewer (and the role × route test) sees the whole policy at once; a route
-/// missing from it needs any valid credential and changes nothing.
+/// missing from it needs the credential of a person (any role but `gate`) and changes nothing.
 public enum AccessPolicy {
     public enum Access: Sendable, Equatable {
         /// No credential needed: the health check, the page that carries the login form, the login.
@@ -20,7 +20,7 @@ public enum AccessPolicy {
         public var audit: String?
     }
 
-    static let anyRole: Access = .roles(Set(Role.allCases))
+    static let anyRole: Access = .roles(Role.people)
 
     /// First match wins.
     public static let rules: [Rule] = [
@@ -65,9 +65,11 @@ public enum AccessPolicy {
         Rule(method: .post, pattern: "/api/v1/tokens", access: .roles([.admin]), audit: "token.create"),
         Rule(method: .post, pattern: "/api/v1/tokens/:id/revoke", access: .roles([.admin]), audit: "token.revoke"),
         Rule(method: .post, pattern: "/api/v1/users", access: .roles([.admin]), audit: "user.create"),
+        // A gate hub's store-and-forward batches.
+        Rule(method: .post, pattern: "/api/v1/forwarded", access: .roles([.gate, .admin]), audit: "forward.receive"),
     ]
 
-    /// The rule for a request; a route without one needs any role and is not audited.
+    /// The rule for a request; a route without one needs a person's role (not `gate`) and is not audited.
     public static func rule(_ method: HTTPRequest.Method, _ path: String) -> Rule {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         for r in rules where r.method == method {

@@ -4,6 +4,11 @@ import Foundation
 /// read and record what was done about an alarm.
 public enum Role: String, Sendable, Codable, CaseIterable {
     case `operator`, analyst, admin
+    /// A gate hub forwarding its events to a central one: may post them, and nothing else.
+    case gate
+
+    /// The roles of people (and their tools) who read the hub; everyone but a forwarding gate.
+    public static let people: Set<Role> = [.operator, .analyst, .admin]
 }
 
 /// A dashboard login: the password is kept only as a salted, slow hash (PBKDF2-HMAC-SHA256).

@@ -1,0 +1,185 @@
+import Foundation
+import HubDevices
+import HubModel
+import HubStore
+import Logging
+import Metrics
+import ServiceLifecycle
+import Synchronization
+
+/// Store-and-forward from a gate hub to a central hub: reads the local store in order from a
+/// durable cursor and POSTs batches (events as stored, with their raw records) to the central's
+/// `/api/v1/forwarded`. The cursor moves only after a 2xx, so a lost answer means the same batch
+/// again (same idempotency key), which the central keeps once by event id. While the link is down
+/// it retries with doubling pauses; nothing is dropped, since the store is the queue.
+public final class ForwarderService: Service, Sendable {
+    /// What the forwarder has done since it started, for metrics, tests and the log.
+    public struct Status: Sendable, Equatable {
+        /// The gate position up to which the central holds every event.
+        public var cursor: Int64 = 0
+        public var batches = 0
+        public var events = 0
+        /// Events the central already had when they came again (resends after a lost answer).
+        public var alreadyHad = 0
+        public var failures = 0
+        public var gaps = 0
+        public var backlog = 0
+        public var lastError: String?
+    }
+
+    public static let consumer = "forward"
+
+    private let config: ForwardConfig
+    private let source: String
+    private let store: any ForwardingStore & EventStore & FeedCursorStore
+    private let logger: Logger
+    private let poll: Duration
+    private let state = Mutex(Status())
+    /// Raw bytes after which a batch is closed early, so one request stays a sensible size.
+    private let maxBatchBytes: Int
+
+    public init(
+        config: ForwardConfig, source: String, store: any ForwardingStore & EventStore & FeedCursorStore, logger: Logger,
+        poll: Duration = .milliseconds(200), maxBatchBytes: Int = 8 << 20
+    ) {
+        self.config = config
+        self.source = source
+        self.store = store
+        self.logger = logger
+        self.poll = poll
+        self.maxBatchBytes = maxBatchBytes
+    }
+
+    public var status: Status { state.withLock { $0 } }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            var cursor = Int64((try? await self.store.feedCursor(Self.consumer)) ?? "0") ?? 0
+            self.state.withLock { $0.cursor = cursor }
+            while !Task.isCancelled {
+                await self.measureBacklog(after: cursor)
+                guard let batch = try? await self.nextBatch(after: cursor) else {
+                    try? await Task.sleep(for: self.poll)
+                    continue
+                }
+                guard let through = await self.send(batch) else { return }
+                cursor = through
+                try? await self.store.setFeedCursor(Self.consumer, String(cursor))
+                self.state.withLock { $0.cursor = cursor }
+            }
+        }
+    }
+
+    /// A batch to send, or nil when nothing waits.
+    struct Batch {
+        var after: Int64
+        var first: Int64
+        var last: Int64
+        var count: Int
+        var body: [UInt8]
+        var key: String
+    }
+
+    func nextBatch(after cursor: Int64) async throws -> Batch? {
+        let stored = try await store.storedEvents(after: cursor, limit: config.batch)
+        guard !stored.isEmpty else { return nil }
+        var taken: [StoredEvent] = []
+        var records: [ForwardedRawRecord] = []
+        var seen = Set<String>()
+        var bytes = 0
+        for e in stored {
+            if !taken.isEmpty, bytes >= maxBatchBytes { break }
+            taken.append(e)
+            guard seen.insert(e.rawSHA256).inserted, let r = try await store.rawRecords(sha256: e.rawSHA256).first else {
+                continue
+            }
+            bytes += r.bytes.count
+            records.append(ForwardedRawRecord(r))
+        }
+        let first = taken.first!.seq
+        let last = taken.last!.seq
+        // The events go as stored, byte for byte; only the envelope is encoded here.
+        var text = "{\"source\":\(Self.quoted(source)),\"after\":\(cursor),\"first\":\(first),\"last\":\(last),\"raw\":"
+        text += String(decoding: try JSONEncoder().encode(records), as: UTF8.self)
+        text += ",\"events\":["
+        text += taken.map { $0.body.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ",")
+        text += "]}"
+        return Batch(
+            after: cursor, first: first, last: last, count: taken.count, body: Array(text.utf8), key: "\(source):\(first)-\(last)")
+    }
+
+    private static func quoted(_ s: String) -> String {
+        String(decoding: (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8), as: UTF8.self)
+    }
+
+    /// Posts until the central takes the batch; returns the position the cursor may move to, or nil
+    /// when the hub stops.
+    private func send(_ batch: Batch) async -> Int64? {
+        var delay: Duration = .milliseconds(100)
+        let ceiling = Duration.milliseconds(Int64(config.maxBackoffS * 1000))
+        while !Task.isCancelled {
+            do {
+                let token = try String(contentsOfFile: config.tokenFile, encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                let (status, answer) = try await HTTPPost.exchange(
+                    config.url,
+                    headers: [
+                        ("Content-Type", "application/json"), ("Authorization", "Bearer \(token)"),
+                        ("Idempotency-Key", batch.key),
+                    ],
+                    body: batch.body, timeout: .seconds(30))
+                if (200..<300).contains(status), let receipt = try? JSONDecoder().decode(ForwardReceipt.self, from: Data(answer)) {
+                    taken(batch, receipt)
+                    return batch.last
+                }
+                if status == 409, let gap = try? JSONDecoder().decode(GapAnswer.self, from: Data(answer)), gap.through < batch.after {
+                    // The central lost what it had (restored from a backup): go back to where it stands.
+                    logger.warning("central holds less than sent; resending", metadata: ["through": "\(gap.through)"])
+                    state.withLock { $0.gaps += 1 }
+                    return gap.through
+                }
+                failed("central answered \(status): \(String(decoding: answer.prefix(200), as: UTF8.self))", batch)
+            } catch {
+                failed("\(error)", batch)
+            }
+            await measureBacklog(after: batch.after)
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, ceiling)
+        }
+        return nil
+    }
+
+    private struct GapAnswer: Decodable { var through: Int64 }
+
+    private func taken(_ batch: Batch, _ receipt: ForwardReceipt) {
+        state.withLock { s in
+            s.batches += 1
+            s.events += batch.count
+            s.alreadyHad += receipt.alreadyHad
+            s.lastError = nil
+        }
+        Counter(label: "niihub_forward_batches_total").increment()
+        Counter(label: "niihub_forward_events_total").increment(by: batch.count)
+        Counter(label: "niihub_forward_duplicates_total").increment(by: receipt.alreadyHad)
+    }
+
+    private func failed(_ error: String, _ batch: Batch) {
+        let first = state.withLock { s -> Bool in
+            defer {
+                s.failures += 1
+                s.lastError = error
+            }
+            return s.lastError != error
+        }
+        Counter(label: "niihub_forward_failures_total").increment()
+        // Said once per distinct failure, not on every retry while the link is down.
+        if first { logger.warning("forward failed; retrying", metadata: ["error": "\(error)", "batch": "\(batch.key)"]) }
+    }
+
+    private func measureBacklog(after cursor: Int64) async {
+        guard let b = try? await store.forwardBacklog(after: cursor) else { return }
+        state.withLock { $0.backlog = b.events }
+        Gauge(label: "niihub_forward_backlog_events").record(b.events)
+        Gauge(label: "niihub_forward_lag_seconds").record(b.oldestReceivedAt.map { max(0, Date().timeIntervalSince($0)) } ?? 0)
+    }
+}

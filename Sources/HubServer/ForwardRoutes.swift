@@ -1,0 +1,82 @@
+import Crypto
+import Foundation
+import Hummingbird
+import HubModel
+import HubStore
+import NIOCore
+
+extension HubAPI {
+    /// Largest forwarded batch accepted (a gate closes its batches at 8 MB of raw bytes).
+    static let maxForwardedBytes = 64 << 20
+    static let maxForwardedEvents = 1000
+
+    /// `POST /api/v1/forwarded`: a gate hub's batch of events with their raw records (see
+    /// `ForwarderService`). Each event is stored unless its id is already here, each raw record
+    /// unless its SHA-256 is; the answer says what was taken and through which gate position the
+    /// source is held. A batch that starts past that position gets 409 with `through`.
+    func addForwardRoutes(to router: Router<HubRequestContext>) {
+        router.post("/api/v1/forwarded") { request, context in
+            guard let forwarding else { return JSONResponse.error(.serviceUnavailable, "this hub does not take forwarded events") }
+            let body = try await request.body.collect(upTo: Self.maxForwardedBytes)
+            let batch: ForwardedBatch
+            switch Self.forwardedBatch(Data(body.readableBytesView)) {
+            case .success(let b): batch = b
+            case .failure(let bad): return JSONResponse.error(.badRequest, bad.message, field: bad.field)
+            }
+            do {
+                let receipt = try await forwarding.acceptForwarded(batch)
+                context.auditNote.set(
+                    target: batch.source,
+                    detail: "events \(batch.first)-\(batch.last): \(receipt.stored) stored, \(receipt.alreadyHad) already here")
+                return try JSONResponse.make(receipt)
+            } catch let gap as ForwardGap {
+                struct Body: Encodable {
+                    var error: String
+                    var through: Int64
+                }
+                return try JSONResponse.make(Body(error: gap.description, through: gap.through), status: .conflict)
+            }
+        }
+    }
+
+    /// The batch, checked: positions in order, events within the limit, each raw record's bytes
+    /// matching its SHA-256.
+    static func forwardedBatch(_ data: Data) -> Result<ForwardedBatch, BadRequest> {
+        let batch: ForwardedBatch
+        do {
+            batch = try JSONDecoder().decode(ForwardedBatch.self, from: data)
+        } catch let DecodingError.keyNotFound(key, at) {
+            return .failure(BadRequest(field: Self.field(at.codingPath + [key]), message: "missing"))
+        } catch let DecodingError.typeMismatch(_, at), let DecodingError.valueNotFound(_, at),
+            let DecodingError.dataCorrupted(at)
+        {
+            return .failure(BadRequest(field: Self.field(at.codingPath), message: at.debugDescription))
+        } catch {
+            return .failure(BadRequest(field: "", message: "not a forwarded batch: \(error)"))
+        }
+        guard !batch.source.isEmpty, batch.source.count <= 64 else {
+            return .failure(BadRequest(field: "source", message: "expected the gate's site id"))
+        }
+        guard batch.after >= 0, batch.after < batch.first, batch.first <= batch.last else {
+            return .failure(BadRequest(field: "first", message: "expected after < first <= last"))
+        }
+        guard !batch.events.isEmpty, batch.events.count <= maxForwardedEvents else {
+            return .failure(BadRequest(field: "events", message: "expected 1 to \(maxForwardedEvents) events"))
+        }
+        for (i, w) in batch.raw.enumerated() {
+            guard let r = w.record else {
+                return .failure(BadRequest(field: "raw.\(i)", message: "expected base64 bytes and RFC 3339 times"))
+            }
+            let digest = SHA256.hash(data: r.bytes).map { String(format: "%02x", $0) }.joined()
+            guard digest == r.sha256 else {
+                return .failure(BadRequest(field: "raw.\(i).sha256", message: "the bytes hash to \(digest)"))
+            }
+        }
+        return .success(batch)
+    }
+
+    /// `raw.0.bytes`, not `raw.Index 0.bytes`.
+    private static func field(_ path: [any CodingKey]) -> String {
+        path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import GRDB
+import HubModel
+
+/// Store-and-forward: a gate hub reads its events in store order from a cursor and sends them to a
+/// central hub, which keeps each event once (by id) and each raw record once (by SHA-256).
+public protocol ForwardingStore: Sendable {
+    /// Gate side: events stored after position `seq`, in store order, with their raw records.
+    func storedEvents(after seq: Int64, limit: Int) async throws -> [StoredEvent]
+    /// Gate side: how many events wait after `seq` (by store position), and when the oldest arrived.
+    func forwardBacklog(after seq: Int64) async throws -> ForwardBacklog
+    /// Central side: stores what of `batch` is absent, in one transaction, and says what it holds.
+    /// Throws `ForwardGap` when the batch starts after what the central holds from that source.
+    func acceptForwarded(_ batch: ForwardedBatch) async throws -> ForwardReceipt
+}
+
+/// An event with its store position and the exact JSON it is kept as.
+public struct StoredEvent: Sendable {
+    public var seq: Int64
+    public var body: String
+    public var rawSHA256: String
+}
+
+public struct ForwardBacklog: Sendable, Equatable {
+    public var events: Int
+    public var oldestReceivedAt: Date?
+}
+
+/// One batch as the central hub receives it (and as it travels, JSON): events of `source` (the
+/// gate's site) at gate positions `first...last`, sent after the gate's cursor stood at `after`,
+/// with the raw records they point at.
+public struct ForwardedBatch: Sendable, Decodable {
+    public var source: String
+    public var after: Int64
+    public var first: Int64
+    public var last: Int64
+    public var events: [InspectionEvent]
+    public var raw: [ForwardedRawRecord]
+}
+
+/// The central hub's answer: what it took from the batch, and how far it now holds the source.
+public struct ForwardReceipt: Sendable, Codable, Equatable {
+    public var source: String
+    public var received: Int
+    public var stored: Int
+    /// Events of the batch the central already had (a resend after a lost answer).
+    public var alreadyHad: Int
+    public var rawStored: Int
+    /// The gate position up to which the central holds every event of the source.
+    public var through: Int64
+}
+
+/// The batch starts after a position the central does not hold: the gate must resend from `through`.
+public struct ForwardGap: Error, CustomStringConvertible {
+    public var through: Int64
+    public var after: Int64
+    public var description: String { "gap: the central holds this source through \(through), the batch starts after \(after)" }
+}
+
+/// A raw record on the wire between hubs: its bytes in base64, times in RFC 3339.
+public struct ForwardedRawRecord: Codable, Sendable {
+    public var sha256: String
+    public var format: String
+    public var deviceId: String
+    public var firstReceivedAt: String
+    public var receivedAt: String
+    public var frameCount: Int
+    public var bytes: String
+
+    public init(_ r: RawRecord) {
+        sha256 = r.sha256
+        format = r.format
+        deviceId = r.deviceID
+        firstReceivedAt = Timestamp.format(r.firstReceivedAt)
+        receivedAt = Timestamp.format(r.receivedAt)
+        frameCount = r.frameCount
+        bytes = Data(r.bytes).base64EncodedString()
+    }
+
+    /// The record, or nil when its bytes are not base64 or its times not RFC 3339.
+    public var record: RawRecord? {
+        guard let data = Data(base64Encoded: bytes), let first = Timestamp.parse(firstReceivedAt),
+            let last = Timestamp.parse(receivedAt)
+        else { return nil }
+        return RawRecord(
+            sha256: sha256, format: format, deviceID: deviceId, firstReceivedAt: first, receivedAt: last,
+            frameCount: frameCount, bytes: [UInt8](data))
+    }
+}
+
+extension SQLiteEventStore: ForwardingStore {
+    static func registerForwardMigrations(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v6-forward-sources") { db in
+            // Per gate: the last gate position stored here, so a resend is recognised and a gap refused.
+            try db.execute(
+                sql: """
+                    CREATE TABLE forward_sources (
+                        source TEXT PRIMARY KEY, through INTEGER NOT NULL, batches INTEGER NOT NULL, at TEXT NOT NULL
+                    ) WITHOUT ROWID
+                    """)
+        }
+    }
+
+    public func storedEvents(after seq: Int64, limit: Int) async throws -> [StoredEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT seq, body, raw_sha256 FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+                arguments: [seq, limit]
+            ).map { StoredEvent(seq: $0["seq"], body: $0["body"], rawSHA256: $0["raw_sha256"]) }
+        }
+    }
+
+    public func forwardBacklog(after seq: Int64) async throws -> ForwardBacklog {
+        try await pool.read { db in
+            // Positions, not a COUNT: O(1) however long the link was down. Committed positions have
+            // no gaps (a rolled-back write takes its AUTOINCREMENT positions back with it).
+            let top = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM events") ?? 0
+            let n = Int(max(0, top - seq))
+            let oldest = try String.fetchOne(
+                db, sql: "SELECT received_at FROM events WHERE seq > ? ORDER BY seq LIMIT 1", arguments: [seq])
+            return ForwardBacklog(events: n, oldestReceivedAt: oldest.flatMap(Timestamp.parse))
+        }
+    }
+
+    public func acceptForwarded(_ batch: ForwardedBatch) async throws -> ForwardReceipt {
+        let now = Timestamp.format(Date())
+        let bodies = try batch.events.map { try $0.jsonLine() }
+        return try await pool.write { db in
+            let held = try Int64.fetchOne(
+                db, sql: "SELECT through FROM forward_sources WHERE source = ?", arguments: [batch.source]) ?? 0
+            guard batch.after <= held else { throw ForwardGap(through: held, after: batch.after) }
+            var fresh = IngestBatch()
+            var freshBodies: [String] = []
+            for (e, body) in zip(batch.events, bodies) {
+                guard try !Bool(exists: db, sql: "SELECT 1 FROM events WHERE id = ?", e.id) else { continue }
+                fresh.events.append(e)
+                freshBodies.append(body)
+            }
+            var shas = Set<String>()
+            for r in batch.raw.compactMap(\.record) where shas.insert(r.sha256).inserted {
+                if try !Bool(exists: db, sql: "SELECT 1 FROM raw_records WHERE sha256 = ?", r.sha256) {
+                    fresh.records.append(r)
+                }
+            }
+            try Self.insert(fresh, bodies: freshBodies, now: now, db)
+            let through = max(held, batch.last)
+            try db.execute(
+                sql: """
+                    INSERT INTO forward_sources (source, through, batches, at) VALUES (?, ?, 1, ?)
+                    ON CONFLICT(source) DO UPDATE SET through = excluded.through, batches = batches + 1, at = excluded.at
+                    """,
+                arguments: [batch.source, through, now])
+            return ForwardReceipt(
+                source: batch.source, received: batch.events.count, stored: fresh.events.count,
+                alreadyHad: batch.events.count - fresh.events.count, rawStored: fresh.records.count, through: through)
+        }
+    }
+}
+
+extension Bool {
+    /// Whether `sql` finds a row.
+    init(exists db: Database, sql: String, _ argument: String) throws {
+        self = try Row.fetchOne(db, sql: sql, arguments: [argument]) != nil
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+import HubModel
+
+/// What a hub killed mid-work left unassessed: the risk service learns of changes from memory, so
+/// a declaration stored (and answered 2xx) or an event linked to it just before a crash would
+/// otherwise never get its assessment.
+public protocol RiskBacklogStore: Sendable {
+    /// Declarations whose version in force has no `risk.assessment`, or that have a linked event
+    /// stored after their latest assessment; in number order.
+    func declarationsAwaitingAssessment() async throws -> [String]
+}
+
+extension SQLiteEventStore: RiskBacklogStore {
+    public func declarationsAwaitingAssessment() async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    WITH latest AS (
+                        SELECT number, MAX(version) AS version FROM declarations GROUP BY number
+                    ), assessed AS (
+                        SELECT json_extract(body, '$.subject.declaration') AS number, MAX(seq) AS seq,
+                            MAX(json_extract(body, '$.data.declarationVersion')) AS version
+                        FROM events WHERE kind = 'risk.assessment' GROUP BY 1
+                    )
+                    SELECT l.number FROM latest l LEFT JOIN assessed a ON a.number = l.number
+                    WHERE a.number IS NULL OR a.version < l.version OR EXISTS (
+                        SELECT 1 FROM declaration_keys d
+                        JOIN event_keys k ON k.kind = d.kind AND k.value = d.value
+                        JOIN events e ON e.id = k.event_id
+                        WHERE d.number = l.number AND e.seq > a.seq
+                    )
+                    ORDER BY l.number
+                    """)
+        }
+    }
+}

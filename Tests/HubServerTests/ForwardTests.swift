@@ -1,0 +1,152 @@
+import Crypto
+import Foundation
+import HubDevices
+import HubIngest
+import HubModel
+import HubServer
+import HubStore
+import HubTesting
+import Testing
+
+/// Store-and-forward: a gate hub reading a portal monitor forwards everything it stores to a
+/// central hub through a link the test cuts and restores mid-stream.
+@Suite(.timeLimit(.minutes(5)))
+struct ForwardTests {
+    @Test func everyEventArrivesOnceAndInOrderAcrossCutLinks() async throws {
+        let central = try await HubHarness(label: "central", devices: "", site: "central")
+        let gateToken = try await central.token("gate")
+        let proxy = try await LinkProxy(upstream: central.port)
+        let dir = try TemporaryDirectory("gate")
+        _ = try dir.write("central.token", gateToken + "\n")
+        let gate = try await HubHarness(
+            reusing: dir,
+            siteExtra: """
+                forward: {url: "http://127.0.0.1:\(proxy.port)/api/v1/forwarded", tokenFile: central.token, batch: 5, maxBackoffS: 0.5}
+                passages: {beforeS: 30, afterS: 1, gapS: 5}
+                """, site: "gate-a")
+        let forwarder = try #require(gate.hub.forwarder)
+        let pty = try PseudoTerminal()
+        try pty.link(at: gate.devicePath)
+        #expect(await eventually { (try? await gate.device("rpm-lane1")["state"] as? String) == "online" })
+
+        // The monitor streams its whole capture while the link is cut, restored, and made to lose answers.
+        let lines = try RapiscanFeed.deviceLines("rpm/S2-C3-NORM2.csv")
+        let player = Task { try await pty.play(lines[...], perBurst: 20, pause: .milliseconds(20)) }
+        #expect(await eventually(timeout: .seconds(60)) { forwarder.status.events >= 10 })
+        await proxy.cut()
+        let sentBeforeCut = forwarder.status.events
+        #expect(await eventually(timeout: .seconds(60)) { forwarder.status.failures >= 3 && forwarder.status.backlog >= 10 })
+        let backlogWhileDown = forwarder.status.backlog
+        try await proxy.restore()
+        #expect(await eventually(timeout: .seconds(60)) { forwarder.status.events > sentBeforeCut + 10 })
+        // The central stores a batch, but its answer never reaches the gate.
+        proxy.mode = .dropAnswers
+        #expect(await eventually(timeout: .seconds(60)) { proxy.droppedAnswers >= 1 })
+        proxy.mode = .pass
+        try await player.value
+        let playedWhileLinkWorked = forwarder.status.events
+
+        // Everything the gate holds reaches the central: the same events, in the same order, each once.
+        let gateStore = try SQLiteEventStore(path: gate.hub.config.storePath)
+        let centralStore = try SQLiteEventStore(path: central.hub.config.storePath)
+        func ids(_ store: SQLiteEventStore) async throws -> [String] {
+            try await store.storedEvents(after: 0, limit: 1_000_000).map { try Self.id(of: $0.body) }
+        }
+        let caughtUp = await eventually(timeout: .seconds(90)) {
+            guard let g = try? await ids(gateStore), let c = try? await ids(centralStore) else { return false }
+            return forwarder.status.backlog == 0 && g == c
+        }
+        #expect(caughtUp)
+        let gateIDs = try await ids(gateStore)
+        let centralIDs = try await ids(centralStore)
+        #expect(centralIDs == gateIDs, "central \(centralIDs.count) events, gate \(gateIDs.count)")
+        #expect(Set(centralIDs).count == centralIDs.count)
+        #expect(try await centralStore.counts().events == gateStore.counts().events)
+        #expect(try await gate.events("kind=radiation.occupancy&limit=100").count == 25)
+
+        // The cut and the lost answer really happened, and the resend was taken once.
+        let s = forwarder.status
+        #expect(s.failures >= 3 && backlogWhileDown > 0)
+        #expect(proxy.droppedAnswers >= 1)
+        #expect(s.alreadyHad >= 1, "the batch whose answer was lost came again and was not stored twice")
+
+        // Each event's raw record arrived with the same bytes.
+        var shas: Set<String> = []
+        for e in try await gateStore.storedEvents(after: 0, limit: 1_000_000) where shas.insert(e.rawSHA256).inserted {
+            let here = try await gateStore.rawRecords(sha256: e.rawSHA256).first?.bytes
+            let there = try await centralStore.rawRecords(sha256: e.rawSHA256)
+            #expect(there.count == 1 && there.first?.bytes == here, "raw \(e.rawSHA256)")
+        }
+
+        // The central's analysts see the gate's events and passages under the gate's site.
+        let analyst = try await central.token("analyst")
+        let occupancies = try await central.get("/api/v1/events?site=gate-a&kind=radiation.occupancy&limit=100", token: analyst)
+        #expect((occupancies.json["events"] as? [[String: Any]])?.count == 25)
+        let passagesThere = try await central.get("/api/v1/passages?site=gate-a&limit=1000", token: analyst)
+        let passagesHere = try await gate.get("/api/v1/passages?site=gate-a&limit=1000")
+        let passageIDs = { (r: (status: Int, json: [String: Any])) in
+            (r.json["passages"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+        }
+        #expect(!passageIDs(passagesHere).isEmpty && passageIDs(passagesThere) == passageIDs(passagesHere))
+        // A gate token may forward and do nothing else.
+        #expect(try await central.get("/api/v1/events", token: gateToken).status == 403)
+        let forwardMetrics = try await gate.request("GET", "/metrics").text
+        #expect(forwardMetrics.contains("niihub_forward_backlog_events") && forwardMetrics.contains("niihub_forward_failures_total"))
+
+        print(
+            "forward: \(gateIDs.count) events (\(s.batches) batches); \(sentBeforeCut) sent before the cut, backlog \(backlogWhileDown) while down, \(playedWhileLinkWorked) by the end of the stream; \(s.failures) failed attempts, \(proxy.droppedAnswers) answers lost, \(s.alreadyHad) events resent and kept once"
+        )
+        // The hub first, then its port's other end (as the other suites do).
+        try await gate.stop()
+        pty.close()
+        try await central.stop()
+        await proxy.cut()
+    }
+
+    @Test func theCentralRefusesABatchThatSkipsEventsOrLies() async throws {
+        let central = try await HubHarness(label: "central-checks", devices: "", site: "central")
+        let token = try await central.token("gate")
+        let bytes = Array("GB,000123,000456,000789,000012\r\n".utf8)
+        let record = RawRecord(
+            sha256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(), format: "rapiscan-line", deviceID: "rpm-lane1", firstReceivedAt: Date(),
+            receivedAt: Date(), frameCount: 1, bytes: bytes)
+        let event = InspectionEvent(
+            id: EventIDGenerator().next(at: Date()), kind: "radiation.background",
+            device: DeviceRef(id: "rpm-lane1", profile: "rapiscan-rpm", family: "radiation-portal"), site: "gate-b", lane: "1",
+            observedAt: Date(), receivedAt: Date(), data: ["gammaCps": .double(123)], severity: .info, raw: record.ref)
+        func batch(after: Int, first: Int, raw: ForwardedRawRecord) throws -> String {
+            let rawJSON = String(decoding: try JSONEncoder().encode([raw]), as: UTF8.self)
+            return #"{"source":"gate-b","after":\#(after),"first":\#(first),"last":\#(first),"raw":\#(rawJSON),"events":[\#(try event.jsonLine())]}"#
+        }
+        // A batch that starts after events the central never got: 409, and where to resume.
+        let gap = try await central.post("/api/v1/forwarded", try batch(after: 7, first: 8, raw: ForwardedRawRecord(record)), token: token)
+        #expect(gap.status == 409 && gap.json["through"] as? Int == 0)
+        // Raw bytes that do not match their hash: 400 naming the field.
+        var forged = ForwardedRawRecord(record)
+        forged.bytes = Data("GB,999999".utf8).base64EncodedString()
+        let lie = try await central.post("/api/v1/forwarded", try batch(after: 0, first: 1, raw: forged), token: token)
+        #expect(lie.status == 400 && lie.json["field"] as? String == "raw.0.sha256")
+        let missing = try await central.post("/api/v1/forwarded", #"{"source":"gate-b","after":0}"#, token: token)
+        #expect(missing.status == 400 && missing.json["field"] as? String == "first")
+        let notAnEvent = try await central.post(
+            "/api/v1/forwarded", #"{"source":"gate-b","after":0,"first":1,"last":1,"raw":[],"events":[{}]}"#, token: token)
+        #expect(notAnEvent.status == 400 && notAnEvent.json["field"] as? String == "events.0.id")
+        // The good batch twice: stored once, the second answer says it was already there.
+        let good = try batch(after: 0, first: 1, raw: ForwardedRawRecord(record))
+        let once = try await central.post("/api/v1/forwarded", good, token: token)
+        let twice = try await central.post("/api/v1/forwarded", good, token: token)
+        #expect(once.status == 200 && once.json["stored"] as? Int == 1 && once.json["rawStored"] as? Int == 1)
+        #expect(twice.status == 200 && twice.json["stored"] as? Int == 0 && twice.json["alreadyHad"] as? Int == 1)
+        #expect(twice.json["through"] as? Int == 1)
+        #expect(try await central.events("site=gate-b").count == 1)
+        // An operator may not forward.
+        let op = try await central.token("operator")
+        #expect(try await central.post("/api/v1/forwarded", good, token: op).status == 403)
+        try await central.stop()
+    }
+
+    static func id(of body: String) throws -> String {
+        let json = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        return json?["id"] as? String ?? ""
+    }
+}
