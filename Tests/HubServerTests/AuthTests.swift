@@ -22,6 +22,7 @@ struct AuthTests {
         ("GET", "/api/v1/raw/\(String(repeating: "a", count: 64))", nil, Role.people),
         ("GET", "/api/v1/devices", nil, Role.people),
         ("GET", "/api/v1/lanes", nil, Role.people),
+        ("GET", "/api/v1/transits", nil, Role.people),
         ("GET", "/api/v1/config", nil, Role.people),
         ("GET", "/api/v1/alarms", nil, Role.people),
         ("GET", "/api/v1/whoami", nil, Role.people),

@@ -126,6 +126,19 @@ enum OpenAPIDocument {
                  "extensions": ["type": "object"]], required: ["scanId", "scanner", "startedAt"])),
             response: event, status: "201"),
         Operation(
+            method: "post", path: "/api/v1/forwarded",
+            summary: "A gate hub's store-and-forward batch: events with their raw records, each kept once; answers what the central holds (409 with `through` when the batch starts past it).",
+            body: (jsonType, S.object(
+                ["source": S.text, "after": S.integer, "first": S.integer, "last": S.integer, "events": S.array(event),
+                 "raw": S.array(S.object(
+                    ["sha256": S.sha256, "format": S.string, "deviceId": S.string, "firstReceivedAt": S.time, "receivedAt": S.time,
+                     "frameCount": S.integer, "bytes": ["type": "string", "contentEncoding": "base64"]],
+                    required: ["sha256", "format", "deviceId", "firstReceivedAt", "receivedAt", "frameCount", "bytes"]))],
+                required: ["source", "after", "first", "last", "events", "raw"])),
+            response: S.object(
+                ["source": S.string, "received": S.integer, "stored": S.integer, "alreadyHad": S.integer, "rawStored": S.integer,
+                 "through": S.integer], required: ["source", "received", "stored", "alreadyHad", "through"])),
+        Operation(
             method: "post", path: "/api/v1/blobs", summary: "Store a scanner image by SHA-256.", body: ("application/octet-stream", bytes),
             response: S.object(["sha256": S.sha256, "bytes": S.integer], required: ["sha256", "bytes"]), status: "201"),
         Operation(method: "get", path: "/api/v1/blobs/{sha256}", summary: "A stored scanner image.", produces: "application/octet-stream", response: bytes),
