@@ -130,6 +130,8 @@ public struct HubApplication: Sendable {
             state: configState, profilesDir: profilesDir, supervisor: supervisor, hotplug: hotplug, logger: logger,
             pollInterval: reloadPoll)
         var services: [any Service] = [HealthMonitorService(sink: sink), supervisor, hotplug, reload, passages, transits, risk]
+        // Always present, so retention added by a reload starts without a restart.
+        services.append(RetentionService(store: store, logger: logger) { [configState] in configState.current.retention })
         if let url = config.feedWebhook {
             services.append(FeedDeliveryService(url: url, store: store, logger: logger))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HubModel
 import Yams
 
 /// One hub's configuration: where it is, where it stores, what it serves, and which devices it reads.
@@ -21,6 +22,8 @@ public struct SiteConfig: Sendable, Equatable {
     public var feedWebhook: URL?
     /// Named transit routes a declaration may give instead of a corridor: name → [[lat, lon]…].
     public var routes: [String: [[Double]]]
+    /// How long events and raw records are kept (nil: for ever, nothing is purged).
+    public var retention: RetentionPolicy? = nil
     /// Every profile found, by model.
     public var profiles: [String: DeviceProfile]
     /// The folder they were read from.
@@ -167,7 +170,7 @@ extension SiteConfig {
             devices: devices, usbAutoAttach: raw.usb.autoAttach, passageBeforeS: raw.passages.beforeS,
             passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS,
             riskPolicyPath: raw.risk.policy.map(resolve), feedWebhook: raw.feed.webhook, routes: raw.routes,
-            profiles: catalog.profiles,
+            retention: raw.retention?.policy, profiles: catalog.profiles,
             profilesDir: dir,
             file: path)
     }
@@ -184,6 +187,7 @@ struct RawSiteConfig: Decodable {
     var risk: Risk
     var feed: Feed
     var routes: [String: [[Double]]]
+    var retention: RawRetention?
     var devices: [RawDevice]
 
     struct Risk: Decodable {
@@ -263,7 +267,7 @@ struct RawSiteConfig: Decodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case site, profiles, store, http, usb, passages, risk, feed, routes, devices }
+    enum CodingKeys: String, CodingKey, CaseIterable { case site, profiles, store, http, usb, passages, risk, feed, routes, retention, devices }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -280,6 +284,7 @@ struct RawSiteConfig: Decodable {
             [String: [[Double]]].self, forKey: .routes,
             where: { $0.values.allSatisfy { r in r.count >= 2 && r.allSatisfy { $0.count == 2 && abs($0[0]) <= 90 && abs($0[1]) <= 180 } } },
             expected: "for each route name, at least two [lat, lon] points in degrees") ?? [:]
+        retention = try c.decodeIfPresent(RawRetention.self, forKey: .retention)
         devices = try c.decodeIfPresent([RawDevice].self, forKey: .devices) ?? []
     }
 }
