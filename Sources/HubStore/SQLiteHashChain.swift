@@ -131,17 +131,18 @@ extension SQLiteEventStore {
     static func insertChained(_ db: Database, records: [RawRecord]) throws {
         guard !records.isEmpty else { return }
         guard var head = try Self.head(db, .raw) else { throw StoreCorruption(what: "the raw archive has no chain head") }
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO raw_records (seq, sha256, format, device_id, first_received_at, received_at, frame_count, bytes, chain)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         for r in records {
             let link = RawRecordLink(
                 seq: head.seq + 1, sha256: r.sha256, format: r.format, deviceID: r.deviceID,
                 firstReceivedAt: Timestamp.format(r.firstReceivedAt), receivedAt: Timestamp.format(r.receivedAt),
                 frameCount: Int64(r.frameCount))
             head = (link.seq, ChainHash.next(after: head.chain, link.canonical))
-            try db.execute(
-                sql: """
-                    INSERT INTO raw_records (seq, sha256, format, device_id, first_received_at, received_at, frame_count, bytes, chain)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+            try insert.execute(
                 arguments: [
                     link.seq, link.sha256, link.format, link.deviceID, link.firstReceivedAt, link.receivedAt,
                     r.frameCount, Data(r.bytes), Data(head.chain.bytes),
@@ -154,6 +155,13 @@ extension SQLiteEventStore {
     static func insertChained(_ db: Database, events: [(event: InspectionEvent, body: String)]) throws {
         guard !events.isEmpty else { return }
         guard var head = try Self.head(db, .events) else { throw StoreCorruption(what: "the events table has no chain head") }
+        let insert = try db.cachedStatement(
+            sql: """
+                INSERT INTO events (seq, id, kind, device_id, site, lane, severity, observed_at, received_at, raw_sha256, body, body_sha256, chain)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+        let insertKey = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO event_keys (kind, value, event_id, confidence, evidence) VALUES (?, ?, ?, ?, ?)")
         for (e, body) in events {
             let bodyHash = ChainHash.sha256(Array(body.utf8))
             let link = EventLink(
@@ -161,20 +169,12 @@ extension SQLiteEventStore {
                 severity: e.severity.rawValue, observedAt: Timestamp.format(e.observedAt),
                 receivedAt: Timestamp.format(e.receivedAt), rawSHA256: e.raw.sha256, bodySHA256: bodyHash)
             head = (link.seq, ChainHash.next(after: head.chain, link.canonical))
-            try db.execute(
-                sql: """
-                    INSERT INTO events (seq, id, kind, device_id, site, lane, severity, observed_at, received_at, raw_sha256, body, body_sha256, chain)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
+            try insert.execute(
                 arguments: [
                     link.seq, e.id, e.kind, e.device.id, e.site, e.lane, link.severity, link.observedAt, link.receivedAt,
                     e.raw.sha256, body, Data(bodyHash), Data(head.chain.bytes),
                 ])
-            for k in Set(e.linkKeys) {
-                try db.execute(
-                    sql: "INSERT OR IGNORE INTO event_keys (kind, value, event_id, confidence, evidence) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [k.kind, k.value, e.id, k.confidence, k.evidence])
-            }
+            for k in Set(e.linkKeys) { try insertKey.execute(arguments: [k.kind, k.value, e.id, k.confidence, k.evidence]) }
         }
         try setHead(db, .events, head)
     }
@@ -191,11 +191,9 @@ extension SQLiteEventStore {
                 Timestamp.format(at), table.rawValue, kind, before, rows, ranges.first?.first ?? 0, ranges.last?.last ?? 0, reason,
             ])
         let id = db.lastInsertedRowID
-        for r in ranges {
-            try db.execute(
-                sql: "INSERT INTO purged_ranges (tbl, first_seq, last_seq, last_chain, purge_id) VALUES (?, ?, ?, ?, ?)",
-                arguments: [table.rawValue, r.first, r.last, Data(r.lastChain.bytes), id])
-        }
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO purged_ranges (tbl, first_seq, last_seq, last_chain, purge_id) VALUES (?, ?, ?, ?, ?)")
+        for r in ranges { try insert.execute(arguments: [table.rawValue, r.first, r.last, Data(r.lastChain.bytes), id]) }
         return id
     }
 }

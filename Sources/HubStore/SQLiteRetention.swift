@@ -58,10 +58,12 @@ extension SQLiteEventStore: RetentionStore {
             guard !rows.isEmpty else { return 0 }
             try db.execute(
                 sql: "INSERT INTO retention_permits (tbl, kind, before) VALUES ('events', ?, ?)", arguments: [kind, cutoff])
-            for row in rows {
-                try db.execute(sql: "DELETE FROM event_keys WHERE event_id = ?", arguments: [row["id"] as String])
-                try db.execute(sql: "DELETE FROM events WHERE seq = ?", arguments: [row["seq"] as Int64])
-            }
+            try db.execute(
+                sql: "DELETE FROM event_keys WHERE event_id IN (\(Self.placeholders(rows.count)))",
+                arguments: StatementArguments(rows.map { $0["id"] as String }))
+            try db.execute(
+                sql: "DELETE FROM events WHERE seq IN (\(Self.placeholders(rows.count)))",
+                arguments: StatementArguments(rows.map { $0["seq"] as Int64 }))
             try db.execute(sql: "DELETE FROM retention_permits")
             try Self.recordPurge(
                 db, table: .events, kind: kind, before: cutoff, ranges: try Self.ranges(rows), reason: "retention", at: now)
@@ -83,14 +85,15 @@ extension SQLiteEventStore: RetentionStore {
                 arguments: [cutoff, from.receivedAt, from.receivedAt, from.seq, limit])
             let next = scanned.last.map { RawPurgePosition(receivedAt: $0["received_at"], seq: $0["seq"]) }
             var doomed: [Row] = []
-            for row in scanned {
-                let referenced = try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE raw_sha256 = ?)", arguments: [row["sha256"] as String])
-                if referenced != true { doomed.append(row) }
+            let referenced = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM events WHERE raw_sha256 = ?)")
+            for row in scanned where try Bool.fetchOne(referenced, arguments: [row["sha256"] as String]) != true {
+                doomed.append(row)
             }
             if !doomed.isEmpty {
                 try db.execute(sql: "INSERT INTO retention_permits (tbl, kind, before) VALUES ('raw_records', NULL, ?)", arguments: [cutoff])
-                for row in doomed { try db.execute(sql: "DELETE FROM raw_records WHERE seq = ?", arguments: [row["seq"] as Int64]) }
+                try db.execute(
+                    sql: "DELETE FROM raw_records WHERE seq IN (\(Self.placeholders(doomed.count)))",
+                    arguments: StatementArguments(doomed.map { $0["seq"] as Int64 }))
                 try db.execute(sql: "DELETE FROM retention_permits")
                 try Self.recordPurge(
                     db, table: .raw, kind: nil, before: cutoff, ranges: try Self.ranges(doomed), reason: "retention", at: now)
@@ -105,6 +108,9 @@ extension SQLiteEventStore: RetentionStore {
                 at: at, actor: "retention", role: nil, action: "retention.purge", target: run.target,
                 detail: run.detail))
     }
+
+    /// `?, ?, …` for an IN list: one statement per batch, not one per row.
+    static func placeholders(_ n: Int) -> String { Array(repeating: "?", count: n).joined(separator: ", ") }
 
     /// Runs of consecutive seqs among purged rows, each with the chain value of its last row.
     static func ranges(_ rows: [Row]) throws -> [PurgedRange] {

@@ -56,16 +56,17 @@ struct BenchRetention: AsyncParsableCommand {
         print("verify before purge: \(verified) rows in " + String(format: "%.2f s (%.0f rows/s)", verifySeconds, Double(verified) / verifySeconds)
               + ", intact: \(before.intact)")
 
-        let alone = try await Self.ingest(db, ids: ids, perAppend: batchEvents, until: { Self.since($0) >= seconds })
+        let alone = try await Self.ingest(db, ids: ids, perAppend: batchEvents, numbering: old, until: { Self.since($0) >= seconds })
         print("ingest alone:        \(alone)")
 
         let policy = RetentionPolicy(defaultAge: RetentionAge("1y"), batchRows: batch, pauseSeconds: pauseMs / 1000)
         let purgeDone = OneWaySwitch()
         let perAppend = batchEvents
         let purgeStart = ContinuousClock.now
-        let purge = Task { try await RetentionPurger(store: db, policy: policy).purge(now: Date()) }
+        let timed = TimedRetentionStore(db)
+        let purge = Task { try await RetentionPurger(store: timed, policy: policy).purge(now: Date()) }
         let during = Task {
-            try await Self.ingest(db, ids: ids, perAppend: perAppend, until: { _ in purgeDone.isSet })
+            try await Self.ingest(db, ids: ids, perAppend: perAppend, numbering: 2 * old + 10_000_000, until: { _ in purgeDone.isSet })
         }
         let runs = try await purge.value
         let purgeSeconds = Self.since(purgeStart)
@@ -73,7 +74,7 @@ struct BenchRetention: AsyncParsableCommand {
         let measured = try await during.value
         let purged = runs.reduce(0) { $0 + $1.rows }
         print("purge: \(purged) rows in " + String(format: "%.1f s (%.0f rows/s)", purgeSeconds, Double(purged) / purgeSeconds)
-              + ", \(runs.reduce(0) { $0 + $1.batches }) batches")
+              + ", \(runs.reduce(0) { $0 + $1.batches }) batches; " + timed.summary)
         print("ingest during purge: \(measured)")
 
         clock = ContinuousClock.now
@@ -86,13 +87,15 @@ struct BenchRetention: AsyncParsableCommand {
 
     /// Appends fresh batches back to back until `until` says stop; latency is per append (one transaction).
     static func ingest(
-        _ db: SQLiteEventStore, ids: EventIDGenerator, perAppend: Int, until: (ContinuousClock.Instant) -> Bool
+        _ db: SQLiteEventStore, ids: EventIDGenerator, perAppend: Int, numbering first: Int,
+        until: (ContinuousClock.Instant) -> Bool
     ) async throws -> IngestFigures {
         let start = ContinuousClock.now
         var latencies: [Double] = []
         var n = 0
         while !until(start) {
-            let b = batch(perAppend, from: n, at: Date(), ids: ids)
+            // Numbered apart from the old events, so no fresh event points at an old record.
+            let b = batch(perAppend, from: first + n, at: Date(), ids: ids)
             let t = ContinuousClock.now
             try await db.append(b)
             latencies.append(since(t))
@@ -137,6 +140,35 @@ struct IngestFigures: CustomStringConvertible {
         return String(
             format: "%.1f s = %.0f events/s; append latency p50 %.1f ms, p99 %.1f ms, max %.1f ms", seconds,
             Double(events) / max(seconds, 1e-6), pct(0.5), pct(0.99), (sorted.last ?? 0) * 1000) + " (\(events) events, \(sorted.count) appends)"
+    }
+}
+
+/// The store as the purger sees it, timing each batch call (one write transaction, with any wait for the writer).
+final class TimedRetentionStore: RetentionStore {
+    private let store: SQLiteEventStore
+    private let times = Mutex<[Double]>([])
+
+    init(_ store: SQLiteEventStore) { self.store = store }
+
+    private func timed<T>(_ body: () async throws -> T) async rethrows -> T {
+        let t = ContinuousClock.now
+        defer { let s = BenchRetention.since(t); times.withLock { $0.append(s) } }
+        return try await body()
+    }
+
+    func storedKinds() async throws -> [String] { try await store.storedKinds() }
+    func purgeEvents(kind: String, before: Date, limit: Int, now: Date) async throws -> Int {
+        try await timed { try await store.purgeEvents(kind: kind, before: before, limit: limit, now: now) }
+    }
+    func purgeRaw(before: Date, after: RawPurgePosition?, limit: Int, now: Date) async throws -> RawPurgeBatch {
+        try await timed { try await store.purgeRaw(before: before, after: after, limit: limit, now: now) }
+    }
+    func recordPurgeRun(_ run: PurgeRun, at: Date) async throws { try await store.recordPurgeRun(run, at: at) }
+
+    var summary: String {
+        let sorted = times.withLock { $0 }.sorted()
+        guard !sorted.isEmpty else { return "no batches" }
+        return String(format: "batch transaction p50 %.1f ms, max %.1f ms", sorted[sorted.count / 2] * 1000, sorted.last! * 1000)
     }
 }
 
