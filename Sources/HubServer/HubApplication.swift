@@ -161,6 +161,8 @@ public struct HubApplication: Sendable {
             pollInterval: reloadPoll)
         // First in the group, so the last to stop: every other part may still write while it stops.
         var services: [any Service] = [StoreCloser(store: store), HealthMonitorService(sink: sink), supervisor, hotplug, reload, passages, transits, risk]
+        // Always present, so retention added by a reload starts without a restart.
+        services.append(RetentionService(store: store, logger: logger) { [configState] in configState.current.retention })
         if let url = config.feedWebhook {
             services.append(FeedDeliveryService(url: url, store: store, logger: logger))
         }

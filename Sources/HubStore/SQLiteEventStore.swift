@@ -5,7 +5,9 @@ import HubModel
 /// The embedded store: one SQLite file in WAL mode, written through GRDB.
 ///
 /// `synchronous = FULL`: a batch whose `append` returned is on disk, even across a power cut.
-/// Triggers refuse UPDATE and DELETE on both tables, so the archive stays append-only.
+/// Triggers refuse UPDATE and DELETE on both tables, so the archive stays append-only; only a
+/// retention purge may delete, and only rows its policy has let age out (`SQLiteRetention`). Both
+/// tables are hash-chained (`SQLiteHashChain`), which `verify()` checks.
 public final class SQLiteEventStore: HubRecordStore {
     let pool: DatabasePool
     public let path: String
@@ -103,6 +105,8 @@ public final class SQLiteEventStore: HubRecordStore {
         registerAuthMigrations(&m)
         registerAnalystMigrations(&m)
         registerForwardMigrations(&m)
+        registerChainMigrations(&m)
+        registerRetentionMigrations(&m)
         return m
     }
 
@@ -116,41 +120,16 @@ public final class SQLiteEventStore: HubRecordStore {
     /// The rows of one batch, inside the caller's transaction: ingest and forwarded batches
     /// (`acceptForwarded`) are written by this same code.
     static func insert(_ batch: IngestBatch, bodies: [String], now: String, _ db: Database) throws {
-            for f in batch.files {
-                try db.execute(
-                    sql: """
-                        INSERT INTO ingested_files (device_id, name, sha256, size, outcome, reason, at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [f.deviceID, f.name, f.sha256, f.size, f.outcome, f.reason, now])
-            }
-            for r in batch.records {
-                try db.execute(
-                    sql: """
-                        INSERT INTO raw_records (sha256, format, device_id, first_received_at, received_at, frame_count, bytes)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        r.sha256, r.format, r.deviceID, Timestamp.format(r.firstReceivedAt),
-                        Timestamp.format(r.receivedAt), r.frameCount, Data(r.bytes),
-                    ])
-            }
-            for (e, body) in zip(batch.events, bodies) {
-                try db.execute(
-                    sql: """
-                        INSERT INTO events (id, kind, device_id, site, lane, severity, observed_at, received_at, raw_sha256, body)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        e.id, e.kind, e.device.id, e.site, e.lane, e.severity.rawValue, Timestamp.format(e.observedAt),
-                        Timestamp.format(e.receivedAt), e.raw.sha256, body,
-                    ])
-                for k in Set(e.linkKeys) {
-                    try db.execute(
-                        sql: "INSERT OR IGNORE INTO event_keys (kind, value, event_id, confidence, evidence) VALUES (?, ?, ?, ?, ?)",
-                        arguments: [k.kind, k.value, e.id, k.confidence, k.evidence])
-                }
-            }
+        for f in batch.files {
+            try db.execute(
+                sql: """
+                    INSERT INTO ingested_files (device_id, name, sha256, size, outcome, reason, at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [f.deviceID, f.name, f.sha256, f.size, f.outcome, f.reason, now])
+        }
+        try insertChained(db, records: batch.records)
+        try insertChained(db, events: Array(zip(batch.events, bodies)).map { (event: $0.0, body: $0.1) })
     }
 
     public func events(_ query: EventQuery) async throws -> EventPage {

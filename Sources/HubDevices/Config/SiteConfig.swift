@@ -27,6 +27,8 @@ public struct SiteConfig: Sendable, Equatable {
     public var routes: [String: [[Double]]]
     /// Where this hub forwards its events (a gate to a central hub), if anywhere.
     public var forward: ForwardConfig?
+    /// How long events and raw records are kept (nil: for ever, nothing is purged).
+    public var retention: RetentionPolicy? = nil
     /// Every profile found, by model.
     public var profiles: [String: DeviceProfile]
     /// The folder they were read from.
@@ -177,7 +179,7 @@ extension SiteConfig {
             devices: devices, usbAutoAttach: raw.usb.autoAttach, passageBeforeS: raw.passages.beforeS,
             passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS,
             riskPolicyPath: raw.risk.policy.map(resolve), feedWebhook: raw.feed.webhook, routes: raw.routes,
-            forward: forward, profiles: catalog.profiles,
+            forward: forward, retention: raw.retention?.policy, profiles: catalog.profiles,
             profilesDir: dir,
             file: path)
     }
@@ -195,6 +197,7 @@ struct RawSiteConfig: Decodable {
     var feed: Feed
     var forward: RawForward?
     var routes: [String: [[Double]]]
+    var retention: RawRetention?
     var devices: [RawDevice]
 
     struct Risk: Decodable {
@@ -263,7 +266,9 @@ struct RawSiteConfig: Decodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case site, profiles, store, http, usb, passages, risk, feed, forward, routes, devices }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices
+    }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -281,6 +286,7 @@ struct RawSiteConfig: Decodable {
             [String: [[Double]]].self, forKey: .routes,
             where: { $0.values.allSatisfy { r in r.count >= 2 && r.allSatisfy { $0.count == 2 && abs($0[0]) <= 90 && abs($0[1]) <= 180 } } },
             expected: "for each route name, at least two [lat, lon] points in degrees") ?? [:]
+        retention = try c.decodeIfPresent(RawRetention.self, forKey: .retention)
         devices = try c.decodeIfPresent([RawDevice].self, forKey: .devices) ?? []
     }
 }
