@@ -117,6 +117,10 @@ enum OpenAPIDocument {
             if let body = op.body {
                 let schema: [String: Any] = body == "application/json" ? ["type": "object"] : ["type": "string"]
                 operation["requestBody"] = ["required": true, "content": [body: ["schema": schema]]]
+                var responses = operation["responses"] as? [String: Any] ?? [:]
+                responses["413"] = ["description": "The body is larger than this route accepts."]
+                responses["415"] = ["description": "The body's Content-Type is not one this route reads."]
+                operation["responses"] = responses
             }
             paths[op.path, default: [:]][op.method] = operation
         }
