@@ -15,7 +15,7 @@ TEST_TRAITS := --traits PostgreSQL
 
 TEST_BUNDLE = $(shell $(SWIFT) build --show-bin-path $(TEST_TRAITS))/niihubPackageTests.xctest
 
-.PHONY: all build release demo test deps test-deps corpus-check corpus-check-built bench bench-ingest clean
+.PHONY: all build release demo test deps test-deps corpus-check corpus-check-built bench bench-ingest fuzz clean
 
 all: build
 
@@ -41,6 +41,8 @@ test: test-deps
 	$(SWIFT) build --build-tests $(TEST_TRAITS)
 	@# The outside conformance checker first, so swift test's summary stays the last line.
 	@$(MAKE) --no-print-directory corpus-check-built
+	@# A short coverage-guided fuzz of every decoder (docs/fuzzing.md); any crash fails the run.
+	bash scripts/fuzz.sh --seconds 5
 	@# The USB tests fake devices with umockdev, whose preload library must wrap the test process.
 	umockdev-wrapper $(TEST_BUNDLE) --testing-library swift-testing --filter HubUdevTests
 	@# The headless-browser test alone, then everything else in parallel.
@@ -77,5 +79,11 @@ bench: release
 	.build/release/niihub bench-decode --protocol gt06 var/bench/gt06.hex --repeat 200
 	.build/release/niihub bench-decode --protocol teltonika var/bench/teltonika-codec8.hex --repeat 200
 
+## Coverage-guided fuzzing (libFuzzer) of every decoder: FUZZ_SECONDS per target, FUZZ_TARGETS to pick some.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz:
+	bash scripts/fuzz.sh --seconds $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 clean:
-	rm -rf .build var
+	rm -rf .build .build-fuzz var

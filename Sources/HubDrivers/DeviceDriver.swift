@@ -8,6 +8,9 @@ public protocol DeviceDriver: Sendable {
     var rawFormat: String { get }
     /// What the driver has done so far.
     var counters: DecodeCounters { get }
+    /// Bytes held for an unfinished frame (or unreported noise); bounded by the driver's frame limit,
+    /// so a device that never finishes a frame cannot grow it.
+    var pendingBytes: Int { get }
     /// Feeds bytes as they arrive; appends every complete frame, and the readings it yields, to `steps`.
     mutating func push(_ bytes: ArraySlice<UInt8>, receivedAt: Date, into steps: inout [DriverStep])
     /// The input has ended (port closed, end of file): decodes what is left of a partial frame.

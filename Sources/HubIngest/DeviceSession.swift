@@ -8,6 +8,11 @@ struct DeviceSession: Sendable {
     let deviceID: String
     private(set) var decoder: FeedDecoder
     private var reported = DecodeCounters()
+    /// Rejected frames when the link last yielded a reading.
+    private var rejectsAtLastReading = 0
+
+    /// Frames rejected since the last reading: what a client that sends only noise piles up.
+    var rejectsSinceReading: Int { decoder.counters.rejectedTotal - rejectsAtLastReading }
 
     init?(device: DeviceInstance, ids: EventIDGenerator) {
         guard let d = FeedDecoder(device: device, ids: ids) else { return nil }
@@ -22,6 +27,7 @@ struct DeviceSession: Sendable {
         let replies = decoder.takeReplies()
         let counted = decoder.counters.since(reported)
         reported = decoder.counters
+        if counted.readings > 0 { rejectsAtLastReading = decoder.counters.rejectedTotal }
         guard await sink.deliver(deviceID: deviceID, batch: batch, counted: counted, at: now) else { return nil }
         return replies
     }

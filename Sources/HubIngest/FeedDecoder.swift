@@ -36,6 +36,9 @@ public struct FeedDecoder: Sendable {
     /// The driver's counters so far.
     public var counters: DecodeCounters { driver.counters }
 
+    /// Bytes the driver holds for an unfinished frame.
+    public var pendingBytes: Int { driver.pendingBytes }
+
     /// Replies the driver produced since the last call (acks to write back to the device), in order.
     public private(set) var replies: [[UInt8]] = []
 

@@ -10,8 +10,14 @@ import Synchronization
 /// Accepts connections from devices that dial in (GPS seals and trackers over GPRS): each connection
 /// gets its own decoder, its replies written back after its batch is stored, an idle timeout, and a
 /// bounded read buffer; reading pauses while the store catches up (backpressure), so a flooding
-/// unit slows itself, not the others.
+/// unit slows itself, not the others. A connection that sends nothing but noise is closed after
+/// `maxRejectsWithoutReading` rejected frames, and counted (`connectionsDropped`).
 public struct TCPListenerService: Service {
+    /// Rejected frames a connection may send in a row, with no reading between, before it is closed.
+    /// Noise is archived and counted in runs of at most 256 bytes, so a flooder is closed within
+    /// tens of kilobytes; a unit with a bad frame now and then is never near it.
+    public static let maxRejectsWithoutReading = 64
+
     private let wiring: DeviceWiring
     public var device: DeviceInstance { wiring.device }
     private var sink: IngestSink { wiring.sink }
@@ -89,6 +95,18 @@ public struct TCPListenerService: Service {
                 for try await buffer in inbound {
                     guard let replies = await session.receive(Array(buffer.readableBytesView)[...], sink: sink) else {
                         return  // not stored: close without acknowledging, the unit will resend
+                    }
+                    sink.registry.pending(device.id, bytes: session.decoder.pendingBytes)
+                    if session.rejectsSinceReading >= Self.maxRejectsWithoutReading {
+                        let dropped = sink.registry.droppedConnection(device.id)
+                        // A flooder that dials again and again must not flood the log as well.
+                        if dropped == 1 || dropped % 100 == 0 {
+                            logger.warning("connection closed: it sends only noise", metadata: [
+                                "rejected": "\(session.rejectsSinceReading)", "droppedSoFar": "\(dropped)",
+                                "remote": "\(connection.channel.remoteAddress.map { "\($0)" } ?? "?")",
+                            ])
+                        }
+                        return
                     }
                     guard canReply else { continue }
                     do {

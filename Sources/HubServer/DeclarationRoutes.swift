@@ -88,6 +88,7 @@ extension HubAPI {
             var problems: [DeclarationDocument.Problem]
         }
         struct Body: Encodable {
+            var error: String?
             var stored: Int
             var unchanged: Int
             var rejected: [Rejected]
@@ -106,6 +107,9 @@ extension HubAPI {
                 documents.append((i + 1, DeclarationDocument.parse(Data(line))))
             }
         }
+        guard !documents.isEmpty else {
+            return JSONResponse.error(.badRequest, "no declaration in the body", field: "body")
+        }
         for (i, parsed) in documents {
             switch parsed {
             case .failure(let invalid):
@@ -114,6 +118,7 @@ extension HubAPI {
                 if try await store.save(d, at: Date()).created { body.stored += 1 } else { body.unchanged += 1 }
             }
         }
+        if !body.rejected.isEmpty { body.error = "\(body.rejected.count) of \(documents.count) declarations rejected" }
         return try JSONResponse.make(body, status: body.rejected.isEmpty ? .ok : .badRequest)
     }
 

@@ -62,8 +62,9 @@ public struct HubAPI: Sendable {
     /// A router with every route of the API and the operator page, behind the auth middleware.
     public func router() -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
+        if let auth { router.add(middleware: AuthMiddleware(auth: auth, logger: logger)) }
+        router.add(middleware: BodyGuardMiddleware())
         if let auth {
-            router.add(middleware: AuthMiddleware(auth: auth, logger: logger))
             addAuthRoutes(to: router, auth: auth)
             addAdjudicationRoutes(to: router, records: auth.store, feed: live)
         }

@@ -54,6 +54,11 @@ public final class DeviceRegistry: Sendable {
         public var connects: Int
         /// Open connections, for a listener that many units report to.
         public var connections: Int
+        /// Connections the hub closed because they sent nothing but noise (a flooding or foreign client).
+        public var connectionsDropped: Int = 0
+        /// The most bytes one connection's decoder has held for an unfinished frame (bounded by the
+        /// profile's frame limit, however slowly or wrongly a unit sends).
+        public var peakPendingBytes: Int = 0
         public var lastError: String?
         public var events: Int
         /// Batches the store refused even after retries.
@@ -140,6 +145,22 @@ public final class DeviceRegistry: Sendable {
     /// A listener's open connections changed by `delta`.
     public func connections(_ id: String, delta: Int) {
         rows.withLock { m in m[id]?.connections += delta }
+    }
+
+    /// A listener closed a connection that sent only noise; returns how many it has closed so far.
+    @discardableResult
+    public func droppedConnection(_ id: String) -> Int {
+        rows.withLock { m in
+            m[id]?.connectionsDropped += 1
+            return m[id]?.connectionsDropped ?? 0
+        }
+    }
+
+    /// A connection's decoder holds `bytes` for an unfinished frame.
+    public func pending(_ id: String, bytes: Int) {
+        rows.withLock { m in
+            if let peak = m[id]?.peakPendingBytes, bytes > peak { m[id]?.peakPendingBytes = bytes }
+        }
     }
 
     /// Traffic: what the device's decoders counted since the last report, and new events.

@@ -15,6 +15,9 @@ struct FramedStream<Decoder: FrameDecoder>: Sendable {
     private var framer: StreamFramer
     private var decoder: Decoder
 
+    /// Bytes the framer holds.
+    var pendingBytes: Int { framer.pendingCount }
+
     init(_ decoder: Decoder, maxFrameBytes: Int) {
         self.decoder = decoder
         framer = StreamFramer(maxFrameBytes: maxFrameBytes)

@@ -11,6 +11,8 @@ protocol LineDriver: DeviceDriver {
 }
 
 extension LineDriver {
+    public var pendingBytes: Int { framer.pendingCount }
+
     public mutating func push(_ bytes: ArraySlice<UInt8>, receivedAt: Date, into steps: inout [DriverStep]) {
         counters.bytes += bytes.count
         var framer = self.framer

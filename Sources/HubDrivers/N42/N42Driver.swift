@@ -12,6 +12,7 @@ import HubModel
 public struct N42Driver: DeviceDriver {
     public let rawFormat = "n42-xml"
     public private(set) var counters = DecodeCounters()
+    public var pendingBytes: Int { buffer.count }
 
     /// The largest document held; the biggest real files (long mobile surveys) are a few tens of MB.
     public static let maxDocumentBytes = 64 << 20

@@ -8,6 +8,7 @@ import HubModel
 public struct ScanResultDriver: DeviceDriver {
     public let rawFormat = "scan-result-json"
     public private(set) var counters = DecodeCounters()
+    public var pendingBytes: Int { buffer.count }
 
     /// Scan results reference images by hash, so a document is small; this bounds a runaway one.
     public static let maxDocumentBytes = 4 << 20

@@ -212,6 +212,10 @@ enum OpenAPIDocument {
             if open { operation["security"] = [[String: Any]]() }
             if let body = op.body {
                 operation["requestBody"] = ["required": true, "content": [body.type: ["schema": body.schema]]]
+                var responses = operation["responses"] as? [String: Any] ?? [:]
+                responses["413"] = ["description": "The body is larger than this route accepts."]
+                responses["415"] = ["description": "The body's Content-Type is not one this route reads."]
+                operation["responses"] = responses
             }
             paths[op.path, default: [:]][op.method] = operation
         }
