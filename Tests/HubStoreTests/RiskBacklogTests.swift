@@ -9,9 +9,9 @@ import Testing
 struct RiskBacklogTests {
     static func event(_ kind: String, subject: Subject, data: [String: JSONValue] = [:], n: Int) -> InspectionEvent {
         InspectionEvent(
-            id: EventIDGenerator().next(at: SQLiteEventStoreTests.t0.addingTimeInterval(Double(n))), kind: kind,
-            device: DeviceRef(id: "x", profile: "p", family: "f"), site: "s", lane: "1", observedAt: SQLiteEventStoreTests.t0,
-            receivedAt: SQLiteEventStoreTests.t0, subject: subject, data: data, severity: .info,
+            id: EventIDGenerator().next(at: EventStoreTests.t0.addingTimeInterval(Double(n))), kind: kind,
+            device: DeviceRef(id: "x", profile: "p", family: "f"), site: "s", lane: "1", observedAt: EventStoreTests.t0,
+            receivedAt: EventStoreTests.t0, subject: subject, data: data, severity: .info,
             raw: RawRef(sha256: String(repeating: "0", count: 64), format: "test"))
     }
 
