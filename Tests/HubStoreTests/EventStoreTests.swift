@@ -90,7 +90,9 @@ struct EventStoreTests {
     func eventsAndRawRecordsSurviveReopeningAndPointAtEachOther(kind: StoreKind) async throws {
         let dir = try TemporaryDirectory("store")
         let under = try await Self.filled(kind, dir)
-        let some = try await under.store.events(EventQuery()).events[5]
+        let stored = try await under.store.events(EventQuery()).events
+        try #require(stored.count > 5)
+        let some = stored[5]
         await under.store.close()
         let reopened = try await under.reopen()
         #expect(try await reopened.counts() == StoreCounts(events: 30, rawRecords: 30, rawBytes: 260))
