@@ -97,10 +97,7 @@ public struct HubApplication: Sendable {
         risk.connect(sink)
         feedConsumers = FeedConsumers(cursors: store, webhookConsumer: config.feedWebhook == nil ? nil : FeedDeliveryService.consumerName)
         if let forward = config.forward {
-            guard let source = store as? any ForwardingStore & EventStore & FeedCursorStore else {
-                throw HubStartError.forwardingUnsupported(store: store.location)
-            }
-            forwarder = ForwarderService(config: forward, source: config.site, store: source, logger: logger)
+            forwarder = ForwarderService(config: forward, source: config.site, store: store, logger: logger)
         } else {
             forwarder = nil
         }
@@ -128,7 +125,7 @@ public struct HubApplication: Sendable {
             store: SinkBackedEventStore(sink), registry: registry, lanes: lanes, site: config.site, config: configState,
             ids: ids, declarations: ObservedDeclarationStore(store) { [risk] in risk.declarationChanged($0) }, auth: auth,
             live: live, logger: logger, blobs: blobs, metricSources: metricSources, transits: { [transits] in transits.active() },
-            forwarding: store as? any ForwardingStore)
+            forwarding: store)
     }
 
     /// Queue depths and feed consumers for `/metrics`.

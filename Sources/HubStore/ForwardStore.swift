@@ -19,11 +19,22 @@ public struct StoredEvent: Sendable {
     public var seq: Int64
     public var body: String
     public var rawSHA256: String
+
+    public init(seq: Int64, body: String, rawSHA256: String) {
+        self.seq = seq
+        self.body = body
+        self.rawSHA256 = rawSHA256
+    }
 }
 
 public struct ForwardBacklog: Sendable, Equatable {
     public var events: Int
     public var oldestReceivedAt: Date?
+
+    public init(events: Int, oldestReceivedAt: Date?) {
+        self.events = events
+        self.oldestReceivedAt = oldestReceivedAt
+    }
 }
 
 /// One batch as the central hub receives it (and as it travels, JSON): events of `source` (the
@@ -36,6 +47,15 @@ public struct ForwardedBatch: Sendable, Decodable {
     public var last: Int64
     public var events: [InspectionEvent]
     public var raw: [ForwardedRawRecord]
+
+    public init(source: String, after: Int64, first: Int64, last: Int64, events: [InspectionEvent], raw: [ForwardedRawRecord]) {
+        self.source = source
+        self.after = after
+        self.first = first
+        self.last = last
+        self.events = events
+        self.raw = raw
+    }
 }
 
 /// The central hub's answer: what it took from the batch, and how far it now holds the source.
@@ -48,12 +68,27 @@ public struct ForwardReceipt: Sendable, Codable, Equatable {
     public var rawStored: Int
     /// The gate position up to which the central holds every event of the source.
     public var through: Int64
+
+    public init(source: String, received: Int, stored: Int, alreadyHad: Int, rawStored: Int, through: Int64) {
+        self.source = source
+        self.received = received
+        self.stored = stored
+        self.alreadyHad = alreadyHad
+        self.rawStored = rawStored
+        self.through = through
+    }
 }
 
 /// The batch starts after a position the central does not hold: the gate must resend from `through`.
 public struct ForwardGap: Error, CustomStringConvertible {
     public var through: Int64
     public var after: Int64
+
+    public init(through: Int64, after: Int64) {
+        self.through = through
+        self.after = after
+    }
+
     public var description: String { "gap: the central holds this source through \(through), the batch starts after \(after)" }
 }
 
@@ -88,7 +123,7 @@ public struct ForwardedRawRecord: Codable, Sendable {
     }
 }
 
-extension SQLiteEventStore: ForwardingStore {
+extension SQLiteEventStore {
     static func registerForwardMigrations(_ m: inout DatabaseMigrator) {
         m.registerMigration("v6-forward-sources") { db in
             // Per gate: the last gate position stored here, so a resend is recognised and a gap refused.

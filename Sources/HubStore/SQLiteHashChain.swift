@@ -137,10 +137,7 @@ extension SQLiteEventStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         for r in records {
-            let link = RawRecordLink(
-                seq: head.seq + 1, sha256: r.sha256, format: r.format, deviceID: r.deviceID,
-                firstReceivedAt: Timestamp.format(r.firstReceivedAt), receivedAt: Timestamp.format(r.receivedAt),
-                frameCount: Int64(r.frameCount))
+            let link = RawRecordLink(seq: head.seq + 1, record: r)
             head = (link.seq, ChainHash.next(after: head.chain, link.canonical))
             try insert.execute(
                 arguments: [
@@ -163,11 +160,8 @@ extension SQLiteEventStore {
         let insertKey = try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO event_keys (kind, value, event_id, confidence, evidence) VALUES (?, ?, ?, ?, ?)")
         for (e, body) in events {
-            let bodyHash = ChainHash.sha256(Array(body.utf8))
-            let link = EventLink(
-                seq: head.seq + 1, id: e.id, kind: e.kind, deviceID: e.device.id, site: e.site, lane: e.lane,
-                severity: e.severity.rawValue, observedAt: Timestamp.format(e.observedAt),
-                receivedAt: Timestamp.format(e.receivedAt), rawSHA256: e.raw.sha256, bodySHA256: bodyHash)
+            let link = EventLink(seq: head.seq + 1, event: e, body: body)
+            let bodyHash = link.bodySHA256
             head = (link.seq, ChainHash.next(after: head.chain, link.canonical))
             try insert.execute(
                 arguments: [

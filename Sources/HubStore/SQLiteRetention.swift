@@ -8,7 +8,7 @@ import HubModel
 /// holds a permit in `retention_permits`, and only for rows older than the permit allows (and, for
 /// raw records, that no event points at). Each batch is one short transaction that also writes the
 /// purged seqs and their chain anchors to the ledger, so the chain still verifies afterwards.
-extension SQLiteEventStore: RetentionStore {
+extension SQLiteEventStore {
     static func registerRetentionMigrations(_ m: inout DatabaseMigrator) {
         m.registerMigration("v7-retention") { db in
             try db.execute(
@@ -114,18 +114,6 @@ extension SQLiteEventStore: RetentionStore {
 
     /// Runs of consecutive seqs among purged rows, each with the chain value of its last row.
     static func ranges(_ rows: [Row]) throws -> [PurgedRange] {
-        var out: [PurgedRange] = []
-        let sorted = rows.map { (seq: $0["seq"] as Int64, chain: ChainHash([UInt8]($0["chain"] as Data? ?? Data()))) }
-            .sorted { $0.seq < $1.seq }
-        for r in sorted {
-            guard let chain = r.chain else { throw StoreCorruption(what: "row seq \(r.seq) has no chain value; run niihub verify") }
-            if let last = out.last, last.last + 1 == r.seq {
-                out[out.count - 1].last = r.seq
-                out[out.count - 1].lastChain = chain
-            } else {
-                out.append(PurgedRange(first: r.seq, last: r.seq, lastChain: chain))
-            }
-        }
-        return out
+        try PurgedRange.runs(rows.map { (seq: $0["seq"] as Int64, chain: ChainHash([UInt8]($0["chain"] as Data? ?? Data()))) })
     }
 }

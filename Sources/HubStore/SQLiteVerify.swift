@@ -56,22 +56,11 @@ extension SQLiteEventStore {
             if table == .raw {
                 let link = rawLink(row)
                 walk.visit(seq: seq, canonical: link.canonical, stored: stored)
-                let actual = ChainHash.hex(content.digest)
-                if actual != link.sha256 {
-                    walk.flag(
-                        seq: seq,
-                        problem: "the bytes no longer hash to the record's sha256 (recorded \(link.sha256.prefix(16))…, "
-                            + "bytes hash \(actual.prefix(16))…): the stored bytes were changed")
-                }
+                walk.checkBytes(seq: seq, recorded: link.sha256, actual: ChainHash.hex(content.digest))
             } else {
                 let committed = (row["body_sha256"] as Data?).map { [UInt8]($0) }
                 walk.visit(seq: seq, canonical: eventLink(row, bodySHA256: committed ?? content.digest).canonical, stored: stored)
-                if let committed, committed != content.digest {
-                    walk.flag(
-                        seq: seq,
-                        problem: "the body no longer hashes to its committed body_sha256 (committed "
-                            + "\(ChainHash.hex(committed).prefix(16))…, body hashes \(ChainHash.hex(content.digest).prefix(16))…): the event body was changed")
-                }
+                walk.checkBody(seq: seq, committed: committed, digest: content.digest)
                 if row["has_raw"] as Bool? != true {
                     walk.flag(seq: seq, problem: "its raw record \(row["raw_sha256"] as String) is not in the archive")
                 }

@@ -1,3 +1,9 @@
+/// A store whose hash chains `niihub verify` can walk.
+public protocol VerifiableStore: Sendable {
+    /// Walks the raw archive and the events from their first seq to their heads, with the purge ledger.
+    func verify() async throws -> StoreVerification
+}
+
 /// What `niihub verify` found in a store: each chained table's walk, and the purge ledger.
 public struct StoreVerification: Sendable, Equatable {
     public var tables: [TableVerification]

@@ -80,39 +80,31 @@ public final class PostgresEventStore: HubRecordStore {
         let now = Timestamp.format(Date())
         try await client.withTransaction(logger: logger) { db in
             try await db.query("SELECT pg_advisory_xact_lock(\(Self.appendLock))", logger: logger)
-            let files = batch.files
-            try await Self.insert(db, "ingested_files (device_id, name, sha256, size, outcome, reason, at)", files.count, logger) {
-                let f = files[$1]
-                return [$0.bind(f.deviceID), $0.bind(f.name), $0.bind(f.sha256), $0.bind(f.size), $0.bind(f.outcome),
-                        $0.bind(f.reason), $0.bind(now)]
-            }
-            let records = batch.records
-            try await Self.insert(
-                db, "raw_records (sha256, format, device_id, first_received_at, received_at, frame_count, bytes)",
-                records.count, logger
-            ) {
-                let r = records[$1]
-                return [$0.bind(r.sha256), $0.bind(r.format), $0.bind(r.deviceID), $0.bind(Timestamp.format(r.firstReceivedAt)),
-                        $0.bind(Timestamp.format(r.receivedAt)), $0.bind(r.frameCount), $0.bind(ByteBuffer(bytes: r.bytes))]
-            }
-            let events = batch.events
-            try await Self.insert(
-                db, "events (id, kind, device_id, site, lane, severity, observed_at, received_at, raw_sha256, body)",
-                events.count, logger
-            ) {
-                let e = events[$1]
-                return [$0.bind(e.id), $0.bind(e.kind), $0.bind(e.device.id), $0.bind(e.site), $0.bind(e.lane),
-                        $0.bind(e.severity.rawValue), $0.bind(Timestamp.format(e.observedAt)),
-                        $0.bind(Timestamp.format(e.receivedAt)), $0.bind(e.raw.sha256), $0.bind(bodies[$1])]
-            }
-            let keys = events.flatMap { e in Set(e.linkKeys).map { (e.id, $0) } }
-            try await Self.insert(
-                db, "event_keys (kind, value, event_id, confidence, evidence)", keys.count, logger,
-                then: " ON CONFLICT DO NOTHING"
-            ) {
-                let (id, k) = keys[$1]
-                return [$0.bind(k.kind), $0.bind(k.value), $0.bind(id), $0.bind(k.confidence), $0.bind(k.evidence)]
-            }
+            try await Self.insert(db, batch, bodies: bodies, now: now, logger)
+        }
+    }
+
+    /// Inserts a batch's files, raw records, events and their link keys; inside the caller's
+    /// transaction, which holds `appendLock`.
+    static func insert(
+        _ db: PostgresConnection, _ batch: IngestBatch, bodies: [String], now: String, _ logger: Logger
+    ) async throws {
+        let files = batch.files
+        try await Self.insert(db, "ingested_files (device_id, name, sha256, size, outcome, reason, at)", files.count, logger) {
+            let f = files[$1]
+            return [$0.bind(f.deviceID), $0.bind(f.name), $0.bind(f.sha256), $0.bind(f.size), $0.bind(f.outcome),
+                    $0.bind(f.reason), $0.bind(now)]
+        }
+        try await insertChained(db, records: batch.records, logger)
+        let events = batch.events
+        try await insertChained(db, events: events, bodies: bodies, logger)
+        let keys = events.flatMap { e in Set(e.linkKeys).map { (e.id, $0) } }
+        try await Self.insert(
+            db, "event_keys (kind, value, event_id, confidence, evidence)", keys.count, logger,
+            then: " ON CONFLICT DO NOTHING"
+        ) {
+            let (id, k) = keys[$1]
+            return [$0.bind(k.kind), $0.bind(k.value), $0.bind(id), $0.bind(k.confidence), $0.bind(k.evidence)]
         }
     }
 
@@ -130,7 +122,7 @@ public final class PostgresEventStore: HubRecordStore {
         }
     }
 
-    /// Rows per INSERT: well under PostgreSQL's 65,535 bindings for the widest table (10 columns).
+    /// Rows per INSERT: well under PostgreSQL's 65,535 bindings for the widest table (13 columns).
     static func chunks(_ count: Int, size: Int = 1000) -> [Range<Int>] {
         stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
     }

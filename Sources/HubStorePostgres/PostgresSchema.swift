@@ -94,7 +94,56 @@ enum PostgresSchema {
                 WHERE kind = 'risk.assessment'
             """,
         ]),
+        // Per gate: the last gate position stored here, so a resend is recognised and a gap refused.
+        (7, "forward-sources", [
+            "CREATE TABLE forward_sources (source TEXT PRIMARY KEY, through BIGINT NOT NULL, batches INTEGER NOT NULL, at TEXT NOT NULL)",
+        ]),
+        // Rows already stored are chained by `chainAfter` in the same transaction.
+        (8, "hash-chain", [
+            "ALTER TABLE raw_records ADD COLUMN chain BYTEA",
+            "ALTER TABLE events ADD COLUMN body_sha256 BYTEA",
+            "ALTER TABLE events ADD COLUMN chain BYTEA",
+            "CREATE TABLE chain_heads (tbl TEXT PRIMARY KEY, seq BIGINT NOT NULL, chain BYTEA NOT NULL)",
+            // What was removed from a chained table, and the chain value the next row follows.
+            """
+            CREATE TABLE purges (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, at TEXT NOT NULL, tbl TEXT NOT NULL, kind TEXT,
+                before TEXT, rows BIGINT NOT NULL, first_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL, reason TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE purged_ranges (
+                tbl TEXT NOT NULL, first_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL, last_chain BYTEA NOT NULL,
+                purge_id BIGINT NOT NULL, PRIMARY KEY (tbl, first_seq))
+            """,
+            "CREATE INDEX events_kind_received ON events(kind, received_at, seq)",
+            "CREATE INDEX events_raw ON events(raw_sha256)",
+            "CREATE INDEX raw_records_received ON raw_records((received_at COLLATE \"C\"), seq)",
+            // The append-only triggers let through only what the store itself does, each in its own
+            // transaction with a transaction-local flag: retention deleting aged-out rows (older than
+            // `niihub.purge_before`; raw records only when no event points at them), and the one-time
+            // chaining of rows stored before the chain existed.
+            """
+            CREATE OR REPLACE FUNCTION niihub_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_LEVEL = 'ROW' AND TG_TABLE_NAME IN ('events', 'raw_records') THEN
+                    IF TG_OP = 'UPDATE' AND current_setting('niihub.chaining', true) = 'on' THEN RETURN NEW; END IF;
+                    IF TG_OP = 'DELETE' AND current_setting('niihub.purging', true) = 'on' THEN
+                        IF OLD.received_at COLLATE "C" < current_setting('niihub.purge_before', true) COLLATE "C" THEN
+                            IF TG_TABLE_NAME = 'events' THEN RETURN OLD; END IF;
+                            IF NOT EXISTS (SELECT 1 FROM events WHERE raw_sha256 = OLD.sha256) THEN RETURN OLD; END IF;
+                        END IF;
+                    END IF;
+                END IF;
+                RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
+            END $$
+            """,
+        ] + appendOnly("purges") + appendOnly("purged_ranges")),
     ]
+
+    /// Work a migration does in Swift after its statements, in the same transaction.
+    static func chainAfter(_ version: Int, _ db: PostgresConnection, _ logger: Logger) async throws {
+        if version == 8 { try await PostgresEventStore.chainExistingRows(db, logger) }
+    }
 
     /// Row triggers refusing UPDATE and DELETE, and a statement trigger refusing TRUNCATE.
     static func appendOnly(_ table: String) -> [String] {
@@ -144,6 +193,7 @@ enum PostgresSchema {
         for m in migrations where applied[m.version] == nil {
             try await db.withTransaction(logger: logger) { tx in
                 for sql in m.statements { try await tx.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+                try await chainAfter(m.version, tx, logger)
                 try await tx.query(
                     "INSERT INTO niihub_schema (version, name) VALUES (\(m.version), \(m.name))", logger: logger)
             }

@@ -2,7 +2,10 @@ import ArgumentParser
 import Foundation
 import HubDevices
 import HubDrivers
+import HubModel
 import HubStore
+import HubStorePostgres
+import Logging
 
 /// `niihub verify`: walks the store's hash chains and says whether the evidence is intact.
 struct Verify: AsyncParsableCommand {
@@ -15,7 +18,7 @@ struct Verify: AsyncParsableCommand {
             bridged by the purge ledger's anchors. Exit status 0 when intact, 1 when anything is broken.
             """)
 
-    @Option(name: .long, help: "The SQLite store file.")
+    @Option(name: .long, help: "The SQLite store file (else the config's store, SQLite or PostgreSQL).")
     var store: String?
 
     @Option(name: .long, help: "Site configuration whose store to check (when --store is not given).")
@@ -25,13 +28,22 @@ struct Verify: AsyncParsableCommand {
     var profiles: String?
 
     func run() async throws {
-        let path = try storePath()
-        guard FileManager.default.fileExists(atPath: path) else {
+        let settings = try storeSettings()
+        if case .sqlite(let path) = settings, !FileManager.default.fileExists(atPath: path) {
             FileHandle.standardError.write(Data("niihub: no store at \(path)\n".utf8))
             throw ExitCode(66)  // EX_NOINPUT
         }
-        let report = try await SQLiteEventStore(path: path).verify()
-        print("store: \(path)")
+        let store = try await StoreOpener.open(settings, logger: Logger(label: "niihub.verify"))
+        let verified: StoreVerification
+        do {
+            verified = try await store.verify()
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+        let report = verified
+        print("store: \(store.location)")
         for t in report.tables {
             let head = t.headSeq.map { "head seq \($0), chain \(t.headChain ?? "-")" } ?? "no head"
             print("\(t.table.rowName)s: \(t.rows) stored, \(t.purgedRows) purged, \(t.bytes) bytes hashed; \(head)")
@@ -56,10 +68,10 @@ struct Verify: AsyncParsableCommand {
         throw ExitCode(1)
     }
 
-    private func storePath() throws -> String {
-        if let store { return store }
+    private func storeSettings() throws -> StoreSettings {
+        if let store { return .sqlite(path: store) }
         do {
-            return try SiteConfig.load(path: config, profilesDir: profiles, knownProtocols: DriverCatalog.protocols).storePath
+            return try SiteConfig.load(path: config, profilesDir: profiles, knownProtocols: DriverCatalog.protocols).store
         } catch let e as ConfigError {
             FileHandle.standardError.write(Data("niihub: \(e)\n".utf8))
             throw ExitCode(78)

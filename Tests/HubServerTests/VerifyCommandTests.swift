@@ -4,7 +4,9 @@ import HubDrivers
 import HubIngest
 import HubModel
 import HubStore
+import HubStorePostgres
 import HubTesting
+import Logging
 import Testing
 
 /// `niihub verify` on a store filled from a real portal monitor capture, before and after one
@@ -16,7 +18,10 @@ struct VerifyCommandTests {
     /// The capture decoded as the live hub decodes it, at the monitor's five lines a second, one
     /// append per push of 200 lines.
     static func corpusStore(_ path: String) async throws -> StoreCounts {
-        let store = try SQLiteEventStore(path: path)
+        try await fill(try SQLiteEventStore(path: path))
+    }
+
+    static func fill(_ store: any EventStore) async throws -> StoreCounts {
         let context = DeviceContext(
             device: DeviceRef(id: "rpm-1", profile: "rapiscan-rpm", family: "radiation-portal"), site: "gate-3", lane: "2",
             thresholds: [:])
@@ -90,6 +95,22 @@ struct VerifyCommandTests {
         let both = try CommandLineTests.run(["verify", "--store", path])
         #expect(both.status == 1)
         #expect(both.out.contains("event seq \(seq) (device \(where_.0), received \(where_.1)): the body no longer hashes"), "\(both.out)")
+    }
+
+    @Test(.enabled(if: PostgresTestServer.wanted, Comment(rawValue: PostgresTestServer.skipReason)))
+    func aPostgresStoreNamedByTheSiteConfigIsVerified() async throws {
+        let dir = try TemporaryDirectory("verify-pg")
+        let at = try await PostgresTestServer.scratch()
+        let store = try await StoreOpener.open(.postgres(at), logger: Logger(label: "verify-test"))
+        let counts = try await Self.fill(store)
+        await store.close()
+        let config = try dir.write("site.yaml", "site: gate-3\n" + StoreKind.postgresBlock(at) + "\n")
+        try FileManager.default.createDirectory(atPath: dir.path("DeviceProfiles"), withIntermediateDirectories: true)
+        let ok = try CommandLineTests.run(["verify", "--config", config])
+        #expect(ok.status == 0, "\(ok.out)\(ok.err)")
+        #expect(ok.out.contains("events: \(counts.events) stored, 0 purged"), "\(ok.out)")
+        #expect(ok.out.contains("raw records: \(counts.rawRecords) stored"))
+        #expect(ok.out.hasSuffix("intact\n"))
     }
 
     static func occurrences(of needle: Data, in haystack: Data) -> [Int] {

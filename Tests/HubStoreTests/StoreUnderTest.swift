@@ -14,6 +14,8 @@ struct StoreUnderTest {
     let store: any HubRecordStore
     let reopen: @Sendable () async throws -> any HubRecordStore
     let rawSQL: @Sendable (String) async throws -> Void
+    /// Runs SQL past the append-only triggers: what someone with the database's owner rights could do.
+    let tamper: @Sendable (String) async throws -> Void
 
     /// A new, empty store: a SQLite file in `dir`, or a fresh database on the test PostgreSQL.
     static func make(_ kind: StoreKind, _ dir: TemporaryDirectory) async throws -> StoreUnderTest {
@@ -22,7 +24,8 @@ struct StoreUnderTest {
             let path = dir.path("hub.sqlite")
             return StoreUnderTest(
                 kind: kind, store: try SQLiteEventStore(path: path), reopen: { try SQLiteEventStore(path: path) },
-                rawSQL: { sql in try await DatabaseQueue(path: path).write { try $0.execute(sql: sql) } })
+                rawSQL: { sql in try await DatabaseQueue(path: path).write { try $0.execute(sql: sql) } },
+                tamper: { try ChainFixtures.tamper(path, $0) })
         case .postgres:
             let at = try await PostgresTestServer.scratch()
             #if PostgreSQL
@@ -30,7 +33,8 @@ struct StoreUnderTest {
             let store = try await PostgresEventStore.open(at, logger: logger)
             return StoreUnderTest(
                 kind: kind, store: store, reopen: { try await PostgresEventStore.open(at, logger: logger) },
-                rawSQL: { try await store.execute(unsafeSQL: $0) })
+                rawSQL: { try await store.execute(unsafeSQL: $0) },
+                tamper: { try await store.execute(unsafeSQL: "DO $$ BEGIN SET LOCAL session_replication_role = replica; \($0); END $$") })
             #else
             throw PostgresTestServer.Unavailable(why: "built without the PostgreSQL trait (\(at.redacted))")
             #endif

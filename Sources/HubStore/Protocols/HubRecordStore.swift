@@ -41,9 +41,12 @@ public protocol AdjudicationStore: Sendable {
 }
 
 /// Everything a hub keeps: events and their raw archive, ingested files, declarations and links,
-/// feed cursors, logins and audit, adjudications. The hub runs on any store that is one
-/// (`SQLiteEventStore`, or `PostgresEventStore` in the `HubStorePostgres` module).
-public protocol HubRecordStore: EventStore, DeclarationStore, FeedCursorStore, AuthStore, AdjudicationStore {
+/// feed cursors, logins and audit, adjudications; store-and-forward between hubs, retention purges
+/// and the hash chains' verification. The hub runs on any store that is one (`SQLiteEventStore`, or
+/// `PostgresEventStore` in the `HubStorePostgres` module).
+public protocol HubRecordStore:
+    EventStore, DeclarationStore, FeedCursorStore, AuthStore, AdjudicationStore, ForwardingStore, RetentionStore, VerifiableStore
+{
     /// Where the records are, for logs: a file path, or a URL without its password.
     var location: String { get }
     /// Lets go of connections and background work; the store is not used afterwards.
