@@ -40,7 +40,9 @@ struct StoreChainTests {
 
     @Test(arguments: StoreKind.testable)
     func aChangedBodyAndARemovedRowAreNamed(kind: StoreKind) async throws {
-        let under = try await Self.filled(kind, try TemporaryDirectory("chain"))
+        // Kept to the end: tampering opens the SQLite file again.
+        let dir = try TemporaryDirectory("chain")
+        let under = try await Self.filled(kind, dir)
         try await under.tamper("UPDATE events SET body = replace(body, '\"alarm\"', '\"info\"') WHERE seq = 2")
         try await under.tamper("DELETE FROM events WHERE seq = 10")
         let events = try await under.store.verify().tables[1]
@@ -49,6 +51,7 @@ struct StoreChainTests {
         #expect(events.broken[0].deviceID == "rpm-1")
         #expect(events.broken[1].seq == 10 && events.broken[1].problem.contains("were removed"))
         await under.store.close()
+        withExtendedLifetime(dir) {}
     }
 
     @Test(arguments: StoreKind.testable)
