@@ -75,7 +75,7 @@ struct BrowserTests {
         let seal = try LoopbackClient(port: try #require(try await h.boundPort("seals")))
         func report(_ seq: Int, _ minute: Int, _ lat: Double, _ lon: Double) async throws {
             try seal.send(String(format: "##S,eSeal,ES-0070,%d,POS,20261125%02d%02d00,%.5f,%.5f,87,E##\r\n", seq, 10 + minute / 60, minute % 60, lat, lon))
-            #expect(await seal.receive()?.isEmpty == false, "acked")
+            #expect(await seal.receive(timeoutMs: 15_000)?.isEmpty == false, "acked")
         }
         if browser.isRunning {
             #expect(try await h.post("/api/v1/declarations", DeclarationAPITests.doc("700000000001", containers: ["CSQU3054383"])).status == 201)

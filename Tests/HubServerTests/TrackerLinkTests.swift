@@ -65,7 +65,7 @@ struct TrackerLinkTests {
                 + Self.hex("78782912170316053b3bcf015b51220af1201105d56100000000000000000000869c0130010000000238d1af0d0a"))
         shutdown(unit.fd, Int32(SHUT_WR))
         #expect(await eventually { (try? await h.events("kind=gps.fix").count) == 1 })
-        let ack = await unit.receive()
+        let ack = await unit.receive(timeoutMs: 15_000)
         #expect(ack?.prefix(4) == [0x78, 0x78, 0x05, 0x01], "the login ack still reaches it")
         try await h.stop()
     }
@@ -78,7 +78,7 @@ struct TrackerLinkTests {
         let unit = try LoopbackClient(port: try #require(try await h.boundPort("fleet")))
         let imei = Array("356307042441013".utf8)
         try unit.send([0x00, UInt8(imei.count)] + imei)
-        #expect(await unit.receive() == [0x00], "the hub refuses the unit")
+        #expect(await unit.receive(timeoutMs: 15_000) == [0x00], "the hub refuses the unit")
         try await h.stop()
     }
 }

@@ -27,7 +27,7 @@ struct TransitTests {
         let seal = try LoopbackClient(port: try #require(try await h.boundPort("seals")))
         func report(_ seq: Int, _ event: String, _ minute: Int, _ lat: Double, _ lon: Double) async throws {
             try seal.send(String(format: "##S,eSeal,ES-0042,%d,%@,20261125%02d%02d00,%.5f,%.5f,87,E##\r\n", seq, event, 10 + minute / 60, minute % 60, lat, lon))
-            #expect(await seal.receive()?.isEmpty == false, "acked")
+            #expect(await seal.receive(timeoutMs: 15_000)?.isEmpty == false, "acked")
         }
         try await report(1, "POS", 0, 10.80, 106.71)  // on the corridor
         for i in 0..<3 { try await report(2 + i, "POS", 10 + i, 10.86, 106.70) }  // about 5 km off it
@@ -65,7 +65,7 @@ struct TransitTests {
         #expect(await eventually { (try? await h.boundPort("seals")) ?? 0 > 0 })
         let unit = try LoopbackClient(port: try #require(try await h.boundPort("seals")))
         try unit.send(try #require(GT06Encoder.login(imei: imei, serial: 1)))
-        #expect(await unit.receive()?.isEmpty == false, "login acked")
+        #expect(await unit.receive(timeoutMs: 15_000)?.isEmpty == false, "login acked")
         let t0 = Date(timeIntervalSince1970: 1_795_000_000)
         for (i, p) in [(10.80, 106.71), (10.83, 106.65)].enumerated() {
             let at = t0.addingTimeInterval(Double(i) * 60)

@@ -78,9 +78,9 @@ struct StoreChainTests {
     }
 
     @Test(arguments: StoreKind.testable)
-    func aCentralTakesEachForwardedEventOnceAndRefusesAGap(kind: StoreKind) async throws {
+    func aGateReadsItsEventsInOrderAndACentralTakesEachOnce(kind: StoreKind) async throws {
         let dir = try TemporaryDirectory("forward")
-        let gate = try await Self.filled(.sqlite, dir)
+        let gate = try await Self.filled(kind, dir)
         let central = try await StoreUnderTest.make(kind, try TemporaryDirectory("central"))
         let stored = try await gate.store.storedEvents(after: 0, limit: 100)
         #expect(stored.map(\.seq) == Array(1...10))
