@@ -79,9 +79,11 @@ extension SQLiteEventStore {
                 db,
                 sql: """
                     SELECT seq, sha256, received_at, chain FROM raw_records
-                    WHERE received_at < ? AND (received_at > ? OR (received_at = ? AND seq > ?))
+                    WHERE received_at < ? AND received_at >= ? AND (received_at > ? OR seq > ?)
                     ORDER BY received_at, seq LIMIT ?
                     """,
+                // `received_at >= ?` lets the index start at the position, so records kept for
+                // their events are passed over once per run, not once per batch.
                 arguments: [cutoff, from.receivedAt, from.receivedAt, from.seq, limit])
             let next = scanned.last.map { RawPurgePosition(receivedAt: $0["received_at"], seq: $0["seq"]) }
             var doomed: [Row] = []

@@ -47,17 +47,17 @@ struct BenchRetention: AsyncParsableCommand {
             try await db.append(Self.batch(n, from: made, at: longAgo, ids: ids))
             made += n
         }
-        print("filled \(old) old events + raw records in " + String(format: "%.1f s", Self.since(clock)))
+        Self.say("filled \(old) old events + raw records in " + String(format: "%.1f s", Self.since(clock)))
 
         clock = ContinuousClock.now
         let before = try await db.verify()
         let verifySeconds = Self.since(clock)
         let verified = before.tables.reduce(0) { $0 + $1.rows }
-        print("verify before purge: \(verified) rows in " + String(format: "%.2f s (%.0f rows/s)", verifySeconds, Double(verified) / verifySeconds)
+        Self.say("verify before purge: \(verified) rows in " + String(format: "%.2f s (%.0f rows/s)", verifySeconds, Double(verified) / verifySeconds)
               + ", intact: \(before.intact)")
 
         let alone = try await Self.ingest(db, ids: ids, perAppend: batchEvents, numbering: old, until: { Self.since($0) >= seconds })
-        print("ingest alone:        \(alone)")
+        Self.say("ingest alone:        \(alone)")
 
         let policy = RetentionPolicy(defaultAge: RetentionAge("1y"), batchRows: batch, pauseSeconds: pauseMs / 1000)
         let purgeDone = OneWaySwitch()
@@ -73,14 +73,14 @@ struct BenchRetention: AsyncParsableCommand {
         purgeDone.set()
         let measured = try await during.value
         let purged = runs.reduce(0) { $0 + $1.rows }
-        print("purge: \(purged) rows in " + String(format: "%.1f s (%.0f rows/s)", purgeSeconds, Double(purged) / purgeSeconds)
+        Self.say("purge: \(purged) rows in " + String(format: "%.1f s (%.0f rows/s)", purgeSeconds, Double(purged) / purgeSeconds)
               + ", \(runs.reduce(0) { $0 + $1.batches }) batches; " + timed.summary)
-        print("ingest during purge: \(measured)")
+        Self.say("ingest during purge: \(measured)")
 
         clock = ContinuousClock.now
         let after = try await db.verify()
         let rows = after.tables.reduce(0) { $0 + $1.rows }
-        print("verify after purge: \(rows) rows, \(after.tables.reduce(Int64(0)) { $0 + $1.purgedRows }) purged rows bridged, in "
+        Self.say("verify after purge: \(rows) rows, \(after.tables.reduce(Int64(0)) { $0 + $1.purgedRows }) purged rows bridged, in "
               + String(format: "%.2f s", Self.since(clock)) + ", intact: \(after.intact)")
         if !after.intact { throw ExitCode(1) }
     }
@@ -121,6 +121,9 @@ struct BenchRetention: AsyncParsableCommand {
         }
         return b
     }
+
+    /// Straight to the descriptor, so a long run shows each figure as it is measured, even in a file.
+    static func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
     static func since(_ t: ContinuousClock.Instant) -> Double {
         let d = ContinuousClock.now - t

@@ -8,7 +8,7 @@ import HubModel
 ///   kinds: {radiation.background: 90d, device.status: 1y, gps.*: 2y}
 ///   raw: 5y                     # raw records no kept event points at (absent: as default)
 ///   every: 1h                   # how often a purge runs
-///   batch: 500                  # rows per write transaction
+///   batch: 100                  # rows per write transaction
 ///   pause: 50ms                 # between two batches
 /// ```
 struct RawRetention: Decodable {

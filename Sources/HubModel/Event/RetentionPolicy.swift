@@ -19,7 +19,7 @@ public struct RetentionPolicy: Sendable, Equatable {
 
     public init(
         defaultAge: RetentionAge? = nil, kinds: [String: RetentionAge] = [:], rawAge: RetentionAge? = nil,
-        everySeconds: Double = 3600, batchRows: Int = 500, pauseSeconds: Double = 0.05
+        everySeconds: Double = 3600, batchRows: Int = 100, pauseSeconds: Double = 0.05
     ) {
         self.defaultAge = defaultAge
         self.kinds = kinds
