@@ -42,8 +42,9 @@ public final class LoopbackClient: Sendable {
 
     /// Reads what arrives within `timeoutMs`; empty on timeout, nil when the hub closed the connection.
     /// Waits by sleeping between checks, not in `poll`, so the hub under test (in the same process,
-    /// on the same few threads) keeps running meanwhile.
-    public func receive(timeoutMs: Int = 2000) async -> [UInt8]? {
+    /// on the same few threads) keeps running meanwhile. The default is generous: a hub acks only what
+    /// it has stored, and on a loaded machine that fsync can take seconds.
+    public func receive(timeoutMs: Int = 15_000) async -> [UInt8]? {
         let deadline = ContinuousClock.now + .milliseconds(timeoutMs)
         repeat {
             var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)

@@ -8,7 +8,7 @@ import Testing
 /// stored; doubled frames are stored twice, but a result file delivered twice is stored once (the hub
 /// deduplicates files by name and hash); reconnects and bursts lose nothing; a skewed clock moves the
 /// stored time; and the hub answers throughout.
-@Suite(.timeLimit(.minutes(4)))
+@Suite(.serialized, .timeLimit(.minutes(4)))
 struct FaultInjectionTests {
     /// One simulator family: how its device is configured, how a clean run is started, and what it stores.
     struct Family: Sendable, CustomTestStringConvertible {

@@ -21,7 +21,7 @@ final class TrackerLink {
         let e = try Loopback.endpoint(address)
         self.script = script
         self.unit = unit
-        host = e.host == "localhost" ? "127.0.0.1" : e.host
+        host = e.host
         port = e.port
     }
 
@@ -56,7 +56,7 @@ final class TrackerLink {
 
     private func loginIfNeeded() throws {
         guard fd < 0 else { return }
-        fd = Self.connect(host: host, port: port)
+        fd = ByteOutput.connect(host: host, port: port, udp: false)
         guard fd >= 0 else { throw ScenarioError("\(script.name) \(unit): cannot connect to \(host):\(port)") }
         guard write(script.login(unit: unit, serial: serial)) else { throw ScenarioError("\(script.name) \(unit): login not sent") }
         serial &+= 1
@@ -91,22 +91,5 @@ final class TrackerLink {
         var buf = [UInt8](repeating: 0, count: 4096)
         let n = buf.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         return n > 0 ? Array(buf[..<n]) : nil
-    }
-
-    private static func connect(host: String, port: Int) -> CInt {
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        guard inet_pton(AF_INET, host, &addr.sin_addr) == 1 else { return -1 }
-        let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard s >= 0 else { return -1 }
-        let ok = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(s, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard ok == 0 else {
-            Glibc.close(s)
-            return -1
-        }
-        return s
     }
 }

@@ -102,7 +102,8 @@ final class ByteOutput: Sendable {
         return p
     }
 
-    private static func connect(host: String, port: Int, udp: Bool) -> CInt {
+    /// A connected loopback socket, or -1.
+    static func connect(host: String, port: Int, udp: Bool) -> CInt {
         var hints = addrinfo()
         hints.ai_socktype = Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue)
         var res: UnsafeMutablePointer<addrinfo>?
