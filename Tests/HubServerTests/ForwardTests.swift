@@ -145,6 +145,43 @@ struct ForwardTests {
         try await central.stop()
     }
 
+    /// A central restored from an older backup holds less than the gate believes it sent: the gate
+    /// is told where the central stands and sends again from there.
+    @Test func aGateResendsWhatACentralLost() async throws {
+        let dir = try TemporaryDirectory("gate-rewind")
+        let first = try await HubHarness(reusing: dir, site: "gate-c")
+        let pty = try PseudoTerminal()
+        try pty.link(at: first.devicePath)
+        let lines = try RapiscanFeed.deviceLines("rpm/S2-C3-NORM2.csv")
+        try await pty.play(lines[..<3000])
+        #expect(await eventually { (try? await first.events("kind=radiation.occupancy").count) ?? 0 >= 3 })
+        try await first.stop()
+        pty.close()
+        // As if all of it had gone to a central that has since lost it.
+        let store = try SQLiteEventStore(path: first.hub.config.storePath)
+        let held = try await store.storedEvents(after: 0, limit: 100_000)
+        try await store.setFeedCursor(ForwarderService.consumer, String(held.last!.seq))
+
+        let central = try await HubHarness(label: "central-restored", devices: "", site: "central")
+        try dir.write("central.token", try await central.token("gate"))
+        let gate = try await HubHarness(
+            reusing: dir,
+            siteExtra: "forward: {url: \"http://127.0.0.1:\(central.port)/api/v1/forwarded\", tokenFile: central.token, maxBackoffS: 0.5}",
+            site: "gate-c")
+        let forwarder = try #require(gate.hub.forwarder)
+        let centralStore = try SQLiteEventStore(path: central.hub.config.storePath)
+        let arrived = await eventually(timeout: .seconds(60)) {
+            let there = (try? await centralStore.storedEvents(after: 0, limit: 100_000).map { try Self.id(of: $0.body) }) ?? []
+            return there.count >= held.count && forwarder.status.backlog == 0
+        }
+        #expect(arrived)
+        let here = try await store.storedEvents(after: 0, limit: 100_000).map { try Self.id(of: $0.body) }
+        let there = try await centralStore.storedEvents(after: 0, limit: 100_000).map { try Self.id(of: $0.body) }
+        #expect(there == here && forwarder.status.gaps == 1, "\(there.count) of \(here.count), gaps \(forwarder.status.gaps)")
+        try await gate.stop()
+        try await central.stop()
+    }
+
     static func id(of body: String) throws -> String {
         let json = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
         return json?["id"] as? String ?? ""
