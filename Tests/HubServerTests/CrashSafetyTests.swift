@@ -14,11 +14,12 @@ import FoundationNetworking
 
 /// The real `niihub serve` killed with SIGKILL while ten simulated devices stream into it, then
 /// started again on the same store.
-@Suite(.timeLimit(.minutes(6)))
+@Suite(.timeLimit(.minutes(8)))
 struct CrashSafetyTests {
     @Test func aKilledHubKeepsEverythingItAcknowledgedAndItsFeedCatchesUp() async throws {
         let dir = try TemporaryDirectory("crash")
-        let receiver = try await WebhookReceiver(refuseFirst: 0)
+        // A slow risk system: the feed is still busy, one item in flight, when the hub is killed.
+        let receiver = try await WebhookReceiver(refuseFirst: 0, answerDelay: .milliseconds(300))
         let ptys = try [PseudoTerminal(), PseudoTerminal()]
         try ptys[0].link(at: dir.path("rpm-1"))
         try ptys[1].link(at: dir.path("rpm-2"))
@@ -56,7 +57,10 @@ struct CrashSafetyTests {
                 g.addTask { await streams.declarant(hub: port, token: token) }
             }
         }
-        #expect(await eventually(timeout: .seconds(120)) { streams.acked >= 400 && streams.declarations.withLock { $0.count } >= 5 })
+        // Killed mid-stream: once a fair amount is acknowledged, or (a machine under heavy load) after
+        // two minutes with at least some of each kind.
+        _ = await eventually(timeout: .seconds(120)) { streams.acked >= 400 && streams.declarations.withLock { $0.count } >= 5 }
+        try #require(streams.acked >= 20 && streams.declarations.withLock { $0.count } >= 1, "the devices hardly streamed")
         hub.kill()
         let killedAt = ContinuousClock.now
         streams.stop()
@@ -116,7 +120,7 @@ struct CrashSafetyTests {
             }
         }
         let delivered = { Set(receiver.received.withLock { $0.filter(\.accepted).map(\.key) }) }
-        let caughtUp = await eventually(timeout: .seconds(120), every: .milliseconds(500)) {
+        let caughtUp = await eventually(timeout: .seconds(180), every: .milliseconds(500)) {
             guard let all = try? await assessments() else { return false }
             let assessed = Set(all.compactMap(\.subject.declaration))
             return declarations.allSatisfy(assessed.contains) && Set(all.map(\.id)).isSubset(of: delivered())
@@ -137,6 +141,8 @@ struct CrashSafetyTests {
         let rekeyed = keysByResult.filter { $0.value.count > 1 }
         #expect(rekeyed.isEmpty, "results sent under more than one key: \(rekeyed.keys.sorted())")
         let redelivered = Dictionary(grouping: deliveries.filter(\.accepted), by: \.key).filter { $0.value.count > 1 }.count
+        // The item in flight at the kill (taken, but its 2xx never reached the hub) came again.
+        #expect(redelivered >= 1)
 
         // The monitors' ports were opened again by the restarted hub.
         #expect(await eventually(timeout: .seconds(30)) {

@@ -103,7 +103,8 @@ final class CrashStreams: Sendable {
         var start = 0
         while !isStopped {
             let end = min(start + 100, lines.count)
-            guard (try? await pty.play(lines[start..<end], perBurst: 20, pause: .milliseconds(10))) != nil else { return }
+            // About 500 lines a second: a busy monitor, not a flood that starves the other devices.
+            guard (try? await pty.play(lines[start..<end], perBurst: 10, pause: .milliseconds(20))) != nil else { return }
             ptyBytes.withLock { $0 += lines[start..<end].reduce(0) { $0 + $1.count } }
             start = end == lines.count ? 0 : end
         }

@@ -29,14 +29,17 @@ final class WebhookReceiver: Sendable {
     private let task: Task<Void, any Error>
     let port: Int
 
-    init(refuseFirst: Int) async throws {
+    /// `answerDelay`: how long each delivery waits, recorded, for its answer (a slow risk system).
+    init(refuseFirst: Int, answerDelay: Duration = .zero) async throws {
         refusals = Mutex(refuseFirst)
         let router = Router()
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let holder = Holder()
         router.post("/feed") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
-            return holder.handle(request.headers[HTTPField.Name("Idempotency-Key")!] ?? "", Data(body.readableBytesView))
+            let response = holder.handle(request.headers[HTTPField.Name("Idempotency-Key")!] ?? "", Data(body.readableBytesView))
+            if answerDelay > .zero { try await Task.sleep(for: answerDelay) }
+            return response
         }
         var logger = Logger(label: "receiver")
         logger.logLevel = .critical
