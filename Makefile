@@ -5,6 +5,13 @@ SWIFT ?= swift
 
 # What building and running the hub needs from Debian.
 RUNTIME_PACKAGES := libsqlite3-dev libudev-dev libxml2 pkg-config python3 python3-pip
+# What the benchmarks need on top: gpsd's gpsdecode, to race the NMEA decoder against.
+BENCH_PACKAGES := $(RUNTIME_PACKAGES) gpsd-clients
+# Where `make bench` measures ingest (a throwaway store, emptied first; sqlite:PATH).
+BENCH_STORE ?= sqlite:var/bench/ingest/ingest.sqlite
+BENCH_RESULTS := var/bench/results
+SOAK_MINUTES ?= 30
+SOAK_RATE ?= 5000
 # What the tests need on top.
 TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev libxml2-utils chromium chromium-driver postgresql
 TEST_PYTHON := jsonschema selenium schemathesis
@@ -15,7 +22,7 @@ TEST_TRAITS := --traits PostgreSQL
 
 TEST_BUNDLE = $(shell $(SWIFT) build --show-bin-path $(TEST_TRAITS))/niihubPackageTests.xctest
 
-.PHONY: all build release demo test deps test-deps corpus-check corpus-check-built bench bench-ingest fuzz clean
+.PHONY: all build release demo test deps test-deps corpus-check corpus-check-built bench bench-ingest soak fuzz clean
 
 all: build
 
@@ -69,15 +76,21 @@ bench-ingest: deps
 	.build/release/niihub bench-ingest --store sqlite:var/bench/ingest.sqlite
 	NIIHUB_PG_DURABLE=1 bash scripts/with-postgres.sh sh -c '.build/release/niihub bench-ingest --fresh-database --store "$$NIIHUB_TEST_POSTGRES_URL"'
 
-## Decode throughput of the GPS and seal drivers on the corpora (release build).
+## Every benchmark of BENCHMARKS.md on a release build; results in var/bench/results, a summary at the end.
 bench: release
-	.build/release/niihub bench-decode --protocol nmea ../shared/corpus/nmea/*.log --repeat 200
-	.build/release/niihub bench-decode --protocol nmea --driver-only ../shared/corpus/nmea/*.log --repeat 200
-	@mkdir -p var/bench
-	@for p in gt06 teltonika-codec8; do python3 -c 'import json,sys; [print(json.loads(l)["hex"]) for l in open(sys.argv[1])]' \
-		../shared/corpus/tracker/$$p-frames.jsonl > var/bench/$$p.hex; done
-	.build/release/niihub bench-decode --protocol gt06 var/bench/gt06.hex --repeat 200
-	.build/release/niihub bench-decode --protocol teltonika var/bench/teltonika-codec8.hex --repeat 200
+	@bash scripts/ensure-packages.sh $(BENCH_PACKAGES)
+	@mkdir -p $(BENCH_RESULTS)
+	python3 scripts/bench/decode.py
+	python3 scripts/bench/e2e.py
+	python3 scripts/bench/alarm.py
+	.build/release/niihub bench-link --store sqlite:var/bench/link/population.sqlite --json $(BENCH_RESULTS)/link.json
+	@case "$(BENCH_STORE)" in sqlite:*) rm -f "$(patsubst sqlite:%,%,$(BENCH_STORE))"*;; esac
+	.build/release/niihub bench-store --store $(BENCH_STORE) --json $(BENCH_RESULTS)/ingest-$(firstword $(subst :, ,$(BENCH_STORE))).json
+	@python3 scripts/bench/summary.py $(BENCH_RESULTS)
+
+## The hub at SOAK_RATE events/s from simulated trackers for SOAK_MINUTES; RSS and descriptors to var/soak/soak.csv.
+soak: release
+	python3 scripts/bench/soak.py --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE)
 
 ## Coverage-guided fuzzing (libFuzzer) of every decoder: FUZZ_SECONDS per target, FUZZ_TARGETS to pick some.
 FUZZ_SECONDS ?= 60

@@ -53,15 +53,18 @@ public struct RawSegmenter: Sendable {
     /// Hex SHA-256 of `bytes`.
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
         let digest = SHA256.hash(data: bytes)
-        var out = ""
-        out.reserveCapacity(64)
-        let hex = Array("0123456789abcdef".utf8)
-        for b in digest {
-            out.unicodeScalars.append(Unicode.Scalar(hex[Int(b >> 4)]))
-            out.unicodeScalars.append(Unicode.Scalar(hex[Int(b & 15)]))
+        return String(unsafeUninitializedCapacity: 64) { buf in
+            var i = 0
+            for b in digest {
+                buf[i] = hexDigits[Int(b >> 4)]
+                buf[i + 1] = hexDigits[Int(b & 15)]
+                i += 2
+            }
+            return i
         }
-        return out
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func record(_ bytes: [UInt8], format: String, deviceID: String, first: Date, last: Date, frames: Int)
         -> RawRecord

@@ -67,31 +67,43 @@ extension SQLiteEventStore {
     }()
 
     public func save(_ declaration: Declaration, at: Date) async throws -> (declaration: Declaration, created: Bool) {
-        let (encoder, decoder) = Self.coder
-        return try await pool.write { db in
-            let latest = try String.fetchOne(
-                db, sql: "SELECT body FROM declarations WHERE number = ? ORDER BY version DESC LIMIT 1",
-                arguments: [declaration.number]
-            ).map { try decoder.decode(Declaration.self, from: Data($0.utf8)) }
-            if let latest, latest.sameContent(as: declaration) { return (latest, false) }
-            var d = declaration
-            d.version = (latest?.version ?? 0) + 1
-            d.receivedAt = at
-            let body = String(decoding: try encoder.encode(d), as: UTF8.self)
-            try db.execute(
-                sql: "INSERT INTO declarations (number, version, status, received_at, body) VALUES (?, ?, ?, ?, ?)",
-                arguments: [d.number, d.version, d.status.rawValue, Timestamp.format(at), body])
-            try db.execute(sql: "DELETE FROM declaration_keys WHERE number = ?", arguments: [d.number])
-            if d.status == .active {
-                for k in Set(d.keys.map { "\($0.kind)\u{0}\($0.value)" }) {
-                    let parts = k.split(separator: "\u{0}", maxSplits: 1).map(String.init)
-                    try db.execute(
-                        sql: "INSERT INTO declaration_keys (kind, value, number) VALUES (?, ?, ?)",
-                        arguments: [parts[0], parts[1], d.number])
-                }
-            }
-            return (d, true)
+        try await pool.write { db in try Self.save(declaration, at: at, in: db) }
+    }
+
+    /// Saves many declarations in one transaction (one fsync), each as `save` would: a bulk load
+    /// of a declaration population. Returns how many were stored as new versions.
+    public func saveAll(_ declarations: [Declaration], at: Date) async throws -> Int {
+        try await pool.write { db in
+            try declarations.reduce(0) { n, d in n + (try Self.save(d, at: at, in: db).created ? 1 : 0) }
         }
+    }
+
+    private static func save(_ declaration: Declaration, at: Date, in db: Database) throws
+        -> (declaration: Declaration, created: Bool)
+    {
+        let (encoder, decoder) = Self.coder
+        let latest = try String.fetchOne(
+            db, sql: "SELECT body FROM declarations WHERE number = ? ORDER BY version DESC LIMIT 1",
+            arguments: [declaration.number]
+        ).map { try decoder.decode(Declaration.self, from: Data($0.utf8)) }
+        if let latest, latest.sameContent(as: declaration) { return (latest, false) }
+        var d = declaration
+        d.version = (latest?.version ?? 0) + 1
+        d.receivedAt = at
+        let body = String(decoding: try encoder.encode(d), as: UTF8.self)
+        try db.execute(
+            sql: "INSERT INTO declarations (number, version, status, received_at, body) VALUES (?, ?, ?, ?, ?)",
+            arguments: [d.number, d.version, d.status.rawValue, Timestamp.format(at), body])
+        try db.execute(sql: "DELETE FROM declaration_keys WHERE number = ?", arguments: [d.number])
+        if d.status == .active {
+            for k in Set(d.keys.map { "\($0.kind)\u{0}\($0.value)" }) {
+                let parts = k.split(separator: "\u{0}", maxSplits: 1).map(String.init)
+                try db.execute(
+                    sql: "INSERT INTO declaration_keys (kind, value, number) VALUES (?, ?, ?)",
+                    arguments: [parts[0], parts[1], d.number])
+            }
+        }
+        return (d, true)
     }
 
     public func declaration(number: String, version: Int?) async throws -> Declaration? {

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import HubDrivers
 import HubIngest
@@ -44,6 +47,7 @@ struct BenchDecode: ParsableCommand {
         let at = Date()
         var frames = 0, readings = 0
         let clock = ContinuousClock()
+        let cpuBefore = Self.processCPUSeconds()
         let elapsed = clock.measure {
             for _ in 0..<`repeat` {
                 for chunks in feeds {
@@ -66,12 +70,21 @@ struct BenchDecode: ParsableCommand {
                 }
             }
         }
+        let cpu = max(Self.processCPUSeconds() - cpuBefore, 1e-9)
         let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 1e-9)
         let mb = Double(inputBytes * `repeat`) / 1_000_000
         let line = String(
             format: "%@%@: %.3f MB, %d frames, %d %@ in %.3f s: %.1f MB/s, %.0f frames/s",
             `protocol`, driverOnly ? " (driver only)" : "", mb, frames, readings, driverOnly ? "readings" : "events",
             seconds, mb / seconds, Double(frames) / seconds)
-        print(line)
+        // CPU time too: on a shared machine the wall clock counts other processes' turns.
+        print(line + String(format: " (CPU %.3f s: %.1f MB/s, %.0f frames/s)", cpu, mb / cpu, Double(frames) / cpu))
+    }
+
+    /// CPU seconds this process has used so far.
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }

@@ -99,7 +99,7 @@ struct Decode: ParsableCommand {
 
     private func write(_ events: [InspectionEvent], into buffer: inout Data) throws -> Int {
         for e in events {
-            buffer.append(contentsOf: try e.jsonLine().utf8)
+            buffer.append(contentsOf: e.jsonBytes())
             buffer.append(10)
         }
         return events.count

@@ -14,6 +14,8 @@ struct FleetOptions: ParsableArguments {
     @Option(name: .long, help: "Share of reports that are alarms (seal opened, tampered, cut).") var alarmRate: Double = 0
     @Option(name: .long, help: "Connections opened at once.") var concurrency: Int = 200
     @Option(name: .long, help: "Seconds to wait for a login ack before giving up on a unit.") var ackTimeout: Double = 20
+    @Option(name: .customLong("summary-json"), help: "Also write the run's summary (counts, ack latency percentiles) as JSON here.")
+    var summaryJSON: String?
 
     func validate() throws {
         try Loopback.require(host)

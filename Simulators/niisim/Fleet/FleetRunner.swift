@@ -29,7 +29,11 @@ struct FleetRunner<Script: TrackerScript>: Sendable {
         let started = ContinuousClock.now
         await withTaskGroup(of: Void.self) { group in
             for u in 0..<options.units {
-                group.addTask { await unit(u, route: route, pacer: pacer, stats: stats, trace: trace) }
+                group.addTask {
+                    var timings = UnitTimings()
+                    await unit(u, route: route, pacer: pacer, stats: stats, trace: trace, started: started, timings: &timings)
+                    stats.add(timings)
+                }
             }
         }
         trace.close()
@@ -43,10 +47,20 @@ struct FleetRunner<Script: TrackerScript>: Sendable {
             \(frames) frames (\(stats.alarms.load(ordering: .relaxed)) alarms) in \(String(format: "%.1f", seconds)) s \
             = \(Int(Double(frames) / seconds)) frames/s; \(stats.replyBytes.load(ordering: .relaxed)) reply bytes
             """)
+        let timings = stats.merged
+        let summary = FleetSummary(stats: stats, timings: timings, seconds: seconds)
+        if let p50 = summary.ackLatencyP50Ms, let p99 = summary.ackLatencyP99Ms {
+            note(String(format: "ack latency p50 %.2f ms, p99 %.2f ms over %d acked reports", p50, p99, timings.ackLatencies.count))
+        }
+        if let rate = summary.sustainedFramesPerSecond { note("sustained \(Int(rate)) frames/s (middle 80 % of frames)") }
+        if let path = options.summaryJSON { try summary.write(to: path) }
         return stats
     }
 
-    private func unit(_ u: Int, route: Route, pacer: Pacer, stats: FleetStats, trace: Trace) async {
+    private func unit(
+        _ u: Int, route: Route, pacer: Pacer, stats: FleetStats, trace: Trace, started: ContinuousClock.Instant,
+        timings: inout UnitTimings
+    ) async {
         let id = Identities.imei(base: options.imeiBase, index: u)
         var rng = SeededRandom(seed: options.pace.seed &+ UInt64(u) &* 0x9E37)
         var faults = FaultInjector(self.faults, place: script.checksum, seed: options.pace.seed &+ UInt64(u))
@@ -86,10 +100,13 @@ struct FleetRunner<Script: TrackerScript>: Sendable {
                         func next() async -> [UInt8]? {
                             waits += 1
                             let wait = waits
-                            group.addTask {
+                            // Its own task, cancelled once the reply is in: thousands of units waiting
+                            // many times each must not pile up sleeping timers.
+                            let timer = Task {
                                 try await Task.sleep(for: .milliseconds(Int64(options.ackTimeout * 1000)))
                                 feed.yield(.timeout(wait))
                             }
+                            defer { timer.cancel() }
                             while let r = await it.next() {
                                 switch r {
                                 case .bytes(let b): return b
@@ -131,12 +148,17 @@ struct FleetRunner<Script: TrackerScript>: Sendable {
                                 let copies = sent == f ? 1 : sent == f + f ? 2 : 0
                                 expected += copies * script.replyBytes(for: f, unit: id)
                             }
+                            let awaited = expected > received
+                            let sentAt = ContinuousClock.now
                             try await outbound.write(ByteBuffer(bytes: bytes))
                             stats.framesSent.add(frames.count, ordering: .relaxed)
                             if alarm { stats.alarms.add(1, ordering: .relaxed) }
                             step += 1
                             // Like a real unit, wait for the acks of what was sent before going on.
                             while received < expected, let r = await next() { received += r.count }
+                            let doneAt = ContinuousClock.now
+                            if awaited, received >= expected { timings.ackLatencies.append((doneAt - sentAt).inSeconds) }
+                            timings.reports.append((at: (doneAt - started).inSeconds, frames: frames.count))
                             if faults.shouldDisconnect() { break }
                         }
                         // Say we are done and read until the hub closes: closing with its acks unread

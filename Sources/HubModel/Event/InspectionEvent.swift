@@ -89,15 +89,17 @@ public struct InspectionEvent: Sendable, Equatable, Codable {
     }
 
     /// The event as one line of JSON with sorted keys, the form `niihub decode` prints and the store keeps.
+    /// Written by `EventJSONWriter`, byte for byte what `JSONEncoder` with sorted keys writes.
     public func jsonLine() throws -> String {
-        String(decoding: try Self.lineEncoder.encode(self), as: UTF8.self)
+        String(decoding: jsonBytes(), as: UTF8.self)
     }
 
-    private static let lineEncoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return e
-    }()
+    /// The event's JSON line as UTF-8 bytes (no newline), for writers that want bytes.
+    public func jsonBytes() -> [UInt8] {
+        var w = EventJSONWriter()
+        w.write(self)
+        return w.bytes
+    }
 }
 
 /// Which device an event came from.

@@ -19,6 +19,33 @@ public enum Timestamp {
         let mi = (msOfDay / 60_000) % 60
         let s = (msOfDay / 1000) % 60
         let ms = msOfDay % 1000
+        if (0...9999).contains(y) {
+            // Digits straight into the string's bytes: no intermediate strings per field.
+            return String(unsafeUninitializedCapacity: 24) { buf in
+                func put(_ value: Int64, _ width: Int, at start: Int) {
+                    var v = value
+                    for i in stride(from: start + width - 1, through: start, by: -1) {
+                        buf[i] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                        v /= 10
+                    }
+                }
+                put(y, 4, at: 0)
+                put(m, 2, at: 5)
+                put(d, 2, at: 8)
+                put(h, 2, at: 11)
+                put(mi, 2, at: 14)
+                put(s, 2, at: 17)
+                put(ms, 3, at: 20)
+                buf[4] = UInt8(ascii: "-")
+                buf[7] = UInt8(ascii: "-")
+                buf[10] = UInt8(ascii: "T")
+                buf[13] = UInt8(ascii: ":")
+                buf[16] = UInt8(ascii: ":")
+                buf[19] = UInt8(ascii: ".")
+                buf[23] = UInt8(ascii: "Z")
+                return 24
+            }
+        }
         var out = ""
         out.reserveCapacity(24)
         out += pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)

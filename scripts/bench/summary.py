@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Prints the latest benchmark results (var/bench/results/*.json) as the Markdown tables of
+BENCHMARKS.md, against the targets of issue 9."""
+import json
+import os
+import sys
+
+folder = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..", "var", "bench", "results")
+
+
+def load(name):
+    path = os.path.join(folder, name + ".json")
+    return json.load(open(path)) if os.path.exists(path) else None
+
+
+def verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+decode = load("decode")
+if decode:
+    print("| family | protocol | pipeline MB/s | pipeline frames/s | driver only MB/s | driver only frames/s |")
+    print("|---|---|---:|---:|---:|---:|")
+    for label, f in decode["families"].items():
+        p, d = f["pipeline"], f["driverOnly"]
+        print(f"| {label} | {f['protocol']} | {p['MBps']:.1f} | {p['framesPerSecond']:,} | {d['MBps']:.1f} | {d['framesPerSecond']:,} |")
+    print()
+
+nmea = load("nmea-vs-gpsdecode")
+if nmea:
+    n, g = nmea["niihub"], nmea["gpsdecode"]
+    print(f"NMEA → JSON lines on {nmea['inputBytes'] / 1e6:.1f} MB (corpus × {nmea['copiesOfCorpus']}), best of {nmea['rounds']}:")
+    print("| tool | CPU s | wall s | MB/s (CPU) | JSON lines |")
+    print("|---|---:|---:|---:|---:|")
+    print(f"| niihub decode | {n['bestCpuS']} | {n['bestWallS']} | {n['MBpsCpu']} | {n['jsonLines']:,} |")
+    print(f"| gpsdecode --json | {g['bestCpuS']} | {g['bestWallS']} | {g['MBpsCpu']} | {g['jsonLines']:,} |")
+    print(f"Ratio (CPU): {nmea['ratioCpu']}× (wall {nmea['ratioWall']}×); target ≥ 10×: {verdict(nmea['ratioCpu'] >= 10)}")
+    print()
+
+e2e = load("e2e")
+if e2e:
+    print(f"End to end, {e2e['units']:,} e-seals × {e2e['reportsPerUnit'] + 1} messages: "
+          f"{e2e['messagesPerSecondSustained']:,} messages/s sustained ({e2e['messagesPerSecondOverall']:,} overall), "
+          f"ack p50 {e2e['ackLatencyP50Ms']} ms, p99 {e2e['ackLatencyP99Ms']} ms; "
+          f"{e2e['eventsStored']:,} events stored, {e2e['transitDeviations']:,}/{e2e['declaredSeals']:,} declared seals correlated; "
+          f"RSS per 10,000 connections {e2e['idleConnections']['rssPer10kConnectionsMB']} MB idle, "
+          f"{e2e['rssPer10kConnectionsMB']} MB under load; hub CPU {e2e['hubCpuMicrosPerMessage']} µs/message. "
+          f"Target ≥ 50,000/s: {verdict(e2e['messagesPerSecondSustained'] >= 50_000)}")
+    print()
+
+alarm = load("alarm")
+if alarm:
+    print(f"Alarm latency (pty → WebSocket), {alarm['samples']} alarms: p50 {alarm['p50Ms']} ms, p99 {alarm['p99Ms']} ms, "
+          f"max {alarm['maxMs']} ms. Target p99 ≤ 10 ms: {verdict(alarm['p99Ms'] <= 10)}")
+    print()
+
+link = load("link")
+if link:
+    print(f"Link latency against {link['declarations']:,} declarations and {link['events']:,} events: "
+          f"new event store+link p50 {link['eventStoreAndLink']['p50Ms']:.3f} / p99 {link['eventStoreAndLink']['p99Ms']:.3f} ms "
+          f"(link query p99 {link['eventLinkQuery']['p99Ms']:.3f} ms); new declaration save+link p99 "
+          f"{link['declarationSaveAndLink']['p99Ms']:.3f} ms (link query p99 {link['declarationLinkQuery']['p99Ms']:.3f} ms); "
+          f"wrong links {link['wrongLinks']}. Target link p99 ≤ 1 ms (query): "
+          f"{verdict(max(link['eventLinkQuery']['p99Ms'], link['declarationLinkQuery']['p99Ms']) <= 1)}")
+    print()
+
+for name in sorted(f[:-5] for f in os.listdir(folder) if f.startswith("ingest-") and f.endswith(".json")):
+    ingest = load(name)
+    print(f"Ingest on {ingest['store']}:")
+    print("| phase | events | events/s | commit p50 ms | commit p99 ms |")
+    print("|---|---:|---:|---:|---:|")
+    for p in ingest["phases"]:
+        print(f"| {p['name']} | {p['events']:,} | {p['eventsPerSecond']:,.0f} | {p['commitLatency']['p50Ms']:.2f} | {p['commitLatency']['p99Ms']:.2f} |")
+    print()
