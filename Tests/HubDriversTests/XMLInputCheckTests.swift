@@ -38,8 +38,16 @@ struct XMLInputCheckTests {
             + Array("></a>\n".utf8),
     ]
 
+    /// The second N42 finding: a processing instruction without data (FoundationXML reads its NULL
+    /// data as a C string), as the fuzzer found it and minimized.
+    static let emptyProcessingInstructions: [[UInt8]] = [
+        Hex.decode(Array("3c3f786d6c2076657273696f6e3d22312e30223f3e0a3c3f786d6c656f2d3f3e226d0a3c3f786d6c2d6d6f6561746f724e616d653e0a61746f724e616d653e0a40093c526143726561746f724e616164733a".utf8))!,
+        Array("<a><?x?></a>".utf8),
+        Array("<?xml version=\"1.0\"?><RadInstrumentData><?pi  ?></RadInstrumentData>".utf8),
+    ]
+
     @Test func theCrashingDocumentsAreRejectedAndCounted() throws {
-        for doc in [Self.fuzzerInput] + Self.minimized {
+        for doc in [Self.fuzzerInput] + Self.minimized + Self.emptyProcessingInstructions {
             #expect(XMLInputCheck.problem(Data(doc)) != nil)
             let r = DriverRun(N42Driver(), doc, chunk: 64)
             #expect(r.readings.isEmpty)

@@ -3,12 +3,14 @@ import Foundation
 /// What must hold of bytes before FoundationXML's `XMLParser` sees them. On Linux its libxml2 callbacks
 /// force-unwrap element and attribute names as UTF-8, so a document whose encoding declaration is
 /// broken or names a multi-byte encoding its bytes are not in, with a non-UTF-8 byte in a name, stops
-/// the whole process (found by fuzzing the N42 driver; `XMLInputCheckTests` keep the inputs).
+/// the whole process; so does a processing instruction without data (`<?x?>`), whose NULL data it
+/// reads as a C string (both found by fuzzing the N42 driver; `XMLInputCheckTests` keep the inputs).
 public enum XMLInputCheck {
     /// Why `data` cannot be handed to `XMLParser`, or nil when it can: the bytes are UTF-8 and any
     /// declared encoding is UTF-8, or the declaration names a single-byte Latin encoding (every byte
     /// is then a character, and libxml2 transcodes names to UTF-8 itself).
     public static func problem(_ data: Data) -> String? {
+        if hasEmptyProcessingInstruction(data) { return "a processing instruction without data" }
         let declared = declaredEncoding(data)
         switch declared {
         case .malformed:
@@ -43,6 +45,23 @@ public enum XMLInputCheck {
         let value = head.dropLast().split(separator: quote).last.map(String.init) ?? ""
         return .named(value.lowercased())
     }
+
+    /// Whether a `<?target?>` with nothing after its target occurs anywhere.
+    static func hasEmptyProcessingInstruction(_ data: Data) -> Bool {
+        let b = [UInt8](data)
+        var i = 0
+        while i + 1 < b.count {
+            defer { i += 1 }
+            guard b[i] == UInt8(ascii: "<"), b[i + 1] == UInt8(ascii: "?") else { continue }
+            var j = i + 2
+            while j < b.count, !isSpace(b[j]), b[j] != UInt8(ascii: "?"), b[j] != UInt8(ascii: ">") { j += 1 }
+            while j < b.count, isSpace(b[j]) { j += 1 }
+            if j + 1 < b.count, b[j] == UInt8(ascii: "?"), b[j + 1] == UInt8(ascii: ">") { return true }
+        }
+        return false
+    }
+
+    private static func isSpace(_ c: UInt8) -> Bool { c == 32 || c == 9 || c == 10 || c == 13 }
 
     private static func singleByte(_ name: String) -> Bool {
         name.hasPrefix("iso-8859-") || name.hasPrefix("windows-125") || name == "latin1" || name == "us-ascii"
