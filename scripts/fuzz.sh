@@ -38,22 +38,28 @@ mkdir -p "$OUT/crashes" "$LOGS" "$BIN"
 FLAGS=(-O -sanitize=$SANITIZE -swift-version 6 -enable-upcoming-feature ExistentialAny
        -enable-upcoming-feature MemberImportVisibility -I "$BIN" -L "$BIN")
 
-# An instrumented static library and module for one package target, rebuilt when a source changes.
+# An instrumented static library and module for one package target, rebuilt when its sources change
+# (a stamp of their contents: a file added or edited during a build is not mistaken for built).
 module() {
   local name=$1; shift
-  local sources
+  local sources stamp
   mapfile -t sources < <(find "Sources/$name" -name '*.swift' | sort)
-  if [ -f "$BIN/lib$name.a" ] && [ -z "$(find "Sources/$name" -name '*.swift' -newer "$BIN/lib$name.a")" ]; then return; fi
+  # HubDrivers is compiled against HubModel's module, so a change there rebuilds it too.
+  stamp=$( (cat "${sources[@]}"; [ "$name" = HubModel ] || cat "$BIN/HubModel.stamp") | sha256sum | cut -c1-64)
+  if [ -f "$BIN/lib$name.a" ] && [ "$(cat "$BIN/$name.stamp" 2>/dev/null)" = "$stamp" ]; then return; fi
   echo "fuzz: compiling $name (instrumented)"
+  rm -f "$BIN/$name.stamp" "$BIN/fuzz-hub"
   swiftc "${FLAGS[@]}" -parse-as-library -wmo -module-name "$name" -emit-module -emit-module-path "$BIN/$name.swiftmodule" \
     -emit-library -static -o "$BIN/lib$name.a" "$@" "${sources[@]}" 2> >(grep -v 'warning: Cannot export local symbol' >&2)
+  echo "$stamp" > "$BIN/$name.stamp"
 }
 module HubModel
 module HubDrivers -lHubModel
-if [ ! -x "$BIN/fuzz-hub" ] || [ -n "$(find Fuzz "$BIN/libHubModel.a" "$BIN/libHubDrivers.a" -newer "$BIN/fuzz-hub" -print -quit)" ]; then
+if [ ! -x "$BIN/fuzz-hub" ] || [ -n "$(find Fuzz -newer "$BIN/fuzz-hub" -print -quit)" ]; then
   echo "fuzz: linking the harness"
-  swiftc "${FLAGS[@]}" -parse-as-library Fuzz/*.swift -lHubDrivers -lHubModel -o "$BIN/fuzz-hub" \
+  swiftc "${FLAGS[@]}" -parse-as-library Fuzz/*.swift -lHubDrivers -lHubModel -o "$BIN/fuzz-hub.tmp" \
     2> >(grep -v 'warning: Cannot export local symbol' >&2)
+  mv "$BIN/fuzz-hub.tmp" "$BIN/fuzz-hub"
 fi
 
 status=0

@@ -1,4 +1,5 @@
 import Foundation
+import HubDrivers
 import HubModel
 
 #if canImport(FoundationXML)
@@ -76,6 +77,7 @@ enum WCODeclarationXML {
 
     /// The declarations in `data` as JSON documents, or why the XML itself cannot be read.
     static func documents(_ data: Data) -> Result<[JSONValue], DeclarationDocument.Problem> {
+        if let problem = XMLInputCheck.problem(data) { return .failure(.init(field: "", reason: "not readable XML: \(problem)")) }
         let parser = XMLParser(data: data)
         let builder = TreeBuilder()
         parser.delegate = builder

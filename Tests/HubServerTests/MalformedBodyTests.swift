@@ -71,6 +71,18 @@ struct MalformedBodyTests {
         try await h.stop()
     }
 
+    /// XML whose broken encoding declaration and non-UTF-8 element name stopped the process inside
+    /// FoundationXML (the N42 fuzz finding) is refused before parsing, and the hub stays up.
+    @Test func hostileXMLDeclarationsGet400AndTheHubStaysUp() async throws {
+        let h = try await HubHarness(label: "malformed-xml", devices: "")
+        let xml = Array(#"<?xml version="1.0" encoding"#.utf8) + [0xBA] + Array(#""utf-8"?><Declarations><Declaration><I"#.utf8)
+            + [0xFF] + Array("D>1</I".utf8) + [0xFF] + Array("D></Declaration></Declarations>".utf8)
+        let r = try await h.send("POST", "/api/v1/declarations/bulk", body: xml, contentType: "application/xml")
+        #expect(r.status == 400 && r.json["error"] is String, "\(r.status) \(r.text)")
+        #expect(try await h.request("GET", "/healthz").status == 200)
+        try await h.stop()
+    }
+
     /// What a rejected request must not change: events, raw records, tokens and the audit log (every
     /// state change that succeeds is audited).
     func stored(_ h: HubHarness) async throws -> [String] {

@@ -39,9 +39,9 @@ public struct N42Driver: DeviceDriver {
             let room = maxBytes - buffer.count
             let take = rest.prefix(max(room, 0))
             if dropping > 0 || take.isEmpty {
-                // Over the limit: keep only enough to see the root close.
-                overflow(rest, into: &steps)
-                return
+                // Over the limit: keep only enough to see the root close; what follows it is read as usual.
+                rest = overflow(rest, into: &steps)
+                continue
             }
             buffer += take
             rest = rest.dropFirst(take.count)
@@ -69,7 +69,9 @@ public struct N42Driver: DeviceDriver {
         decode(document, receivedAt: receivedAt, into: &steps)
     }
 
-    private mutating func overflow(_ bytes: ArraySlice<UInt8>, into steps: inout [DriverStep]) {
+    /// Drops an over-long document's bytes until its root closes; returns the bytes after that close
+    /// (empty while the document goes on), so a document behind it in the same push is not held back.
+    private mutating func overflow(_ bytes: ArraySlice<UInt8>, into steps: inout [DriverStep]) -> ArraySlice<UInt8> {
         if dropping == 0 {
             counters.frames += 1
             counters.reject(.overlong)
@@ -81,12 +83,14 @@ public struct N42Driver: DeviceDriver {
         buffer += bytes
         dropping += bytes.count
         if let end = Self.rootEnd(in: buffer, from: 0) {
-            buffer.removeFirst(end)
+            let after = Array(buffer[end...])
+            buffer.removeAll()
             dropping = 0
             scanFrom = 0
-        } else {
-            buffer = Array(buffer.suffix(40))
+            return after[...]
         }
+        buffer = Array(buffer.suffix(40))
+        return []
     }
 
     private mutating func decode(_ document: [UInt8], receivedAt: Date, into steps: inout [DriverStep]) {

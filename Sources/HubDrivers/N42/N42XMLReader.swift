@@ -61,6 +61,7 @@ struct N42XMLReader {
 
     /// Reads `data`. With `namespaces` off, names are matched by prefix instead of namespace URI.
     static func read(_ data: Data, namespaces: Bool) -> Outcome {
+        if let problem = XMLInputCheck.problem(data) { return Outcome(error: "line 1: \(problem)") }
         let handler = Handler(namespaces: namespaces)
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = namespaces
