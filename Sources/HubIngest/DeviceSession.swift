@@ -9,8 +9,8 @@ struct DeviceSession: Sendable {
     private(set) var decoder: FeedDecoder
     private var reported = DecodeCounters()
 
-    init?(device: DeviceInstance, ids: EventIDGenerator) {
-        guard let d = FeedDecoder(device: device, ids: ids) else { return nil }
+    init?(device: DeviceInstance, ids: EventIDGenerator, admission: UnitAdmissions.Rule? = nil) {
+        guard let d = FeedDecoder(device: device, ids: ids, admission: admission) else { return nil }
         deviceID = device.id
         decoder = d
     }

@@ -72,6 +72,7 @@ public struct HubAPI: Sendable {
         addFeedRoutes(to: router)
         addBlobRoutes(to: router)
         addAnalystRoutes(to: router)
+        addAdmissionRoutes(to: router)
         router.get("/api/v1/devices") { _, _ in try devices() }
         router.get("/api/v1/lanes") { _, _ in try await laneBoard() }
         router.get("/api/v1/config") { _, _ in

@@ -7,6 +7,7 @@ import HubModel
 public struct ESealDriver: DeviceDriver {
     public let rawFormat = "eseal-ascii"
     public var counters: DecodeCounters { stream.counters }
+    public var unit: UnitLogin? { stream.unit }
 
     private var stream: FramedStream<ESealSession>
 

@@ -11,6 +11,7 @@ import HubModel
 public struct TeltonikaDriver: DeviceDriver {
     public let rawFormat = "teltonika-tcp"
     public var counters: DecodeCounters { stream.counters }
+    public var unit: UnitLogin? { stream.unit }
 
     /// A full codec 8E packet from an FMB unit stays under this; a profile may allow more, not less.
     public static let minimumFrameLimit = 4096

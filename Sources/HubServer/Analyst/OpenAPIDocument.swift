@@ -16,6 +16,8 @@ enum OpenAPIDocument {
         /// The success response's media type.
         var produces = "application/json"
         var status = "200"
+        /// Answers particular to this operation, by status.
+        var answers: [String: String] = [:]
     }
 
     static let eventFilters = ["kind", "device", "site", "lane", "severity", "since", "until", "cursor", "limit", "order"]
@@ -32,7 +34,8 @@ enum OpenAPIDocument {
     static let operations: [Operation] = [
         Operation(method: "get", path: "/healthz", summary: "Health: store counts and devices by state."),
         Operation(method: "get", path: "/", summary: "The operator page.", produces: "text/html"),
-        Operation(method: "post", path: "/api/v1/login", summary: "Log in with a user name and password; returns a bearer token.", body: "application/json"),
+        Operation(method: "post", path: "/api/v1/login", summary: "Log in with a user name and password; returns a bearer token.", body: "application/json",
+                  answers: ["429": "Too many failed logins for this name or from this address; `Retry-After` says when to try again."]),
         Operation(method: "post", path: "/api/v1/logout", summary: "Revoke the calling token."),
         Operation(method: "get", path: "/api/v1/whoami", summary: "The caller's identity and role."),
         Operation(method: "get", path: "/api/v1/live", summary: "WebSocket of live alarms (`?token=` allowed here only)."),
@@ -72,6 +75,9 @@ enum OpenAPIDocument {
         Operation(method: "post", path: "/api/v1/tokens/{id}/revoke", summary: "Revoke a token."),
         Operation(method: "post", path: "/api/v1/users", summary: "Create a user.", body: "application/json", status: "201"),
         Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document."),
+        Operation(method: "get", path: "/api/v1/admission/pending", summary: "Units that dialled in to a listener without being admitted (refused or quarantined), and each listener's policy."),
+        Operation(method: "post", path: "/api/v1/admission/{device}/{unit}/approve", summary: "Admit a unit at a listener from its next connection (kept across restarts)."),
+        Operation(method: "post", path: "/api/v1/admission/{device}/{unit}/deny", summary: "Refuse a unit at a listener from its next connection (kept across restarts)."),
     ]
 
     /// Who may call an operation, from the access policy.
@@ -101,17 +107,19 @@ enum OpenAPIDocument {
                 parameters.append(["name": q, "in": "query", "required": false, "schema": ["type": "string"]])
             }
             let open = access(op) == .open
+            var responses: [String: Any] = [
+                op.status: ["description": "Success", "content": [op.produces: ["schema": [:] as [String: Any]]]],
+                "400": ["description": "A parameter or body is invalid; `field` names it."],
+                "401": ["description": "No valid credential."],
+                "403": ["description": "The caller's role may not call this."],
+                "404": ["description": "Not found."],
+            ]
+            for (status, text) in op.answers { responses[status] = ["description": text] }
             var operation: [String: Any] = [
                 "summary": op.summary,
                 "description": roles(op),
                 "parameters": parameters,
-                "responses": [
-                    op.status: ["description": "Success", "content": [op.produces: ["schema": [:] as [String: Any]]]],
-                    "400": ["description": "A parameter or body is invalid; `field` names it."],
-                    "401": ["description": "No valid credential."],
-                    "403": ["description": "The caller's role may not call this."],
-                    "404": ["description": "Not found."],
-                ] as [String: Any],
+                "responses": responses,
             ]
             if open { operation["security"] = [[String: Any]]() }
             if let body = op.body {

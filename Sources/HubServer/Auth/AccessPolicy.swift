@@ -63,6 +63,14 @@ public enum AccessPolicy {
         Rule(method: .post, pattern: "/api/v1/tokens", access: .roles([.admin]), audit: "token.create"),
         Rule(method: .post, pattern: "/api/v1/tokens/:id/revoke", access: .roles([.admin]), audit: "token.revoke"),
         Rule(method: .post, pattern: "/api/v1/users", access: .roles([.admin]), audit: "user.create"),
+        // Units that dialled in unknown, and the admin's decisions on them.
+        Rule(method: .get, pattern: "/api/v1/admission/pending", access: .roles([.admin])),
+        Rule(
+            method: .post, pattern: "/api/v1/admission/:device/:unit/approve", access: .roles([.admin]),
+            audit: AdmissionAudit.approve),
+        Rule(
+            method: .post, pattern: "/api/v1/admission/:device/:unit/deny", access: .roles([.admin]),
+            audit: AdmissionAudit.deny),
     ]
 
     /// The rule for a request; a route without one needs any role and is not audited.
