@@ -1,5 +1,6 @@
 import Foundation
 import HubDevices
+import HubDrivers
 import HubServer
 import HubTesting
 import Testing
@@ -14,7 +15,14 @@ import Testing
     .enabled(if: ProcessInfo.processInfo.environment["NIIHUB_BROWSER_TESTS"] == "1", "make test runs it alone"))
 struct BrowserTests {
     @Test func anOperatorSeesAnAlarmLiveAndAdjudicatesIt() async throws {
-        let h = try await HubHarness(label: "browser")
+        // A seal listener that quarantines units it does not know: one waits there for the admin.
+        let h = try await HubHarness(
+            label: "browser",
+            devices: HubHarness.serialRPM + "\n  - {id: seals, profile: gt06-eseal, listen: \"127.0.0.1:0\", units: [], admission: quarantine}")
+        #expect(await eventually { (try? await h.boundPort("seals")) ?? 0 > 0 })
+        let unit = try LoopbackClient(port: try #require(try await h.boundPort("seals")))
+        try unit.send(try #require(GT06Encoder.login(imei: AdmissionTests.stranger, serial: 1)))
+        #expect(await eventually { (try? await AdmissionTests.pending(h).count) == 1 })
         let password = "gate-one-shift"
         #expect(try await h.post("/api/v1/users", #"{"user": "lan", "role": "operator", "password": "\#(password)"}"#).status == 201)
         let pty = try PseudoTerminal()
@@ -31,7 +39,7 @@ struct BrowserTests {
             "python3", Corpus.repositoryFile("Tests/Browser/operator_flow.py").path, "--url", "http://127.0.0.1:\(h.port)/",
             "--user=lan", "--password=\(password)",
             "--admin-password=\(try AdminCredential.read(storePath: h.hub.config.storePath).password)",
-            "--handshake", handshake.url.path, "--artifacts", artifacts,
+            "--handshake", handshake.url.path, "--artifacts", artifacts, "--pending-unit", AdmissionTests.stranger,
         ]
         // A file, not a pipe: nobody reads while the browser runs, and a full pipe would stall it.
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -55,6 +63,9 @@ struct BrowserTests {
         #expect(audit.first?["actor"] as? String == "lan")
         #expect(FileManager.default.fileExists(atPath: artifacts + "/2-alarm-arrived.png"))
         #expect(FileManager.default.fileExists(atPath: artifacts + "/4-audit-log.png"))
+        let approved = try await h.get("/api/v1/audit?action=admission.approve").json["entries"] as? [[String: Any]] ?? []
+        #expect(approved.first?["actor"] as? String == "admin")
+        #expect(approved.first?["target"] as? String == "seals/\(AdmissionTests.stranger)")
         try await h.stop()
         pty.close()
     }
