@@ -6,7 +6,7 @@ SWIFT ?= swift
 # What building and running the hub needs from Debian.
 RUNTIME_PACKAGES := libsqlite3-dev libudev-dev libxml2 pkg-config python3 python3-pip
 # What the tests need on top.
-TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev libxml2-utils chromium chromium-driver
+TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev libxml2-utils chromium chromium-driver openssl curl
 TEST_PYTHON := jsonschema selenium schemathesis
 
 TEST_BUNDLE = $(shell $(SWIFT) build --show-bin-path)/niihubPackageTests.xctest
