@@ -10,6 +10,8 @@ import Testing
 /// restart, every decision in the audit log.
 @Suite(.timeLimit(.minutes(3)))
 struct AdmissionTests {
+    /// How long to wait for a reply the hub owes; a closed connection answers at once.
+    static let replyWait = 30_000
     static let known = "864717003283581"
     static let stranger = "864717003283599"
     /// A GT06 position report (12.645423, 101.985858).
@@ -37,11 +39,11 @@ struct AdmissionTests {
         let unit = try LoopbackClient(port: port)
         let login = try #require(GT06Encoder.login(imei: Self.stranger, serial: 1))
         try unit.send(login)
-        #expect(await unit.receive()?.prefix(4) == [0x78, 0x78, 0x05, 0x01], "quarantine still acks the login")
+        #expect(await unit.receive(timeoutMs: Self.replyWait)?.prefix(4) == [0x78, 0x78, 0x05, 0x01], "quarantine still acks the login")
         try unit.send(Self.position)
         let heartbeat = GT06Encoder.heartbeat(armed: true, serial: 2)
         try unit.send(heartbeat)
-        #expect(await unit.receive()?.prefix(4) == [0x78, 0x78, 0x05, 0x13], "and its heartbeat")
+        #expect(await unit.receive(timeoutMs: Self.replyWait)?.prefix(4) == [0x78, 0x78, 0x05, 0x13], "and its heartbeat")
 
         // …is listed for the admin with where it came from and what it sent…
         #expect(await eventually { (try? await Self.pending(h).first?["frames"] as? Int) == 3 })
@@ -63,7 +65,7 @@ struct AdmissionTests {
         #expect(try await Self.pending(h).isEmpty)
         try unit.send(heartbeat)
         var closed = false
-        for _ in 0..<20 where !closed { closed = await unit.receive(timeoutMs: 500) == nil }
+        for _ in 0..<60 where !closed { closed = await unit.receive(timeoutMs: 500) == nil }
         #expect(closed, "the quarantined connection ends once a decision is made")
         // Its bytes from quarantine are in the raw archive, as it sent them.
         let held = Array(SHA256.hash(data: login + Self.position + heartbeat + heartbeat)).map { String(format: "%02x", $0) }.joined()
@@ -71,7 +73,7 @@ struct AdmissionTests {
 
         let again = try LoopbackClient(port: port)
         try again.send(try #require(GT06Encoder.login(imei: Self.stranger, serial: 3)))
-        #expect(await again.receive()?.prefix(4) == [0x78, 0x78, 0x05, 0x01])
+        #expect(await again.receive(timeoutMs: Self.replyWait)?.prefix(4) == [0x78, 0x78, 0x05, 0x01])
         try again.send(Self.position)
         #expect(await eventually { (try? await h.events("kind=gps.fix").count) == 1 })
         #expect(try await h.events("device=\(Self.stranger)").count >= 2, "its login and its fix")
@@ -86,7 +88,7 @@ struct AdmissionTests {
         #expect(await eventually { (try? await restarted.boundPort("seals")) ?? 0 > 0 })
         let third = try LoopbackClient(port: try #require(try await restarted.boundPort("seals")))
         try third.send(try #require(GT06Encoder.login(imei: Self.stranger, serial: 4)))
-        #expect(await third.receive()?.prefix(4) == [0x78, 0x78, 0x05, 0x01])
+        #expect(await third.receive(timeoutMs: Self.replyWait)?.prefix(4) == [0x78, 0x78, 0x05, 0x01])
         try third.send(Self.position)
         #expect(await eventually { (try? await restarted.events("kind=gps.fix").count) == 2 })
         #expect(try await Self.pending(restarted).isEmpty)
@@ -108,12 +110,12 @@ struct AdmissionTests {
         // Teltonika: the handshake is answered 0x00 and the connection closed.
         let unit = try LoopbackClient(port: fleet)
         try unit.send([0x00, UInt8(imei.count)] + imei)
-        #expect(await unit.receive() == [0x00])
-        #expect(await unit.receive() == nil, "closed after the refusal")
+        #expect(await unit.receive(timeoutMs: Self.replyWait) == [0x00])
+        #expect(await unit.receive(timeoutMs: Self.replyWait) == nil, "closed after the refusal")
         // GT06 with a list (known by default): no login ack, connection closed.
         let seal = try LoopbackClient(port: seals)
         try seal.send(try #require(GT06Encoder.login(imei: Self.stranger, serial: 1)))
-        #expect(await seal.receive() == nil, "no ack, closed")
+        #expect(await seal.receive(timeoutMs: Self.replyWait) == nil, "no ack, closed")
         // A unit that skips its login does not slip past the list.
         let sneaky = try LoopbackClient(port: seals)
         try sneaky.send(Self.position + GT06Encoder.heartbeat(armed: true, serial: 1))
@@ -129,13 +131,13 @@ struct AdmissionTests {
         #expect(try await h.post("/api/v1/admission/fleet/356307042441099/deny", "").status == 200)
         let retry = try LoopbackClient(port: fleet)
         try retry.send([0x00, UInt8(imei.count)] + imei)
-        #expect(await retry.receive() == [0x00])
+        #expect(await retry.receive(timeoutMs: Self.replyWait) == [0x00])
         #expect(try await Self.pending(h).map { $0["unit"] as? String } == [Self.stranger])
         // A unit on the site list that an admin denies is refused from its next connection.
         #expect(try await h.post("/api/v1/admission/seals/\(Self.known)/deny", "").status == 200)
         let listed = try LoopbackClient(port: seals)
         try listed.send(try #require(GT06Encoder.login(imei: Self.known, serial: 1)))
-        #expect(await listed.receive() == nil)
+        #expect(await listed.receive(timeoutMs: Self.replyWait) == nil)
         // Only listeners in the site config can be decided on.
         #expect(try await h.post("/api/v1/admission/nowhere/1/approve", "").status == 404)
         let actions = try await Self.auditActions(h)

@@ -12,8 +12,8 @@ import Testing
 @Suite(.timeLimit(.minutes(2)))
 struct TLSTests {
     /// A self-signed certificate for 127.0.0.1 and its key, written into `dir`.
-    static func makeCertificate(in dir: TemporaryDirectory) throws {
-        let r = try runTool([
+    static func makeCertificate(in dir: TemporaryDirectory) async throws {
+        let r = try await offPool([
             "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
             "-keyout", dir.path("key.pem"), "-out", dir.path("cert.pem"), "-days", "2", "-subj", "/CN=127.0.0.1",
             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
@@ -21,21 +21,25 @@ struct TLSTests {
         try #require(r.status == 0, "openssl: \(r.output)")
     }
 
-    /// curl's HTTP status for `url` (000 when no HTTP answer came), trusting only `cert`.
-    static func curl(_ url: String, cert: String, token: String) async throws -> (status: String, body: String) {
-        let args = ["curl", "-s", "--max-time", "20", "--cacert", cert, "-H", "Authorization: Bearer \(token)",
-                    "-w", "\n%{http_code}", url]
-        // Off the cooperative pool: the hub under test answers on it.
-        let r: (status: Int32, output: String) = try await withCheckedThrowingContinuation { c in
+    /// Runs a tool off the cooperative pool: the hub under test answers on it.
+    static func offPool(_ args: [String]) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { c in
             DispatchQueue.global().async { c.resume(with: Result(catching: { try runTool(args) })) }
         }
+    }
+
+    /// curl's HTTP status for `url` (000 when no HTTP answer came), trusting only `cert`.
+    static func curl(_ url: String, cert: String, token: String) async throws -> (status: String, body: String) {
+        let args = ["curl", "-s", "--max-time", "60", "--cacert", cert, "-H", "Authorization: Bearer \(token)",
+                    "-w", "\n%{http_code}", url]
+        let r = try await offPool(args)
         let lines = r.output.split(separator: "\n", omittingEmptySubsequences: false)
         return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
     }
 
     @Test func theAPIAndTheLiveSocketAnswerOverTLSOnly() async throws {
         let dir = try TemporaryDirectory("tls")
-        try Self.makeCertificate(in: dir)
+        try await Self.makeCertificate(in: dir)
         let h = try await HubHarness(reusing: dir, siteExtra: "tls: {certificate: cert.pem, key: key.pem}")
         let cert = dir.path("cert.pem")
 
@@ -63,9 +67,9 @@ struct TLSTests {
         try await h.stop()
     }
 
-    @Test func aFileThatIsNotPEMNamesItsField() throws {
+    @Test func aFileThatIsNotPEMNamesItsField() async throws {
         let dir = try TemporaryDirectory("tls-bad")
-        try Self.makeCertificate(in: dir)
+        try await Self.makeCertificate(in: dir)
         _ = try dir.write("cert-broken.pem", "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n")
         let shipped = Corpus.packageRoot.appendingPathComponent("DeviceProfiles").path
         for (tls, field, fragment) in [
