@@ -13,7 +13,7 @@ BENCH_RESULTS := var/bench/results
 SOAK_MINUTES ?= 30
 SOAK_RATE ?= 5000
 # What the tests need on top.
-TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev libxml2-utils chromium chromium-driver postgresql
+TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev libxml2-utils chromium chromium-driver postgresql openssl curl
 TEST_PYTHON := jsonschema selenium schemathesis
 
 # The tests build with the PostgreSQL store (a package trait, off in a plain `swift build`); every

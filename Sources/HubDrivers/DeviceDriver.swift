@@ -15,6 +15,13 @@ public protocol DeviceDriver: Sendable {
     mutating func push(_ bytes: ArraySlice<UInt8>, receivedAt: Date, into steps: inout [DriverStep])
     /// The input has ended (port closed, end of file): decodes what is left of a partial frame.
     mutating func finish(receivedAt: Date, into steps: inout [DriverStep])
+    /// The unit the stream last named (a login's IMEI, a seal's id) and the verdict on it; nil for
+    /// devices that do not name themselves.
+    var unit: UnitLogin? { get }
+}
+
+extension DeviceDriver {
+    public var unit: UnitLogin? { nil }
 }
 
 /// What a driver hands on, in stream order.
@@ -54,11 +61,27 @@ public struct DriverOptions: Sendable, Equatable {
     /// Tracker units (IMEIs, seal ids) allowed to log in; nil accepts every unit. A refused unit gets
     /// the protocol's refusal (Teltonika `0x00`) or no login ack (GT06), and nothing it sends is decoded.
     public var allowedUnitIDs: Set<String>? = nil
+    /// Units refused whatever the list says (an admin denied them).
+    public var deniedUnitIDs: Set<String> = []
+    /// A unit the list does not name is quarantined (answered, archived, counted, not decoded into
+    /// readings) instead of refused.
+    public var quarantineUnknownUnits = false
 
     public init() {}
 
     /// Whether `unit` may log in under the allowlist.
-    public func allows(unit: String) -> Bool { allowedUnitIDs?.contains(unit) ?? true }
+    public func allows(unit: String) -> Bool { admission(of: unit) == .admitted }
+
+    /// What becomes of `unit` when it names itself.
+    public func admission(of unit: String) -> UnitVerdict {
+        if deniedUnitIDs.contains(unit) { return .refused }
+        if allowedUnitIDs?.contains(unit) ?? true { return .admitted }
+        return quarantineUnknownUnits ? .quarantined : .refused
+    }
+
+    /// Whether a unit may send data before naming itself: only when any unit is admitted, since a
+    /// unit that skips its login must not slip past a list.
+    public var admitsUnnamedUnits: Bool { allowedUnitIDs == nil && deniedUnitIDs.isEmpty }
 }
 
 /// How `niihub decode` reads a captured file for a protocol.

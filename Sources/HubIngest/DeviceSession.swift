@@ -14,8 +14,8 @@ struct DeviceSession: Sendable {
     /// Frames rejected since the last reading: what a client that sends only noise piles up.
     var rejectsSinceReading: Int { decoder.counters.rejectedTotal - rejectsAtLastReading }
 
-    init?(device: DeviceInstance, ids: EventIDGenerator) {
-        guard let d = FeedDecoder(device: device, ids: ids) else { return nil }
+    init?(device: DeviceInstance, ids: EventIDGenerator, admission: UnitAdmissions.Rule? = nil) {
+        guard let d = FeedDecoder(device: device, ids: ids, admission: admission) else { return nil }
         deviceID = device.id
         decoder = d
     }

@@ -25,12 +25,19 @@ public struct FeedDecoder: Sendable {
         normalizer = Normalizer(context: context, ids: ids)
     }
 
-    /// A decoder for a configured device.
-    public init?(device: DeviceInstance, ids: EventIDGenerator) {
+    /// A decoder for a configured device; `admission` (a listener's rule for this connection)
+    /// replaces the site entry's own list.
+    public init?(device: DeviceInstance, ids: EventIDGenerator, admission: UnitAdmissions.Rule? = nil) {
         let context = DeviceContext(
             device: DeviceRef(id: device.id, profile: device.profile.model, family: device.profile.family),
             site: device.site, lane: device.lane, thresholds: device.profile.thresholds)
-        self.init(protocolName: device.profile.protocol, context: context, options: DriverOptions(device), ids: ids)
+        var options = DriverOptions(device)
+        if let admission {
+            options.allowedUnitIDs = admission.admitted
+            options.deniedUnitIDs = admission.denied
+            options.quarantineUnknownUnits = admission.quarantine
+        }
+        self.init(protocolName: device.profile.protocol, context: context, options: options, ids: ids)
     }
 
     /// The driver's counters so far.
@@ -38,6 +45,8 @@ public struct FeedDecoder: Sendable {
 
     /// Bytes the driver holds for an unfinished frame.
     public var pendingBytes: Int { driver.pendingBytes }
+    /// The unit the feed named and the verdict on it (trackers and seals that log in).
+    public var unit: UnitLogin? { driver.unit }
 
     /// Replies the driver produced since the last call (acks to write back to the device), in order.
     public private(set) var replies: [[UInt8]] = []

@@ -86,7 +86,10 @@ public struct TCPListenerService: Service {
     }
 
     private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
-        guard var session = DeviceSession(device: device, ids: ids) else { return }
+        let admissions = sink.registry.admissions
+        guard var session = DeviceSession(device: device, ids: ids, admission: admissions.rule(for: device)) else { return }
+        var watch = AdmissionWatch(
+            device: device.id, remoteAddress: connection.channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" })
         do {
             try await connection.executeThenClose { inbound, outbound in
                 // A unit may close its side right after sending: every frame it sent is still decoded
@@ -108,11 +111,18 @@ public struct TCPListenerService: Service {
                         }
                         return
                     }
-                    guard canReply else { continue }
-                    do {
-                        for r in replies { try await outbound.write(ByteBuffer(bytes: r)) }
-                    } catch {
-                        canReply = false
+                    let close = watch.mustClose(
+                        unit: session.decoder.unit, frames: session.decoder.counters.frames, admissions: admissions)
+                    if canReply {
+                        do {
+                            for r in replies { try await outbound.write(ByteBuffer(bytes: r)) }
+                        } catch {
+                            canReply = false
+                        }
+                    }
+                    if close {
+                        logger.info("unit not admitted: connection closed", metadata: ["unit": "\(session.decoder.unit?.id ?? "")"])
+                        return
                     }
                 }
             }

@@ -49,9 +49,17 @@ public struct UDPListenerService: Service {
                 try await channel.executeThenClose { inbound, outbound in
                     for try await envelope in inbound {
                         let key = "\(envelope.remoteAddress)"
-                        guard var session = peers.take(key) ?? DeviceSession(device: device, ids: ids) else { continue }
+                        let admissions = sink.registry.admissions
+                        guard var session = peers.take(key)
+                            ?? DeviceSession(device: device, ids: ids, admission: admissions.rule(for: device))
+                        else { continue }
                         let replies = await session.receive(Array(envelope.data.readableBytesView)[...], sink: sink)
-                        peers.put(key, session)
+                        // A peer whose unit is not admitted is listed; once an admin decides, its next
+                        // datagram starts a fresh session under the new rule.
+                        var watch = AdmissionWatch(device: device.id, remoteAddress: key)
+                        if !watch.mustClose(unit: session.decoder.unit, frames: 1, admissions: admissions) {
+                            peers.put(key, session)
+                        }
                         for r in replies ?? [] {
                             try await outbound.write(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: ByteBuffer(bytes: r)))
                         }

@@ -76,8 +76,10 @@ struct ConfigReloadService: Service {
         let old = state.current
         do {
             let new = try SiteConfig.load(path: path, profilesDir: profilesDir, knownProtocols: DriverCatalog.protocols)
-            if new.store != old.store || new.storePath != old.storePath || new.httpHost != old.httpHost || new.httpPort != old.httpPort {
-                logger.warning("store and http settings change only at the next start")
+            if new.store != old.store || new.storePath != old.storePath || new.httpHost != old.httpHost
+                || new.httpPort != old.httpPort || new.tls != old.tls || new.loginLimits != old.loginLimits
+            {
+                logger.warning("store, http, tls and login settings change only at the next start")
             }
             let change = await supervisor.apply(new.devices)
             hotplug.update(

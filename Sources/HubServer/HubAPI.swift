@@ -84,6 +84,7 @@ public struct HubAPI: Sendable {
         addBlobRoutes(to: router)
         addForwardRoutes(to: router)
         addAnalystRoutes(to: router)
+        addAdmissionRoutes(to: router)
         router.get("/api/v1/devices") { _, _ in try devices() }
         router.get("/api/v1/lanes") { _, _ in try await laneBoard() }
         router.get("/api/v1/transits") { _, _ in

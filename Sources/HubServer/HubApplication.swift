@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HummingbirdWebSocket
 import HubCorrelation
 import HubDevices
@@ -9,6 +11,7 @@ import HubStore
 import HubStorePostgres
 import Logging
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 import UnixSignals
 
@@ -41,6 +44,8 @@ public struct HubApplication: Sendable {
     public let firstStartCredential: String?
     /// The feed's readers, for their lag in `/metrics`.
     public let feedConsumers: FeedConsumers
+    /// The HTTPS settings when the site config has `tls:`.
+    private let tls: TLSConfiguration?
     private let logger: Logger
     private let ids = EventIDGenerator()
     private let profilesDir: String?
@@ -60,6 +65,7 @@ public struct HubApplication: Sendable {
         self.profilesDir = profilesDir
         self.reloadPoll = reloadPoll
         configState = ConfigState(config)
+        tls = try config.tls.map { try TLSSetup.configuration($0, siteFile: config.file) }
         DescriptorLimit.raise()
         store = try await StoreOpener.open(config.store, logger: logger)
         blobs = try BlobStore(besideStore: config.storePath)
@@ -101,8 +107,10 @@ public struct HubApplication: Sendable {
         } else {
             forwarder = nil
         }
-        auth = AuthService(store: store, passwordRounds: passwordRounds)
+        auth = AuthService(store: store, passwordRounds: passwordRounds, loginLimits: config.loginLimits)
         firstStartCredential = try await auth.bootstrap(storePath: config.storePath, logger: logger)
+        try await AdmissionAudit.replay(from: store, into: registry.admissions)
+        AdmissionAudit.auditNewPending(registry.admissions, auth: auth, logger: logger)
     }
 
     /// Which USB serial ports the hub takes, by site pins and profile ids.
@@ -146,8 +154,13 @@ public struct HubApplication: Sendable {
         signals: [UnixSignal] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> ServiceGroup {
         let router = api.router()
+        var server: HTTPServerBuilder = .http1WebSocketUpgrade(webSocketRouter: router)
+        if let tls {
+            // Cannot fail: `init` already built a TLS context from this configuration.
+            server = try! .tls(server, tlsConfiguration: tls)
+        }
         let app = Application(
-            router: router, server: .http1WebSocketUpgrade(webSocketRouter: router),
+            router: router, server: server,
             configuration: .init(address: .hostname(config.httpHost, port: config.httpPort), serverName: "niihub"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """An operator's shift in a headless Chromium: log in, see an RPM alarm arrive live (flash and beep),
-adjudicate it, then log in as admin and find it in the audit log; then see the lane's latest passage
-(containers, plate, declaration and channel, RPM and scan results) and a sealed transit on the map,
-with its corridor, move and leave the corridor. Run by BrowserTests.swift, which starts the hub and
-feeds the devices at each handshake file this script writes (ready, audited, transit-seen)."""
+adjudicate it, then log in as admin, find it in the audit log and approve a unit waiting at a
+listener; then see the lane's latest passage (containers, plate, declaration and channel, RPM and scan
+results) and a sealed transit on the map, with its corridor, move and leave the corridor. Run by
+BrowserTests.swift, which starts the hub and feeds the devices at each handshake file this script
+writes (ready, audited, transit-seen)."""
 import argparse
 import json
 import os
@@ -71,7 +72,7 @@ def lanes_and_transit(driver, a, shot, handshake):
 
 def main():
     p = argparse.ArgumentParser()
-    for name in ("url", "user", "password", "admin-password", "handshake", "artifacts", "passage", "transit"):
+    for name in ("url", "user", "password", "admin-password", "handshake", "artifacts", "passage", "transit", "pending-unit"):
         p.add_argument("--" + name, required=True)
     a = p.parse_args()
     if not a.url.startswith("http://127.0.0.1:"):
@@ -86,6 +87,7 @@ def main():
         driver.get(a.url)
         log_in(driver, wait, a.user, a.password)
         wait.until(EC.text_to_be_present_in_element((By.ID, "live-status"), "live"))
+        assert not driver.find_element(By.ID, "admission-section").is_displayed(), "admission is for admins only"
         shot("1-operator-logged-in.png")
         handshake("ready")
 
@@ -113,6 +115,15 @@ def main():
         audit_text = driver.find_element(By.ID, "audit").text
         assert event_id in audit_text and a.user in audit_text, audit_text
         shot("4-audit-log.png")
+
+        # The unit waiting at a listener: the admin approves it from the page.
+        waiting = f'#admission tr[data-unit="{a.pending_unit}"]'
+        row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, waiting)))
+        assert "quarantined" in row.text, row.text
+        shot("8-admission-pending.png")
+        row.find_element(By.CSS_SELECTOR, "button.approve").click()
+        wait.until(EC.invisibility_of_element_located((By.CSS_SELECTOR, waiting)))
+
         handshake("audited")
         lanes_and_transit(driver, a, shot, handshake)
         print(json.dumps({"adjudicated": event_id}))

@@ -9,6 +9,8 @@ struct DriverRun {
     var readings: [DeviceReading] = []
     var replies: [[UInt8]] = []
     var counters = DecodeCounters()
+    /// The unit the input named, and the verdict on it.
+    var unit: UnitLogin?
 
     var fixes: [GPSFix] { readings.compactMap { if case .gpsFix(let f) = $0 { f } else { nil } } }
     var seals: [SealStatus] { readings.compactMap { if case .sealStatus(let s) = $0 { s } else { nil } } }
@@ -31,6 +33,7 @@ struct DriverRun {
             }
         }
         counters = driver.counters
+        unit = driver.unit
     }
 
     /// Feeds bytes in chunks (64 KiB by default), as a transport would.

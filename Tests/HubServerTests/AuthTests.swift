@@ -55,6 +55,9 @@ struct AuthTests {
         ("POST", "/api/v1/tokens/0000/revoke", nil, [.admin]),
         ("POST", "/api/v1/users", "{}", [.admin]),
         ("POST", "/api/v1/forwarded", "{}", [.gate, .admin]),
+        ("GET", "/api/v1/admission/pending", nil, [.admin]),
+        ("POST", "/api/v1/admission/seals/864717003283599/approve", nil, [.admin]),
+        ("POST", "/api/v1/admission/seals/864717003283599/deny", nil, [.admin]),
         // Last: it revokes the credential that calls it.
         ("POST", "/api/v1/logout", nil, Role.people),
     ]

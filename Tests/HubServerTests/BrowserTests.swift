@@ -1,5 +1,6 @@
 import Foundation
 import HubDevices
+import HubDrivers
 import HubModel
 import HubServer
 import HubTesting
@@ -28,11 +29,18 @@ struct BrowserTests {
     }
 
     @Test func anOperatorSeesAnAlarmLiveAndAdjudicatesIt() async throws {
+        // `seals` reports the transit; `held-seals` quarantines units it does not know, and one waits
+        // there for the admin.
         let h = try await HubHarness(
             label: "browser",
-            devices: HubHarness.serialRPM + "\n  - {id: seals, profile: ascii-eseal, listen: \"127.0.0.1:0\"}",
+            devices: HubHarness.serialRPM + "\n  - {id: seals, profile: ascii-eseal, listen: \"127.0.0.1:0\"}"
+                + "\n  - {id: held-seals, profile: gt06-eseal, listen: \"127.0.0.1:0\", units: [], admission: quarantine}",
             // A scan posted well before the truck reaches the portal still joins its passage.
             siteExtra: "passages: {beforeS: 600, afterS: 3, gapS: 3}")
+        #expect(await eventually { (try? await h.boundPort("held-seals")) ?? 0 > 0 })
+        let unit = try LoopbackClient(port: try #require(try await h.boundPort("held-seals")))
+        try unit.send(try #require(GT06Encoder.login(imei: AdmissionTests.stranger, serial: 1)))
+        #expect(await eventually { (try? await AdmissionTests.pending(h).count) == 1 })
         let password = "gate-one-shift"
         #expect(try await h.post("/api/v1/users", #"{"user": "lan", "role": "operator", "password": "\#(password)"}"#).status == 201)
         let pty = try PseudoTerminal()
@@ -50,7 +58,7 @@ struct BrowserTests {
             "--user=lan", "--password=\(password)",
             "--admin-password=\(try AdminCredential.read(storePath: h.hub.config.storePath).password)",
             "--handshake", handshake.url.path, "--artifacts", artifacts,
-            "--passage=CSQU3054383,51C12345,700000000001", "--transit=700000000002",
+            "--passage=CSQU3054383,51C12345,700000000001", "--transit=700000000002", "--pending-unit=\(AdmissionTests.stranger)",
         ]
         // A file, not a pipe: nobody reads while the browser runs, and a full pipe would stall it.
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -104,6 +112,9 @@ struct BrowserTests {
         #expect(FileManager.default.fileExists(atPath: artifacts + "/4-audit-log.png"))
         #expect(FileManager.default.fileExists(atPath: artifacts + "/5-lanes.png"))
         #expect(FileManager.default.fileExists(atPath: artifacts + "/7-transit-moved.png"))
+        let approved = try await h.get("/api/v1/audit?action=admission.approve").json["entries"] as? [[String: Any]] ?? []
+        #expect(approved.first?["actor"] as? String == "admin")
+        #expect(approved.first?["target"] as? String == "held-seals/\(AdmissionTests.stranger)")
         try await h.stop()
         pty.close()
     }

@@ -36,21 +36,21 @@ final class HubHarness: Sendable {
     convenience init(
         label: String = "hub", devices: String = serialRPM, profiles: [String: String] = [:],
         reloadPoll: Duration = .milliseconds(200), siteExtra: String = "", site: String = "e2e-gate",
-        store: String = sqliteStore, adminToken: String? = nil
+        store: String = sqliteStore, adminToken: String? = nil, logger: Logger? = nil
     ) async throws {
         try await self.init(
             reusing: try TemporaryDirectory(label), devices: devices, profiles: profiles, reloadPoll: reloadPoll,
-            siteExtra: siteExtra, site: site, store: store, adminToken: adminToken)
+            siteExtra: siteExtra, site: site, store: store, adminToken: adminToken, logger: logger)
     }
 
     static let sqliteStore = "store:\n  sqlite: hub.sqlite"
 
-
-    /// A hub started again on the folder (store, inbox, profiles) of an earlier one.
+    /// A hub started again on the folder (store, inbox, profiles) of an earlier one. `logger` replaces
+    /// the quiet default (a test that reads what the hub logs).
     init(
         reusing dir: TemporaryDirectory, devices: String = serialRPM, profiles: [String: String] = [:],
         reloadPoll: Duration = .milliseconds(200), siteExtra: String = "", site: String = "e2e-gate",
-        store: String = sqliteStore, adminToken: String? = nil
+        store: String = sqliteStore, adminToken: String? = nil, logger: Logger? = nil
     ) async throws {
         self.dir = dir
         devicePath = dir.path("rpm-lane1")
@@ -64,8 +64,9 @@ final class HubHarness: Sendable {
         for (name, text) in profiles { try dir.write("profiles/\(name)", text) }
         let configPath = try dir.write("site.yaml", Self.site(devices, extra: siteExtra, name: site, store: store))
         let config = try SiteConfig.load(path: configPath, knownProtocols: DriverCatalog.protocols)
-        var logger = Logger(label: "test-hub")
-        logger.logLevel = .warning
+        var quiet = Logger(label: "test-hub")
+        quiet.logLevel = .warning
+        let logger = logger ?? quiet
         // A cheap password hash: suites start many hubs, and the cost is not what they test.
         let hub = try await HubApplication(config: config, logger: logger, reloadPoll: reloadPoll, passwordRounds: 1000)
         self.hub = hub

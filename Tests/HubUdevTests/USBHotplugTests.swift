@@ -120,8 +120,11 @@ extension UdevTests {
         let dir = try TemporaryDirectory("usb-auto")
         let bed = FakeUdevBed()
         let (hub, group, task, _) = try await startHub(dir)
+        // A serial device no profile names, plugged first: nothing attaches it.
+        _ = bed.addUSBSerial(vendor: "dead", product: "beef", serial: "STRANGER1", tty: "ttyACM1", minor: 8)
         _ = bed.addUSBSerial(vendor: "1d6b", product: "0f01", serial: "RPM77", tty: "ttyACM0", minor: 7)
         #expect(await eventually { hub.registry.status("rpm-own-usb-RPM77")?.state == .online })
+        #expect(hub.registry.all().map(\.id).sorted() == ["rpm-lane2", "rpm-own-usb-RPM77"], "only profiles attach USB devices")
         await group.triggerGracefulShutdown()
         try await task.value
     }

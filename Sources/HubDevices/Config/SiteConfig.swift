@@ -12,6 +12,10 @@ public struct SiteConfig: Sendable, Equatable {
     public var storePath: String
     public var httpHost: String
     public var httpPort: Int
+    /// HTTPS instead of HTTP: the certificate and key files.
+    public var tls: TLSFiles?
+    /// Failed logins tolerated before a name or address must wait.
+    public var loginLimits: LoginLimits
     public var devices: [DeviceInstance]
     /// Attach USB devices whose own ids match a profile, without a site entry.
     public var usbAutoAttach: Bool
@@ -57,6 +61,8 @@ public struct DeviceInstance: Sendable, Equatable {
     public var usbPin: USBPin?
     /// For a listener many units report to: the unit ids (IMEIs) it accepts; nil accepts any.
     public var allowedUnits: [String]?
+    /// What a listener does with a unit that is neither in `allowedUnits` nor approved by an admin.
+    public var admission: AdmissionPolicy
     /// Seconds east of UTC of the device's clock, for feeds that carry local time without a zone.
     public var utcOffsetSeconds: Int
     public var enabled: Bool
@@ -64,10 +70,11 @@ public struct DeviceInstance: Sendable, Equatable {
     public init(
         id: String, profile: DeviceProfile, site: String, lane: String?, port: String?, serial: SerialSettings?,
         utcOffsetSeconds: Int = 0, enabled: Bool = true, listen: NetworkAddress? = nil, connect: NetworkAddress? = nil,
-        folder: String? = nil, usbPin: USBPin? = nil, allowedUnits: [String]? = nil
+        folder: String? = nil, usbPin: USBPin? = nil, allowedUnits: [String]? = nil, admission: AdmissionPolicy? = nil
     ) {
         self.usbPin = usbPin
         self.allowedUnits = allowedUnits
+        self.admission = admission ?? (allowedUnits == nil ? .open : .known)
         self.listen = listen
         self.connect = connect
         self.folder = folder
@@ -164,11 +171,25 @@ extension SiteConfig {
             case .file:
                 if d.folder == nil { throw fail("folder", "a file-drop device needs 'folder:' (where it writes)") }
             }
+            if d.admission != nil, d.listen == nil {
+                throw fail("admission", "'admission:' applies to devices that dial in ('listen: host:port')")
+            }
             devices.append(
                 DeviceInstance(
                     id: d.id, profile: profile, site: d.site ?? raw.site, lane: d.lane, port: d.port.map(resolve),
                     serial: serial, utcOffsetSeconds: d.utcOffsetMinutes * 60, enabled: d.enabled, listen: d.listen,
-                    connect: d.connect, folder: d.folder.map(resolve), usbPin: d.usb, allowedUnits: d.units))
+                    connect: d.connect, folder: d.folder.map(resolve), usbPin: d.usb, allowedUnits: d.units,
+                    admission: d.admission))
+        }
+        var tls: TLSFiles?
+        if let t = raw.tls {
+            let files = TLSFiles(certificatePath: resolve(t.certificate), keyPath: resolve(t.key))
+            if let problem = files.problem() {
+                throw YAMLDocument.error(
+                    at: [AnyKey(stringValue: "tls"), AnyKey(stringValue: problem.field)], message: problem.message, in: node,
+                    file: path)
+            }
+            tls = files
         }
         let forward = try raw.forward?.resolved(resolve) { field, message in
             YAMLDocument.error(
@@ -176,6 +197,7 @@ extension SiteConfig {
         }
         return SiteConfig(
             site: raw.site, store: raw.store.settings(resolve), storePath: raw.store.localPath(resolve), httpHost: raw.http.host, httpPort: raw.http.port,
+            tls: tls, loginLimits: raw.login,
             devices: devices, usbAutoAttach: raw.usb.autoAttach, passageBeforeS: raw.passages.beforeS,
             passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS,
             riskPolicyPath: raw.risk.policy.map(resolve), feedWebhook: raw.feed.webhook, routes: raw.routes,
@@ -199,6 +221,8 @@ struct RawSiteConfig: Decodable {
     var routes: [String: [[Double]]]
     var retention: RawRetention?
     var devices: [RawDevice]
+    var tls: RawTLS?
+    var login: LoginLimits
 
     struct Risk: Decodable {
         var policy: String?
@@ -267,7 +291,7 @@ struct RawSiteConfig: Decodable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices
+        case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login
     }
 
     init(from decoder: any Decoder) throws {
@@ -288,6 +312,8 @@ struct RawSiteConfig: Decodable {
             expected: "for each route name, at least two [lat, lon] points in degrees") ?? [:]
         retention = try c.decodeIfPresent(RawRetention.self, forKey: .retention)
         devices = try c.decodeIfPresent([RawDevice].self, forKey: .devices) ?? []
+        tls = try c.decodeIfPresent(RawTLS.self, forKey: .tls)
+        login = try c.decodeIfPresent(LoginLimits.self, forKey: .login) ?? LoginLimits()
     }
 }
 
@@ -305,9 +331,10 @@ struct RawDevice: Decodable {
     var folder: String?
     var usb: USBPin?
     var units: [String]?
+    var admission: AdmissionPolicy?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, profile, site, lane, port, serial, utcOffsetMinutes, enabled, listen, connect, folder, usb, units
+        case id, profile, site, lane, port, serial, utcOffsetMinutes, enabled, listen, connect, folder, usb, units, admission
     }
 
     init(from decoder: any Decoder) throws {
@@ -332,6 +359,10 @@ struct RawDevice: Decodable {
         units = try c.decodeIfPresent(
             [String].self, forKey: .units, where: { $0.allSatisfy { !$0.isEmpty && $0.count <= 32 } },
             expected: "a list of unit ids (IMEIs)")
+        admission = try c.decodeIfPresent(
+            String.self, forKey: .admission, where: { AdmissionPolicy(rawValue: $0) != nil },
+            expected: "known, quarantine or open"
+        ).flatMap(AdmissionPolicy.init(rawValue:))
     }
 }
 

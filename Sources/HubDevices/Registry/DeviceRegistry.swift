@@ -92,6 +92,8 @@ public final class DeviceRegistry: Sendable {
 
     let rows: Mutex<[String: Status]>
     private let order: Mutex<[String]>
+    /// Units that dialled in to a listener without being admitted, and the admins' decisions.
+    public let admissions = UnitAdmissions()
 
     public init(devices: [DeviceInstance], now: Date = Date()) {
         var map: [String: Status] = [:]

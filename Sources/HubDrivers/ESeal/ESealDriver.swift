@@ -8,6 +8,7 @@ public struct ESealDriver: DeviceDriver {
     public let rawFormat = "eseal-ascii"
     public var counters: DecodeCounters { stream.counters }
     public var pendingBytes: Int { stream.pendingBytes }
+    public var unit: UnitLogin? { stream.unit }
 
     private var stream: FramedStream<ESealSession>
 

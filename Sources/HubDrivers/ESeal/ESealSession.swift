@@ -1,10 +1,11 @@
 import Foundation
 import HubModel
 
-/// Decodes e-seal reports into readings and acks; the seal names itself in every report, so there is
-/// no connection state to keep.
+/// Decodes e-seal reports into readings and acks; the seal names itself in every report, so the
+/// only state kept is the last seal named and the verdict on it.
 struct ESealSession: FrameDecoder {
     private let options: DriverOptions
+    private(set) var unit: UnitLogin?
 
     init(options: DriverOptions) { self.options = options }
 
@@ -14,7 +15,9 @@ struct ESealSession: FrameDecoder {
         guard let m = ESealMessage(bytes, utcOffsetSeconds: options.utcOffsetSeconds) else {
             return counters.reject(.malformed)
         }
-        guard options.allows(unit: m.id) else { return counters.reject(.refused) }
+        let verdict = options.admission(of: m.id)
+        unit = UnitLogin(id: m.id, verdict: verdict)
+        guard verdict != .refused else { return counters.reject(.refused) }
         var readings: [DeviceReading] = []
         if let lat = m.lat, let lon = m.lon {
             readings.append(
@@ -36,7 +39,11 @@ struct ESealSession: FrameDecoder {
                             unitID: m.id, lat: m.lat, lon: m.lon, batteryPercent: m.batteryPercent)))
             }
         }
-        steps.append(readings: readings, counters: &counters)
+        if verdict == .quarantined {
+            counters.reject(.quarantined)
+        } else {
+            steps.append(readings: readings, counters: &counters)
+        }
         steps.append(.reply(ESealMessage.ack(id: m.id, sequence: m.sequence)))
     }
 }

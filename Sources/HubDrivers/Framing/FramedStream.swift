@@ -6,12 +6,19 @@ protocol FrameDecoder: Sendable {
     static func cut(_ bytes: ArraySlice<UInt8>) -> FrameCut
     /// Decodes one whole frame, already archived and counted: its readings and replies go to `steps`.
     mutating func decode(_ frame: ArraySlice<UInt8>, counters: inout DecodeCounters, into steps: inout [DriverStep])
+    /// The unit the stream named, for protocols whose units log in.
+    var unit: UnitLogin? { get }
+}
+
+extension FrameDecoder {
+    var unit: UnitLogin? { nil }
 }
 
 /// The part every framed binary or marker protocol shares: feeding the framer, archiving every frame
 /// and every run of noise, and counting them, so each driver keeps only its own decoding.
 struct FramedStream<Decoder: FrameDecoder>: Sendable {
     private(set) var counters = DecodeCounters()
+    var unit: UnitLogin? { decoder.unit }
     private var framer: StreamFramer
     private var decoder: Decoder
 

@@ -12,6 +12,7 @@ public struct GT06Driver: DeviceDriver {
     public let rawFormat = "gt06-frames"
     public var counters: DecodeCounters { stream.counters }
     public var pendingBytes: Int { stream.pendingBytes }
+    public var unit: UnitLogin? { stream.unit }
 
     /// Long `79 79` packets stay well under this; a profile may allow more, not less.
     public static let minimumFrameLimit = 1024

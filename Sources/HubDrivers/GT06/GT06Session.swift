@@ -1,22 +1,27 @@
 import Foundation
 import HubModel
 
-/// One GT06 connection's state: which unit logged in, whether it was refused, and its last lock state.
+/// One GT06 connection's state: which unit logged in, the verdict on it, and its last lock state.
 struct GT06Session: FrameDecoder {
     private let options: DriverOptions
     /// The IMEI of the login on this connection.
     private var unitID: String?
-    private var refused = false
+    private var verdict = UnitVerdict.admitted
     /// The armed ("defence") bit last reported; for e-seals it is the lock.
     private var armed: Bool?
 
     init(options: DriverOptions) { self.options = options }
 
+    var unit: UnitLogin? { unitID.map { UnitLogin(id: $0, verdict: verdict) } }
+
     static func cut(_ bytes: ArraySlice<UInt8>) -> FrameCut { GT06Frame.cut(bytes) }
 
     mutating func decode(_ bytes: ArraySlice<UInt8>, counters: inout DecodeCounters, into steps: inout [DriverStep]) {
         guard let frame = GT06Frame(bytes) else { return counters.reject(.checksum) }
-        guard !refused else { return counters.reject(.refused) }
+        guard verdict != .refused else { return counters.reject(.refused) }
+        guard unitID != nil || frame.protocolNumber == 0x01 || options.admitsUnnamedUnits else {
+            return counters.reject(.refused)
+        }
         decode(frame, counters: &counters, into: &steps)
     }
 
@@ -26,11 +31,11 @@ struct GT06Session: FrameDecoder {
         switch frame.protocolNumber {
         case 0x01:
             guard let imei = GT06Packets.imei(frame.content) else { return counters.reject(.malformed) }
-            let accepted = options.allows(unit: imei)
+            verdict = options.admission(of: imei)
             unitID = imei
-            refused = !accepted
-            ack = accepted
-            readings.append(.trackerStatus(TrackerStatus(observedAt: nil, event: .login, unitID: imei, accepted: accepted)))
+            ack = verdict != .refused
+            readings.append(
+                .trackerStatus(TrackerStatus(observedAt: nil, event: .login, unitID: imei, accepted: verdict == .admitted)))
         case 0x10, 0x11, 0x12, 0x22:
             guard let gps = GT06Packets.gps(frame.content, utcOffsetSeconds: options.utcOffsetSeconds) else {
                 return counters.reject(.malformed)
@@ -52,7 +57,12 @@ struct GT06Session: FrameDecoder {
         default:
             counters.unknown("0x" + Hex.encode([frame.protocolNumber]))
         }
-        steps.append(readings: readings, counters: &counters)
+        // A quarantined unit is answered like any other, so it keeps talking, but what it says stays raw.
+        if verdict == .quarantined {
+            counters.reject(.quarantined)
+        } else {
+            steps.append(readings: readings, counters: &counters)
+        }
         if ack { steps.append(.reply(GT06Frame.ack(protocolNumber: frame.protocolNumber, serial: frame.serial))) }
     }
 

@@ -12,6 +12,7 @@ public struct TeltonikaDriver: DeviceDriver {
     public let rawFormat = "teltonika-tcp"
     public var counters: DecodeCounters { stream.counters }
     public var pendingBytes: Int { stream.pendingBytes }
+    public var unit: UnitLogin? { stream.unit }
 
     /// A full codec 8E packet from an FMB unit stays under this; a profile may allow more, not less.
     public static let minimumFrameLimit = 4096

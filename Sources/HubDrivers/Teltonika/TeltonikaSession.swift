@@ -1,28 +1,35 @@
 import Foundation
 import HubModel
 
-/// One Teltonika connection's state: the unit named by its handshake, and whether it was refused.
+/// One Teltonika connection's state: the unit named by its handshake, and the verdict on it.
 struct TeltonikaSession: FrameDecoder {
     private let options: DriverOptions
     private var unitID: String?
-    private var refused = false
+    private var verdict = UnitVerdict.admitted
 
     init(options: DriverOptions) { self.options = options }
+
+    var unit: UnitLogin? { unitID.map { UnitLogin(id: $0, verdict: verdict) } }
 
     static func cut(_ bytes: ArraySlice<UInt8>) -> FrameCut { TeltonikaFrame.cut(bytes) }
 
     mutating func decode(_ bytes: ArraySlice<UInt8>, counters: inout DecodeCounters, into steps: inout [DriverStep]) {
         switch TeltonikaFrame(bytes) {
         case .imei(let imei):
-            let accepted = options.allows(unit: imei)
+            verdict = options.admission(of: imei)
             unitID = imei
-            refused = !accepted
-            let login = TrackerStatus(observedAt: nil, event: .login, unitID: imei, accepted: accepted)
-            steps.append(readings: [.trackerStatus(login)], counters: &counters)
-            steps.append(.reply(TeltonikaFrame.handshakeReply(accepted: accepted)))
+            if verdict == .quarantined {
+                counters.reject(.quarantined)
+            } else {
+                let login = TrackerStatus(observedAt: nil, event: .login, unitID: imei, accepted: verdict == .admitted)
+                steps.append(readings: [.trackerStatus(login)], counters: &counters)
+            }
+            steps.append(.reply(TeltonikaFrame.handshakeReply(accepted: verdict != .refused)))
         case .avl(let codec, let data, let crcValid):
             guard crcValid else { return counters.reject(.checksum) }
-            guard !refused else { return counters.reject(.refused) }
+            guard verdict != .refused, unitID != nil || options.admitsUnnamedUnits else {
+                return counters.reject(.refused)
+            }
             guard TeltonikaAVL.supports(codec) else { return counters.unknown("codec-\(codec)") }
             guard let records = TeltonikaAVL.records(data) else { return counters.reject(.malformed) }
             let fixes = records.map { r in
@@ -33,7 +40,11 @@ struct TeltonikaSession: FrameDecoder {
                         altitudeM: Double(r.altitudeM), satellites: r.satellites, unitID: unitID, io: r.io,
                         priority: r.priority, eventIO: r.eventIO))
             }
-            steps.append(readings: fixes, counters: &counters)
+            if verdict == .quarantined {
+                counters.reject(.quarantined)
+            } else {
+                steps.append(readings: fixes, counters: &counters)
+            }
             steps.append(.reply(TeltonikaFrame.dataAck(records: records.count)))
         }
     }

@@ -12,6 +12,8 @@ public struct DecodeCounters: Sendable, Equatable, Codable {
         case checksum
         /// A unit the allowlist does not name (its login was refused), and what it sent after.
         case refused
+        /// A unit kept in quarantine: archived, answered, but not turned into readings.
+        case quarantined
     }
 
     public var bytes: Int = 0

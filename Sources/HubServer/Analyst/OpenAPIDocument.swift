@@ -20,6 +20,8 @@ enum OpenAPIDocument {
         var produces = "application/json"
         var response: Schema
         var status = "200"
+        /// Answers particular to this operation, by status.
+        var answers: [String: String] = [:]
     }
 
     static let eventFilters = ["kind", "device", "site", "lane", "severity", "since", "until", "cursor", "limit", "order"]
@@ -43,6 +45,9 @@ enum OpenAPIDocument {
     nonisolated(unsafe) private static let links = S.object(["links": S.array(S.ref("Link"))], required: ["links"])
     nonisolated(unsafe) private static let declarationList = S.object(["declarations": S.array(declaration)], required: ["declarations"])
 
+    nonisolated(unsafe) private static let admissionDecision = S.object(
+        ["device": S.string, "unit": S.string, "decision": S.oneOf(["approved", "denied"])], required: ["device", "unit", "decision"])
+
     nonisolated(unsafe) static let operations: [Operation] = [
         Operation(
             method: "get", path: "/healthz", summary: "Health: store counts and devices by state.",
@@ -55,7 +60,8 @@ enum OpenAPIDocument {
         Operation(
             method: "post", path: "/api/v1/login", summary: "Log in with a user name and password; returns a bearer token.",
             body: (jsonType, S.object(["user": S.text, "password": S.text], required: ["user", "password"])),
-            response: S.object(["token": S.string, "user": S.string, "role": S.role, "expiresAt": S.time], required: ["token", "user", "role", "expiresAt"])),
+            response: S.object(["token": S.string, "user": S.string, "role": S.role, "expiresAt": S.time], required: ["token", "user", "role", "expiresAt"]),
+            answers: ["429": "Too many failed logins for this name or from this address; `Retry-After` says when to try again."]),
         Operation(method: "post", path: "/api/v1/logout", summary: "Revoke the calling token.", response: S.object(["loggedOut": S.boolean], required: ["loggedOut"])),
         Operation(
             method: "get", path: "/api/v1/whoami", summary: "The caller's identity and role.",
@@ -168,6 +174,25 @@ enum OpenAPIDocument {
             body: (jsonType, S.object(["user": S.text, "role": S.role, "password": ["type": "string", "minLength": 8]], required: ["user", "role", "password"])),
             response: S.ref("User"), status: "201"),
         Operation(method: "get", path: "/api/v1/openapi.json", summary: "This document.", response: ["type": "object", "description": "An OpenAPI 3.1 document.", "required": ["openapi", "paths"]]),
+        Operation(
+            method: "get", path: "/api/v1/admission/pending",
+            summary: "Units that dialled in to a listener without being admitted (refused or quarantined), and each listener's policy.",
+            response: S.object(
+                ["pending": S.array(S.object(
+                    ["device": S.string, "unit": S.string, "verdict": S.oneOf(["quarantined", "refused"]), "firstSeen": S.time,
+                     "lastSeen": S.time, "remoteAddress": S.string, "frames": S.integer, "connections": S.integer],
+                    required: ["device", "unit", "verdict", "firstSeen", "lastSeen", "frames", "connections"])),
+                 "notListed": S.integer,
+                 "listeners": S.array(S.object(
+                    ["device": S.string, "admission": S.oneOf(["known", "quarantine", "open"]), "units": S.strings],
+                    required: ["device", "admission", "units"]))],
+                required: ["pending", "notListed", "listeners"])),
+        Operation(
+            method: "post", path: "/api/v1/admission/{device}/{unit}/approve",
+            summary: "Admit a unit at a listener from its next connection (kept across restarts).", response: admissionDecision),
+        Operation(
+            method: "post", path: "/api/v1/admission/{device}/{unit}/deny",
+            summary: "Refuse a unit at a listener from its next connection (kept across restarts).", response: admissionDecision),
     ]
 
     /// Who may call an operation, from the access policy.
@@ -197,17 +222,19 @@ enum OpenAPIDocument {
                 parameters.append(["name": q, "in": "query", "required": false, "schema": OpenAPISchemas.query[q] ?? [:]])
             }
             let open = access(op) == .open
+            var responses: [String: Any] = [
+                op.status: ["description": "Success", "content": [op.produces: ["schema": op.response]]],
+                "400": error("A parameter or body is invalid; `field` names it (`problems` for a document)."),
+                "401": error("No valid credential."),
+                "403": error("The caller's role may not call this."),
+                "404": error("Not found."),
+            ]
+            for (status, text) in op.answers { responses[status] = error(text) }
             var operation: [String: Any] = [
                 "summary": op.summary,
                 "description": roles(op),
                 "parameters": parameters,
-                "responses": [
-                    op.status: ["description": "Success", "content": [op.produces: ["schema": op.response]]],
-                    "400": error("A parameter or body is invalid; `field` names it (`problems` for a document)."),
-                    "401": error("No valid credential."),
-                    "403": error("The caller's role may not call this."),
-                    "404": error("Not found."),
-                ] as [String: Any],
+                "responses": responses,
             ]
             if open { operation["security"] = [[String: Any]]() }
             if let body = op.body {

@@ -67,6 +67,14 @@ public enum AccessPolicy {
         Rule(method: .post, pattern: "/api/v1/users", access: .roles([.admin]), audit: "user.create"),
         // A gate hub's store-and-forward batches.
         Rule(method: .post, pattern: "/api/v1/forwarded", access: .roles([.gate, .admin]), audit: "forward.receive"),
+        // Units that dialled in unknown, and the admin's decisions on them.
+        Rule(method: .get, pattern: "/api/v1/admission/pending", access: .roles([.admin])),
+        Rule(
+            method: .post, pattern: "/api/v1/admission/:device/:unit/approve", access: .roles([.admin]),
+            audit: AdmissionAudit.approve),
+        Rule(
+            method: .post, pattern: "/api/v1/admission/:device/:unit/deny", access: .roles([.admin]),
+            audit: AdmissionAudit.deny),
     ]
 
     /// The rule for a request; a route without one needs a person's role (not `gate`) and is not audited.

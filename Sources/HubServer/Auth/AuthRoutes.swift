@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HubStore
 import NIOCore
@@ -6,14 +7,27 @@ import NIOCore
 extension HubAPI {
     /// Login, logout, who am I, users and tokens (admin), and the audit log (admin).
     func addAuthRoutes(to router: Router<HubRequestContext>, auth: AuthService) {
-        router.post("/api/v1/login") { request, _ in
+        router.post("/api/v1/login") { request, context in
             let body = try await request.body.collect(upTo: 16 << 10)
             guard let form = LoginForm(body: Data(body.readableBytesView), contentType: request.headers[.contentType])
             else { return JSONResponse.error(.badRequest, "expected user and password (JSON or form)", field: "user") }
-            guard let session = try await auth.login(form.user, password: form.password) else {
+            let address = context.remoteAddress
+            let attempted = Identity(name: form.user, role: .operator, tokenID: "")
+            let session: (secret: String, record: TokenRecord)
+            switch try await auth.attemptLogin(form.user, password: form.password, from: address) {
+            case .throttled(let wait):
                 await auth.audit(
-                    Identity(name: form.user, role: .operator, tokenID: ""), "login.failed", logger: logger)
+                    attempted, "login.throttled", detail: "from \(address ?? "unknown address"), retry after \(wait) s",
+                    logger: logger)
+                // The same answer for a name that exists and one that does not.
+                var r = JSONResponse.error(.tooManyRequests, "too many failed logins; try again later")
+                r.headers[.retryAfter] = "\(wait)"
+                return r
+            case .rejected:
+                await auth.audit(attempted, "login.failed", detail: "from \(address ?? "unknown address")", logger: logger)
                 return JSONResponse.error(.unauthorized, "unknown user or wrong password")
+            case .session(let secret, let record):
+                session = (secret, record)
             }
             let who = Identity(name: session.record.owner, role: session.record.role, tokenID: session.record.id)
             await auth.audit(who, "login", target: session.record.id, logger: logger)

@@ -1,6 +1,8 @@
 import Foundation
+import HubDevices
 import HubStore
 import Logging
+import Synchronization
 
 /// Logins, tokens and the audit log over the hub's store.
 public final class AuthService: Sendable {
@@ -11,12 +13,14 @@ public final class AuthService: Sendable {
     /// Default life of an API token when its creator names none.
     public let tokenLifetime: Duration
     let passwordRounds: Int
+    private let throttle: Mutex<LoginThrottle>
 
     /// `passwordRounds` is the PBKDF2 cost of new passwords; existing ones keep the cost they were made with.
     public init(
         store: any HubRecordStore, passwordRounds: Int = Secrets.passwordRounds, sessionLifetime: Duration = .seconds(12 * 3600),
-        tokenLifetime: Duration = .seconds(90 * 86400)
+        tokenLifetime: Duration = .seconds(90 * 86400), loginLimits: LoginLimits = LoginLimits()
     ) {
+        throttle = Mutex(LoginThrottle(limits: loginLimits))
         self.store = store
         self.passwordRounds = passwordRounds
         self.sessionLifetime = sessionLifetime
@@ -55,10 +59,42 @@ public final class AuthService: Sendable {
 
     /// A session for a user whose password matches, else nil (the same for an unknown name).
     public func login(_ name: String, password: String) async throws -> (secret: String, record: TokenRecord)? {
-        guard let user = try await store.user(named: name), let salt = Secrets.unhex(user.salt) else { return nil }
+        guard let user = try await store.user(named: name), let salt = Secrets.unhex(user.salt) else {
+            // As slow as a wrong password, so the answer's time does not tell whether the name exists.
+            _ = try Secrets.passwordHash(password, salt: Array(repeating: 0, count: 16), rounds: passwordRounds)
+            return nil
+        }
         let hash = try Secrets.passwordHash(password, salt: salt, rounds: user.iterations)
         guard Secrets.equal(hash, user.passwordHash) else { return nil }
         return try await issue(.session, owner: user.name, role: user.role)
+    }
+
+    /// What a login attempt came to.
+    public enum LoginOutcome: Sendable {
+        case session(secret: String, record: TokenRecord)
+        /// Unknown name or wrong password (the same answer for both).
+        case rejected
+        /// Too many failures for this name or from this address: try again after this many seconds.
+        case throttled(retryAfterS: Int)
+    }
+
+    /// A login under the rate limits: a name or client address with too many recent failures waits,
+    /// whether or not the password is right, and whether or not the name exists.
+    public func attemptLogin(_ name: String, password: String, from address: String?, at now: Date = Date()) async throws
+        -> LoginOutcome
+    {
+        let keys = throttle.withLock { $0.keys(user: name, address: address) }
+        if let wait = throttle.withLock({ $0.begin(keys, at: now) }) { return .throttled(retryAfterS: wait) }
+        let session: (secret: String, record: TokenRecord)?
+        do {
+            session = try await login(name, password: password)
+        } catch {
+            throttle.withLock { $0.abandon(keys) }
+            throw error
+        }
+        throttle.withLock { $0.finish(keys, succeeded: session != nil, at: Date()) }
+        guard let session else { return .rejected }
+        return .session(secret: session.secret, record: session.record)
     }
 
     /// Appends to the audit log; a failure is logged, not thrown, because the change it records

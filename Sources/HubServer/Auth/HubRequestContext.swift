@@ -1,6 +1,7 @@
 import Hummingbird
 import HubStore
 import HummingbirdWebSocket
+import NIOCore
 
 /// The hub's request context: Hummingbird's core storage, the WebSocket upgrade slot, and the
 /// identity the auth middleware found (nil for anonymous requests to open routes).
@@ -8,6 +9,8 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<HubRequestContext>
     public var identity: Identity?
+    /// The client's IP address (for login rate limits and the audit log).
+    public let remoteAddress: String?
     /// Filled by a handler that changes state, read by the auth middleware for the audit log.
     let auditNote = AuditNote()
 
@@ -16,6 +19,7 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
         coreContext = .init(source: source)
         webSocket = .init()
         identity = nil
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The identity; only nil on open routes, which do not ask.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The operator's page: a login form, then lanes, the live alarm queue (WebSocket, with a flash and
-/// a beep), adjudication, the transit map, device health and, for admins, the audit log. Plain HTML, CSS and script
+/// a beep), adjudication, the transit map, device health and, for admins, units waiting for admission and the audit log. Plain HTML, CSS and script
 /// with no build step and nothing from outside the hub; the page itself holds no data, so it is
 /// served without a credential and asks the API (cookie session) for everything.
 enum OperatorPage {
@@ -38,6 +38,8 @@ enum OperatorPage {
           <table id="transit-list"><thead><tr><th>Declaration</th><th>Seal</th><th>Route</th><th>Status</th><th>Position</th><th>Deviations</th><th>Last finding</th></tr></thead><tbody></tbody></table></section>
         <section><h2>Device health</h2><table id="devices"><thead><tr><th>Device</th><th>State</th><th>Reason</th><th>Last frame</th><th>Rejected</th></tr></thead><tbody></tbody></table></section>
         <section class="wide"><h2>Adjudicated</h2><table id="adjudicated"><thead><tr><th>Alarm</th><th>Outcome</th><th>Secondary</th><th>Note</th><th>By</th><th>At</th></tr></thead><tbody></tbody></table></section>
+        <section class="wide" id="admission-section" hidden><h2>Units waiting for admission <span id="admission-count" class="badge">0</span></h2>
+          <table id="admission"><thead><tr><th>Listener</th><th>Unit</th><th>Held as</th><th>First seen</th><th>Last seen</th><th>From</th><th>Frames</th><th>Decide</th></tr></thead><tbody></tbody></table></section>
         <section class="wide" id="audit-section" hidden><h2>Audit log</h2><table id="audit"><thead><tr><th>At</th><th>Who</th><th>Action</th><th>Target</th></tr></thead><tbody></tbody></table></section>
         <section class="wide"><h2>Latest events</h2><table id="events"><thead><tr><th>Observed</th><th>Kind</th><th>Device</th><th>Lane</th><th>Details</th></tr></thead><tbody></tbody></table></section>
         </main>

@@ -114,6 +114,10 @@ enum OperatorPageScript {
             $("#adjudicated tbody").innerHTML = adj.alarms.slice(0, 20).map(a =>
               `<tr data-event="${esc(a.event.id)}"><td>${esc(a.event.kind)} · ${esc(a.event.device.id)} · ${esc(a.event.observedAt)}</td><td>${esc(a.adjudication.outcome)}</td><td>${esc(a.adjudication.secondaryInspection)}</td><td>${esc(a.adjudication.note)}</td><td>${esc(a.adjudication.by)}</td><td>${esc(a.adjudication.at)}</td></tr>`).join("");
             if (me.role === "admin") {
+              const ad = await api("/api/v1/admission/pending").then(r => r.json());
+              $("#admission-count").textContent = ad.pending.length;
+              $("#admission tbody").innerHTML = ad.pending.map(p =>
+                `<tr data-device="${esc(p.device)}" data-unit="${esc(p.unit)}"><td>${esc(p.device)}</td><td>${esc(p.unit)}</td><td>${esc(p.verdict)}</td><td>${esc(p.firstSeen)}</td><td>${esc(p.lastSeen)}</td><td>${esc(p.remoteAddress)}</td><td>${p.frames}</td><td><button class="approve">Approve</button> <button class="deny">Deny</button></td></tr>`).join("");
               const au = await api("/api/v1/audit?limit=30").then(r => r.json());
               $("#audit tbody").innerHTML = au.entries.map(a =>
                 `<tr><td>${esc(a.at)}</td><td>${esc(a.actor)} (${esc(a.role)})</td><td>${esc(a.action)}</td><td>${esc(a.target)}</td></tr>`).join("");
@@ -132,6 +136,7 @@ enum OperatorPageScript {
           $("#login").hidden = true; $("#board").hidden = false; $("#logout").hidden = false;
           $("#who").textContent = `${me.name} (${me.role})`;
           $("#audit-section").hidden = me.role !== "admin";
+          $("#admission-section").hidden = me.role !== "admin";
           const pending = await api("/api/v1/alarms?state=open").then(r => r.json());
           pending.alarms.slice().reverse().forEach(a => addAlarm(a.event, false));
           countAlarms(); connectLive(); refresh();
@@ -149,6 +154,13 @@ enum OperatorPageScript {
           $("#login-error").textContent = "";
           $("#login-password").value = "";
           start();
+        });
+        $("#admission").addEventListener("click", async ev => {
+          const b = ev.target.closest("button"), tr = ev.target.closest("tr");
+          if (!b || !tr) return;
+          const verb = b.classList.contains("approve") ? "approve" : "deny";
+          await api(`/api/v1/admission/${encodeURIComponent(tr.dataset.device)}/${encodeURIComponent(tr.dataset.unit)}/${verb}`, {method: "POST"});
+          refresh();
         });
         $("#logout").addEventListener("click", async () => { await fetch("/api/v1/logout", {method: "POST"}); showLogin(); });
         fetch("/api/v1/whoami").then(r => r.ok ? r.json() : null).then(w => { if (w) { me = w; start(); } else showLogin(); });
