@@ -12,7 +12,7 @@ enum AdmissionAudit {
     static let held = "admission.held"
 
     /// Applies every decision in the audit log, oldest first, so the newest counts.
-    static func replay(from store: SQLiteEventStore, into admissions: UnitAdmissions) async throws {
+    static func replay(from store: any HubRecordStore, into admissions: UnitAdmissions) async throws {
         for (action, target) in try await store.auditTargets(actions: [approve, deny]) {
             let parts = target.split(separator: "/", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
