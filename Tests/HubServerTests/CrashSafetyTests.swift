@@ -100,10 +100,9 @@ struct CrashSafetyTests {
         for n in declarations where try await store.declaration(number: n, version: nil) != nil { declarationsFound += 1 }
         #expect(scansFound == scans.count && declarationsFound == declarations.count)
 
-        // ──────────────────────────────────────────────────────────────────────────────────────
-        // LEAD: "the raw archive verifies" goes here — run `niihub verify` on dir.path("hub.sqlite")
-        // (the hash-chained archive, issue 10 item 2) and expect it to report an intact chain.
-        // ──────────────────────────────────────────────────────────────────────────────────────
+        // The hash-chained archive survived the kill: every link holds, every record still hashes.
+        let verified = try CommandLineTests.run(["verify", "--store", dir.path("hub.sqlite")])
+        #expect(verified.status == 0 && verified.out.hasSuffix("intact\n"), "verify: \(verified.out) \(verified.err)")
 
         // The feed catches up: every declaration answered 201 gets its assessment, and every
         // assessment stored reaches the risk system.
