@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of the hub's decoders with libFuzzer (swiftc -sanitize=fuzzer,address).
 #
-#   scripts/fuzz.sh [--seconds N] [--runs N] [--max-len N] [--no-asan] [TARGET...]   (no TARGET: every one)
+#   scripts/fuzz.sh [--seconds N] [--runs N] [--max-len N] [--rss-limit-mb N] [--no-asan] [TARGET...]   (no TARGET: every one)
 #
 # --no-asan instruments for coverage only (about twice the executions a second, for long runs);
 # Swift's own bounds and overflow checks still stop the run on a fault.
@@ -17,6 +17,9 @@ ALL_TARGETS="rpm nmea gt06 teltonika eseal ocr scan n42 framers declarations con
 SECONDS_EACH=10
 RUNS=-1
 MAX_LEN=4096
+# libFuzzer's RSS ceiling: a buffer that grows without bound fails the run. A million N42 executions
+# need more (FoundationXML leaks ~6 KiB per malformed document): --rss-limit-mb 8000.
+RSS_LIMIT_MB=2048
 SANITIZE=fuzzer,address
 TARGETS=()
 while [ $# -gt 0 ]; do
@@ -24,6 +27,7 @@ while [ $# -gt 0 ]; do
     --seconds) SECONDS_EACH=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --max-len) MAX_LEN=$2; shift 2 ;;
+    --rss-limit-mb) RSS_LIMIT_MB=$2; shift 2 ;;
     --no-asan) SANITIZE=fuzzer; shift ;;
     *) TARGETS+=("$1"); shift ;;
   esac
@@ -71,7 +75,7 @@ for t in "${TARGETS[@]}"; do
   # 1 KiB in the harness); RSS is capped so a buffer that grows without bound fails the run. Leaks
   # are not checked: FoundationXML leaks its parse errors' strings, which is no fault of the hub.
   if ASAN_OPTIONS=detect_leaks=0 SWIFT_BACKTRACE=enable=no FUZZ_TARGET=$t FUZZ_SEED_DIR="$corpus" FUZZ_SHARED="$SHARED" \
-      "$BIN/fuzz-hub" "$corpus" -max_len="$MAX_LEN" -max_total_time="$SECONDS_EACH" -runs="$RUNS" -rss_limit_mb=2048 -timeout=60 -detect_leaks=0 \
+      "$BIN/fuzz-hub" "$corpus" -max_len="$MAX_LEN" -max_total_time="$SECONDS_EACH" -runs="$RUNS" -rss_limit_mb="$RSS_LIMIT_MB" -timeout=60 -detect_leaks=0 \
       -print_final_stats=1 -artifact_prefix="$OUT/crashes/$t-" >"$log" 2>&1; then
     result=ok
   else
