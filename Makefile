@@ -12,6 +12,7 @@ BENCH_STORE ?= sqlite:var/bench/ingest/ingest.sqlite
 BENCH_RESULTS := var/bench/results
 SOAK_MINUTES ?= 30
 SOAK_RATE ?= 5000
+SOAK_HOGS ?= 0
 # What the tests need on top.
 TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev libxml2-utils chromium chromium-driver postgresql openssl curl
 TEST_PYTHON := jsonschema selenium schemathesis
@@ -92,9 +93,9 @@ bench: release
 	.build/release/niihub bench-store --store $(BENCH_STORE) --json $(BENCH_RESULTS)/ingest-$(firstword $(subst :, ,$(BENCH_STORE))).json
 	@python3 scripts/bench/summary.py $(BENCH_RESULTS)
 
-## The hub at SOAK_RATE events/s from simulated trackers for SOAK_MINUTES; RSS and descriptors to var/soak/soak.csv.
+## The hub at SOAK_RATE events/s from simulated trackers for SOAK_MINUTES (SOAK_HOGS busy processes beside it); RSS, descriptors and stage queues to var/soak/soak.csv.
 soak: release
-	python3 scripts/bench/soak.py --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE)
+	python3 scripts/bench/soak.py --minutes $(SOAK_MINUTES) --rate $(SOAK_RATE) --hogs $(SOAK_HOGS)
 
 ## Coverage-guided fuzzing (libFuzzer) of every decoder: FUZZ_SECONDS per target, FUZZ_TARGETS to pick some.
 FUZZ_SECONDS ?= 60

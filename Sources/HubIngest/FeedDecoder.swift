@@ -53,13 +53,14 @@ public struct FeedDecoder: Sendable {
 
     /// Takes the pending replies.
     public mutating func takeReplies() -> [[UInt8]] {
-        defer { replies.removeAll(keepingCapacity: true) }
+        defer { replies = [] }
         return replies
     }
 
     /// Decodes bytes received at `receivedAt`.
     public mutating func push(_ bytes: ArraySlice<UInt8>, receivedAt: Date) -> IngestBatch {
-        steps.removeAll(keepingCapacity: true)
+        // One large read must not leave its step list's capacity behind for the link's life.
+        steps.removeAll(keepingCapacity: steps.capacity <= 256)
         driver.push(bytes, receivedAt: receivedAt, into: &steps)
         return collect(receivedAt: receivedAt)
     }

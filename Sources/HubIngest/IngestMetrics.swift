@@ -21,5 +21,14 @@ enum IngestMetrics {
             seconds.components.seconds * 1_000_000_000 + seconds.components.attoseconds / 1_000_000_000)
     }
 
+    /// A device batch began waiting for a correlation stage that is behind.
+    static func heldForStages() { Counter(label: "niihub_ingest_held_total").increment() }
+
+    /// How long that batch waited.
+    static func heldForStages(_ waited: Duration) {
+        FloatingPointCounter(label: "niihub_ingest_held_seconds_total").increment(
+            by: Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18)
+    }
+
     static func storeFailed() { Counter(label: "niihub_store_failures_total").increment() }
 }

@@ -14,12 +14,19 @@ public final class IngestSink: Sendable {
     private let committer: GroupCommitter
     private let status: StatusEvents
     private let observers: [Observer]
+    private let stages: [StageMeter]
+    private let maxHold: Duration
     private let logger: Logger
 
+    /// `stages` are the correlation stages fed by `observers`: while one is past its high-water
+    /// mark, device batches wait (up to `maxHold` each) before they are stored, so a stage that
+    /// falls behind slows the devices down instead of growing without bound.
     public init(
         store: any EventStore, registry: DeviceRegistry, ids: EventIDGenerator, observers: [Observer] = [],
-        logger: Logger
+        stages: [StageMeter] = [], maxHold: Duration = .seconds(10), logger: Logger
     ) {
+        self.stages = stages
+        self.maxHold = maxHold
         self.store = store
         self.registry = registry
         committer = GroupCommitter(store: store)
@@ -34,11 +41,13 @@ public final class IngestSink: Sendable {
     /// Stores a device's batch (with any state changes it causes; `counted` is what its decoder
     /// counted since the previous delivery) and returns true once it is
     /// durable. A store that keeps failing is retried a few times, then the batch is given up and
-    /// false returned: the caller must not acknowledge it to the device.
+    /// false returned: the caller must not acknowledge it to the device. A stage's own results
+    /// pass `fromStage: true`, so they never wait for stages (one of which may be theirs).
     @discardableResult
-    public func deliver(deviceID: String, batch: IngestBatch, counted: DecodeCounters, at now: Date = Date()) async
-        -> Bool
-    {
+    public func deliver(
+        deviceID: String, batch: IngestBatch, counted: DecodeCounters, at now: Date = Date(), fromStage: Bool = false
+    ) async -> Bool {
+        if !fromStage { await holdWhileStagesBehind() }
         var batch = batch
         IngestMetrics.delivered(
             deviceID: deviceID, protocolName: registry.status(deviceID)?.protocol ?? "unknown", counted: counted,
@@ -66,6 +75,18 @@ public final class IngestSink: Sendable {
                                            "reason": "\(t.reason ?? "")"])
             await commit(status.batch(for: t), deviceID: t.device.id)
         }
+    }
+
+    /// Waits while a correlation stage is past its high-water mark, at most `maxHold`; past that
+    /// the batch goes on and the stage's capacity decides.
+    private func holdWhileStagesBehind() async {
+        guard stages.contains(where: \.isBehind) else { return }
+        let start = ContinuousClock.now
+        IngestMetrics.heldForStages()
+        while stages.contains(where: \.isBehind), ContinuousClock.now - start < maxHold, !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        IngestMetrics.heldForStages(ContinuousClock.now - start)
     }
 
     @discardableResult

@@ -18,13 +18,16 @@ public final class PassageService: Service, Sendable {
     private let stream: AsyncStream<QueuedEvents>
     private let input: AsyncStream<QueuedEvents>.Continuation
     /// Queue depth and latency of this stage.
-    public let meter = StageMeter(stage: "passages")
+    public let meter: StageMeter
 
-    public init(windows: PassageWindows = PassageWindows(), ids: EventIDGenerator, logger: Logger) {
+    public init(
+        windows: PassageWindows = PassageWindows(), ids: EventIDGenerator, logger: Logger, limits: StageLimits = StageLimits()
+    ) {
+        meter = StageMeter(stage: "passages", limits: limits)
         self.windows = windows
         self.ids = ids
         self.logger = logger
-        (stream, input) = AsyncStream.makeStream(of: QueuedEvents.self, bufferingPolicy: .bufferingNewest(100_000))
+        (stream, input) = AsyncStream.makeStream(of: QueuedEvents.self, bufferingPolicy: .unbounded)
     }
 
     /// The sink the passages go to (set once, after the sink that feeds this service exists).
@@ -34,9 +37,9 @@ public final class PassageService: Service, Sendable {
     public func observe(_ events: [InspectionEvent]) {
         let relevant = events.filter { $0.kind != "gate.passage" && $0.lane != nil }
         guard !relevant.isEmpty else { return }
-        if case .dropped(let old) = input.yield(.init(events: relevant, at: meter.entered(relevant.count))) {
-            meter.done(old.events.count, since: old.at)
-        }
+        // The meter bounds what waits here; a full stage turns the batch away and counts it.
+        guard let at = meter.enter(relevant.count) else { return }
+        input.yield(QueuedEvents(events: relevant, at: at))
     }
 
     public func run() async throws {
@@ -82,7 +85,7 @@ public final class PassageService: Service, Sendable {
         guard !passages.isEmpty, let sink = sinkBox.withLock({ $0 }) else { return }
         var batch = IngestBatch()
         for p in passages { batch.append(PassageEvents.batch(for: p, ids: ids)) }
-        await sink.deliver(deviceID: "passages", batch: batch, counted: DecodeCounters())
+        await sink.deliver(deviceID: "passages", batch: batch, counted: DecodeCounters(), fromStage: true)
     }
 }
 

@@ -20,15 +20,19 @@ public final class RiskService: Service, Sendable {
     private let stream: AsyncStream<(items: Set<String>, at: ContinuousClock.Instant)>
     private let input: AsyncStream<(items: Set<String>, at: ContinuousClock.Instant)>.Continuation
     /// Queue depth and latency of this stage (declaration changes count as items too).
-    public let meter = StageMeter(stage: "risk")
+    public let meter: StageMeter
 
-    public init(store: any EventStore & DeclarationStore, policy: RiskPolicy, ids: EventIDGenerator, logger: Logger) {
+    public init(
+        store: any EventStore & DeclarationStore, policy: RiskPolicy, ids: EventIDGenerator, logger: Logger,
+        limits: StageLimits = StageLimits(highWater: 100_000, capacity: 1_000_000)
+    ) {
+        meter = StageMeter(stage: "risk", limits: limits)
         self.store = store
         self.policy = policy
         self.ids = ids
         self.logger = logger
         (stream, input) = AsyncStream.makeStream(
-            of: (items: Set<String>, at: ContinuousClock.Instant).self, bufferingPolicy: .bufferingNewest(100_000))
+            of: (items: Set<String>, at: ContinuousClock.Instant).self, bufferingPolicy: .unbounded)
     }
 
     public func connect(_ sink: IngestSink) { sinkBox.withLock { $0 = sink } }
@@ -41,14 +45,15 @@ public final class RiskService: Service, Sendable {
         enqueue(Set(relevant.map(\.id)))
     }
 
-    private func enqueue(_ items: Set<String>) {
-        if case .dropped(let old) = input.yield((items, meter.entered(items.count))) {
-            meter.done(old.items.count, since: old.at)
-        }
+    private func enqueue(_ items: Set<String>, always: Bool = false) {
+        // The meter bounds what waits here (ids only, a few dozen bytes each); a full stage turns
+        // event ids away and counts them, but never a declaration's change.
+        guard let at = meter.enter(items.count, always: always) else { return }
+        input.yield((items, at))
     }
 
     /// A declaration was created, amended or cancelled.
-    public func declarationChanged(_ number: String) { enqueue(["declaration:" + number]) }
+    public func declarationChanged(_ number: String) { enqueue(["declaration:" + number], always: true) }
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
@@ -95,8 +100,7 @@ public final class RiskService: Service, Sendable {
             }
         }
         logger.notice("declarations queued for assessment after restart", metadata: ["count": "\(numbers.count)"])
-        let items = Set(numbers.map { "declaration:" + $0 })
-        input.yield((items, meter.entered(items.count)))
+        enqueue(Set(numbers.map { "declaration:" + $0 }), always: true)
     }
 
     /// What makes two assessments the same result for the feed.
@@ -141,7 +145,7 @@ public final class RiskService: Service, Sendable {
             // Only the declaration: an assessment is about it, not another observation to link.
             subject: Subject(declaration: d.number),
             data: data, severity: a.channel == .red ? .alarm : a.channel == .yellow ? .warning : .info, raw: record.ref)
-        await sink.deliver(deviceID: "risk", batch: IngestBatch(records: [record], events: [event]), counted: DecodeCounters())
+        await sink.deliver(deviceID: "risk", batch: IngestBatch(records: [record], events: [event]), counted: DecodeCounters(), fromStage: true)
     }
 }
 

@@ -5,19 +5,43 @@ import Synchronization
 /// How far one correlation stage (passages, transits, risk) is behind: events handed to it and not
 /// yet dealt with (its queue depth), and for each one the time from its storage to the stage's
 /// result being stored (`niihub_correlation_seconds{stage}`, a histogram).
+///
+/// It also bounds the stage's memory. Past `highWater` queued events the ingest sink holds device
+/// batches back (`IngestSink` waits, so devices wait for their acks); past `capacity` the stage
+/// takes no more and counts what it turned away (`niihub_stage_dropped_total{stage}`): those
+/// events are stored, only this stage's work on them is skipped.
 public final class StageMeter: Sendable {
     public let stage: String
+    /// Queued events past which ingest waits for the stage.
+    public let highWater: Int
+    /// Queued events past which the stage turns batches away.
+    public let capacity: Int
     private let pending = Atomic<Int>(0)
+    private let droppedCount = Atomic<Int>(0)
     private let timer: Timer
+    private let dropped: Counter
 
-    public init(stage: String) {
+    public init(stage: String, limits: StageLimits = StageLimits()) {
+        precondition(limits.highWater <= limits.capacity, "a stage must slow ingest before it drops")
         self.stage = stage
+        highWater = limits.highWater
+        capacity = limits.capacity
         timer = Timer(label: "niihub_correlation_seconds", dimensions: [("stage", stage)])
+        dropped = Counter(label: "niihub_stage_dropped_total", dimensions: [("stage", stage)])
     }
 
-    /// Events queued now; returns the instant to hand back to `done`.
-    func entered(_ count: Int) -> ContinuousClock.Instant {
-        pending.add(count, ordering: .relaxed)
+    /// Takes `count` events into the queue and returns the instant to hand back to `done`, or nil
+    /// when the queue is full and the batch must not be queued (`always` work is taken regardless).
+    func enter(_ count: Int, always: Bool = false) -> ContinuousClock.Instant? {
+        let now = pending.add(count, ordering: .relaxed).newValue
+        guard now <= capacity || now == count || always else {
+            // Over capacity: undo, count the drop. A single batch larger than the capacity on an
+            // empty queue is still taken, so the stage never refuses everything.
+            pending.subtract(count, ordering: .relaxed)
+            droppedCount.add(count, ordering: .relaxed)
+            dropped.increment(by: count)
+            return nil
+        }
         return .now
     }
 
@@ -31,6 +55,24 @@ public final class StageMeter: Sendable {
 
     /// Events waiting for the stage.
     public var depth: Int { pending.load(ordering: .relaxed) }
+
+    /// Whether ingest should wait before handing the stage more.
+    public var isBehind: Bool { depth > highWater }
+
+    /// Events this stage turned away since the start.
+    public var droppedTotal: Int { droppedCount.load(ordering: .relaxed) }
+}
+
+/// How many queued events a correlation stage holds before ingest waits for it (`highWater`) and
+/// before it turns batches away (`capacity`). An event waiting costs about 1–2 KB.
+public struct StageLimits: Sendable, Equatable {
+    public var highWater: Int
+    public var capacity: Int
+
+    public init(highWater: Int = 10_000, capacity: Int = 100_000) {
+        self.highWater = highWater
+        self.capacity = capacity
+    }
 }
 
 /// Stored events waiting for a stage, and when they were handed over.

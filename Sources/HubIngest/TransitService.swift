@@ -20,21 +20,27 @@ public final class TransitService: Service, Sendable {
     private let stream: AsyncStream<QueuedEvents>
     private let input: AsyncStream<QueuedEvents>.Continuation
     private let pictures = Mutex<[String: TransitPicture]>([:])
+    /// Transit declarations by seal number (none, for most seals), so not every report of a seal
+    /// queries the store. Emptied whenever a declaration is saved; `generation` keeps a lookup that
+    /// raced with a save from being cached.
+    private let bySeal = Mutex<(generation: Int, map: [String: [Declaration]])>((0, [:]))
+    static let sealCacheLimit = 100_000
     /// Queue depth and latency of this stage.
-    public let meter = StageMeter(stage: "transits")
+    public let meter: StageMeter
     private let tickInterval: Duration
     private let routes: [String: [[Double]]]
 
     public init(
         declarations: any DeclarationStore, routes: [String: [[Double]]] = [:], ids: EventIDGenerator, logger: Logger,
-        tick: Duration = .seconds(10)
+        tick: Duration = .seconds(10), limits: StageLimits = StageLimits()
     ) {
+        meter = StageMeter(stage: "transits", limits: limits)
         self.routes = routes
         self.declarations = declarations
         self.ids = ids
         self.logger = logger
         tickInterval = tick
-        (stream, input) = AsyncStream.makeStream(of: QueuedEvents.self, bufferingPolicy: .bufferingNewest(100_000))
+        (stream, input) = AsyncStream.makeStream(of: QueuedEvents.self, bufferingPolicy: .unbounded)
     }
 
     /// The transits being watched, for the map: corridor, recent track, status.
@@ -44,13 +50,36 @@ public final class TransitService: Service, Sendable {
 
     public func connect(_ sink: IngestSink) { sinkBox.withLock { $0 = sink } }
 
+    /// A declaration was created, amended or cancelled: seals are looked up afresh.
+    public func declarationChanged(_ number: String) {
+        bySeal.withLock {
+            $0.generation += 1
+            $0.map.removeAll()
+        }
+    }
+
+    /// The transit declarations naming `seal`, from the cache or the store. A failed lookup is not
+    /// cached, so the seal's next report asks again.
+    private func transitDeclarations(seal: String) async -> [Declaration] {
+        let (generation, cached) = bySeal.withLock { ($0.generation, $0.map[seal]) }
+        if let cached { return cached }
+        guard let all = try? await declarations.declarations(withKey: "seal", value: seal) else { return [] }
+        let found = all.filter { $0.type == .transit }
+        bySeal.withLock { c in
+            guard c.generation == generation else { return }
+            if c.map.count >= Self.sealCacheLimit { c.map.removeAll(keepingCapacity: true) }
+            c.map[seal] = found
+        }
+        return found
+    }
+
     /// An `IngestSink` observer: seal positions and reports go to the watches.
     public func observe(_ events: [InspectionEvent]) {
         let relevant = events.filter { ($0.kind == "gps.fix" || $0.kind == "seal.status") && !Self.seals(of: $0).isEmpty }
         guard !relevant.isEmpty else { return }
-        if case .dropped(let old) = input.yield(QueuedEvents(events: relevant, at: meter.entered(relevant.count))) {
-            meter.done(old.events.count, since: old.at)
-        }
+        // The meter bounds what waits here; a full stage turns the batch away and counts it.
+        guard let at = meter.enter(relevant.count) else { return }
+        input.yield(QueuedEvents(events: relevant, at: at))
     }
 
     public func run() async throws {
@@ -76,8 +105,7 @@ public final class TransitService: Service, Sendable {
                     if let queued = item {
                         for e in queued.events {
                             for seal in Self.seals(of: e) {
-                                for d in (try? await self.declarations.declarations(withKey: "seal", value: seal.uppercased())) ?? []
-                                where d.type == .transit {
+                                for d in await self.transitDeclarations(seal: seal.uppercased()) {
                                     if watches[d.number] == nil, let w = TransitWatch(declaration: d, routes: self.routes) {
                                         watches[d.number] = (w, seal)
                                         self.draw(d.number) { _ in
@@ -169,6 +197,6 @@ public final class TransitService: Service, Sendable {
                 observedAt: f.at, receivedAt: now, subject: Subject(seals: [seal], declaration: declaration), data: data,
                 severity: f.severity, raw: record.ref))
         }
-        await sink.deliver(deviceID: "transits", batch: batch, counted: DecodeCounters())
+        await sink.deliver(deviceID: "transits", batch: batch, counted: DecodeCounters(), fromStage: true)
     }
 }

@@ -11,6 +11,8 @@ public struct RawSegmenter: Sendable {
     public let maxPendingBytes: Int
 
     private var pending: [UInt8] = []
+    /// The most buffer capacity kept between runs.
+    static let keptCapacity = 16 * 1024
     private var pendingFrames = 0
     private var firstAt: Date?
     private var lastAt: Date?
@@ -37,8 +39,15 @@ public struct RawSegmenter: Sendable {
     /// The run of frames since the last segment, closed into one record (nil if empty).
     public mutating func closeSegment() -> RawRecord? {
         guard !pending.isEmpty, let first = firstAt, let last = lastAt else { return nil }
-        let record = Self.record(pending, format: format, deviceID: deviceID, first: first, last: last, frames: pendingFrames)
-        pending.removeAll(keepingCapacity: true)
+        // The record gets an exact-size copy and `pending` keeps its own buffer: handing over the
+        // buffer itself would make every record carry the spare capacity of the longest run the
+        // link ever had, multiplying what a backlog of stored-but-uncommitted records costs.
+        let bytes = [UInt8](unsafeUninitializedCapacity: pending.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: pending)
+        }
+        let record = Self.record(bytes, format: format, deviceID: deviceID, first: first, last: last, frames: pendingFrames)
+        // A rare long run must not hold its buffer for the rest of the link's life.
+        pending.removeAll(keepingCapacity: pending.capacity <= Self.keptCapacity)
         pendingFrames = 0
         firstAt = nil
         return record

@@ -97,6 +97,7 @@ public struct HubApplication: Sendable {
                 { lanes.observe($0) }, { live.publish($0) }, { passages.observe($0) }, { transits.observe($0) },
                 { risk.observe($0) },
             ],
+            stages: [passages.meter, transits.meter, risk.meter],
             logger: logger)
         passages.connect(sink)
         transits.connect(sink)
@@ -131,7 +132,10 @@ public struct HubApplication: Sendable {
         // declaration changes reach the risk service.
         HubAPI(
             store: SinkBackedEventStore(sink), registry: registry, lanes: lanes, site: config.site, config: configState,
-            ids: ids, declarations: ObservedDeclarationStore(store) { [risk] in risk.declarationChanged($0) }, auth: auth,
+            ids: ids, declarations: ObservedDeclarationStore(store) { [risk, transits] in
+                transits.declarationChanged($0)
+                risk.declarationChanged($0)
+            }, auth: auth,
             live: live, logger: logger, blobs: blobs, metricSources: metricSources, transits: { [transits] in transits.active() },
             forwarding: store)
     }

@@ -43,4 +43,20 @@ struct LineFramerTests {
         let out = frames(["\r\n\r\nTT", ",1"], finish: true)
         #expect(out == [.line(bytes: Array("TT,1".utf8), contentCount: 4)])
     }
+
+    /// A line waits in memory until its record is committed: it must cost its own bytes, not the
+    /// framer's buffer (reserved for the longest line) that every line would otherwise share.
+    @Test func aLineHandedOnCarriesNoSpareCapacity() {
+        var framer = LineFramer(maxLineBytes: 8192)
+        var out: [LineFramer.Output] = []
+        framer.push(ArraySlice(Array(repeating: 0x41, count: 6000) + [13, 10] + Array("GS,1\r\n".utf8))) { out.append($0) }
+        #expect(out.count == 2)
+        guard case .line(let long, 6000)? = out.first, case .line(let short, 4)? = out.last else {
+            Issue.record("expected two lines, got \(out)")
+            return
+        }
+        #expect(long.count == 6002)
+        #expect(short == Array("GS,1\r\n".utf8))
+        #expect(short.capacity < 256, "an exact-size copy, not the framer's 6 KB buffer")
+    }
 }

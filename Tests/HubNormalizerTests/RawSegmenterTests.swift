@@ -34,4 +34,20 @@ struct RawSegmenterTests {
         #expect(s.lastFrameRecord()?.bytes == Array("GA,9\r\n".utf8))
         #expect(s.closeSegment()?.bytes == Array("GS,1\r\nGA,9\r\n".utf8))
     }
+
+    /// Records wait in memory until their commit; each must cost its own bytes, not the buffer of
+    /// the longest run the link ever had (the soak's heap grew that way once commits slowed).
+    @Test func aRecordCarriesNoSpareCapacityAfterALongRun() {
+        var s = RawSegmenter(format: "avl", deviceID: "d")
+        let t = Date(timeIntervalSince1970: 1000)
+        for _ in 0..<1000 { _ = s.append([UInt8](repeating: 0x41, count: 100), receivedAt: t) }
+        let long = s.closeSegment()
+        #expect(long?.bytes.count == 100_000)
+        for i in 0..<3 {
+            _ = s.append([UInt8](repeating: UInt8(i), count: 100), receivedAt: t)
+            let r = s.closeSegment()
+            #expect(r?.bytes == [UInt8](repeating: UInt8(i), count: 100))
+            #expect((r?.bytes.capacity ?? .max) < 1024, "an exact-size copy, not the 100 KB run's buffer")
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HubDevices
 import HubIngest
 import HubModel
 import HubStore
@@ -9,21 +10,55 @@ import Testing
 
 /// A correlation stage's queue depth counts what was handed to it and not yet dealt with: seal
 /// positions given to a transit watch that is not running yet wait, and are gone once it runs.
+/// The depth is also bounded: past its high-water mark ingest waits, past its capacity the stage
+/// turns batches away and counts them.
 @Suite(.timeLimit(.minutes(3)))
 struct StageQueueTests {
+    static let logger: Logger = {
+        var logger = Logger(label: "stage-queue")
+        logger.logLevel = .critical
+        return logger
+    }()
+    static let ids = EventIDGenerator()
+
+    static func fix(_ seal: String, raw: RawRef = RawRef(sha256: String(repeating: "0", count: 64), format: "test")) -> InspectionEvent {
+        InspectionEvent(
+            id: ids.next(at: Date()), kind: "gps.fix", device: DeviceRef(id: seal, profile: "ascii-eseal", family: "e-seal"),
+            site: nil, lane: nil, observedAt: Date(), receivedAt: Date(), subject: Subject(seals: [seal]),
+            data: ["lat": .double(10.8), "lon": .double(106.7)], severity: .info, raw: raw)
+    }
+
+    /// A batch of `count` seal fixes with the raw record they came from, as a device delivers it.
+    static func deviceBatch(_ count: Int, tag: String) -> IngestBatch {
+        let bytes = Array("fixes \(tag)\r\n".utf8)
+        let now = Date()
+        let record = RawRecord(
+            sha256: ChainHash.hex(ChainHash.sha256(bytes)), format: "ascii-eseal", deviceID: "seals", firstReceivedAt: now,
+            receivedAt: now, frameCount: 1, bytes: bytes)
+        return IngestBatch(records: [record], events: (0..<count).map { fix("ES-\(tag)-\($0)", raw: record.ref) })
+    }
+
+    /// A store, a transit stage with `limits` (not running), and an ingest sink that feeds it and
+    /// waits for it up to `maxHold`.
+    static func ingest(into path: String, limits: StageLimits, maxHold: Duration) throws
+        -> (SQLiteEventStore, TransitService, IngestSink)
+    {
+        let store = try SQLiteEventStore(path: path)
+        let transits = TransitService(declarations: store, ids: ids, logger: logger, limits: limits)
+        let sink = IngestSink(
+            store: store, registry: DeviceRegistry(devices: []), ids: ids, observers: [{ transits.observe($0) }],
+            stages: [transits.meter], maxHold: maxHold, logger: logger)
+        transits.connect(sink)
+        return (store, transits, sink)
+    }
+
     @Test func whatWaitsForAStageIsItsDepthUntilItIsDealtWith() async throws {
         let dir = try TemporaryDirectory("stage-queue")
         let store = try SQLiteEventStore(path: dir.path("hub.sqlite"))
-        var logger = Logger(label: "stage-queue")
-        logger.logLevel = .critical
-        let ids = EventIDGenerator()
+        let logger = Self.logger
+        let ids = Self.ids
         let transits = TransitService(declarations: store, ids: ids, logger: logger)
-        func fix(_ seal: String) -> InspectionEvent {
-            InspectionEvent(
-                id: ids.next(at: Date()), kind: "gps.fix", device: DeviceRef(id: seal, profile: "ascii-eseal", family: "e-seal"),
-                site: nil, lane: nil, observedAt: Date(), receivedAt: Date(), subject: Subject(seals: [seal]),
-                data: ["lat": .double(10.8), "lon": .double(106.7)], severity: .info, raw: RawRef(sha256: String(repeating: "0", count: 64), format: "test"))
-        }
+        let fix = { (seal: String) in Self.fix(seal) }
         let other = InspectionEvent(
             id: ids.next(at: Date()), kind: "radiation.background", device: DeviceRef(id: "rpm", profile: "rapiscan-rpm", family: "rpm"),
             site: nil, lane: "1", observedAt: Date(), receivedAt: Date(), data: [:], severity: .info,
@@ -36,5 +71,66 @@ struct StageQueueTests {
         #expect(await eventually(timeout: .seconds(90)) { transits.meter.depth == 0 })
         await group.triggerGracefulShutdown()
         try await running.value
+    }
+
+    @Test func aFullStageTurnsBatchesAwayAndCountsThem() async throws {
+        let dir = try TemporaryDirectory("stage-full")
+        let store = try SQLiteEventStore(path: dir.path("hub.sqlite"))
+        let transits = TransitService(
+            declarations: store, ids: Self.ids, logger: Self.logger, limits: StageLimits(highWater: 2, capacity: 4))
+        transits.observe([Self.fix("ES-1"), Self.fix("ES-2"), Self.fix("ES-3")])
+        #expect(transits.meter.depth == 3 && transits.meter.isBehind)
+        transits.observe([Self.fix("ES-4"), Self.fix("ES-5")])
+        #expect(transits.meter.depth == 3, "3 + 2 is past the capacity of 4: the batch is turned away whole")
+        #expect(transits.meter.droppedTotal == 2)
+        transits.observe([Self.fix("ES-6")])
+        #expect(transits.meter.depth == 4 && transits.meter.droppedTotal == 2)
+
+        let group = ServiceGroup(configuration: .init(services: [transits], logger: Self.logger))
+        let running = Task { try await group.run() }
+        #expect(await eventually(timeout: .seconds(90)) { transits.meter.depth == 0 })
+        #expect(!transits.meter.isBehind)
+        await group.triggerGracefulShutdown()
+        try await running.value
+    }
+
+    /// Ingest holds a device's batch while a stage is past its high-water mark, stores it once the
+    /// stage catches up, and never holds a stage's own results.
+    @Test func ingestWaitsWhileAStageIsBehindAndGoesOnWhenItCatchesUp() async throws {
+        let dir = try TemporaryDirectory("stage-hold")
+        let (store, transits, sink) = try Self.ingest(
+            into: dir.path("hub.sqlite"), limits: StageLimits(highWater: 2, capacity: 100), maxHold: .seconds(120))
+
+        #expect(await sink.deliver(deviceID: "seals", batch: Self.deviceBatch(3, tag: "a"), counted: DecodeCounters()))
+        #expect(transits.meter.depth == 3 && transits.meter.isBehind, "the stage is not running: its queue is past 2")
+        let held = Task { await sink.deliver(deviceID: "seals", batch: Self.deviceBatch(1, tag: "b"), counted: DecodeCounters()) }
+        // A stage's own result is stored at once, even while the stage is behind.
+        var own = Self.deviceBatch(1, tag: "own")
+        own.events[0].kind = "transit.deviation"
+        #expect(await sink.deliver(deviceID: "transits", batch: own, counted: DecodeCounters(), fromStage: true))
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await store.counts().events == 4, "the stage's own result is in; the second device batch waits")
+
+        let group = ServiceGroup(configuration: .init(services: [transits], logger: Self.logger))
+        let running = Task { try await group.run() }
+        #expect(await held.value, "stored once the stage caught up")
+        #expect(try await store.counts().events == 5)
+        #expect(await eventually(timeout: .seconds(90)) { transits.meter.depth == 0 })
+        await group.triggerGracefulShutdown()
+        try await running.value
+    }
+
+    /// A stage that never catches up holds each batch at most `maxHold`; then the batch is stored
+    /// and the stage's capacity bounds what waits for it.
+    @Test func aStuckStageDelaysIngestButNeverStopsIt() async throws {
+        let dir = try TemporaryDirectory("stage-stuck")
+        let (store, transits, sink) = try Self.ingest(
+            into: dir.path("hub.sqlite"), limits: StageLimits(highWater: 1, capacity: 5), maxHold: .milliseconds(50))
+        for i in 0..<6 {
+            #expect(await sink.deliver(deviceID: "seals", batch: Self.deviceBatch(2, tag: "s\(i)"), counted: DecodeCounters()))
+        }
+        #expect(try await store.counts().events == 12, "every batch is stored")
+        #expect(transits.meter.depth == 4, "two batches fit under the capacity of 5")
+        #expect(transits.meter.droppedTotal == 8)
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import HubDrivers
+import HubIngest
+import HubServer
 import HubTesting
 import Testing
 
@@ -79,6 +81,33 @@ struct TransitTests {
         #expect(transit["seal"] as? String == imei && transit["status"] as? String == "on-route")
         let position = try #require(transit["position"] as? [String: Any])
         #expect(abs((position["lat"] as? Double ?? 0) - 10.83) < 0.001 && abs((position["lon"] as? Double ?? 0) - 106.65) < 0.001)
+        try await h.stop()
+    }
+
+    /// The hub remembers which seals have no transit, so a seal's every report does not query the
+    /// store; a declaration saved later must still be seen at the seal's next report.
+    @Test func aDeclarationPostedAfterItsSealStartedReportingIsPickedUp() async throws {
+        let h = try await HubHarness(
+            label: "transit-late", devices: "  - {id: seals, profile: ascii-eseal, listen: \"127.0.0.1:0\"}")
+        #expect(await eventually { (try? await h.boundPort("seals")) ?? 0 > 0 })
+        let seal = try LoopbackClient(port: try #require(try await h.boundPort("seals")))
+        func report(_ seq: Int, _ minute: Int, _ lat: Double, _ lon: Double) async throws {
+            try seal.send(String(format: "##S,eSeal,ES-0042,%d,POS,20261125%02d%02d00,%.5f,%.5f,87,E##\r\n", seq, 10 + minute / 60, minute % 60, lat, lon))
+            #expect(await seal.receive(timeoutMs: 15_000)?.isEmpty == false, "acked")
+        }
+        try await report(1, 0, 10.80, 106.71)
+        try await report(2, 1, 10.81, 106.70)
+        // Both reports (queued for the transit stage before they were acked) went through it and
+        // found no transit for the seal.
+        #expect(await eventually { h.hub.transits.meter.depth == 0 })
+        let before = (try await h.get("/api/v1/transits").json["transits"] as? [Any]) ?? []
+        #expect(before.isEmpty, "no declaration names the seal yet")
+        #expect(try await h.post("/api/v1/declarations", Self.declaration).status == 201)
+        try await report(3, 2, 10.86, 106.70)
+        #expect(await eventually(timeout: .seconds(60)) {
+            let transits = (try? await h.get("/api/v1/transits").json["transits"] as? [[String: Any]]) ?? []
+            return transits.first?["declaration"] as? String == "500000000001" && (transits.first?["track"] as? [Any])?.count == 1
+        })
         try await h.stop()
     }
 }

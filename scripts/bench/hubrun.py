@@ -94,9 +94,10 @@ class Hub:
                 return d
         return {}
 
-    def events_total(self):
-        """Events stored since the start, from the hub's own Prometheus counters."""
-        text = self.get("/metrics", raw=True)
+    def events_total(self, text=None):
+        """Events stored since the start, from the hub's own Prometheus counters (`text`: a
+        /metrics answer already fetched)."""
+        text = text if text is not None else self.get("/metrics", raw=True)
         return sum(int(float(m.group(1))) for m in re.finditer(r"^niihub_events_total\{[^}]*\} (\S+)$", text, re.M))
 
     def rss_kb(self):

@@ -2,14 +2,18 @@
 """Soak: the hub at a steady event rate from simulated trackers for N minutes, sampling its resident
 memory and open file descriptors every 10 s into a CSV, then judging whether both stayed flat.
 
-Usage: soak.py --minutes 30 [--rate 5000] [--out var/soak]
+Usage: soak.py --minutes 30 [--rate 5000] [--hogs N] [--out var/soak]
 Teltonika units (each report acked after commit) bring 80 % of the rate, GT06 units the rest; the
 GT06 units drop their connection and dial in again every minute, so connection churn is covered.
+--hogs N runs N busy processes beside the hub, for a machine too loaded to keep up: memory must
+stay flat then too (the correlation stages slow ingest down rather than queue without bound).
+Each sample also records the stages' queue depths and what ingest waited for them.
 The binaries are copied first, so a rebuild during the run does not touch the running hub.
 """
 import argparse
 import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -26,6 +30,7 @@ def main():
     ap.add_argument("--every", type=float, default=10, help="seconds between samples")
     ap.add_argument("--warmup", type=float, default=None, help="minutes left out of the verdict (default: 10%%, at least 1)")
     ap.add_argument("--out", default=os.path.join(REPO, "var", "soak"))
+    ap.add_argument("--hogs", type=int, default=0, help="busy processes competing for the CPU")
     ap.add_argument("--keep-store", action="store_true", help="keep the SQLite file (it grows by GBs)")
     a = ap.parse_args()
 
@@ -37,6 +42,7 @@ def main():
     hub = Hub(os.path.join(out, "hub"), "  - {id: trackers, profile: teltonika-fmb, listen: \"127.0.0.1:0\"}\n"
               "  - {id: seals, profile: gt06-eseal, listen: \"127.0.0.1:0\"}", bindir=bindir).start()
     sims = []
+    hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(a.hogs)]
     try:
         interval = 0.1
         telt_units = max(1, round(a.rate * 0.8 * interval))
@@ -53,15 +59,15 @@ def main():
             + common, stdout=sim_log, stderr=sim_log))
         rows = sample(hub, sims, a.minutes * 60, a.every, os.path.join(out, "soak.csv"))
     finally:
-        for s in sims:
+        for s in sims + hogs:
             if s.poll() is None:
                 s.terminate()
-        for s in sims:
+        for s in sims + hogs:
             s.wait()
         hub.stop()
     warmup = a.warmup if a.warmup is not None else max(1.0, a.minutes * 0.1)
     verdict = judge(rows, warmup * 60)
-    verdict.update(minutes=a.minutes, offeredRate=a.rate, csv=os.path.join(out, "soak.csv"), machine=machine())
+    verdict.update(minutes=a.minutes, offeredRate=a.rate, hogs=a.hogs, csv=os.path.join(out, "soak.csv"), machine=machine())
     store_bytes = sum(os.path.getsize(os.path.join(hub.workdir, f)) for f in os.listdir(hub.workdir)
                       if f.startswith("hub.sqlite"))
     verdict["storeBytes"] = store_bytes
@@ -81,7 +87,8 @@ def sample(hub, sims, seconds, every, path):
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["elapsed_s", "rss_kb", "rss_anon_kb", "rss_file_kb", "fds", "threads", "events_total", "events_per_s",
-                    "store_bytes", "wal_bytes"])
+                    "store_bytes", "wal_bytes", "queue_store_commit", "queue_passages", "queue_transits", "queue_risk",
+                    "held_total", "held_seconds", "stage_dropped"])
         while time.time() - started < seconds:
             time.sleep(every - ((time.time() - started) % every))
             now = time.time()
@@ -90,7 +97,8 @@ def sample(hub, sims, seconds, every, path):
             for s in sims:
                 if s.poll() is not None:
                     raise SystemExit(f"a simulator stopped during the soak (exit {s.returncode}); see simulators.log")
-            events = hub.events_total()
+            metrics = hub.get("/metrics", raw=True)
+            events = hub.events_total(metrics)
             row = {
                 # Anonymous memory is the heap; file-backed is mapped code and data (libraries, ICU
                 # tables) that grows only as far as the files as more of them is touched.
@@ -98,6 +106,14 @@ def sample(hub, sims, seconds, every, path):
                 "rss_file_kb": proc_status(hub.pid, "RssFile"), "fds": hub.fds(), "threads": hub.threads(),
                 "events_total": events, "events_per_s": round((events - last_events) / (now - last_t)),
                 "store_bytes": size(hub.store), "wal_bytes": size(hub.store + "-wal"),
+                "queue_store_commit": metric(metrics, 'niihub_queue_depth{queue="store_commit"}'),
+                "queue_passages": metric(metrics, 'niihub_queue_depth{queue="passages"}'),
+                "queue_transits": metric(metrics, 'niihub_queue_depth{queue="transits"}'),
+                "queue_risk": metric(metrics, 'niihub_queue_depth{queue="risk"}'),
+                "held_total": metric(metrics, "niihub_ingest_held_total"),
+                "held_seconds": round(metric(metrics, "niihub_ingest_held_seconds_total"), 1),
+                "stage_dropped": sum(int(float(m.group(1))) for m in re.finditer(
+                    r"^niihub_stage_dropped_total\{[^}]*\} (\S+)$", metrics, re.M)),
             }
             last_events, last_t = events, now
             rows.append(row)
@@ -105,6 +121,14 @@ def sample(hub, sims, seconds, every, path):
             f.flush()
             print(" ".join(f"{k}={v}" for k, v in row.items()), flush=True)
     return rows
+
+
+def metric(text, name):
+    """One sample's value from Prometheus text (0 when absent)."""
+    for line in text.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[-1])
+    return 0
 
 
 def size(path):
@@ -135,7 +159,10 @@ def judge(rows, warmup_s):
     span = xs[-1] - xs[0]
     out = {"samples": len(rows), "warmupMinutes": warmup_s / 60,
            "eventsPerSecondMean": round(sum(r["events_per_s"] for r in after) / len(after)),
-           "eventsTotal": rows[-1]["events_total"]}
+           "eventsTotal": rows[-1]["events_total"],
+           "stageQueueMax": max(max(r["queue_passages"], r["queue_transits"], r["queue_risk"]) for r in rows),
+           "ingestHeldBatches": rows[-1]["held_total"], "ingestHeldSeconds": rows[-1]["held_seconds"],
+           "stageDropped": rows[-1]["stage_dropped"]}
     for key, name, trend_limit, floor, max_limit, max_floor in (
             ("rss_kb", "rss", 0.05, 0, 0.10, 0), ("rss_anon_kb", "heap", 0.05, 0, 0.10, 0),
             ("fds", "fds", 0.02, 10, 0.05, 20)):
@@ -153,8 +180,10 @@ def judge(rows, warmup_s):
 
 
 def print_verdict(v):
-    print(f"soak: {v['minutes']} min offered {v['offeredRate']} events/s, stored {v['eventsPerSecondMean']} events/s "
-          f"on average after warm-up ({v['eventsTotal']} events)")
+    print(f"soak: {v['minutes']} min offered {v['offeredRate']} events/s ({v['hogs']} CPU hogs), stored "
+          f"{v['eventsPerSecondMean']} events/s on average after warm-up ({v['eventsTotal']} events)")
+    print(f"  stages: deepest queue {v['stageQueueMax']:.0f} events; ingest held {v['ingestHeldBatches']:.0f} batches for "
+          f"{v['ingestHeldSeconds']} s in all; {v['stageDropped']} events turned away by a full stage")
     print(f"  RSS  after warm-up {v['rssAtWarmup']} kB, max {v['rssMax']} kB, end {v['rssEnd']} kB, "
           f"slope {v['rssSlopePerMin']} kB/min: {'FLAT' if v['rssFlat'] else 'GROWING'}")
     print(f"  heap (anonymous RSS) after warm-up {v['heapAtWarmup']} kB, max {v['heapMax']} kB, end {v['heapEnd']} kB, "

@@ -50,9 +50,14 @@ public struct LineFramer: Sendable {
             let head = Array(buffer.prefix(maxLineBytes))
             emit(.overlong(head: head, dropped: buffer.count - head.count + dropping))
         } else if content > 0 {
-            emit(.line(bytes: buffer, contentCount: content))
+            // An exact-size copy goes out and the buffer stays for the next line: a line handed on
+            // never carries the capacity of the longest line the link has sent.
+            let line = [UInt8](unsafeUninitializedCapacity: buffer.count) { out, count in
+                count = out.initialize(fromContentsOf: buffer)
+            }
+            emit(.line(bytes: line, contentCount: content))
         }
-        buffer.removeAll(keepingCapacity: true)
+        buffer.removeAll(keepingCapacity: buffer.capacity <= 16 * 1024)
         dropping = 0
     }
 }

@@ -75,7 +75,14 @@ struct StreamFramer {
                 pos += 1
             }
         }
-        buffer.removeFirst(pos)
+        // Slices of the buffer were just handed out, so shifting it in place would copy it at its
+        // full capacity; what is left is copied alone instead, and a large read's capacity is not
+        // kept for the rest of the link's life.
+        if pos == buffer.count {
+            buffer = []
+        } else if pos > 0 {
+            buffer = Array(buffer[pos...])
+        }
     }
 
     private mutating func addJunk(_ b: UInt8, _ reason: DecodeCounters.Reject, _ emit: (Output) -> Void) {
