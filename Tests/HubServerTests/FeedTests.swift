@@ -19,6 +19,8 @@ final class WebhookReceiver: Sendable {
     struct Delivery: Sendable {
         var key: String
         var accepted: Bool
+        /// When it arrived (its answer goes out `answerDelay` later).
+        var at = ContinuousClock.now
         var body: [String: Any] { (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:] }
         var data: Data
     }
