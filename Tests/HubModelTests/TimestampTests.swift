@@ -28,4 +28,13 @@ struct TimestampTests {
             #expect(Timestamp.parse(Timestamp.format(d)) == d)
         }
     }
+
+    /// Found by the OCR fuzzer: a year far from 1970 with a nanosecond fraction overflowed the exact
+    /// integer form and killed the process.
+    @Test func aFarYearWithAFineFractionParsesWithoutOverflow() throws {
+        let d = try #require(Timestamp.parse("0026-01-31T08:15:02.1203054383Z"))
+        #expect(abs(d.timeIntervalSince1970 - -61_344_056_697.8797) < 0.01)
+        #expect(Timestamp.parse("9999-12-31T23:59:59.999999999Z") != nil)
+        #expect(Timestamp.parse("2026-11-25T10:05:42.123Z").map(Timestamp.format) == "2026-11-25T10:05:42.123Z")
+    }
 }

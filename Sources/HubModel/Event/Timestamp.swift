@@ -103,7 +103,14 @@ public enum Timestamp {
         guard i == u.count else { return nil }
         let days = daysSinceEpoch(year: y, month: mo, day: d)
         let whole = Int64(days * 86_400 + h * 3600 + mi * 60 + s - offsetSeconds)
-        return Date(timeIntervalSince1970: Double(whole * scale + fraction) / Double(scale))
+        // Far from 1970 (a device that says year 0026) the exact form overflows; such a time needs
+        // no exact round trip, only not to crash.
+        let (scaled, overflow) = whole.multipliedReportingOverflow(by: scale)
+        let (exact, overflowAgain) = scaled.addingReportingOverflow(fraction)
+        if overflow || overflowAgain {
+            return Date(timeIntervalSince1970: Double(whole) + Double(fraction) / Double(scale))
+        }
+        return Date(timeIntervalSince1970: Double(exact) / Double(scale))
     }
 
     /// Days since 1970-01-01 for a proleptic Gregorian date (Hinnant's days-from-civil method).
