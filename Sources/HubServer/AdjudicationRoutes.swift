@@ -7,8 +7,8 @@ extension HubAPI {
     /// Alarms and what was done about them: `POST /api/v1/alarms/{eventId}/adjudication` records an
     /// outcome (append-only; the newest counts), `GET /api/v1/alarms?state=open|adjudicated` lists
     /// alarm events with their adjudications.
-    func addAdjudicationRoutes(to router: Router<HubRequestContext>, records: any HubRecordStore, feed: LiveFeed?) {
-        router.post("/api/v1/alarms/:id/adjudication") { request, context in
+    func addAdjudicationRoutes(to router: RouteTable, records: any HubRecordStore, feed: LiveFeed?) {
+        router.post("/api/v1/alarms/:id/adjudication", .operators, audit: "alarm.adjudicate") { request, context in
             let id = try context.parameters.require("id")
             struct Ask: Decodable {
                 var outcome: String
@@ -39,7 +39,7 @@ extension HubAPI {
             feed?.publish(a)
             return try JSONResponse.make(a, status: .created)
         }
-        router.get("/api/v1/alarms") { request, _ in
+        router.get("/api/v1/alarms", .people) { request, _ in
             let p = request.uri.queryParameters
             let state = p.get("state")
             guard state == nil || state == "open" || state == "adjudicated" else {

@@ -7,8 +7,8 @@ extension HubAPI {
     /// Units waiting at a listener, and the admin's approve and deny. A decision is written to the
     /// audit log (by the auth middleware, as `admission.approve`/`admission.deny` with target
     /// `device/unit`), which is where the hub reads its decisions back from at start.
-    func addAdmissionRoutes(to router: Router<HubRequestContext>) {
-        router.get("/api/v1/admission/pending") { _, _ in
+    func addAdmissionRoutes(to router: RouteTable) {
+        router.get("/api/v1/admission/pending", .admin) { _, _ in
             struct Listener: Encodable {
                 var device: String
                 var admission: AdmissionPolicy
@@ -28,7 +28,8 @@ extension HubAPI {
         }
         for decision in [UnitAdmissions.Decision.approved, .denied] {
             let verb = decision == .approved ? "approve" : "deny"
-            router.post(RouterPath("/api/v1/admission/:device/:unit/\(verb)")) { _, context in
+            let audit = decision == .approved ? AdmissionAudit.approve : AdmissionAudit.deny
+            router.post("/api/v1/admission/:device/:unit/\(verb)", .admin, audit: audit, body: nil) { _, context in
                 let device = try context.parameters.require("device")
                 let unit = try context.parameters.require("unit")
                 guard config?.current.devices.contains(where: { $0.id == device && $0.listen != nil }) == true else {

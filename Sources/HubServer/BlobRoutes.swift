@@ -2,26 +2,51 @@ import Foundation
 import Hummingbird
 import HubStore
 import NIOCore
+import Synchronization
 
 extension HubAPI {
     /// Largest image accepted over HTTP.
     static let maxBlobBytes = 512 << 20
+    /// Uploads written at once; one more gets 503 with Retry-After rather than another open file
+    /// and another body's worth of disk traffic.
+    static let maxBlobUploadsInFlight = 4
 
-    /// Scanner images: `POST /api/v1/blobs` stores the body as it is and answers its SHA-256 (the
-    /// name a scan result document refers to it by); `GET /api/v1/blobs/{sha256}` gives it back.
-    func addBlobRoutes(to router: Router<HubRequestContext>) {
-        router.post("/api/v1/blobs") { request, _ in
+    /// Scanner images: `POST /api/v1/blobs` streams the body to disk as it arrives (never whole in
+    /// memory) and answers its SHA-256 (the name a scan result document refers to it by);
+    /// `GET /api/v1/blobs/{sha256}` gives it back.
+    func addBlobRoutes(to router: RouteTable) {
+        let uploads = UploadSlots(limit: Self.maxBlobUploadsInFlight)
+        router.post("/api/v1/blobs", .operators, audit: "blob.post", body: nil) { request, context in
             guard let blobs else { return JSONResponse.error(.serviceUnavailable, "no blob store") }
-            let body = try await request.body.collect(upTo: Self.maxBlobBytes)
-            guard body.readableBytes > 0 else { return JSONResponse.error(.badRequest, "empty body", field: "body") }
-            let sha = try blobs.put(Data(body.readableBytesView))
+            guard uploads.take() else {
+                var r = JSONResponse.error(.serviceUnavailable, "too many uploads at once; try again shortly")
+                r.headers[.retryAfter] = "2"
+                return r
+            }
+            defer { uploads.give() }
+            let writer = try blobs.writer()
+            for try await chunk in request.body {
+                guard writer.count + chunk.readableBytes <= Self.maxBlobBytes else {
+                    writer.abandon()
+                    return JSONResponse.error(
+                        .contentTooLarge, "the body is larger than this route accepts (\(Self.maxBlobBytes) bytes)", field: "body")
+                }
+                try chunk.withUnsafeReadableBytes { try writer.write($0) }
+            }
+            guard writer.count > 0 else {
+                writer.abandon()
+                return JSONResponse.error(.badRequest, "empty body", field: "body")
+            }
+            let bytes = writer.count
+            let sha = try writer.finish()
+            context.auditNote.set(target: sha, detail: "\(bytes) bytes")
             struct Stored: Encodable {
                 var sha256: String
                 var bytes: Int
             }
-            return try JSONResponse.make(Stored(sha256: sha, bytes: body.readableBytes), status: .created)
+            return try JSONResponse.make(Stored(sha256: sha, bytes: bytes), status: .created)
         }
-        router.get("/api/v1/blobs/:sha256") { _, context in
+        router.get("/api/v1/blobs/:sha256", .people) { _, context in
             let sha = try context.parameters.require("sha256")
             guard BlobStore.isHash(sha) else { return JSONResponse.error(.badRequest, "expected 64 lower-case hex digits", field: "sha256") }
             guard let data = blobs?.read(sha) else { return JSONResponse.error(.notFound, "no blob \(sha)") }
@@ -30,4 +55,25 @@ extension HubAPI {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
         }
     }
+}
+
+/// A count of uploads in flight with a ceiling.
+final class UploadSlots: Sendable {
+    private let used = Mutex(0)
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    /// A slot, or false when all are taken.
+    func take() -> Bool {
+        used.withLock { n in
+            guard n < limit else { return false }
+            n += 1
+            return true
+        }
+    }
+
+    func give() { used.withLock { $0 -= 1 } }
+
+    var inUse: Int { used.withLock { $0 } }
 }

@@ -10,18 +10,18 @@ extension HubAPI {
 
     /// Declarations from the customs system: create and amend (`POST`), cancel, read by number or by
     /// the identifiers devices observe, and bulk import as JSON lines.
-    func addDeclarationRoutes(to router: Router<HubRequestContext>) {
-        router.post("/api/v1/declarations") { request, context in
+    func addDeclarationRoutes(to router: RouteTable) {
+        router.post("/api/v1/declarations", .analysts, audit: "declaration.post") { request, context in
             let body = try await request.body.collect(upTo: Self.maxDeclarationBytes)
             return try await postDeclaration(Data(body.readableBytesView), note: context.auditNote)
         }
-        router.post("/api/v1/declarations/bulk") { request, _ in
+        router.post("/api/v1/declarations/bulk", .analysts, audit: "declaration.bulk", body: ["json", "xml"]) { request, _ in
             let body = try await request.body.collect(upTo: Self.maxBulkBytes)
             let xml = request.headers[.contentType]?.contains("xml") == true
             return try await bulkDeclarations(Data(body.readableBytesView), xml: xml)
         }
-        router.get("/api/v1/declarations") { request, _ in try await findDeclarations(request.uri.queryParameters) }
-        router.get("/api/v1/declarations/:number") { request, context in
+        router.get("/api/v1/declarations", .people) { request, _ in try await findDeclarations(request.uri.queryParameters) }
+        router.get("/api/v1/declarations/:number", .people) { request, context in
             let number = try context.parameters.require("number")
             var version: Int?
             if let v = request.uri.queryParameters.get("version") {
@@ -33,22 +33,22 @@ extension HubAPI {
             }
             return try JSONResponse.make(d)
         }
-        router.get("/api/v1/declarations/:number/versions") { _, context in
+        router.get("/api/v1/declarations/:number/versions", .people) { _, context in
             let number = try context.parameters.require("number")
             let all = try await declarationStore?.versions(number: number) ?? []
             guard !all.isEmpty else { return JSONResponse.error(.notFound, "no declaration \(number)") }
             struct Body: Encodable { var versions: [Declaration] }
             return try JSONResponse.make(Body(versions: all))
         }
-        router.get("/api/v1/declarations/:number/links") { _, context in
+        router.get("/api/v1/declarations/:number/links", .people) { _, context in
             struct Body: Encodable { var links: [Link] }
             return try JSONResponse.make(Body(links: try await declarationStore?.links(declaration: try context.parameters.require("number")) ?? []))
         }
-        router.get("/api/v1/events/:id/links") { _, context in
+        router.get("/api/v1/events/:id/links", .people) { _, context in
             struct Body: Encodable { var links: [Link] }
             return try JSONResponse.make(Body(links: try await declarationStore?.links(event: try context.parameters.require("id")) ?? []))
         }
-        router.post("/api/v1/declarations/:number/cancel") { request, context in
+        router.post("/api/v1/declarations/:number/cancel", .analysts, audit: "declaration.cancel") { request, context in
             let number = try context.parameters.require("number")
             let body = try await request.body.collect(upTo: 64 << 10)
             struct Cancel: Decodable { var reason: String }

@@ -6,8 +6,8 @@ import HubStore
 extension HubAPI {
     /// `GET /api/v1/feed?after=CURSOR&limit=N`: the risk system's pull side of the feed — every
     /// `risk.assessment` after the cursor, in order, each with its own cursor and idempotency key.
-    func addFeedRoutes(to router: Router<HubRequestContext>) {
-        router.get("/api/v1/feed") { request, context in
+    func addFeedRoutes(to router: RouteTable) {
+        router.get("/api/v1/feed", .analysts) { request, context in
             var q = EventQuery()
             q.kind = "risk.assessment"
             q.cursor = request.uri.queryParameters.get("after")

@@ -14,14 +14,17 @@ extension HubAPI {
     /// `ForwarderService`). Each event is stored unless its id is already here, each raw record
     /// unless its SHA-256 is; the answer says what was taken and through which gate position the
     /// source is held. A batch that starts past that position gets 409 with `through`.
-    func addForwardRoutes(to router: Router<HubRequestContext>) {
-        router.post("/api/v1/forwarded") { request, context in
+    func addForwardRoutes(to router: RouteTable) {
+        router.post("/api/v1/forwarded", .gates, audit: "forward.receive") { request, context in
             guard let forwarding else { return JSONResponse.error(.serviceUnavailable, "this hub does not take forwarded events") }
             let body = try await request.body.collect(upTo: Self.maxForwardedBytes)
             let batch: ForwardedBatch
             switch Self.forwardedBatch(Data(body.readableBytesView)) {
             case .success(let b): batch = b
             case .failure(let bad): return JSONResponse.error(.badRequest, bad.message, field: bad.field)
+            }
+            if let refused = Self.foreignSite(batch, sender: context.who) {
+                return JSONResponse.error(.forbidden, refused.message, field: refused.field)
             }
             do {
                 let receipt = try await forwarding.acceptForwarded(batch)
@@ -73,6 +76,21 @@ extension HubAPI {
             }
         }
         return .success(batch)
+    }
+
+    /// A gate credential forwards for one site, the one its token was issued to (its owner), and a
+    /// batch carries that site's events only; nil when the batch keeps to that.
+    static func foreignSite(_ batch: ForwardedBatch, sender: Identity) -> BadRequest? {
+        if sender.role == .gate, batch.source != sender.name {
+            return BadRequest(
+                field: "source", message: "this gate credential forwards for site '\(sender.name)', not '\(batch.source)'")
+        }
+        if let i = batch.events.firstIndex(where: { $0.site.map { $0 != batch.source } ?? false }) {
+            return BadRequest(
+                field: "events.\(i).site",
+                message: "a batch from '\(batch.source)' carries an event of site '\(batch.events[i].site ?? "")'")
+        }
+        return nil
     }
 
     /// `raw.0.bytes`, not `raw.Index 0.bytes`.

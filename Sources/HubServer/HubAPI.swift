@@ -32,14 +32,17 @@ public struct HubAPI: Sendable {
     public let transits: (@Sendable () -> [TransitPicture])?
     /// Where events forwarded by gate hubs are kept; nil refuses them.
     public let forwarding: (any ForwardingStore)?
+    /// Which browser origins may send cookie-authenticated changes and open the live socket.
+    let origins: OriginPolicy
 
     public init(
         store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String, config: ConfigState? = nil,
         ids: EventIDGenerator = EventIDGenerator(), declarations: (any DeclarationStore)? = nil,
         auth: AuthService? = nil, live: LiveFeed? = nil, logger: Logger = Logger(label: "niihub.api"),
         blobs: BlobStore? = nil, metricSources: MetricSources? = nil, transits: (@Sendable () -> [TransitPicture])? = nil,
-        forwarding: (any ForwardingStore)? = nil
+        forwarding: (any ForwardingStore)? = nil, tls: Bool = false, allowedOrigins: [String] = []
     ) {
+        origins = OriginPolicy(tls: tls, allowed: allowedOrigins)
         self.blobs = blobs
         self.metricSources = metricSources
         self.transits = transits
@@ -56,42 +59,54 @@ public struct HubAPI: Sendable {
         self.ids = ids
     }
 
-    /// Every route served, as "METHOD /path/:param", for checks that each one is in the access policy.
+    /// Every route served, as "METHOD /path/:param".
     public var routes: [String] { router().routes.map(\.description) }
 
-    /// A router with every route of the API and the operator page, behind the auth middleware.
+    /// Every route with the rule it was registered with.
+    public var routeRules: [RouteRule] { routeTable().rules }
+
+    /// A router with every route of the API and the operator page, each behind its own rule.
     public func router() -> Router<HubRequestContext> {
-        let router = Router(context: HubRequestContext.self)
-        if let auth { router.add(middleware: AuthMiddleware(auth: auth, logger: logger)) }
-        router.add(middleware: BodyGuardMiddleware())
-        if let auth {
-            addAuthRoutes(to: router, auth: auth)
-            addAdjudicationRoutes(to: router, records: auth.store, feed: live)
+        let table = routeTable()
+        do {
+            try table.checkEveryRouteHasARule()
+        } catch {
+            // A programming error, found by the first start (and the route test), never by a caller.
+            preconditionFailure("\(error)")
         }
-        if let live { addLiveRoute(to: router, feed: live) }
-        addMetricsRoute(to: router)
-        router.get("/healthz") { _, _ in try await health() }
-        router.get("/api/v1/events") { request, _ in try await events(request) }
-        router.get("/api/v1/events/:id") { _, context in
+        return table.router
+    }
+
+    private func routeTable() -> RouteTable {
+        let routes = RouteTable(auth: auth, origins: origins, logger: logger)
+        if let auth {
+            addAuthRoutes(to: routes, auth: auth)
+            addAdjudicationRoutes(to: routes, records: auth.store, feed: live)
+        }
+        if let live { addLiveRoute(to: routes, feed: live) }
+        addMetricsRoute(to: routes)
+        routes.get("/healthz", .open) { _, _ in try await health() }
+        routes.get("/api/v1/events", .people) { request, _ in try await events(request) }
+        routes.get("/api/v1/events/:id", .people) { _, context in
             let id = try context.parameters.require("id")
             guard let e = try await store.event(id: id) else { return JSONResponse.error(.notFound, "no event \(id)") }
             return try JSONResponse.make(e)
         }
-        router.get("/api/v1/raw/:sha256") { _, context in try await raw(try context.parameters.require("sha256")) }
-        addScanRoutes(to: router)
-        addDeclarationRoutes(to: router)
-        addFeedRoutes(to: router)
-        addBlobRoutes(to: router)
-        addForwardRoutes(to: router)
-        addAnalystRoutes(to: router)
-        addAdmissionRoutes(to: router)
-        router.get("/api/v1/devices") { _, _ in try devices() }
-        router.get("/api/v1/lanes") { _, _ in try await laneBoard() }
-        router.get("/api/v1/transits") { _, _ in
+        routes.get("/api/v1/raw/:sha256", .people) { _, context in try await raw(try context.parameters.require("sha256")) }
+        addScanRoutes(to: routes)
+        addDeclarationRoutes(to: routes)
+        addFeedRoutes(to: routes)
+        addBlobRoutes(to: routes)
+        addForwardRoutes(to: routes)
+        addAnalystRoutes(to: routes)
+        addAdmissionRoutes(to: routes)
+        routes.get("/api/v1/devices", .people) { _, _ in try devices() }
+        routes.get("/api/v1/lanes", .people) { _, _ in try await laneBoard() }
+        routes.get("/api/v1/transits", .people) { _, _ in
             struct Body: Encodable { var transits: [TransitPicture] }
             return try JSONResponse.make(Body(transits: transits?() ?? []))
         }
-        router.get("/api/v1/config") { _, _ in
+        routes.get("/api/v1/config", .people) { _, _ in
             struct Body: Encodable {
                 var file: String?
                 var site: String?
@@ -105,12 +120,15 @@ public struct HubAPI: Sendable {
                     file: current?.file, site: current?.site, devices: current?.devices.map(\.id) ?? [],
                     profiles: current.map { Array($0.profiles.keys).sorted() } ?? [], lastReload: config?.lastReload))
         }
-        router.get("/") { _, _ in
+        // The page that carries the login form.
+        routes.get("/", .open) { [site] _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: OperatorPage.html(site: site))))
         }
-        return router
+        // Last: it describes every route above, with the roles their rules name.
+        addOpenAPIRoute(to: routes)
+        return routes
     }
 
     private func health() async throws -> Response {

@@ -137,7 +137,7 @@ public struct HubApplication: Sendable {
                 risk.declarationChanged($0)
             }, auth: auth,
             live: live, logger: logger, blobs: blobs, metricSources: metricSources, transits: { [transits] in transits.active() },
-            forwarding: store)
+            forwarding: store, tls: tls != nil, allowedOrigins: config.allowedOrigins)
     }
 
     /// Queue depths and feed consumers for `/metrics`.
@@ -158,7 +158,14 @@ public struct HubApplication: Sendable {
         signals: [UnixSignal] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> ServiceGroup {
         let router = api.router()
-        var server: HTTPServerBuilder = .http1WebSocketUpgrade(webSocketRouter: router)
+        // An idle keep-alive connection is closed after `http.idleTimeoutS`; a WebSocket client that
+        // leaves a ping unanswered until the next is closed, so dead consoles do not hold sockets.
+        let idle = TimeAmount.seconds(Int64(config.httpIdleTimeoutS))
+        var server: HTTPServerBuilder = .http1WebSocketUpgrade(
+            router: router,
+            configuration: .init(
+                http1: .init(idleTimeout: idle), ws: .init(autoPing: .enabled(timePeriod: .seconds(config.webSocketPingS)))),
+            firstRequestWithin: idle)
         if let tls {
             // Cannot fail: `init` already built a TLS context from this configuration.
             server = try! .tls(server, tlsConfiguration: tls)

@@ -14,8 +14,8 @@ extension HubAPI {
     /// (`Schemas/scan-result-v1.schema.json`); it becomes a `scan.result` event through the same
     /// driver and normalizer as a file drop, is stored with its bytes as the raw record, and the event
     /// comes back with 201. A bad document gets 400 with every problem by field.
-    func addScanRoutes(to router: Router<HubRequestContext>) {
-        router.post("/api/v1/scans") { request, context in
+    func addScanRoutes(to router: RouteTable) {
+        router.post("/api/v1/scans", .operators, audit: "scan.post") { request, context in
             let body = try await request.body.collect(upTo: Self.maxScanDocumentBytes)
             return try await postScan(Array(body.readableBytesView), note: context.auditNote)
         }
@@ -47,9 +47,9 @@ extension HubAPI {
         guard let event = batch.events.first else {
             return JSONResponse.error(.badRequest, "the document gave no event", field: "")
         }
+        // The hub's store is its ingest sink: storing reaches the lane board, the live socket, passages
+        // and risk once, as a device's event does (publishing here as well sent every scan twice).
         try await store.append(batch)
-        lanes.observe(batch.events)
-        live?.publish(batch.events)
         note.set(target: event.id, detail: "scan \(doc.scanID)")
         return try JSONResponse.make(event, status: .created)
     }

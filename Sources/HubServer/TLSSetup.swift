@@ -22,8 +22,10 @@ enum TLSSetup {
                 file: siteFile, line: nil, column: nil, field: "tls.key",
                 message: "\(files.keyPath) does not load as a PEM private key: \(error)")
         }
-        let config = TLSConfiguration.makeServerConfiguration(
+        var config = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        // TLS 1.0 and 1.1 are broken and retired (RFC 8996).
+        config.minimumTLSVersion = .tlsv12
         do {
             // Built once here so a key that does not match its certificate stops the start, not the first client.
             _ = try NIOSSLContext(configuration: config)

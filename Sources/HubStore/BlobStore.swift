@@ -49,10 +49,7 @@ public struct BlobStore: Sendable {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final])
         }
         // The rename is durable only once its folder is synced: the 201 must not come before.
-        let folder = open(dir, O_RDONLY | O_DIRECTORY)
-        guard folder >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: dir]) }
-        defer { close(folder) }
-        guard fsync(folder) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: dir]) }
+        try Self.syncFolder(dir)
         return sha
     }
 

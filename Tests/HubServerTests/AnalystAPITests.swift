@@ -109,4 +109,18 @@ struct AnalystAPITests {
         #expect(CSV.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
         #expect(CSV.field("two\nlines") == "\"two\nlines\"")
     }
+
+    /// Outside text (a trader's name, a note) that a spreadsheet would run as a formula is exported as text.
+    @Test func csvCellsThatWouldRunAsFormulasAreNeutralised() {
+        #expect(CSV.field("=HYPERLINK(\"http://x\",\"click\")") == "\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\"")
+        #expect(CSV.field("+1+cmd|' /C calc'!A0") == "'+1+cmd|' /C calc'!A0")
+        #expect(CSV.field("-2+3") == "'-2+3")
+        #expect(CSV.field("@SUM(A1:A9)") == "'@SUM(A1:A9)")
+        #expect(CSV.field("\tTAB") == "'\tTAB")
+        // Numbers keep their sign, and text that merely contains the characters is left alone.
+        #expect(CSV.field("-12.5") == "-12.5")
+        #expect(CSV.field("+7") == "+7")
+        #expect(CSV.field("CSQU3054383") == "CSQU3054383")
+        #expect(CSV.field("a=b") == "a=b")
+    }
 }

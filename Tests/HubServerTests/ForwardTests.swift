@@ -14,7 +14,7 @@ import Testing
 struct ForwardTests {
     @Test func everyEventArrivesOnceAndInOrderAcrossCutLinks() async throws {
         let central = try await HubHarness(label: "central", devices: "", site: "central")
-        let gateToken = try await central.token("gate")
+        let gateToken = try await central.token("gate", owner: "gate-a")
         let proxy = try await LinkProxy(upstream: central.port)
         let dir = try TemporaryDirectory("gate")
         _ = try dir.write("central.token", gateToken + "\n")
@@ -115,7 +115,7 @@ struct ForwardTests {
 
     @Test func theCentralRefusesABatchThatSkipsEventsOrLies() async throws {
         let central = try await HubHarness(label: "central-checks", devices: "", site: "central")
-        let token = try await central.token("gate")
+        let token = try await central.token("gate", owner: "gate-b")
         let bytes = Array("GB,000123,000456,000789,000012\r\n".utf8)
         let record = RawRecord(
             sha256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(), format: "rapiscan-line", deviceID: "rpm-lane1", firstReceivedAt: Date(),
@@ -152,6 +152,16 @@ struct ForwardTests {
         // An operator may not forward.
         let op = try await central.token("operator")
         #expect(try await central.post("/api/v1/forwarded", good, token: op).status == 403)
+        // A gate forwards for its own site only: not as another gate, nor another site's events in its batch.
+        let other = try await central.token("gate", owner: "gate-z")
+        let asAnother = try await central.post("/api/v1/forwarded", good, token: other)
+        #expect(asAnother.status == 403 && asAnother.json["field"] as? String == "source")
+        let smuggled = good.replacingOccurrences(of: #""source":"gate-b""#, with: #""source":"gate-z""#)
+        let carried = try await central.post("/api/v1/forwarded", smuggled, token: other)
+        #expect(carried.status == 403 && carried.json["field"] as? String == "events.0.site")
+        #expect(try await central.events("site=gate-z").isEmpty)
+        // A gate token is issued for a site, or not at all.
+        #expect(try await central.post("/api/v1/tokens", #"{"role": "gate", "label": "no site"}"#).json["field"] as? String == "owner")
         try await central.stop()
     }
 
@@ -173,7 +183,7 @@ struct ForwardTests {
         try await store.setFeedCursor(ForwarderService.consumer, String(held.last!.seq))
 
         let central = try await HubHarness(label: "central-restored", devices: "", site: "central")
-        try dir.write("central.token", try await central.token("gate"))
+        try dir.write("central.token", try await central.token("gate", owner: "gate-c"))
         let gate = try await HubHarness(
             reusing: dir,
             siteExtra: "forward: {url: \"http://127.0.0.1:\(central.port)/api/v1/forwarded\", tokenFile: central.token, maxBackoffS: 0.5}",

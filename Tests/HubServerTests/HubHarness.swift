@@ -36,11 +36,11 @@ final class HubHarness: Sendable {
     convenience init(
         label: String = "hub", devices: String = serialRPM, profiles: [String: String] = [:],
         reloadPoll: Duration = .milliseconds(200), siteExtra: String = "", site: String = "e2e-gate",
-        store: String = sqliteStore, adminToken: String? = nil, logger: Logger? = nil
+        store: String = sqliteStore, adminToken: String? = nil, logger: Logger? = nil, httpExtra: String = ""
     ) async throws {
         try await self.init(
             reusing: try TemporaryDirectory(label), devices: devices, profiles: profiles, reloadPoll: reloadPoll,
-            siteExtra: siteExtra, site: site, store: store, adminToken: adminToken, logger: logger)
+            siteExtra: siteExtra, site: site, store: store, adminToken: adminToken, logger: logger, httpExtra: httpExtra)
     }
 
     static let sqliteStore = "store:\n  sqlite: hub.sqlite"
@@ -50,7 +50,7 @@ final class HubHarness: Sendable {
     init(
         reusing dir: TemporaryDirectory, devices: String = serialRPM, profiles: [String: String] = [:],
         reloadPoll: Duration = .milliseconds(200), siteExtra: String = "", site: String = "e2e-gate",
-        store: String = sqliteStore, adminToken: String? = nil, logger: Logger? = nil
+        store: String = sqliteStore, adminToken: String? = nil, logger: Logger? = nil, httpExtra: String = ""
     ) async throws {
         self.dir = dir
         devicePath = dir.path("rpm-lane1")
@@ -62,7 +62,7 @@ final class HubHarness: Sendable {
                 atPath: shipped.appendingPathComponent(name).path, toPath: dir.path("profiles/\(name)"))
         }
         for (name, text) in profiles { try dir.write("profiles/\(name)", text) }
-        let configPath = try dir.write("site.yaml", Self.site(devices, extra: siteExtra, name: site, store: store))
+        let configPath = try dir.write("site.yaml", Self.site(devices, extra: siteExtra, name: site, store: store, http: httpExtra))
         let config = try SiteConfig.load(path: configPath, knownProtocols: DriverCatalog.protocols)
         var quiet = Logger(label: "test-hub")
         quiet.logLevel = .warning
@@ -88,14 +88,17 @@ final class HubHarness: Sendable {
     }
 
     /// The site file for `devices` (YAML list items).
-    static func site(_ devices: String, extra: String = "", name: String = "e2e-gate", store: String = sqliteStore) -> String {
+    /// `http` is more lines of the `http:` block (indented two spaces).
+    static func site(
+        _ devices: String, extra: String = "", name: String = "e2e-gate", store: String = sqliteStore, http: String = ""
+    ) -> String {
         """
         site: \(name)\(extra.isEmpty ? "" : "\n" + extra)
         profiles: profiles
         \(store)
         http:
           host: 127.0.0.1
-          port: 0
+          port: 0\(http.isEmpty ? "" : "\n" + http)
         devices:
         \(devices)
         """
@@ -138,9 +141,10 @@ final class HubHarness: Sendable {
         return (r.status, r.json)
     }
 
-    /// A new API token of `role`, made by the admin.
-    func token(_ role: String) async throws -> String {
-        let r = try await post("/api/v1/tokens", #"{"role": "\#(role)", "label": "test \#(role)"}"#)
+    /// A new API token of `role`, made by the admin; a gate's names the site it forwards for.
+    func token(_ role: String, owner: String? = nil) async throws -> String {
+        let owner = owner.map { #", "owner": "\#($0)""# } ?? ""
+        let r = try await post("/api/v1/tokens", #"{"role": "\#(role)", "label": "test \#(role)"\#(owner)}"#)
         guard let t = r.json["token"] as? String else { throw TokenError(status: r.status) }
         return t
     }

@@ -1,5 +1,8 @@
 import Foundation
+import HubServer
 import HubTesting
+import HummingbirdWSClient
+import Logging
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -25,6 +28,36 @@ struct ScanAPITests {
         let sha = (stored.first?["raw"] as? [String: Any])?["sha256"] as? String ?? ""
         let raw = try await h.get("/api/v1/raw/\(sha)")
         #expect(raw.status == 200 && (raw.json["text"] as? String)?.contains("MT-2026-000731") == true)
+        try await h.stop()
+    }
+
+    /// A suspect scan posted over HTTP reaches a live console once: the next scan's frame comes after
+    /// the first's single one.
+    @Test func aPostedScanReachesTheLiveSocketOnce() async throws {
+        let h = try await HubHarness(label: "scan-live")
+        let (texts, sink) = AsyncStream.makeStream(of: String.self)
+        let client = Task {
+            try await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(h.port)/api/v1/live?token=\(h.adminToken)", logger: Logger(label: "ws")
+            ) { inbound, _, _ in
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    if case .text(let text) = message { sink.yield(text) }
+                }
+            }
+        }
+        #expect(await eventually { h.hub.live.count == 1 })
+        let first = try await Self.post(h, ScanSamples.suspect)
+        let second = try await Self.post(h, ScanSamples.suspect.replacingOccurrences(of: "MT-2026-000731", with: "MT-2026-000732"))
+        let (firstID, secondID) = (try #require(first.json["id"] as? String), try #require(second.json["id"] as? String))
+        var seen: [String] = []
+        for await text in texts {
+            let frame = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+            guard let id = (frame?["event"] as? [String: Any])?["id"] as? String, id == firstID || id == secondID else { continue }
+            seen.append(id)
+            if id == secondID { break }
+        }
+        #expect(seen == [firstID, secondID], "frames: \(seen)")
+        client.cancel()
         try await h.stop()
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HubDevices
 import HubDrivers
+import HubServer
 import HubTesting
 import HummingbirdWSClient
 import Logging
@@ -64,6 +65,36 @@ struct TLSTests {
             try await WebSocketClient.connect(
                 url: url, configuration: named, tlsConfiguration: .makeClientConfiguration(), logger: Logger(label: "wss")) { _, _, _ in }
         }
+        try await h.stop()
+    }
+
+    /// Over TLS: 1.2 at least, HSTS on every answer, and the session cookie marked Secure.
+    @Test func oldTLSIsRefusedAndBrowsersAreToldToStayOnHTTPS() async throws {
+        let dir = try TemporaryDirectory("tls-strict")
+        try await Self.makeCertificate(in: dir)
+        let h = try await HubHarness(reusing: dir, siteExtra: "tls: {certificate: cert.pem, key: key.pem}")
+        var client = TLSConfiguration.makeClientConfiguration()
+        client.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(dir.path("cert.pem")))
+        var old = client
+        old.minimumTLSVersion = .tlsv1
+        old.maximumTLSVersion = .tlsv11
+        await #expect(throws: (any Error).self, "a TLS 1.1 client was served") {
+            _ = try await RawHTTP.send(port: h.port, "GET", "/healthz", tls: old, serverName: "localhost")
+        }
+        var twelve = client
+        twelve.maximumTLSVersion = .tlsv12
+        let health = try await RawHTTP.send(port: h.port, "GET", "/healthz", tls: twelve, serverName: "localhost")
+        #expect(health.status == 200)
+        #expect(health.header("Strict-Transport-Security") == "max-age=31536000")
+        let refused = try await RawHTTP.send(port: h.port, "GET", "/api/v1/audit", tls: client, serverName: "localhost")
+        #expect(refused.status == 401 && refused.header("Strict-Transport-Security") != nil, "refusals carry HSTS too")
+        let admin = try AdminCredential.read(storePath: h.hub.config.storePath)
+        let login = try await RawHTTP.send(
+            port: h.port, "POST", "/api/v1/login", headers: [("Content-Type", "application/json")],
+            body: #"{"user": "admin", "password": "\#(admin.password)"}"#, tls: client, serverName: "localhost")
+        #expect(login.status == 200)
+        let cookie = try #require(login.header("Set-Cookie"))
+        #expect(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "\(cookie)")
         try await h.stop()
     }
 

@@ -184,10 +184,10 @@ public struct DeviceProfile: Sendable, Equatable, Decodable {
 }
 
 /// Ids of devices, profiles and families: what is safe in a URL, a file name and a log line.
-enum Identifier {
-    static let expected = "letters, digits, '.', '_' or '-' (1 to 64 characters)"
+public enum Identifier {
+    public static let expected = "letters, digits, '.', '_' or '-' (1 to 64 characters)"
 
-    static func isValid(_ s: String) -> Bool {
+    public static func isValid(_ s: String) -> Bool {
         !s.isEmpty && s.count <= 64
             && s.utf8.allSatisfy { c in
                 (48...57).contains(c) || (65...90).contains(c) || (97...122).contains(c) || c == 45 || c == 46 || c == 95

@@ -16,6 +16,14 @@ public struct SiteConfig: Sendable, Equatable {
     public var tls: TLSFiles?
     /// Failed logins tolerated before a name or address must wait.
     public var loginLimits: LoginLimits
+    /// Seconds an HTTP connection may sit without a request before the hub closes it (`http.idleTimeoutS`).
+    public var httpIdleTimeoutS: Int = 60
+    /// Seconds between the pings the hub sends a WebSocket client; one left unanswered by the next
+    /// closes the socket (`http.webSocketPingS`).
+    public var webSocketPingS: Int = 30
+    /// Browser origins besides the hub's own that may log in and open the live socket
+    /// (`http.allowedOrigins`, each `scheme://host[:port]`).
+    public var allowedOrigins: [String] = []
     public var devices: [DeviceInstance]
     /// Attach USB devices whose own ids match a profile, without a site entry.
     public var usbAutoAttach: Bool
@@ -197,7 +205,8 @@ extension SiteConfig {
         }
         return SiteConfig(
             site: raw.site, store: raw.store.settings(resolve), storePath: raw.store.localPath(resolve), httpHost: raw.http.host, httpPort: raw.http.port,
-            tls: tls, loginLimits: raw.login,
+            tls: tls, loginLimits: raw.login, httpIdleTimeoutS: raw.http.idleTimeoutS, webSocketPingS: raw.http.webSocketPingS,
+            allowedOrigins: raw.http.allowedOrigins,
             devices: devices, usbAutoAttach: raw.usb.autoAttach, passageBeforeS: raw.passages.beforeS,
             passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS,
             riskPolicyPath: raw.risk.policy.map(resolve), feedWebhook: raw.feed.webhook, routes: raw.routes,
@@ -278,7 +287,10 @@ struct RawSiteConfig: Decodable {
     struct HTTP: Decodable {
         var host = "127.0.0.1"
         var port = 8080
-        enum CodingKeys: String, CodingKey, CaseIterable { case host, port }
+        var idleTimeoutS = 60
+        var webSocketPingS = 30
+        var allowedOrigins: [String] = []
+        enum CodingKeys: String, CodingKey, CaseIterable { case host, port, idleTimeoutS, webSocketPingS, allowedOrigins }
         init() {}
         init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -287,6 +299,21 @@ struct RawSiteConfig: Decodable {
                                 expected: "a host name or address")
             port = try c.decode(Int.self, forKey: .port, default: 8080, where: (0...65535).contains,
                                 expected: "a TCP port from 0 to 65535")
+            idleTimeoutS = try c.decode(Int.self, forKey: .idleTimeoutS, default: 60, where: (1...3600).contains,
+                                        expected: "seconds from 1 to 3600")
+            webSocketPingS = try c.decode(Int.self, forKey: .webSocketPingS, default: 30, where: (5...600).contains,
+                                          expected: "seconds from 5 to 600")
+            allowedOrigins = try c.decodeIfPresent(
+                [String].self, forKey: .allowedOrigins, where: { $0.allSatisfy(Self.isOrigin) },
+                expected: "origins like https://console.example.gov.vn (scheme, host, optional port; no path)") ?? []
+        }
+
+        /// `http://host[:port]` or `https://host[:port]`, as a browser sends it in `Origin`.
+        static func isOrigin(_ text: String) -> Bool {
+            guard let u = URLComponents(string: text), let scheme = u.scheme, ["http", "https"].contains(scheme),
+                let host = u.host, !host.isEmpty, u.path.isEmpty, u.query == nil, u.fragment == nil, u.user == nil
+            else { return false }
+            return true
         }
     }
 

@@ -9,36 +9,36 @@ import NIOCore
 extension HubAPI {
     /// The analyst's side: passage search and detail, a declaration with everything linked to it,
     /// CSV and JSON exports with the search's filters, and an occupancy as an N42 document.
-    func addAnalystRoutes(to router: Router<HubRequestContext>) {
-        router.get("/api/v1/passages") { request, _ in
+    func addAnalystRoutes(to router: RouteTable) {
+        router.get("/api/v1/passages", .analysts) { request, _ in
             try await passageSearch(request) { try JSONResponse.make(SearchPage(name: "passages", rows: $0, next: $1)) }
         }
-        router.get("/api/v1/passages/:id") { _, context in
+        router.get("/api/v1/passages/:id", .analysts) { _, context in
             let id = try context.parameters.require("id")
             guard let e = try await store.event(id: id), e.kind == "gate.passage" else {
                 return JSONResponse.error(.notFound, "no passage \(id)")
             }
             return try await passageDetail(e)
         }
-        router.get("/api/v1/declarations/:number/detail") { _, context in
+        router.get("/api/v1/declarations/:number/detail", .people) { _, context in
             try await declarationDetail(try context.parameters.require("number"))
         }
-        router.get("/api/v1/export/passages.json") { request, _ in
+        router.get("/api/v1/export/passages.json", .analysts) { request, _ in
             try await passageSearch(request, exporting: true) { passages, next in Self.export(try JSONResponse.make(passages), next) }
         }
-        router.get("/api/v1/export/passages.csv") { request, _ in
+        router.get("/api/v1/export/passages.csv", .analysts) { request, _ in
             try await passageSearch(request, exporting: true) { passages, next in Self.csv(CSV.passages(passages), next) }
         }
-        router.get("/api/v1/declarations/search") { request, _ in
+        router.get("/api/v1/declarations/search", .analysts) { request, _ in
             try await declarationSearch(request) { try JSONResponse.make(SearchPage(name: "declarations", rows: $0, next: $1)) }
         }
-        router.get("/api/v1/export/declarations.json") { request, _ in
+        router.get("/api/v1/export/declarations.json", .analysts) { request, _ in
             try await declarationSearch(request, exporting: true) { found, next in Self.export(try JSONResponse.make(found), next) }
         }
-        router.get("/api/v1/export/declarations.csv") { request, _ in
+        router.get("/api/v1/export/declarations.csv", .analysts) { request, _ in
             try await declarationSearch(request, exporting: true) { found, next in Self.csv(CSV.declarations(found), next) }
         }
-        router.get("/api/v1/events/:id/n42") { _, context in
+        router.get("/api/v1/events/:id/n42", .people) { _, context in
             let id = try context.parameters.require("id")
             guard let e = try await store.event(id: id) else { return JSONResponse.error(.notFound, "no event \(id)") }
             switch N42OccupancyExport.document(for: e) {
@@ -52,10 +52,18 @@ extension HubAPI {
                     body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
             }
         }
-        router.get("/api/v1/openapi.json") { _, _ in
+    }
+
+    /// `GET /api/v1/openapi.json`, registered after every other route: each operation's roles come
+    /// from the rule its route was registered with, so the document and the router cannot disagree.
+    func addOpenAPIRoute(to router: RouteTable) {
+        let path = "/api/v1/openapi.json"
+        var rules = router.rules
+        rules.append(RouteRule(method: .get, pattern: path, access: .people, audit: nil, bodyTypes: nil))
+        let document = ByteBuffer(bytes: OpenAPIDocument.json(rules: rules))
+        router.get(path, .people) { _, _ in
             Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.json())))
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: document))
         }
     }
 
@@ -179,8 +187,12 @@ public enum CSV {
         ([header] + rows).map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
     }
 
-    /// One field, quoted when it needs to be.
-    public static func field(_ s: String) -> String {
+    /// One field, quoted when it needs to be. A cell a spreadsheet would run as a formula (it starts
+    /// with `=`, `+`, `-`, `@`, a tab or a carriage return: a trader's name, a note, a plate read
+    /// are all outside text) gets a leading `'`, which shows as text; a plain number keeps its sign.
+    public static func field(_ text: String) -> String {
+        var s = text
+        if let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(s) == nil { s = "'" + s }
         guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

@@ -3,7 +3,7 @@ import HTTPTypes
 import HubStore
 
 /// The API described as OpenAPI 3.1, served at `/api/v1/openapi.json`. Each operation's roles come
-/// from `AccessPolicy`, so the document and the policy cannot disagree.
+/// from the rule its route was registered with, so the document and the router cannot disagree.
 enum OpenAPIDocument {
     typealias Schema = OpenAPISchemas.Schema
 
@@ -195,20 +195,20 @@ enum OpenAPIDocument {
             summary: "Refuse a unit at a listener from its next connection (kept across restarts).", response: admissionDecision),
     ]
 
-    /// Who may call an operation, from the access policy.
-    static func access(_ op: Operation) -> AccessPolicy.Access {
+    /// Who may call an operation, from its route's rule (none: not served, so no credential opens it).
+    static func access(_ op: Operation, rules: [RouteRule]) -> Access {
         let pattern = op.path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
-        return AccessPolicy.rule(HTTPRequest.Method(op.method.uppercased())!, pattern).access
+        return rules.first { $0.method.rawValue == op.method.uppercased() && $0.pattern == pattern }?.access ?? .roles([])
     }
 
-    static func roles(_ op: Operation) -> String {
-        switch access(op) {
+    static func roles(_ access: Access) -> String {
+        switch access {
         case .open: return "No credential needed."
         case .roles(let r): return "Roles: " + r.map(\.rawValue).sorted().joined(separator: ", ") + "."
         }
     }
 
-    static func document() -> [String: Any] {
+    static func document(rules: [RouteRule]) -> [String: Any] {
         var paths: [String: [String: Any]] = [:]
         for op in operations {
             var parameters: [[String: Any]] = []
@@ -221,7 +221,8 @@ enum OpenAPIDocument {
             for q in op.query {
                 parameters.append(["name": q, "in": "query", "required": false, "schema": OpenAPISchemas.query[q] ?? [:]])
             }
-            let open = access(op) == .open
+            let access = access(op, rules: rules)
+            let open = access == .open
             var responses: [String: Any] = [
                 op.status: ["description": "Success", "content": [op.produces: ["schema": op.response]]],
                 "400": error("A parameter or body is invalid; `field` names it (`problems` for a document)."),
@@ -232,7 +233,7 @@ enum OpenAPIDocument {
             for (status, text) in op.answers { responses[status] = error(text) }
             var operation: [String: Any] = [
                 "summary": op.summary,
-                "description": roles(op),
+                "description": roles(access),
                 "parameters": parameters,
                 "responses": responses,
             ]
@@ -263,7 +264,7 @@ enum OpenAPIDocument {
         ["description": description, "content": ["application/json": ["schema": OpenAPISchemas.ref("Error")]]]
     }
 
-    static func json() -> Data {
-        (try? JSONSerialization.data(withJSONObject: document(), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+    static func json(rules: [RouteRule]) -> Data {
+        (try? JSONSerialization.data(withJSONObject: document(rules: rules), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
     }
 }

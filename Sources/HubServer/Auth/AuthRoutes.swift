@@ -1,13 +1,16 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HubDevices
 import HubStore
 import NIOCore
 
 extension HubAPI {
     /// Login, logout, who am I, users and tokens (admin), and the audit log (admin).
-    func addAuthRoutes(to router: Router<HubRequestContext>, auth: AuthService) {
-        router.post("/api/v1/login") { request, context in
+    func addAuthRoutes(to router: RouteTable, auth: AuthService) {
+        // The login audits itself: only it knows who logged in, or who failed to. A browser may post
+        // it only from the hub's own page (no cross-site form posts).
+        router.post("/api/v1/login", .open, audit: nil, body: ["json", "x-www-form-urlencoded"], sameOriginOnly: true) { request, context in
             let body = try await request.body.collect(upTo: 16 << 10)
             guard let form = LoginForm(body: Data(body.readableBytesView), contentType: request.headers[.contentType])
             else { return JSONResponse.error(.badRequest, "expected user and password (JSON or form)", field: "user") }
@@ -41,21 +44,22 @@ extension HubAPI {
                 Body(token: session.secret, user: who.name, role: who.role, expiresAt: session.record.expiresAt))
             let maxAge = Int(session.record.expiresAt.timeIntervalSinceNow)
             r.headers[.setCookie] =
-                "\(AuthMiddleware.cookieName)=\(session.secret); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(maxAge)"
+                "\(Authentication.cookieName)=\(session.secret); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(maxAge)"
+                + (origins.tls ? "; Secure" : "")
             return r
         }
-        router.post("/api/v1/logout") { _, context in
+        router.post("/api/v1/logout", .people, audit: "logout", body: nil) { _, context in
             _ = try await auth.store.revokeToken(id: context.who.tokenID, at: Date())
             var r = try JSONResponse.make(["loggedOut": true])
-            r.headers[.setCookie] = "\(AuthMiddleware.cookieName)=; Path=/; Max-Age=0"
+            r.headers[.setCookie] = "\(Authentication.cookieName)=; Path=/; Max-Age=0" + (origins.tls ? "; Secure" : "")
             return r
         }
-        router.get("/api/v1/whoami") { _, context in try JSONResponse.make(context.who) }
-        router.get("/api/v1/tokens") { _, _ in
+        router.get("/api/v1/whoami", .people) { _, context in try JSONResponse.make(context.who) }
+        router.get("/api/v1/tokens", .admin) { _, _ in
             struct Body: Encodable { var tokens: [TokenView] }
             return try JSONResponse.make(Body(tokens: try await auth.store.tokens().map(TokenView.init)))
         }
-        router.post("/api/v1/tokens") { request, context in
+        router.post("/api/v1/tokens", .admin, audit: "token.create") { request, context in
             struct Ask: Decodable {
                 var role: Role
                 var label: String?
@@ -67,6 +71,11 @@ extension HubAPI {
                 return JSONResponse.error(.badRequest, "expected {\"role\": \"operator|analyst|admin\", \"label\", \"lifetimeS\"}", field: "role")
             }
             if let s = ask.lifetimeS, s < 1 { return JSONResponse.error(.badRequest, "expected a positive lifetime", field: "lifetimeS") }
+            // A gate's credential is bound to its site: the central takes batches from that site alone.
+            if ask.role == .gate, !(ask.owner.map(Identifier.isValid) ?? false) {
+                return JSONResponse.error(
+                    .badRequest, "a gate token needs \"owner\": the site id of the gate hub it is for", field: "owner")
+            }
             let t = try await auth.issue(
                 .api, owner: ask.owner ?? ask.label ?? context.who.name, role: ask.role, label: ask.label,
                 lifetime: ask.lifetimeS.map { .seconds($0) })
@@ -77,7 +86,7 @@ extension HubAPI {
             }
             return try JSONResponse.make(Body(token: t.secret, info: TokenView(t.record)), status: .created)
         }
-        router.post("/api/v1/tokens/:id/revoke") { _, context in
+        router.post("/api/v1/tokens/:id/revoke", .admin, audit: "token.revoke", body: nil) { _, context in
             let id = try context.parameters.require("id")
             guard try await auth.store.revokeToken(id: id, at: Date()) else {
                 return JSONResponse.error(.notFound, "no active token \(id)")
@@ -85,7 +94,7 @@ extension HubAPI {
             context.auditNote.set(target: id)
             return try JSONResponse.make(["revoked": id])
         }
-        router.post("/api/v1/users") { request, context in
+        router.post("/api/v1/users", .admin, audit: "user.create") { request, context in
             struct Ask: Decodable {
                 var user: String
                 var role: Role
@@ -101,7 +110,7 @@ extension HubAPI {
             context.auditNote.set(target: ask.user, detail: "role \(ask.role.rawValue)")
             return try JSONResponse.make(["user": ask.user, "role": ask.role.rawValue], status: .created)
         }
-        router.get("/api/v1/audit") { request, _ in
+        router.get("/api/v1/audit", .admin) { request, _ in
             let p = request.uri.queryParameters
             var limit = 100
             if let l = p.get("limit") {

@@ -9,6 +9,9 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<HubRequestContext>
     public var identity: Identity?
+    /// The identity came from the session cookie (a browser), not a bearer header: such a request
+    /// that changes state must come from the hub's own origin.
+    var credentialFromCookie = false
     /// The client's IP address (for login rate limits and the audit log).
     public let remoteAddress: String?
     /// Filled by a handler that changes state, read by the auth middleware for the audit log.

@@ -2,10 +2,10 @@ import Hummingbird
 import HummingbirdWebSocket
 
 extension HubAPI {
-    /// `GET /api/v1/live`: a WebSocket of `LiveFeed` frames. The auth middleware has run on the
-    /// upgrade request, so an unauthenticated one never upgrades (it gets the 401).
-    func addLiveRoute(to router: Router<HubRequestContext>, feed: LiveFeed) {
-        router.ws("/api/v1/live") { inbound, outbound, _ in
+    /// `GET /api/v1/live`: a WebSocket of `LiveFeed` frames. The route's guard has run on the
+    /// upgrade request, so an unauthenticated one never upgrades (it gets the 401), nor one from a foreign origin.
+    func addLiveRoute(to router: RouteTable, feed: LiveFeed) {
+        router.ws("/api/v1/live", .people) { inbound, outbound, _ in
             let (id, frames) = feed.subscribe()
             defer { feed.unsubscribe(id) }
             try await withThrowingTaskGroup(of: Void.self) { group in

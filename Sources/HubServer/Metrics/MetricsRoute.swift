@@ -15,8 +15,8 @@ public struct MetricSources: Sendable {
 
 extension HubAPI {
     /// `GET /metrics` in Prometheus text format (any role: a scraper gets an API token).
-    func addMetricsRoute(to router: Router<HubRequestContext>) {
-        router.get("/metrics") { _, _ in
+    func addMetricsRoute(to router: RouteTable) {
+        router.get("/metrics", .people) { _, _ in
             var queues = metricSources?.queues() ?? [:]
             if let live { queues["live"] = live.backlog }
             let lags = await metricSources?.feed?.lags(store: store) ?? []

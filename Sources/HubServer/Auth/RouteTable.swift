@@ -1,0 +1,86 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import HubStore
+import Logging
+
+/// The only way a route reaches the hub's router: each one is registered together with its
+/// `RouteRule`, and the rule is checked by a guard bound to that route alone. The router matches
+/// the request first (however its path was spelled: `//api/v1/tokens/` reaches `/api/v1/tokens`),
+/// and the route it matched brings its own rule, so no path text is ever compared for access. A
+/// request that matches no route is a 404 and reaches no handler.
+final class RouteTable {
+    let router: Router<HubRequestContext>
+    private let auth: AuthService?
+    private let origins: OriginPolicy
+    private let logger: Logger
+    private(set) var rules: [RouteRule] = []
+
+    init(auth: AuthService?, origins: OriginPolicy, logger: Logger) {
+        router = Router(context: HubRequestContext.self)
+        self.auth = auth
+        self.origins = origins
+        self.logger = logger
+        // Every request: odd spellings refused before routing, the credential found, oversize bodies answered.
+        router.add(middleware: PathGuard())
+        if let auth { router.add(middleware: Authentication(auth: auth)) }
+        router.add(middleware: BodyGuardMiddleware())
+        if origins.tls { router.add(middleware: StrictTransportSecurity()) }
+    }
+
+    /// Registers `handler` for `method path`, callable by `access`; `audit` names a successful call
+    /// in the audit log; `body` lists the media types it reads (POST), nil for any bytes.
+    func on(
+        _ method: HTTPRequest.Method, _ path: String, _ access: Access, audit: String? = nil,
+        body: [String]? = ["json"], sameOriginOnly: Bool = false,
+        handler: @escaping @Sendable (Request, HubRequestContext) async throws -> Response
+    ) {
+        let rule = RouteRule(
+            method: method, pattern: path, access: access, audit: audit, bodyTypes: method == .post ? body : nil,
+            sameOriginOnly: sameOriginOnly)
+        rules.append(rule)
+        router.group(RouterPath(path)).add(middleware: guardFor(rule)).on("", method: method, use: handler)
+    }
+
+    func get(
+        _ path: String, _ access: Access, handler: @escaping @Sendable (Request, HubRequestContext) async throws -> Response
+    ) {
+        on(.get, path, access, handler: handler)
+    }
+
+    func post(
+        _ path: String, _ access: Access, audit: String?, body: [String]? = ["json"], sameOriginOnly: Bool = false,
+        handler: @escaping @Sendable (Request, HubRequestContext) async throws -> Response
+    ) {
+        on(.post, path, access, audit: audit, body: body, sameOriginOnly: sameOriginOnly, handler: handler)
+    }
+
+    /// A WebSocket at `path`: the upgrade request passes the same guard as any route (its
+    /// credential may come as `?token=`, and its `Origin` must be the hub's own).
+    func ws(
+        _ path: String, _ access: Access,
+        onUpgrade: @escaping WebSocketDataHandler<WebSocketRouterContext<HubRequestContext>>
+    ) {
+        var rule = RouteRule(method: .get, pattern: path, access: access, audit: nil, bodyTypes: nil)
+        rule.tokenInQuery = true
+        rule.sameOriginOnly = true
+        rules.append(rule)
+        router.group(RouterPath(path)).add(middleware: guardFor(rule)).ws("", onUpgrade: onUpgrade)
+    }
+
+    private func guardFor(_ rule: RouteRule) -> RouteGuard {
+        RouteGuard(rule: rule, auth: auth, origins: origins, logger: logger)
+    }
+
+    /// Fails the start when a route reached the router without a rule (registered around this table).
+    func checkEveryRouteHasARule() throws {
+        let declared = Set(rules.map(\.description))
+        let unruled = router.routes.map(\.description).filter { !declared.contains($0) }
+        guard unruled.isEmpty else { throw UnruledRoutes(routes: unruled) }
+    }
+
+    struct UnruledRoutes: Error, CustomStringConvertible {
+        var routes: [String]
+        var description: String { "routes registered without an access rule: \(routes.joined(separator: ", "))" }
+    }
+}
