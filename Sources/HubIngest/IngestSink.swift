@@ -3,6 +3,7 @@ import HubDevices
 import HubModel
 import HubStore
 import Logging
+import Synchronization
 
 /// Where decoded batches go: the store first (it must hold them), then the registry, whose state
 /// changes become `device.status` events, and whoever watches events live (correlation, the API).
@@ -16,6 +17,7 @@ public final class IngestSink: Sendable {
     private let observers: [Observer]
     private let stages: [StageMeter]
     private let maxHold: Duration
+    private let held = Atomic<Int>(0)
     private let logger: Logger
 
     /// `stages` are the correlation stages fed by `observers`: while one is past its high-water
@@ -37,6 +39,10 @@ public final class IngestSink: Sendable {
 
     /// Device batches waiting for the group committer's next transaction.
     public var commitBacklog: Int { committer.pending }
+
+    /// Device batches held back right now because a correlation stage is behind (each one's device
+    /// waits for its ack meanwhile).
+    public var heldBatches: Int { held.load(ordering: .relaxed) }
 
     /// Stores a device's batch (with any state changes it causes; `counted` is what its decoder
     /// counted since the previous delivery) and returns true once it is
@@ -83,6 +89,8 @@ public final class IngestSink: Sendable {
         guard stages.contains(where: \.isBehind) else { return }
         let start = ContinuousClock.now
         IngestMetrics.heldForStages()
+        held.add(1, ordering: .relaxed)
+        defer { held.subtract(1, ordering: .relaxed) }
         while stages.contains(where: \.isBehind), ContinuousClock.now - start < maxHold, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(10))
         }

@@ -145,7 +145,8 @@ public struct HubApplication: Sendable {
         MetricSources(
             queues: { [sink, passages, transits, risk] in
                 [
-                    "store_commit": sink.commitBacklog, passages.meter.stage: passages.meter.depth,
+                    "store_commit": sink.commitBacklog, "ingest_held": sink.heldBatches,
+                    passages.meter.stage: passages.meter.depth,
                     transits.meter.stage: transits.meter.depth, risk.meter.stage: risk.meter.depth,
                 ]
             },

@@ -96,7 +96,11 @@ struct EndToEndTests {
         first.close()
         try FileManager.default.removeItem(atPath: h.devicePath)
         #expect(await eventually { (try? await h.device("rpm-lane1")["state"] as? String) == "offline" })
-        try await Task.sleep(for: .milliseconds(600))  // a few failed reopen attempts
+        // The hub tries to reopen the port and says why it cannot: once that failure is its last
+        // error, a reopen attempt has happened, and it must not have brought the device online.
+        #expect(await eventually {
+            (try? await h.device("rpm-lane1")["lastError"] as? String)?.contains(": open: ") == true
+        }, "a reopen attempt failed")
         #expect(try await h.device("rpm-lane1")["state"] as? String != "online")
 
         // Plugged back in (a new terminal behind the same name): the hub reopens it by itself.

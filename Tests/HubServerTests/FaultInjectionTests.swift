@@ -83,53 +83,78 @@ struct FaultInjectionTests {
         let family: Family
         let target: String
 
-        func stored() async throws -> Int { try await ConnectionScaleTests.count(h, kind: family.kind) }
-
-        func rejected() async throws -> Int {
-            let counters = try await h.device("dev")["counters"] as? [String: Any]
-            return (counters?["rejected"] as? [String: Int])?.values.reduce(0, +) ?? 0
+        /// What the hub has taken of the device: events of the family's kind stored, frames rejected,
+        /// connections open and connections ended.
+        struct Taken {
+            var stored: Int
+            var rejected: Int
+            var connections: Int
+            var closed: Int
         }
 
-        /// What the hub has taken so far; unchanged across two looks once the last run is all in.
-        func settled() async throws -> (stored: Int, rejected: Int) {
-            var last = (-1, -1, -1)
-            let deadline = ContinuousClock.now + .seconds(20)
-            while true {
-                let frames = (try await h.device("dev")["counters"] as? [String: Any])?["frames"] as? Int ?? 0
-                let now = (try await stored(), try await rejected(), frames)
-                if now == last || ContinuousClock.now > deadline { return (now.0, now.1) }
-                last = now
-                try await Task.sleep(for: .milliseconds(400))
-            }
+        func taken() async throws -> Taken {
+            let row = try await h.device("dev")
+            let counters = row["counters"] as? [String: Any]
+            return Taken(
+                stored: try await ConnectionScaleTests.count(h, kind: family.kind),
+                rejected: (counters?["rejected"] as? [String: Int])?.values.reduce(0, +) ?? 0,
+                connections: row["connections"] as? Int ?? 0, closed: row["connectionsClosed"] as? Int ?? 0)
         }
 
-        /// Runs the simulator with `fault` flags once the previous run is all in; returns the stored
-        /// count and rejects before it.
-        func run(_ fault: [String], seed: Int) async throws -> (stored: Int, rejected: Int) {
-            let before = try await settled()
+        /// Runs the simulator with `fault` flags and waits until the hub has taken all of the run;
+        /// returns what it had taken before. Each run ends all in, so the next one starts from a
+        /// count that no longer moves.
+        func run(_ fault: [String], seed: Int) async throws -> Taken {
+            let before = try await taken()
             let sim = try await SimulatorRun.run(family.args(target) + ["--seed", "\(seed)"] + fault, in: h.dir)
             #expect(sim.status == 0, "\(family.name) \(fault): \(sim.err)")
+            #expect(await allIn(sim, since: before), "\(family.name) \(fault): the hub did not take the whole run; \(sim.err)")
             return before
         }
 
-        /// Waits until `family.kind` has grown by exactly `n` since `before`, and stays there a moment.
-        func expectStored(_ n: Int, since before: Int, _ what: String) async throws {
-            var now = 0
-            let reached = await eventually(timeout: .seconds(30)) {
-                now = (try? await stored()) ?? 0
-                return now - before >= n
+        /// Whether the hub has taken everything the finished simulator delivered (a positive signal,
+        /// not a quiet moment). A folder: no file is left in the inbox, and a file is moved out only
+        /// once its events are stored. A listener: as many connections have ended on the hub as the
+        /// simulator says it opened, and a connection ends only once what it sent is stored (or, for
+        /// one the hub closed as noise, counted).
+        func allIn(_ sim: SimulatorRun, since before: Taken) async -> Bool {
+            if family.folder {
+                return await eventually(timeout: .seconds(30)) {
+                    guard let names = try? FileManager.default.contentsOfDirectory(atPath: target) else { return false }
+                    return !names.contains { name in
+                        var isDir: ObjCBool = false
+                        return !name.hasPrefix(".")
+                            && FileManager.default.fileExists(atPath: target + "/" + name, isDirectory: &isDir) && !isDir.boolValue
+                    }
+                }
             }
-            try await Task.sleep(for: .milliseconds(300))
-            now = try await stored()
-            #expect(reached && now - before == n, "\(family.name) \(what): \(now - before) stored, expected \(n)")
+            guard let opened = Self.connectionsOpened(sim.err), opened > 0 else { return false }
+            return await eventually(timeout: .seconds(30)) {
+                guard let now = try? await taken() else { return false }
+                return now.closed == before.closed + opened && now.connections == 0
+            }
+        }
+
+        /// The connections a network simulator says it opened ("… 2 connections …" on its stderr).
+        static func connectionsOpened(_ err: String) -> Int? {
+            for line in err.split(separator: "\n") {
+                let words = line.split(separator: " ")
+                if let i = words.firstIndex(where: { $0 == "connections" || $0 == "connection" }), i > words.startIndex {
+                    return Int(words[words.index(before: i)])
+                }
+            }
+            return nil
+        }
+
+        /// The run is all in: `family.kind` has grown by exactly `n` since `before`.
+        func expectStored(_ n: Int, since before: Int, _ what: String) async throws {
+            let now = try await taken().stored
+            #expect(now - before == n, "\(family.name) \(what): \(now - before) stored, expected \(n)")
         }
 
         func expectRejects(since before: Int, _ what: String) async throws {
-            var now = 0
-            #expect(await eventually(timeout: .seconds(30)) {
-                now = (try? await rejected()) ?? 0
-                return now > before
-            }, "\(family.name) \(what): no reject counted (\(now))")
+            let now = try await taken().rejected
+            #expect(now > before, "\(family.name) \(what): no reject counted (\(now))")
         }
     }
 
@@ -163,7 +188,7 @@ struct FaultInjectionTests {
         if f.doublesEvents || f.folder {
             try await b.expectStored(f.folder ? f.perRun : 2 * f.perRun, since: dup.stored, "--duplicate")
         } else {
-            #expect(await eventually { ((try? await b.stored()) ?? 0) - dup.stored >= f.perRun }, "rpm --duplicate")
+            #expect(try await b.taken().stored - dup.stored >= f.perRun, "rpm --duplicate")
         }
 
         // Dropped and redialled connections, and bursts, lose nothing.

@@ -133,7 +133,16 @@ struct FeedTests {
         let before = receiver.received.withLock { $0.count }
         let again = try await HubHarness(
             reusing: dir, siteExtra: "feed: {webhook: \"http://127.0.0.1:\(receiver.port)/feed\"}")
-        try await Task.sleep(for: .seconds(1))
+        // A declaration lodged after the restart: its assessment is stored after every older item and
+        // the feed goes one at a time in that order, so once it is taken, anything resent came before.
+        let lodged = try await again.post(
+            "/api/v1/declarations", DeclarationAPITests.doc("600000000002", containers: ["MSKU9070323"], plate: "29H88888"))
+        #expect(lodged.status == 201)
+        #expect(await eventually(timeout: .seconds(30)) {
+            receiver.received.withLock { Array($0.dropFirst(before)) }.contains {
+                $0.accepted && ($0.body["subject"] as? [String: Any])?["declaration"] as? String == "600000000002"
+            }
+        }, "the item stored after the restart is delivered")
         let resent = receiver.received.withLock { Array($0.dropFirst(before)) }.filter { taken.contains($0.key) }
         #expect(resent.isEmpty)
         try await again.stop()

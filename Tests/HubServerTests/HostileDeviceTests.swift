@@ -27,6 +27,7 @@ struct HostileDeviceTests {
         let trickle = Task {
             for b in slowLogin {
                 try slow.send([b])
+                // Paces the slow unit (what the test is about), proves nothing by itself.
                 try await Task.sleep(for: .seconds(1))
             }
         }
@@ -75,6 +76,7 @@ struct HostileDeviceTests {
                     budget -= n
                     await Task.yield()
                 } else if n < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                    // The socket is full: wait for room without blocking the hub's threads.
                     try? await Task.sleep(for: .milliseconds(2))
                 } else {
                     drops += 1

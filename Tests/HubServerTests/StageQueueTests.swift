@@ -108,13 +108,15 @@ struct StageQueueTests {
         var own = Self.deviceBatch(1, tag: "own")
         own.events[0].kind = "transit.deviation"
         #expect(await sink.deliver(deviceID: "transits", batch: own, counted: DecodeCounters(), fromStage: true))
-        try await Task.sleep(for: .milliseconds(500))
+        // The sink says it holds the second batch: from then on it stays out of the store until the stage runs.
+        #expect(await eventually { sink.heldBatches == 1 }, "the second device batch is held")
         #expect(try await store.counts().events == 4, "the stage's own result is in; the second device batch waits")
 
         let group = ServiceGroup(configuration: .init(services: [transits], logger: Self.logger))
         let running = Task { try await group.run() }
         #expect(await held.value, "stored once the stage caught up")
         #expect(try await store.counts().events == 5)
+        #expect(sink.heldBatches == 0)
         #expect(await eventually(timeout: .seconds(90)) { transits.meter.depth == 0 })
         await group.triggerGracefulShutdown()
         try await running.value

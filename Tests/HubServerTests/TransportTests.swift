@@ -34,7 +34,9 @@ struct TransportTests {
         let port = try #require(try await h.boundPort("rpm-tcp"))
         let units = try (0..<3).map { _ in try LoopbackClient(port: port) }
         for (i, u) in units.enumerated() {
-            // Split a line across two writes: framing belongs to the driver, not to the packets.
+            // Split a line across two writes: framing belongs to the driver, not to the packets. The
+            // pause paces the unit (it proves nothing by itself): without it both halves would
+            // usually reach the hub in one read.
             let text = String(format: Self.occupancy, i + 1)
             try u.send(String(text.prefix(20)))
             try await Task.sleep(for: .milliseconds(20))
@@ -102,7 +104,10 @@ struct TransportTests {
         // Written under a temporary name, then renamed into place: taken only after the rename.
         let feed = try Corpus.bytes("rpm/S2-C3-NORM2.csv")
         try Data(feed).write(to: URL(fileURLWithPath: inbox + "/.scan-1.tmp"))
-        try await Task.sleep(for: .milliseconds(300))
+        // The hub reads the folder's changes in order: once a file renamed in after it is taken, it
+        // has seen the temporary file and left it alone.
+        #expect(await Self.probeTaken(inbox))
+        #expect(FileManager.default.fileExists(atPath: inbox + "/.scan-1.tmp"))
         #expect(try await h!.events("kind=radiation.occupancy").isEmpty)
         try FileManager.default.moveItem(atPath: inbox + "/.scan-1.tmp", toPath: inbox + "/scan-1.csv")
         #expect(await eventually(timeout: .seconds(15)) { FileManager.default.fileExists(atPath: inbox + "/processed/scan-1.csv") })
@@ -125,6 +130,23 @@ struct TransportTests {
         try await h!.stop()
     }
 
+    /// Drops an empty, complete file (renamed into place, or given its `.done` marker) and waits until
+    /// the hub has taken it. The folder's changes are read in order, so by then the hub has dealt
+    /// with every change made before it: a later event that proves what was not taken.
+    static func probeTaken(_ inbox: String, marker: Bool = false) async -> Bool {
+        let name = "probe-\(UUID().uuidString).txt"
+        if marker {
+            guard FileManager.default.createFile(atPath: inbox + "/" + name, contents: Data()),
+                FileManager.default.createFile(atPath: inbox + "/" + name + ".done", contents: Data())
+            else { return false }
+        } else {
+            guard FileManager.default.createFile(atPath: inbox + "/." + name, contents: Data()),
+                (try? FileManager.default.moveItem(atPath: inbox + "/." + name, toPath: inbox + "/" + name)) != nil
+            else { return false }
+        }
+        return await eventually { FileManager.default.fileExists(atPath: inbox + "/processed/" + name) }
+    }
+
     @Test func aMarkerFileSaysWhenAFileIsComplete() async throws {
         let h = try await HubHarness(
             label: "marker", devices: "  - {id: rpm-marked, profile: rpm-marked, folder: drop}",
@@ -132,8 +154,10 @@ struct TransportTests {
         let inbox = h.dir.path("drop")
         #expect(await eventually { FileManager.default.fileExists(atPath: inbox + "/processed") })
         try (String(format: Self.occupancy, 7)).write(toFile: inbox + "/lane.txt", atomically: false, encoding: .utf8)
-        try await Task.sleep(for: .milliseconds(300))
+        // A file written and marked after it is taken: the hub has seen lane.txt by then.
+        #expect(await Self.probeTaken(inbox, marker: true))
         #expect(FileManager.default.fileExists(atPath: inbox + "/lane.txt"), "no marker yet: left alone")
+        #expect(try await h.events("kind=radiation.occupancy").isEmpty)
         try "".write(toFile: inbox + "/lane.txt.done", atomically: false, encoding: .utf8)
         #expect(await eventually { FileManager.default.fileExists(atPath: inbox + "/processed/lane.txt") })
         #expect(!FileManager.default.fileExists(atPath: inbox + "/lane.txt.done"))

@@ -31,11 +31,16 @@ struct OutputOptions: ParsableArguments {
 }
 
 /// The opened output. Writes never throw: a device whose listener is gone loses bytes, it does not stop.
+/// A network output says at its close how many bytes the peer's kernel took and over how many
+/// connections, so a tester (or a test) can wait until the hub has read exactly that much.
 final class ByteOutput: Sendable {
     private enum Kind { case pty(link: String), stdout, socket(host: String, port: Int, udp: Bool) }
     private let kind: Kind
+    private let name: String
     private let fd = Mutex<CInt>(-1)
     private let terminal = Mutex<PseudoTerminal?>(nil)
+    /// Bytes sent and sockets connected so far (network outputs), and whether the close said so.
+    private let sent = Mutex((bytes: 0, connections: 0, reported: false))
 
     convenience init(_ o: OutputOptions, name: String) throws {
         try self.init(link: o.link, tcp: o.tcp, udp: o.udp, name: name)
@@ -43,6 +48,7 @@ final class ByteOutput: Sendable {
 
     /// A pseudo-terminal linked at `link`, a loopback TCP or UDP peer, or (none given) standard output.
     init(link: String? = nil, tcp: String? = nil, udp: String? = nil, name: String) throws {
+        self.name = name
         if let link {
             let dir = (link as NSString).deletingLastPathComponent
             if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
@@ -67,6 +73,7 @@ final class ByteOutput: Sendable {
             let s = fd.withLock { $0 }
             if s < 0 { reconnect() }
             let ok = fd.withLock { fd in bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
+            if ok > 0 { sent.withLock { $0.bytes += ok } }
             if ok < 0 { reconnect() }
         }
     }
@@ -82,17 +89,26 @@ final class ByteOutput: Sendable {
             return
         }
         guard case .socket(let host, let port, let udp) = kind else { return }
-        fd.withLock { fd in
+        let connected = fd.withLock { fd in
             if fd >= 0 { Glibc.close(fd) }
             fd = Self.connect(host: host, port: port, udp: udp)
+            return fd >= 0
         }
+        if connected { sent.withLock { $0.connections += 1 } }
     }
 
     func close() {
         switch kind {
         case .pty: terminal.withLock { $0?.close(); $0 = nil }
         case .stdout: break
-        case .socket: fd.withLock { if $0 >= 0 { Glibc.close($0) }; $0 = -1 }
+        case .socket(_, _, let udp):
+            fd.withLock { if $0 >= 0 { Glibc.close($0) }; $0 = -1 }
+            let s = sent.withLock { s in
+                defer { s.reported = true }
+                return s
+            }
+            guard !s.reported else { return }
+            note(udp ? "\(name): \(s.bytes) bytes sent in datagrams" : "\(name): \(s.bytes) bytes sent over \(s.connections) connections")
         }
     }
 

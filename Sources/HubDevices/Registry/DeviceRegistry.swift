@@ -56,6 +56,9 @@ public final class DeviceRegistry: Sendable {
         public var connections: Int
         /// Connections the hub closed because they sent nothing but noise (a flooding or foreign client).
         public var connectionsDropped: Int = 0
+        /// Connections that have ended since the hub started, each one's frames dealt with (stored)
+        /// first: with `connections`, how often units redial, and when all a unit sent is in.
+        public var connectionsClosed: Int = 0
         /// The most bytes one connection's decoder has held for an unfinished frame (bounded by the
         /// profile's frame limit, however slowly or wrongly a unit sends).
         public var peakPendingBytes: Int = 0
@@ -144,9 +147,12 @@ public final class DeviceRegistry: Sendable {
         rows.withLock { m in m[id]?.port = text }
     }
 
-    /// A listener's open connections changed by `delta`.
+    /// A listener's open connections changed by `delta` (a negative one: that many have ended).
     public func connections(_ id: String, delta: Int) {
-        rows.withLock { m in m[id]?.connections += delta }
+        rows.withLock { m in
+            m[id]?.connections += delta
+            if delta < 0 { m[id]?.connectionsClosed -= delta }
+        }
     }
 
     /// A listener closed a connection that sent only noise; returns how many it has closed so far.
