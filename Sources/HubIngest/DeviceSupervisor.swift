@@ -21,9 +21,11 @@ public final class DeviceSupervisor: Service, Sendable {
     private let logger: Logger
     private let initial: [DeviceInstance]
     private let blobs: BlobStore?
-    private let running = Mutex<[String: Running]>([:])
-    /// Serializes `apply` calls (startup and reloads).
-    private let applying = Mutex(false)
+    private let running = Mutex<(devices: [String: Running], stopped: Bool)>(([:], false))
+    /// One `apply` at a time (the start and every reload), and none once stopping: two at once both
+    /// saw a device missing while the other was still stopping it, and both started it, two readers
+    /// on one port, one of them never stopped again.
+    private let applying = AsyncGate()
 
     public init(devices: [DeviceInstance], sink: IngestSink, ids: EventIDGenerator, logger: Logger, blobs: BlobStore? = nil) {
         initial = devices
@@ -44,31 +46,44 @@ public final class DeviceSupervisor: Service, Sendable {
     public func run() async throws {
         _ = await apply(initial)
         try? await gracefulShutdown()
+        await applying.acquire()
         let all = running.withLock { r -> [Running] in
-            defer { r.removeAll() }
-            return Array(r.values)
+            defer {
+                r.devices.removeAll()
+                r.stopped = true
+            }
+            return Array(r.devices.values)
         }
+        await applying.release()
         for r in all { r.task.cancel() }
         for r in all { await r.task.value }
     }
 
     /// Makes the running devices those of `devices` (enabled ones, not pinned to USB, which the
-    /// hotplug service starts when they appear).
+    /// hotplug service starts when they appear). Calls wait for each other; once the supervisor is
+    /// stopping, nothing is started and the change is empty.
     @discardableResult
     public func apply(_ devices: [DeviceInstance]) async -> Change {
+        await applying.acquire()
+        let change = await applyAlone(devices)
+        await applying.release()
+        return change
+    }
+
+    private func applyAlone(_ devices: [DeviceInstance]) async -> Change {
         let wanted = devices.filter { $0.enabled && $0.usbPin == nil }
-        sink.registry.add(devices)
         var change = Change()
         var toStop: [(String, Task<Void, Never>)] = []
         var toStart: [DeviceInstance] = []
-        running.withLock { r in
+        let stopping = running.withLock { r -> Bool in
+            guard !r.stopped else { return true }
             let wantedIDs = Set(wanted.map(\.id))
-            for (id, entry) in r where !wantedIDs.contains(id) {
+            for (id, entry) in r.devices where !wantedIDs.contains(id) {
                 toStop.append((id, entry.task))
                 change.stopped.append(id)
             }
             for d in wanted {
-                if let entry = r[d.id] {
+                if let entry = r.devices[d.id] {
                     if entry.device == d {
                         change.unchanged.append(d.id)
                     } else {
@@ -81,8 +96,11 @@ public final class DeviceSupervisor: Service, Sendable {
                     change.started.append(d.id)
                 }
             }
-            for (id, _) in toStop { r.removeValue(forKey: id) }
+            for (id, _) in toStop { r.devices.removeValue(forKey: id) }
+            return false
         }
+        guard !stopping else { return Change() }
+        sink.registry.add(devices)
         // A changed device's old link closes (storing what it decoded) before the new one opens the same port.
         for (_, task) in toStop { task.cancel() }
         for (_, task) in toStop { await task.value }
@@ -94,7 +112,7 @@ public final class DeviceSupervisor: Service, Sendable {
                 continue
             }
             let task = Task { _ = try? await service.run() }
-            running.withLock { $0[d.id] = Running(device: d, task: task) }
+            running.withLock { $0.devices[d.id] = Running(device: d, task: task) }
         }
         change.started.sort()
         change.stopped.sort()

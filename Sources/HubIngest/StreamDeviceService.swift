@@ -90,18 +90,16 @@ public struct StreamDeviceService: Service {
     private func open() async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         switch connector {
         case .serial(let path, let settings):
+            // A terminal (`SerialPort.open` checked it), so NIO accepts it. Once handed over, the
+            // descriptor is NIO's even when setting the channel up fails (NIO closes it then): it is
+            // never closed here, since its number may already belong to another channel.
             let fd = try SerialPort.open(path: path, settings: settings)
-            do {
-                return try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .takingOwnershipOfDescriptor(inputOutput: fd) { ch in
-                        ch.eventLoop.makeCompletedFuture {
-                            try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: ch)
-                        }
+            return try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .takingOwnershipOfDescriptor(inputOutput: fd) { ch in
+                    ch.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: ch)
                     }
-            } catch {
-                close(fd)
-                throw error
-            }
+                }
         case .tcp(let address):
             let idle = device.profile.transport.network.idleTimeoutS
             return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
