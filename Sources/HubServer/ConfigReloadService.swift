@@ -94,7 +94,7 @@ struct ConfigReloadService: Service {
             logger.info(
                 "configuration reloaded",
                 metadata: ["trigger": "\(trigger)", "started": "\(change.started)", "stopped": "\(change.stopped)",
-                           "restarted": "\(change.restarted)"])
+                           "restarted": "\(change.restarted)", "reconfigured": "\(change.reconfigured)"])
         } catch {
             state.record(.init(at: Date(), trigger: trigger, applied: false, error: "\(error)"), config: nil)
             logger.error("configuration refused; the running one stays", metadata: ["error": "\(error)"])
