@@ -1,6 +1,6 @@
 // posix_openpt and friends are XSI; Swift's Glibc module does not expose them, so they are reached here.
-#define _XOPEN_SOURCE 700
-#define _DEFAULT_SOURCE
+// ptsname_r (thread-safe, unlike ptsname) is a GNU extension.
+#define _GNU_SOURCE
 #include "pseudo_terminal.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -17,12 +17,13 @@ int niihub_open_pty_master(char *name, size_t name_len) {
         errno = e;
         return -1;
     }
-    const char *slave = ptsname(fd);
-    if (slave == NULL || strlen(slave) + 1 > name_len) {
+    // ptsname_r, not ptsname: ptsname answers in one static buffer for the whole process, so a
+    // terminal opened on another thread meanwhile could hand this one its slave's name.
+    int rc = ptsname_r(fd, name, name_len);
+    if (rc != 0) {
         close(fd);
-        errno = ENAMETOOLONG;
+        errno = rc == ERANGE ? ENAMETOOLONG : rc;
         return -1;
     }
-    strcpy(name, slave);
     return fd;
 }

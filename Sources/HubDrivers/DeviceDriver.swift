@@ -15,6 +15,9 @@ public protocol DeviceDriver: Sendable {
     mutating func push(_ bytes: ArraySlice<UInt8>, receivedAt: Date, into steps: inout [DriverStep])
     /// The input has ended (port closed, end of file): decodes what is left of a partial frame.
     mutating func finish(receivedAt: Date, into steps: inout [DriverStep])
+    /// Takes new settings (a configuration reload) without losing what the stream holds so far: a
+    /// partial frame, an open occupancy, a unit's login. Later bytes are decoded under `options`.
+    mutating func reconfigure(_ options: DriverOptions)
     /// The unit the stream last named (a login's IMEI, a seal's id) and the verdict on it; nil for
     /// devices that do not name themselves.
     var unit: UnitLogin? { get }

@@ -20,6 +20,10 @@ struct DeviceSession: Sendable {
         decoder = d
     }
 
+    /// Takes `device`'s new settings without losing what the decoder holds (see
+    /// `FeedDecoder.reconfigure`); false when its protocol changed.
+    mutating func reconfigure(for device: DeviceInstance) -> Bool { decoder.reconfigure(for: device) }
+
     /// Decodes, stores, and returns the replies to write back, or nil when the store did not take
     /// the batch (nothing may then be acknowledged to the device).
     mutating func receive(_ bytes: ArraySlice<UInt8>, sink: IngestSink, at now: Date = Date()) async -> [[UInt8]]? {

@@ -10,7 +10,10 @@ import HubNormalizer
 public struct FeedDecoder: Sendable {
     private var driver: any DeviceDriver
     private var segmenter: RawSegmenter
-    private let normalizer: Normalizer
+    private var normalizer: Normalizer
+    private let ids: EventIDGenerator
+    /// The protocol the driver speaks.
+    public let protocolName: String
     private var steps: [DriverStep] = []
     /// The record the last reading pointed at, for readings that share it (`RawSpan.previous`).
     private var lastRef: RawRef?
@@ -23,21 +26,44 @@ public struct FeedDecoder: Sendable {
         self.driver = driver
         segmenter = RawSegmenter(format: driver.rawFormat, deviceID: context.device.id)
         normalizer = Normalizer(context: context, ids: ids)
+        self.ids = ids
+        self.protocolName = protocolName
     }
 
     /// A decoder for a configured device; `admission` (a listener's rule for this connection)
     /// replaces the site entry's own list.
     public init?(device: DeviceInstance, ids: EventIDGenerator, admission: UnitAdmissions.Rule? = nil) {
-        let context = DeviceContext(
+        self.init(
+            protocolName: device.profile.protocol, context: Self.context(of: device),
+            options: Self.options(of: device, admission: admission), ids: ids)
+    }
+
+    /// The same decoder under `device`'s new settings (a reload that changed its profile, lane or
+    /// thresholds, not its protocol): the driver keeps what it holds (a partial frame, an open
+    /// occupancy), frames waiting for their reading stay in the segment, and later readings become
+    /// events under the new context.
+    /// Returns false, changing nothing, when `device` speaks another protocol.
+    public mutating func reconfigure(for device: DeviceInstance) -> Bool {
+        guard device.profile.protocol == protocolName else { return false }
+        driver.reconfigure(Self.options(of: device, admission: nil))
+        normalizer = Normalizer(context: Self.context(of: device), ids: ids)
+        return true
+    }
+
+    private static func context(of device: DeviceInstance) -> DeviceContext {
+        DeviceContext(
             device: DeviceRef(id: device.id, profile: device.profile.model, family: device.profile.family),
             site: device.site, lane: device.lane, thresholds: device.profile.thresholds)
+    }
+
+    private static func options(of device: DeviceInstance, admission: UnitAdmissions.Rule?) -> DriverOptions {
         var options = DriverOptions(device)
         if let admission {
             options.allowedUnitIDs = admission.admitted
             options.deniedUnitIDs = admission.denied
             options.quarantineUnknownUnits = admission.quarantine
         }
-        self.init(protocolName: device.profile.protocol, context: context, options: options, ids: ids)
+        return options
     }
 
     /// The driver's counters so far.

@@ -50,6 +50,10 @@ public struct FileDropService: Service {
             await sink.link(device.id, .down, error: "cannot prepare \(inbox): \(error)")
             return
         }
+        guard DeviceSession(device: device, ids: ids) != nil else {
+            await sink.link(device.id, .down, error: "no driver for protocol \(device.profile.protocol)")
+            return
+        }
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0, inotify_add_watch(fd, inbox, UInt32(IN_MOVED_TO | IN_CLOSE_WRITE)) >= 0 else {
             await sink.link(device.id, .down, error: "inotify on \(inbox): \(String(cString: strerror(errno)))")
@@ -58,19 +62,19 @@ public struct FileDropService: Service {
         }
         let watch: NIOAsyncChannel<ByteBuffer, Never>
         do {
+            // Once handed over, the descriptor is NIO's even when setting the channel up fails (NIO
+            // closes it then): it is never closed here, since its number may already be reused.
             watch = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 16_384))
                 .takingOwnershipOfDescriptor(input: fd) { ch in
                     ch.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, Never>(wrappingChannelSynchronously: ch) }
                 }
         } catch {
-            close(fd)
             await sink.link(device.id, .down, error: "cannot watch \(inbox): \(error)")
             return
         }
         await sink.link(device.id, .up)
         logger.info("watching folder", metadata: ["folder": "\(inbox)", "completion": "\(settings.completion)"])
-        guard DeviceSession(device: device, ids: ids) != nil else { return }
         await cancelWhenGracefulShutdown {
             var session = DeviceSession(device: device, ids: ids)!
             let inbox = self.inbox

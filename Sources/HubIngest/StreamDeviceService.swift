@@ -5,11 +5,14 @@ import Logging
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
+import Synchronization
 
 /// Keeps one device's byte stream open for the life of the hub: a serial port (termios, raw), or a
 /// TCP connection to a device that serves. Every byte goes through the device's decoder into the
 /// sink; replies are written back only once what came before them is stored. When the link fails
-/// or vanishes the device goes offline and the link is reopened with growing backoff.
+/// or vanishes the device goes offline and the link is reopened with growing backoff. A reload that
+/// changes only how the device is decoded reaches the running service through `settings`: the link
+/// stays open and the decoder keeps what it holds (an occupancy half seen).
 public struct StreamDeviceService: Service {
     /// How the link is opened.
     public enum Connector: Sendable {
@@ -23,11 +26,16 @@ public struct StreamDeviceService: Service {
     private let ids: EventIDGenerator
     private let logger: Logger
     private let backoff: Backoff
+    /// New decoding settings from a reload, taken before the next bytes are decoded.
+    let settings: DecoderSettings
     /// What the device's last `device.status` says when this service ends.
     var endReason = "hub stopped"
 
     /// A service for `device`, or nil when its configuration gives no stream to open.
-    public init?(device: DeviceInstance, sink: IngestSink, ids: EventIDGenerator, logger: Logger, backoff: Backoff = Backoff()) {
+    public init?(
+        device: DeviceInstance, sink: IngestSink, ids: EventIDGenerator, logger: Logger, backoff: Backoff = Backoff(),
+        settings: DecoderSettings = DecoderSettings()
+    ) {
         if let port = device.port, let settings = device.serial {
             connector = .serial(path: port, settings: settings)
         } else if let address = device.connect {
@@ -39,6 +47,7 @@ public struct StreamDeviceService: Service {
         self.sink = sink
         self.ids = ids
         self.backoff = backoff
+        self.settings = settings
         var logger = logger
         logger[metadataKey: "device"] = "\(device.id)"
         self.logger = logger
@@ -90,18 +99,16 @@ public struct StreamDeviceService: Service {
     private func open() async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         switch connector {
         case .serial(let path, let settings):
+            // A terminal (`SerialPort.open` checked it), so NIO accepts it. Once handed over, the
+            // descriptor is NIO's even when setting the channel up fails (NIO closes it then): it is
+            // never closed here, since its number may already belong to another channel.
             let fd = try SerialPort.open(path: path, settings: settings)
-            do {
-                return try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .takingOwnershipOfDescriptor(inputOutput: fd) { ch in
-                        ch.eventLoop.makeCompletedFuture {
-                            try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: ch)
-                        }
+            return try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .takingOwnershipOfDescriptor(inputOutput: fd) { ch in
+                    ch.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: ch)
                     }
-            } catch {
-                close(fd)
-                throw error
-            }
+                }
         case .tcp(let address):
             let idle = device.profile.transport.network.idleTimeoutS
             return try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -123,6 +130,9 @@ public struct StreamDeviceService: Service {
         do {
             return try await channel.executeThenClose { inbound, outbound in
                 for try await buffer in inbound {
+                    if let device = settings.take(), !local.reconfigure(for: device) {
+                        logger.error("new settings name another protocol; kept the running decoder")
+                    }
                     guard let replies = await local.receive(Array(buffer.readableBytesView)[...], sink: sink) else {
                         return "store unavailable; link closed so the device resends"
                     }
@@ -132,6 +142,25 @@ public struct StreamDeviceService: Service {
             }
         } catch {
             return "\(error)"
+        }
+    }
+}
+
+/// Decoding settings a reload hands a running device: the latest wins, and the service takes them
+/// before it decodes its next bytes.
+public final class DecoderSettings: Sendable {
+    private let pending = Mutex<DeviceInstance?>(nil)
+
+    public init() {}
+
+    /// Hands `device`'s settings over, replacing any not yet taken.
+    func post(_ device: DeviceInstance) { pending.withLock { $0 = device } }
+
+    /// The settings handed over since the last call, if any.
+    func take() -> DeviceInstance? {
+        pending.withLock { p in
+            defer { p = nil }
+            return p
         }
     }
 }

@@ -32,10 +32,11 @@ public final class ConfigState: Sendable {
     }
 }
 
-/// Applies an edited site config or profile while the hub runs: on SIGHUP, and when the config file
-/// or a profile file changes on disk (checked every second). A config that fails to load is refused
-/// with its file, line and field, and the running configuration stays. Store path and HTTP address
-/// take effect only at the next start.
+/// Applies an edited site config or profile while the hub runs: on `signals` (SIGHUP for a served
+/// hub; none for a hub inside another program, such as a test process, whose signals are not its
+/// own), and when the config file or a profile file changes on disk (checked every `pollInterval`).
+/// A config that fails to load is refused with its file, line and field, and the running
+/// configuration stays. Store path and HTTP address take effect only at the next start.
 struct ConfigReloadService: Service {
     let state: ConfigState
     let profilesDir: String?
@@ -43,15 +44,18 @@ struct ConfigReloadService: Service {
     let hotplug: USBHotplugService
     let logger: Logger
     let pollInterval: Duration
+    let signals: [UnixSignal]
 
     func run() async throws {
         let path = state.current.file
         let first = fingerprint(path)
-        let signals = await UnixSignalsSequence(trapping: .sighup)
+        let signals = signals.isEmpty ? nil : await UnixSignalsSequence(trapping: signals)
         await withDiscardingTaskGroup { group in
             let (triggers, continuation) = AsyncStream.makeStream(of: String.self)
-            group.addTask {
-                for await _ in signals { continuation.yield("SIGHUP") }
+            if let signals {
+                group.addTask {
+                    for await signal in signals { continuation.yield("\(signal)") }
+                }
             }
             group.addTask {
                 var seen = first
@@ -90,7 +94,7 @@ struct ConfigReloadService: Service {
             logger.info(
                 "configuration reloaded",
                 metadata: ["trigger": "\(trigger)", "started": "\(change.started)", "stopped": "\(change.stopped)",
-                           "restarted": "\(change.restarted)"])
+                           "restarted": "\(change.restarted)", "reconfigured": "\(change.reconfigured)"])
         } catch {
             state.record(.init(at: Date(), trigger: trigger, applied: false, error: "\(error)"), config: nil)
             logger.error("configuration refused; the running one stays", metadata: ["error": "\(error)"])

@@ -50,13 +50,16 @@ public struct HubApplication: Sendable {
     private let ids = EventIDGenerator()
     private let profilesDir: String?
     private let reloadPoll: Duration
+    private let reloadSignals: [UnixSignal]
 
     /// Opens the store and prepares (without starting) every enabled device. `profilesDir` is the
     /// folder given on the command line, if any, which reloads keep using. `passwordRounds` is the
-    /// PBKDF2 cost for new passwords (tests lower it: they start hundreds of hubs).
+    /// PBKDF2 cost for new passwords (tests lower it: they start hundreds of hubs). `reloadSignals`
+    /// make the hub reload its configuration; a hub inside a process that is not its own (a test)
+    /// takes none, since a signal reaches the whole process.
     public init(
         config: SiteConfig, logger: Logger, profilesDir: String? = nil, reloadPoll: Duration = .seconds(1),
-        passwordRounds: Int = Secrets.passwordRounds
+        reloadSignals: [UnixSignal] = [.sighup], passwordRounds: Int = Secrets.passwordRounds
     ) async throws {
         // Before anything makes a metric: swift-metrics binds each one to the backend of its birth.
         HubMetrics.bootstrap()
@@ -64,6 +67,7 @@ public struct HubApplication: Sendable {
         self.logger = logger
         self.profilesDir = profilesDir
         self.reloadPoll = reloadPoll
+        self.reloadSignals = reloadSignals
         configState = ConfigState(config)
         tls = try config.tls.map { try TLSSetup.configuration($0, siteFile: config.file) }
         DescriptorLimit.raise()
@@ -180,7 +184,7 @@ public struct HubApplication: Sendable {
         let hotplug = USBHotplugService(matcher: usbMatcher, sink: sink, ids: ids, logger: logger)
         let reload = ConfigReloadService(
             state: configState, profilesDir: profilesDir, supervisor: supervisor, hotplug: hotplug, logger: logger,
-            pollInterval: reloadPoll)
+            pollInterval: reloadPoll, signals: reloadSignals)
         // First in the group, so the last to stop: every other part may still write while it stops.
         var services: [any Service] = [StoreCloser(store: store), HealthMonitorService(sink: sink), supervisor, hotplug, reload, passages, transits, risk]
         // Always present, so retention added by a reload starts without a restart.

@@ -177,6 +177,9 @@ struct ForwardTests {
         #expect(await eventually { (try? await first.events("kind=radiation.occupancy").count) ?? 0 >= 3 })
         try await first.stop()
         pty.close()
+        // Unplugged for good: the gate below runs on this folder, and a link left to the closed
+        // terminal would name the next pseudo-terminal any other test opens (numbers are reused at once).
+        try FileManager.default.removeItem(atPath: first.devicePath)
         // As if all of it had gone to a central that has since lost it.
         let store = try SQLiteEventStore(path: first.hub.config.storePath)
         let held = try await store.storedEvents(after: 0, limit: 100_000)

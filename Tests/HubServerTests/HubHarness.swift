@@ -67,8 +67,10 @@ final class HubHarness: Sendable {
         var quiet = Logger(label: "test-hub")
         quiet.logLevel = .warning
         let logger = logger ?? quiet
-        // A cheap password hash: suites start many hubs, and the cost is not what they test.
-        let hub = try await HubApplication(config: config, logger: logger, reloadPoll: reloadPoll, passwordRounds: 1000)
+        // A cheap password hash: suites start many hubs, and the cost is not what they test. No
+        // reload signal: a signal reaches the whole test process, every hub in it.
+        let hub = try await HubApplication(
+            config: config, logger: logger, reloadPoll: reloadPoll, reloadSignals: [], passwordRounds: 1000)
         self.hub = hub
         if let adminToken {
             self.adminToken = adminToken

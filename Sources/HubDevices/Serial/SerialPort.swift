@@ -8,12 +8,26 @@ import Darwin
 
 /// Opens serial devices and puts them in raw mode with termios.
 public enum SerialPort {
-    /// Opens `path` non-blocking, without becoming its controlling terminal, and applies `settings`
-    /// in raw mode (no echo, no line editing, no CR/LF translation, VMIN 1). Returns the descriptor.
+    /// Opens `path` non-blocking, without becoming its controlling terminal, takes it exclusively,
+    /// and applies `settings` in raw mode (no echo, no line editing, no CR/LF translation, VMIN 1).
+    /// Returns the descriptor.
+    ///
+    /// A port has one reader. Two descriptors open on one terminal both wake for the same bytes and
+    /// race to read them: the loser finds nothing (SwiftNIO asserts on exactly that), and each reader
+    /// decodes a share of the lines, so readings are lost or cut in half. Whoever opens a port the
+    /// hub already reads (a second hub, a stale service, a reconnect that found a reused
+    /// pseudo-terminal number) gets `SerialPortError.inUse` instead. The lock is `flock` on the open
+    /// file, released when its last descriptor closes; `TIOCEXCL` is not used: root ignores it, and
+    /// the flag outlives the descriptor on a terminal someone else keeps open, so the hub could lock
+    /// itself out of its own port after a reload.
     public static func open(path: String, settings: SerialSettings) throws(SerialPortError) -> CInt {
         let fd = Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw SerialPortError(path: path, operation: "open", errno: errno) }
-        do {
+        do throws(SerialPortError) {
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                let e = errno
+                throw SerialPortError(path: path, operation: e == EWOULDBLOCK ? SerialPortError.inUse : "flock", errno: e)
+            }
             try configure(fd: fd, path: path, settings: settings)
         } catch {
             close(fd)
@@ -114,5 +128,13 @@ public struct SerialPortError: Error, Equatable, CustomStringConvertible {
         self.errno = errno
     }
 
-    public var description: String { "\(path): \(operation): \(String(cString: strerror(errno)))" }
+    /// The operation of an error for a port another reader holds.
+    public static let inUse = "in use: another reader has it open"
+
+    /// True when the port exists but another reader holds it.
+    public var isInUse: Bool { operation == Self.inUse }
+
+    public var description: String {
+        isInUse ? "\(path): \(operation)" : "\(path): \(operation): \(String(cString: strerror(errno)))"
+    }
 }

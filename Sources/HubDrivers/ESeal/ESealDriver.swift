@@ -22,4 +22,9 @@ public struct ESealDriver: DeviceDriver {
     }
 
     public mutating func finish(receivedAt: Date, into steps: inout [DriverStep]) { stream.finish(into: &steps) }
+
+    /// New settings; the unit's login and its verdict stay those of the login itself.
+    public mutating func reconfigure(_ options: DriverOptions) {
+        stream.reconfigure(maxFrameBytes: min(max(options.maxFrameBytes, 128), 4096)) { $0.options = options }
+    }
 }

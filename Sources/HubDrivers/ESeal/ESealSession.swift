@@ -4,7 +4,7 @@ import HubModel
 /// Decodes e-seal reports into readings and acks; the seal names itself in every report, so the
 /// only state kept is the last seal named and the verdict on it.
 struct ESealSession: FrameDecoder {
-    private let options: DriverOptions
+    var options: DriverOptions
     private(set) var unit: UnitLogin?
 
     init(options: DriverOptions) { self.options = options }

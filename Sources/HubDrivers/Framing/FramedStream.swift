@@ -30,6 +30,13 @@ struct FramedStream<Decoder: FrameDecoder>: Sendable {
         framer = StreamFramer(maxFrameBytes: maxFrameBytes)
     }
 
+    /// New settings for the decoder and a new frame limit; the unfinished frame and the session
+    /// (a unit's login, its verdict) are kept.
+    mutating func reconfigure(maxFrameBytes: Int, _ change: (inout Decoder) -> Void) {
+        framer.maxFrameBytes = max(16, maxFrameBytes)
+        change(&decoder)
+    }
+
     mutating func push(_ bytes: ArraySlice<UInt8>, into steps: inout [DriverStep]) {
         counters.bytes += bytes.count
         var framer = self.framer

@@ -11,7 +11,7 @@ public struct LineFramer: Sendable {
         case overlong(head: [UInt8], dropped: Int)
     }
 
-    public let maxLineBytes: Int
+    public private(set) var maxLineBytes: Int
     private var buffer: [UInt8] = []
     private var dropping = 0
 
@@ -19,6 +19,9 @@ public struct LineFramer: Sendable {
         self.maxLineBytes = max(8, maxLineBytes)
         buffer.reserveCapacity(min(self.maxLineBytes + 2, 4096))
     }
+
+    /// A new limit for lines from now on; the unfinished line is kept (cut if past the new limit).
+    public mutating func limit(maxLineBytes: Int) { self.maxLineBytes = max(8, maxLineBytes) }
 
     /// Bytes held for an unfinished line.
     public var pendingCount: Int { buffer.count }

@@ -21,7 +21,7 @@ struct StreamFramer {
         case junk([UInt8], DecodeCounters.Reject)
     }
 
-    let maxFrameBytes: Int
+    var maxFrameBytes: Int
     let maxJunkBytes = 256
     private var buffer: [UInt8] = []
     private var junk: [UInt8] = []

@@ -3,7 +3,7 @@ import HubModel
 
 /// One GT06 connection's state: which unit logged in, the verdict on it, and its last lock state.
 struct GT06Session: FrameDecoder {
-    private let options: DriverOptions
+    var options: DriverOptions
     /// The IMEI of the login on this connection.
     private var unitID: String?
     private var verdict = UnitVerdict.admitted

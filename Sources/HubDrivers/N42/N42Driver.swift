@@ -19,7 +19,7 @@ public struct N42Driver: DeviceDriver {
     /// How much of an over-long document is archived.
     static let overlongHeadBytes = 64 << 10
 
-    private let options: DriverOptions
+    private var options: DriverOptions
     private let maxBytes: Int
     private var buffer: [UInt8] = []
     /// Where the search for a closing root tag resumes.
@@ -54,6 +54,9 @@ public struct N42Driver: DeviceDriver {
             scanFrom = max(0, buffer.count - 40)
         }
     }
+
+    /// New settings (the device's time zone); the document being received is kept.
+    public mutating func reconfigure(_ options: DriverOptions) { self.options = options }
 
     public mutating func finish(receivedAt: Date, into steps: inout [DriverStep]) {
         if dropping > 0 {

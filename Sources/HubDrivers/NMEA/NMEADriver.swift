@@ -18,8 +18,12 @@ public struct NMEADriver: LineDriver {
     private var assembler = NMEAFixAssembler()
 
     public init(options: DriverOptions = DriverOptions()) {
-        framer = LineFramer(maxLineBytes: min(max(options.maxFrameBytes, 82), Self.maxSentenceBytes))
+        framer = LineFramer(maxLineBytes: Self.lineLimit(options))
     }
+
+    public mutating func reconfigure(_ options: DriverOptions) { framer.limit(maxLineBytes: Self.lineLimit(options)) }
+
+    private static func lineLimit(_ options: DriverOptions) -> Int { min(max(options.maxFrameBytes, 82), maxSentenceBytes) }
 
 
 

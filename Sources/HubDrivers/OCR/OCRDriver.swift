@@ -7,12 +7,17 @@ public struct OCRDriver: LineDriver {
     public let rawFormat = "ocr-lines"
     public internal(set) var counters = DecodeCounters()
 
-    private let options: DriverOptions
+    private var options: DriverOptions
     var framer: LineFramer
 
     public init(options: DriverOptions = DriverOptions()) {
         self.options = options
         framer = LineFramer(maxLineBytes: options.maxFrameBytes)
+    }
+
+    public mutating func reconfigure(_ options: DriverOptions) {
+        self.options = options
+        framer.limit(maxLineBytes: options.maxFrameBytes)
     }
 
 

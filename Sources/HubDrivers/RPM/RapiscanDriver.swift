@@ -9,7 +9,7 @@ public struct RapiscanDriver: LineDriver {
     public let rawFormat = "rapiscan-lines"
     public internal(set) var counters = DecodeCounters()
 
-    private let options: DriverOptions
+    private var options: DriverOptions
     var framer: LineFramer
     private var machine: RapiscanOccupancyMachine
 
@@ -17,6 +17,12 @@ public struct RapiscanDriver: LineDriver {
         self.options = options
         framer = LineFramer(maxLineBytes: options.maxFrameBytes)
         machine = RapiscanOccupancyMachine(options: options)
+    }
+
+    public mutating func reconfigure(_ options: DriverOptions) {
+        self.options = options
+        framer.limit(maxLineBytes: options.maxFrameBytes)
+        machine.reconfigure(options)
     }
 
 

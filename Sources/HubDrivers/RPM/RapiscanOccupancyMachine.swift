@@ -10,7 +10,7 @@ import HubModel
 public struct RapiscanOccupancyMachine: Sendable {
     public typealias Output = (reading: RadiationPortalReading, span: RawSpan)
 
-    private let options: DriverOptions
+    private var options: DriverOptions
     private var occupancy: OpenOccupancy?
     private var background = BackgroundWindow()
     private var lastGammaBackgroundCps: Double?
@@ -22,6 +22,9 @@ public struct RapiscanOccupancyMachine: Sendable {
     public init(options: DriverOptions = DriverOptions()) {
         self.options = options
     }
+
+    /// New settings; the open occupancy, background window, faults and tamper state are kept.
+    public mutating func reconfigure(_ options: DriverOptions) { self.options = options }
 
     /// True between the first scan line of a vehicle and its GX.
     public var isOccupied: Bool { occupancy != nil }

@@ -54,6 +54,9 @@ public struct ScanResultDriver: DeviceDriver {
         }
     }
 
+    /// Nothing to take: documents carry their own times and the size limit is fixed.
+    public mutating func reconfigure(_ options: DriverOptions) {}
+
     public mutating func finish(receivedAt: Date, into steps: inout [DriverStep]) {
         if !buffer.isEmpty {
             // A document cut off by the end of input, or trailing text: either way not a result.

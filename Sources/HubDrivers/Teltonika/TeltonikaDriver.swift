@@ -29,4 +29,9 @@ public struct TeltonikaDriver: DeviceDriver {
     }
 
     public mutating func finish(receivedAt: Date, into steps: inout [DriverStep]) { stream.finish(into: &steps) }
+
+    /// New settings; the unit's login and its verdict stay those of the login itself.
+    public mutating func reconfigure(_ options: DriverOptions) {
+        stream.reconfigure(maxFrameBytes: max(options.maxFrameBytes, Self.minimumFrameLimit)) { $0.options = options }
+    }
 }

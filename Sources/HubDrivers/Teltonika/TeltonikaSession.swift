@@ -3,7 +3,7 @@ import HubModel
 
 /// One Teltonika connection's state: the unit named by its handshake, and the verdict on it.
 struct TeltonikaSession: FrameDecoder {
-    private let options: DriverOptions
+    var options: DriverOptions
     private var unitID: String?
     private var verdict = UnitVerdict.admitted
 
