@@ -204,8 +204,11 @@ extension SiteConfig {
                     at: [AnyKey(stringValue: "feed"), AnyKey(stringValue: "caFile")], message: $0, in: node, file: path)
             }
         }
+        let store = try raw.store.settings(resolve) {
+            YAMLDocument.error(at: [AnyKey(stringValue: "store"), AnyKey(stringValue: "url")], message: $0, in: node, file: path)
+        }
         return SiteConfig(
-            site: raw.site, store: raw.store.settings(resolve), storePath: raw.store.localPath(resolve), httpHost: raw.http.host, httpPort: raw.http.port,
+            site: raw.site, store: store, storePath: raw.store.localPath(resolve), httpHost: raw.http.host, httpPort: raw.http.port,
             tls: tls, loginLimits: raw.login,
             devices: devices, usbAutoAttach: raw.usb.autoAttach, passageBeforeS: raw.passages.beforeS,
             passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS,
