@@ -74,6 +74,38 @@ struct OutboundTLSTests {
         try await receiver.stop()
     }
 
+    /// The client itself: a redirect is answered, not followed (the bearer token goes to the
+    /// configured URL only); an answer past the bound is an error, not memory; after shutdown it
+    /// refuses to post.
+    @Test func theClientFollowsNoRedirectReadsABoundedAnswerAndStopsWithTheHub() async throws {
+        let pkiDir = try TemporaryDirectory("client-pki")
+        let pki = try await TestPKI.make("client", in: pkiDir)
+        let elsewhere = try await TLSWebhookReceiver(presenting: pki)
+        let redirecting = try await TLSWebhookReceiver(presenting: pki, redirectTo: "https://127.0.0.1:\(elsewhere.port)/feed")
+        let talkative = try await TLSWebhookReceiver(presenting: pki, answerBytes: 4096)
+        let http = OutboundHTTP()
+        let tls = OutboundHTTP.tls(caFile: pki.ca)
+        let headers = [("Authorization", "Bearer nii_not_for_elsewhere"), ("Idempotency-Key", "k1")]
+        let url = { (r: TLSWebhookReceiver) in URL(string: "https://127.0.0.1:\(r.port)/feed")! }
+
+        let redirected = try await http.post(url(redirecting), headers: headers, body: Array("{}".utf8), tls: tls)
+        #expect(redirected.status == 307, "the redirect comes back as the answer")
+        #expect(redirecting.deliveries.map(\.key) == ["k1"] && elsewhere.deliveries.isEmpty)
+
+        let small = try await http.post(url(talkative), headers: headers, body: [], tls: tls, maxAnswer: 8192)
+        #expect(small.status == 200 && small.body.count == 4096)
+        await #expect(throws: (any Error).self, "an answer past maxAnswer") {
+            _ = try await http.post(url(talkative), headers: headers, body: [], tls: tls, maxAnswer: 1024)
+        }
+
+        await http.shutdown()
+        await #expect(throws: OutboundHTTP.Failure.self) {
+            _ = try await http.post(url(elsewhere), headers: headers, body: [], tls: tls)
+        }
+        #expect(elsewhere.deliveries.isEmpty)
+        for r in [elsewhere, redirecting, talkative] { try await r.stop() }
+    }
+
     @Test func aGateForwardsToATLSCentralOnlyWhenItTrustsItsCertificate() async throws {
         let pkiDir = try TemporaryDirectory("forward-pki")
         let central = try await TestPKI.make("central", in: pkiDir)

@@ -39,8 +39,9 @@ struct TestPKI {
 }
 
 /// The risk system's side over https: a real TLS HTTP/1.1 receiver on loopback (NIOSSL) that takes
-/// every POST with 200 and records it, and whose certificate the test swaps (closing the open
-/// connections, so the next exchange meets the new one). Handshakes the client broke off are counted.
+/// every POST with 200 (or redirects it, or answers with `answerBytes` bytes) and records it, and
+/// whose certificate the test swaps (closing the open connections, so the next exchange meets the
+/// new one). Handshakes the client broke off are counted.
 final class TLSWebhookReceiver: Sendable {
     struct Delivery: Sendable {
         var key: String
@@ -60,7 +61,7 @@ final class TLSWebhookReceiver: Sendable {
     private let server: any Channel
     let port: Int
 
-    init(presenting pki: TestPKI) async throws {
+    init(presenting pki: TestPKI, redirectTo: String? = nil, answerBytes: Int = 0) async throws {
         let state = State(try Self.context(pki))
         self.state = state
         server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -75,7 +76,7 @@ final class TLSWebhookReceiver: Sendable {
                     try sync.addHandler(NIOSSLServerHandler(context: context))
                     try sync.addHandler(HandshakeWatch(state: state))
                     try sync.configureHTTPServerPipeline()
-                    try sync.addHandler(Recorder(state: state))
+                    try sync.addHandler(Recorder(state: state, redirectTo: redirectTo, answerBytes: answerBytes))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -139,14 +140,21 @@ final class TLSWebhookReceiver: Sendable {
         }
     }
 
-    /// Records each request (its `Idempotency-Key` and body) and answers 200.
+    /// Records each request (its `Idempotency-Key` and body) and answers 200, or 307 to `redirectTo`.
     private final class Recorder: ChannelInboundHandler {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         let state: State
+        let redirectTo: String?
+        let answerBytes: Int
         var key = ""
         var body = ByteBuffer()
-        init(state: State) { self.state = state }
+
+        init(state: State, redirectTo: String?, answerBytes: Int) {
+            self.state = state
+            self.redirectTo = redirectTo
+            self.answerBytes = answerBytes
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
@@ -157,8 +165,16 @@ final class TLSWebhookReceiver: Sendable {
                 body.writeBuffer(&bytes)
             case .end:
                 state.deliveries.withLock { $0.append(Delivery(key: key, body: Data(body.readableBytesView))) }
-                let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: ["Content-Length": "0"])
+                var head = HTTPResponseHead(version: .http1_1, status: .ok, headers: ["Content-Length": String(answerBytes)])
+                if let redirectTo {
+                    head.status = .temporaryRedirect
+                    head.headers.add(name: "Location", value: redirectTo)
+                }
                 context.write(wrapOutboundOut(.head(head)), promise: nil)
+                if answerBytes > 0 {
+                    let answer = context.channel.allocator.buffer(repeating: UInt8(ascii: "x"), count: answerBytes)
+                    context.write(wrapOutboundOut(.body(.byteBuffer(answer))), promise: nil)
+                }
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             }
         }
