@@ -4,6 +4,7 @@ import HubModel
 import HubStore
 import Logging
 import Metrics
+import NIOSSL
 import ServiceLifecycle
 import Synchronization
 
@@ -30,6 +31,8 @@ public final class ForwarderService: Service, Sendable {
     public static let consumer = "forward"
 
     private let config: ForwardConfig
+    private let http: OutboundHTTP
+    private let tls: TLSConfiguration?
     private let source: String
     private let store: any ForwardingStore & EventStore & FeedCursorStore
     private let logger: Logger
@@ -38,11 +41,15 @@ public final class ForwarderService: Service, Sendable {
     /// Raw bytes after which a batch is closed early, so one request stays a sensible size.
     private let maxBatchBytes: Int
 
+    /// `http` is the hub's shared client (an https central's certificate is verified against
+    /// `config.caFile`, else the system's roots).
     public init(
-        config: ForwardConfig, source: String, store: any ForwardingStore & EventStore & FeedCursorStore, logger: Logger,
-        poll: Duration = .milliseconds(200), maxBatchBytes: Int = 8 << 20
+        config: ForwardConfig, http: OutboundHTTP, source: String, store: any ForwardingStore & EventStore & FeedCursorStore,
+        logger: Logger, poll: Duration = .milliseconds(200), maxBatchBytes: Int = 8 << 20
     ) {
         self.config = config
+        self.http = http
+        self.tls = OutboundHTTP.tls(caFile: config.caFile)
         self.source = source
         self.store = store
         self.logger = logger
@@ -121,13 +128,13 @@ public final class ForwarderService: Service, Sendable {
             do {
                 let token = try String(contentsOfFile: config.tokenFile, encoding: .utf8)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
-                let (status, answer) = try await HTTPPost.exchange(
+                let (status, answer) = try await http.post(
                     config.url,
                     headers: [
                         ("Content-Type", "application/json"), ("Authorization", "Bearer \(token)"),
                         ("Idempotency-Key", batch.key),
                     ],
-                    body: batch.body, timeout: .seconds(30))
+                    body: batch.body, tls: tls, timeout: .seconds(30))
                 if (200..<300).contains(status), let receipt = try? JSONDecoder().decode(ForwardReceipt.self, from: Data(answer)) {
                     taken(batch, receipt)
                     return batch.last

@@ -40,6 +40,8 @@ public struct HubApplication: Sendable {
     public let live: LiveFeed
     /// Sends this hub's events to a central hub, when the site config has `forward:`.
     public let forwarder: ForwarderService?
+    /// The one HTTP client the webhook and the forwarder post with (shut down when the hub stops).
+    public let outbound = OutboundHTTP()
     /// Where the first start wrote the admin credential (nil when the store already had users).
     public let firstStartCredential: String?
     /// The feed's readers, for their lag in `/metrics`.
@@ -108,7 +110,7 @@ public struct HubApplication: Sendable {
         risk.connect(sink)
         feedConsumers = FeedConsumers(cursors: store, webhookConsumer: config.feedWebhook == nil ? nil : FeedDeliveryService.consumerName)
         if let forward = config.forward {
-            forwarder = ForwarderService(config: forward, source: config.site, store: store, logger: logger)
+            forwarder = ForwarderService(config: forward, http: outbound, source: config.site, store: store, logger: logger)
         } else {
             forwarder = nil
         }
@@ -186,11 +188,15 @@ public struct HubApplication: Sendable {
             state: configState, profilesDir: profilesDir, supervisor: supervisor, hotplug: hotplug, logger: logger,
             pollInterval: reloadPoll, signals: reloadSignals)
         // First in the group, so the last to stop: every other part may still write while it stops.
-        var services: [any Service] = [StoreCloser(store: store), HealthMonitorService(sink: sink), supervisor, hotplug, reload, passages, transits, risk]
+        // The outbound client next: it stops after the webhook and the forwarder that post with it.
+        var services: [any Service] = [
+            StoreCloser(store: store), outbound, HealthMonitorService(sink: sink), supervisor, hotplug, reload, passages, transits,
+            risk,
+        ]
         // Always present, so retention added by a reload starts without a restart.
         services.append(RetentionService(store: store, logger: logger) { [configState] in configState.current.retention })
         if let url = config.feedWebhook {
-            services.append(FeedDeliveryService(url: url, store: store, logger: logger))
+            services.append(FeedDeliveryService(url: url, caFile: config.feedCAFile, http: outbound, store: store, logger: logger))
         }
         if let forwarder { services.append(forwarder) }
         services.append(app)

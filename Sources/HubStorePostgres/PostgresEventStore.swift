@@ -49,17 +49,17 @@ public final class PostgresEventStore: HubRecordStore {
         runner = Task { await client.run() }
     }
 
-    /// How postgres-nio reaches `at`: its Unix socket, or TCP with the URL's TLS mode.
+    /// How postgres-nio reaches `at`: its Unix socket, or TCP with the URL's TLS policy.
     static func configuration(_ at: PostgresLocation) -> PostgresClient.Configuration {
         var config: PostgresClient.Configuration
         if let socket = at.socketPath {
             config = .init(unixSocketPath: socket, username: at.user, password: at.password, database: at.database)
         } else {
             let tls: PostgresClient.Configuration.TLS =
-                switch at.tls {
-                case .disable: .disable
-                case .prefer: .prefer(.makeClientConfiguration())
-                case .require: .require(.makeClientConfiguration())
+                switch at.tlsPolicy {
+                case .none: .disable
+                case .preferred(let check): .prefer(tlsConfiguration(check))
+                case .required(let check): .require(tlsConfiguration(check))
                 }
             config = .init(
                 host: at.host ?? "localhost", port: at.port, username: at.user, password: at.password,
@@ -67,6 +67,23 @@ public final class PostgresEventStore: HubRecordStore {
         }
         config.options.additionalStartupParameters = [("application_name", "niihub")]
         return config
+    }
+
+    /// NIOSSL's client settings for a certificate check (TLS 1.2 at least).
+    static func tlsConfiguration(_ check: PostgresLocation.CertificateCheck) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        switch check {
+        case .none:
+            tls.certificateVerification = .none
+        case .chain(let roots):
+            tls.certificateVerification = .noHostnameVerification
+            if let roots { tls.trustRoots = .file(roots) }
+        case .chainAndHost(let roots):
+            tls.certificateVerification = .fullVerification
+            if let roots { tls.trustRoots = .file(roots) }
+        }
+        return tls
     }
 
     public func close() async {

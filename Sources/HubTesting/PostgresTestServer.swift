@@ -12,6 +12,17 @@ public enum PostgresTestServer {
         ProcessInfo.processInfo.environment["NIIHUB_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// The same server over loopback TCP, which takes TLS connections only; the URL has no
+    /// `sslmode`, so it is the hub's default (`NIIHUB_TEST_POSTGRES_TCP_URL`, set by with-postgres.sh).
+    public static var tcpURL: String? {
+        ProcessInfo.processInfo.environment["NIIHUB_TEST_POSTGRES_TCP_URL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The CA file that signed the TCP server's certificate (`NIIHUB_TEST_POSTGRES_CA`).
+    public static var caFile: String? {
+        ProcessInfo.processInfo.environment["NIIHUB_TEST_POSTGRES_CA"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     public static var required: Bool { ProcessInfo.processInfo.environment["NIIHUB_REQUIRE_POSTGRES"] == "1" }
 
     /// Whether PostgreSQL cases run: a server is given, or one is required (and its absence fails).

@@ -115,6 +115,49 @@ struct SiteConfigTests {
         #expect(config.forward == ForwardConfig(url: URL(string: "http://c:8080/api/v1/forwarded")!, tokenFile: dir.path("gate.token")))
     }
 
+    /// An https webhook or central may name the CA its certificate must chain to; a CA file that is
+    /// missing or not a PEM certificate, or one given for plain http, is refused with its line and field.
+    @Test func anOutboundCAFileMustBeAPEMCertificateForAnHTTPSURL() throws {
+        let devices = "  - {id: a, profile: test-rpm, port: /dev/x}"
+        let missing = try #require(try failure(site: "feed:\n  webhook: https://risk:8443/feed\n  caFile: nowhere.pem\n" + Self.site(devices)))
+        #expect(missing.line == 3 && missing.field == "feed.caFile" && missing.message.contains("nowhere.pem"), "\(missing)")
+        let plain = try #require(try failure(site: "feed: {webhook: \"http://risk/feed\", caFile: ca.pem}\n" + Self.site(devices)))
+        #expect(plain.field == "feed.caFile" && plain.message.contains("https://"), "\(plain)")
+        let alone = try #require(try failure(site: "feed: {caFile: ca.pem}\n" + Self.site(devices)))
+        #expect(alone.field == "feed.caFile" && alone.message.contains("webhook"), "\(alone)")
+        let noScheme = try #require(try failure(site: "feed: {webhook: \"risk:8443/feed\"}\n" + Self.site(devices)))
+        #expect(noScheme.field == "feed.webhook", "\(noScheme)")
+
+        let dir = try TemporaryDirectory("outbound-ca")
+        try FileManager.default.createDirectory(atPath: dir.path("profiles"), withIntermediateDirectories: true)
+        try dir.write("profiles/test-rpm.yaml", Self.profile)
+        try dir.write("gate.token", "nii_x\n")
+        try dir.write("not-pem.pem", "a certificate, honestly\n")
+        // Any well-formed PEM certificate block (DER starts with a SEQUENCE, 0x30).
+        try dir.write("ca.pem", "-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n")
+        func load(_ text: String) throws -> Result<SiteConfig, ConfigError> {
+            let path = try dir.write("site.yaml", text + "\n" + Self.site(devices))
+            do {
+                return .success(try SiteConfig.load(path: path, profilesDir: dir.path("profiles"), knownProtocols: ["rpm"]))
+            } catch let e as ConfigError {
+                return .failure(e)
+            }
+        }
+        guard case .failure(let notPEM) = try load("forward: {url: \"https://c:8443/api/v1/forwarded\", tokenFile: gate.token, caFile: not-pem.pem}")
+        else { Issue.record("a CA file that is not PEM was accepted"); return }
+        #expect(notPEM.field == "forward.caFile" && notPEM.line == 1 && notPEM.message.contains("no PEM"), "\(notPEM)")
+        // Good ones: resolved beside the config.
+        let config = try load(
+            "forward: {url: \"https://c:8443/api/v1/forwarded\", tokenFile: gate.token, caFile: ca.pem}\n"
+                + "feed: {webhook: \"https://risk:8443/feed\", caFile: ca.pem}"
+        ).get()
+        #expect(config.forward?.url == URL(string: "https://c:8443/api/v1/forwarded")! && config.forward?.caFile == dir.path("ca.pem"))
+        #expect(config.feedWebhook == URL(string: "https://risk:8443/feed")! && config.feedCAFile == dir.path("ca.pem"))
+        // Without a CA file, https verifies against the system's roots.
+        let system = try load("feed: {webhook: \"https://risk.example/feed\"}").get()
+        #expect(system.feedWebhook != nil && system.feedCAFile == nil)
+    }
+
     @Test func aMisspeltFieldIsNotSilentlyIgnored() throws {
         let e = try #require(try failure(site: Self.site("""
               - id: rpm-lane1

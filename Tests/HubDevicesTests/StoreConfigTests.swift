@@ -31,6 +31,57 @@ struct StoreConfigTests {
         #expect(sqlite.store == .sqlite(path: sqlite.storePath) && sqlite.storePath.hasSuffix("/data/hub.sqlite"))
         let tcp = try PostgresLocation(url: "postgresql://u@db.example:6432/hubs?sslmode=require")
         #expect(tcp.host == "db.example" && tcp.port == 6432 && tcp.tls == .require && tcp.socketPath == nil)
+        #expect(tcp.redacted == "postgres://u@db.example:6432/hubs", "require is the default for TCP, so not spelt out")
+    }
+
+    /// The URL → TLS decision: a TCP host is `require` unless the URL says otherwise (loopback
+    /// too); a Unix socket is plain whatever it says; `sslrootcert` makes `require` check the chain,
+    /// as libpq does.
+    @Test(arguments: [
+        ("postgres://u@db.example/x", PostgresLocation.TLSMode.require, PostgresLocation.TLSPolicy.required(.none)),
+        ("postgres://u@127.0.0.1:5432/x", .require, .required(.none)),
+        ("postgres://u@[::1]:5432/x", .require, .required(.none)),
+        ("postgres://u@db/x?sslmode=disable", .disable, .none),
+        ("postgres://u@db/x?sslmode=prefer", .prefer, .preferred(.none)),
+        ("postgres://u@db/x?sslrootcert=/etc/ca.pem", .require, .required(.chain(roots: "/etc/ca.pem"))),
+        ("postgres://u@db/x?sslmode=verify-ca", .verifyCA, .required(.chain(roots: nil))),
+        ("postgres://u@db/x?sslmode=verify-full&sslrootcert=/etc/ca.pem", .verifyFull, .required(.chainAndHost(roots: "/etc/ca.pem"))),
+        ("postgres://u@/x?host=/run/postgresql", .disable, .none),
+        ("postgres://u@%2Frun%2Fpostgresql/x", .disable, .none),
+        ("postgres://u@/x?host=/run/postgresql&sslmode=require", .require, .none),
+    ])
+    func aTCPHostDefaultsToTLSAndASocketStaysPlain(
+        url: String, mode: PostgresLocation.TLSMode, policy: PostgresLocation.TLSPolicy
+    ) throws {
+        let at = try PostgresLocation(url: url)
+        #expect(at.tls == mode)
+        #expect(at.tlsPolicy == policy)
+        // What the hub prints (and tests write back into site files) means the same.
+        #expect(try PostgresLocation(url: at.redacted) == at, "\(at.redacted)")
+        #expect(at.redacted.contains("sslmode") == (mode != at.defaultTLS))
+    }
+
+    @Test func sslrootcertIsResolvedBesideTheConfigAndMustBeACertificate() throws {
+        let dir = try TemporaryDirectory("pg-ca")
+        try FileManager.default.createDirectory(atPath: dir.path("profiles"), withIntermediateDirectories: true)
+        try dir.write("pg-ca.pem", "-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n")
+        func load(_ url: String) throws -> Result<SiteConfig, ConfigError> {
+            let path = try dir.write("site.yaml", "site: gate-a\nstore:\n  kind: postgres\n  url: \"\(url)\"\nhttp:\n  port: 0\n")
+            do {
+                return .success(try SiteConfig.load(path: path, profilesDir: dir.path("profiles")))
+            } catch let e as ConfigError {
+                return .failure(e)
+            }
+        }
+        let good = try load("postgres://hub@db.example/customs?sslmode=verify-full&sslrootcert=pg-ca.pem").get()
+        guard case .postgres(let at) = good.store else { Issue.record("not postgres: \(good.store)"); return }
+        #expect(at.rootCertificate == dir.path("pg-ca.pem"))
+        #expect(at.tlsPolicy == .required(.chainAndHost(roots: dir.path("pg-ca.pem"))))
+        guard case .failure(let e) = try load("postgres://hub@db.example/customs?sslrootcert=missing.pem") else {
+            Issue.record("a missing sslrootcert was accepted")
+            return
+        }
+        #expect(e.line == 4 && e.field == "store.url" && e.message.contains("missing.pem"), "\(e)")
     }
 
     @Test(arguments: [

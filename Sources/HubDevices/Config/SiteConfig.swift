@@ -35,6 +35,9 @@ public struct SiteConfig: Sendable, Equatable {
     public var riskPolicyPath: String?
     /// Where the feed of risk assessments is posted.
     public var feedWebhook: URL?
+    /// For an `https://` webhook: PEM certificates its certificate must chain to (`feed.caFile`),
+    /// instead of the system's roots.
+    public var feedCAFile: String? = nil
     /// Named transit routes a declaration may give instead of a corridor: name → [[lat, lon]…].
     public var routes: [String: [[Double]]]
     /// Where this hub forwards its events (a gate to a central hub), if anywhere.
@@ -203,13 +206,23 @@ extension SiteConfig {
             YAMLDocument.error(
                 at: [AnyKey(stringValue: "forward"), AnyKey(stringValue: field)], message: message, in: node, file: path)
         }
+        let feedCAFile = try raw.feed.webhook.flatMap { url in
+            try OutboundURL.caFile(raw.feed.caFile, for: url, resolve) {
+                YAMLDocument.error(
+                    at: [AnyKey(stringValue: "feed"), AnyKey(stringValue: "caFile")], message: $0, in: node, file: path)
+            }
+        }
+        let store = try raw.store.settings(resolve) {
+            YAMLDocument.error(at: [AnyKey(stringValue: "store"), AnyKey(stringValue: "url")], message: $0, in: node, file: path)
+        }
         return SiteConfig(
-            site: raw.site, store: raw.store.settings(resolve), storePath: raw.store.localPath(resolve), httpHost: raw.http.host, httpPort: raw.http.port,
+            site: raw.site, store: store, storePath: raw.store.localPath(resolve), httpHost: raw.http.host, httpPort: raw.http.port,
             tls: tls, loginLimits: raw.login, httpIdleTimeoutS: raw.http.idleTimeoutS, webSocketPingS: raw.http.webSocketPingS,
             allowedOrigins: raw.http.allowedOrigins,
             devices: devices, usbAutoAttach: raw.usb.autoAttach, passageBeforeS: raw.passages.beforeS,
             passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS,
-            riskPolicyPath: raw.risk.policy.map(resolve), feedWebhook: raw.feed.webhook, routes: raw.routes,
+            riskPolicyPath: raw.risk.policy.map(resolve), feedWebhook: raw.feed.webhook, feedCAFile: feedCAFile,
+            routes: raw.routes,
             forward: forward, retention: raw.retention?.policy, profiles: catalog.profiles,
             profilesDir: dir,
             file: path)
@@ -245,15 +258,19 @@ struct RawSiteConfig: Decodable {
 
     struct Feed: Decodable {
         var webhook: URL?
-        enum CodingKeys: String, CodingKey, CaseIterable { case webhook }
+        var caFile: String?
+        enum CodingKeys: String, CodingKey, CaseIterable { case webhook, caFile }
         init() {}
         init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
             let c = try decoder.container(keyedBy: CodingKeys.self)
             webhook = try c.decodeIfPresent(
-                String.self, forKey: .webhook, where: { URL(string: $0)?.scheme?.hasPrefix("http") == true },
-                expected: "an http:// or https:// URL"
+                String.self, forKey: .webhook, where: OutboundURL.isValid, expected: "an http:// or https:// URL"
             ).flatMap(URL.init(string:))
+            caFile = try c.decodeIfPresent(String.self, forKey: .caFile, where: { !$0.isEmpty }, expected: "a PEM file path")
+            if caFile != nil, webhook == nil {
+                throw InvalidValue(codingPath: c.codingPath + [CodingKeys.caFile], message: "'caFile' is for the webhook; give 'webhook:' too")
+            }
         }
     }
 

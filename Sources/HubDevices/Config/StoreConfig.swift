@@ -11,6 +11,9 @@ import HubModel
 ///   url: postgres://niihub@/niihub?host=/run/postgresql
 ///   data: var/gate-a                   # this hub's own files: scanner images, first-start credential
 /// ```
+///
+/// Over TCP the URL's `sslmode` defaults to `require`; `sslrootcert` (relative to the config) names
+/// the CA file for `verify-ca`/`verify-full`.
 struct RawStore: Decodable {
     var kind = Kind.sqlite
     var sqlite = "var/niihub.sqlite"
@@ -47,9 +50,17 @@ struct RawStore: Decodable {
         }
     }
 
-    func settings(_ resolve: (String) -> String) -> StoreSettings {
-        if let postgres { return .postgres(postgres) }
-        return .sqlite(path: resolve(sqlite))
+    /// The store, with paths resolved beside the config; a PostgreSQL `sslrootcert` must be a
+    /// readable PEM certificate now (`fail` says so against `url`).
+    func settings(_ resolve: (String) -> String, fail: (String) -> ConfigError) throws -> StoreSettings {
+        guard var postgres else { return .sqlite(path: resolve(sqlite)) }
+        if let roots = postgres.rootCertificate {
+            postgres.rootCertificate = resolve(roots)
+            if let problem = TLSFiles.pemProblem(resolve(roots), label: "CERTIFICATE", what: "sslrootcert CA certificate") {
+                throw fail(problem)
+            }
+        }
+        return .postgres(postgres)
     }
 
     /// Where the hub's own files go: beside the SQLite file, or in the PostgreSQL hub's `data` folder.

@@ -16,10 +16,46 @@ public enum StoreSettings: Sendable, Equatable {
 }
 
 /// Where a PostgreSQL database is and who the hub logs in as, read from a libpq-style URL:
-/// `postgres://user[:password]@[host][:port]/database[?host=/socket/dir&port=5432&sslmode=disable|prefer|require]`.
+/// `postgres://user[:password]@[host][:port]/database[?host=/socket/dir&port=5432&sslmode=…&sslrootcert=FILE]`.
 /// A `host` starting with `/` (in the authority or the query) is the folder of the server's Unix socket.
+///
+/// TLS (`sslmode`, as libpq means it): a TCP host defaults to `require`, so nothing crosses a
+/// network in the clear unless the URL says `sslmode=disable`; a Unix socket never uses TLS.
 public struct PostgresLocation: Sendable, Equatable {
-    public enum TLSMode: String, Sendable, Equatable, CaseIterable { case disable, prefer, require }
+    /// libpq's `sslmode` values the hub supports.
+    public enum TLSMode: String, Sendable, Equatable, CaseIterable {
+        /// Plain TCP.
+        case disable
+        /// TLS when the server offers it, else plain; the certificate is not checked.
+        case prefer
+        /// TLS or no connection; the certificate is checked only against `sslrootcert` when one is
+        /// given (then as `verify-ca`), as libpq does.
+        case require
+        /// TLS, and the server's certificate must chain to `sslrootcert` (else the system's roots).
+        case verifyCA = "verify-ca"
+        /// As `verify-ca`, and the certificate must also name the host: the only mode that stops
+        /// a man in the middle without a CA file of one's own.
+        case verifyFull = "verify-full"
+    }
+
+    /// What a connection to this location does about TLS, once the URL's defaults are applied.
+    public enum TLSPolicy: Sendable, Equatable {
+        /// Plain: a Unix socket, or `sslmode=disable`.
+        case none
+        /// TLS if the server offers it.
+        case preferred(CertificateCheck)
+        /// TLS or no connection.
+        case required(CertificateCheck)
+    }
+
+    /// How the server's certificate is checked.
+    public enum CertificateCheck: Sendable, Equatable {
+        case none
+        /// It must chain to the roots (`sslrootcert`, or the system's when nil).
+        case chain(roots: String?)
+        /// It must chain to the roots and name the host.
+        case chainAndHost(roots: String?)
+    }
 
     /// TCP host; nil when `socketDirectory` is set.
     public var host: String?
@@ -29,7 +65,26 @@ public struct PostgresLocation: Sendable, Equatable {
     public var user: String
     public var password: String?
     public var database: String
+    /// `sslmode`: as given, else `require` for a TCP host and `disable` for a Unix socket.
     public var tls: TLSMode
+    /// `sslrootcert`: PEM certificates the server's must chain to (for `verify-ca`/`verify-full`,
+    /// and `require`, which it turns into `verify-ca`).
+    public var rootCertificate: String?
+
+    /// The TLS mode a URL without `sslmode` gets: `require` for TCP, `disable` for a Unix socket.
+    public var defaultTLS: TLSMode { socketDirectory == nil ? .require : .disable }
+
+    /// What a connection does about TLS; a Unix socket is always plain.
+    public var tlsPolicy: TLSPolicy {
+        guard socketDirectory == nil else { return .none }
+        switch tls {
+        case .disable: return .none
+        case .prefer: return .preferred(.none)
+        case .require: return .required(rootCertificate.map { .chain(roots: $0) } ?? .none)
+        case .verifyCA: return .required(.chain(roots: rootCertificate))
+        case .verifyFull: return .required(.chainAndHost(roots: rootCertificate))
+        }
+    }
 
     /// The Unix socket's path, when the location is one.
     public var socketPath: String? { socketDirectory.map { "\($0)/.s.PGSQL.\(port)" } }
@@ -41,7 +96,8 @@ public struct PostgresLocation: Sendable, Equatable {
         s += "/\(database)"
         var query: [String] = []
         if let socketDirectory { query += ["host=\(socketDirectory)", "port=\(port)"] }
-        if tls != .prefer { query.append("sslmode=\(tls.rawValue)") }
+        if tls != defaultTLS { query.append("sslmode=\(tls.rawValue)") }
+        if let rootCertificate { query.append("sslrootcert=\(rootCertificate)") }
         return query.isEmpty ? s : s + "?" + query.joined(separator: "&")
     }
 
@@ -88,7 +144,8 @@ public struct PostgresLocation: Sendable, Equatable {
                 host = String(hostPort).removingPercentEncoding
             }
         }
-        var tls = TLSMode.prefer
+        var tls: TLSMode?
+        var rootCertificate: String?
         for (key, value) in query {
             switch key {
             case "host": host = value
@@ -102,7 +159,11 @@ public struct PostgresLocation: Sendable, Equatable {
                     throw fail("sslmode must be one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", ")), got '\(value)'")
                 }
                 tls = m
-            default: throw fail("unknown query parameter '\(key)' (known: host, port, user, password, sslmode)")
+            case "sslrootcert":
+                guard !value.isEmpty else { throw fail("sslrootcert names no file") }
+                rootCertificate = value
+            default:
+                throw fail("unknown query parameter '\(key)' (known: host, port, user, password, sslmode, sslrootcert)")
             }
         }
         guard let user, !user.isEmpty else { throw fail("the URL names no user (postgres://USER@…)") }
@@ -120,7 +181,8 @@ public struct PostgresLocation: Sendable, Equatable {
         self.user = user
         self.password = password
         self.database = database
-        self.tls = tls
+        self.rootCertificate = rootCertificate
+        self.tls = tls ?? (socketDirectory == nil ? .require : .disable)
     }
 }
 
