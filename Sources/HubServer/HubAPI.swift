@@ -62,6 +62,7 @@ public struct HubAPI: Sendable {
     /// A router with every route of the API and the operator page, behind the auth middleware.
     public func router() -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
+        router.add(middleware: ClientAddressMiddleware(trusted: config?.current.trustedProxies ?? TrustedProxies()))
         if let auth { router.add(middleware: AuthMiddleware(auth: auth, logger: logger)) }
         router.add(middleware: BodyGuardMiddleware())
         if let auth {

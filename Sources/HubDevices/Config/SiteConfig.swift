@@ -16,6 +16,10 @@ public struct SiteConfig: Sendable, Equatable {
     public var tls: TLSFiles?
     /// Failed logins tolerated before a name or address must wait.
     public var loginLimits: LoginLimits
+    /// Reverse proxies whose forwarding header gives the client's address (`http.trustedProxies`).
+    public var trustedProxies = TrustedProxies()
+    /// Limits on credentials (`auth:`).
+    public var auth = AuthSettings()
     public var devices: [DeviceInstance]
     /// Attach USB devices whose own ids match a profile, without a site entry.
     public var usbAutoAttach: Bool
@@ -197,7 +201,7 @@ extension SiteConfig {
         }
         return SiteConfig(
             site: raw.site, store: raw.store.settings(resolve), storePath: raw.store.localPath(resolve), httpHost: raw.http.host, httpPort: raw.http.port,
-            tls: tls, loginLimits: raw.login,
+            tls: tls, loginLimits: raw.login, trustedProxies: raw.http.trustedProxies, auth: raw.auth,
             devices: devices, usbAutoAttach: raw.usb.autoAttach, passageBeforeS: raw.passages.beforeS,
             passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS,
             riskPolicyPath: raw.risk.policy.map(resolve), feedWebhook: raw.feed.webhook, routes: raw.routes,
@@ -223,6 +227,7 @@ struct RawSiteConfig: Decodable {
     var devices: [RawDevice]
     var tls: RawTLS?
     var login: LoginLimits
+    var auth: AuthSettings
 
     struct Risk: Decodable {
         var policy: String?
@@ -278,7 +283,8 @@ struct RawSiteConfig: Decodable {
     struct HTTP: Decodable {
         var host = "127.0.0.1"
         var port = 8080
-        enum CodingKeys: String, CodingKey, CaseIterable { case host, port }
+        var trustedProxies = TrustedProxies()
+        enum CodingKeys: String, CodingKey, CaseIterable { case host, port, trustedProxies, forwardedHeader }
         init() {}
         init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -287,11 +293,19 @@ struct RawSiteConfig: Decodable {
                                 expected: "a host name or address")
             port = try c.decode(Int.self, forKey: .port, default: 8080, where: (0...65535).contains,
                                 expected: "a TCP port from 0 to 65535")
+            let header = try c.decodeIfPresent(
+                String.self, forKey: .forwardedHeader, where: { TrustedProxies.Header(rawValue: $0) != nil },
+                expected: "x-forwarded-for or forwarded"
+            ).flatMap(TrustedProxies.Header.init(rawValue:)) ?? .xForwardedFor
+            let proxies = try c.decodeIfPresent(
+                [String].self, forKey: .trustedProxies, where: { TrustedProxies($0) != nil },
+                expected: "a list of IP addresses or CIDR blocks, e.g. [127.0.0.1, 10.0.0.0/8]") ?? []
+            trustedProxies = TrustedProxies(proxies, header: header) ?? TrustedProxies()
         }
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login
+        case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login, auth
     }
 
     init(from decoder: any Decoder) throws {
@@ -314,6 +328,7 @@ struct RawSiteConfig: Decodable {
         devices = try c.decodeIfPresent([RawDevice].self, forKey: .devices) ?? []
         tls = try c.decodeIfPresent(RawTLS.self, forKey: .tls)
         login = try c.decodeIfPresent(LoginLimits.self, forKey: .login) ?? LoginLimits()
+        auth = try c.decodeIfPresent(AuthSettings.self, forKey: .auth) ?? AuthSettings()
     }
 }
 

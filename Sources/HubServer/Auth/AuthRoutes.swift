@@ -23,6 +23,11 @@ extension HubAPI {
                 var r = JSONResponse.error(.tooManyRequests, "too many failed logins; try again later")
                 r.headers[.retryAfter] = "\(wait)"
                 return r
+            case .busy(let wait):
+                // Not audited: a flood must not become a flood of store writes beside the devices'.
+                var r = JSONResponse.error(.serviceUnavailable, "too many logins at once; try again shortly")
+                r.headers[.retryAfter] = "\(wait)"
+                return r
             case .rejected:
                 await auth.audit(attempted, "login.failed", detail: "from \(address ?? "unknown address")", logger: logger)
                 return JSONResponse.error(.unauthorized, "unknown user or wrong password")
@@ -67,6 +72,11 @@ extension HubAPI {
                 return JSONResponse.error(.badRequest, "expected {\"role\": \"operator|analyst|admin\", \"label\", \"lifetimeS\"}", field: "role")
             }
             if let s = ask.lifetimeS, s < 1 { return JSONResponse.error(.badRequest, "expected a positive lifetime", field: "lifetimeS") }
+            let longest = auth.maxTokenLifetime.components.seconds
+            if let s = ask.lifetimeS, s > longest {
+                return JSONResponse.error(
+                    .badRequest, "lifetimeS \(s) is beyond the site's limit of \(longest) s (auth.maxTokenLifetimeS)", field: "lifetimeS")
+            }
             let t = try await auth.issue(
                 .api, owner: ask.owner ?? ask.label ?? context.who.name, role: ask.role, label: ask.label,
                 lifetime: ask.lifetimeS.map { .seconds($0) })

@@ -9,8 +9,11 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<HubRequestContext>
     public var identity: Identity?
-    /// The client's IP address (for login rate limits and the audit log).
-    public let remoteAddress: String?
+    /// The client's IP address (for login rate limits and the audit log): the TCP peer's, or
+    /// behind a trusted reverse proxy the one its header names (`ClientAddressMiddleware`).
+    public internal(set) var remoteAddress: String?
+    /// The TCP peer's IP address, whoever it is.
+    public let peerAddress: String?
     /// Filled by a handler that changes state, read by the auth middleware for the audit log.
     let auditNote = AuditNote()
 
@@ -19,7 +22,8 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
         coreContext = .init(source: source)
         webSocket = .init()
         identity = nil
-        remoteAddress = source.channel.remoteAddress?.ipAddress
+        peerAddress = source.channel.remoteAddress?.ipAddress
+        remoteAddress = peerAddress
     }
 
     /// The identity; only nil on open routes, which do not ask.
