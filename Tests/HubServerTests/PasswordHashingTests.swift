@@ -5,9 +5,9 @@ import HubTesting
 import NIOPosix
 import Testing
 
-/// Password hashes run on their own threads, a few at once, with a bounded queue: the cap is
-/// counted where the work runs, a login beyond the queue is refused at once (503, Retry-After)
-/// without counting as a failure, and what waits is served in turn. Nothing here times anything:
+/// Password hashes run on their own threads, a few at once, with a bounded queue that one address
+/// cannot fill: the cap is counted where the work runs, a login beyond the queue is refused at once
+/// (503, Retry-After) without counting as a failure, and what waits is served in turn. Nothing here times anything:
 /// the hashes that must overlap are held on a semaphore until the test has seen them overlap.
 @Suite(.timeLimit(.minutes(2)))
 struct PasswordHashingTests {
@@ -34,12 +34,40 @@ struct PasswordHashingTests {
         try await pool.shutdownGracefully()
     }
 
+    @Test func oneAddressCannotFillTheQueue() async throws {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        let hashing = PasswordHashing(limit: 1, maxWaiting: 10, pool: pool)
+        let gate = DispatchSemaphore(value: 0)
+        let holder = Task { try await hashing.run(from: "192.0.2.1") { gate.wait() } }
+        #expect(await eventually { hashing.counts.computing == 1 })
+        // Two may wait from one address; the third from it is refused, while another address still queues.
+        let first = (0..<PasswordHashing.maxWaitingPerAddress).map { i in Task { try await hashing.run(from: "192.0.2.1") { i } } }
+        #expect(await eventually { hashing.counts.waiting == PasswordHashing.maxWaitingPerAddress })
+        await #expect(throws: PasswordHashing.Busy.self) { try await hashing.run(from: "192.0.2.1") { -1 } }
+        let other = Task { try await hashing.run(from: "198.51.100.7") { 7 } }
+        #expect(await eventually { hashing.counts.waiting == PasswordHashing.maxWaitingPerAddress + 1 })
+        gate.signal()
+        try await holder.value
+        for (i, t) in first.enumerated() { #expect(try await t.value == i) }
+        #expect(try await other.value == 7)
+        // Once its logins were served, the address may queue again.
+        #expect(try await hashing.run(from: "192.0.2.1") { 5 } == 5)
+        #expect(hashing.counts.refused == 1)
+        try await pool.shutdownGracefully()
+    }
+
     @Test func manyConcurrentLoginsNeverRunMoreHashesThanTheCap() async throws {
         let h = try await HubHarness(
             label: "hash-cap", siteExtra: "login: {maxConcurrentHashes: 2, maxQueuedLogins: 100, maxFailuresPerAddress: 1000}")
-        // 24 wrong logins at once (each a fresh name, so no limit answers for the hash).
+        // 24 wrong logins at once, two from each of 12 addresses (each a fresh name, so no limit
+        // answers for the hash, and no address has more waiting than it may).
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-            for i in 0..<24 { group.addTask { try await LoginLimitTests.login(h, "guess\(i)", "wrong-password").status } }
+            for i in 0..<24 {
+                group.addTask {
+                    try await SourceAddressHTTP.login(h, from: "127.0.0.\(10 + i / 2)", "guess\(i)", "wrong-password").status
+                }
+            }
             return try await group.reduce(into: [Int]()) { $0.append($1) }
         }
         #expect(statuses == Array(repeating: 401, count: 24))

@@ -7,8 +7,9 @@ writes only once the report is stored; the simulator times every ack. Two phases
 
   alone  the units report, nothing else happens;
   flood  the same, while 50 clients each send wrong logins back to back (one in flight each, a
-         fresh name every time and each client from its own loopback address, so the login limits
-         never answer for the hash), and one real user logs in with the right password now and then.
+         fresh name every time, each client from its own loopback address unless --addresses says
+         fewer, so the login limits never answer for the hash), and one real user logs in with the
+         right password now and then.
 
 Per phase: ack latency p50/p99/max, and for the flood the logins' answers (401 wrong, 503 busy,
 429 throttled) and their latency. The login limits are raised for the run so that the throttle
@@ -63,13 +64,13 @@ def fleet(bindir, port, units, reports, interval, out):
             "ackMaxMs": round(s["ackLatencyMaxMs"], 2), "seconds": round(s["seconds"], 1)}
 
 
-def flood(port, clients, stop, answers, lock):
-    """`clients` threads sending wrong logins back to back until `stop` is set, each from its own
-    loopback address (127.0.0.10, .11, …), as a guessing botnet would."""
+def flood(port, clients, addresses, stop, answers, lock):
+    """`clients` threads sending wrong logins back to back until `stop` is set, from `addresses`
+    loopback addresses (127.0.0.10, .11, …): one each is a guessing botnet, one for all a script."""
     def client(c):
         n = 0
         while not stop.is_set():
-            status, seconds = login(port, f"guess-{n}", "not-the-password", source=f"127.0.0.{10 + c}")
+            status, seconds = login(port, f"guess-{c}-{n}", "not-the-password", source=f"127.0.0.{10 + c % addresses}")
             n += 1
             with lock:
                 answers.append((status, seconds))
@@ -82,14 +83,16 @@ def flood(port, clients, stop, answers, lock):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--clients", type=int, default=50, help="concurrent wrong-login clients")
+    ap.add_argument("--addresses", type=int, help="client addresses the clients share (default: one each)")
     ap.add_argument("--units", type=int, default=4, help="Teltonika units reporting")
     ap.add_argument("--reports", type=int, default=150, help="reports per unit in each phase")
     ap.add_argument("--interval", type=float, default=0.1, help="seconds between a unit's reports")
     ap.add_argument("--label", default="login", help="result name (e.g. login-before, login-after)")
     ap.add_argument("--out", default=os.path.join(REPO, "var", "bench", "login"))
     a = ap.parse_args()
-    if not 1 <= a.clients <= 200:
-        raise SystemExit("--clients must be 1…200 (each has its own address 127.0.0.10…)")
+    a.addresses = a.addresses or a.clients
+    if not 1 <= a.clients <= 200 or not 1 <= a.addresses <= a.clients:
+        raise SystemExit("--clients must be 1…200 and --addresses 1…--clients (127.0.0.10 onwards)")
     bindir = os.environ.get("BIN")
     limits = "login: {maxFailures: 1000, maxFailuresPerAddress: 1000, windowS: 60}\n"
     hub = Hub(os.path.join(a.out, "hub"), "  - {id: fleet, profile: teltonika-fmb, listen: \"127.0.0.1:0\"}",
@@ -107,7 +110,7 @@ def main():
         load_alone = open("/proc/loadavg").read().split()[:3]
 
         stop, lock, answers = threading.Event(), threading.Lock(), []
-        threads = flood(hub.port, a.clients, stop, answers, lock)
+        threads = flood(hub.port, a.clients, a.addresses, stop, answers, lock)
         # Let the flood fill the hub's queue before the devices start.
         time.sleep(2)
         real = []
@@ -128,7 +131,7 @@ def main():
             counts[str(status)] = counts.get(str(status), 0) + 1
         wrong = [s for status, s in answers if status == 401]
         result = {
-            "clients": a.clients, "units": a.units, "reportsPerUnit": a.reports, "intervalS": a.interval,
+            "clients": a.clients, "addresses": a.addresses, "units": a.units, "reportsPerUnit": a.reports, "intervalS": a.interval,
             "oneLoginAloneS": round(min(single), 3),
             "alone": dict(alone, loadavg=load_alone),
             "flood": dict(flooded, loadavg=load_flood, loginAnswers=counts,

@@ -16,8 +16,9 @@ public struct LoginLimits: Sendable, Equatable {
     /// Password hashes computed at once, whoever asks (each is ~0.1–1 s of one core). The default,
     /// half the cores and at least one, leaves the rest to the devices.
     public var maxConcurrentHashes = LoginLimits.defaultConcurrentHashes
-    /// Logins that may wait for a hash beyond those; more at once are answered 503 with Retry-After.
-    public var maxQueuedLogins = 32
+    /// Logins that may wait for a hash beyond those (at most two of them from one client address);
+    /// more at once are answered 503 with Retry-After.
+    public var maxQueuedLogins = 64
 
     public static var defaultConcurrentHashes: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / 2) }
 
@@ -46,6 +47,6 @@ extension LoginLimits: Decodable {
             Int.self, forKey: .maxConcurrentHashes, default: Self.defaultConcurrentHashes, where: (1...64).contains,
             expected: "a count from 1 to 64")
         maxQueuedLogins = try c.decode(
-            Int.self, forKey: .maxQueuedLogins, default: 32, where: (0...10_000).contains, expected: "a count from 0 to 10000")
+            Int.self, forKey: .maxQueuedLogins, default: 64, where: (0...10_000).contains, expected: "a count from 0 to 10000")
     }
 }

@@ -68,15 +68,18 @@ public final class AuthService: Sendable {
     }
 
     /// A session for a user whose password matches, else nil (the same for an unknown name).
-    /// Throws `PasswordHashing.Busy` when too many logins wait for a hash already.
-    public func login(_ name: String, password: String) async throws -> (secret: String, record: TokenRecord)? {
+    /// Throws `PasswordHashing.Busy` when too many logins wait for a hash already (from anyone, or
+    /// from `address`).
+    public func login(_ name: String, password: String, from address: String? = nil) async throws
+        -> (secret: String, record: TokenRecord)?
+    {
         guard let user = try await store.user(named: name), let salt = Secrets.unhex(user.salt) else {
             // As slow as a wrong password, so the answer's time does not tell whether the name exists.
             let rounds = passwordRounds
-            _ = try await hashing.run { try Secrets.passwordHash(password, salt: Array(repeating: 0, count: 16), rounds: rounds) }
+            _ = try await hashing.run(from: address) { try Secrets.passwordHash(password, salt: Array(repeating: 0, count: 16), rounds: rounds) }
             return nil
         }
-        let hash = try await hashing.run { try Secrets.passwordHash(password, salt: salt, rounds: user.iterations) }
+        let hash = try await hashing.run(from: address) { try Secrets.passwordHash(password, salt: salt, rounds: user.iterations) }
         guard Secrets.equal(hash, user.passwordHash) else { return nil }
         return try await issue(.session, owner: user.name, role: user.role)
     }
@@ -103,7 +106,7 @@ public final class AuthService: Sendable {
         if let wait = throttle.withLock({ $0.begin(keys, at: now) }) { return .throttled(retryAfterS: wait) }
         let session: (secret: String, record: TokenRecord)?
         do {
-            session = try await login(name, password: password)
+            session = try await login(name, password: password, from: address)
         } catch is PasswordHashing.Busy {
             throttle.withLock { $0.abandon(keys) }
             return .busy(retryAfterS: 1)

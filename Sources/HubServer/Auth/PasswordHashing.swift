@@ -9,9 +9,11 @@ import Glibc
 /// Where password hashes are computed: each one is hundreds of milliseconds of CPU (PBKDF2 at
 /// `Secrets.passwordRounds`), so they run on threads of their own, at a lower CPU priority, and
 /// never on Swift's cooperative pool, whose few threads carry every device's acks. At most
-/// `limit` run at once and at most `maxWaiting` more wait their turn; beyond that a login is
-/// refused as busy at once, so a burst of guesses costs a bounded queue, not unbounded memory,
-/// connections and minutes of waiting.
+/// `limit` run at once and at most `maxWaiting` more wait their turn in order, no more than
+/// `maxWaitingPerAddress` of them from one client address; beyond that a login is refused as busy
+/// at once. A burst of guesses so costs a bounded queue, not unbounded memory, connections and
+/// minutes of waiting, and one address cannot fill the queue: a real user's login waits its turn
+/// behind at most one or two from each guessing address.
 public final class PasswordHashing: Sendable {
     /// The queue is full: try again later (`AuthService` answers 503 with Retry-After).
     public struct Busy: Error {}
@@ -20,12 +22,16 @@ public final class PasswordHashing: Sendable {
     public let limit: Int
     /// Hashes that may wait for a free slot, beyond which `run(mayRefuse: true)` refuses.
     public let maxWaiting: Int
+    /// Of those, at most this many from one client address: a person logs in once at a time
+    /// (twice for a double click), so more at once from one address is a script.
+    public static let maxWaitingPerAddress = 2
     private let pool: NIOThreadPool
 
     private struct State {
         /// Slots taken (a hash handed to the pool or about to be).
         var taken = 0
-        var waiters: [CheckedContinuation<Void, any Error>] = []
+        var waiters: [(address: String?, continuation: CheckedContinuation<Void, any Error>)] = []
+        var waitingFrom: [String: Int] = [:]
         /// Hashes executing on a pool thread right now, and the most there ever were.
         var computing = 0
         var peakComputing = 0
@@ -45,7 +51,7 @@ public final class PasswordHashing: Sendable {
     public static var defaultLimit: Int { max(1, System.coreCount / 2) }
 
     /// `pool` runs the hashes (tests give their own, to stop it afterwards).
-    public init(limit: Int = PasswordHashing.defaultLimit, maxWaiting: Int = 32, pool: NIOThreadPool = PasswordHashing.sharedPool) {
+    public init(limit: Int = PasswordHashing.defaultLimit, maxWaiting: Int = 64, pool: NIOThreadPool = PasswordHashing.sharedPool) {
         precondition(limit >= 1 && maxWaiting >= 0)
         self.limit = limit
         self.maxWaiting = maxWaiting
@@ -53,10 +59,12 @@ public final class PasswordHashing: Sendable {
     }
 
     /// Runs `work` on a hashing thread once a slot is free. With `mayRefuse`, throws `Busy` at
-    /// once when `maxWaiting` others already wait; without it (an admin adding a user), waits
-    /// whatever the queue.
-    public func run<T: Sendable>(mayRefuse: Bool = true, _ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await acquire(mayRefuse: mayRefuse)
+    /// once when `maxWaiting` others already wait, or `maxWaitingPerAddress` from `address`;
+    /// without it (an admin adding a user), waits whatever the queue.
+    public func run<T: Sendable>(
+        mayRefuse: Bool = true, from address: String? = nil, _ work: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        try await acquire(mayRefuse: mayRefuse, address: address)
         defer { release() }
         return try await pool.runIfActive { try self.compute(work) }
     }
@@ -92,15 +100,19 @@ public final class PasswordHashing: Sendable {
         state.withLock { Counts(computing: $0.computing, peakComputing: $0.peakComputing, waiting: $0.waiters.count, refused: $0.refused) }
     }
 
-    private func acquire(mayRefuse: Bool) async throws {
+    private func acquire(mayRefuse: Bool, address: String?) async throws {
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
             // Decided and queued under one lock, so a release cannot slip between the two.
             state.withLock { s in
                 if s.taken < limit {
                     s.taken += 1
                     c.resume()
-                } else if !mayRefuse || s.waiters.count < maxWaiting {
-                    s.waiters.append(c)
+                } else if !mayRefuse
+                    || (s.waiters.count < maxWaiting
+                        && address.map { s.waitingFrom[$0, default: 0] < Self.maxWaitingPerAddress } ?? true)
+                {
+                    s.waiters.append((address, c))
+                    if let address { s.waitingFrom[address, default: 0] += 1 }
                 } else {
                     s.refused += 1
                     c.resume(throwing: Busy())
@@ -115,7 +127,11 @@ public final class PasswordHashing: Sendable {
             if s.waiters.isEmpty {
                 s.taken -= 1
             } else {
-                s.waiters.removeFirst().resume()
+                let next = s.waiters.removeFirst()
+                if let a = next.address {
+                    s.waitingFrom[a] = s.waitingFrom[a]! > 1 ? s.waitingFrom[a]! - 1 : nil
+                }
+                next.continuation.resume()
             }
         }
     }
