@@ -78,7 +78,8 @@ public struct HubAPI: Sendable {
     }
 
     private func routeTable() -> RouteTable {
-        let routes = RouteTable(auth: auth, origins: origins, logger: logger)
+        let routes = RouteTable(
+            auth: auth, origins: origins, proxies: config?.current.trustedProxies ?? TrustedProxies(), logger: logger)
         if let auth {
             addAuthRoutes(to: routes, auth: auth)
             addAdjudicationRoutes(to: routes, records: auth.store, feed: live)

@@ -114,7 +114,9 @@ public struct HubApplication: Sendable {
         } else {
             forwarder = nil
         }
-        auth = AuthService(store: store, passwordRounds: passwordRounds, loginLimits: config.loginLimits)
+        auth = AuthService(
+            store: store, passwordRounds: passwordRounds, maxTokenLifetime: .seconds(config.auth.maxTokenLifetimeS),
+            loginLimits: config.loginLimits)
         firstStartCredential = try await auth.bootstrap(storePath: config.storePath, logger: logger)
         try await AdmissionAudit.replay(from: store, into: registry.admissions)
         AdmissionAudit.auditNewPending(registry.admissions, auth: auth, logger: logger)

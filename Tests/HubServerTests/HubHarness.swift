@@ -89,21 +89,20 @@ final class HubHarness: Sendable {
         port = bound
     }
 
-    /// The site file for `devices` (YAML list items).
-    /// `http` is more lines of the `http:` block (indented two spaces).
+    /// The site file for `devices` (YAML list items). `http` is more lines of the `http:` block
+    /// (indented two spaces); an `extra` with its own `http:` section replaces the default one
+    /// (which it must keep on 127.0.0.1, port 0).
     static func site(
         _ devices: String, extra: String = "", name: String = "e2e-gate", store: String = sqliteStore, http: String = ""
     ) -> String {
-        """
-        site: \(name)\(extra.isEmpty ? "" : "\n" + extra)
-        profiles: profiles
-        \(store)
-        http:
-          host: 127.0.0.1
-          port: 0\(http.isEmpty ? "" : "\n" + http)
-        devices:
-        \(devices)
-        """
+        let ownHTTP = extra.split(separator: "\n").contains { $0.hasPrefix("http:") }
+        return """
+            site: \(name)\(extra.isEmpty ? "" : "\n" + extra)
+            profiles: profiles
+            \(store)\(ownHTTP ? "" : "\nhttp:\n  host: 127.0.0.1\n  port: 0" + (http.isEmpty ? "" : "\n" + http))
+            devices:
+            \(devices)
+            """
     }
 
     /// Stops the hub the way a signal would and waits for every service to end.

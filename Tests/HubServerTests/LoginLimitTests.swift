@@ -7,9 +7,9 @@ import Testing
 import FoundationNetworking
 #endif
 
-/// Password guessing over real HTTP: failures per name and per client address lock the login out
-/// (429 with Retry-After) whatever the password, for names that exist and names that do not alike,
-/// and a lockout ends by itself. Counts are asserted under a long lockout; only the test of the
+/// Password guessing over real HTTP: failures per name at one client address, and per address,
+/// lock the login out there (429 with Retry-After) whatever the password, for names that exist and
+/// names that do not alike; the same name at another address is not locked; a lockout ends by itself. Counts are asserted under a long lockout; only the test of the
 /// lockout's end uses a short one.
 @Suite(.timeLimit(.minutes(2)))
 struct LoginLimitTests {
@@ -62,6 +62,32 @@ struct LoginLimitTests {
         #expect(entries.allSatisfy { ($0["detail"] as? String)?.contains("127.0.0.1") == true })
         let failed = try await h.get("/api/v1/audit?action=login.failed&limit=1000").json["entries"] as? [[String: Any]] ?? []
         #expect(failed.count == 8)
+        try await h.stop()
+    }
+
+    @Test func guessesFromOneAddressDoNotLockTheNameAtAnother() async throws {
+        // A lockout far longer than the test: the name stays locked at the attacker's address throughout.
+        let h = try await HubHarness(
+            label: "login-per-address", siteExtra: "login: {maxFailures: 3, windowS: 3600, lockoutS: 3600}")
+        #expect(try await h.post("/api/v1/users", #"{"user": "chief", "role": "admin", "password": "right-password"}"#).status == 201)
+        // The attacker at 127.0.0.2 locks the name there: the right password is refused too.
+        for _ in 0..<3 {
+            #expect(try await SourceAddressHTTP.login(h, from: "127.0.0.2", "chief", "wrong-password").status == 401)
+        }
+        let locked = try await SourceAddressHTTP.login(h, from: "127.0.0.2", "chief", "right-password")
+        #expect(locked.status == 429)
+        #expect(locked.headers["retry-after"].flatMap(Int.init).map { (1...3600).contains($0) } == true)
+        // The real admin at 127.0.0.3 (and at 127.0.0.1) logs in all the same.
+        let real = try await SourceAddressHTTP.login(h, from: "127.0.0.3", "chief", "right-password")
+        #expect(real.status == 200, "\(real.body)")
+        #expect(real.json["role"] as? String == "admin")
+        #expect(try await Self.login(h, "chief", "right-password").status == 200)
+        // Their success does not unlock the name at the attacker's address.
+        #expect(try await SourceAddressHTTP.login(h, from: "127.0.0.2", "chief", "right-password").status == 429)
+        // The refusals are audited with the address they came from.
+        let throttled = try await h.get("/api/v1/audit?action=login.throttled&limit=100").json["entries"] as? [[String: Any]] ?? []
+        #expect(throttled.count == 2)
+        #expect(throttled.allSatisfy { ($0["detail"] as? String)?.hasPrefix("from 127.0.0.2,") == true })
         try await h.stop()
     }
 

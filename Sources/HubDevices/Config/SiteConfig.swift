@@ -24,6 +24,10 @@ public struct SiteConfig: Sendable, Equatable {
     /// Browser origins besides the hub's own that may log in and open the live socket
     /// (`http.allowedOrigins`, each `scheme://host[:port]`).
     public var allowedOrigins: [String] = []
+    /// Reverse proxies whose forwarding header gives the client's address (`http.trustedProxies`).
+    public var trustedProxies = TrustedProxies()
+    /// Limits on credentials (`auth:`).
+    public var auth = AuthSettings()
     public var devices: [DeviceInstance]
     /// Attach USB devices whose own ids match a profile, without a site entry.
     public var usbAutoAttach: Bool
@@ -218,7 +222,7 @@ extension SiteConfig {
         return SiteConfig(
             site: raw.site, store: store, storePath: raw.store.localPath(resolve), httpHost: raw.http.host, httpPort: raw.http.port,
             tls: tls, loginLimits: raw.login, httpIdleTimeoutS: raw.http.idleTimeoutS, webSocketPingS: raw.http.webSocketPingS,
-            allowedOrigins: raw.http.allowedOrigins,
+            allowedOrigins: raw.http.allowedOrigins, trustedProxies: raw.http.trustedProxies, auth: raw.auth,
             devices: devices, usbAutoAttach: raw.usb.autoAttach, passageBeforeS: raw.passages.beforeS,
             passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS,
             riskPolicyPath: raw.risk.policy.map(resolve), feedWebhook: raw.feed.webhook, feedCAFile: feedCAFile,
@@ -245,6 +249,7 @@ struct RawSiteConfig: Decodable {
     var devices: [RawDevice]
     var tls: RawTLS?
     var login: LoginLimits
+    var auth: AuthSettings
 
     struct Risk: Decodable {
         var policy: String?
@@ -307,7 +312,10 @@ struct RawSiteConfig: Decodable {
         var idleTimeoutS = 60
         var webSocketPingS = 30
         var allowedOrigins: [String] = []
-        enum CodingKeys: String, CodingKey, CaseIterable { case host, port, idleTimeoutS, webSocketPingS, allowedOrigins }
+        var trustedProxies = TrustedProxies()
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case host, port, idleTimeoutS, webSocketPingS, allowedOrigins, trustedProxies, forwardedHeader
+        }
         init() {}
         init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -316,6 +324,14 @@ struct RawSiteConfig: Decodable {
                                 expected: "a host name or address")
             port = try c.decode(Int.self, forKey: .port, default: 8080, where: (0...65535).contains,
                                 expected: "a TCP port from 0 to 65535")
+            let header = try c.decodeIfPresent(
+                String.self, forKey: .forwardedHeader, where: { TrustedProxies.Header(rawValue: $0) != nil },
+                expected: "x-forwarded-for or forwarded"
+            ).flatMap(TrustedProxies.Header.init(rawValue:)) ?? .xForwardedFor
+            let proxies = try c.decodeIfPresent(
+                [String].self, forKey: .trustedProxies, where: { TrustedProxies($0) != nil },
+                expected: "a list of IP addresses or CIDR blocks, e.g. [127.0.0.1, 10.0.0.0/8]") ?? []
+            trustedProxies = TrustedProxies(proxies, header: header) ?? TrustedProxies()
             idleTimeoutS = try c.decode(Int.self, forKey: .idleTimeoutS, default: 60, where: (1...3600).contains,
                                         expected: "seconds from 1 to 3600")
             webSocketPingS = try c.decode(Int.self, forKey: .webSocketPingS, default: 30, where: (5...600).contains,
@@ -335,7 +351,7 @@ struct RawSiteConfig: Decodable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login
+        case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login, auth
     }
 
     init(from decoder: any Decoder) throws {
@@ -358,6 +374,7 @@ struct RawSiteConfig: Decodable {
         devices = try c.decodeIfPresent([RawDevice].self, forKey: .devices) ?? []
         tls = try c.decodeIfPresent(RawTLS.self, forKey: .tls)
         login = try c.decodeIfPresent(LoginLimits.self, forKey: .login) ?? LoginLimits()
+        auth = try c.decodeIfPresent(AuthSettings.self, forKey: .auth) ?? AuthSettings()
     }
 }
 

@@ -26,6 +26,11 @@ extension HubAPI {
                 var r = JSONResponse.error(.tooManyRequests, "too many failed logins; try again later")
                 r.headers[.retryAfter] = "\(wait)"
                 return r
+            case .busy(let wait):
+                // Not audited: a flood must not become a flood of store writes beside the devices'.
+                var r = JSONResponse.error(.serviceUnavailable, "too many logins at once; try again shortly")
+                r.headers[.retryAfter] = "\(wait)"
+                return r
             case .rejected:
                 await auth.audit(attempted, "login.failed", detail: "from \(address ?? "unknown address")", logger: logger)
                 return JSONResponse.error(.unauthorized, "unknown user or wrong password")
@@ -75,6 +80,11 @@ extension HubAPI {
             if ask.role == .gate, !(ask.owner.map(Identifier.isValid) ?? false) {
                 return JSONResponse.error(
                     .badRequest, "a gate token needs \"owner\": the site id of the gate hub it is for", field: "owner")
+            }
+            let longest = auth.maxTokenLifetime.components.seconds
+            if let s = ask.lifetimeS, s > longest {
+                return JSONResponse.error(
+                    .badRequest, "lifetimeS \(s) is beyond the site's limit of \(longest) s (auth.maxTokenLifetimeS)", field: "lifetimeS")
             }
             let t = try await auth.issue(
                 .api, owner: ask.owner ?? ask.label ?? context.who.name, role: ask.role, label: ask.label,

@@ -2,6 +2,7 @@ import Foundation
 import HubDevices
 import HubStore
 import Logging
+import NIOPosix
 import Synchronization
 
 /// Logins, tokens and the audit log over the hub's store.
@@ -10,21 +11,28 @@ public final class AuthService: Sendable {
     public let store: any HubRecordStore
     /// How long a dashboard login lasts.
     public let sessionLifetime: Duration
-    /// Default life of an API token when its creator names none.
+    /// Default life of an API token when its creator names none (never above `maxTokenLifetime`).
     public let tokenLifetime: Duration
+    /// The longest life an API token may be given (the site config's `auth.maxTokenLifetimeS`).
+    public let maxTokenLifetime: Duration
     let passwordRounds: Int
     private let throttle: Mutex<LoginThrottle>
+    /// Where password hashes run: off the cooperative pool, a few at once (`login.maxConcurrentHashes`).
+    public let hashing: PasswordHashing
 
     /// `passwordRounds` is the PBKDF2 cost of new passwords; existing ones keep the cost they were made with.
     public init(
         store: any HubRecordStore, passwordRounds: Int = Secrets.passwordRounds, sessionLifetime: Duration = .seconds(12 * 3600),
-        tokenLifetime: Duration = .seconds(90 * 86400), loginLimits: LoginLimits = LoginLimits()
+        tokenLifetime: Duration = .seconds(90 * 86400), maxTokenLifetime: Duration = .seconds(AuthSettings.defaultMaxTokenLifetimeS),
+        loginLimits: LoginLimits = LoginLimits(), hashingPool: NIOThreadPool = PasswordHashing.sharedPool
     ) {
         throttle = Mutex(LoginThrottle(limits: loginLimits))
+        hashing = PasswordHashing(limit: loginLimits.maxConcurrentHashes, maxWaiting: loginLimits.maxQueuedLogins, pool: hashingPool)
         self.store = store
         self.passwordRounds = passwordRounds
         self.sessionLifetime = sessionLifetime
-        self.tokenLifetime = tokenLifetime
+        self.tokenLifetime = min(tokenLifetime, maxTokenLifetime)
+        self.maxTokenLifetime = maxTokenLifetime
     }
 
     /// The identity a bearer secret stands for, if it is known, unexpired and not revoked.
@@ -50,7 +58,9 @@ public final class AuthService: Sendable {
     /// Adds a login; false when the name is taken.
     public func addUser(_ name: String, role: Role, password: String, at now: Date = Date()) async throws -> Bool {
         let salt = Secrets.randomBytes(16)
-        let hash = try Secrets.passwordHash(password, salt: salt, rounds: passwordRounds)
+        let rounds = passwordRounds
+        // Queued however busy logins are: only an admin (or the first start) adds users.
+        let hash = try await hashing.run(mayRefuse: false) { try Secrets.passwordHash(password, salt: salt, rounds: rounds) }
         return try await store.addUser(
             UserRecord(
                 name: name, role: role, passwordHash: hash, salt: Secrets.hex(salt), iterations: passwordRounds,
@@ -58,13 +68,18 @@ public final class AuthService: Sendable {
     }
 
     /// A session for a user whose password matches, else nil (the same for an unknown name).
-    public func login(_ name: String, password: String) async throws -> (secret: String, record: TokenRecord)? {
+    /// Throws `PasswordHashing.Busy` when too many logins wait for a hash already (from anyone, or
+    /// from `address`).
+    public func login(_ name: String, password: String, from address: String? = nil) async throws
+        -> (secret: String, record: TokenRecord)?
+    {
         guard let user = try await store.user(named: name), let salt = Secrets.unhex(user.salt) else {
             // As slow as a wrong password, so the answer's time does not tell whether the name exists.
-            _ = try Secrets.passwordHash(password, salt: Array(repeating: 0, count: 16), rounds: passwordRounds)
+            let rounds = passwordRounds
+            _ = try await hashing.run(from: address) { try Secrets.passwordHash(password, salt: Array(repeating: 0, count: 16), rounds: rounds) }
             return nil
         }
-        let hash = try Secrets.passwordHash(password, salt: salt, rounds: user.iterations)
+        let hash = try await hashing.run(from: address) { try Secrets.passwordHash(password, salt: salt, rounds: user.iterations) }
         guard Secrets.equal(hash, user.passwordHash) else { return nil }
         return try await issue(.session, owner: user.name, role: user.role)
     }
@@ -76,10 +91,14 @@ public final class AuthService: Sendable {
         case rejected
         /// Too many failures for this name or from this address: try again after this many seconds.
         case throttled(retryAfterS: Int)
+        /// Too many logins already wait for a password hash (whoever sent them): try again after
+        /// this many seconds. Not counted as a failure.
+        case busy(retryAfterS: Int)
     }
 
-    /// A login under the rate limits: a name or client address with too many recent failures waits,
-    /// whether or not the password is right, and whether or not the name exists.
+    /// A login under the rate limits: a name tried from one client address, or a client address,
+    /// with too many recent failures waits, whether or not the password is right, and whether or
+    /// not the name exists. Guesses at a name from one address never lock that name at another.
     public func attemptLogin(_ name: String, password: String, from address: String?, at now: Date = Date()) async throws
         -> LoginOutcome
     {
@@ -87,7 +106,10 @@ public final class AuthService: Sendable {
         if let wait = throttle.withLock({ $0.begin(keys, at: now) }) { return .throttled(retryAfterS: wait) }
         let session: (secret: String, record: TokenRecord)?
         do {
-            session = try await login(name, password: password)
+            session = try await login(name, password: password, from: address)
+        } catch is PasswordHashing.Busy {
+            throttle.withLock { $0.abandon(keys) }
+            return .busy(retryAfterS: 1)
         } catch {
             throttle.withLock { $0.abandon(keys) }
             throw error

@@ -12,8 +12,11 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
     /// The identity came from the session cookie (a browser), not a bearer header: such a request
     /// that changes state must come from the hub's own origin.
     var credentialFromCookie = false
-    /// The client's IP address (for login rate limits and the audit log).
-    public let remoteAddress: String?
+    /// The client's IP address (for login rate limits and the audit log): the TCP peer's, or
+    /// behind a trusted reverse proxy the one its header names (`ClientAddressMiddleware`).
+    public internal(set) var remoteAddress: String?
+    /// The TCP peer's IP address, whoever it is.
+    public let peerAddress: String?
     /// Filled by a handler that changes state, read by the auth middleware for the audit log.
     let auditNote = AuditNote()
 
@@ -22,7 +25,8 @@ public struct HubRequestContext: RequestContext, WebSocketRequestContext {
         coreContext = .init(source: source)
         webSocket = .init()
         identity = nil
-        remoteAddress = source.channel.remoteAddress?.ipAddress
+        peerAddress = source.channel.remoteAddress?.ipAddress
+        remoteAddress = peerAddress
     }
 
     /// The identity; only nil on open routes, which do not ask.

@@ -1,9 +1,12 @@
 import Foundation
 import HubDevices
 
-/// Failed logins counted per key (a user name, known or not, and a client address), with a lockout
-/// that doubles each time a key is locked again without a success in between. A pure value: the
-/// caller supplies the time and keeps it behind a lock.
+/// Failed logins counted per key (a user name, known or not, tried from one client address; and
+/// that address whatever the names), with a lockout that doubles each time a key is locked again
+/// without a success in between, up to a ceiling. A name is never locked on its own: guesses from
+/// one address must not lock the real user out at another, and a ceiling alone would let one
+/// attacker keep a name locked for ever with a few guesses per lockout. A pure value: the caller
+/// supplies the time and keeps it behind a lock.
 struct LoginThrottle {
     struct Key: Hashable {
         var text: String
@@ -28,10 +31,14 @@ struct LoginThrottle {
 
     init(limits: LoginLimits) { self.limits = limits }
 
-    /// The keys for a login attempt: its user name and its client address.
+    /// The keys for a login attempt: its user name at its client address, and the address. An
+    /// attempt whose address is unknown shares one "unknown" address with every other such attempt.
     func keys(user: String, address: String?) -> [Key] {
-        [Key(text: "user:" + user, limit: limits.maxFailures)]
-            + (address.map { [Key(text: "address:" + $0, limit: limits.maxFailuresPerAddress)] } ?? [])
+        let at = address ?? "unknown"
+        return [
+            Key(text: "user:\(at) \(user)", limit: limits.maxFailures),
+            Key(text: "address:" + at, limit: limits.maxFailuresPerAddress),
+        ]
     }
 
     /// Starts an attempt: nil when it may go ahead (it is then in flight until `finish`), else the
@@ -57,8 +64,8 @@ struct LoginThrottle {
     }
 
     /// Ends an attempt `begin` let through. A failure counts against every key and may lock it; a
-    /// success clears the user's record (not the address's: one good password must not wash away
-    /// guesses at other names).
+    /// success clears the user's record at that address (not the address's: one good password must
+    /// not wash away guesses at other names).
     mutating func finish(_ keys: [Key], succeeded: Bool, at now: Date) {
         for k in keys {
             guard var e = entries[k] else { continue }

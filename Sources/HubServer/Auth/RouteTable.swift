@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
+import HubDevices
 import HubStore
 import Logging
 
@@ -16,12 +17,14 @@ final class RouteTable {
     private let logger: Logger
     private(set) var rules: [RouteRule] = []
 
-    init(auth: AuthService?, origins: OriginPolicy, logger: Logger) {
+    init(auth: AuthService?, origins: OriginPolicy, proxies: TrustedProxies = TrustedProxies(), logger: Logger) {
         router = Router(context: HubRequestContext.self)
         self.auth = auth
         self.origins = origins
         self.logger = logger
-        // Every request: odd spellings refused before routing, the credential found, oversize bodies answered.
+        // Every request: the client's address found (behind a trusted proxy, from its header), odd
+        // spellings refused before routing, the credential found, oversize bodies answered.
+        router.add(middleware: ClientAddressMiddleware(trusted: proxies))
         router.add(middleware: PathGuard())
         if let auth { router.add(middleware: Authentication(auth: auth)) }
         router.add(middleware: BodyGuardMiddleware())
