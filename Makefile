@@ -56,7 +56,8 @@ test: test-deps
 	@# A short coverage-guided fuzz of every decoder (docs/fuzzing.md); any crash fails the run.
 	bash scripts/fuzz.sh --seconds 5
 	@# The USB tests fake devices with umockdev, whose preload library must wrap the test process.
-	umockdev-wrapper $(TEST_BUNDLE) --testing-library swift-testing --filter HubUdevTests
+	@# NIIHUB_REQUIRE_UMOCKDEV=1: a missing preload fails the run instead of skipping the USB suites.
+	NIIHUB_REQUIRE_UMOCKDEV=1 umockdev-wrapper $(TEST_BUNDLE) --testing-library swift-testing --filter HubUdevTests
 	@# The headless-browser test alone, then everything else in parallel.
 	NIIHUB_BROWSER_TESTS=1 $(SWIFT) test --skip-build $(TEST_TRAITS) --filter BrowserTests
 	@# A throwaway PostgreSQL (scripts/with-postgres.sh) for the store suites, which run on both stores.
