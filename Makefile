@@ -4,7 +4,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 
 # What building and running the hub needs from Debian.
-RUNTIME_PACKAGES := libsqlite3-dev libudev-dev libxml2 pkg-config python3 python3-pip
+RUNTIME_PACKAGES := libsqlite3-dev libudev-dev libxml2 libxml2-dev pkg-config python3 python3-pip
 # What the benchmarks need on top: gpsd's gpsdecode, to race the NMEA decoder against.
 BENCH_PACKAGES := $(RUNTIME_PACKAGES) gpsd-clients
 # Where `make bench` measures ingest (a throwaway store, emptied first; sqlite:PATH).
