@@ -4,7 +4,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 
 # What building and running the hub needs from Debian.
-RUNTIME_PACKAGES := libsqlite3-dev libudev-dev libxml2 pkg-config python3 python3-pip
+RUNTIME_PACKAGES := libsqlite3-dev libudev-dev libxml2 libxml2-dev pkg-config python3 python3-pip
 # What the benchmarks need on top: gpsd's gpsdecode, to race the NMEA decoder against.
 BENCH_PACKAGES := $(RUNTIME_PACKAGES) gpsd-clients
 # Where `make bench` measures ingest (a throwaway store, emptied first; sqlite:PATH).
@@ -54,7 +54,8 @@ test: test-deps
 	@# A short coverage-guided fuzz of every decoder (docs/fuzzing.md); any crash fails the run.
 	bash scripts/fuzz.sh --seconds 5
 	@# The USB tests fake devices with umockdev, whose preload library must wrap the test process.
-	umockdev-wrapper $(TEST_BUNDLE) --testing-library swift-testing --filter HubUdevTests
+	@# NIIHUB_REQUIRE_UMOCKDEV=1: a missing preload fails the run instead of skipping the USB suites.
+	NIIHUB_REQUIRE_UMOCKDEV=1 umockdev-wrapper $(TEST_BUNDLE) --testing-library swift-testing --filter HubUdevTests
 	@# The headless-browser test alone, then everything else in parallel.
 	NIIHUB_BROWSER_TESTS=1 $(SWIFT) test --skip-build $(TEST_TRAITS) --filter BrowserTests
 	@# A throwaway PostgreSQL (scripts/with-postgres.sh) for the store suites, which run on both stores.

@@ -39,13 +39,15 @@ let package = Package(
         // Values every stage speaks: the inspection event, identifiers, device readings.
         .target(name: "HubModel", swiftSettings: strict),
         // Pure protocol decoders: bytes in, readings out. No I/O, no clocks of their own.
-        .target(name: "HubDrivers", dependencies: ["HubModel"], swiftSettings: strict),
+        .target(name: "HubDrivers", dependencies: ["HubModel", "CLibXML2"], swiftSettings: strict),
         // Readings to inspection events v1, and the raw segments they point to.
         .target(
             name: "HubNormalizer",
             dependencies: ["HubModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        // libxml2, called directly: N42 documents and WCO declaration XML in one SAX pass (XMLSAXParser).
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // libudev: USB and tty discovery and hotplug.
         .systemLibrary(name: "CLibUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         // libumockdev, for tests that fake USB devices and their uevents (run under umockdev-wrapper).

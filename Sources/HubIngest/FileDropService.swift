@@ -110,19 +110,16 @@ public struct FileDropService: Service {
     private func take(_ name: String, session: inout DeviceSession) async {
         // Only the documents (a scanner's images wait beside them for their document to name them).
         if let accepted = settings.extensions, !accepted.contains((name as NSString).pathExtension.lowercased()) { return }
-        let path = (inbox as NSString).appendingPathComponent(name)
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else { return }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        guard size <= settings.maxFileBytes else {
-            await finish(name, outcome: "quarantined", reason: "larger than maxFileBytes (\(size) > \(settings.maxFileBytes))", mark: nil)
+        // Never through a symbolic link, only a regular file, at most maxFileBytes read (FileDropRead).
+        let bytes: [UInt8]
+        switch FileDropRead.read(name, in: inbox, maxBytes: settings.maxFileBytes) {
+        case .skip: return
+        case .refused(let reason, let counter):
+            await refuse(name, reason: reason, counter: counter)
             return
+        case .bytes(let read): bytes = read
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            await finish(name, outcome: "quarantined", reason: "unreadable", mark: nil)
-            return
-        }
-        let bytes = [UInt8](data)
+        let size = bytes.count
         let sha = RawSegmenter.sha256Hex(bytes)
         if let earlier = try? await sink.store.ingestedFile(deviceID: device.id, name: name, sha256: sha) {
             // Stored before a crash, not yet moved: finish the move only.
@@ -160,11 +157,18 @@ public struct FileDropService: Service {
                 guard let name = image["name"]?.stringValue, let declared = image["sha256"]?.stringValue,
                     !name.contains(".."), !name.hasPrefix("/")
                 else { continue }
-                let candidates = [name, "images/" + name]
-                guard let relative = candidates.first(where: { FileManager.default.fileExists(atPath: (inbox as NSString).appendingPathComponent($0)) }),
-                    let data = FileManager.default.contents(atPath: (inbox as NSString).appendingPathComponent(relative))
-                else {
-                    problems.append(.string("\(name): not in the folder"))
+                // Beside the document or under images/, read as safely as the document itself.
+                var found: (relative: String, data: Data)?
+                var refusal: String?
+                for candidate in [name, "images/" + name] where found == nil && refusal == nil {
+                    switch FileDropRead.read(candidate, in: inbox, maxBytes: settings.maxFileBytes) {
+                    case .bytes(let read): found = (candidate, Data(read))
+                    case .refused(let reason, _): refusal = reason
+                    case .skip: continue
+                    }
+                }
+                guard let (relative, data) = found else {
+                    problems.append(.string("\(name): \(refusal ?? "not in the folder")"))
                     continue
                 }
                 let actual = BlobStore.sha256Hex(data)
@@ -186,10 +190,14 @@ public struct FileDropService: Service {
         return taken
     }
 
-    /// Quarantine without decoding (too big, unreadable), recorded in the ledger.
-    private func finish(_ name: String, outcome: String, reason: String, mark: String?) async {
-        let record = IngestedFile(deviceID: device.id, name: name, sha256: mark ?? "-", size: 0, outcome: outcome, reason: reason)
-        _ = await sink.deliver(deviceID: device.id, batch: IngestBatch(files: [record]), counted: DecodeCounters())
+    /// Quarantine without decoding (a link, not a regular file, too big, unreadable): recorded in the
+    /// ledger and counted in the device's rejects under `counter`.
+    private func refuse(_ name: String, reason: String, counter: DecodeCounters.Reject) async {
+        logger.warning("file refused", metadata: ["file": "\(name)", "reason": "\(reason)"])
+        let record = IngestedFile(deviceID: device.id, name: name, sha256: "-", size: 0, outcome: "quarantined", reason: reason)
+        var counted = DecodeCounters()
+        counted.reject(counter)
+        _ = await sink.deliver(deviceID: device.id, batch: IngestBatch(files: [record]), counted: counted)
         move(name, to: "quarantine", reason: reason)
     }
 

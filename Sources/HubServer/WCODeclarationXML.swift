@@ -2,10 +2,6 @@ import Foundation
 import HubDrivers
 import HubModel
 
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-
 /// Declarations in WCO DEC-DMS style XML (a `Declarations` root holding `Declaration` elements, or
 /// one `Declaration`), turned into the hub's JSON document so the one reader checks both:
 ///
@@ -54,40 +50,44 @@ enum WCODeclarationXML {
         }
     }
 
-    /// Builds the element tree (local names, namespaces dropped).
-    final class TreeBuilder: NSObject, XMLParserDelegate {
+    /// Builds the element tree (local names, namespaces dropped: a prefix declared or not, the name is
+    /// what the table above matches).
+    final class TreeBuilder: XMLSAXHandler {
         var stack: [Element] = []
         var root: Element?
+        /// Each open element's text so far, as bytes (a piece may end inside a character).
+        private var texts: [[UInt8]] = []
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
-            let local = String(name.split(separator: ":").last ?? Substring(name))
+        func startElement(local: String, prefix: String?, namespace: String?, attributes: [String: String]) {
             let e = Element(name: local, attributes: attributes)
             stack.last?.children.append(e)
             if root == nil { root = e }
             stack.append(e)
+            texts.append([])
         }
 
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            _ = stack.popLast()
+        func endElement() {
+            stack.popLast()?.text = String(decoding: texts.popLast() ?? [], as: UTF8.self)
         }
 
-        func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.text += string }
+        func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard !texts.isEmpty else { return }
+            texts[texts.count - 1].append(contentsOf: bytes)
+        }
     }
 
-    /// The declarations in `data` as JSON documents, or why the XML itself cannot be read.
+    /// The declarations in `data` as JSON documents, or why the XML itself cannot be read. One pass of
+    /// libxml2 (`XMLSAXParser`: no DTD, no entities, no network).
     static func documents(_ data: Data) -> Result<[JSONValue], DeclarationDocument.Problem> {
         if let problem = XMLInputCheck.problem(data) { return .failure(.init(field: "", reason: "not readable XML: \(problem)")) }
-        let parser = XMLParser(data: data)
         let builder = TreeBuilder()
-        parser.delegate = builder
-        parser.shouldResolveExternalEntities = false
-        guard parser.parse(), builder.stack.isEmpty, let root = builder.root else {
-            if let open = builder.stack.last, parser.parserError == nil {
-                return .failure(.init(field: "", reason: "not well-formed XML: the document ends inside <\(open.name)>"))
-            }
-            let where_ = parser.lineNumber > 0 ? " at line \(parser.lineNumber)" : ""
-            return .failure(.init(field: "", reason: "not well-formed XML\(where_): \(parser.parserError.map { "\($0)" } ?? "")"))
+        let report = XMLSAXParser.parse([UInt8](data), into: builder)
+        if let fatal = report.fatal {
+            return .failure(.init(field: "", reason: "not well-formed XML at \(fatal)"))
+        }
+        guard builder.stack.isEmpty, let root = builder.root else {
+            let open = builder.stack.last.map { " inside <\($0.name)>" } ?? ""
+            return .failure(.init(field: "", reason: "not well-formed XML: the document ends\(open)"))
         }
         let declarations = root.name == "Declaration" ? [root] : root.all("Declaration")
         guard !declarations.isEmpty else {

@@ -26,11 +26,9 @@ struct RapiscanOccupancyMachineTests {
         outputs += feed("GX,000109,006383,000000,000000", at: 12)
         #expect(!machine.isOccupied)
         // The alarm is reported at its first line, once, pointing only at that line.
-        #expect(outputs.count == 2)
-        guard case .alarmStarted(let alarm) = outputs[0].reading, case .occupancy(let occ) = outputs[1].reading else {
-            Issue.record("unexpected outputs \(outputs)")
-            return
-        }
+        try #require(outputs.count == 2)
+        let alarm = try #require(outputs[0].reading.alarmStarted, "unexpected outputs \(outputs)")
+        let occ = try #require(outputs[1].reading.occupancy, "unexpected outputs \(outputs)")
         #expect(outputs[0].span == .lastFrame)
         #expect(alarm.radiation == .gamma)
         #expect(alarm.detectorsCps == [1000, 1250, 350, 350])
@@ -51,16 +49,13 @@ struct RapiscanOccupancyMachineTests {
 
     @Test mutating func neutronAlarmAndAGXWithoutItsStart() throws {
         let first = feed("GX,000005,001000,000000,000000", at: 1)
-        guard case .occupancy(let partial) = first.first?.reading else {
-            Issue.record("no occupancy from a bare GX")
-            return
-        }
+        let partial = try #require(first.first?.reading.occupancy, "no occupancy from a bare GX")
         #expect(partial.partial)
         #expect(partial.startedAt == partial.endedAt)
         let alarm = feed("NA,000009,000001,000000,000000", at: 2) + feed("NA,000012,000001,000000,000000", at: 3)
         #expect(alarm.count == 1)
         let end = feed("GX,000006,001000,000000,000000", at: 4)
-        guard case .occupancy(let occ) = end.first?.reading else { return }
+        let occ = try #require(end.first?.reading.occupancy, "no occupancy from the GX that ends the neutron alarm")
         #expect(occ.neutronAlarm && !occ.gammaAlarm)
         #expect(occ.maxNeutronCps == 12)
         #expect(occ.speedKmh == nil, "speed from an earlier vehicle is not carried over")
@@ -99,26 +94,20 @@ struct RapiscanOccupancyMachineTests {
         #expect(faults.allSatisfy { $0.code == .gammaHigh })
     }
 
-    @Test mutating func tamperOnlyOnChange() {
+    @Test mutating func tamperOnlyOnChange() throws {
         #expect(feed("TC,0", at: 0).isEmpty, "a closed cabinet at start is not news")
         #expect(feed("TT,1", at: 1).count == 1)
         #expect(feed("TT,1", at: 2).isEmpty)
         let cleared = feed("TC,0", at: 3)
-        guard case .tamper(let t) = cleared.first?.reading else {
-            Issue.record("tamper clear not reported")
-            return
-        }
+        let t = try #require(cleared.first?.reading.tamper, "tamper clear not reported")
         #expect(!t.tampered)
     }
 
-    @Test mutating func setupBlocksComeOutWhole() {
+    @Test mutating func setupBlocksComeOutWhole() throws {
         #expect(feed("SG1,000010,000020", at: 0).isEmpty)
         #expect(feed("SG2,000030", at: 0).isEmpty)
         let out = feed("SG3,000040", at: 0)
-        guard case .setup(let s) = out.first?.reading else {
-            Issue.record("setup not reported")
-            return
-        }
+        let s = try #require(out.first?.reading.setup, "setup not reported")
         #expect(s.radiation == "gamma")
         #expect(s.fields == ["SG1": ["000010", "000020"], "SG2": ["000030"], "SG3": ["000040"]])
         #expect(feed("SN1,5", at: 1).isEmpty)
@@ -132,4 +121,12 @@ struct RapiscanOccupancyMachineTests {
         #expect(machine.handle(sp, at: t0) == nil)
         #expect(!machine.isOccupied)
     }
+}
+
+/// Each case's payload or nil, so a test can `#require` the one it expects and fail when it is missing.
+extension RadiationPortalReading {
+    fileprivate var alarmStarted: AlarmStart? { if case .alarmStarted(let a) = self { a } else { nil } }
+    fileprivate var occupancy: Occupancy? { if case .occupancy(let o) = self { o } else { nil } }
+    fileprivate var tamper: Tamper? { if case .tamper(let t) = self { t } else { nil } }
+    fileprivate var setup: Setup? { if case .setup(let s) = self { s } else { nil } }
 }

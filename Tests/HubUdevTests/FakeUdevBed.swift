@@ -11,10 +11,19 @@ final class FakeUdevBed: @unchecked Sendable {
     // The testbed is a GObject used only from the test that owns it.
     private let testbed: UnsafeMutablePointer<CUMockdev.UMockdevTestbed>
 
-    /// True when the process runs under `umockdev-wrapper` (its preload library is in place).
+    /// True when the process runs under `umockdev-wrapper` and its preload library really is loaded
+    /// (named in LD_PRELOAD and already in the process: a preload the loader could not find is only named).
     static var active: Bool {
-        ProcessInfo.processInfo.environment["LD_PRELOAD"]?.contains("libumockdev-preload") == true
+        guard ProcessInfo.processInfo.environment["LD_PRELOAD"]?.contains("libumockdev-preload") == true else { return false }
+        // RTLD_NOLOAD loads nothing: it answers whether the library is already there.
+        guard let handle = dlopen("libumockdev-preload.so.0", RTLD_LAZY | RTLD_NOLOAD) else { return false }
+        dlclose(handle)
+        return true
     }
+
+    /// True when the run must have umockdev (`make test` sets NIIHUB_REQUIRE_UMOCKDEV=1 on the line
+    /// that runs these suites under the wrapper): a missing preload then fails instead of skipping.
+    static var required: Bool { ProcessInfo.processInfo.environment["NIIHUB_REQUIRE_UMOCKDEV"] == "1" }
 
     init() {
         testbed = umockdev_testbed_new()

@@ -12,6 +12,15 @@ import Glibc
 @Suite(.enabled(if: FakeUdevBed.active, "needs umockdev-wrapper"), .serialized)
 enum UdevTests {}
 
+/// Without the preload the suites above skip, which is right for a plain `swift test` but would let
+/// `make test` pass having tested no USB at all: there NIIHUB_REQUIRE_UMOCKDEV=1 turns it into a failure.
+@Test(.enabled(if: FakeUdevBed.required, "only where umockdev is required (make test)"))
+func umockdevPreloadIsInPlaceWhereRequired() {
+    #expect(
+        FakeUdevBed.active,
+        "NIIHUB_REQUIRE_UMOCKDEV=1 but umockdev's preload library is not loaded (LD_PRELOAD=\(ProcessInfo.processInfo.environment["LD_PRELOAD"] ?? "unset")): run the udev suites under umockdev-wrapper, or install umockdev")
+}
+
 extension UdevTests {
 @Suite struct Discovery {
     @Test func enumeratesAFakeFTDIAdapterWithItsIdentity() {

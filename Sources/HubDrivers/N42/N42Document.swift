@@ -24,46 +24,24 @@ public struct N42Document: Sendable, Equatable {
     public static let namespace2012 = "http://physics.nist.gov/N42/2011/N42"
     public static let namespace2006 = "http://physics.nist.gov/Divisions/Div846/Gp4/ANSIN4242/2005/ANSIN4242"
 
-    /// Reads a whole document. Times without a zone are taken as `utcOffsetSeconds` east of UTC.
+    /// Reads a whole document, in one pass. Times without a zone are taken as `utcOffsetSeconds` east of UTC.
     ///
-    /// Real instruments write imperfect XML, so a failed namespace-aware read is retried with
-    /// undeclared prefixes declared, then without namespace processing; a document that breaks off
-    /// keeps the measurements that closed before the break. Each repair is named in `warnings`.
+    /// Real instruments write imperfect XML: undeclared namespace prefixes and other namespace
+    /// errors are read past, and a document that breaks off keeps the measurements that closed
+    /// before the break (`N42XMLReader`). Each repair is named in `warnings`.
     public static func decode(_ bytes: [UInt8], utcOffsetSeconds: Int = 0) -> Result<N42Document, Problem> {
         var warnings: [String] = []
         var bytes = bytes
-        // FoundationXML turns names and values into Swift strings and traps on invalid UTF-8 that
-        // libxml2 lets through, so broken bytes are replaced (U+FFFD) before it sees them.
+        // libxml2 stops at the first byte that is not UTF-8, so broken bytes are replaced (U+FFFD)
+        // and the rest of the document is still read.
         if Self.isUTF8Document(bytes), String(validating: bytes, as: UTF8.self) == nil {
             bytes = Array(String(decoding: bytes, as: UTF8.self).utf8)
             warnings.append("invalid UTF-8 replaced")
         }
-        var outcome = N42XMLReader.read(Data(bytes), namespaces: true)
-        if let firstError = outcome.error {
-            var attempts = [outcome]
-            let prefixes = N42XMLReader.undeclaredPrefixes(bytes)
-            var repaired = false
-            if !prefixes.isEmpty, let fixed = N42XMLReader.declaring(prefixes, in: bytes) {
-                let retry = N42XMLReader.read(Data(fixed), namespaces: true)
-                if retry.error == nil {
-                    outcome = retry
-                    repaired = true
-                    warnings.append("undeclared namespace prefix \(prefixes.joined(separator: ", ")) (declared by the reader)")
-                } else {
-                    attempts.append(retry)
-                }
-            }
-            if !repaired {
-                let plain = N42XMLReader.read(Data(bytes), namespaces: false)
-                if plain.error == nil {
-                    outcome = plain
-                    warnings.append("read without namespace processing (\(firstError))")
-                } else {
-                    attempts.append(plain)
-                    outcome = attempts.max { $0.parts.count < $1.parts.count } ?? outcome
-                    warnings.append("not well-formed XML (\(outcome.error ?? firstError)); read what came before")
-                }
-            }
+        let outcome = N42XMLReader.read(bytes)
+        warnings += outcome.warnings
+        if let error = outcome.error, outcome.root != nil {
+            warnings.append("not well-formed XML (\(error)); read what came before")
         }
         guard let root = outcome.root else { return .failure(.notWellFormed(outcome.error ?? "no root element")) }
         var doc: N42Document

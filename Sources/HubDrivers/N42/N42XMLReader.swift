@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-
 /// An element of an N42 document, as far as the hub reads it: local name, attributes, trimmed text
 /// and child elements.
 /// A class so that the SAX handler can append to an element it has already linked to its parent;
@@ -48,160 +44,99 @@ final class N42Element {
     }
 }
 
-/// Reads an N42 document with FoundationXML's streaming `XMLParser`, handing over each top-level
-/// part (a measurement, an instrument description, a calibration …) as it closes, so a long file
-/// is never held as one tree. Elements of other namespaces (vendor extensions) are skipped whole.
+/// Reads an N42 document in one pass of libxml2 (`XMLSAXParser`), handing over each top-level part
+/// (a measurement, an instrument description, a calibration …) as it closes, so a long file is never
+/// held as one tree. Elements of other namespaces (vendor extensions) are skipped whole.
+///
+/// Real instruments write imperfect XML, and one pass reads it as well as it can: a prefix used
+/// without a declaration is read as a namespace of its own (`urn:niihub:undeclared:<prefix>`), so
+/// an extension under it is still skipped; other namespace errors are read past; a document that
+/// breaks off keeps the parts that closed before the break. Each is named in `warnings`.
 struct N42XMLReader {
-    /// How a reading attempt went.
+    /// How the reading went.
     struct Outcome {
         var root: N42Element?
         var parts: [N42Element] = []
+        /// Why the document is not well-formed XML ("line N: …"), nil when it is.
         var error: String?
+        /// What was read past.
+        var warnings: [String] = []
     }
 
-    /// Reads `data`. With `namespaces` off, names are matched by prefix instead of namespace URI.
-    static func read(_ data: Data, namespaces: Bool) -> Outcome {
-        if let problem = XMLInputCheck.problem(data) { return Outcome(error: "line 1: \(problem)") }
-        let handler = Handler(namespaces: namespaces)
-        let parser = XMLParser(data: data)
-        parser.shouldProcessNamespaces = namespaces
-        parser.shouldReportNamespacePrefixes = false
-        parser.shouldResolveExternalEntities = false
-        parser.delegate = handler
-        let ok = parser.parse()
+    static func read(_ bytes: [UInt8]) -> Outcome {
+        // On a stream each document after the first starts with the line end that followed the one
+        // before; an XML declaration is allowed only at the very start, so that whitespace goes.
+        let lead = bytes.prefix { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 }
+        let lines = lead.count(where: { $0 == 10 })
+        let bytes = lead.isEmpty ? bytes : Array(bytes[lead.count...])
+        if let problem = XMLInputCheck.problem(Data(bytes)) { return Outcome(error: "line \(1 + lines): \(problem)") }
+        let handler = Handler()
+        let report = XMLSAXParser.parse(bytes, into: handler)
         var outcome = Outcome(root: handler.root, parts: handler.parts)
-        if !ok || handler.error != nil || !handler.closedRoot {
-            let e = parser.parserError.map { "\($0.localizedDescription)" } ?? handler.error ?? "document ends early"
-            outcome.error = "line \(parser.lineNumber): \(e)"
+        if var fatal = report.fatal {
+            fatal.line += lines
+            outcome.error = "\(fatal)"
+        } else if !handler.closedRoot {
+            outcome.error = "document ends early"
+        }
+        if outcome.error == nil {
+            if !report.undeclaredPrefixes.isEmpty {
+                let list = report.undeclaredPrefixes.joined(separator: ", ")
+                outcome.warnings.append("undeclared namespace prefix \(list) (declared by the reader)")
+            }
+            if let first = report.namespaceErrors.first {
+                outcome.warnings.append("namespace errors read past (\(first))")
+            }
         }
         return outcome
     }
 
-    /// Prefixes used on elements or attributes but never declared (`xmlns:p=`), in order of use.
-    static func undeclaredPrefixes(_ bytes: [UInt8]) -> [String] {
-        var used: [String] = []
-        var declared: Set<String> = ["xml", "xmlns"]
-        var i = 0
-        let n = bytes.count
-        func isName(_ c: UInt8) -> Bool {
-            (65...90).contains(c) || (97...122).contains(c) || (48...57).contains(c) || c == 95 || c == 45 || c == 46
-        }
-        while i < n {
-            let c = bytes[i]
-            // `<p:` or `</p:` opens a prefixed element; ` p:` inside a tag a prefixed attribute.
-            if c == 60 || c == 32 || c == 9 || c == 10 || c == 13 {
-                var j = i + 1
-                if c == 60, j < n, bytes[j] == 47 { j += 1 }
-                let start = j
-                while j < n, isName(bytes[j]), j - start < 64 { j += 1 }
-                if j > start, j < n, bytes[j] == 58 {
-                    let prefix = String(decoding: bytes[start..<j], as: UTF8.self)
-                    if prefix == "xmlns" {
-                        var k = j + 1
-                        let s = k
-                        while k < n, isName(bytes[k]), k - s < 64 { k += 1 }
-                        if k > s { declared.insert(String(decoding: bytes[s..<k], as: UTF8.self)) }
-                    } else if c == 60 || isInsideTag(bytes, i) {
-                        if !used.contains(prefix) { used.append(prefix) }
-                    }
-                }
-            }
-            i += 1
-        }
-        return used.filter { !declared.contains($0) }
-    }
-
-    /// Whether position `i` lies inside a start tag (between `<` and `>`), looking back a little.
-    private static func isInsideTag(_ bytes: [UInt8], _ i: Int) -> Bool {
-        var j = i
-        while j > 0, i - j < 4096 {
-            j -= 1
-            if bytes[j] == 62 { return false }
-            if bytes[j] == 60 { return true }
-        }
-        return false
-    }
-
-    /// The document with `prefixes` declared on its root element (as `urn:niihub:undeclared:<p>`),
-    /// so a namespace-aware reader accepts it; nil when there is no root start tag to put them on.
-    static func declaring(_ prefixes: [String], in bytes: [UInt8]) -> [UInt8]? {
-        var i = 0
-        while i + 1 < bytes.count {
-            // The root is the first `<` followed by a name character (not `?`, `!`).
-            if bytes[i] == 60, bytes[i + 1] != 63, bytes[i + 1] != 33, bytes[i + 1] != 47 {
-                var j = i + 1
-                while j < bytes.count, bytes[j] != 32, bytes[j] != 62, bytes[j] != 47, bytes[j] != 9, bytes[j] != 10,
-                    bytes[j] != 13
-                {
-                    j += 1
-                }
-                guard j < bytes.count else { return nil }
-                let decl = prefixes.map { " xmlns:\($0)=\"urn:niihub:undeclared:\($0)\"" }.joined()
-                return Array(bytes[..<j]) + Array(decl.utf8) + Array(bytes[j...])
-            }
-            i += 1
-        }
-        return nil
-    }
-
-    private final class Handler: NSObject, XMLParserDelegate {
-        let namespaces: Bool
+    private final class Handler: XMLSAXHandler {
         var root: N42Element?
         var rootNamespace: String?
-        var rootPrefix: String?
         var parts: [N42Element] = []
         var stack: [N42Element] = []
+        /// The open element's text, as bytes until it closes, and its ancestors' so far.
+        var pending: [UInt8] = []
+        var pendingAbove: [[UInt8]] = []
         /// Depth inside a skipped (foreign) subtree; 0 when reading.
         var skipping = 0
         var depth = 0
         /// Depth whose elements are top-level parts: 2 (the root's children), or 3 inside an `Event` wrapper.
         var partDepth = 2
         var closedRoot = false
-        var error: String?
 
-        init(namespaces: Bool) { self.namespaces = namespaces }
-
-        private static func split(_ qualified: String) -> (prefix: String?, local: String) {
-            guard let colon = qualified.firstIndex(of: ":") else { return (nil, qualified) }
-            return (String(qualified[..<colon]), String(qualified[qualified.index(after: colon)...]))
-        }
-
-        func parser(
-            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
-            attributes: [String: String] = [:]
-        ) {
+        func startElement(local: String, prefix: String?, namespace: String?, attributes: [String: String]) {
             depth += 1
             if skipping > 0 {
                 skipping += 1
                 return
             }
-            let (prefix, local) = Self.split(qualifiedName ?? elementName)
-            let name = namespaces ? Self.split(elementName).local : local
+            // An undeclared prefix names a namespace of its own, as if the reader had declared it.
+            let ns = namespace ?? prefix.map { "urn:niihub:undeclared:\($0)" } ?? ""
             if depth == 1 {
-                rootNamespace = namespaceURI ?? ""
-                rootPrefix = prefix
-                root = N42Element(name: name, attributes: attributes)
+                rootNamespace = ns
+                root = N42Element(name: local, attributes: attributes)
                 return
             }
             // A vendor's extension (another namespace) is not N42 and may reuse N42 names.
-            let foreign = namespaces ? (namespaceURI ?? "") != rootNamespace : prefix != rootPrefix
-            if foreign {
+            if ns != rootNamespace {
                 skipping = 1
                 return
             }
-            if depth == 2, name == "Event" {
+            if depth == 2, local == "Event" {
                 partDepth = 3
                 return
             }
             if depth < partDepth { return }
-            let e = N42Element(name: name, attributes: attributes)
+            let e = N42Element(name: local, attributes: attributes)
             stack.last?.children.append(e)
             stack.append(e)
+            pendingAbove.append(pending)
+            pending = []
         }
 
-        func parser(
-            _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?
-        ) {
+        func endElement() {
             defer { depth -= 1 }
             if skipping > 0 {
                 skipping -= 1
@@ -216,17 +151,14 @@ struct N42XMLReader {
                 return
             }
             guard depth >= partDepth, let e = stack.popLast() else { return }
-            e.text = e.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            e.text = String(decoding: pending, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            pending = pendingAbove.popLast() ?? []
             if stack.isEmpty { parts.append(e) }
         }
 
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            guard skipping == 0, let e = stack.last else { return }
-            e.text += string
-        }
-
-        func parser(_ parser: XMLParser, parseErrorOccurred parseError: any Error) {
-            if error == nil { error = "\(parseError.localizedDescription)" }
+        func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard skipping == 0, !stack.isEmpty else { return }
+            pending.append(contentsOf: bytes)
         }
     }
 }

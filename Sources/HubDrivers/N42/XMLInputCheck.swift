@@ -1,10 +1,10 @@
 import Foundation
 
-/// What must hold of bytes before FoundationXML's `XMLParser` sees them. On Linux its libxml2 callbacks
-/// force-unwrap element and attribute names as UTF-8, so a document whose encoding declaration is
-/// broken or names a multi-byte encoding its bytes are not in, with a non-UTF-8 byte in a name, stops
-/// the whole process; so does a processing instruction without data (`<?x?>`), whose NULL data it
-/// reads as a C string (both found by fuzzing the N42 driver; `XMLInputCheckTests` keep the inputs).
+/// What must hold of bytes before the XML readers (N42, WCO declarations) parse them. It was written
+/// for FoundationXML, whose libxml2 callbacks on Linux force-unwrapped names as UTF-8 and read a
+/// processing instruction's NULL data as a C string, stopping the whole process (fuzz findings kept
+/// by `XMLInputCheckTests`). The readers now call libxml2 directly (`XMLSAXParser`), which does
+/// neither; the check stays as the input policy: UTF-8 or a declared single-byte Latin encoding.
 public enum XMLInputCheck {
     /// Why `data` cannot be handed to `XMLParser`, or nil when it can: the bytes are UTF-8 and any
     /// declared encoding is UTF-8, or the declaration names a single-byte Latin encoding (every byte

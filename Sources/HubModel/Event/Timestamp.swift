@@ -71,7 +71,8 @@ public enum Timestamp {
             u[10] == 84 || u[10] == 116 || u[10] == 32, let h = num(11, 2), u[13] == 58, let mi = num(14, 2),
             u[16] == 58, let s = num(17, 2)
         else { return nil }
-        guard (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61 else { return nil }
+        // 60 seconds is a leap second, which RFC 3339 allows.
+        guard (1...12).contains(mo), d >= 1, d <= daysIn(month: mo, year: y), h < 24, mi < 60, s < 61 else { return nil }
         var i = 19
         // The fraction is kept as an integer over a power of ten so that a formatted time parses
         // back to the identical Date.
@@ -94,7 +95,10 @@ public enum Timestamp {
         if u[i] == 90 || u[i] == 122 {
             i += 1
         } else if u[i] == 43 || u[i] == 45 {
-            guard let oh = num(i + 1, 2), i + 3 < u.count, u[i + 3] == 58, let om = num(i + 4, 2) else { return nil }
+            // RFC 3339's grammar: hours 00-23, minutes 00-59. Zones in use span -12:00 to +14:00, but any
+            // offset the grammar allows still names one exact instant, so none of them is refused.
+            guard let oh = num(i + 1, 2), i + 3 < u.count, u[i + 3] == 58, let om = num(i + 4, 2), oh < 24, om < 60
+            else { return nil }
             offsetSeconds = (oh * 3600 + om * 60) * (u[i] == 45 ? -1 : 1)
             i += 6
         } else {
@@ -111,6 +115,15 @@ public enum Timestamp {
             return Date(timeIntervalSince1970: Double(whole) + Double(fraction) / Double(scale))
         }
         return Date(timeIntervalSince1970: Double(exact) / Double(scale))
+    }
+
+    /// Days in `month` (1-12) of `year` in the proleptic Gregorian calendar.
+    public static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     /// Days since 1970-01-01 for a proleptic Gregorian date (Hinnant's days-from-civil method).
