@@ -13,7 +13,7 @@ extension HubAPI {
 
     /// Scanner images: `POST /api/v1/blobs` streams the body to disk as it arrives (never whole in
     /// memory) and answers its SHA-256 (the name a scan result document refers to it by);
-    /// `GET /api/v1/blobs/{sha256}` gives it back.
+    /// `GET /api/v1/blobs/{sha256}` streams it back.
     func addBlobRoutes(to router: RouteTable) {
         let uploads = UploadSlots(limit: Self.maxBlobUploadsInFlight)
         router.post("/api/v1/blobs", .operators, audit: "blob.post", body: nil) { request, context in
@@ -49,10 +49,10 @@ extension HubAPI {
         router.get("/api/v1/blobs/:sha256", .people) { _, context in
             let sha = try context.parameters.require("sha256")
             guard BlobStore.isHash(sha) else { return JSONResponse.error(.badRequest, "expected 64 lower-case hex digits", field: "sha256") }
-            guard let data = blobs?.read(sha) else { return JSONResponse.error(.notFound, "no blob \(sha)") }
-            return Response(
-                status: .ok, headers: [.contentType: "application/octet-stream"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            guard let blobs, blobs.contains(sha) else { return JSONResponse.error(.notFound, "no blob \(sha)") }
+            // Streamed from disk in chunks: a container scan can be hundreds of megabytes.
+            let body = try await FileIO().loadFile(path: blobs.path(sha), context: context)
+            return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: body)
         }
     }
 }

@@ -68,6 +68,49 @@ enum RawHTTP {
         }
     }
 
+    /// Upgrades `target` to a WebSocket and then reads (and drops) whatever the hub sends, its pings
+    /// included, without ever answering; the frames' count once the hub has closed the socket, nil
+    /// when it did not upgrade.
+    static func upgradeAndIgnorePings(port: Int, _ target: String) async throws -> Int? {
+        var text = "GET \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+        for (name, value) in upgrade { text += "\(name): \(value)\r\n" }
+        text += "\r\n"
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: text))
+            var head = ByteBuffer()
+            var frames = 0
+            var upgraded = false
+            for try await var chunk in inbound {
+                if !upgraded {
+                    head.writeBuffer(&chunk)
+                    guard String(buffer: head).contains("\r\n\r\n") else { continue }
+                    guard String(buffer: head).hasPrefix("HTTP/1.1 101") else { return nil }
+                    upgraded = true
+                } else {
+                    frames += 1
+                }
+            }
+            return upgraded ? frames : nil
+        }
+    }
+
+    /// Sends `text` and keeps the connection open, unanswered and unfinished, until `release` yields
+    /// (or ends); then closes it. For uploads that hold their slot.
+    static func hold(port: Int, _ text: String, until release: AsyncStream<Void>) async throws {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture { try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel) }
+            }
+        try await channel.executeThenClose { _, outbound in
+            try await outbound.write(ByteBuffer(string: text))
+            for await _ in release { break }
+        }
+    }
+
     /// The header fields of a WebSocket upgrade request.
     static let upgrade: [(String, String)] = [
         ("Upgrade", "websocket"), ("Connection", "Upgrade"), ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="),

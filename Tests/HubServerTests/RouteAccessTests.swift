@@ -245,6 +245,51 @@ struct RouteAccessTests {
         try await other.stop()
     }
 
+    /// A live client that never answers the hub's pings is dropped: the hub pings every
+    /// `http.webSocketPingS` and closes a socket whose last ping went unanswered.
+    @Test func aWebSocketClientThatNeverAnswersPingsIsDropped() async throws {
+        let h = try await HubHarness(label: "ws-idle", httpExtra: "  webSocketPingS: 1")
+        let token = try await h.token("operator")
+        let frames = try await RawHTTP.upgradeAndIgnorePings(port: h.port, "/api/v1/live?token=\(token)")
+        #expect(frames != nil, "the live socket did not upgrade")
+        #expect(await eventually { h.hub.live.count == 0 }, "the hub still counts the silent client")
+        print("silent WebSocket client dropped after \(frames ?? 0) chunks")
+        try await h.stop()
+    }
+
+    /// Uploads stream to disk and at most four run at once: a fifth gets 503 while four hold their
+    /// slots; once they give up, their half-written files are gone and uploads go through again.
+    @Test func blobUploadsInFlightAreLimitedAndCutOnesLeaveNothing() async throws {
+        let h = try await HubHarness(label: "blob-slots")
+        let head = "POST /api/v1/blobs HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(h.adminToken)\r\n"
+            + "Content-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n" + String(repeating: "x", count: 4096)
+        var releases: [AsyncStream<Void>.Continuation] = []
+        var holders: [Task<Void, any Error>] = []
+        for _ in 0..<HubAPI.maxBlobUploadsInFlight {
+            let (stream, release) = AsyncStream.makeStream(of: Void.self)
+            releases.append(release)
+            holders.append(Task { try await RawHTTP.hold(port: h.port, head, until: stream) })
+        }
+        let image = [("Content-Type", "application/octet-stream"), ("Authorization", "Bearer \(h.adminToken)")]
+        // Once all four hold a slot, the next one is turned away at once.
+        var busy: RawHTTP.Answer?
+        #expect(await eventually {
+            busy = try? await RawHTTP.send(port: h.port, "POST", "/api/v1/blobs", headers: image, body: "one more image")
+            return busy?.status == 503
+        })
+        #expect(busy?.header("Retry-After") == "2")
+        let incoming = (h.hub.blobs.root as NSString).appendingPathComponent(".incoming")
+        // Each held upload is a file being written, not a body in memory.
+        #expect(await eventually { (try? FileManager.default.contentsOfDirectory(atPath: incoming).count) == HubAPI.maxBlobUploadsInFlight })
+        for r in releases { r.finish() }
+        for t in holders { _ = try? await t.value }
+        #expect(await eventually {
+            (try? await RawHTTP.send(port: h.port, "POST", "/api/v1/blobs", headers: image, body: "one more image"))?.status == 201
+        })
+        #expect(await eventually { (try? FileManager.default.contentsOfDirectory(atPath: incoming))?.isEmpty == true })
+        try await h.stop()
+    }
+
     /// An idle keep-alive connection is closed by the hub after `http.idleTimeoutS`.
     @Test func anIdleConnectionIsClosed() async throws {
         let h = try await HubHarness(label: "idle", httpExtra: "  idleTimeoutS: 1")

@@ -334,8 +334,8 @@ struct RawSiteConfig: Decodable {
             trustedProxies = TrustedProxies(proxies, header: header) ?? TrustedProxies()
             idleTimeoutS = try c.decode(Int.self, forKey: .idleTimeoutS, default: 60, where: (1...3600).contains,
                                         expected: "seconds from 1 to 3600")
-            webSocketPingS = try c.decode(Int.self, forKey: .webSocketPingS, default: 30, where: (5...600).contains,
-                                          expected: "seconds from 5 to 600")
+            webSocketPingS = try c.decode(Int.self, forKey: .webSocketPingS, default: 30, where: (1...600).contains,
+                                          expected: "seconds from 1 to 600")
             allowedOrigins = try c.decodeIfPresent(
                 [String].self, forKey: .allowedOrigins, where: { $0.allSatisfy(Self.isOrigin) },
                 expected: "origins like https://console.example.gov.vn (scheme, host, optional port; no path)") ?? []
