@@ -3,6 +3,7 @@ import HubDevices
 import HubDrivers
 import HubServer
 import HubTesting
+import HummingbirdWSClient
 import Logging
 import ServiceLifecycle
 
@@ -151,6 +152,21 @@ final class HubHarness: Sendable {
     }
 
     struct TokenError: Error { var status: Int }
+
+    /// A live WebSocket client with `token`: the text frames it receives, and the task that runs it
+    /// (cancel it to leave). Wait for `hub.live.count` before making what it should see.
+    func liveTexts(token: String) -> (texts: AsyncStream<String>, client: Task<Void, any Error>) {
+        let (texts, sink) = AsyncStream.makeStream(of: String.self)
+        let client = Task {
+            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/live?token=\(token)", logger: Logger(label: "ws")) {
+                inbound, _, _ in
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    if case .text(let text) = message { sink.yield(text) }
+                }
+            }
+        }
+        return (texts, client)
+    }
 
     func events(_ query: String) async throws -> [[String: Any]] {
         try await get("/api/v1/events?\(query)").json["events"] as? [[String: Any]] ?? []

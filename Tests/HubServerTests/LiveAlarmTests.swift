@@ -24,17 +24,8 @@ struct LiveAlarmTests {
         try pty.link(at: h.devicePath)
         #expect(await eventually { (try? await h.device("rpm-lane1")["state"] as? String) == "online" })
 
-        let (texts, sink) = AsyncStream.makeStream(of: String.self)
+        let (texts, client) = h.liveTexts(token: operatorToken)
         let frames = texts.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
-        let client = Task {
-            try await WebSocketClient.connect(
-                url: "ws://127.0.0.1:\(h.port)/api/v1/live?token=\(operatorToken)", logger: Logger(label: "ws")
-            ) { inbound, _, _ in
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    if case .text(let text) = message { sink.yield(text) }
-                }
-            }
-        }
         // The alarm goes in only once the hub has this client on its list.
         #expect(await eventually { h.hub.live.count == 1 })
         try await pty.play(try Self.linesToFirstAlarm()[...])

@@ -1,8 +1,6 @@
 import Foundation
 import HubServer
 import HubTesting
-import HummingbirdWSClient
-import Logging
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -35,16 +33,7 @@ struct ScanAPITests {
     /// the first's single one.
     @Test func aPostedScanReachesTheLiveSocketOnce() async throws {
         let h = try await HubHarness(label: "scan-live")
-        let (texts, sink) = AsyncStream.makeStream(of: String.self)
-        let client = Task {
-            try await WebSocketClient.connect(
-                url: "ws://127.0.0.1:\(h.port)/api/v1/live?token=\(h.adminToken)", logger: Logger(label: "ws")
-            ) { inbound, _, _ in
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    if case .text(let text) = message { sink.yield(text) }
-                }
-            }
-        }
+        let (texts, client) = h.liveTexts(token: h.adminToken)
         #expect(await eventually { h.hub.live.count == 1 })
         let first = try await Self.post(h, ScanSamples.suspect)
         let second = try await Self.post(h, ScanSamples.suspect.replacingOccurrences(of: "MT-2026-000731", with: "MT-2026-000732"))
