@@ -155,7 +155,7 @@ final class HubHarness: Sendable {
 
     /// A live WebSocket client with `token`: the text frames it receives, and the task that runs it
     /// (cancel it to leave). Wait for `hub.live.count` before making what it should see.
-    func liveTexts(token: String) -> (texts: AsyncStream<String>, client: Task<Void, any Error>) {
+    func liveTexts(token: String) -> (texts: AsyncStream<String>, client: Task<WebSocketCloseFrame?, any Error>) {
         let (texts, sink) = AsyncStream.makeStream(of: String.self)
         let client = Task {
             try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/api/v1/live?token=\(token)", logger: Logger(label: "ws")) {
