@@ -27,20 +27,20 @@ struct ClientAddressTests {
         // what stands left of it the client wrote itself, and is not believed.
         let chain = ["X-Forwarded-For": "198.51.100.9, 203.0.113.7, 10.1.2.3"]
         for _ in 0..<2 {
-            #expect(try await SourceAddressHTTP.login(h, from: "127.0.0.1", "op1", "wrong-password", headers: chain).status == 401)
+            #expect(try await RawHTTP.login(h, from: "127.0.0.1", "op1", "wrong-password", headers: chain).status == 401)
         }
         #expect(try await Self.failedFrom(h, "op1") == ["203.0.113.7", "203.0.113.7"])
         // The name is locked for that client, and only for it: another client of the same proxy logs in.
-        #expect(try await SourceAddressHTTP.login(h, from: "127.0.0.1", "op1", "right-password", headers: chain).status == 429)
-        let other = try await SourceAddressHTTP.login(
+        #expect(try await RawHTTP.login(h, from: "127.0.0.1", "op1", "right-password", headers: chain).status == 429)
+        let other = try await RawHTTP.login(
             h, from: "127.0.0.1", "op1", "right-password", headers: ["X-Forwarded-For": "192.0.2.44"])
         #expect(other.status == 200, "\(other.body)")
         // A client address written as IPv6 in brackets.
-        #expect(try await SourceAddressHTTP.login(
+        #expect(try await RawHTTP.login(
             h, from: "127.0.0.1", "op1", "wrong-password", headers: ["X-Forwarded-For": "[2001:db8::5]"]).status == 401)
         #expect(try await Self.failedFrom(h, "op1").last == "2001:db8::5")
         // Without the header, the client is the proxy itself.
-        #expect(try await SourceAddressHTTP.login(h, from: "127.0.0.1", "op1", "wrong-password").status == 401)
+        #expect(try await RawHTTP.login(h, from: "127.0.0.1", "op1", "wrong-password").status == 401)
         #expect(try await Self.failedFrom(h, "op1").last == "127.0.0.1")
         try await h.stop()
     }
@@ -51,11 +51,11 @@ struct ClientAddressTests {
             siteExtra: Self.http("[127.0.0.1]") + "\nlogin: {maxFailures: 100, maxFailuresPerAddress: 3, windowS: 3600, lockoutS: 3600}")
         // 127.0.0.2 is no proxy: whatever it claims, its guesses count against 127.0.0.2.
         for i in 0..<3 {
-            let r = try await SourceAddressHTTP.login(
+            let r = try await RawHTTP.login(
                 h, from: "127.0.0.2", "user\(i)", "wrong-password", headers: ["X-Forwarded-For": "203.0.113.\(i)", "Forwarded": "for=198.51.100.\(i)"])
             #expect(r.status == 401)
         }
-        let fourth = try await SourceAddressHTTP.login(
+        let fourth = try await RawHTTP.login(
             h, from: "127.0.0.2", "user9", "wrong-password", headers: ["X-Forwarded-For": "203.0.113.99"])
         #expect(fourth.status == 429, "the address is locked whatever the header says")
         for i in 0..<3 { #expect(try await Self.failedFrom(h, "user\(i)") == ["127.0.0.2"]) }
@@ -64,7 +64,7 @@ struct ClientAddressTests {
 
     @Test func theForwardedHeaderWhenTheProxyWritesThatOne() async throws {
         let h = try await HubHarness(label: "forwarded", siteExtra: Self.http("[127.0.0.1]", header: "forwarded"))
-        let r = try await SourceAddressHTTP.login(
+        let r = try await RawHTTP.login(
             h, from: "127.0.0.1", "ghost", "wrong-password",
             headers: [
                 "Forwarded": #"for=192.0.2.60;proto=http;by=203.0.113.43, for="[2001:db8:cafe::17]:4711""#,
@@ -74,7 +74,7 @@ struct ClientAddressTests {
         #expect(r.status == 401)
         #expect(try await Self.failedFrom(h, "ghost") == ["2001:db8:cafe::17"])
         // `for=unknown` (or an obfuscated name) names no address: the client is the proxy that wrote it.
-        #expect(try await SourceAddressHTTP.login(
+        #expect(try await RawHTTP.login(
             h, from: "127.0.0.1", "ghost", "wrong-password", headers: ["Forwarded": "for=unknown"]).status == 401)
         #expect(try await Self.failedFrom(h, "ghost").last == "127.0.0.1")
         try await h.stop()
@@ -82,7 +82,7 @@ struct ClientAddressTests {
 
     @Test func withoutTrustedProxiesTheHeaderIsIgnored() async throws {
         let h = try await HubHarness(label: "xff-none")
-        #expect(try await SourceAddressHTTP.login(
+        #expect(try await RawHTTP.login(
             h, from: "127.0.0.1", "ghost", "wrong-password", headers: ["X-Forwarded-For": "203.0.113.7"]).status == 401)
         #expect(try await Self.failedFrom(h, "ghost") == ["127.0.0.1"])
         try await h.stop()

@@ -72,18 +72,18 @@ struct LoginLimitTests {
         #expect(try await h.post("/api/v1/users", #"{"user": "chief", "role": "admin", "password": "right-password"}"#).status == 201)
         // The attacker at 127.0.0.2 locks the name there: the right password is refused too.
         for _ in 0..<3 {
-            #expect(try await SourceAddressHTTP.login(h, from: "127.0.0.2", "chief", "wrong-password").status == 401)
+            #expect(try await RawHTTP.login(h, from: "127.0.0.2", "chief", "wrong-password").status == 401)
         }
-        let locked = try await SourceAddressHTTP.login(h, from: "127.0.0.2", "chief", "right-password")
+        let locked = try await RawHTTP.login(h, from: "127.0.0.2", "chief", "right-password")
         #expect(locked.status == 429)
-        #expect(locked.headers["retry-after"].flatMap(Int.init).map { (1...3600).contains($0) } == true)
+        #expect(locked.header("retry-after").flatMap(Int.init).map { (1...3600).contains($0) } == true)
         // The real admin at 127.0.0.3 (and at 127.0.0.1) logs in all the same.
-        let real = try await SourceAddressHTTP.login(h, from: "127.0.0.3", "chief", "right-password")
+        let real = try await RawHTTP.login(h, from: "127.0.0.3", "chief", "right-password")
         #expect(real.status == 200, "\(real.body)")
         #expect(real.json["role"] as? String == "admin")
         #expect(try await Self.login(h, "chief", "right-password").status == 200)
         // Their success does not unlock the name at the attacker's address.
-        #expect(try await SourceAddressHTTP.login(h, from: "127.0.0.2", "chief", "right-password").status == 429)
+        #expect(try await RawHTTP.login(h, from: "127.0.0.2", "chief", "right-password").status == 429)
         // The refusals are audited with the address they came from.
         let throttled = try await h.get("/api/v1/audit?action=login.throttled&limit=100").json["entries"] as? [[String: Any]] ?? []
         #expect(throttled.count == 2)

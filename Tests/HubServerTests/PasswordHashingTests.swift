@@ -65,7 +65,7 @@ struct PasswordHashingTests {
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for i in 0..<24 {
                 group.addTask {
-                    try await SourceAddressHTTP.login(h, from: "127.0.0.\(10 + i / 2)", "guess\(i)", "wrong-password").status
+                    try await RawHTTP.login(h, from: "127.0.0.\(10 + i / 2)", "guess\(i)", "wrong-password").status
                 }
             }
             return try await group.reduce(into: [Int]()) { $0.append($1) }
