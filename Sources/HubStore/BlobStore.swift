@@ -32,25 +32,9 @@ public struct BlobStore: Sendable {
     /// Stores `bytes`, returning their hex SHA-256 (a blob already there is left as it is).
     @discardableResult
     public func put(_ bytes: Data) throws -> String {
-        let sha = Self.sha256Hex(bytes)
-        let final = path(sha)
-        guard !FileManager.default.fileExists(atPath: final) else { return sha }
-        let dir = (final as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let tmp = dir + "/.\(sha).\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: tmp, contents: bytes) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: tmp])
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp))
-        try handle.synchronize()
-        try handle.close()
-        if rename(tmp, final) != 0 {
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final])
-        }
-        // The rename is durable only once its folder is synced: the 201 must not come before.
-        try Self.syncFolder(dir)
-        return sha
+        let writer = try writer()
+        try bytes.withUnsafeBytes { try writer.write($0) }
+        return try writer.finish()
     }
 
     public static func sha256Hex(_ bytes: Data) -> String {
