@@ -80,7 +80,7 @@ struct LoginLimitTests {
         // The real admin at 127.0.0.3 (and at 127.0.0.1) logs in all the same.
         let real = try await RawHTTP.login(h, from: "127.0.0.3", "chief", "right-password")
         #expect(real.status == 200, "\(real.body)")
-        #expect(real.json["role"] as? String == "admin")
+        #expect(real.json["role"] as? String == "admin", "\(real.body)")
         #expect(try await Self.login(h, "chief", "right-password").status == 200)
         // Their success does not unlock the name at the attacker's address.
         #expect(try await RawHTTP.login(h, from: "127.0.0.2", "chief", "right-password").status == 429)

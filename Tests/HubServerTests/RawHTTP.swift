@@ -49,9 +49,10 @@ enum RawHTTP {
                 if text.hasPrefix("HTTP/1.1 101"), text.contains("\r\n\r\n") { break }
             }
             let text = String(buffer: received)
-            let head = text.components(separatedBy: "\r\n\r\n").first ?? ""
+            let end = text.range(of: "\r\n\r\n")
+            let head = String(text[..<(end?.lowerBound ?? text.endIndex)])
             let status = Int(head.split(separator: " ", maxSplits: 2).dropFirst().first ?? "") ?? 0
-            let body = status == 101 ? "" : String(text.dropFirst(head.count + 4))
+            let body = status == 101 ? "" : end.map { String(text[$0.upperBound...]) } ?? ""
             return Answer(status: status, head: head, body: body)
         }
     }
