@@ -1,165 +1,161 @@
 import Foundation
 import HubModel
 
-/// Groups each lane's events into vehicle passages, as a pure value: events in, closed passages
-/// out. A portal occupancy anchors a passage; camera reads, scans and seal reads join the anchored
-/// passage nearest in time within the windows (so back-to-back trucks split where their reads are
-/// closest, and a camera ahead of or behind the portal both count); reads with no occupancy near
-/// group among themselves, and join an occupancy that comes later if it covers them. A passage
-/// closes once the lane's clock has passed its end plus the after-window.
+/// Groups each lane's events into vehicle passages, as a pure value: events in, passages out.
+///
+/// Each lane is an ordered flow of vehicles that cannot overtake. The portal monitor's occupancy
+/// start opens a vehicle and its occupancy closes it. Every other device has a place along the lane
+/// (`LaneLayout`), and the lane's physics (`PassageWindows`) say which vehicles it could have seen
+/// at a moment: a camera before the portal reads the next vehicle to enter it, a rear camera the
+/// last to leave, a scanner the vehicle that reached it; a scan or a seal report goes where the
+/// reads of the same container, plate or seal went. When the evidence cannot tell two vehicles
+/// apart, every candidate's passage holds it and says so (`Passage.ambiguities`) until an operator
+/// resolves it: evidence is never moved silently. Reads no vehicle could have produced (a lane
+/// without a portal) group by time. A passage is stored once the lane's clock passes its end plus
+/// the after-window, and stored again (a new revision) when late evidence changes it.
 public struct PassageAssembler: Sendable {
-    private struct LaneKey: Hashable {
+    struct LaneKey: Hashable, Comparable {
         var site: String
         var lane: String
-    }
-
-    private struct Open {
-        var passage: Passage
-        var anchored: Bool
-        var lastAt: Date
+        static func < (a: LaneKey, b: LaneKey) -> Bool { (a.site, a.lane) < (b.site, b.lane) }
     }
 
     public let windows: PassageWindows
-    private var lanes: [LaneKey: [Open]] = [:]
+    public private(set) var layout: LaneLayout
+    private var lanes: [LaneKey: LaneTrack] = [:]
+    /// The latest time seen (the hub's clock as the events tell it).
+    private var clock = Date.distantPast
+    /// Site, identifier → the lanes whose evidence carries it (for reads of a neighbouring lane).
+    private var identifierLanes: [String: [String: Set<String>]] = [:]
 
-    public init(windows: PassageWindows = PassageWindows()) {
+    public init(windows: PassageWindows = PassageWindows(), layout: LaneLayout = LaneLayout()) {
         self.windows = windows
+        self.layout = layout
     }
 
-    /// Passages still open, across lanes.
-    public var openCount: Int { lanes.values.reduce(0) { $0 + $1.count } }
+    /// Device positions changed (a configuration reload); evidence already placed stays placed.
+    public mutating func relayout(_ layout: LaneLayout) { self.layout = layout }
 
-    /// Takes one event; returns the passages its time closes (in that lane).
+    /// Vehicles and read groups whose passage is not yet stored, across lanes.
+    public var openCount: Int { lanes.values.reduce(0) { $0 + $1.openCount } }
+
+    /// Takes one event; returns the passages it lets be stored or changes.
     public mutating func observe(_ e: InspectionEvent) -> [Passage] {
         guard let lane = e.lane, Self.takesPart(e) else { return [] }
         let key = LaneKey(site: e.site ?? "", lane: lane)
-        var open = lanes[key] ?? []
-        if e.kind == "radiation.occupancy" {
-            anchor(e, in: &open, key: key)
-        } else if e.kind == "device.status" {
-            if e.data["state"]?.stringValue == "offline" {
-                for i in open.indices where contains(open[i], e.observedAt) && !open[i].passage.devicesDown.contains(e.device.id) {
-                    open[i].passage.devicesDown.append(e.device.id)
-                }
-            }
-        } else {
-            attach(e, in: &open, key: key)
+        var track = lanes[key] ?? LaneTrack(site: key.site, lane: lane, gapS: windows.gapS)
+        switch e.kind {
+        case "radiation.occupancy-start":
+            track.enter(e, at: e.data["startedAt"]?.stringValue.flatMap(Timestamp.parse) ?? e.observedAt)
+        case "radiation.occupancy":
+            let end = e.data["endedAt"]?.stringValue.flatMap(Timestamp.parse) ?? e.observedAt
+            track.leave(e, started: e.data["startedAt"]?.stringValue.flatMap(Timestamp.parse) ?? end, ended: end)
+        case "device.status":
+            if e.data["state"]?.stringValue == "offline" { track.deviceDown(e.device.id, at: e.observedAt, windows) }
+        default:
+            track.add(e, position: layout.position(of: e.device.id))
+            note(e, lane: lane)
         }
-        let closed = close(&open, now: e.observedAt)
-        lanes[key] = open
-        return closed
+        lanes[key] = track
+        clock = max(clock, e.receivedAt, e.observedAt.addingTimeInterval(-windows.clockToleranceS))
+        return advance(now: clock)
     }
 
-    /// Closes every passage whose windows have passed by `now` (the hub's clock, for quiet lanes).
+    /// Stores what the hub's clock lets be stored (quiet lanes).
     public mutating func close(before now: Date) -> [Passage] {
+        clock = max(clock, now)
+        return advance(now: clock)
+    }
+
+    /// Every passage not yet stored, stored now as it stands (shutdown).
+    public mutating func flush() -> [Passage] {
+        var out = advance(now: .distantFuture)
+        for key in lanes.keys.sorted() { out += lanes[key]!.due(now: .distantFuture, windows: windows, otherLanes: otherLanes(key)) }
+        return out
+    }
+
+    /// An operator's decision that `event` (a read, a scan) belongs to passage `passage` of its lane,
+    /// or to another lane's vehicle (`passage` naming a passage of another lane): the passages that
+    /// change, each as a new revision. Nil when no lane holds the event or the passage any more.
+    public mutating func resolve(event: String, to passage: String) -> [Passage]? {
+        guard let key = lanes.keys.sorted().first(where: { lanes[$0]!.evidence[event] != nil }) else { return nil }
+        let target = lanes[key]!.unit(passage) != nil ? passage : ""
+        if target.isEmpty {
+            // Another lane's vehicle: it must hold the same identifier there.
+            guard let other = lanes.first(where: { $0.key != key && $0.value.unit(passage) != nil }) else { return nil }
+            _ = other
+        }
+        guard lanes[key]!.resolve(event: event, to: target) else { return nil }
         var out: [Passage] = []
-        for key in lanes.keys.sorted(by: { ($0.site, $0.lane) < ($1.site, $1.lane) }) {
-            var open = lanes[key]!
-            out += close(&open, now: now)
-            lanes[key] = open.isEmpty ? nil : open
+        for k in lanes.keys.sorted() where k.site == key.site {
+            if k != key {
+                // The other lane's passages named this read as a rival of their own: no longer.
+                for v in lanes[k]!.vehicles + lanes[k]!.groups where v.stored?.ambiguities.contains(where: { $0.candidates.contains(passage) }) == true {
+                    lanes[k]!.touched.insert(v.id)
+                }
+            }
+            out += lanes[k]!.due(now: clock, windows: windows, otherLanes: otherLanes(k))
         }
         return out
     }
 
-    /// Every open passage, closed now (shutdown).
-    public mutating func flush() -> [Passage] { close(before: .distantFuture) }
-
     static func takesPart(_ e: InspectionEvent) -> Bool {
         switch e.kind {
-        case "radiation.occupancy", "ocr.read", "scan.result", "seal.status", "device.status": true
+        case "radiation.occupancy-start", "radiation.occupancy", "ocr.read", "scan.result", "seal.status", "device.status": true
         default: false
         }
     }
 
-    private func contains(_ o: Open, _ t: Date) -> Bool {
-        t >= o.passage.startedAt.addingTimeInterval(-windows.beforeS) && t <= o.passage.endedAt.addingTimeInterval(windows.afterS)
+    private mutating func advance(now: Date) -> [Passage] {
+        let physics = LanePhysics(windows: windows)
+        var out: [Passage] = []
+        for key in lanes.keys.sorted() {
+            lanes[key]!.place(now: now, physics: physics)
+            out += lanes[key]!.due(now: now, windows: windows, otherLanes: otherLanes(key))
+            for id in lanes[key]!.trim(now: now, windows: windows) { _ = id }
+            if lanes[key]!.vehicles.isEmpty && lanes[key]!.groups.isEmpty && lanes[key]!.evidence.isEmpty { lanes[key] = nil }
+        }
+        return out
     }
 
-    private func anchor(_ e: InspectionEvent, in open: inout [Open], key: LaneKey) {
-        let start = e.data["startedAt"]?.stringValue.flatMap(Timestamp.parse) ?? e.observedAt
-        let end = e.data["endedAt"]?.stringValue.flatMap(Timestamp.parse) ?? e.observedAt
-        var p = Passage(site: key.site, lane: key.lane, startedAt: start, endedAt: end)
-        p.occupancy = e.id
-        p.gammaAlarm = e.data["gammaAlarm"]?.boolValue
-        p.neutronAlarm = e.data["neutronAlarm"]?.boolValue
-        p.events = [e.id]
-        var anchored = Open(passage: p, anchored: true, lastAt: end)
-        // Reads that came first (a camera ahead of the portal) join it when its windows cover them.
-        open.removeAll { o in
-            guard !o.anchored, o.passage.startedAt >= start.addingTimeInterval(-windows.beforeS),
-                o.passage.endedAt <= end.addingTimeInterval(windows.afterS)
-            else { return false }
-            merge(o.passage, into: &anchored.passage)
-            return true
-        }
-        open.append(anchored)
-        open.sort { $0.passage.startedAt < $1.passage.startedAt }
-    }
+    // MARK: - Other lanes
 
-    private func attach(_ e: InspectionEvent, in open: inout [Open], key: LaneKey) {
-        let t = e.observedAt
-        // The anchored passage nearest in time whose windows hold the read.
-        var best: (index: Int, distance: Double)?
-        for (i, o) in open.enumerated() where o.anchored && contains(o, t) {
-            let d = t < o.passage.startedAt ? o.passage.startedAt.timeIntervalSince(t)
-                : t > o.passage.endedAt ? t.timeIntervalSince(o.passage.endedAt) : 0
-            if best == nil || d < best!.distance { best = (i, d) }
-        }
-        if best == nil {
-            for (i, o) in open.enumerated() where !o.anchored && abs(t.timeIntervalSince(o.lastAt)) <= windows.gapS {
-                best = (i, 0)
+    private mutating func note(_ e: InspectionEvent, lane: String) {
+        let site = e.site ?? ""
+        for x in (e.subject.plates ?? []) + (e.subject.containers ?? []) {
+            let before = identifierLanes[site]?[x] ?? []
+            identifierLanes[site, default: [:]][x, default: []].insert(lane)
+            // A plate seen in a second lane: the first lane's passages may now be in doubt.
+            for other in before where other != lane {
+                let k = LaneKey(site: site, lane: other)
+                for id in lanes[k]?.byIdentifier[x] ?? [] {
+                    for v in lanes[k]!.evidence[id]?.vehicles ?? [] { lanes[k]!.touched.insert(v) }
+                }
             }
         }
-        if let i = best?.index {
-            add(e, to: &open[i].passage)
-            open[i].lastAt = max(open[i].lastAt, t)
-            if !open[i].anchored {
-                open[i].passage.startedAt = min(open[i].passage.startedAt, t)
-                open[i].passage.endedAt = max(open[i].passage.endedAt, t)
+    }
+
+    /// For evidence of lane `key`: the vehicles of other lanes of the site holding a read of one
+    /// of its plates or containers within the before-window of it.
+    private func otherLanes(_ key: LaneKey) -> LaneTrack.OtherLanes {
+        let w = windows
+        let lanes = self.lanes
+        let index = identifierLanes[key.site] ?? [:]
+        return { ev in
+            guard ev.event.kind == "ocr.read" else { return [] }
+            var out: [String] = []
+            for x in (ev.event.subject.plates ?? []) + (ev.event.subject.containers ?? []) {
+                for other in index[x] ?? [] where other != key.lane {
+                    guard let track = lanes[LaneKey(site: key.site, lane: other)] else { continue }
+                    for id in track.byIdentifier[x] ?? [] {
+                        guard let o = track.evidence[id], o.event.kind == "ocr.read",
+                            abs(o.at.timeIntervalSince(ev.at)) <= w.beforeS
+                        else { continue }
+                        out += o.vehicles
+                    }
+                }
             }
-        } else {
-            var p = Passage(site: key.site, lane: key.lane, startedAt: t, endedAt: t)
-            add(e, to: &p)
-            open.append(Open(passage: p, anchored: false, lastAt: t))
-            open.sort { $0.passage.startedAt < $1.passage.startedAt }
+            return LaneTrack.unique(out)
         }
-    }
-
-    private func add(_ e: InspectionEvent, to p: inout Passage) {
-        p.events.append(e.id)
-        for c in e.subject.containers ?? [] where !p.containers.contains(c) { p.containers.append(c) }
-        for x in e.subject.plates ?? [] where !p.plates.contains(x) { p.plates.append(x) }
-        for s in e.subject.seals ?? [] where !p.seals.contains(s) { p.seals.append(s) }
-        if e.kind == "scan.result" {
-            p.scanEvent = e.id
-            p.scanResult = e.data["operatorVerdict"]?.objectValue?["verdict"]?.stringValue ?? e.data["atdResult"]?.stringValue
-            p.scanSuspect = e.severity == .alarm
-        }
-    }
-
-    private func merge(_ from: Passage, into p: inout Passage) {
-        for id in from.events where !p.events.contains(id) { p.events.append(id) }
-        for c in from.containers where !p.containers.contains(c) { p.containers.append(c) }
-        for x in from.plates where !p.plates.contains(x) { p.plates.append(x) }
-        for s in from.seals where !p.seals.contains(s) { p.seals.append(s) }
-        if p.scanEvent == nil {
-            p.scanEvent = from.scanEvent
-            p.scanResult = from.scanResult
-            p.scanSuspect = from.scanSuspect
-        }
-        p.devicesDown += from.devicesDown.filter { !p.devicesDown.contains($0) }
-    }
-
-    private func close(_ open: inout [Open], now: Date) -> [Passage] {
-        var closed: [Passage] = []
-        open.removeAll { o in
-            let deadline = o.anchored
-                ? o.passage.endedAt.addingTimeInterval(windows.afterS)
-                : o.lastAt.addingTimeInterval(windows.beforeS + windows.afterS)
-            guard now > deadline else { return false }
-            closed.append(o.passage)
-            return true
-        }
-        return closed
     }
 }

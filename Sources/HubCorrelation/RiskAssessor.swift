@@ -25,7 +25,14 @@ public struct RiskAssessment: Sendable, Equatable {
 
 public enum RiskAssessor {
     /// Assesses `d` from the events linked to it.
-    public static func assess(_ d: Declaration, linked: [InspectionEvent], policy: RiskPolicy) -> RiskAssessment {
+    public static func assess(_ d: Declaration, linked all: [InspectionEvent], policy: RiskPolicy) -> RiskAssessment {
+        // A passage stored again (late evidence, an operator's resolution) counts as its newest
+        // revision only; evidence still ambiguous is held by every candidate passage, so an alarm on
+        // an ambiguous passage reaches every candidate's declaration until it is resolved.
+        let superseded = Set(all.flatMap { e in
+            e.kind.hasPrefix("gate.passage") ? (e.data["supersedes"]?.arrayValue ?? []).compactMap(\.stringValue) : []
+        })
+        let linked = all.filter { !superseded.contains($0.id) && $0.kind != "gate.passage-resolution" }
         var signals: [RiskAssessment.Signal] = []
         func signal(_ name: String, _ events: [InspectionEvent], _ detail: String) {
             guard !events.isEmpty else { return }

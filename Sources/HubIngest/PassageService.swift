@@ -7,39 +7,68 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Assembles gate passages from the events the store takes and stores each closed passage as a
-/// `gate.passage` event. Its subject holds every container, plate and seal the passage's devices
-/// read, so a passage links to declarations like any event; its data names its member events.
+/// Assembles gate passages from the events the store takes and stores each passage as a
+/// `gate.passage` event, and each later revision of it (late evidence, an operator's resolution)
+/// as another that names the one it supersedes. Its subject holds every container, plate and seal
+/// the passage's devices read, so a passage links to declarations like any event; its data names
+/// its member events and what in it is ambiguous.
 public final class PassageService: Service, Sendable {
+    /// What an operator's resolution did.
+    public enum Resolution: Sendable, Equatable {
+        /// The passages stored anew, as event ids.
+        case resolved(events: [String])
+        /// The evidence or the passage is no longer held (older than `lateS`, or the hub restarted).
+        case unknown
+    }
+
+    private enum Input: Sendable {
+        case events(QueuedEvents)
+        case tick
+        case resolve(event: String, passage: String, by: String, reply: @Sendable (Resolution) -> Void)
+    }
+
     private let windows: PassageWindows
+    private let layout: Mutex<LaneLayout>
     private let ids: EventIDGenerator
     private let logger: Logger
     private let sinkBox = Mutex<IngestSink?>(nil)
-    private let stream: AsyncStream<QueuedEvents>
-    private let input: AsyncStream<QueuedEvents>.Continuation
+    private let stream: AsyncStream<Input>
+    private let input: AsyncStream<Input>.Continuation
     /// Queue depth and latency of this stage.
     public let meter: StageMeter
 
     public init(
-        windows: PassageWindows = PassageWindows(), ids: EventIDGenerator, logger: Logger, limits: StageLimits = StageLimits()
+        windows: PassageWindows = PassageWindows(), layout: LaneLayout = LaneLayout(), ids: EventIDGenerator, logger: Logger,
+        limits: StageLimits = StageLimits()
     ) {
         meter = StageMeter(stage: "passages", limits: limits)
         self.windows = windows
+        self.layout = Mutex(layout)
         self.ids = ids
         self.logger = logger
-        (stream, input) = AsyncStream.makeStream(of: QueuedEvents.self, bufferingPolicy: .unbounded)
+        (stream, input) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .unbounded)
     }
 
     /// The sink the passages go to (set once, after the sink that feeds this service exists).
     public func connect(_ sink: IngestSink) { sinkBox.withLock { $0 = sink } }
 
+    /// Device positions after a configuration reload.
+    public func relayout(_ l: LaneLayout) { layout.withLock { $0 = l } }
+
     /// An `IngestSink` observer: hands stored events to the assembler.
     public func observe(_ events: [InspectionEvent]) {
-        let relevant = events.filter { $0.kind != "gate.passage" && $0.lane != nil }
+        let relevant = events.filter { $0.kind != "gate.passage" && $0.kind != "gate.passage-resolution" && $0.lane != nil }
         guard !relevant.isEmpty else { return }
         // The meter bounds what waits here; a full stage turns the batch away and counts it.
         guard let at = meter.enter(relevant.count) else { return }
-        input.yield(QueuedEvents(events: relevant, at: at))
+        input.yield(.events(QueuedEvents(events: relevant, at: at)))
+    }
+
+    /// An operator says evidence `event` belongs to passage `passage` (a passage id, `data.passage`).
+    public func resolve(event: String, passage: String, by user: String) async -> Resolution {
+        await withCheckedContinuation { c in
+            input.yield(.resolve(event: event, passage: passage, by: user) { c.resume(returning: $0) })
+        }
     }
 
     public func run() async throws {
@@ -55,70 +84,107 @@ public final class PassageService: Service, Sendable {
             c.onTermination = { _ in t.cancel() }
         }
         await withDiscardingTaskGroup { group in
-            let (merged, merge) = AsyncStream.makeStream(of: QueuedEvents?.self)
+            let (merged, merge) = AsyncStream.makeStream(of: Input.self)
             group.addTask {
-                for await batch in self.stream { merge.yield(batch) }
+                for await item in self.stream { merge.yield(item) }
             }
             group.addTask {
-                for await _ in ticks { merge.yield(nil) }
+                for await _ in ticks { merge.yield(.tick) }
             }
             await cancelWhenGracefulShutdown {
-                var assembler = PassageAssembler(windows: windows)
+                var assembler = PassageAssembler(windows: windows, layout: self.layout.withLock { $0 })
+                var stored = StoredRevisions()
                 for await item in merged {
-                    var closed: [Passage] = []
-                    if let queued = item {
-                        for e in queued.events { closed += assembler.observe(e) }
-                    } else {
-                        closed = assembler.close(before: Date())
+                    let l = self.layout.withLock { $0 }
+                    if l != assembler.layout { assembler.relayout(l) }
+                    switch item {
+                    case .events(let queued):
+                        var out: [Passage] = []
+                        for e in queued.events { out += assembler.observe(e) }
+                        await self.store(out, &stored)
+                        self.meter.done(queued.events.count, since: queued.at)
+                    case .tick:
+                        await self.store(assembler.close(before: Date()), &stored)
+                        stored.forget(before: Date().addingTimeInterval(-(windows.lateS + windows.beforeS + windows.afterS) * 2))
+                    case .resolve(let event, let passage, let by, let reply):
+                        guard let out = assembler.resolve(event: event, to: passage) else {
+                            reply(.unknown)
+                            continue
+                        }
+                        reply(.resolved(events: await self.store(out, &stored, resolution: (event, passage, by))))
                     }
-                    await self.store(closed)
-                    if let queued = item { self.meter.done(queued.events.count, since: queued.at) }
                 }
                 // Shutting down: what is open is stored as it stands.
-                await self.store(assembler.flush())
+                await self.store(assembler.flush(), &stored)
             }
             group.cancelAll()
         }
     }
 
-    private func store(_ passages: [Passage]) async {
-        guard !passages.isEmpty, let sink = sinkBox.withLock({ $0 }) else { return }
+    @discardableResult
+    private func store(_ passages: [Passage], _ stored: inout StoredRevisions, resolution: (String, String, String)? = nil) async
+        -> [String]
+    {
+        guard !passages.isEmpty, let sink = sinkBox.withLock({ $0 }) else { return [] }
         var batch = IngestBatch()
-        for p in passages { batch.append(PassageEvents.batch(for: p, ids: ids)) }
+        var written: [String] = []
+        var superseded: [String] = []
+        var before = Subject()
+        for p in passages {
+            let previous = stored.latest[p.id]
+            if let previous {
+                superseded.append(previous.event)
+                before = before.union(previous.subject)
+            }
+            let b = PassageEvents.batch(for: p, supersedes: previous?.event, ids: ids)
+            stored.record(p.id, b.events[0])
+            written.append(b.events[0].id)
+            batch.append(b)
+        }
+        if let (event, passage, by) = resolution {
+            // Linked to every declaration the old revisions were: their risk is assessed again.
+            batch.append(PassageEvents.resolution(event: event, passage: passage, by: by, supersedes: superseded,
+                                                  subject: before, site: passages[0].site, lane: passages[0].lane, ids: ids))
+        }
         await sink.deliver(deviceID: "passages", batch: batch, counted: DecodeCounters(), fromStage: true)
+        return written
     }
 }
 
-/// A passage as an inspection event; its raw record is the hub's statement of which events it joined.
-enum PassageEvents {
-    static func batch(for p: Passage, ids: EventIDGenerator) -> IngestBatch {
-        let now = Date()
-        var data: [String: JSONValue] = [
-            "startedAt": .string(Timestamp.format(p.startedAt)),
-            "endedAt": .string(Timestamp.format(p.endedAt)),
-            "events": .array(p.events.map { .string($0) }),
-            "missing": .array(p.missing.map { .string($0) }),
-            "alarmed": .bool(p.alarmed),
-        ]
-        if let o = p.occupancy { data["occupancyEvent"] = .string(o) }
-        if let g = p.gammaAlarm { data["gammaAlarm"] = .bool(g) }
-        if let n = p.neutronAlarm { data["neutronAlarm"] = .bool(n) }
-        if let s = p.scanEvent { data["scanEvent"] = .string(s) }
-        if let r = p.scanResult { data["scanResult"] = .string(r) }
-        if !p.devicesDown.isEmpty { data["devicesDown"] = .array(p.devicesDown.map { .string($0) }) }
-        let statement = "{\"passage\":\"\(p.site)/\(p.lane)\",\"events\":[\(p.events.map { "\"\($0)\"" }.joined(separator: ","))]}\n"
-        let bytes = Array(statement.utf8)
-        let record = RawRecord(
-            sha256: RawSegmenter.sha256Hex(bytes), format: "niihub-passage", deviceID: "passages",
-            firstReceivedAt: now, receivedAt: now, frameCount: 1, bytes: bytes)
-        let event = InspectionEvent(
-            id: ids.next(at: now), kind: "gate.passage",
-            device: DeviceRef(id: "passages", profile: "passage-assembler", family: "gate"),
-            site: p.site.isEmpty ? nil : p.site, lane: p.lane, observedAt: p.endedAt, receivedAt: now,
-            subject: Subject(
-                containers: p.containers.isEmpty ? nil : p.containers, seals: p.seals.isEmpty ? nil : p.seals,
-                plates: p.plates.isEmpty ? nil : p.plates),
-            data: data, severity: p.alarmed ? .alarm : (p.devicesDown.isEmpty ? .info : .warning), raw: record.ref)
-        return IngestBatch(records: [record], events: [event])
+/// The event that stands for each passage now, so a revision can name the one it supersedes.
+struct StoredRevisions {
+    struct Entry {
+        var event: String
+        var subject: Subject
+        var at: Date
+    }
+
+    private(set) var latest: [String: Entry] = [:]
+
+    mutating func record(_ passage: String, _ e: InspectionEvent) {
+        latest[passage] = Entry(event: e.id, subject: e.subject, at: e.receivedAt)
+    }
+
+    mutating func forget(before: Date) {
+        guard latest.count > 1_000 else { return }
+        latest = latest.filter { $0.value.at >= before }
+    }
+}
+
+extension Subject {
+    /// Every identifier of both.
+    func union(_ o: Subject) -> Subject {
+        func merge(_ a: [String]?, _ b: [String]?) -> [String]? {
+            let m = LaneOrder.unique((a ?? []) + (b ?? []))
+            return m.isEmpty ? nil : m
+        }
+        return Subject(containers: merge(containers, o.containers), seals: merge(seals, o.seals), plates: merge(plates, o.plates))
+    }
+}
+
+enum LaneOrder {
+    static func unique(_ xs: [String]) -> [String] {
+        var seen: Set<String> = []
+        return xs.filter { seen.insert($0).inserted }
     }
 }

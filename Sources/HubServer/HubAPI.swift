@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HubCorrelation
 import HubDevices
+import HubIngest
 import HubModel
 import HubStore
 import Logging
@@ -32,6 +33,8 @@ public struct HubAPI: Sendable {
     public let transits: (@Sendable () -> [TransitPicture])?
     /// Where events forwarded by gate hubs are kept; nil refuses them.
     public let forwarding: (any ForwardingStore)?
+    /// Resolves an ambiguous passage: evidence id, passage id, user.
+    public let resolvePassage: (@Sendable (String, String, String) async -> PassageService.Resolution)?
     /// Which browser origins may send cookie-authenticated changes and open the live socket.
     let origins: OriginPolicy
 
@@ -40,8 +43,10 @@ public struct HubAPI: Sendable {
         ids: EventIDGenerator = EventIDGenerator(), declarations: (any DeclarationStore)? = nil,
         auth: AuthService? = nil, live: LiveFeed? = nil, logger: Logger = Logger(label: "niihub.api"),
         blobs: BlobStore? = nil, metricSources: MetricSources? = nil, transits: (@Sendable () -> [TransitPicture])? = nil,
-        forwarding: (any ForwardingStore)? = nil, tls: Bool = false, allowedOrigins: [String] = []
+        forwarding: (any ForwardingStore)? = nil, tls: Bool = false, allowedOrigins: [String] = [],
+        resolvePassage: (@Sendable (String, String, String) async -> PassageService.Resolution)? = nil
     ) {
+        self.resolvePassage = resolvePassage
         origins = OriginPolicy(tls: tls, allowed: allowedOrigins)
         self.blobs = blobs
         self.metricSources = metricSources
@@ -83,6 +88,7 @@ public struct HubAPI: Sendable {
         if let auth {
             addAuthRoutes(to: routes, auth: auth)
             addAdjudicationRoutes(to: routes, records: auth.store, feed: live)
+            addPassageResolutionRoute(to: routes)
         }
         if let live { addLiveRoute(to: routes, feed: live) }
         addMetricsRoute(to: routes)

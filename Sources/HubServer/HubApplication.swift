@@ -145,7 +145,8 @@ public struct HubApplication: Sendable {
                 risk.declarationChanged($0)
             }, auth: auth,
             live: live, logger: logger, blobs: blobs, metricSources: metricSources, transits: { [transits] in transits.active() },
-            forwarding: store, tls: tls != nil, allowedOrigins: config.allowedOrigins)
+            forwarding: store, tls: tls != nil, allowedOrigins: config.allowedOrigins,
+            resolvePassage: { [passages] in await passages.resolve(event: $0, passage: $1, by: $2) })
     }
 
     /// Queue depths and feed consumers for `/metrics`.

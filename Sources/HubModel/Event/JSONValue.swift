@@ -67,6 +67,12 @@ public enum JSONValue: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// The value as an array when it is one.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+
     /// The value as a String when it is one.
     public var stringValue: String? {
         if case .string(let s) = self { return s }

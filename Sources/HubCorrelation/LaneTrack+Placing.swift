@@ -1,0 +1,101 @@
+import Foundation
+import HubModel
+
+/// Placing each piece of evidence on the vehicles that could have produced it.
+extension LaneTrack {
+    /// What the evidence's identifiers say about other lanes: the vehicles there that hold a read of
+    /// the same plate or container at about the same time.
+    typealias OtherLanes = (Evidence) -> [String]
+
+    /// Places every undecided piece of evidence, reads first and then the scans and seal reports
+    /// that follow a read by identifier; records which vehicles' passages changed.
+    mutating func place(now: Date, physics: LanePhysics) {
+        guard !active.isEmpty else { return }
+        let crossings = vehicles.map { LanePhysics.Crossing(enteredAt: $0.enteredAt, leftAt: $0.leftAt) }
+        var seen: Set<String> = []
+        let ids = active.filter { seen.insert($0).inserted }
+        var still: [String] = []
+        for followers in [false, true] {
+            for id in ids {
+                guard var ev = evidence[id], ev.identifierFirst == followers else { continue }
+                let old = ev.place
+                let (place, final) = decide(ev, crossings, now: now, physics: physics)
+                if case .loose = place {
+                    ev.place = .vehicles([group(for: ev)], reason: "")
+                } else {
+                    ev.place = place
+                }
+                ev.final = final
+                if ev.place != old {
+                    for v in Self.ids(old) + ev.vehicles { touched.insert(v) }
+                }
+                evidence[id] = ev
+                if !final { still.append(id) }
+            }
+        }
+        active = still
+    }
+
+    private static func ids(_ p: Evidence.Place) -> [String] {
+        if case .vehicles(let v, _) = p { v } else { [] }
+    }
+
+    private func decide(_ ev: Evidence, _ crossings: [LanePhysics.Crossing], now: Date, physics: LanePhysics)
+        -> (Evidence.Place, final: Bool)
+    {
+        let w = physics.windows
+        if let to = ev.resolvedTo { return (.vehicles(to.isEmpty ? [] : [to], reason: ""), true) }
+        let t = ev.at
+        let settled = now.timeIntervalSince(t) > max(w.beforeS, w.afterS) + w.clockToleranceS
+        if ev.identifierFirst {
+            // A scan or a seal report names what it saw: it goes where the reads of those identifiers went.
+            var matched: [String] = [], pending = false, any = false
+            for x in ev.identifiers {
+                for other in byIdentifier[x] ?? [] where other != ev.event.id {
+                    guard let o = evidence[other], !o.identifierFirst, abs(o.at.timeIntervalSince(t)) <= w.lateS else { continue }
+                    any = true
+                    if o.place == .pending { pending = true } else { matched += o.vehicles }
+                }
+            }
+            if any {
+                let unique = Self.unique(matched)
+                if unique.isEmpty { return (.pending, false) }
+                return (.vehicles(unique, reason: "the same identifier was read on \(unique.count) vehicles"), settled && !pending)
+            }
+        }
+        let c: LanePhysics.Candidates
+        switch ev.position {
+        case nil: c = physics.anywhere(at: t, crossings, now: now)
+        case let x? where x < 0: c = physics.before(x, at: t, crossings, now: now)
+        case let x? where x > 0:
+            c = ev.event.kind == "ocr.read" ? physics.afterRear(x, at: t, crossings, now: now) : physics.afterFront(x, at: t, crossings)
+        default: c = physics.atPortal(at: t, crossings, now: now)
+        }
+        if c.indices.isEmpty {
+            // A scan may still be named by a read that has not come yet.
+            let waiting = c.open || (ev.identifierFirst && !ev.identifiers.isEmpty && !settled)
+            return waiting ? (.pending, false) : (.loose, true)
+        }
+        return (.vehicles(c.indices.map { vehicles[$0].id }, reason: c.reason), settled && !c.open)
+    }
+
+    /// The read group a piece of evidence without a vehicle joins: the lane's open group within
+    /// `gapS` of it, or a new one.
+    private mutating func group(for ev: Evidence) -> String {
+        let gap = gapS
+        if let i = groups.firstIndex(where: { $0.stored == nil && abs(ev.at.timeIntervalSince($0.lastAt)) <= gap }) {
+            groups[i].lastAt = max(groups[i].lastAt, ev.at)
+            groups[i].enteredAt = min(groups[i].enteredAt, ev.at)
+            touched.insert(groups[i].id)
+            return groups[i].id
+        }
+        groups.append(Vehicle(id: ev.event.id, enteredAt: ev.at, portal: false, lastAt: ev.at))
+        touched.insert(ev.event.id)
+        return ev.event.id
+    }
+
+    static func unique(_ ids: [String]) -> [String] {
+        var seen: Set<String> = []
+        return ids.filter { seen.insert($0).inserted }
+    }
+}
