@@ -204,6 +204,20 @@ struct LaneQueueTests {
         #expect(p1.plates.contains("51C00001"))
     }
 
+    @Test func aPortalThatGoesOfflineWithATruckInsideClosesItsPassageWithoutARadiationResult() {
+        let read = event("ocr.read", at: 0, device: "cam", plates: ["51C00001"])
+        let start = event("radiation.occupancy-start", at: 3, device: "rpm", data: ["startedAt": time(3)])
+        let down = event("device.status", at: 5, device: "rpm", data: ["state": "offline"])
+        var a = PassageAssembler(layout: Self.layout)
+        var out: [Passage] = []
+        for e in [read, start, down] { out += a.observe(e) }
+        #expect(out.isEmpty)
+        out += a.close(before: Self.t0.addingTimeInterval(5 + PassageWindows().afterS + 1))
+        #expect(out.count == 1, "stored once the after-window of the cut has passed, not after maxOccupancyS")
+        #expect(out.first?.plates == ["51C00001"] && out.first?.missing == ["radiation", "scan"])
+        #expect(out.first?.devicesDown == ["rpm"])
+    }
+
     @Test func theOccupancyBeforeItsStartStillMakesOneVehicle() {
         let start = event("radiation.occupancy-start", at: 3, device: "rpm", data: ["startedAt": time(3)], arrives: 12)
         let end = event("radiation.occupancy", at: 10, device: "rpm", data: ["startedAt": time(3), "endedAt": time(10)], arrives: 10)
