@@ -75,10 +75,9 @@ extension LaneTrack {
     }
 
     /// Forgets vehicles stored long enough ago that no late evidence will join them, and their evidence.
-    mutating func trim(now: Date, windows w: PassageWindows) -> [String] {
+    mutating func trim(now: Date, windows w: PassageWindows) {
         let horizon = now.addingTimeInterval(-(w.lateS + w.beforeS + w.afterS))
         let gone = Set((vehicles + groups).filter { $0.stored != nil && $0.closesAt(w) < horizon }.map(\.id))
-        var dropped: [String] = []
         if !gone.isEmpty {
             vehicles.removeAll { gone.contains($0.id) }
             groups.removeAll { gone.contains($0.id) }
@@ -94,9 +93,7 @@ extension LaneTrack {
                 byIdentifier[x]?.removeAll { $0 == first }
                 if byIdentifier[x]?.isEmpty == true { byIdentifier[x] = nil }
             }
-            dropped.append(first)
         }
-        return dropped
     }
 
     /// An operator's decision: `event` belongs to `passage` (a vehicle of this lane), or to none of

@@ -109,16 +109,32 @@ public struct PassageAssembler: Sendable {
     private mutating func advance(now: Date) -> [Passage] {
         let physics = LanePhysics(windows: windows)
         var out: [Passage] = []
-        for key in lanes.keys.sorted() {
-            lanes[key]!.place(now: now, physics: physics)
-            out += lanes[key]!.due(now: now, windows: windows, otherLanes: otherLanes(key))
-            for id in lanes[key]!.trim(now: now, windows: windows) { _ = id }
+        let keys = lanes.keys.sorted()
+        for key in keys { lanes[key]!.place(now: now, physics: physics) }
+        for key in keys { out += lanes[key]!.due(now: now, windows: windows, otherLanes: otherLanes(key)) }
+        // Only once every lane is stored: a lane's passage may name another lane's evidence.
+        for key in keys {
+            lanes[key]!.trim(now: now, windows: windows)
             if lanes[key]!.vehicles.isEmpty && lanes[key]!.groups.isEmpty && lanes[key]!.evidence.isEmpty { lanes[key] = nil }
         }
+        pruneIdentifiers()
         return out
     }
 
     // MARK: - Other lanes
+
+    /// Drops identifiers no lane holds evidence of any more.
+    private mutating func pruneIdentifiers() {
+        guard identifierLanes.values.reduce(0, { $0 + $1.count }) > 4_096 else { return }
+        for (site, index) in identifierLanes {
+            var kept: [String: Set<String>] = [:]
+            for (x, lanesOf) in index {
+                let still = lanesOf.filter { lanes[LaneKey(site: site, lane: $0)]?.byIdentifier[x] != nil }
+                if !still.isEmpty { kept[x] = still }
+            }
+            identifierLanes[site] = kept.isEmpty ? nil : kept
+        }
+    }
 
     private mutating func note(_ e: InspectionEvent, lane: String) {
         let site = e.site ?? ""

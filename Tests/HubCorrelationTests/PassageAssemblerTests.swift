@@ -30,13 +30,24 @@ struct PassageAssemblerTests {
             ], severity: gamma ? .alarm : .info)
     }
 
-    func run(_ events: [InspectionEvent], until s: Double = 10_000) -> [Passage] {
-        var a = PassageAssembler()
+    func run(_ events: [InspectionEvent], until s: Double = 10_000, layout: LaneLayout = LaneLayout()) -> [Passage] {
+        var a = PassageAssembler(layout: layout)
         var out: [Passage] = []
         for e in events { out += a.observe(e) }
         out += a.close(before: Self.t0.addingTimeInterval(s))
         #expect(a.openCount == 0)
-        return out
+        return PassageAssemblerTests.latest(out)
+    }
+
+    /// The newest revision of each passage, in the order first stored.
+    static func latest(_ passages: [Passage]) -> [Passage] {
+        var order: [String] = []
+        var newest: [String: Passage] = [:]
+        for p in passages {
+            if newest[p.id] == nil { order.append(p.id) }
+            if (newest[p.id]?.revision ?? 0) < p.revision { newest[p.id] = p }
+        }
+        return order.map { newest[$0]! }
     }
 
     @Test func twoContainersOnOneTruckWithTheCameraAheadOfThePortal() {
@@ -56,16 +67,32 @@ struct PassageAssemblerTests {
         #expect(Set(p.events) == Set([ocr1, ocr2, plate, occ, scan].map(\.id)))
     }
 
-    @Test func backToBackTrucksSplitWhereTheirReadsAreNearest() {
-        // Truck A in the portal 0–10 s, truck B 15–25 s; reads after A's exit and before B's entry.
+    @Test func backToBackTrucksSplitByARearCamerasPlace() {
+        // Truck A in the portal 0–10 s, truck B 15–25 s; a camera 6 m behind the portal reads each
+        // one's rear after it left: the read belongs to the last vehicle to leave before it.
         let a = occupancy(from: 0, to: 10)
-        let readA = event("ocr.read", at: 11, containers: ["CSQU3054383"])
+        let readA = event("ocr.read", at: 11, containers: ["CSQU3054383"], device: "rear-cam")
         let b = occupancy(from: 15, to: 25)
-        let readB = event("ocr.read", at: 26, containers: ["TCNU7200794"])
-        let passages = run([a, readA, b, readB])
+        let readB = event("ocr.read", at: 26, containers: ["TCNU7200794"], device: "rear-cam")
+        let passages = run([a, readA, b, readB], layout: LaneLayout(positions: ["rear-cam": 6]))
         #expect(passages.count == 2)
         #expect(passages.first { $0.occupancy == a.id }?.containers == ["CSQU3054383"])
         #expect(passages.first { $0.occupancy == b.id }?.containers == ["TCNU7200794"])
+        #expect(passages.allSatisfy { !$0.ambiguous })
+    }
+
+    @Test func aDeviceWithoutAPlaceInTheLaneIsMatchedByTimeAndSaysWhenItCannotTell() {
+        let a = occupancy(from: 0, to: 10)
+        let read = event("ocr.read", at: 11, containers: ["CSQU3054383"], device: "somewhere")
+        let b = occupancy(from: 15, to: 25)
+        let passages = run([a, read, b])
+        #expect(passages.count == 2)
+        for p in passages {
+            #expect(p.containers == ["CSQU3054383"])
+            #expect(p.ambiguities.map(\.event) == [read.id])
+            #expect(p.ambiguities.first?.candidates == passages.map(\.id))
+            #expect(p.ambiguities.first?.reason.contains("no position") == true)
+        }
     }
 
     @Test func missingPartsAndADeviceThatDroppedOut() {
