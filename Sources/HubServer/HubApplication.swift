@@ -88,7 +88,8 @@ public struct HubApplication: Sendable {
         lanes.observe(try await store.events(q).events.reversed().filter { $0.site.map(sites.contains) ?? true })
         let passages = PassageService(
             windows: PassageWindows(beforeS: config.passageBeforeS, afterS: config.passageAfterS, gapS: config.passageGapS),
-            ids: ids, logger: logger)
+            ids: ids, logger: logger,
+            history: { [store] windows in await PassageHistory.load(store, sites: sites, windows: windows) })
         self.passages = passages
         let transits = TransitService(declarations: store, routes: config.routes, ids: ids, logger: logger)
         self.transits = transits
