@@ -140,11 +140,8 @@ struct ExpectationCheck {
             plates = subject?["plates"] as? [String] ?? []
             gammaAlarm = data?["gammaAlarm"] as? Bool ?? false
             scan = data?["scanResult"] as? String
-            let list = data?["ambiguities"] as? [[String: Any]] ?? []
-            ambiguities = list.map { a in
-                "\(a["event"] as? String ?? "?") among \((a["candidates"] as? [String] ?? []).count) (\(a["reason"] as? String ?? ""))"
-            }
-            if ambiguities.isEmpty, data?["ambiguous"] as? Bool == true { ambiguities = ["no reason given"] }
+            ambiguities = (data?["ambiguities"] as? [[String: Any]] ?? []).map { $0["reason"] as? String ?? "" }
+            if ambiguities.isEmpty, data?["ambiguous"] as? Bool == true { ambiguities = [""] }
         }
 
         func matches(_ want: Scenario.Passage) -> Bool {
@@ -157,7 +154,14 @@ struct ExpectationCheck {
             [containers.isEmpty ? nil : "containers [\(containers.joined(separator: ", "))]",
              plates.isEmpty ? "no plate" : plates.count == 1 ? "plate \(plates[0])" : "plates [\(plates.joined(separator: ", "))]",
              gammaAlarm ? "gamma alarm" : "no alarm", scan.map { "scan \($0)" },
-             ambiguities.isEmpty ? nil : "ambiguous: " + ambiguities.joined(separator: ", ")].compactMap { $0 }.joined(separator: ", ")
+             ambiguities.isEmpty ? nil : "ambiguous (\(ambiguities.count) events: \(reasons))"].compactMap { $0 }.joined(separator: ", ")
+        }
+
+        /// Each reason once, in the order first given.
+        private var reasons: String {
+            var seen: Set<String> = []
+            let unique = ambiguities.map { $0.isEmpty ? "no reason given" : $0 }.filter { seen.insert($0).inserted }
+            return unique.joined(separator: "; ")
         }
     }
 
