@@ -11,6 +11,8 @@ struct ScenarioTests {
         "clean-green-passage", "radiation-alarm", "ocr-misread-repaired", "undeclared-container",
         "seal-tampered-in-transit", "corridor-deviation", "late-declaration", "device-unplugged-mid-passage",
         "n42-instrument-alarm", "scan-suspect",
+        // Queued trucks (issue 15): the portal crosses one at a time, reads fall inside the truck ahead's occupancy.
+        "queue-middle-alarm", "queue-nose-to-tail", "back-to-back", "missed-plate", "stop-in-portal",
     ]
 
     static func path(_ name: String) -> String {
@@ -21,8 +23,9 @@ struct ScenarioTests {
     static let listeners = [("ocr", "ocr-lane1"), ("eseal", "seals"), ("gt06", "gt06-seals"), ("teltonika", "trackers")]
 
     /// `niisim run FILE --expect` against a fresh hub with the scenario site's devices (its folder
-    /// devices only when the scenario writes into their folders: fewer moving parts per hub).
-    static func play(_ file: String) async throws -> SimulatorRun {
+    /// devices only when the scenario writes into their folders: fewer moving parts per hub);
+    /// `inspect` looks at the hub after the run, before it stops.
+    static func play(_ file: String, inspect: (HubHarness) async throws -> Void = { _ in }) async throws -> SimulatorRun {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         // Placed along lane 1 as in Simulators/Scenarios/site.yaml: camera 8 m before the portal, scanner 30 m after it.
         let folders = ["scanner-inbox": "{id: scanner-lane1, profile: container-scanner, lane: \"1\", position: 30, folder: scanner-inbox}",
@@ -50,6 +53,7 @@ struct ScenarioTests {
             #expect(await eventually { FileManager.default.fileExists(atPath: h.dir.path(inbox + "/processed")) })
         }
         let run = try await SimulatorRun.run(args, in: h.dir)
+        try await inspect(h)
         try await h.stop()
         return run
     }
@@ -88,6 +92,28 @@ struct ScenarioTests {
         let out = String(decoding: run.out, as: UTF8.self)
         #expect(run.status == 0, "\(out)\n\(run.err)")
         #expect(out.contains("ok    passage #1: containers [MSKU6011672], plate 51D45678, no alarm, scan suspect"), "\(out)")
+    }
+
+    @Test func aScanJudgedAfterThePassageWasStoredRevisesItAndItStillCountsAsOnePassage() async throws {
+        let dir = try TemporaryDirectory("late-scan")
+        // scan-suspect with the scanner's result coming long after the truck's passage was stored.
+        let text = try String(contentsOfFile: Self.path("scan-suspect"), encoding: .utf8)
+            .replacingOccurrences(of: "plate: 51D-456.78, scan: suspect}", with: "plate: 51D-456.78}\n  - {at: 24s, scan: {lane: \"1\", containers: [MSKU6011672], plate: 51D-456.78, suspect: true}}")
+        #expect(text.contains("at: 24s, scan:"))
+        var revisions: [[String: Any]] = []
+        let run = try await Self.play(try dir.write("late-scan.yaml", text)) { h in
+            revisions = try await h.events("kind=gate.passage&limit=100")
+        }
+        let out = String(decoding: run.out, as: UTF8.self)
+        #expect(run.status == 0, "\(out)\n\(run.err)")
+        #expect(out.contains("ok    events gate.passage: 1"), "\(out)")
+        #expect(out.contains("ok    passage #1: containers [MSKU6011672], plate 51D45678, no alarm, scan suspect"), "\(out)")
+        // Stored twice: without the scan, then again with it, the second naming the first.
+        let data = revisions.compactMap { $0["data"] as? [String: Any] }
+        #expect(data.count == 2, "\(revisions)")
+        #expect(data.last?["revision"] as? Int == 2 && data.first?["scanResult"] == nil)
+        #expect(data.last?["supersedes"] as? [String] == [revisions.first?["id"] as? String ?? "?"])
+        #expect(Set(data.compactMap { $0["passage"] as? String }).count == 1)
     }
 
     @Test func aScenarioThatNamesAnUnknownDeviceOrAlarmIsRefusedBeforeItRuns() async throws {

@@ -17,6 +17,18 @@ struct PortalMonitorModel {
         var neutronAlarmRate = 0.05
     }
 
+    /// One vehicle's way through the portal. Unset values are drawn from the seeded generator:
+    /// the occupancy 4–10 s, the alarms at the settings' rates.
+    struct Vehicle {
+        /// Seconds the vehicle takes to cross the portal while moving (its occupancy without a stop).
+        var movingS: Double?
+        /// Seconds it stands still inside the portal (the occupancy lasts this much longer, its
+        /// samples go on); it stops a quarter of the way through, cab past the detectors.
+        var stopS = 0.0
+        var gammaAlarm: Bool?
+        var neutronAlarm: Bool?
+    }
+
     var settings: Settings
     private var rng: SeededRandom
     private(set) var occupancyNumber = 1
@@ -29,22 +41,42 @@ struct PortalMonitorModel {
 
     /// One empty-lane interval followed by one vehicle: lines with their offsets in seconds.
     mutating func cycle() -> [(at: Double, line: RapiscanLine)] {
-        var out: [(Double, RapiscanLine)] = []
         // The first vehicle comes soon, so someone watching a fresh start sees a passage at once.
         let idle = cycles == 0 ? 3 : settings.vehicleEveryS * rng.uniform(0.6...1.4)
         cycles += 1
+        var out: [(at: Double, line: RapiscanLine)] = []
         var t = 0.0
         while t < idle {
-            out.append((t, counts("GB", mean: settings.gammaBackgroundCps * 5, per: 5)))
-            out.append((t + 0.01, counts("NB", mean: settings.neutronBackgroundCps * 5, per: 5)))
+            out += background(at: t)
             t += 5
         }
-        let start = idle
-        let duration = rng.uniform(4...10)
-        let gammaAlarm = rng.chance(settings.gammaAlarmRate)
-        let neutronAlarm = rng.chance(settings.neutronAlarmRate)
-        // The source passes the detectors in the middle of the vehicle.
-        let hot = (start + duration * 0.35)...(start + duration * 0.65)
+        return out + vehicle(at: idle, Vehicle())
+    }
+
+    /// What the portal says while the lane is empty from `from` until `to`: a gamma and a neutron
+    /// background line every five seconds, the first `firstAfterS` after `from` (never at `to` or later).
+    mutating func background(from: Double, to: Double, firstAfterS: Double = 0) -> [(at: Double, line: RapiscanLine)] {
+        var out: [(at: Double, line: RapiscanLine)] = []
+        var t = from + firstAfterS
+        while t < to {
+            out += background(at: t)
+            t += 5
+        }
+        return out
+    }
+
+    /// One vehicle entering the portal at `start` (its first occupied lines) until its GX: the
+    /// lines in time order, every one of them at `start` or later.
+    mutating func vehicle(at start: Double, _ v: Vehicle) -> [(at: Double, line: RapiscanLine)] {
+        var out: [(Double, RapiscanLine)] = []
+        let moving = v.movingS ?? rng.uniform(4...10)
+        let stop = max(0, v.stopS)
+        let duration = moving + stop
+        let gammaAlarm = v.gammaAlarm ?? rng.chance(settings.gammaAlarmRate)
+        let neutronAlarm = v.neutronAlarm ?? rng.chance(settings.neutronAlarmRate)
+        // The source passes the detectors in the middle of the vehicle; a stop (a quarter of the
+        // way in) puts that later.
+        let hot = (start + stop + moving * 0.35)...(start + stop + moving * 0.65)
         out.append((start, counts("NS", mean: settings.neutronBackgroundCps, per: 1)))
         var s = start
         while s < start + duration {
@@ -80,6 +112,11 @@ struct PortalMonitorModel {
             ])))
         occupancyNumber += 1
         return out.sorted { $0.0 < $1.0 }.map { (at: $0.0, line: $0.1) }
+    }
+
+    private mutating func background(at t: Double) -> [(at: Double, line: RapiscanLine)] {
+        [(t, counts("GB", mean: settings.gammaBackgroundCps * 5, per: 5)),
+         (t + 0.01, counts("NB", mean: settings.neutronBackgroundCps * 5, per: 5))]
     }
 
     /// A counts line: each detector's Poisson count over `per` seconds, reported per second.

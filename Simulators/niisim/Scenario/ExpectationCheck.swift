@@ -33,17 +33,25 @@ struct ExpectationCheck {
 
     func check() async throws -> [Item] {
         var items: [Item] = []
+        var passageEvents: [[String: Any]]?
+        func passages() async throws -> [[String: Any]] {
+            if let p = passageEvents { return p }
+            let p = Self.latestRevisions(try await hub.events(kind: "gate.passage"))
+            passageEvents = p
+            return p
+        }
         for (kind, count) in (expect.events ?? [:]).sorted(by: { $0.key < $1.key }) {
-            let n = try await hub.events(kind: kind).count
+            // A passage stored again (late evidence, an operator's resolution) is still one passage.
+            let n = kind == "gate.passage" ? try await passages().count : try await hub.events(kind: kind).count
             items.append(Item(name: "events \(kind)", expected: "\(count)", found: "\(n)", ok: n == count))
         }
-        if let passages = expect.passages, !passages.isEmpty {
-            let found = try await hub.events(kind: "gate.passage").map(Self.passage)
-            for (i, p) in passages.enumerated() {
-                let ok = found.contains { Self.matches(p, $0) }
-                items.append(Item(
-                    name: "passage #\(i + 1)", expected: Self.describe(p),
-                    found: found.isEmpty ? "no passage" : found.map(Self.describe).joined(separator: "; "), ok: ok))
+        if let wanted = expect.passages, !wanted.isEmpty {
+            let found = try await passages().map(Found.init)
+            let pairs = Self.assign(wanted, found)
+            let all = found.isEmpty ? "no passage" : found.map(\.description).joined(separator: "; ")
+            for (i, p) in wanted.enumerated() {
+                let match = pairs[i].map { found[$0].description }
+                items.append(Item(name: "passage #\(i + 1)", expected: Self.describe(p), found: match ?? all, ok: match != nil))
             }
         }
         for (number, kinds) in (expect.links ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -96,20 +104,92 @@ struct ExpectationCheck {
         return Item(name: "risk of \(r.declaration)", expected: expected, found: found, ok: ok)
     }
 
-    private static func passage(_ e: [String: Any]) -> Scenario.Passage {
-        let subject = e["subject"] as? [String: Any], data = e["data"] as? [String: Any]
-        return Scenario.Passage(
-            containers: subject?["containers"] as? [String] ?? [], plate: (subject?["plates"] as? [String])?.first,
-            gammaAlarm: data?["gammaAlarm"] as? Bool ?? false, scan: data?["scanResult"] as? String)
+    /// The hub's passages as an operator reads them: the latest revision of each (`data.passage`,
+    /// `data.revision`), and no event a later revision names in `data.supersedes`. An event without
+    /// `data.passage` (a hub before revisions) is a passage of its own. In the order first stored.
+    static func latestRevisions(_ events: [[String: Any]]) -> [[String: Any]] {
+        func data(_ e: [String: Any]) -> [String: Any] { e["data"] as? [String: Any] ?? [:] }
+        func revision(_ e: [String: Any]) -> Int { (data(e)["revision"] as? NSNumber)?.intValue ?? 1 }
+        let superseded = Set(events.flatMap { data($0)["supersedes"] as? [String] ?? [] })
+        var order: [String] = [], latest: [String: [String: Any]] = [:]
+        for e in events {
+            let id = e["id"] as? String ?? ""
+            guard !superseded.contains(id) else { continue }
+            let key = data(e)["passage"] as? String ?? id
+            if let held = latest[key] {
+                if revision(e) >= revision(held) { latest[key] = e }
+            } else {
+                order.append(key)
+                latest[key] = e
+            }
+        }
+        return order.compactMap { latest[$0] }
     }
 
-    private static func matches(_ want: Scenario.Passage, _ got: Scenario.Passage) -> Bool {
-        (want.containers == nil || want.containers == got.containers) && (want.plate == nil || want.plate == got.plate)
-            && (want.gammaAlarm == nil || want.gammaAlarm == got.gammaAlarm) && (want.scan == nil || want.scan == got.scan)
+    /// A passage as the hub stored it.
+    struct Found: CustomStringConvertible {
+        var containers: [String]
+        var plates: [String]
+        var gammaAlarm: Bool
+        var scan: String?
+        var ambiguities: [String]
+
+        init(_ e: [String: Any]) {
+            let subject = e["subject"] as? [String: Any], data = e["data"] as? [String: Any]
+            containers = subject?["containers"] as? [String] ?? []
+            plates = subject?["plates"] as? [String] ?? []
+            gammaAlarm = data?["gammaAlarm"] as? Bool ?? false
+            scan = data?["scanResult"] as? String
+            ambiguities = (data?["ambiguities"] as? [[String: Any]] ?? []).map { $0["reason"] as? String ?? "" }
+            if ambiguities.isEmpty, data?["ambiguous"] as? Bool == true { ambiguities = [""] }
+        }
+
+        func matches(_ want: Scenario.Passage) -> Bool {
+            (want.containers == nil || want.containers == containers) && (want.plate == nil || want.plate == plates.first)
+                && (want.plates == nil || want.plates == plates) && (want.gammaAlarm == nil || want.gammaAlarm == gammaAlarm)
+                && (want.scan == nil || want.scan == scan) && (want.ambiguous == nil || want.ambiguous == !ambiguities.isEmpty)
+        }
+
+        var description: String {
+            [containers.isEmpty ? nil : "containers [\(containers.joined(separator: ", "))]",
+             plates.isEmpty ? "no plate" : plates.count == 1 ? "plate \(plates[0])" : "plates [\(plates.joined(separator: ", "))]",
+             gammaAlarm ? "gamma alarm" : "no alarm", scan.map { "scan \($0)" },
+             ambiguities.isEmpty ? nil : "ambiguous (\(ambiguities.count) events: \(reasons))"].compactMap { $0 }.joined(separator: ", ")
+        }
+
+        /// Each reason once, in the order first given.
+        private var reasons: String {
+            var seen: Set<String> = []
+            let unique = ambiguities.map { $0.isEmpty ? "no reason given" : $0 }.filter { seen.insert($0).inserted }
+            return unique.joined(separator: "; ")
+        }
+    }
+
+    /// Each expected passage's own found passage (none shared), as many as can be matched: the
+    /// expected index → the found index.
+    static func assign(_ wanted: [Scenario.Passage], _ found: [Found]) -> [Int: Int] {
+        var owner: [Int: Int] = [:]  // found → wanted
+        func augment(_ w: Int, _ seen: inout Set<Int>) -> Bool {
+            for f in found.indices where found[f].matches(wanted[w]) && seen.insert(f).inserted {
+                if let other = owner[f] {
+                    guard augment(other, &seen) else { continue }
+                }
+                owner[f] = w
+                return true
+            }
+            return false
+        }
+        for w in wanted.indices {
+            var seen: Set<Int> = []
+            _ = augment(w, &seen)
+        }
+        return Dictionary(uniqueKeysWithValues: owner.map { ($1, $0) })
     }
 
     private static func describe(_ p: Scenario.Passage) -> String {
         [p.containers.map { "containers [\($0.joined(separator: ", "))]" }, p.plate.map { "plate \($0)" },
-         p.gammaAlarm.map { $0 ? "gamma alarm" : "no alarm" }, p.scan.map { "scan \($0)" }].compactMap { $0 }.joined(separator: ", ")
+         p.plates.map { $0.isEmpty ? "no plate" : "plates [\($0.joined(separator: ", "))]" },
+         p.gammaAlarm.map { $0 ? "gamma alarm" : "no alarm" }, p.scan.map { "scan \($0)" },
+         p.ambiguous.map { $0 ? "ambiguous" : "not ambiguous" }].compactMap { $0 }.joined(separator: ", ")
     }
 }

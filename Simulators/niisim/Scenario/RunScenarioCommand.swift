@@ -15,6 +15,8 @@ struct RunScenarioCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Point a device the scenario uses elsewhere: NAME=PATH (a link, or a folder device's folder) or NAME=HOST:PORT (TCP).")
     var device: [String] = []
     @Flag(name: .long, help: "Check the expect: section; exit 1 with a diff when it differs.") var expect = false
+    @Option(name: .long, help: "Write each camera read and portal line as played (scenario second, truck) as JSON lines to FILE.")
+    var trace: String?
 
     func validate() throws {
         guard speed > 0 else { throw ValidationError("--speed must be above 0") }
@@ -41,7 +43,9 @@ struct RunScenarioCommand: AsyncParsableCommand {
             s.devices[name] = link
         }
         let client = HubClient(base: URL(string: hub)!, token: token)
-        let player = ScenarioPlayer(scenario: s, hub: client, speed: speed)
+        let log = try Trace(path: trace)
+        defer { log.close() }
+        let player = ScenarioPlayer(scenario: s, hub: client, speed: speed, trace: log)
         try await player.connect(timeoutS: s.expect.settleS ?? 60)
         try await player.play()
         guard expect else {

@@ -50,7 +50,8 @@ struct Scenario: Decodable, Sendable {
     struct Expectations: Decodable, Sendable {
         /// Seconds to wait for the hub to settle into the expected outcome.
         var settleS: Double?
-        /// Event kind → how many the hub holds.
+        /// Event kind → how many the hub holds (`gate.passage`: passages, each counted once whatever
+        /// its revisions).
         var events: [String: Int]?
         var passages: [Passage]?
         /// Declaration number → the link kinds (container, plate) it has.
@@ -64,12 +65,18 @@ struct Scenario: Decodable, Sendable {
         var alarms: [Alarm]?
     }
 
+    /// A passage the hub should hold (its latest revision); every field given must match.
     struct Passage: Decodable, Sendable {
         var containers: [String]?
+        /// Its first plate.
         var plate: String?
+        /// All its plates, exactly: `[]` for a passage whose plate was never read.
+        var plates: [String]?
         var gammaAlarm: Bool?
         /// `clear` or `suspect`: the passage's scan result.
         var scan: String?
+        /// Whether the hub flags some of its evidence as maybe another vehicle's.
+        var ambiguous: Bool?
     }
 
     /// The last feed assessment of a declaration.

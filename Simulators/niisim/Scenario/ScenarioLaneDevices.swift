@@ -5,41 +5,80 @@ import HubModel
 /// The lane's devices a scenario drives: gate camera and portal monitor (streams), scanner and
 /// radiation instrument (result files, or the scanner's HTTP post).
 extension ScenarioPlayer {
-    /// The camera reads the vehicle, it crosses the portal (with or without a gamma alarm), and the
-    /// scanner scans it when the truck says with what result.
-    func truck(_ t: Scenario.Truck, faults: FaultOptions?, burst: Bool) async throws {
-        let now = Date().addingTimeInterval(faults?.clockSkew ?? 0)
-        if let camera = outputs["ocr"] {
-            var inject = injector(faults, .ocr)
+    /// Plans a truck on its lane (see `PortalLane`): the camera's reads when it passes the camera,
+    /// the scan with them, the portal's lines for its occupancy after the truck ahead has left. The
+    /// writes are played by `playLane(until:)` among the timeline's other steps.
+    func truck(_ t: Scenario.Truck, at: Double, faults: FaultOptions?, burst: Bool) {
+        if portal == nil { portal = PortalLane(seed: nextSeed()) }
+        let plan = portal!.plan(t, at: at)
+        let n = plan.number, lane = t.lane ?? "1"
+        if let faults { laneFaults[n] = faults }
+        laneInjectors["\(n)/ocr"] = injector(faults, .ocr)
+        laneInjectors["\(n)/rpm"] = injector(faults, .rpm)
+        let missed = Set(t.missed ?? [])
+        if !missed.contains("containers") {
             for c in t.containers ?? [] {
                 let text = t.misread?[c] ?? c
                 let confidences = zip(c, text).map { $0 == $1 ? 96.0 : 45.0 } + Array(repeating: 96.0, count: max(0, text.count - c.count))
-                camera.write(Self.damage(OCRLine.encode(OCRReading(
-                    lane: t.lane ?? "1", observedAt: now, kind: .container, text: text, confidence: confidences.min() ?? 96,
-                    position: "rear", characterConfidences: confidences)), &inject))
+                schedule(plan.cameraAt, n, lane, .read(.container, text: text, confidences: confidences, position: "rear"))
             }
-            if let plate = t.plate {
-                camera.write(Self.damage(OCRLine.encode(OCRReading(
-                    lane: t.lane ?? "1", observedAt: now, kind: .plate, text: plate, confidence: 95, position: "front")), &inject))
-            }
+        }
+        if let plate = t.plate, !missed.contains("plate") {
+            schedule(plan.cameraAt, n, lane, .read(.plate, text: plate, confidences: nil, position: "front"))
+            // The second frame of the same plate, the truck still before the portal.
+            if t.doubleRead == true { schedule(plan.cameraAt + 1, n, lane, .read(.plate, text: plate, confidences: nil, position: "front")) }
         }
         if let result = t.scan {
-            try await scan(Scenario.ScanStep(lane: t.lane, containers: t.containers, plate: t.plate, suspect: result == "suspect"),
-                           faults: faults)
+            schedule(plan.cameraAt, n, lane, .scan(Scenario.ScanStep(lane: t.lane, containers: t.containers, plate: t.plate, suspect: result == "suspect")))
         }
-        guard let portal = outputs["rpm"] else { return }
-        var inject = injector(faults, .rpm)
-        var model = PortalMonitorModel(
-            settings: .init(gammaAlarmRate: t.gammaAlarm == true ? 1 : 0, neutronAlarmRate: 0), seed: nextSeed())
-        let lines = model.cycle()
-        // Unplugged midway: the line that closes the occupancy (GX) never comes.
-        let played = t.unplugMidway == nil ? lines[...] : lines[..<(lines.count * 2 / 3)]
-        let local = Pacer(speed: pacer.speed)
-        for l in played {
-            if !burst { try await local.wait(until: l.at) }
-            portal.write(Self.damage(l.line.encoded(), &inject))
+        // Unplugged midway: the lines from a third of the way before its end on (GX among them) never come.
+        var lines = plan.lines
+        if t.unplugMidway != nil, let first = lines.firstIndex(where: { $0.truck == n }) {
+            lines = Array(lines[..<(first + (lines.count - first) * 2 / 3)])
         }
-        if let name = t.unplugMidway { unplug(name) }
+        for l in lines { schedule(burst ? plan.entryAt : l.at, n, lane, .portal(l.line, vehicle: l.truck != nil)) }
+        if let name = t.unplugMidway { schedule(lines.last?.at ?? plan.entryAt, n, lane, .unplug(name)) }
+        note(String(format: "truck %d (lane %@): camera at %.1fs%@, in the portal %.1f–%.1fs", n, lane, plan.cameraAt,
+                    plan.heldBack ? " (behind the truck ahead)" : "", plan.entryAt, plan.exitAt))
+    }
+
+    private func schedule(_ at: Double, _ truck: Int, _ lane: String, _ what: LaneAction.What) {
+        laneOrder += 1
+        pending.append(LaneAction(at: at, order: laneOrder, truck: truck, lane: lane, what: what))
+    }
+
+    /// Writes the planned lane writes due by scenario second `t`, each at its time.
+    func playLane(until t: Double) async throws {
+        pending.sort { ($0.at, $0.order) < ($1.at, $1.order) }
+        while let a = pending.first, a.at <= t {
+            pending.removeFirst()
+            try await pacer.wait(until: a.at)
+            try await perform(a)
+        }
+    }
+
+    private func perform(_ a: LaneAction) async throws {
+        let faults = laneFaults[a.truck], key = String(a.truck)
+        switch a.what {
+        case .read(let kind, let text, let confidences, let position):
+            guard let camera = outputs["ocr"] else { return }
+            let reading = OCRReading(
+                lane: a.lane, observedAt: Date().addingTimeInterval(faults?.clockSkew ?? 0), kind: kind, text: text,
+                confidence: confidences?.min() ?? (kind == .plate ? 95 : 96), position: position, characterConfidences: confidences)
+            camera.write(Self.damage(OCRLine.encode(reading), &laneInjectors[key + "/ocr"]))
+            trace.record(["t": a.at, "device": "ocr", "truck": a.truck, "kind": kind == .plate ? "plate" : "container", "text": text])
+        case .portal(let line, let vehicle):
+            guard let portal = outputs["rpm"] else { return }
+            portal.write(Self.damage(line.encoded(), &laneInjectors[key + "/rpm"]))
+            // The empty-lane lines before a truck are no truck's.
+            var record: [String: Any] = ["t": a.at, "device": "rpm", "line": ([line.code] + line.fields).joined(separator: ",")]
+            if vehicle { record["truck"] = a.truck }
+            trace.record(record)
+        case .scan(let s):
+            try await scan(s, faults: faults)
+        case .unplug(let name):
+            unplug(name)
+        }
     }
 
     /// One scan: its images and document into the scanner's folder, or posted over HTTP.

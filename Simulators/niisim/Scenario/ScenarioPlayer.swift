@@ -13,12 +13,22 @@ final class ScenarioPlayer {
     private var seed: UInt64 = 6346
     var rng = SeededRandom(seed: 6346)
     private var files = 0
+    /// The lane's portal and the lane writes planned but not yet due (see `PortalLane`).
+    var portal: PortalLane?
+    var pending: [LaneAction] = []
+    var laneOrder = 0
+    /// Per truck number: its step's faults and their injectors (`N/ocr`, `N/rpm`).
+    var laneFaults: [Int: FaultOptions] = [:]
+    var laneInjectors: [String: FaultInjector] = [:]
+    /// What the lane devices wrote, when (`--trace`).
+    let trace: Trace
     /// Names this run's result files apart from an earlier run's against the same hub.
     let runID = String(UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1000)), radix: 36).uppercased()
 
-    init(scenario: Scenario, hub: HubClient, speed: Double) {
+    init(scenario: Scenario, hub: HubClient, speed: Double, trace: Trace) {
         self.scenario = scenario
         self.hub = hub
+        self.trace = trace
         pacer = Pacer(speed: speed)
     }
 
@@ -51,6 +61,7 @@ final class ScenarioPlayer {
 
     func play() async throws {
         for step in Self.expand(scenario.timeline) {
+            try await playLane(until: step.at)
             try await pacer.wait(until: step.at)
             let faults = try step.faults?.options()
             if let d = step.declaration {
@@ -58,13 +69,18 @@ final class ScenarioPlayer {
                 guard (200..<300).contains(r.status) else { throw ScenarioError("declaration \(d.number): HTTP \(r.status) \(r.json)") }
                 note("at \(step.at)s: declaration \(d.number)")
             }
-            if let t = step.truck { try await truck(t, faults: faults, burst: step.faults?.burst == true) }
+            if let t = step.truck {
+                truck(t, at: step.at, faults: faults, burst: step.faults?.burst == true)
+                try await playLane(until: step.at)
+            }
             if let t = step.tracker { try tracker(t, faults: faults) }
             if let s = step.scan { try await scan(s, faults: faults) }
             if let m = step.n42 { try await instrument(m, faults: faults) }
             if let name = step.reconnect { reconnect(name) }
             if let name = step.unplug { unplug(name) }
         }
+        // The trucks still in the lane, to the last one's GX.
+        try await playLane(until: .infinity)
     }
 
     func close() {
@@ -104,6 +120,7 @@ final class ScenarioPlayer {
 
     private func check(_ step: Scenario.Step) throws {
         if let f = step.faults { _ = try f.options() }
+        try step.truck?.check()
         if let t = step.tracker {
             let p = try scenario.deviceProtocol(t.device)
             guard [Scenario.DeviceProtocol.gt06, .teltonika, .eseal].contains(p) else { throw ScenarioError("tracker \(t.unit): device \(t.device) is no tracker") }

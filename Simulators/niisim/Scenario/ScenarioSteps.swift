@@ -54,8 +54,9 @@ extension Scenario {
         }
     }
 
-    /// A vehicle entering a lane: the camera reads it, it crosses the portal monitor, and the scanner
-    /// (device `scanner`) scans it when `scan:` says with what result.
+    /// A vehicle reaching a lane's camera at the step's second (or, in a queue, once the truck ahead
+    /// has entered the portal): the camera reads it, it crosses the portal monitor after the truck
+    /// ahead has left it, and the scanner (device `scanner`) scans it when `scan:` says with what result.
     struct Truck: Decodable, Sendable {
         var lane: String?
         var containers: [String]?
@@ -67,6 +68,14 @@ extension Scenario {
         var unplugMidway: String?
         /// `clear` or `suspect`: the scanner's threat detection on this truck.
         var scan: String?
+        /// Seconds it takes to cross the portal (its occupancy); a seeded 4–10 s when not given.
+        var occupancyS: Double?
+        /// Seconds it stands still inside the portal: the occupancy lasts that much longer.
+        var stopInPortalS: Double?
+        /// Reads the camera misses: `plate`, `containers`.
+        var missed: [String]?
+        /// The camera reads the plate twice (a second read one second after the first).
+        var doubleRead: Bool?
     }
 
     /// A declaration document as `POST /api/v1/declarations` takes it (see README).
