@@ -1,5 +1,6 @@
 import Foundation
 import HubDrivers
+import HubSimulation
 
 /// A radiation portal monitor at a lane, as a timeline of protocol lines: background every five
 /// seconds while the lane is empty, then a vehicle whose passage yields 200 ms gamma samples,
