@@ -94,11 +94,14 @@ public struct GroundTruth: Sendable {
 
     public init(trucks: Int = 0) { self.trucks = trucks }
 
-    mutating func record(_ e: InspectionEvent, truck: Int) {
-        truckOf[e.id] = truck
-        switch e.kind {
-        case "ocr.read", "scan.result": evidence.append(e.id)
-        case "radiation.occupancy-start", "radiation.occupancy": portal.insert(e.id)
+    mutating func record(_ e: InspectionEvent, truck: Int) { record(event: e.id, kind: e.kind, truck: truck) }
+
+    /// Event `id` of `kind` came from truck `truck` (for events a real hub stored, named by its ids).
+    public mutating func record(event id: String, kind: String, truck: Int) {
+        truckOf[id] = truck
+        switch kind {
+        case "ocr.read", "scan.result": evidence.append(id)
+        case "radiation.occupancy-start", "radiation.occupancy": portal.insert(id)
         default: break
         }
     }

@@ -20,7 +20,7 @@ struct PortalMonitorModel {
 
     var settings: Settings
     private var rng: SeededRandom
-    private(set) var occupancyNumber = 1
+    var occupancyNumber = 1
     private var cycles = 0
 
     init(settings: Settings, seed: UInt64) {
@@ -84,7 +84,7 @@ struct PortalMonitorModel {
     }
 
     /// A counts line: each detector's Poisson count over `per` seconds, reported per second.
-    private mutating func counts(_ code: String, mean: Double, per: Double) -> RapiscanLine {
+    mutating func counts(_ code: String, mean: Double, per: Double) -> RapiscanLine {
         let fields = (0..<settings.detectors).map { _ in
             RapiscanLine.countField(Int((Double(rng.poisson(mean)) / per).rounded()))
         }
