@@ -44,7 +44,7 @@ struct LaneAttributionPropertyTests {
     /// Soundness: no read or scan lands silently on another truck, every alarm sits on its truck's
     /// passage, and every truck has a passage of its own.
     @Test func nothingGoesSilentlyToAnotherTruck() async {
-        await propertyCheck(count: 2000, input: Self.queue) { plan in
+        await propertyCheck(count: 1000, input: Self.queue) { plan in
             let check = Self.check(LaneTraffic(plan: plan))
             #expect(check.sound, "\(check.problems.joined(separator: "\n"))")
         }
@@ -53,7 +53,7 @@ struct LaneAttributionPropertyTests {
     /// Completeness: every read and scan is on its truck's passage, or flagged with it among the
     /// candidates; none is left in a loose group.
     @Test func everyReadAndScanGoesToItsTruckOrIsFlaggedWithIt() async {
-        await propertyCheck(count: 2000, input: Self.queue) { plan in
+        await propertyCheck(count: 1000, input: Self.queue) { plan in
             let check = Self.check(LaneTraffic(plan: plan))
             let loose = check.verdicts.filter { $0.value == .unattributed }.map(\.key).sorted()
             #expect(check.count(.right) + check.count(.ambiguous) == check.evidence, "unattributed: \(loose) of \(check.evidence)")
