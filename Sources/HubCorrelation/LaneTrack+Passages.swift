@@ -27,6 +27,24 @@ extension LaneTrack {
         return out
     }
 
+    /// After a restart: the vehicles whose passage the store already holds count as stored, at the
+    /// revision it holds.
+    mutating func adopt(_ stored: [String: Int], otherLanes: OtherLanes) {
+        for list in [\LaneTrack.vehicles, \LaneTrack.groups] {
+            for i in self[keyPath: list].indices {
+                let v = self[keyPath: list][i]
+                guard let revision = stored[v.id] else { continue }
+                var p = v.stored ?? passage(v, otherLanes: otherLanes)
+                p.revision = revision
+                self[keyPath: list][i].stored = p
+                let held = Set(p.events)
+                for id in held.subtracting(v.held) { heldBy[id, default: []].insert(v.id) }
+                self[keyPath: list][i].held = held
+            }
+        }
+        touched = []
+    }
+
     /// Vehicles and read groups not yet stored.
     var openCount: Int { vehicles.filter { $0.stored == nil }.count + groups.filter { $0.stored == nil }.count }
 

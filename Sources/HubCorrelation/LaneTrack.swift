@@ -14,6 +14,10 @@ struct LaneTrack {
         var gammaAlarm: Bool?
         var neutronAlarm: Bool?
         var devicesDown: [String] = []
+        /// The portal that saw it enter, and when that portal went offline with the vehicle inside
+        /// (its occupancy will never close: the passage is stored without a radiation result).
+        var portalDevice: String?
+        var cutAt: Date?
         /// The passage as last stored; nil until it is.
         var stored: Passage?
         /// Evidence the stored passage holds: once stored, a passage keeps what it showed until
@@ -26,7 +30,7 @@ struct LaneTrack {
 
         func closesAt(_ w: PassageWindows) -> Date {
             guard portal else { return lastAt.addingTimeInterval(w.beforeS + w.afterS) }
-            return (leftAt ?? enteredAt.addingTimeInterval(w.maxOccupancyS)).addingTimeInterval(w.afterS)
+            return (leftAt ?? cutAt ?? enteredAt.addingTimeInterval(w.maxOccupancyS)).addingTimeInterval(w.afterS)
         }
     }
 
@@ -98,7 +102,7 @@ struct LaneTrack {
             touched.insert(vehicles[i].id)
             return
         }
-        insert(Vehicle(id: e.id, enteredAt: start, entry: e.id, lastAt: start))
+        insert(Vehicle(id: e.id, enteredAt: start, entry: e.id, portalDevice: e.device.id, lastAt: start))
     }
 
     /// Its rear left: the occupancy, with its alarms.
@@ -131,6 +135,9 @@ struct LaneTrack {
 
     mutating func deviceDown(_ device: String, at t: Date, _ w: PassageWindows) {
         for i in vehicles.indices where vehicles[i].stored == nil {
+            if vehicles[i].portalDevice == device, vehicles[i].leftAt == nil, vehicles[i].cutAt == nil, vehicles[i].enteredAt <= t {
+                vehicles[i].cutAt = t
+            }
             let end = vehicles[i].leftAt ?? vehicles[i].enteredAt
             guard t >= vehicles[i].enteredAt.addingTimeInterval(-w.beforeS), t <= end.addingTimeInterval(w.afterS),
                 !vehicles[i].devicesDown.contains(device)

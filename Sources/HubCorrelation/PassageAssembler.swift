@@ -99,6 +99,21 @@ public struct PassageAssembler: Sendable {
         return out
     }
 
+    /// Rebuilds the lanes after a restart from the stored events of the last `lateS` or so, in
+    /// arrival order. Passages already stored (`stored`: passage id → its newest revision) are
+    /// taken as stored, so late evidence revises them; the passages returned were due but not
+    /// stored before the restart, and are stored now.
+    public mutating func restore(_ events: [InspectionEvent], stored: [String: Int]) -> [Passage] {
+        var out: [Passage] = []
+        for e in events where Self.takesPart(e) { out += observe(e) }
+        var seen: Set<String> = []
+        var fresh: [Passage] = out.reversed().filter { stored[$0.id] == nil && seen.insert($0.id).inserted }.reversed()
+        for i in fresh.indices { fresh[i].revision = 1 }
+        let revisions = stored.merging(fresh.map { ($0.id, 1) }) { a, _ in a }
+        for key in lanes.keys.sorted() { lanes[key]!.adopt(revisions, otherLanes: otherLanes(key)) }
+        return fresh
+    }
+
     static func takesPart(_ e: InspectionEvent) -> Bool {
         switch e.kind {
         case "radiation.occupancy-start", "radiation.occupancy", "ocr.read", "scan.result", "seal.status", "device.status": true

@@ -138,11 +138,12 @@ public final class DeviceSupervisor: Service, Sendable {
 
     /// Whether going from `old` to `new` changes only how the device is decoded: the same transport,
     /// port or address, serial settings and protocol, the same units admitted. Profile reporting and
-    /// framing, thresholds, lane, site, clock offset, model names and heartbeat may differ.
+    /// framing, thresholds, lane, position in the lane, site, clock offset, model names and heartbeat may differ.
     static func decodingOnly(from old: DeviceInstance, to new: DeviceInstance) -> Bool {
         var link = new
         link.site = old.site
         link.lane = old.lane
+        link.position = old.position
         link.utcOffsetSeconds = old.utcOffsetSeconds
         link.profile.model = old.profile.model
         link.profile.name = old.profile.name

@@ -29,6 +29,8 @@ public final class PassageService: Service, Sendable {
 
     private let windows: PassageWindows
     private let layout: Mutex<LaneLayout>
+    /// The stored events to rebuild the lanes from at start (the last `lateS` and windows).
+    private let history: (@Sendable (PassageWindows) async -> [InspectionEvent])?
     private let ids: EventIDGenerator
     private let logger: Logger
     private let sinkBox = Mutex<IngestSink?>(nil)
@@ -39,8 +41,9 @@ public final class PassageService: Service, Sendable {
 
     public init(
         windows: PassageWindows = PassageWindows(), layout: LaneLayout = LaneLayout(), ids: EventIDGenerator, logger: Logger,
-        limits: StageLimits = StageLimits()
+        limits: StageLimits = StageLimits(), history: (@Sendable (PassageWindows) async -> [InspectionEvent])? = nil
     ) {
+        self.history = history
         meter = StageMeter(stage: "passages", limits: limits)
         self.windows = windows
         self.layout = Mutex(layout)
@@ -94,6 +97,17 @@ public final class PassageService: Service, Sendable {
             await cancelWhenGracefulShutdown {
                 var assembler = PassageAssembler(windows: windows, layout: self.layout.withLock { $0 })
                 var stored = StoredRevisions()
+                if let history = self.history {
+                    // A restart: vehicles in the lanes and passages open to late evidence come back.
+                    let past = await history(windows)
+                    for e in past where e.kind == "gate.passage" { if let p = e.data["passage"]?.stringValue { stored.record(p, e) } }
+                    let revisions = stored.revisions
+                    let due = assembler.restore(past.filter { !$0.kind.hasPrefix("gate.") }, stored: revisions)
+                    await self.store(due, &stored)
+                    self.logger.info(
+                        "passages: lanes rebuilt from the store",
+                        metadata: ["events": "\(past.count)", "passages": "\(revisions.count)", "storedNow": "\(due.count)"])
+                }
                 for await item in merged {
                     let l = self.layout.withLock { $0 }
                     if l != assembler.layout { assembler.relayout(l) }
@@ -157,12 +171,19 @@ struct StoredRevisions {
         var event: String
         var subject: Subject
         var at: Date
+        var revision: Int
     }
 
     private(set) var latest: [String: Entry] = [:]
 
+    /// Passage id → its newest stored revision.
+    var revisions: [String: Int] {
+        latest.mapValues { $0.revision }
+    }
+
     mutating func record(_ passage: String, _ e: InspectionEvent) {
-        latest[passage] = Entry(event: e.id, subject: e.subject, at: e.receivedAt)
+        let revision = e.data["revision"].flatMap { v -> Int? in if case .int(let n) = v { Int(n) } else { nil } } ?? 1
+        latest[passage] = Entry(event: e.id, subject: e.subject, at: e.receivedAt, revision: revision)
     }
 
     mutating func forget(before: Date) {

@@ -1,12 +1,13 @@
 import Foundation
 import HubModel
 
-/// Event kinds of a radiation portal monitor: `radiation.background`, `radiation.alarm`,
-/// `radiation.occupancy`, `radiation.fault`, `device.tamper` and `device.config` (setup).
+/// Event kinds of a radiation portal monitor: `radiation.background`, `radiation.occupancy-start`,
+/// `radiation.alarm`, `radiation.occupancy`, `radiation.fault`, `device.tamper` and `device.config` (setup).
 enum RadiationPortalEvents {
     static func body(for reading: RadiationPortalReading, thresholds: [String: Double]) -> EventBody {
         switch reading {
         case .background(let b): background(b, thresholds)
+        case .occupancyStarted(let o): occupancyStart(o)
         case .alarmStarted(let a): alarm(a)
         case .occupancy(let o): occupancy(o)
         case .fault(let f): fault(f)
@@ -47,6 +48,14 @@ enum RadiationPortalEvents {
         return EventBody(
             kind: "radiation.background", observedAt: b.observedAt, data: data,
             severity: outOfBand.isEmpty ? .info : .warning)
+    }
+
+    /// A vehicle entered the portal: it places the vehicle in the lane's order at once. Never an alarm:
+    /// the vehicle's alarm is `radiation.alarm`, its verdict `radiation.occupancy` at the end.
+    private static func occupancyStart(_ o: RadiationPortalReading.OccupancyStart) -> EventBody {
+        var data: [String: JSONValue] = [:]
+        if let s = o.startedAt { data["startedAt"] = .timestamp(s) }
+        return EventBody(kind: "radiation.occupancy-start", observedAt: o.startedAt, data: data, severity: .info)
     }
 
     private static func alarm(_ a: RadiationPortalReading.AlarmStart) -> EventBody {

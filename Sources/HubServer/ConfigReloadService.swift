@@ -1,4 +1,5 @@
 import Foundation
+import HubCorrelation
 import HubDevices
 import HubDrivers
 import HubIngest
@@ -42,6 +43,8 @@ struct ConfigReloadService: Service {
     let profilesDir: String?
     let supervisor: DeviceSupervisor
     let hotplug: USBHotplugService
+    /// Devices moved along their lanes take effect in passage assembly.
+    let passages: PassageService
     let logger: Logger
     let pollInterval: Duration
     let signals: [UnixSignal]
@@ -90,6 +93,7 @@ struct ConfigReloadService: Service {
                 USBMatcher(
                     devices: new.devices.filter(\.enabled), profiles: Array(new.profiles.values), site: new.site,
                     autoAttach: new.usbAutoAttach))
+            passages.relayout(new.laneLayout)
             state.record(.init(at: Date(), trigger: trigger, applied: true, change: change), config: new)
             logger.info(
                 "configuration reloaded",

@@ -87,8 +87,8 @@ public struct HubApplication: Sendable {
         let sites = Set(config.devices.map(\.site) + [config.site])
         lanes.observe(try await store.events(q).events.reversed().filter { $0.site.map(sites.contains) ?? true })
         let passages = PassageService(
-            windows: PassageWindows(beforeS: config.passageBeforeS, afterS: config.passageAfterS, gapS: config.passageGapS),
-            ids: ids, logger: logger)
+            windows: config.passageWindows, layout: config.laneLayout, ids: ids, logger: logger,
+            history: { [store] windows in await PassageHistory.load(store, sites: sites, windows: windows) })
         self.passages = passages
         let transits = TransitService(declarations: store, routes: config.routes, ids: ids, logger: logger)
         self.transits = transits
@@ -188,7 +188,8 @@ public struct HubApplication: Sendable {
         let supervisor = DeviceSupervisor(devices: config.devices, sink: sink, ids: ids, logger: logger, blobs: blobs)
         let hotplug = USBHotplugService(matcher: usbMatcher, sink: sink, ids: ids, logger: logger)
         let reload = ConfigReloadService(
-            state: configState, profilesDir: profilesDir, supervisor: supervisor, hotplug: hotplug, logger: logger,
+            state: configState, profilesDir: profilesDir, supervisor: supervisor, hotplug: hotplug, passages: passages,
+            logger: logger,
             pollInterval: reloadPoll, signals: reloadSignals)
         // First in the group, so the last to stop: every other part may still write while it stops.
         // The outbound client next: it stops after the webhook and the forwarder that post with it.

@@ -204,6 +204,48 @@ struct LaneQueueTests {
         #expect(p1.plates.contains("51C00001"))
     }
 
+    @Test func aPortalThatGoesOfflineWithATruckInsideClosesItsPassageWithoutARadiationResult() {
+        let read = event("ocr.read", at: 0, device: "cam", plates: ["51C00001"])
+        let start = event("radiation.occupancy-start", at: 3, device: "rpm", data: ["startedAt": time(3)])
+        let down = event("device.status", at: 5, device: "rpm", data: ["state": "offline"])
+        var a = PassageAssembler(layout: Self.layout)
+        var out: [Passage] = []
+        for e in [read, start, down] { out += a.observe(e) }
+        #expect(out.isEmpty)
+        out += a.close(before: Self.t0.addingTimeInterval(5 + PassageWindows().afterS + 1))
+        #expect(out.count == 1, "stored once the after-window of the cut has passed, not after maxOccupancyS")
+        #expect(out.first?.plates == ["51C00001"] && out.first?.missing == ["radiation", "scan"])
+        #expect(out.first?.devicesDown == ["rpm"])
+    }
+
+    @Test func aRestartedHubRebuildsItsLanesAndRevisesWhatItStoredBefore() {
+        let trucks = queue(spacing: 11)
+        let all = events(trucks)
+        var before = PassageAssembler(layout: Self.layout)
+        var stored: [Passage] = []
+        // The hub stops after truck 2 left and its passage was stored; truck 3 is still in the lane.
+        let cut = all.firstIndex { $0.kind == "radiation.occupancy" && $0.observedAt == Self.t0.addingTimeInterval(trucks[2].leaves) }!
+        for e in all[..<cut] { stored += before.observe(e) }
+        stored += before.close(before: Self.t0.addingTimeInterval(trucks[1].leaves + PassageWindows().afterS + 1))
+        #expect(stored.map(\.id).count == 2)
+        var after = PassageAssembler(layout: Self.layout)
+        let due = after.restore(Array(all[..<cut]), stored: Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0.revision) }))
+        #expect(due.isEmpty, "what was stored is not stored again")
+        // The rest of the lane's events after the restart, and a late scan of truck 1.
+        var out: [Passage] = []
+        for e in all[cut...] { out += after.observe(e) }
+        let scan = event("scan.result", at: trucks[0].leaves + 30, device: "scanner", containers: [trucks[0].container],
+                         data: ["atdResult": "clear"], arrives: trucks[2].leaves + 200)
+        out += after.observe(scan)
+        out += after.close(before: Self.t0.addingTimeInterval(100_000))
+        let latest = PassageAssemblerTests.latest(out)
+        #expect(latest.count == 2)
+        #expect(latest.first { $0.id == stored[0].id }?.revision == 2)
+        #expect(latest.first { $0.id == stored[0].id }?.scanEvent == scan.id)
+        #expect(latest.first { $0.id != stored[0].id }?.plates == [trucks[2].plate])
+        #expect(latest.first { $0.id != stored[0].id }?.revision == 1)
+    }
+
     @Test func theOccupancyBeforeItsStartStillMakesOneVehicle() {
         let start = event("radiation.occupancy-start", at: 3, device: "rpm", data: ["startedAt": time(3)], arrives: 12)
         let end = event("radiation.occupancy", at: 10, device: "rpm", data: ["startedAt": time(3), "endedAt": time(10)], arrives: 10)

@@ -38,6 +38,31 @@ struct RiskAssessorTests {
         #expect(a.score == 95 && a.channel == .red)
     }
 
+    @Test func anAlarmOnAnAmbiguousPassageMakesEveryCandidateRedUntilAnOperatorResolvesIt() {
+        // Truck A (declaration D1, plate 51C12345) alarmed; a plate read the hub cannot place between
+        // A and the truck behind (declaration D2, plate 51C99999) is held by both passages.
+        let d2 = Declaration(
+            number: "D2", type: .import, office: "03CE", trader: .init(tin: "0301234568"), containers: ["GYOU4047990"],
+            plates: ["51C99999"], channel: .green)
+        let alarmed = event("gate.passage", containers: ["CSQU3054383", "TCNU7200794"], plates: ["51C12345", "51C99999"],
+                            data: ["passage": "A", "revision": 1, "gammaAlarm": true, "ambiguous": true], severity: .alarm)
+        let behind = event("gate.passage", containers: ["GYOU4047990"], plates: ["51C99999"],
+                           data: ["passage": "B", "revision": 1, "ambiguous": true], severity: .warning)
+        #expect(RiskAssessor.assess(declaration(), linked: [alarmed], policy: RiskPolicy()).channel == .red)
+        #expect(RiskAssessor.assess(d2, linked: [alarmed, behind], policy: RiskPolicy()).channel == .red, "never lowered on a doubt")
+        // The operator: the read was truck B's. New revisions, and a resolution linked to both.
+        let alarmed2 = event("gate.passage", containers: ["CSQU3054383", "TCNU7200794"], plates: ["51C12345"],
+                             data: ["passage": "A", "revision": 2, "gammaAlarm": true, "supersedes": .array([.string(alarmed.id)])], severity: .alarm)
+        let behind2 = event("gate.passage", containers: ["GYOU4047990"], plates: ["51C99999"],
+                            data: ["passage": "B", "revision": 2, "supersedes": .array([.string(behind.id)])])
+        let resolution = event("gate.passage-resolution", plates: ["51C12345", "51C99999"],
+                               data: ["supersedes": .array([.string(alarmed.id), .string(behind.id)])])
+        let b = RiskAssessor.assess(d2, linked: [alarmed, behind, resolution, behind2], policy: RiskPolicy())
+        #expect(b.channel == .green && b.signals.isEmpty)
+        let a = RiskAssessor.assess(declaration(), linked: [alarmed, resolution, alarmed2], policy: RiskPolicy())
+        #expect(a.channel == .red && a.signals.first { $0.name == "radiationAlarm" }?.evidence == [alarmed2.id])
+    }
+
     @Test func modifiersLowerTheScoreButNeverTheDeclaredChannel() {
         let p = event("gate.passage", containers: ["CSQU3054383"], plates: ["29H99999"])
         // Missing container (20) + plate mismatch (10) = 30, yellow; an AEO with high compliance: 5, green.

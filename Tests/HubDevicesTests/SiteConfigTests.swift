@@ -194,6 +194,77 @@ struct SiteConfigTests {
         #expect(dup.field == "devices[1].id" && dup.line == 10)
     }
 
+    @Test func devicesArePlacedAlongTheirLane() throws {
+        let (_, result) = try load(site: Self.site("""
+              - {id: ocr-lane1, profile: test-rpm, lane: "1", port: /dev/a, position: -8}
+              - {id: rpm-lane1, profile: test-rpm, lane: "1", port: /dev/b, position: 0}
+              - {id: scanner-lane1, profile: test-rpm, lane: "1", port: /dev/c, position: 30.5}
+              - {id: handheld, profile: test-rpm, lane: "1", port: /dev/d}
+              - {id: depot, profile: test-rpm, port: /dev/e}
+            """))
+        let config = try result.get()
+        #expect(config.devices.map(\.position) == [-8, 0, 30.5, nil, nil])
+    }
+
+    @Test func aPositionNeedsALaneAndAPlaceOnIt() throws {
+        let noLane = try #require(try failure(site: Self.site("""
+              - id: rpm-lane1
+                profile: test-rpm
+                port: /dev/ttyUSB0
+                position: 6
+            """)))
+        #expect(noLane.file.hasSuffix("site.yaml") && noLane.line == 10 && noLane.field == "devices[0].position")
+        #expect(noLane.message.contains("lane:"), "\(noLane.message)")
+        let far = try #require(try failure(site: Self.site("""
+              - id: rpm-lane1
+                profile: test-rpm
+                lane: "1"
+                port: /dev/ttyUSB0
+                position: 501
+            """)))
+        #expect(far.line == 11 && far.field == "devices[0].position")
+        #expect(far.message.contains("-500 to 500") && far.message.contains("501"), "\(far.message)")
+        let word = try #require(try failure(site: Self.site("  - {id: a, profile: test-rpm, lane: \"1\", port: /dev/x, position: front}")))
+        #expect(word.field == "devices[0].position" && word.message.contains("front"), "\(word.message)")
+        let notANumber = try #require(try failure(site: Self.site("  - {id: a, profile: test-rpm, lane: \"1\", port: /dev/x, position: .nan}")))
+        #expect(notANumber.field == "devices[0].position")
+    }
+
+    @Test func laneTimingHasDefaultsAndBounds() throws {
+        let device = "  - {id: a, profile: test-rpm, lane: \"1\", port: /dev/x}"
+        let defaults = try load(site: Self.site(device)).1.get()
+        #expect(defaults.passageBeforeS == 60 && defaults.passageAfterS == 120 && defaults.passageGapS == 30)
+        #expect(defaults.passageClockToleranceS == 0.5 && defaults.passageMinVehicleLengthM == 10)
+        #expect(defaults.passageMaxSpeedKmh == 30 && defaults.passageLateS == 3600 && defaults.passageMaxOccupancyS == 600)
+        let given = try load(site: Self.site(device) + """
+
+            passages:
+              beforeS: 30
+              clockToleranceS: 1.5
+              minVehicleLengthM: 16.5
+              maxSpeedKmh: 20
+              lateS: 86400
+              maxOccupancyS: 900
+            """).1.get()
+        #expect(given.passageBeforeS == 30 && given.passageAfterS == 120)
+        #expect(given.passageClockToleranceS == 1.5 && given.passageMinVehicleLengthM == 16.5)
+        #expect(given.passageMaxSpeedKmh == 20 && given.passageLateS == 86_400 && given.passageMaxOccupancyS == 900)
+        // Each out of its range: refused at its line, naming the field and the range.
+        let bad: [(field: String, value: String, range: String)] = [
+            ("clockToleranceS", "11", "seconds from 0 to 10"), ("clockToleranceS", "-0.1", "seconds from 0 to 10"),
+            ("minVehicleLengthM", "1", "metres from 2 to 40"), ("minVehicleLengthM", "41", "metres from 2 to 40"),
+            ("maxSpeedKmh", "0", "km/h from 1 to 120"), ("maxSpeedKmh", "200", "km/h from 1 to 120"),
+            ("lateS", "86401", "seconds from 0 to 86400"), ("maxOccupancyS", "5", "seconds from 10 to 3600"),
+            ("maxOccupancyS", "fast", "seconds from 10 to 3600"),
+        ]
+        for b in bad {
+            let e = try #require(try failure(site: Self.site(device) + "\npassages:\n  beforeS: 30\n  \(b.field): \(b.value)\n"))
+            #expect(e.field == "passages.\(b.field)" && e.line == 10, "\(e)")
+            #expect(e.message.contains(b.value), "\(b.field): \(e.message)")
+            if b.value != "fast" { #expect(e.message.contains(b.range), "\(b.field): \(e.message)") }
+        }
+    }
+
     @Test func aTypeErrorSaysWhatWasFound() throws {
         let e = try #require(try failure(site: Self.site("""
               - id: rpm-lane1
@@ -239,6 +310,12 @@ struct SiteConfigTests {
                 profilesDir: root.appendingPathComponent("DeviceProfiles").path)
             #expect(!config.devices.isEmpty)
         }
+        // The scenarios' lane: camera ahead of the portal, scanner behind it, the handheld unplaced.
+        let scenarios = try SiteConfig.load(path: root.appendingPathComponent("Simulators/Scenarios/site.yaml").path)
+        let positions = Dictionary(uniqueKeysWithValues: scenarios.devices.map { ($0.id, $0.position) })
+        #expect(positions == ["rpm-lane1": 0, "ocr-lane1": -8, "scanner-lane1": 30, "n42-lane1": nil,
+                              "seals": nil, "gt06-seals": nil, "trackers": nil])
+        #expect(scenarios.passageBeforeS == 30 && scenarios.passageAfterS == 2 && scenarios.passageGapS == 5)
     }
 }
 

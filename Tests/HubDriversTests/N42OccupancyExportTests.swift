@@ -66,6 +66,11 @@ struct N42OccupancyExportTests {
         var other = Self.occupancy()
         other.kind = "radiation.background"
         #expect(N42OccupancyExport.document(for: other) == .failure(.notAnOccupancy(kind: "radiation.background")))
+        // A vehicle's start has a startedAt too, but it is not a measurement: only its occupancy is exported.
+        var start = Self.occupancy()
+        start.kind = "radiation.occupancy-start"
+        start.data = ["startedAt": "2016-06-01T22:05:00.378Z"]
+        #expect(N42OccupancyExport.document(for: start) == .failure(.notAnOccupancy(kind: "radiation.occupancy-start")))
         var noStart = Self.occupancy()
         noStart.data["startedAt"] = nil
         #expect(N42OccupancyExport.document(for: noStart) == .failure(.missing(field: "startedAt")))

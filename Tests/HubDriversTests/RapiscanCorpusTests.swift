@@ -7,6 +7,7 @@ import Testing
 /// The Rapiscan Labs sample feeds in ../shared/corpus/rpm, through the live driver.
 struct RapiscanCorpusTests {
     struct Decoded {
+        var starts: [RadiationPortalReading.OccupancyStart] = []
         var occupancies: [RadiationPortalReading.Occupancy] = []
         var alarms: [RadiationPortalReading.AlarmStart] = []
         var backgrounds = 0
@@ -29,6 +30,7 @@ struct RapiscanCorpusTests {
         for s in steps {
             switch s {
             case .frame(let f): d.frames += f
+            case .reading(.radiationPortal(.occupancyStarted(let o)), _): d.starts.append(o)
             case .reading(.radiationPortal(.occupancy(let o)), _): d.occupancies.append(o)
             case .reading(.radiationPortal(.alarmStarted(let a)), _): d.alarms.append(a)
             case .reading(.radiationPortal(.background), _): d.backgrounds += 1
@@ -53,6 +55,9 @@ struct RapiscanCorpusTests {
         #expect(first.speedKmh == 8.07)
         #expect(first.maxGammaCps == 3885)
         #expect(d.counters.rejectedTotal == 0)
+        // Every vehicle the monitor closed with a GX was announced when it entered, with the same time.
+        #expect(d.starts.count == d.occupancies.count)
+        #expect(d.starts.map(\.startedAt) == d.occupancies.map(\.startedAt))
         // Codes the driver does not interpret are kept and counted (numbers from the file itself).
         #expect(d.counters.unknownCodes["AS"] == 1724)
         #expect(d.counters.unknownCodes["NZ"] == 292)
@@ -66,6 +71,8 @@ struct RapiscanCorpusTests {
         #expect(d.occupancies.count == 25)
         #expect(d.occupancies.allSatisfy { !$0.gammaAlarm && !$0.neutronAlarm })
         #expect(d.alarms.isEmpty)
+        #expect(d.starts.count == 25)
+        #expect(d.starts.map(\.startedAt) == d.occupancies.map(\.startedAt))
         #expect(d.counters.frames == 12_229)
         #expect(d.counters.rejectedTotal == 0)
         // Background every 5 s becomes one summary a minute, not one event per line.

@@ -10,11 +10,16 @@ import Testing
 /// independent validator (Python's `jsonschema`, Draft 2020-12).
 struct EventSchemaTests {
     static func events(from file: String) throws -> [InspectionEvent] {
+        try batches(from: file).flatMap(\.events)
+    }
+
+    /// The feed's batches: its events with the raw records they point at.
+    static func batches(from file: String) throws -> [IngestBatch] {
         let context = DeviceContext(
             device: DeviceRef(id: "rpm-1", profile: "rapiscan-rpm", family: "radiation-portal"), site: "gate-3",
             lane: "2", thresholds: ["gammaBackgroundHighCps": 1545])
         var decoder = FeedDecoder(protocolName: "rpm", context: context, options: DriverOptions(), ids: EventIDGenerator())!
-        return decoder.push(try Corpus.bytes(file)[...], receivedAt: Date()).events + decoder.finish(receivedAt: Date()).events
+        return [decoder.push(try Corpus.bytes(file)[...], receivedAt: Date()), decoder.finish(receivedAt: Date())]
     }
 
     /// Runs the validator over JSON lines; returns its report (empty when all are valid).
@@ -40,11 +45,20 @@ struct EventSchemaTests {
 
     @Test func eventsFromBothCorpusFeedsMatchTheSchema() throws {
         let events = try Self.events(from: "rpm/S2-C3-NORM2.csv") + Self.events(from: "rpm/S2-C0-NONE.csv")
-        #expect(Set(events.map(\.kind)) == ["radiation.occupancy", "radiation.alarm", "radiation.background"])
+        #expect(Set(events.map(\.kind)) == ["radiation.occupancy-start", "radiation.occupancy", "radiation.alarm", "radiation.background"])
         #expect(events.contains { $0.kind == "radiation.background" && $0.severity == .warning },
                 "a background above the profile's limit is flagged")
         let result = try Self.validate(try events.map { try $0.jsonLine() })
         #expect(result.status == 0, "\(result.report)")
+    }
+
+    @Test func theValidatorCatchesABrokenOccupancyStart() throws {
+        var start = try #require(try Self.events(from: "rpm/S2-C0-NONE.csv").first { $0.kind == "radiation.occupancy-start" })
+        start.severity = .alarm
+        start.data["startedAt"] = nil
+        let result = try Self.validate([try start.jsonLine()])
+        #expect(result.status == 1)
+        #expect(result.report.contains("startedAt") && result.report.contains("'info' was expected"), "\(result.report)")
     }
 
     @Test func theValidatorCatchesABrokenEvent() throws {
@@ -69,5 +83,31 @@ struct EventSchemaTests {
         #expect(occ.observedAt == Timestamp.parse("2016-06-01T22:05:11.151Z"))
         #expect(occ.severity == .alarm)
         #expect(occ.site == "gate-3" && occ.lane == "2")
+    }
+}
+
+
+extension EventSchemaTests {
+    @Test func occupancyStartIsInfoAtTheFirstLineAndPointsAtThatLine() throws {
+        let batches = try Self.batches(from: "rpm/S2-C3-NORM2.csv")
+        let events = batches.flatMap(\.events)
+        let starts = events.filter { $0.kind == "radiation.occupancy-start" }
+        let occupancies = events.filter { $0.kind == "radiation.occupancy" }
+        #expect(starts.count == 25 && occupancies.count == 25)
+        // Each start comes before its vehicle's alarm and occupancy, and carries the occupancy's start.
+        #expect(starts.map { $0.data["startedAt"] } == occupancies.map { $0.data["startedAt"] })
+        #expect(starts.allSatisfy { $0.severity == .info && $0.observedAt == Timestamp.parse($0.data["startedAt"]?.stringValue ?? "") })
+        let first = try #require(starts.first)
+        #expect(first.data == ["startedAt": .string("2016-06-01T22:05:00.378Z")])
+        #expect(first.site == "gate-3" && first.lane == "2")
+        let index = try #require(events.firstIndex { $0.id == first.id })
+        let alarm = try #require(events.firstIndex { $0.kind == "radiation.alarm" })
+        let end = try #require(events.firstIndex { $0.kind == "radiation.occupancy" })
+        #expect(index < alarm && alarm < end)
+        // Its raw record is the one line that opened the occupancy, as the monitor sent it.
+        let records = Dictionary(batches.flatMap(\.records).map { ($0.sha256, $0) }, uniquingKeysWith: { a, _ in a })
+        let raw = try #require(records[first.raw.sha256])
+        #expect(String(decoding: raw.bytes, as: UTF8.self) == "NS,000003,000000,000002,000000,2016-06-01 15:05:00.378 -07\r\n")
+        #expect(raw.frameCount == 1)
     }
 }

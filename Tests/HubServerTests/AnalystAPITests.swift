@@ -39,7 +39,9 @@ struct AnalystAPITests {
         let detail = try await h.get("/api/v1/passages/\(id)")
         #expect(detail.status == 200)
         let members = try #require(detail.json["members"] as? [[String: Any]])
-        #expect(members.count == 3)
+        // The two reads, the vehicle's start and its occupancy.
+        #expect(members.count == 4)
+        #expect(members.contains { ($0["event"] as? [String: Any])?["kind"] as? String == "radiation.occupancy-start" })
         for m in members {
             let raw = try #require(m["rawURL"] as? String)
             #expect(try await h.get(raw).status == 200, "\(raw)")

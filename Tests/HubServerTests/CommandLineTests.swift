@@ -43,7 +43,13 @@ struct CommandLineTests {
             try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
         }
         #expect(events.count == r.out.split(separator: "\n").count, "every stdout line is an event")
-        #expect(events.filter { $0["kind"] as? String == "radiation.occupancy" }.count == 25)
+        let occupancies = events.filter { $0["kind"] as? String == "radiation.occupancy" }
+        let starts = events.filter { $0["kind"] as? String == "radiation.occupancy-start" }
+        #expect(occupancies.count == 25)
+        // One start per vehicle, printed when it entered, with the time its occupancy reports.
+        #expect(starts.count == occupancies.count)
+        #expect(starts.map { ($0["data"] as? [String: Any])?["startedAt"] as? String }
+            == occupancies.map { ($0["data"] as? [String: Any])?["startedAt"] as? String })
         #expect(events.allSatisfy { $0["schema"] as? String == "niihub.event/1" && $0["site"] as? String == "s1" })
         #expect(r.err.contains("13857 frames") && r.err.contains("0 rejected") && r.err.contains("AS 1724"))
     }

@@ -45,6 +45,24 @@ struct ConfigReloadTests {
         try await h.stop()
     }
 
+    /// A device moved along its lane (a camera re-mounted) is a change the running config takes, but
+    /// its link stays open: where it stands does not change how it is read.
+    @Test func aMovedDeviceIsReconfiguredWithItsLinkKept() async throws {
+        let h = try await HubHarness(label: "reload-move")
+        let pty = try PseudoTerminal()
+        try pty.link(at: h.devicePath)
+        #expect(await eventually { (try? await h.device("rpm-lane1")["state"] as? String) == "online" })
+        #expect(h.hub.configState.current.devices.first?.position == nil)
+        try h.dir.write("site.yaml", HubHarness.site(Self.serial + "\n    position: 2.5"))
+        #expect(await eventually {
+            let r = try? await h.get("/api/v1/config").json["lastReload"] as? [String: Any]
+            return r?["trigger"] as? String == "file change" && (r?["change"] as? [String: [String]])?["reconfigured"] == ["rpm-lane1"]
+        })
+        #expect(h.hub.configState.current.devices.first?.position == 2.5)
+        #expect(try await h.device("rpm-lane1")["connects"] as? Int == 1)
+        try await h.stop()
+    }
+
     @Test func aBadEditIsRefusedWithItsPlaceAndTheRunningConfigStays() async throws {
         let h = try await HubHarness(label: "reload-bad", profiles: Self.tcpProfile)
         try h.dir.write("site.yaml", HubHarness.site(Self.serial + "\n    serial: {baud: 12345}"))

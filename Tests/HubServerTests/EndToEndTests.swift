@@ -56,7 +56,8 @@ struct EndToEndTests {
         pty.close()
 
         // After shutdown, the archive holds every byte the device sent: the segments add up to the
-        // feed, and the only extra bytes are the alarm lines each early alarm event points at.
+        // feed, and the only extra bytes are the lines each vehicle's start and early alarm event
+        // point at (each vehicle here opens with an NS line, so no alarm shares its start's record).
         let store = try SQLiteEventStore(path: h.hub.config.storePath)
         func rawBytes(of kind: String) async throws -> Int {
             var q = EventQuery()
@@ -67,16 +68,19 @@ struct EndToEndTests {
             }
             return n
         }
+        let startBytes = try await rawBytes(of: "radiation.occupancy-start")
         let alarmBytes = try await rawBytes(of: "radiation.alarm")
         // The hub's own statements of state changes (online, offline at stop) are archived too.
         let statusBytes = try await rawBytes(of: "device.status")
         // And the passages the hub assembled from the occupancies.
         let passageBytes = try await rawBytes(of: "gate.passage")
+        #expect(startBytes > 25 * 20)
         #expect(alarmBytes > 25 * 20)
         #expect(statusBytes > 0)
         #expect(passageBytes > 0)
         #expect(
-            try await store.counts().rawBytes == lines.reduce(0) { $0 + $1.count } + alarmBytes + statusBytes + passageBytes)
+            try await store.counts().rawBytes
+                == lines.reduce(0) { $0 + $1.count } + startBytes + alarmBytes + statusBytes + passageBytes)
     }
 
     @Test func theHubSurvivesThePortVanishingAndComingBack() async throws {

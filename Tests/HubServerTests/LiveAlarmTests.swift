@@ -31,14 +31,20 @@ struct LiveAlarmTests {
         try await pty.play(try Self.linesToFirstAlarm()[...])
 
         var alarm: [String: Any]?
+        var pushedBefore: [String] = []
         for await frame in frames {
             let event = frame["event"] as? [String: Any]
             if frame["type"] as? String == "event", event?["kind"] as? String == "radiation.alarm" {
                 alarm = event
                 break
             }
+            if let kind = event?["kind"] as? String { pushedBefore.append(kind) }
         }
         let event = try #require(alarm)
+        // The vehicle's start, stored before its alarm, is lane news, not an alarm: never pushed nor queued.
+        let starts = try await h.events("kind=radiation.occupancy-start")
+        #expect(starts.count == 1 && starts.first?["severity"] as? String == "info")
+        #expect(!pushedBefore.contains("radiation.occupancy-start"), "\(pushedBefore)")
         let id = try #require(event["id"] as? String)
         #expect(event["severity"] as? String == "alarm")
         #expect(event["lane"] as? String == "1")
@@ -47,6 +53,7 @@ struct LiveAlarmTests {
 
         let open = try await h.get("/api/v1/alarms?state=open").json["alarms"] as? [[String: Any]] ?? []
         #expect(open.contains { ($0["event"] as? [String: Any])?["id"] as? String == id })
+        #expect(!open.contains { ($0["event"] as? [String: Any])?["kind"] as? String == "radiation.occupancy-start" })
 
         // Bad adjudications are refused by field; a good one is stored, pushed and audited.
         let path = "/api/v1/alarms/\(id)/adjudication"

@@ -30,6 +30,10 @@ struct NewFamiliesCommandLineTests {
         let r = try CommandLineTests.run(["export-n42", "--out", out, events])
         #expect(r.status == 0, "\(r.err)")
         #expect(r.err.contains("25 occupancies exported"))
+        // The vehicles' starts are in the file and skipped with every other kind.
+        let kinds = Self.lines(decoded.out).compactMap { $0["kind"] as? String }
+        #expect(kinds.filter { $0 == "radiation.occupancy-start" }.count == 25)
+        #expect(r.err.contains("\(kinds.count - 25) other events skipped"), "\(r.err)")
         let files = try FileManager.default.contentsOfDirectory(atPath: out).sorted()
         #expect(files.count == 25 && files.first == "decode-109.n42")
         // To stdout, the documents follow one another; the n42 driver reads them back as such.

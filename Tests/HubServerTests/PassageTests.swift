@@ -19,7 +19,7 @@ struct PassageTests {
         let data = try #require(passage["data"] as? [String: Any])
         #expect(data["gammaAlarm"] as? Bool == true)
         #expect(data["missing"] as? [String] == ["scan"])
-        #expect((data["events"] as? [String])?.count == 3, "two reads and the occupancy")
+        #expect((data["events"] as? [String])?.count == 4, "two reads, the vehicle's start and its occupancy")
         #expect(passage["severity"] as? String == "alarm")
         let subject = try #require(passage["subject"] as? [String: Any])
         #expect(subject["containers"] as? [String] == ["CSQU3054383"], "the repaired read")

@@ -24,14 +24,15 @@ struct ScenarioTests {
     /// devices only when the scenario writes into their folders: fewer moving parts per hub).
     static func play(_ file: String) async throws -> SimulatorRun {
         let text = try String(contentsOfFile: file, encoding: .utf8)
-        let folders = ["scanner-inbox": "{id: scanner-lane1, profile: container-scanner, lane: \"1\", folder: scanner-inbox}",
+        // Placed along lane 1 as in Simulators/Scenarios/site.yaml: camera 8 m before the portal, scanner 30 m after it.
+        let folders = ["scanner-inbox": "{id: scanner-lane1, profile: container-scanner, lane: \"1\", position: 30, folder: scanner-inbox}",
                        "n42-inbox": "{id: n42-lane1, profile: n42-instrument, lane: \"1\", folder: n42-inbox}"]
             .filter { text.contains("folder: " + $0.key) }
         let h = try await HubHarness(
             label: "scenario",
             devices: HubHarness.serialRPM + """
 
-                  - {id: ocr-lane1, profile: gate-ocr-camera, lane: "1", listen: "127.0.0.1:0"}
+                  - {id: ocr-lane1, profile: gate-ocr-camera, lane: "1", position: -8, listen: "127.0.0.1:0"}
                   - {id: seals, profile: ascii-eseal, listen: "127.0.0.1:0"}
                   - {id: gt06-seals, profile: gt06-eseal, listen: "127.0.0.1:0"}
                   - {id: trackers, profile: teltonika-fmb, listen: "127.0.0.1:0"}

@@ -35,6 +35,16 @@ public struct SiteConfig: Sendable, Equatable {
     public var passageBeforeS: Double
     public var passageAfterS: Double
     public var passageGapS: Double
+    /// How far two devices' clocks may disagree (`passages.clockToleranceS`, seconds).
+    public var passageClockToleranceS: Double = 0.5
+    /// The shortest vehicle plus the least gap the lanes carry (`passages.minVehicleLengthM`, metres).
+    public var passageMinVehicleLengthM: Double = 10
+    /// The fastest a vehicle moves in a lane (`passages.maxSpeedKmh`).
+    public var passageMaxSpeedKmh: Double = 30
+    /// How long after a passage is stored late evidence still joins it (`passages.lateS`, seconds).
+    public var passageLateS: Double = 3600
+    /// When an occupancy whose end never comes is closed, after it began (`passages.maxOccupancyS`, seconds).
+    public var passageMaxOccupancyS: Double = 600
     /// The risk policy file (YAML), if the site has its own.
     public var riskPolicyPath: String?
     /// Where the feed of risk assessments is posted.
@@ -62,6 +72,10 @@ public struct DeviceInstance: Sendable, Equatable {
     public var profile: DeviceProfile
     public var site: String
     public var lane: String?
+    /// Metres along its lane from the radiation portal monitor (0): negative before it (a camera that
+    /// reads approaching vehicles), positive after it (a rear camera, a scanner). Nil: not placed,
+    /// matched by time alone. Only a device with a lane has one.
+    public var position: Double?
     /// Serial device path (a `/dev/tty…` or a stable symlink to one).
     public var port: String?
     /// The profile's serial settings with this instance's overrides applied.
@@ -85,8 +99,10 @@ public struct DeviceInstance: Sendable, Equatable {
     public init(
         id: String, profile: DeviceProfile, site: String, lane: String?, port: String?, serial: SerialSettings?,
         utcOffsetSeconds: Int = 0, enabled: Bool = true, listen: NetworkAddress? = nil, connect: NetworkAddress? = nil,
-        folder: String? = nil, usbPin: USBPin? = nil, allowedUnits: [String]? = nil, admission: AdmissionPolicy? = nil
+        folder: String? = nil, usbPin: USBPin? = nil, allowedUnits: [String]? = nil, admission: AdmissionPolicy? = nil,
+        position: Double? = nil
     ) {
+        self.position = position
         self.usbPin = usbPin
         self.allowedUnits = allowedUnits
         self.admission = admission ?? (allowedUnits == nil ? .open : .known)
@@ -189,12 +205,15 @@ extension SiteConfig {
             if d.admission != nil, d.listen == nil {
                 throw fail("admission", "'admission:' applies to devices that dial in ('listen: host:port')")
             }
+            if d.position != nil, d.lane == nil {
+                throw fail("position", "'position:' is metres along the device's lane; give 'lane:' too")
+            }
             devices.append(
                 DeviceInstance(
                     id: d.id, profile: profile, site: d.site ?? raw.site, lane: d.lane, port: d.port.map(resolve),
                     serial: serial, utcOffsetSeconds: d.utcOffsetMinutes * 60, enabled: d.enabled, listen: d.listen,
                     connect: d.connect, folder: d.folder.map(resolve), usbPin: d.usb, allowedUnits: d.units,
-                    admission: d.admission))
+                    admission: d.admission, position: d.position))
         }
         var tls: TLSFiles?
         if let t = raw.tls {
@@ -225,6 +244,9 @@ extension SiteConfig {
             allowedOrigins: raw.http.allowedOrigins, trustedProxies: raw.http.trustedProxies, auth: raw.auth,
             devices: devices, usbAutoAttach: raw.usb.autoAttach, passageBeforeS: raw.passages.beforeS,
             passageAfterS: raw.passages.afterS, passageGapS: raw.passages.gapS,
+            passageClockToleranceS: raw.passages.clockToleranceS, passageMinVehicleLengthM: raw.passages.minVehicleLengthM,
+            passageMaxSpeedKmh: raw.passages.maxSpeedKmh, passageLateS: raw.passages.lateS,
+            passageMaxOccupancyS: raw.passages.maxOccupancyS,
             riskPolicyPath: raw.risk.policy.map(resolve), feedWebhook: raw.feed.webhook, feedCAFile: feedCAFile,
             routes: raw.routes,
             forward: forward, retention: raw.retention?.policy, profiles: catalog.profiles,
@@ -283,17 +305,35 @@ struct RawSiteConfig: Decodable {
         var beforeS = 60.0
         var afterS = 120.0
         var gapS = 30.0
-        enum CodingKeys: String, CodingKey, CaseIterable { case beforeS, afterS, gapS }
+        var clockToleranceS = 0.5
+        var minVehicleLengthM = 10.0
+        var maxSpeedKmh = 30.0
+        var lateS = 3600.0
+        var maxOccupancyS = 600.0
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case beforeS, afterS, gapS, clockToleranceS, minVehicleLengthM, maxSpeedKmh, lateS, maxOccupancyS
+        }
         init() {}
         init(from decoder: any Decoder) throws {
             try decoder.rejectUnknownKeys(CodingKeys.self)
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            let ok = { (v: Double) in v >= 0 && v <= 3600 }
-            let words = "seconds from 0 to 3600"
-            beforeS = try c.decode(Double.self, forKey: .beforeS, default: 60, where: ok, expected: words)
-            afterS = try c.decode(Double.self, forKey: .afterS, default: 120, where: ok, expected: words)
-            gapS = try c.decode(Double.self, forKey: .gapS, default: 30, where: ok, expected: words)
+            // A number in `range` (NaN is in none), or the default when the key is absent.
+            func value(_ key: CodingKeys, _ fallback: Double, _ range: ClosedRange<Double>, _ unit: String) throws -> Double {
+                let words = "\(unit) from \(Self.text(range.lowerBound)) to \(Self.text(range.upperBound))"
+                return try c.decode(Double.self, forKey: key, default: fallback, where: range.contains, expected: words)
+            }
+            beforeS = try value(.beforeS, 60, 0...3600, "seconds")
+            afterS = try value(.afterS, 120, 0...3600, "seconds")
+            gapS = try value(.gapS, 30, 0...3600, "seconds")
+            clockToleranceS = try value(.clockToleranceS, 0.5, 0...10, "seconds")
+            minVehicleLengthM = try value(.minVehicleLengthM, 10, 2...40, "metres")
+            maxSpeedKmh = try value(.maxSpeedKmh, 30, 1...120, "km/h")
+            lateS = try value(.lateS, 3600, 0...86_400, "seconds")
+            maxOccupancyS = try value(.maxOccupancyS, 600, 10...3600, "seconds")
         }
+
+        /// `3600`, not `3600.0`, in a message.
+        private static func text(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
     }
 
     struct USB: Decodable {
@@ -393,9 +433,11 @@ struct RawDevice: Decodable {
     var usb: USBPin?
     var units: [String]?
     var admission: AdmissionPolicy?
+    var position: Double?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, profile, site, lane, port, serial, utcOffsetMinutes, enabled, listen, connect, folder, usb, units, admission
+        case position
     }
 
     init(from decoder: any Decoder) throws {
@@ -424,6 +466,9 @@ struct RawDevice: Decodable {
             String.self, forKey: .admission, where: { AdmissionPolicy(rawValue: $0) != nil },
             expected: "known, quarantine or open"
         ).flatMap(AdmissionPolicy.init(rawValue:))
+        position = try c.decodeIfPresent(
+            Double.self, forKey: .position, where: (-500...500).contains,
+            expected: "metres along the lane from the portal monitor, -500 to 500 (negative before it)")
     }
 }
 

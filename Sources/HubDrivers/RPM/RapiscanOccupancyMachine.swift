@@ -3,8 +3,8 @@ import HubModel
 
 /// The portal monitor's lane state, as a pure value: lines in, readings out.
 ///
-/// A vehicle's occupancy opens at the first scan or alarm line (GS/GA/NS/NA) and closes at GX; it
-/// becomes one `occupancy` reading. Background (GB/NB), which the monitor repeats every few seconds,
+/// A vehicle's occupancy opens at the first scan or alarm line (GS/GA/NS/NA), reported at once as
+/// `occupancyStarted` (pointing at that line only), and closes at GX, reported as one `occupancy`. Background (GB/NB), which the monitor repeats every few seconds,
 /// is folded into one summary per `backgroundIntervalS`; a fault or tamper is reported when it starts,
 /// repeated at most every `faultRepeatIntervalS`, and reported again when it clears.
 public struct RapiscanOccupancyMachine: Sendable {
@@ -81,25 +81,31 @@ public struct RapiscanOccupancyMachine: Sendable {
     }
 
     private mutating func scanSample(code: String, counts: [Int], at: Date) -> [Output] {
+        var out: [Output] = []
+        // An alarm on the very line that opened the occupancy shares that line's record.
+        var alarmSpan = RawSpan.lastFrame
+        if occupancy == nil {
+            out.append((.occupancyStarted(.init(startedAt: at)), .lastFrame))
+            alarmSpan = .previous
+        }
         var open = occupancy ?? OpenOccupancy(startedAt: at, gammaBackgroundCps: lastGammaBackgroundCps)
         let gamma = code.first == "G"
         let interval = gamma ? options.gammaSampleIntervalS : options.neutronSampleIntervalS
         let peak = Double(counts.max() ?? 0) / max(interval, 0.001)
         let cps = counts.map { Double($0) / max(interval, 0.001) }
-        var out: [Output] = []
         if gamma {
             open.gammaSamples += 1
             open.maxGammaCps = max(open.maxGammaCps ?? 0, peak)
             if code == "GA", !open.gammaAlarm {
                 open.gammaAlarm = true
-                out.append((.alarmStarted(.init(observedAt: at, radiation: .gamma, detectorsCps: cps)), .lastFrame))
+                out.append((.alarmStarted(.init(observedAt: at, radiation: .gamma, detectorsCps: cps)), alarmSpan))
             }
         } else {
             open.neutronSamples += 1
             open.maxNeutronCps = max(open.maxNeutronCps ?? 0, peak)
             if code == "NA", !open.neutronAlarm {
                 open.neutronAlarm = true
-                out.append((.alarmStarted(.init(observedAt: at, radiation: .neutron, detectorsCps: cps)), .lastFrame))
+                out.append((.alarmStarted(.init(observedAt: at, radiation: .neutron, detectorsCps: cps)), alarmSpan))
             }
         }
         occupancy = open

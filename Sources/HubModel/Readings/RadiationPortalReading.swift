@@ -6,6 +6,9 @@ import Foundation
 public enum RadiationPortalReading: Sendable, Equatable {
     /// Background averaged over a reporting interval while the lane was empty.
     case background(BackgroundSummary)
+    /// The first scan or alarm line of a vehicle (GS/GA/NS/NA): sent at once, so a vehicle exists in
+    /// the lane from the moment it enters the portal, not only once it has left (GX).
+    case occupancyStarted(OccupancyStart)
     /// The first alarm line of an occupancy: sent at once so operators see it before the vehicle leaves.
     case alarmStarted(AlarmStart)
     /// One vehicle passage, closed by the monitor's GX line.
@@ -21,6 +24,7 @@ public enum RadiationPortalReading: Sendable, Equatable {
     public var observedAt: Date? {
         switch self {
         case .background(let b): b.observedAt
+        case .occupancyStarted(let s): s.startedAt
         case .alarmStarted(let a): a.observedAt
         case .occupancy(let o): o.endedAt
         case .fault(let f): f.observedAt
@@ -54,6 +58,15 @@ public enum RadiationPortalReading: Sendable, Equatable {
             self.neutronDetectorsCps = neutronDetectorsCps
             self.gammaLines = gammaLines
             self.neutronLines = neutronLines
+        }
+    }
+
+    public struct OccupancyStart: Sendable, Equatable {
+        /// The time of the line that opened the occupancy; the `startedAt` its GX will report.
+        public var startedAt: Date?
+
+        public init(startedAt: Date?) {
+            self.startedAt = startedAt
         }
     }
 

@@ -200,7 +200,7 @@ public enum CSV {
     static func passages(_ passages: [PassageSummary]) -> String {
         let header = [
             "id", "site", "lane", "startedAt", "endedAt", "containers", "plates", "seals", "declarations", "channel",
-            "score", "rpmResult", "scanResult", "alarmed", "missing", "rawSha256",
+            "score", "rpmResult", "scanResult", "alarmed", "missing", "rawSha256", "passage", "revision", "ambiguous",
         ]
         return text(
             header: header,
@@ -212,6 +212,7 @@ public enum CSV {
                     p.declarations.compactMap(\.channel).joined(separator: " "),
                     p.declarations.compactMap(\.score).map { String($0) }.joined(separator: " "), p.rpmResult ?? "",
                     p.scanResult ?? "", p.alarmed ? "true" : "false", p.missing.joined(separator: " "), p.raw.sha256,
+                    p.passage ?? "", p.revision.map { String($0) } ?? "", p.ambiguous ? "true" : "false",
                 ]
             })
     }

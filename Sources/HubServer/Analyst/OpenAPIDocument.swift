@@ -107,6 +107,11 @@ enum OpenAPIDocument {
                 ["outcome": S.oneOf(["false-alarm", "cleared", "referred"]), "note": S.string, "isotopes": S.strings,
                  "secondaryInspection": S.oneOf(["none", "requested", "completed"])], required: ["outcome"])),
             response: S.ref("Adjudication"), status: "201"),
+        Operation(
+            method: "post", path: "/api/v1/passages/{id}/resolve",
+            summary: "Resolve an ambiguous passage: the read or scan `event` belongs to passage `id` (its `data.passage`); the passages concerned are stored again as new revisions.",
+            body: (jsonType, S.object(["event": S.string], required: ["event"])),
+            response: S.object(["passage": S.string, "event": S.string, "revisions": S.strings], required: ["passage", "event", "revisions"])),
         Operation(method: "get", path: "/api/v1/declarations", summary: "Declarations in force carrying an identifier.", query: ["container", "seal", "plate", "ucr"], response: declarationList),
         Operation(method: "post", path: "/api/v1/declarations", summary: "Create or amend a declaration (200 when unchanged).", body: (jsonType, declaration), response: declaration, status: "201"),
         Operation(

@@ -117,13 +117,15 @@ enum OpenAPISchemas {
 
     nonisolated(unsafe) static let passage = object(
         [
-            "id": string, "site": string, "lane": string, "startedAt": time, "endedAt": time, "containers": strings,
+            "id": string, "passage": string, "revision": integer, "ambiguous": boolean,
+            "ambiguities": array(object(["event": string, "candidates": strings, "reason": string], required: ["event", "candidates", "reason"])),
+            "site": string, "lane": string, "startedAt": time, "endedAt": time, "containers": strings,
             "plates": strings, "seals": strings,
             "declarations": array(object(["number": string, "channel": channel, "score": number, "assessment": string], required: ["number"])),
             "rpmResult": oneOf(["alarm", "clear"]), "scanResult": string, "alarmed": boolean, "missing": strings,
             "severity": severity, "raw": object(["sha256": string, "format": string]),
         ],
-        required: ["id", "containers", "plates", "seals", "declarations", "alarmed", "missing", "severity", "raw"])
+        required: ["id", "ambiguous", "ambiguities", "containers", "plates", "seals", "declarations", "alarmed", "missing", "severity", "raw"])
 
     nonisolated(unsafe) static let declarationSummary = object(
         ["declaration": ref("Declaration"), "channel": channel, "score": number, "assessment": string], required: ["declaration"])

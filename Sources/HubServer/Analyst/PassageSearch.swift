@@ -44,6 +44,13 @@ struct PassageFilter: Sendable {
 
 /// One passage as the analyst's table shows it.
 struct PassageSummary: Encodable, Sendable {
+    /// A read or scan the hub could not place on one vehicle, and the passages it may belong to.
+    struct Ambiguity: Encodable, Sendable {
+        var event: String
+        var candidates: [String]
+        var reason: String
+    }
+
     /// A declaration the passage is linked to and its latest risk assessment.
     struct LinkedDeclaration: Encodable, Sendable {
         var number: String
@@ -53,6 +60,12 @@ struct PassageSummary: Encodable, Sendable {
     }
 
     var id: String
+    /// The vehicle's passage across revisions (`data.passage`), and which revision this is.
+    var passage: String?
+    var revision: Int?
+    /// True while some evidence may belong to another vehicle; what and why.
+    var ambiguous: Bool
+    var ambiguities: [Ambiguity]
     var site: String?
     var lane: String?
     var startedAt: String?
@@ -84,8 +97,14 @@ extension HubAPI {
         }
         let gamma = e.data["gammaAlarm"]?.boolValue, neutron = e.data["neutronAlarm"]?.boolValue
         let rpm: String? = gamma == nil && neutron == nil ? nil : (gamma == true || neutron == true ? "alarm" : "clear")
+        let ambiguities = (e.data["ambiguities"]?.arrayValue ?? []).compactMap { v -> PassageSummary.Ambiguity? in
+            guard let o = v.objectValue, let event = o["event"]?.stringValue else { return nil }
+            return .init(event: event, candidates: Self.strings(o["candidates"]), reason: o["reason"]?.stringValue ?? "")
+        }
+        let revision = e.data["revision"].flatMap { v -> Int? in if case .int(let n) = v { Int(n) } else { nil } }
         return PassageSummary(
-            id: e.id, site: e.site, lane: e.lane, startedAt: e.data["startedAt"]?.stringValue,
+            id: e.id, passage: e.data["passage"]?.stringValue, revision: revision,
+            ambiguous: e.data["ambiguous"]?.boolValue ?? false, ambiguities: ambiguities, site: e.site, lane: e.lane, startedAt: e.data["startedAt"]?.stringValue,
             endedAt: e.data["endedAt"]?.stringValue, containers: e.subject.containers ?? [], plates: e.subject.plates ?? [],
             seals: e.subject.seals ?? [], declarations: declarations, rpmResult: rpm,
             scanResult: e.data["scanResult"]?.stringValue, alarmed: e.data["alarmed"]?.boolValue ?? false,
@@ -99,11 +118,16 @@ extension HubAPI {
         let wanted = query.limit
         var found: [PassageSummary] = []
         var scanned = 0
+        var passagesSeen: Set<String> = []
         while true {
             query.limit = min(EventQuery.maxLimit, max(wanted, 100))
             let page = try await store.events(query)
+            // A passage stored again is shown as its newest revision: older ones on the page are skipped.
+            let superseded = Set(page.events.flatMap { Self.strings($0.data["supersedes"]) })
             for (e, cursor) in zip(page.events, page.cursors) {
                 scanned += 1
+                if superseded.contains(e.id) { continue }
+                if let p = e.data["passage"]?.stringValue, !passagesSeen.insert(p).inserted { continue }
                 let s = try await summarize(e)
                 if filter.matches(s) { found.append(s) }
                 if found.count == wanted || scanned >= PassageFilter.maxScanned {

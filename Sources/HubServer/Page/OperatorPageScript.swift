@@ -22,6 +22,7 @@ enum OperatorPageScript {
           const d = e.data || {};
           if (e.kind === "radiation.occupancy")
             return `#${d.occupancyNumber ?? "?"} gamma ${d.gammaAlarm ? "ALARM" : "ok"}, neutron ${d.neutronAlarm ? "ALARM" : "ok"}, max ${d.maxGammaCps ?? "–"} cps` + (d.speedKmh != null ? `, ${d.speedKmh} km/h` : "");
+          if (e.kind === "radiation.occupancy-start") return "vehicle entered the portal";
           if (e.kind === "radiation.alarm") return `${d.radiation} alarm` + (d.detectorsCps ? `, ${Math.max(...d.detectorsCps)} cps` : "");
           if (e.kind === "device.status") return `${d.previous ?? "?"} → ${d.state}` + (d.reason ? ` (${d.reason})` : "");
           return Object.entries(d).slice(0, 4).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ");
