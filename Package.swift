@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // Property-based tests (generators that shrink a failing input); tests only.
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
     ],
     targets: [
         // Values every stage speaks: the inspection event, identifiers, device readings.
@@ -103,6 +105,9 @@ let package = Package(
         ),
         // What events mean together: per-lane activity now, passages and declarations later.
         .target(name: "HubCorrelation", dependencies: ["HubModel"], swiftSettings: strict),
+        // Seeded worlds to check the hub against: lane traffic with its ground truth, and the checker
+        // that grades the passages a hub assembled from it. Pure; shared by niisim, niihub and tests.
+        .target(name: "HubSimulation", dependencies: ["HubModel"], swiftSettings: strict),
         // HTTP API over the store and the correlation state; auth, live WebSocket pushes, metrics.
         .target(
             name: "HubServer",
@@ -126,7 +131,7 @@ let package = Package(
             name: "niihub",
             dependencies: [
                 "HubModel", "HubDrivers", "HubNormalizer", "HubDevices", "HubStore", "HubStorePostgres", "HubIngest",
-                "HubServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "HubServer", "HubCorrelation", "HubSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -136,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "niisim",
             dependencies: [
-                "HubModel", "HubDrivers", "HubDevices",
+                "HubModel", "HubDrivers", "HubDevices", "HubSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -152,7 +157,13 @@ let package = Package(
             dependencies: ["HubModel", "HubDevices", "HubStore", "HubStorePostgres", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
-        .testTarget(name: "HubCorrelationTests", dependencies: ["HubCorrelation", "HubModel"], swiftSettings: strict),
+        .testTarget(
+            name: "HubCorrelationTests",
+            dependencies: [
+                "HubCorrelation", "HubModel", "HubSimulation", .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(name: "HubModelTests", dependencies: ["HubModel", "HubTesting"], swiftSettings: strict),
         .testTarget(
             name: "HubDriversTests", dependencies: ["HubDrivers", "HubModel", "HubTesting"], swiftSettings: strict

@@ -8,7 +8,7 @@ struct NIISim: AsyncParsableCommand {
         subcommands: [
             RPMSimulatorCommand.self, NMEASimulatorCommand.self, GT06SimulatorCommand.self, TeltonikaSimulatorCommand.self,
             ESealSimulatorCommand.self, N42SimulatorCommand.self, ScanSimulatorCommand.self, OCRSimulatorCommand.self,
-            TCPFloodCommand.self, RunScenarioCommand.self,
+            TCPFloodCommand.self, RunScenarioCommand.self, QueueCommand.self,
         ]
     )
 }

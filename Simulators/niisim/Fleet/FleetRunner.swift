@@ -1,6 +1,7 @@
 import Foundation
 import HubDevices
 import HubModel
+import HubSimulation
 import NIOCore
 import NIOPosix
 import Synchronization

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HubDrivers
 import HubModel
+import HubSimulation
 
 /// A spectroscopic radiation instrument that writes one N42.42-2012 document per measurement into a
 /// folder: a Poisson gamma spectrum, neutron counts, a dose rate, and now and then a Cs-137 alarm.

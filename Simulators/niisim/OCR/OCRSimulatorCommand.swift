@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HubDrivers
 import HubModel
+import HubSimulation
 
 /// A gate OCR camera: a container read and a plate read per vehicle, some container reads misread
 /// the way cameras misread (O/0, I/1, S/5, B/8, Z/2, G/6), with a low confidence on that character.

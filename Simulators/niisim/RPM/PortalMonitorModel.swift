@@ -1,5 +1,6 @@
 import Foundation
 import HubDrivers
+import HubSimulation
 
 /// A radiation portal monitor at a lane, as a timeline of protocol lines: background every five
 /// seconds while the lane is empty, then a vehicle whose passage yields 200 ms gamma samples,
@@ -31,7 +32,7 @@ struct PortalMonitorModel {
 
     var settings: Settings
     private var rng: SeededRandom
-    private(set) var occupancyNumber = 1
+    var occupancyNumber = 1
     private var cycles = 0
 
     init(settings: Settings, seed: UInt64) {
@@ -120,7 +121,7 @@ struct PortalMonitorModel {
     }
 
     /// A counts line: each detector's Poisson count over `per` seconds, reported per second.
-    private mutating func counts(_ code: String, mean: Double, per: Double) -> RapiscanLine {
+    mutating func counts(_ code: String, mean: Double, per: Double) -> RapiscanLine {
         let fields = (0..<settings.detectors).map { _ in
             RapiscanLine.countField(Int((Double(rng.poisson(mean)) / per).rounded()))
         }

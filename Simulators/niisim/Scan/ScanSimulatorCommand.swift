@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import HubDrivers
 import HubModel
+import HubSimulation
 
 /// A container scanner: per scan, a small image file (under `images/`, which the hub does not read)
 /// and a scan result document naming it by SHA-256, both renamed into place.

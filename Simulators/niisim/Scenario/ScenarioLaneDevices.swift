@@ -1,6 +1,7 @@
 import Foundation
 import HubDrivers
 import HubModel
+import HubSimulation
 
 /// The lane's devices a scenario drives: gate camera and portal monitor (streams), scanner and
 /// radiation instrument (result files, or the scanner's HTTP post).

@@ -1,6 +1,7 @@
 import Foundation
 import HubDrivers
 import HubModel
+import HubSimulation
 
 /// Plays a scenario's timeline through the simulators' own outputs, encoders and fault injector.
 final class ScenarioPlayer {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import HubSimulation
 
 /// The faults every simulator can inject (`--garbage 0.05 --bad-checksum 0.1 …`); each rate is the
 /// share of frames it hits. A seeded run injects the same faults in the same places.

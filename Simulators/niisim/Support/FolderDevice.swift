@@ -1,4 +1,5 @@
 import Foundation
+import HubSimulation
 
 /// The loop every file-writing device shares: one file per period, paced, with file faults, and a
 /// trace line for each.

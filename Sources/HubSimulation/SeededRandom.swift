@@ -1,12 +1,12 @@
 import Foundation
 
 /// A small deterministic generator (SplitMix64), so a simulation replays exactly from its seed.
-struct SeededRandom: RandomNumberGenerator {
+public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -14,12 +14,12 @@ struct SeededRandom: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 
-    mutating func uniform(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &self) }
+    public mutating func uniform(_ range: ClosedRange<Double>) -> Double { Double.random(in: range, using: &self) }
 
-    mutating func chance(_ p: Double) -> Bool { uniform(0...1) < p }
+    public mutating func chance(_ p: Double) -> Bool { uniform(0...1) < p }
 
     /// A Poisson count with mean `lambda`: exact for small means, normal approximation above 30.
-    mutating func poisson(_ lambda: Double) -> Int {
+    public mutating func poisson(_ lambda: Double) -> Int {
         guard lambda > 0 else { return 0 }
         if lambda > 30 {
             // Box–Muller
