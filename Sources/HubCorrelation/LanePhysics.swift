@@ -32,18 +32,29 @@ struct LanePhysics {
 
     /// A device before the portal (x < 0) reads a vehicle's front as it passes: that vehicle enters
     /// the portal at least `lead` later, and the `reach`-th vehicle ahead of it had entered already.
-    func before(_ x: Double, at t: Date, _ v: [Crossing], now: Date) -> Candidates {
+    /// A vehicle may stand between the camera and the portal for long (a queue, a document check):
+    /// the first to enter after the read is a candidate however long it took, unless the camera
+    /// read another vehicle in between (`nextRead`: then this one turned away); the ones after it
+    /// only within the before-window.
+    func before(_ x: Double, at t: Date, _ v: [Crossing], now: Date, nextRead: () -> Date? = { nil }) -> Candidates {
         let c = reach(x), lead = lead(x)
         var out: [Int] = []
         let first = firstIndex(v) { $0.enteredAt.timeIntervalSince(t) >= lead - tolerance }
         var i = first
-        while i < v.count, v[i].enteredAt.timeIntervalSince(t) <= windows.beforeS + tolerance {
+        while i < v.count {
+            let after = v[i].enteredAt.timeIntervalSince(t)
+            if after > windows.beforeS + tolerance {
+                guard i == first, nextRead().map({ v[i].enteredAt.timeIntervalSince($0) < lead - tolerance }) ?? true else { break }
+            }
             if i - c < 0 || t.timeIntervalSince(v[i - c].enteredAt) > -tolerance { out.append(i) } else { break }
             i += 1
         }
         let n = v.count
+        // A vehicle not seen yet could still be it: within the before-window, or while none has
+        // entered since the read, as long as a vehicle may stand in the lane.
+        let wait = first == n ? windows.beforeS + windows.maxOccupancyS : windows.beforeS
         let nextCould = (n - c < 0 || t.timeIntervalSince(v[n - c].enteredAt) > -tolerance)
-            && now.timeIntervalSince(t) <= windows.beforeS + tolerance
+            && now.timeIntervalSince(t) <= wait + tolerance
         let reason = c > 1
             ? "the camera stands \(Self.metres(x)) before the portal, room for \(c) vehicles between them"
             : "read as a vehicle was entering the portal, within the clocks' tolerance of \(Self.seconds(tolerance))"

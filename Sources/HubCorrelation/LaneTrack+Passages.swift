@@ -6,25 +6,57 @@ extension LaneTrack {
     /// Passages due by `now`: vehicles whose windows have passed, and stored ones whose content changed.
     mutating func due(now: Date, windows: PassageWindows, otherLanes: OtherLanes) -> [Passage] {
         var out: [Passage] = []
-        for list in [\LaneTrack.vehicles, \LaneTrack.groups] {
-            for i in self[keyPath: list].indices {
-                let v = self[keyPath: list][i]
-                guard v.stored != nil ? touched.contains(v.id) : now >= v.closesAt(windows) else { continue }
-                var p = passage(v, otherLanes: otherLanes)
-                if let before = v.stored {
-                    p.revision = before.revision
-                    guard p != before else { continue }
-                    p.revision += 1
+        if let next = nextDue, now < next {
+            // Nothing closes yet: only the stored passages whose evidence changed, in the usual order.
+            var places: [(group: Bool, index: Int)] = []
+            for id in touched {
+                if let i = vehicles.lastIndex(where: { $0.id == id }) {
+                    places.append((false, i))
+                } else if let i = groups.lastIndex(where: { $0.id == id }) {
+                    places.append((true, i))
                 }
-                self[keyPath: list][i].stored = p
-                let held = Set(p.events)
-                for id in held.subtracting(v.held) { heldBy[id, default: []].insert(v.id) }
-                self[keyPath: list][i].held = held
-                out.append(p)
             }
+            for (group, i) in places.sorted(by: { ($0.group ? 1 : 0, $0.index) < ($1.group ? 1 : 0, $1.index) }) {
+                if group {
+                    if let u = stored(groups[i], now: now, windows: windows, otherLanes: otherLanes, into: &out) { groups[i] = u }
+                } else if let u = stored(vehicles[i], now: now, windows: windows, otherLanes: otherLanes, into: &out) {
+                    vehicles[i] = u
+                }
+            }
+        } else {
+            var next = Date.distantFuture
+            for i in vehicles.indices {
+                if let u = stored(vehicles[i], now: now, windows: windows, otherLanes: otherLanes, into: &out) { vehicles[i] = u }
+                if vehicles[i].stored == nil { next = min(next, vehicles[i].closesAt(windows)) }
+            }
+            for i in groups.indices {
+                if let u = stored(groups[i], now: now, windows: windows, otherLanes: otherLanes, into: &out) { groups[i] = u }
+                if groups[i].stored == nil { next = min(next, groups[i].closesAt(windows)) }
+            }
+            nextDue = next
         }
         touched = []
         return out
+    }
+
+    /// `v` with its passage stored, when it is due or changed; nil when nothing is to be stored.
+    private mutating func stored(
+        _ v: Vehicle, now: Date, windows: PassageWindows, otherLanes: OtherLanes, into out: inout [Passage]
+    ) -> Vehicle? {
+        guard v.stored != nil ? touched.contains(v.id) : now >= v.closesAt(windows) else { return nil }
+        var p = passage(v, otherLanes: otherLanes)
+        if let before = v.stored {
+            p.revision = before.revision
+            guard p != before else { return nil }
+            p.revision += 1
+        }
+        var v = v
+        v.stored = p
+        let held = Set(p.events)
+        for id in held.subtracting(v.held) { heldBy[id, default: []].insert(v.id) }
+        v.held = held
+        out.append(p)
+        return v
     }
 
     /// After a restart: the vehicles whose passage the store already holds count as stored, at the
@@ -57,7 +89,6 @@ extension LaneTrack {
         p.neutronAlarm = v.neutronAlarm
         p.devicesDown = v.devicesDown
         p.events = [v.entry, v.occupancy].compactMap { $0 }
-        let order = Dictionary(uniqueKeysWithValues: (vehicles + groups).enumerated().map { ($1.id, $0) })
         var latestScan: Date?
         for id in arrival {
             guard let ev = evidence[id], ev.vehicles.contains(v.id) || v.held.contains(id) else { continue }
@@ -78,7 +109,7 @@ extension LaneTrack {
             }
             // Everyone who may own it: its candidates now, passages stored with it, other lanes.
             let holders = heldBy[id] ?? []
-            let here = Self.unique(ev.vehicles + holders.sorted { (order[$0] ?? 0) < (order[$1] ?? 0) })
+            let here = Self.unique(ev.vehicles + (holders.count > 1 ? holders.sorted(by: order) : Array(holders)))
             let elsewhere = ev.resolvedTo == nil ? otherLanes(ev) : []
             guard here.count + elsewhere.count > 1 else { continue }
             var reason: String
@@ -92,9 +123,21 @@ extension LaneTrack {
         return p
     }
 
+    /// Vehicles in the order they entered, then read groups in the order they began.
+    private func order(_ a: String, _ b: String) -> Bool {
+        func rank(_ id: String) -> Int { vehicles.firstIndex { $0.id == id } ?? groups.firstIndex { $0.id == id }.map { $0 + vehicles.count } ?? 0 }
+        return rank(a) < rank(b)
+    }
+
     /// Forgets vehicles stored long enough ago that no late evidence will join them, and their evidence.
     mutating func trim(now: Date, windows w: PassageWindows) {
         let horizon = now.addingTimeInterval(-(w.lateS + w.beforeS + w.afterS))
+        // Nothing began before the horizon: nothing to forget (vehicles are in order of entry).
+        if vehicles.first.map({ $0.enteredAt >= horizon }) ?? true, groups.allSatisfy({ $0.enteredAt >= horizon }),
+            arrival.first.flatMap({ evidence[$0] }).map({ $0.at >= horizon }) ?? true
+        {
+            return
+        }
         let gone = Set((vehicles + groups).filter { $0.stored != nil && $0.closesAt(w) < horizon }.map(\.id))
         if !gone.isEmpty {
             vehicles.removeAll { gone.contains($0.id) }

@@ -13,7 +13,8 @@ extension LaneTrack {
         guard !active.isEmpty else { return }
         let crossings = vehicles.map { LanePhysics.Crossing(enteredAt: $0.enteredAt, leftAt: $0.leftAt) }
         var seen: Set<String> = []
-        let ids = active.filter { seen.insert($0).inserted }
+        // Earlier evidence first: a second read of a plate follows where the first went.
+        let ids = active.filter { seen.insert($0).inserted }.sorted { (evidence[$0]?.at ?? .distantPast) < (evidence[$1]?.at ?? .distantPast) }
         var still: [String] = []
         for followers in [false, true] {
             for id in ids {
@@ -28,6 +29,7 @@ extension LaneTrack {
                 ev.final = final
                 if ev.place != old {
                     for v in Self.ids(old) + ev.vehicles { touched.insert(v) }
+                    if ev.event.kind == "ocr.read" { moved.append(id) }
                 }
                 evidence[id] = ev
                 if !final { still.append(id) }
@@ -63,10 +65,15 @@ extension LaneTrack {
                 return (.vehicles(unique, reason: "the same identifier was read on \(unique.count) vehicles"), settled && !pending)
             }
         }
+        if let first = firstRead(of: ev, within: w.beforeS) {
+            // A camera that reads the same plate twice as one vehicle passes: the second read is
+            // not where its time alone puts it (the front is no longer at the camera).
+            return (first.place == .loose ? .pending : first.place, first.final)
+        }
         let c: LanePhysics.Candidates
         switch ev.position {
         case nil: c = physics.anywhere(at: t, crossings, now: now)
-        case let x? where x < 0: c = physics.before(x, at: t, crossings, now: now)
+        case let x? where x < 0: c = physics.before(x, at: t, crossings, now: now) { nextRead(after: ev) }
         case let x? where x > 0:
             c = ev.event.kind == "ocr.read" ? physics.afterRear(x, at: t, crossings, now: now) : physics.afterFront(x, at: t, crossings)
         default: c = physics.atPortal(at: t, crossings, now: now)
@@ -79,9 +86,40 @@ extension LaneTrack {
         return (.vehicles(c.indices.map { vehicles[$0].id }, reason: c.reason), settled && !c.open)
     }
 
+    /// The earliest read by the same device of the same identifiers less than `within` seconds
+    /// before `ev`: `ev` is a second read of that vehicle.
+    private func firstRead(of ev: Evidence, within: Double) -> Evidence? {
+        guard ev.event.kind == "ocr.read", let x = ev.identifiers.first else { return nil }
+        let mine = Set(ev.identifiers)
+        func key(_ e: Evidence) -> (Date, String) { (e.at, e.event.id) }
+        var first: Evidence?
+        for id in byIdentifier[x] ?? [] {
+            guard let o = evidence[id], key(o) < key(ev), ev.at.timeIntervalSince(o.at) <= within,
+                o.event.kind == ev.event.kind, o.event.device.id == ev.event.device.id, Set(o.identifiers) == mine,
+                first.map({ key(o) < key($0) }) ?? true
+            else { continue }
+            first = o
+        }
+        return first
+    }
+
+    /// When the same device next read something else (not a double read of the same identifiers).
+    private func nextRead(after ev: Evidence) -> Date? {
+        let mine = Set(ev.identifiers)
+        var next: Date?
+        for id in arrival {
+            guard let o = evidence[id], o.at > ev.at, o.event.device.id == ev.event.device.id, o.event.kind == ev.event.kind,
+                mine.isDisjoint(with: o.identifiers), next.map({ o.at < $0 }) ?? true
+            else { continue }
+            next = o.at
+        }
+        return next
+    }
+
     /// The read group a piece of evidence without a vehicle joins: the lane's open group within
     /// `gapS` of it, or a new one.
     private mutating func group(for ev: Evidence) -> String {
+        nextDue = nil
         let gap = gapS
         if let i = groups.firstIndex(where: { $0.stored == nil && abs(ev.at.timeIntervalSince($0.lastAt)) <= gap }) {
             groups[i].lastAt = max(groups[i].lastAt, ev.at)

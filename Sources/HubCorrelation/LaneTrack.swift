@@ -80,6 +80,11 @@ struct LaneTrack {
     var heldBy: [String: Set<String>] = [:]
     /// Vehicles whose stored passage may need a new revision.
     var touched: Set<String> = []
+    /// No unstored vehicle or group closes before this (nil: not known, look at all of them).
+    var nextDue: Date?
+    /// Reads placed anew since the assembler last looked: other lanes' passages naming the same
+    /// identifiers may have to say so.
+    var moved: [String] = []
 
     init(site: String, lane: String, gapS: Double) {
         self.site = site
@@ -96,7 +101,8 @@ struct LaneTrack {
 
     /// The front of a vehicle entered the portal.
     mutating func enter(_ e: InspectionEvent, at start: Date) {
-        if let i = vehicles.firstIndex(where: { $0.entry == nil && abs($0.enteredAt.timeIntervalSince(start)) < 0.5 }) {
+        nextDue = nil
+        if let i = vehicles[entered(near: start)].firstIndex(where: { $0.entry == nil && abs($0.enteredAt.timeIntervalSince(start)) < 0.5 }) {
             // The occupancy came first (events out of order): it already stands for this vehicle.
             vehicles[i].entry = e.id
             touched.insert(vehicles[i].id)
@@ -107,8 +113,9 @@ struct LaneTrack {
 
     /// Its rear left: the occupancy, with its alarms.
     mutating func leave(_ e: InspectionEvent, started: Date, ended: Date) {
+        nextDue = nil
         // The open vehicle the portal was counting: entered at the occupancy's start.
-        let i = vehicles.firstIndex { $0.occupancy == nil && abs($0.enteredAt.timeIntervalSince(started)) < 0.5 }
+        let i = vehicles[entered(near: started)].firstIndex { $0.occupancy == nil && abs($0.enteredAt.timeIntervalSince(started)) < 0.5 }
             ?? {
                 insert(Vehicle(id: e.id, enteredAt: started, lastAt: ended))
                 return vehicles.firstIndex { $0.id == e.id }!
@@ -122,7 +129,8 @@ struct LaneTrack {
     }
 
     private mutating func insert(_ v: Vehicle) {
-        let at = vehicles.firstIndex { $0.enteredAt > v.enteredAt } ?? vehicles.count
+        nextDue = nil
+        let at = firstVehicle { $0.enteredAt > v.enteredAt }
         vehicles.insert(v, at: at)
         // A vehicle arriving late (its events were delayed) may change what was read around it.
         guard at < vehicles.count - 1 else { return }
@@ -133,7 +141,26 @@ struct LaneTrack {
         }
     }
 
+    /// The vehicles that entered within half a second of `t` (one vehicle's two portal events).
+    private func entered(near t: Date) -> Range<Int> {
+        let lo = firstVehicle { $0.enteredAt.timeIntervalSince(t) > -0.5 }
+        var hi = lo
+        while hi < vehicles.count, vehicles[hi].enteredAt.timeIntervalSince(t) < 0.5 { hi += 1 }
+        return lo..<hi
+    }
+
+    /// The first vehicle for which `ok` holds, when it turns true once and stays true along the lane.
+    private func firstVehicle(where ok: (Vehicle) -> Bool) -> Int {
+        var lo = 0, hi = vehicles.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ok(vehicles[mid]) { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+
     mutating func deviceDown(_ device: String, at t: Date, _ w: PassageWindows) {
+        nextDue = nil
         for i in vehicles.indices where vehicles[i].stored == nil {
             if vehicles[i].portalDevice == device, vehicles[i].leftAt == nil, vehicles[i].cutAt == nil, vehicles[i].enteredAt <= t {
                 vehicles[i].cutAt = t

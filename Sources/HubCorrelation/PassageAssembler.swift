@@ -40,8 +40,18 @@ public struct PassageAssembler: Sendable {
     public var openCount: Int { lanes.values.reduce(0) { $0 + $1.openCount } }
 
     /// Takes one event; returns the passages it lets be stored or changes.
-    public mutating func observe(_ e: InspectionEvent) -> [Passage] {
-        guard let lane = e.lane, Self.takesPart(e) else { return [] }
+    public mutating func observe(_ e: InspectionEvent) -> [Passage] { observe([e]) }
+
+    /// Takes a batch of events in arrival order, then places their evidence once: the passages
+    /// they let be stored or change.
+    public mutating func observe(_ events: [InspectionEvent]) -> [Passage] {
+        var any = false
+        for e in events where ingest(e) { any = true }
+        return any ? advance(now: clock) : []
+    }
+
+    private mutating func ingest(_ e: InspectionEvent) -> Bool {
+        guard let lane = e.lane, Self.takesPart(e) else { return false }
         let key = LaneKey(site: e.site ?? "", lane: lane)
         var track = lanes[key] ?? LaneTrack(site: key.site, lane: lane, gapS: windows.gapS)
         switch e.kind {
@@ -58,7 +68,7 @@ public struct PassageAssembler: Sendable {
         }
         lanes[key] = track
         clock = max(clock, e.receivedAt, e.observedAt.addingTimeInterval(-windows.clockToleranceS))
-        return advance(now: clock)
+        return true
     }
 
     /// Stores what the hub's clock lets be stored (quiet lanes).
@@ -104,6 +114,7 @@ public struct PassageAssembler: Sendable {
     /// taken as stored, so late evidence revises them; the passages returned were due but not
     /// stored before the restart, and are stored now.
     public mutating func restore(_ events: [InspectionEvent], stored: [String: Int]) -> [Passage] {
+        // One at a time, as they came: a passage was stored with what it held at the time.
         var out: [Passage] = []
         for e in events where Self.takesPart(e) { out += observe(e) }
         var seen: Set<String> = []
@@ -125,7 +136,15 @@ public struct PassageAssembler: Sendable {
         let physics = LanePhysics(windows: windows)
         var out: [Passage] = []
         let keys = lanes.keys.sorted()
-        for key in keys { lanes[key]!.place(now: now, physics: physics) }
+        for key in keys {
+            lanes[key]!.place(now: now, physics: physics)
+            let moved = lanes[key]!.moved
+            lanes[key]!.moved = []
+            for id in moved {
+                guard let e = lanes[key]!.evidence[id]?.event else { continue }
+                touchOtherLanes(site: key.site, lane: key.lane, identifiers: (e.subject.plates ?? []) + (e.subject.containers ?? []))
+            }
+        }
         for key in keys { out += lanes[key]!.due(now: now, windows: windows, otherLanes: otherLanes(key)) }
         // Only once every lane is stored: a lane's passage may name another lane's evidence.
         for key in keys {
@@ -153,14 +172,20 @@ public struct PassageAssembler: Sendable {
 
     private mutating func note(_ e: InspectionEvent, lane: String) {
         let site = e.site ?? ""
-        for x in (e.subject.plates ?? []) + (e.subject.containers ?? []) {
-            let before = identifierLanes[site]?[x] ?? []
-            identifierLanes[site, default: [:]][x, default: []].insert(lane)
-            // A plate seen in a second lane: the first lane's passages may now be in doubt.
-            for other in before where other != lane {
+        let identifiers = (e.subject.plates ?? []) + (e.subject.containers ?? [])
+        for x in identifiers { identifierLanes[site, default: [:]][x, default: []].insert(lane) }
+        touchOtherLanes(site: site, lane: lane, identifiers: identifiers)
+    }
+
+    /// A plate or container seen (or placed anew) in one lane: other lanes' passages holding a read
+    /// of it may now be in doubt, or no longer.
+    private mutating func touchOtherLanes(site: String, lane: String, identifiers: [String]) {
+        for x in identifiers {
+            for other in identifierLanes[site]?[x] ?? [] where other != lane {
                 let k = LaneKey(site: site, lane: other)
                 for id in lanes[k]?.byIdentifier[x] ?? [] {
                     for v in lanes[k]!.evidence[id]?.vehicles ?? [] { lanes[k]!.touched.insert(v) }
+                    for v in lanes[k]!.heldBy[id] ?? [] { lanes[k]!.touched.insert(v) }
                 }
             }
         }

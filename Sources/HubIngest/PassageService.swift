@@ -113,9 +113,7 @@ public final class PassageService: Service, Sendable {
                     if l != assembler.layout { assembler.relayout(l) }
                     switch item {
                     case .events(let queued):
-                        var out: [Passage] = []
-                        for e in queued.events { out += assembler.observe(e) }
-                        await self.store(out, &stored)
+                        await self.store(assembler.observe(queued.events), &stored)
                         self.meter.done(queued.events.count, since: queued.at)
                     case .tick:
                         await self.store(assembler.close(before: Date()), &stored)
