@@ -90,6 +90,7 @@ bench: release
 	.build/release/niihub bench-link --store sqlite:var/bench/link/population.sqlite --json $(BENCH_RESULTS)/link.json
 	@case "$(BENCH_STORE)" in sqlite:*) rm -f "$(patsubst sqlite:%,%,$(BENCH_STORE))"*;; esac
 	.build/release/niihub bench-store --store $(BENCH_STORE) --json $(BENCH_RESULTS)/ingest-$(firstword $(subst :, ,$(BENCH_STORE))).json
+	.build/release/niihub bench-attribution --trucks 10000 --seed 1 --json $(BENCH_RESULTS)/attribution.json
 	@python3 scripts/bench/summary.py $(BENCH_RESULTS)
 
 ## The hub at SOAK_RATE events/s from simulated trackers for SOAK_MINUTES (SOAK_HOGS busy processes beside it); RSS, descriptors and stage queues to var/soak/soak.csv.

@@ -72,3 +72,13 @@ for name in sorted(f[:-5] for f in os.listdir(folder) if f.startswith("ingest-")
     for p in ingest["phases"]:
         print(f"| {p['name']} | {p['events']:,} | {p['eventsPerSecond']:,.0f} | {p['commitLatency']['p50Ms']:.2f} | {p['commitLatency']['p99Ms']:.2f} |")
     print()
+
+attribution = load("attribution")
+if attribution:
+    a = attribution
+    share = lambda k: 100.0 * a[k] / max(a["evidence"], 1)
+    print(f"Lane attribution, {a['trucks']:,} trucks in {a['lanes']} lanes (seed {a['seed']}), {a['evidence']:,} reads and scans: "
+          f"right {share('right'):.2f} %, ambiguous (flagged) {share('ambiguous'):.2f} %, unattributed {share('unattributed'):.2f} %, "
+          f"wrong {a['wrong']}, alarms off their truck {a['misplacedAlarms']}; assembler {a['seconds']:.2f} s "
+          f"(load {a['loadAverage']})")
+    print()
