@@ -55,7 +55,8 @@ struct LanePhysics {
         let wait = first == n ? windows.beforeS + windows.maxOccupancyS : windows.beforeS
         let nextCould = (n - c < 0 || t.timeIntervalSince(v[n - c].enteredAt) > -tolerance)
             && now.timeIntervalSince(t) <= wait + tolerance
-        let reason = c > 1
+        // Words for an operator only where there is a choice to explain (formatting is not free).
+        let reason = out.count < 2 ? "" : c > 1
             ? "the camera stands \(Self.metres(x)) before the portal, room for \(c) vehicles between them"
             : "read as a vehicle was entering the portal, within the clocks' tolerance of \(Self.seconds(tolerance))"
         return Candidates(indices: out, open: nextCould, reason: reason)
@@ -67,7 +68,8 @@ struct LanePhysics {
         let c = reach(x), lead = lead(x)
         var out: [Int] = []
         var stillInside = false
-        for (i, w) in v.enumerated() {
+        for i in firstIndex(v, where: { t.timeIntervalSince($0.enteredAt) <= longest }) ..< v.count {
+            let w = v[i]
             guard let left = w.leftAt else {
                 if w.enteredAt.timeIntervalSince(t) <= tolerance { stillInside = true }
                 continue
@@ -77,7 +79,7 @@ struct LanePhysics {
             if i + c < v.count, let behind = v[i + c].leftAt, t.timeIntervalSince(behind) >= tolerance { continue }
             out.append(i)
         }
-        let reason = "the camera stands \(Self.metres(x)) behind the portal, room for \(c) vehicles between them"
+        let reason = out.count < 2 ? "" : "the camera stands \(Self.metres(x)) behind the portal, room for \(c) vehicles between them"
         return Candidates(indices: out, open: stillInside && now.timeIntervalSince(t) <= windows.afterS, reason: reason)
     }
 
@@ -86,20 +88,20 @@ struct LanePhysics {
     func afterFront(_ x: Double, at t: Date, _ v: [Crossing]) -> Candidates {
         let c = reach(x), lead = lead(x)
         var out: [Int] = []
-        for (i, w) in v.enumerated() {
-            let since = t.timeIntervalSince(w.enteredAt)
+        for i in firstIndex(v, where: { t.timeIntervalSince($0.enteredAt) <= longest }) ..< v.count {
+            let since = t.timeIntervalSince(v[i].enteredAt)
             guard since >= lead - tolerance, since <= windows.beforeS + windows.afterS + windows.maxOccupancyS else { continue }
             if i + c < v.count, t.timeIntervalSince(v[i + c].enteredAt) >= tolerance { continue }
             out.append(i)
         }
         return Candidates(
             indices: out, open: false,
-            reason: "the device stands \(Self.metres(x)) behind the portal, room for \(c) vehicles between them")
+            reason: out.count < 2 ? "" : "the device stands \(Self.metres(x)) behind the portal, room for \(c) vehicles between them")
     }
 
     /// A device at the portal itself reads the vehicle inside.
     func atPortal(at t: Date, _ v: [Crossing], now: Date) -> Candidates {
-        let out = v.indices.filter { i in
+        let out = (firstIndex(v) { t.timeIntervalSince($0.enteredAt) <= longest } ..< v.count).filter { i in
             t.timeIntervalSince(v[i].enteredAt) >= -tolerance && t.timeIntervalSince(v[i].leftAt ?? now) <= tolerance
         }
         return Candidates(indices: out, open: false, reason: "read at the portal as one vehicle left and the next entered")
@@ -107,7 +109,7 @@ struct LanePhysics {
 
     /// A device whose place in the lane is not configured: any vehicle whose windows hold the read.
     func anywhere(at t: Date, _ v: [Crossing], now: Date) -> Candidates {
-        let out = v.indices.filter { i in
+        let out = (firstIndex(v) { t.timeIntervalSince($0.enteredAt) <= longest } ..< v.count).filter { i in
             let end = v[i].leftAt ?? v[i].enteredAt.addingTimeInterval(windows.maxOccupancyS)
             return t >= v[i].enteredAt.addingTimeInterval(-windows.beforeS) && t <= end.addingTimeInterval(windows.afterS)
         }
@@ -115,6 +117,10 @@ struct LanePhysics {
             indices: out, open: now.timeIntervalSince(t) <= windows.beforeS,
             reason: "the device has no position in the lane (site config), and the read falls within the windows of several vehicles")
     }
+
+    /// No vehicle that entered longer ago than this before a read can have produced it: its
+    /// longest stay in the portal plus the after-window (vehicles are searched from there on).
+    private var longest: Double { windows.maxOccupancyS + windows.beforeS + windows.afterS + tolerance }
 
     private func firstIndex(_ v: [Crossing], where ok: (Crossing) -> Bool) -> Int {
         // Entries are in order, so the predicate turns true once and stays true.

@@ -132,13 +132,15 @@ extension LaneTrack {
     /// Forgets vehicles stored long enough ago that no late evidence will join them, and their evidence.
     mutating func trim(now: Date, windows w: PassageWindows) {
         let horizon = now.addingTimeInterval(-(w.lateS + w.beforeS + w.afterS))
-        // Nothing began before the horizon: nothing to forget (vehicles are in order of entry).
-        if vehicles.first.map({ $0.enteredAt >= horizon }) ?? true, groups.allSatisfy({ $0.enteredAt >= horizon }),
-            arrival.first.flatMap({ evidence[$0] }).map({ $0.at >= horizon }) ?? true
-        {
-            return
+        var gone: Set<String> = []
+        // Vehicles are in order of entry and close after they enter: only those that entered
+        // before the horizon can have gone.
+        var i = 0
+        while i < vehicles.count, vehicles[i].enteredAt < horizon {
+            if vehicles[i].stored != nil, vehicles[i].closesAt(w) < horizon { gone.insert(vehicles[i].id) }
+            i += 1
         }
-        let gone = Set((vehicles + groups).filter { $0.stored != nil && $0.closesAt(w) < horizon }.map(\.id))
+        for g in groups.indices where groups[g].stored != nil && groups[g].closesAt(w) < horizon { gone.insert(groups[g].id) }
         if !gone.isEmpty {
             vehicles.removeAll { gone.contains($0.id) }
             groups.removeAll { gone.contains($0.id) }

@@ -9,7 +9,9 @@ extension LaneTrack {
 
     /// Places every undecided piece of evidence, reads first and then the scans and seal reports
     /// that follow a read by identifier; records which vehicles' passages changed.
-    mutating func place(now: Date, physics: LanePhysics) {
+    /// `elsewhere` says whether a read's identifiers were also read in another lane about then
+    /// (a camera catching the neighbouring lane's plate).
+    mutating func place(now: Date, physics: LanePhysics, elsewhere: (Evidence) -> Bool = { _ in false }) {
         guard !active.isEmpty else { return }
         let crossings = vehicles.map { LanePhysics.Crossing(enteredAt: $0.enteredAt, leftAt: $0.leftAt) }
         var seen: Set<String> = []
@@ -20,7 +22,7 @@ extension LaneTrack {
             for id in ids {
                 guard var ev = evidence[id], ev.identifierFirst == followers else { continue }
                 let old = ev.place
-                let (place, final) = decide(ev, crossings, now: now, physics: physics)
+                let (place, final) = decide(ev, crossings, now: now, physics: physics, elsewhere: elsewhere)
                 if case .loose = place {
                     ev.place = .vehicles([group(for: ev)], reason: "")
                 } else {
@@ -42,7 +44,9 @@ extension LaneTrack {
         if case .vehicles(let v, _) = p { v } else { [] }
     }
 
-    private func decide(_ ev: Evidence, _ crossings: [LanePhysics.Crossing], now: Date, physics: LanePhysics)
+    private func decide(
+        _ ev: Evidence, _ crossings: [LanePhysics.Crossing], now: Date, physics: LanePhysics, elsewhere: (Evidence) -> Bool
+    )
         -> (Evidence.Place, final: Bool)
     {
         let w = physics.windows
@@ -73,7 +77,7 @@ extension LaneTrack {
         let c: LanePhysics.Candidates
         switch ev.position {
         case nil: c = physics.anywhere(at: t, crossings, now: now)
-        case let x? where x < 0: c = physics.before(x, at: t, crossings, now: now) { nextRead(after: ev) }
+        case let x? where x < 0: c = physics.before(x, at: t, crossings, now: now) { nextRead(after: ev, skipping: elsewhere) }
         case let x? where x > 0:
             c = ev.event.kind == "ocr.read" ? physics.afterRear(x, at: t, crossings, now: now) : physics.afterFront(x, at: t, crossings)
         default: c = physics.atPortal(at: t, crossings, now: now)
@@ -89,13 +93,13 @@ extension LaneTrack {
     /// The earliest read by the same device of the same identifiers less than `within` seconds
     /// before `ev`: `ev` is a second read of that vehicle.
     private func firstRead(of ev: Evidence, within: Double) -> Evidence? {
-        guard ev.event.kind == "ocr.read", let x = ev.identifiers.first else { return nil }
-        let mine = Set(ev.identifiers)
+        guard ev.event.kind == "ocr.read", let x = ev.identifiers.first, let ids = byIdentifier[x], ids.count > 1 else { return nil }
+        let mine = ev.identifiers
         func key(_ e: Evidence) -> (Date, String) { (e.at, e.event.id) }
         var first: Evidence?
-        for id in byIdentifier[x] ?? [] {
+        for id in ids where id != ev.event.id {
             guard let o = evidence[id], key(o) < key(ev), ev.at.timeIntervalSince(o.at) <= within,
-                o.event.kind == ev.event.kind, o.event.device.id == ev.event.device.id, Set(o.identifiers) == mine,
+                o.event.kind == ev.event.kind, o.event.device.id == ev.event.device.id, o.identifiers == mine,
                 first.map({ key(o) < key($0) }) ?? true
             else { continue }
             first = o
@@ -104,12 +108,13 @@ extension LaneTrack {
     }
 
     /// When the same device next read something else (not a double read of the same identifiers).
-    private func nextRead(after ev: Evidence) -> Date? {
+    /// Reads that may be of the neighbouring lane's vehicle (`skipping`) do not count.
+    private func nextRead(after ev: Evidence, skipping elsewhere: (Evidence) -> Bool) -> Date? {
         let mine = Set(ev.identifiers)
         var next: Date?
         for id in arrival {
             guard let o = evidence[id], o.at > ev.at, o.event.device.id == ev.event.device.id, o.event.kind == ev.event.kind,
-                mine.isDisjoint(with: o.identifiers), next.map({ o.at < $0 }) ?? true
+                mine.isDisjoint(with: o.identifiers), next.map({ o.at < $0 }) ?? true, !elsewhere(o)
             else { continue }
             next = o.at
         }

@@ -53,7 +53,8 @@ public struct PassageAssembler: Sendable {
     private mutating func ingest(_ e: InspectionEvent) -> Bool {
         guard let lane = e.lane, Self.takesPart(e) else { return false }
         let key = LaneKey(site: e.site ?? "", lane: lane)
-        var track = lanes[key] ?? LaneTrack(site: key.site, lane: lane, gapS: windows.gapS)
+        // Taken out while it changes: a copy left in the dictionary would make each change copy it whole.
+        var track = lanes.removeValue(forKey: key) ?? LaneTrack(site: key.site, lane: lane, gapS: windows.gapS)
         switch e.kind {
         case "radiation.occupancy-start":
             track.enter(e, at: e.data["startedAt"]?.stringValue.flatMap(Timestamp.parse) ?? e.observedAt)
@@ -137,7 +138,7 @@ public struct PassageAssembler: Sendable {
         var out: [Passage] = []
         let keys = lanes.keys.sorted()
         for key in keys {
-            lanes[key]!.place(now: now, physics: physics)
+            lanes[key]!.place(now: now, physics: physics, elsewhere: readElsewhere(key))
             let moved = lanes[key]!.moved
             lanes[key]!.moved = []
             for id in moved {
@@ -191,11 +192,32 @@ public struct PassageAssembler: Sendable {
         }
     }
 
+    /// For evidence of lane `key`: whether another lane of the site holds a read of one of its
+    /// plates or containers within the before-window of it, placed or not.
+    private func readElsewhere(_ key: LaneKey) -> (LaneTrack.Evidence) -> Bool {
+        let w = windows
+        let index = identifierLanes[key.site] ?? [:]
+        let lanes = self.lanes.filter { $0.key.site == key.site && $0.key != key }
+        return { ev in
+            for x in (ev.event.subject.plates ?? []) + (ev.event.subject.containers ?? []) {
+                for other in index[x] ?? [] where other != key.lane {
+                    guard let track = lanes[LaneKey(site: key.site, lane: other)] else { continue }
+                    for id in track.byIdentifier[x] ?? [] {
+                        if let o = track.evidence[id], o.event.kind == "ocr.read", abs(o.at.timeIntervalSince(ev.at)) <= w.beforeS { return true }
+                    }
+                }
+            }
+            return false
+        }
+    }
+
     /// For evidence of lane `key`: the vehicles of other lanes of the site holding a read of one
     /// of its plates or containers within the before-window of it.
     private func otherLanes(_ key: LaneKey) -> LaneTrack.OtherLanes {
         let w = windows
-        let lanes = self.lanes
+        // Only the site's other lanes: holding on to this lane's track would make every change
+        // to it while the closure lives copy it whole.
+        let lanes = self.lanes.filter { $0.key.site == key.site && $0.key != key }
         let index = identifierLanes[key.site] ?? [:]
         return { ev in
             guard ev.event.kind == "ocr.read" else { return [] }

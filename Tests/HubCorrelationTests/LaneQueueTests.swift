@@ -204,6 +204,27 @@ struct LaneQueueTests {
         #expect(p1.plates.contains("51C00001"))
     }
 
+    /// Lane 1 closed (its portal offline) and its queue sent through lane 2, past lane 1's camera,
+    /// which still catches two of the plates: lane 2 keeps each truck's own reads and the alarm on
+    /// the middle one; each stray read of lane 1 is flagged with the lane 2 passage it belongs to.
+    @Test func aClosedLanesQueueThroughTheNeighbourKeepsItsEvidenceAndFlagsTheClosedLanesReads() {
+        let trucks = queue(spacing: 8)
+        let down = event("device.status", at: -30, lane: "1", device: "rpm", data: ["state": "offline"])
+        let strays = trucks.prefix(2).map { event("ocr.read", at: $0.readAt + 0.3, lane: "1", device: "cam", plates: [$0.plate]) }
+        let passages = run(([down] + events(trucks, lane: "2") + strays).sorted { $0.receivedAt < $1.receivedAt })
+        let lane2 = passages.filter { $0.lane == "2" }
+        #expect(lane2.map(\.plates) == trucks.map { [$0.plate] })
+        #expect(lane2.map(\.containers) == trucks.map { [$0.container] })
+        #expect(lane2.map(\.gammaAlarm) == [false, true, false])
+        for (stray, owner) in zip(strays, lane2) {
+            let holders = passages.filter { $0.events.contains(stray.id) }
+            #expect(holders.map(\.lane) == ["1"], "the stray read stays in the lane that read it")
+            #expect(holders.first?.ambiguities.contains { $0.event == stray.id && $0.candidates.contains(owner.id) } == true)
+            #expect(owner.ambiguities.contains { $0.candidates.contains(holders.first?.id ?? "") })
+        }
+        #expect(passages.filter { $0.lane == "1" }.allSatisfy { $0.gammaAlarm == nil })
+    }
+
     @Test func aPortalThatGoesOfflineWithATruckInsideClosesItsPassageWithoutARadiationResult() {
         let read = event("ocr.read", at: 0, device: "cam", plates: ["51C00001"])
         let start = event("radiation.occupancy-start", at: 3, device: "rpm", data: ["startedAt": time(3)])
