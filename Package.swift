@@ -107,7 +107,7 @@ let package = Package(
         .target(name: "HubCorrelation", dependencies: ["HubModel"], swiftSettings: strict),
         // Seeded worlds to check the hub against: lane traffic with its ground truth, and the checker
         // that grades the passages a hub assembled from it. Pure; shared by niisim, niihub and tests.
-        .target(name: "HubSimulation", dependencies: ["HubModel"], swiftSettings: strict),
+        .target(name: "HubSimulation", dependencies: ["HubModel", "HubCorrelation"], swiftSettings: strict),
         // HTTP API over the store and the correlation state; auth, live WebSocket pushes, metrics.
         .target(
             name: "HubServer",

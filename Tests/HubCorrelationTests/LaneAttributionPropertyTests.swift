@@ -90,23 +90,5 @@ struct LaneAttributionPropertyTests {
         #expect(!readWhileAheadInside.isEmpty)
     }
 
-    static func check(_ world: LaneTraffic) -> AttributionCheck {
-        var a = PassageAssembler(windows: PassageWindows(), layout: LaneLayout(positions: world.positions))
-        var out: [Passage] = []
-        for e in world.events {
-            out += a.close(before: e.receivedAt)
-            out += a.observe(e)
-        }
-        out += a.flush()
-        return AttributionCheck(truth: world.truth, passages: out.map(CheckedPassage.init))
-    }
-}
-
-extension CheckedPassage {
-    init(_ p: Passage) {
-        self.init(
-            id: p.id, revision: p.revision, entry: p.entry, occupancy: p.occupancy, events: p.events,
-            ambiguities: Dictionary(p.ambiguities.map { ($0.event, $0.candidates) }, uniquingKeysWith: { $0 + $1 }),
-            gammaAlarm: p.gammaAlarm)
-    }
+    static func check(_ world: LaneTraffic) -> AttributionCheck { world.check(world.assemble()) }
 }

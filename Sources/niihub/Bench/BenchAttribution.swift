@@ -43,16 +43,9 @@ struct BenchAttribution: ParsableCommand {
 
     func run() throws {
         let world = LaneTraffic(trucks: trucks, seed: seed, lanes: lanes)
-        var assembler = PassageAssembler(windows: PassageWindows(), layout: LaneLayout(positions: world.positions))
         var passages: [Passage] = []
-        let elapsed = ContinuousClock().measure {
-            for e in world.events {
-                passages += assembler.close(before: e.receivedAt)
-                passages += assembler.observe(e)
-            }
-            passages += assembler.flush()
-        }
-        let check = AttributionCheck(truth: world.truth, passages: passages.map(CheckedPassage.init))
+        let elapsed = ContinuousClock().measure { passages = world.assemble() }
+        let check = world.check(passages)
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
         let r = Result(
             trucks: trucks, lanes: lanes, seed: seed, evidence: check.evidence, right: check.count(.right),
@@ -70,14 +63,5 @@ struct BenchAttribution: ParsableCommand {
         for p in check.problems.prefix(20) { print("  problem: \(p)") }
         try writeBenchJSON(r, to: json)
         if !check.sound { throw ExitCode(1) }
-    }
-}
-
-extension CheckedPassage {
-    init(_ p: Passage) {
-        self.init(
-            id: p.id, revision: p.revision, entry: p.entry, occupancy: p.occupancy, events: p.events,
-            ambiguities: Dictionary(p.ambiguities.map { ($0.event, $0.candidates) }, uniquingKeysWith: { $0 + $1 }),
-            gammaAlarm: p.gammaAlarm)
     }
 }
