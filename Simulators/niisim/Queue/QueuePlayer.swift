@@ -38,7 +38,7 @@ final class QueuePlayer {
         portal = try ByteOutput(link: addresses["rpm"]!, name: "rpm")
         camera = try ByteOutput(tcp: addresses["ocr"]!, name: "ocr")
         scanner = try FolderOutput(addresses["scanner"]!)
-        pacer = Pacer(speed: speed)
+        pacer = Pacer(speed: speed, elastic: true)
         model = PortalMonitorModel(settings: .init(), seed: seed)
         rng = SeededRandom(seed: seed ^ 0x5CA7)
         runID = String(UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1000)), radix: 36).uppercased()

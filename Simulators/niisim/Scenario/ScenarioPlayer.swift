@@ -30,7 +30,7 @@ final class ScenarioPlayer {
         self.scenario = scenario
         self.hub = hub
         self.trace = trace
-        pacer = Pacer(speed: speed)
+        pacer = Pacer(speed: speed, elastic: true)
     }
 
     /// Checks every step against its device, opens every device's output and waits until the hub has
