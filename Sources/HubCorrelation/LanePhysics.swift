@@ -1,4 +1,5 @@
 import Foundation
+import HubModel
 
 /// Which vehicles of a lane a device could have seen at a moment, from where it stands and how
 /// vehicles move: in one file, never overtaking, no shorter than `minVehicleLengthM` front to
@@ -39,7 +40,7 @@ struct LanePhysics {
     func before(_ x: Double, at t: Date, _ v: [Crossing], now: Date, nextRead: () -> Date? = { nil }) -> Candidates {
         let c = reach(x), lead = lead(x)
         var out: [Int] = []
-        let first = firstIndex(v) { $0.enteredAt.timeIntervalSince(t) >= lead - tolerance }
+        let first = v.partitionPoint { $0.enteredAt.timeIntervalSince(t) >= lead - tolerance }
         var i = first
         while i < v.count {
             let after = v[i].enteredAt.timeIntervalSince(t)
@@ -68,7 +69,7 @@ struct LanePhysics {
         let c = reach(x), lead = lead(x)
         var out: [Int] = []
         var stillInside = false
-        for i in firstIndex(v, where: { t.timeIntervalSince($0.enteredAt) <= longest }) ..< v.count {
+        for i in v.partitionPoint(where: { t.timeIntervalSince($0.enteredAt) <= longest }) ..< v.count {
             let w = v[i]
             guard let left = w.leftAt else {
                 if w.enteredAt.timeIntervalSince(t) <= tolerance { stillInside = true }
@@ -88,7 +89,7 @@ struct LanePhysics {
     func afterFront(_ x: Double, at t: Date, _ v: [Crossing]) -> Candidates {
         let c = reach(x), lead = lead(x)
         var out: [Int] = []
-        for i in firstIndex(v, where: { t.timeIntervalSince($0.enteredAt) <= longest }) ..< v.count {
+        for i in v.partitionPoint(where: { t.timeIntervalSince($0.enteredAt) <= longest }) ..< v.count {
             let since = t.timeIntervalSince(v[i].enteredAt)
             guard since >= lead - tolerance, since <= windows.beforeS + windows.afterS + windows.maxOccupancyS else { continue }
             if i + c < v.count, t.timeIntervalSince(v[i + c].enteredAt) >= tolerance { continue }
@@ -101,7 +102,7 @@ struct LanePhysics {
 
     /// A device at the portal itself reads the vehicle inside.
     func atPortal(at t: Date, _ v: [Crossing], now: Date) -> Candidates {
-        let out = (firstIndex(v) { t.timeIntervalSince($0.enteredAt) <= longest } ..< v.count).filter { i in
+        let out = (v.partitionPoint { t.timeIntervalSince($0.enteredAt) <= longest } ..< v.count).filter { i in
             t.timeIntervalSince(v[i].enteredAt) >= -tolerance && t.timeIntervalSince(v[i].leftAt ?? now) <= tolerance
         }
         return Candidates(indices: out, open: false, reason: "read at the portal as one vehicle left and the next entered")
@@ -109,7 +110,7 @@ struct LanePhysics {
 
     /// A device whose place in the lane is not configured: any vehicle whose windows hold the read.
     func anywhere(at t: Date, _ v: [Crossing], now: Date) -> Candidates {
-        let out = (firstIndex(v) { t.timeIntervalSince($0.enteredAt) <= longest } ..< v.count).filter { i in
+        let out = (v.partitionPoint { t.timeIntervalSince($0.enteredAt) <= longest } ..< v.count).filter { i in
             let end = v[i].leftAt ?? v[i].enteredAt.addingTimeInterval(windows.maxOccupancyS)
             return t >= v[i].enteredAt.addingTimeInterval(-windows.beforeS) && t <= end.addingTimeInterval(windows.afterS)
         }
@@ -121,16 +122,6 @@ struct LanePhysics {
     /// No vehicle that entered longer ago than this before a read can have produced it: its
     /// longest stay in the portal plus the after-window (vehicles are searched from there on).
     private var longest: Double { windows.maxOccupancyS + windows.beforeS + windows.afterS + tolerance }
-
-    private func firstIndex(_ v: [Crossing], where ok: (Crossing) -> Bool) -> Int {
-        // Entries are in order, so the predicate turns true once and stays true.
-        var lo = 0, hi = v.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ok(v[mid]) { hi = mid } else { lo = mid + 1 }
-        }
-        return lo
-    }
 
     static func metres(_ x: Double) -> String { String(format: "%g m", abs(x)) }
     static func seconds(_ s: Double) -> String { String(format: "%g s", s) }

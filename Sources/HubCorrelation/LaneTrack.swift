@@ -130,7 +130,7 @@ struct LaneTrack {
 
     private mutating func insert(_ v: Vehicle) {
         nextDue = nil
-        let at = firstVehicle { $0.enteredAt > v.enteredAt }
+        let at = vehicles.partitionPoint { $0.enteredAt > v.enteredAt }
         vehicles.insert(v, at: at)
         // A vehicle arriving late (its events were delayed) may change what was read around it.
         guard at < vehicles.count - 1 else { return }
@@ -143,20 +143,10 @@ struct LaneTrack {
 
     /// The vehicles that entered within half a second of `t` (one vehicle's two portal events).
     private func entered(near t: Date) -> Range<Int> {
-        let lo = firstVehicle { $0.enteredAt.timeIntervalSince(t) > -0.5 }
+        let lo = vehicles.partitionPoint { $0.enteredAt.timeIntervalSince(t) > -0.5 }
         var hi = lo
         while hi < vehicles.count, vehicles[hi].enteredAt.timeIntervalSince(t) < 0.5 { hi += 1 }
         return lo..<hi
-    }
-
-    /// The first vehicle for which `ok` holds, when it turns true once and stays true along the lane.
-    private func firstVehicle(where ok: (Vehicle) -> Bool) -> Int {
-        var lo = 0, hi = vehicles.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if ok(vehicles[mid]) { hi = mid } else { lo = mid + 1 }
-        }
-        return lo
     }
 
     mutating func deviceDown(_ device: String, at t: Date, _ w: PassageWindows) {

@@ -195,45 +195,41 @@ public struct PassageAssembler: Sendable {
     /// For evidence of lane `key`: whether another lane of the site holds a read of one of its
     /// plates or containers within the before-window of it, placed or not.
     private func readElsewhere(_ key: LaneKey) -> (LaneTrack.Evidence) -> Bool {
-        let w = windows
-        let index = identifierLanes[key.site] ?? [:]
-        let lanes = self.lanes.filter { $0.key.site == key.site && $0.key != key }
-        return { ev in
-            for x in (ev.event.subject.plates ?? []) + (ev.event.subject.containers ?? []) {
-                for other in index[x] ?? [] where other != key.lane {
-                    guard let track = lanes[LaneKey(site: key.site, lane: other)] else { continue }
-                    for id in track.byIdentifier[x] ?? [] {
-                        if let o = track.evidence[id], o.event.kind == "ocr.read", abs(o.at.timeIntervalSince(ev.at)) <= w.beforeS { return true }
-                    }
-                }
-            }
-            return false
-        }
+        let reads = otherReads(key)
+        return { !reads($0).isEmpty }
     }
 
     /// For evidence of lane `key`: the vehicles of other lanes of the site holding a read of one
     /// of its plates or containers within the before-window of it.
     private func otherLanes(_ key: LaneKey) -> LaneTrack.OtherLanes {
+        let reads = otherReads(key)
+        return { ev in
+            guard ev.event.kind == "ocr.read" else { return [] }
+            return LaneTrack.unique(reads(ev).flatMap(\.vehicles))
+        }
+    }
+
+    /// For evidence of lane `key`: the reads of other lanes of the site of one of its plates or
+    /// containers within the before-window of it.
+    private func otherReads(_ key: LaneKey) -> (LaneTrack.Evidence) -> [LaneTrack.Evidence] {
         let w = windows
         // Only the site's other lanes: holding on to this lane's track would make every change
         // to it while the closure lives copy it whole.
         let lanes = self.lanes.filter { $0.key.site == key.site && $0.key != key }
         let index = identifierLanes[key.site] ?? [:]
         return { ev in
-            guard ev.event.kind == "ocr.read" else { return [] }
-            var out: [String] = []
+            var out: [LaneTrack.Evidence] = []
             for x in (ev.event.subject.plates ?? []) + (ev.event.subject.containers ?? []) {
                 for other in index[x] ?? [] where other != key.lane {
                     guard let track = lanes[LaneKey(site: key.site, lane: other)] else { continue }
                     for id in track.byIdentifier[x] ?? [] {
-                        guard let o = track.evidence[id], o.event.kind == "ocr.read",
-                            abs(o.at.timeIntervalSince(ev.at)) <= w.beforeS
+                        guard let o = track.evidence[id], o.event.kind == "ocr.read", abs(o.at.timeIntervalSince(ev.at)) <= w.beforeS
                         else { continue }
-                        out += o.vehicles
+                        out.append(o)
                     }
                 }
             }
-            return LaneTrack.unique(out)
+            return out
         }
     }
 }

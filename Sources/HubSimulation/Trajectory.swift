@@ -1,3 +1,5 @@
+import HubModel
+
 /// Where a vehicle's front is along the lane over time: metres from the portal (negative before
 /// it), as breakpoints joined by straight lines (constant speed, instant changes), never going
 /// back. After the last breakpoint the vehicle goes on at `tailSpeed` (it has left the lane).
@@ -27,12 +29,8 @@ struct Trajectory: Sendable {
         guard let first = points.first, let last = points.last else { return 0 }
         if x <= first.x { return first.t - (first.x - x) / max(headSpeed, 1e-9) }
         if x > last.x { return last.t + (x - last.x) / max(tailSpeed, 1e-9) }
-        var lo = 0, hi = points.count - 1
         // The first point at or past x: positions never decrease.
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if points[mid].x >= x { hi = mid } else { lo = mid + 1 }
-        }
+        let lo = points.partitionPoint { $0.x >= x }
         guard lo > 0 else { return points[0].t }
         let a = points[lo - 1], b = points[lo]
         return a.t + (b.t - a.t) * (x - a.x) / (b.x - a.x)
@@ -56,11 +54,6 @@ struct Trajectory: Sendable {
 
     /// Index k with points[k].t <= t < points[k+1].t (for t inside the breakpoints).
     private func segment(at t: Double) -> Int {
-        var lo = 0, hi = points.count - 1
-        while hi - lo > 1 {
-            let mid = (lo + hi) / 2
-            if points[mid].t <= t { lo = mid } else { hi = mid }
-        }
-        return lo
+        min(max(points.partitionPoint { $0.t > t } - 1, 0), points.count - 2)
     }
 }
