@@ -56,12 +56,12 @@ public struct PassageAssembler: Sendable {
         // Taken out while it changes: a copy left in the dictionary would make each change copy it whole.
         var track = lanes.removeValue(forKey: key) ?? LaneTrack(site: key.site, lane: lane, gapS: windows.gapS)
         switch e.kind {
-        case "radiation.occupancy-start":
+        case EventKind.occupancyStart:
             track.enter(e, at: e.data["startedAt"]?.stringValue.flatMap(Timestamp.parse) ?? e.observedAt)
-        case "radiation.occupancy":
+        case EventKind.occupancy:
             let end = e.data["endedAt"]?.stringValue.flatMap(Timestamp.parse) ?? e.observedAt
             track.leave(e, started: e.data["startedAt"]?.stringValue.flatMap(Timestamp.parse) ?? end, ended: end)
-        case "device.status":
+        case EventKind.deviceStatus:
             if e.data["state"]?.stringValue == "offline" { track.deviceDown(e.device.id, at: e.observedAt, windows) }
         default:
             track.add(e, position: layout.position(of: e.device.id))
@@ -128,7 +128,7 @@ public struct PassageAssembler: Sendable {
 
     static func takesPart(_ e: InspectionEvent) -> Bool {
         switch e.kind {
-        case "radiation.occupancy-start", "radiation.occupancy", "ocr.read", "scan.result", "seal.status", "device.status": true
+        case EventKind.occupancyStart, EventKind.occupancy, EventKind.ocrRead, EventKind.scanResult, EventKind.sealStatus, EventKind.deviceStatus: true
         default: false
         }
     }
@@ -203,7 +203,7 @@ public struct PassageAssembler: Sendable {
                 for other in index[x] ?? [] where other != key.lane {
                     guard let track = lanes[LaneKey(site: key.site, lane: other)] else { continue }
                     for id in track.byIdentifier[x] ?? [] {
-                        if let o = track.evidence[id], o.event.kind == "ocr.read", abs(o.at.timeIntervalSince(ev.at)) <= w.beforeS { return true }
+                        if let o = track.evidence[id], o.event.kind == EventKind.ocrRead, abs(o.at.timeIntervalSince(ev.at)) <= w.beforeS { return true }
                     }
                 }
             }
@@ -220,13 +220,13 @@ public struct PassageAssembler: Sendable {
         let lanes = self.lanes.filter { $0.key.site == key.site && $0.key != key }
         let index = identifierLanes[key.site] ?? [:]
         return { ev in
-            guard ev.event.kind == "ocr.read" else { return [] }
+            guard ev.event.kind == EventKind.ocrRead else { return [] }
             var out: [String] = []
             for x in (ev.event.subject.plates ?? []) + (ev.event.subject.containers ?? []) {
                 for other in index[x] ?? [] where other != key.lane {
                     guard let track = lanes[LaneKey(site: key.site, lane: other)] else { continue }
                     for id in track.byIdentifier[x] ?? [] {
-                        guard let o = track.evidence[id], o.event.kind == "ocr.read",
+                        guard let o = track.evidence[id], o.event.kind == EventKind.ocrRead,
                             abs(o.at.timeIntervalSince(ev.at)) <= w.beforeS
                         else { continue }
                         out += o.vehicles
