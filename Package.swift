@@ -92,6 +92,7 @@ let package = Package(
             name: "HubIngest",
             dependencies: [
                 "HubModel", "HubDevices", "HubDrivers", "HubNormalizer", "HubStore", "HubCorrelation",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -170,7 +171,8 @@ let package = Package(
         ),
         .testTarget(
             name: "HubNormalizerTests",
-            dependencies: ["HubNormalizer", "HubDrivers", "HubIngest", "HubDevices", "HubModel", "HubTesting"],
+            dependencies: ["HubNormalizer", "HubDrivers", "HubIngest", "HubDevices", "HubModel", "HubTesting",
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .testTarget(

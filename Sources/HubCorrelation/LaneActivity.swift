@@ -34,11 +34,11 @@ public final class LaneActivity: Sendable {
                 var l = m[key] ?? Lane(site: key.site, lane: lane, occupancies: 0, alarms: 0)
                 l.lastEventAt = max(l.lastEventAt ?? e.receivedAt, e.receivedAt)
                 switch e.kind {
-                case "radiation.occupancy":
+                case EventKind.occupancy:
                     l.occupancies += 1
                     if l.lastOccupancy.map({ $0.observedAt <= e.observedAt }) ?? true { l.lastOccupancy = e }
                     if e.severity == .alarm { l.alarms += 1 }
-                case "radiation.alarm":
+                case EventKind.radiationAlarm:
                     if l.lastAlarm.map({ $0.observedAt <= e.observedAt }) ?? true { l.lastAlarm = e }
                 default: break
                 }

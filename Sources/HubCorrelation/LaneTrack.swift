@@ -57,7 +57,7 @@ struct LaneTrack {
         var at: Date { event.observedAt }
         var identifiers: [String] { (event.subject.containers ?? []) + (event.subject.plates ?? []) + (event.subject.seals ?? []) }
         /// Scans and seal reads are matched by the identifiers they carry before their position.
-        var identifierFirst: Bool { event.kind == "scan.result" || event.kind == "seal.status" }
+        var identifierFirst: Bool { event.kind == EventKind.scanResult || event.kind == EventKind.sealStatus }
         var vehicles: [String] { if case .vehicles(let v, _) = place { v } else { [] } }
     }
 

@@ -56,12 +56,12 @@ public struct PassageAssembler: Sendable {
         // Taken out while it changes: a copy left in the dictionary would make each change copy it whole.
         var track = lanes.removeValue(forKey: key) ?? LaneTrack(site: key.site, lane: lane, gapS: windows.gapS)
         switch e.kind {
-        case "radiation.occupancy-start":
+        case EventKind.occupancyStart:
             track.enter(e, at: e.data["startedAt"]?.stringValue.flatMap(Timestamp.parse) ?? e.observedAt)
-        case "radiation.occupancy":
+        case EventKind.occupancy:
             let end = e.data["endedAt"]?.stringValue.flatMap(Timestamp.parse) ?? e.observedAt
             track.leave(e, started: e.data["startedAt"]?.stringValue.flatMap(Timestamp.parse) ?? end, ended: end)
-        case "device.status":
+        case EventKind.deviceStatus:
             if e.data["state"]?.stringValue == "offline" { track.deviceDown(e.device.id, at: e.observedAt, windows) }
         default:
             track.add(e, position: layout.position(of: e.device.id))
@@ -128,7 +128,7 @@ public struct PassageAssembler: Sendable {
 
     static func takesPart(_ e: InspectionEvent) -> Bool {
         switch e.kind {
-        case "radiation.occupancy-start", "radiation.occupancy", "ocr.read", "scan.result", "seal.status", "device.status": true
+        case EventKind.occupancyStart, EventKind.occupancy, EventKind.ocrRead, EventKind.scanResult, EventKind.sealStatus, EventKind.deviceStatus: true
         default: false
         }
     }
@@ -204,7 +204,7 @@ public struct PassageAssembler: Sendable {
     private func otherLanes(_ key: LaneKey) -> LaneTrack.OtherLanes {
         let reads = otherReads(key)
         return { ev in
-            guard ev.event.kind == "ocr.read" else { return [] }
+            guard ev.event.kind == EventKind.ocrRead else { return [] }
             return LaneTrack.unique(reads(ev).flatMap(\.vehicles))
         }
     }
@@ -223,7 +223,7 @@ public struct PassageAssembler: Sendable {
                 for other in index[x] ?? [] where other != key.lane {
                     guard let track = lanes[LaneKey(site: key.site, lane: other)] else { continue }
                     for id in track.byIdentifier[x] ?? [] {
-                        guard let o = track.evidence[id], o.event.kind == "ocr.read", abs(o.at.timeIntervalSince(ev.at)) <= w.beforeS
+                        guard let o = track.evidence[id], o.event.kind == EventKind.ocrRead, abs(o.at.timeIntervalSince(ev.at)) <= w.beforeS
                         else { continue }
                         out.append(o)
                     }

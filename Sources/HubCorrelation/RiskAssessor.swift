@@ -30,24 +30,24 @@ public enum RiskAssessor {
         // revision only; evidence still ambiguous is held by every candidate passage, so an alarm on
         // an ambiguous passage reaches every candidate's declaration until it is resolved.
         let superseded = Set(all.flatMap { e in
-            e.kind.hasPrefix("gate.passage") ? (e.data["supersedes"]?.arrayValue ?? []).compactMap(\.stringValue) : []
+            e.kind.hasPrefix(EventKind.passage) ? (e.data["supersedes"]?.arrayValue ?? []).compactMap(\.stringValue) : []
         })
-        let linked = all.filter { !superseded.contains($0.id) && $0.kind != "gate.passage-resolution" }
+        let linked = all.filter { !superseded.contains($0.id) && $0.kind != EventKind.passageResolution }
         var signals: [RiskAssessment.Signal] = []
         func signal(_ name: String, _ events: [InspectionEvent], _ detail: String) {
             guard !events.isEmpty else { return }
             signals.append(.init(name: name, points: policy.weights[name] ?? 0, evidence: events.map(\.id), detail: detail))
         }
-        let passages = linked.filter { $0.kind == "gate.passage" }
+        let passages = linked.filter { $0.kind == EventKind.passage }
         let declaredContainers = Set(d.containers)
 
         signal("radiationAlarm", linked.filter { e in
-            (e.kind == "gate.passage" && (e.data["gammaAlarm"]?.boolValue == true || e.data["neutronAlarm"]?.boolValue == true))
+            (e.kind == EventKind.passage && (e.data["gammaAlarm"]?.boolValue == true || e.data["neutronAlarm"]?.boolValue == true))
                 || (e.kind.hasPrefix("radiation.") && e.severity == .alarm)
         }, "radiation alarm on a linked passage or measurement")
         signal("scanSuspect", linked.filter { e in
-            (e.kind == "scan.result" && e.severity == .alarm)
-                || (e.kind == "gate.passage" && ["suspect", "inspect"].contains(e.data["scanResult"]?.stringValue ?? ""))
+            (e.kind == EventKind.scanResult && e.severity == .alarm)
+                || (e.kind == EventKind.passage && ["suspect", "inspect"].contains(e.data["scanResult"]?.stringValue ?? ""))
         }, "the scan was judged suspect")
 
         let undeclared = passages.filter { p in (p.subject.containers ?? []).contains { !declaredContainers.contains($0) } }
@@ -73,13 +73,13 @@ public enum RiskAssessor {
                 return !plates.isEmpty && !plates.contains { declaredPlates.contains($0) }
             }, "the vehicle's plate is not the declared one")
         }
-        signal("transitDeviation", linked.filter { $0.kind == "transit.deviation" }, "left the declared corridor")
-        signal("transitSealOpened", linked.filter { $0.kind == "transit.seal" }, "seal opened on the way")
-        signal("transitOverdue", linked.filter { $0.kind == "transit.overdue" }, "not arrived in time")
-        signal("transitStop", linked.filter { $0.kind == "transit.stop" }, "unscheduled stop")
-        signal("transitSignalLost", linked.filter { $0.kind == "transit.signal-lost" }, "seal out of contact")
+        signal("transitDeviation", linked.filter { $0.kind == EventKind.transitDeviation }, "left the declared corridor")
+        signal("transitSealOpened", linked.filter { $0.kind == EventKind.transitSeal }, "seal opened on the way")
+        signal("transitOverdue", linked.filter { $0.kind == EventKind.transitOverdue }, "not arrived in time")
+        signal("transitStop", linked.filter { $0.kind == EventKind.transitStop }, "unscheduled stop")
+        signal("transitSignalLost", linked.filter { $0.kind == EventKind.transitSignalLost }, "seal out of contact")
         signal("tamperDuringPassage", linked.filter { e in
-            e.kind == "seal.status" && ["opened", "tampered", "cut"].contains(e.data["status"]?.stringValue ?? "")
+            e.kind == EventKind.sealStatus && ["opened", "tampered", "cut"].contains(e.data["status"]?.stringValue ?? "")
         }, "seal tampered")
 
         var modifiers: [String: Double] = [:]

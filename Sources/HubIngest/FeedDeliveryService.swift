@@ -14,7 +14,7 @@ import ServiceLifecycle
 /// same key. An `https://` webhook's certificate is verified (against `caFile` when given); a
 /// failed attempt is logged and counted (`niihub_feed_delivery_failures_total`) and tried again.
 public struct FeedDeliveryService: Service {
-    public static let kind = "risk.assessment"
+    public static let kind = EventKind.riskAssessment
     /// The name its position is kept under unless told otherwise.
     public static let consumerName = "webhook"
 

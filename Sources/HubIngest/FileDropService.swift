@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HubDevices
 import HubModel
@@ -120,7 +121,7 @@ public struct FileDropService: Service {
         case .bytes(let read): bytes = read
         }
         let size = bytes.count
-        let sha = RawSegmenter.sha256Hex(bytes)
+        let sha = Hex.encode(SHA256.hash(data: bytes))
         if let earlier = try? await sink.store.ingestedFile(deviceID: device.id, name: name, sha256: sha) {
             // Stored before a crash, not yet moved: finish the move only.
             move(name, to: earlier.outcome == "processed" ? "processed" : "quarantine", reason: earlier.reason)
@@ -149,7 +150,7 @@ public struct FileDropService: Service {
     private func collectImages(_ batch: inout IngestBatch) -> [String] {
         guard let blobs else { return [] }
         var taken: [String] = []
-        for i in batch.events.indices where batch.events[i].kind == "scan.result" {
+        for i in batch.events.indices where batch.events[i].kind == EventKind.scanResult {
             guard case .array(let images)? = batch.events[i].data["images"] else { continue }
             var stored: [JSONValue] = []
             var problems: [JSONValue] = []
@@ -171,7 +172,7 @@ public struct FileDropService: Service {
                     problems.append(.string("\(name): \(refusal ?? "not in the folder")"))
                     continue
                 }
-                let actual = BlobStore.sha256Hex(data)
+                let actual = Hex.encode(SHA256.hash(data: data))
                 guard actual == declared.lowercased() else {
                     problems.append(.string("\(name): sha256 is \(actual), the document says \(declared)"))
                     continue

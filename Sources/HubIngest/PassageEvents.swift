@@ -1,7 +1,6 @@
 import Foundation
 import HubCorrelation
 import HubModel
-import HubNormalizer
 
 /// A passage as an inspection event; its raw record is the hub's statement of which events it joined.
 enum PassageEvents {
@@ -34,15 +33,15 @@ enum PassageEvents {
             + p.events.map { "\"\($0)\"" }.joined(separator: ",") + "],\"ambiguous\":["
             + p.ambiguities.map { "\"\($0.event)\"" }.joined(separator: ",") + "]}\n"
         let event = InspectionEvent(
-            id: ids.next(at: now), kind: "gate.passage",
+            id: ids.next(at: now), kind: EventKind.passage,
             device: DeviceRef(id: "passages", profile: "passage-assembler", family: "gate"),
             site: p.site.isEmpty ? nil : p.site, lane: p.lane, observedAt: p.endedAt, receivedAt: now,
             subject: Subject(
                 containers: p.containers.isEmpty ? nil : p.containers, seals: p.seals.isEmpty ? nil : p.seals,
                 plates: p.plates.isEmpty ? nil : p.plates),
             data: data, severity: p.alarmed ? .alarm : (p.devicesDown.isEmpty && !p.ambiguous ? .info : .warning),
-            raw: RawRef(sha256: "", format: ""))
-        return recorded(statement, for: event, at: now)
+            raw: HubAuthored.unrecorded)
+        return HubAuthored.batch(event, statement: statement, format: "niihub-passage", deviceID: "passages", at: now)
     }
 
     /// An operator's resolution: which passage a piece of evidence belongs to, and which stored
@@ -55,24 +54,14 @@ enum PassageEvents {
         let statement = "{\"resolution\":\"\(site)/\(lane)\",\"event\":\"\(event)\",\"passage\":\"\(passage)\",\"by\":\""
             + by.replacingOccurrences(of: "\"", with: "'") + "\"}\n"
         let e = InspectionEvent(
-            id: ids.next(at: now), kind: "gate.passage-resolution",
+            id: ids.next(at: now), kind: EventKind.passageResolution,
             device: DeviceRef(id: "passages", profile: "passage-assembler", family: "gate"),
             site: site.isEmpty ? nil : site, lane: lane, observedAt: now, receivedAt: now, subject: subject,
             data: [
                 "event": .string(event), "passage": .string(passage), "resolvedBy": .string(by),
                 "supersedes": .array(supersedes.map { .string($0) }),
             ],
-            severity: .info, raw: RawRef(sha256: "", format: ""))
-        return recorded(statement, for: e, at: now)
-    }
-
-    private static func recorded(_ text: String, for e: InspectionEvent, at now: Date) -> IngestBatch {
-        let bytes = Array(text.utf8)
-        let record = RawRecord(
-            sha256: RawSegmenter.sha256Hex(bytes), format: "niihub-passage", deviceID: "passages",
-            firstReceivedAt: now, receivedAt: now, frameCount: 1, bytes: bytes)
-        var event = e
-        event.raw = record.ref
-        return IngestBatch(records: [record], events: [event])
+            severity: .info, raw: HubAuthored.unrecorded)
+        return HubAuthored.batch(e, statement: statement, format: "niihub-passage", deviceID: "passages", at: now)
     }
 }

@@ -12,7 +12,7 @@ public enum PassageHistory {
     {
         let since = now.addingTimeInterval(-(w.lateS + w.beforeS + w.afterS + w.maxOccupancyS))
         var out: [InspectionEvent] = []
-        for kind in ["radiation.", "ocr.read", "scan.result", "seal.status", "device.status", "gate.passage", "gate.passage-resolution"] {
+        for kind in ["radiation.", EventKind.ocrRead, EventKind.scanResult, EventKind.sealStatus, EventKind.deviceStatus, EventKind.passage, EventKind.passageResolution] {
             var q = EventQuery()
             q.kind = kind
             q.since = since
@@ -22,7 +22,7 @@ public enum PassageHistory {
                 guard let page = try? await store.events(q) else { break }
                 out += page.events.filter { e in
                     e.lane != nil && (e.site.map(sites.contains) ?? true)
-                        && (kind != "radiation." || e.kind.hasPrefix("radiation.occupancy"))
+                        && (kind != "radiation." || e.kind.hasPrefix(EventKind.occupancy))
                 }
                 guard let next = page.next else { break }
                 q.cursor = next

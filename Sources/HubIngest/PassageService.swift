@@ -60,7 +60,7 @@ public final class PassageService: Service, Sendable {
 
     /// An `IngestSink` observer: hands stored events to the assembler.
     public func observe(_ events: [InspectionEvent]) {
-        let relevant = events.filter { $0.kind != "gate.passage" && $0.kind != "gate.passage-resolution" && $0.lane != nil }
+        let relevant = events.filter { $0.kind != EventKind.passage && $0.kind != EventKind.passageResolution && $0.lane != nil }
         guard !relevant.isEmpty else { return }
         // The meter bounds what waits here; a full stage turns the batch away and counts it.
         guard let at = meter.enter(relevant.count) else { return }
@@ -100,7 +100,7 @@ public final class PassageService: Service, Sendable {
                 if let history = self.history {
                     // A restart: vehicles in the lanes and passages open to late evidence come back.
                     let past = await history(windows)
-                    for e in past where e.kind == "gate.passage" { if let p = e.data["passage"]?.stringValue { stored.record(p, e) } }
+                    for e in past where e.kind == EventKind.passage { if let p = e.data["passage"]?.stringValue { stored.record(p, e) } }
                     let revisions = stored.revisions
                     let due = assembler.restore(past.filter { !$0.kind.hasPrefix("gate.") }, stored: revisions)
                     await self.store(due, &stored)

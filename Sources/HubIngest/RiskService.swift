@@ -2,7 +2,6 @@ import Foundation
 import HubCorrelation
 import HubDevices
 import HubModel
-import HubNormalizer
 import HubStore
 import Logging
 import ServiceLifecycle
@@ -39,7 +38,7 @@ public final class RiskService: Service, Sendable {
 
     /// An `IngestSink` observer: events that may change some declaration's risk.
     public func observe(_ events: [InspectionEvent]) {
-        let relevant = events.filter { $0.kind != "risk.assessment" && !$0.linkKeys.isEmpty }
+        let relevant = events.filter { $0.kind != EventKind.riskAssessment && !$0.linkKeys.isEmpty }
         guard !relevant.isEmpty else { return }
         // Declarations are looked up in the service's own task, not on the ingest path.
         enqueue(Set(relevant.map(\.id)))
@@ -134,18 +133,16 @@ public final class RiskService: Service, Sendable {
             "signals": .array(signals), "modifiers": .object(a.modifiers.mapValues { .double($0) }),
             "escalated": .bool(a.channel > a.declaredChannel),
         ]
-        let statement = Array("{\"declaration\":\"\(d.number)\",\"version\":\(a.version),\"score\":\(a.score),\"channel\":\"\(a.channel.rawValue)\"}\n".utf8)
-        let record = RawRecord(
-            sha256: RawSegmenter.sha256Hex(statement), format: "niihub-risk", deviceID: "risk", firstReceivedAt: now,
-            receivedAt: now, frameCount: 1, bytes: statement)
+        let statement = "{\"declaration\":\"\(d.number)\",\"version\":\(a.version),\"score\":\(a.score),\"channel\":\"\(a.channel.rawValue)\"}\n"
         let event = InspectionEvent(
-            id: ids.next(at: now), kind: "risk.assessment",
+            id: ids.next(at: now), kind: EventKind.riskAssessment,
             device: DeviceRef(id: "risk", profile: "risk-policy", family: "risk"), site: d.site, lane: nil,
             observedAt: now, receivedAt: now,
             // Only the declaration: an assessment is about it, not another observation to link.
             subject: Subject(declaration: d.number),
-            data: data, severity: a.channel == .red ? .alarm : a.channel == .yellow ? .warning : .info, raw: record.ref)
-        await sink.deliver(deviceID: "risk", batch: IngestBatch(records: [record], events: [event]), counted: DecodeCounters(), fromStage: true)
+            data: data, severity: a.channel == .red ? .alarm : a.channel == .yellow ? .warning : .info, raw: HubAuthored.unrecorded)
+        let batch = HubAuthored.batch(event, statement: statement, format: "niihub-risk", deviceID: "risk", at: now)
+        await sink.deliver(deviceID: "risk", batch: batch, counted: DecodeCounters(), fromStage: true)
     }
 }
 

@@ -1,7 +1,6 @@
 import Foundation
 import HubDevices
 import HubModel
-import HubNormalizer
 
 /// `device.status` events for the hub's own findings about a device (link up or down, silence,
 /// faults, tamper). The hub is the witness here, so the raw record it points at is the hub's
@@ -20,15 +19,11 @@ struct StatusEvents: Sendable {
         if !d.activeFaults.isEmpty { data["faults"] = .array(d.activeFaults.map { .string($0) }) }
         if let last = d.lastFrameAt { data["lastFrameAt"] = .string(Timestamp.format(last)) }
         let statement = "{\"device\":\"\(d.id)\",\"from\":\"\(t.from.rawValue)\",\"to\":\"\(t.to.rawValue)\",\"at\":\"\(Timestamp.format(t.at))\"}\n"
-        let bytes = Array(statement.utf8)
-        let record = RawRecord(
-            sha256: RawSegmenter.sha256Hex(bytes), format: "niihub-status", deviceID: d.id, firstReceivedAt: t.at,
-            receivedAt: t.at, frameCount: 1, bytes: bytes)
         let event = InspectionEvent(
-            id: ids.next(at: t.at), kind: "device.status",
+            id: ids.next(at: t.at), kind: EventKind.deviceStatus,
             device: DeviceRef(id: d.id, profile: d.profile, family: d.family), site: d.site, lane: d.lane,
-            observedAt: t.at, receivedAt: t.at, data: data, severity: severity(t.to), raw: record.ref)
-        return IngestBatch(records: [record], events: [event])
+            observedAt: t.at, receivedAt: t.at, data: data, severity: severity(t.to), raw: HubAuthored.unrecorded)
+        return HubAuthored.batch(event, statement: statement, format: "niihub-status", deviceID: d.id, at: t.at)
     }
 
     private func severity(_ s: DeviceRegistry.State) -> Severity {

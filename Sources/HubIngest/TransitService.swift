@@ -2,7 +2,6 @@ import Foundation
 import HubCorrelation
 import HubDevices
 import HubModel
-import HubNormalizer
 import HubStore
 import Logging
 import ServiceLifecycle
@@ -75,7 +74,7 @@ public final class TransitService: Service, Sendable {
 
     /// An `IngestSink` observer: seal positions and reports go to the watches.
     public func observe(_ events: [InspectionEvent]) {
-        let relevant = events.filter { ($0.kind == "gps.fix" || $0.kind == "seal.status") && !Self.seals(of: $0).isEmpty }
+        let relevant = events.filter { ($0.kind == EventKind.gpsFix || $0.kind == EventKind.sealStatus) && !Self.seals(of: $0).isEmpty }
         guard !relevant.isEmpty else { return }
         // The meter bounds what waits here; a full stage turns the batch away and counts it.
         guard let at = meter.enter(relevant.count) else { return }
@@ -120,7 +119,7 @@ public final class TransitService: Service, Sendable {
                                     findings += found.map { ($0, d.number, seal) }
                                     self.draw(d.number, closed: entry.watch.closed) { old in
                                         var p = old
-                                        if e.kind == "gps.fix", let lat = e.data["lat"]?.doubleValue,
+                                        if e.kind == EventKind.gpsFix, let lat = e.data["lat"]?.doubleValue,
                                             let lon = e.data["lon"]?.doubleValue
                                         {
                                             p?.fix(lat: lat, lon: lon, at: e.observedAt)
@@ -166,10 +165,10 @@ public final class TransitService: Service, Sendable {
 
     private static func feed(_ w: inout TransitWatch, _ e: InspectionEvent) -> [TransitWatch.Finding] {
         let lat = e.data["lat"]?.doubleValue, lon = e.data["lon"]?.doubleValue
-        if e.kind == "gps.fix", let lat, let lon {
+        if e.kind == EventKind.gpsFix, let lat, let lon {
             return w.fix(lat: lat, lon: lon, speedKmh: e.data["speedKmh"]?.doubleValue, at: e.observedAt)
         }
-        if e.kind == "seal.status", let status = e.data["status"]?.stringValue {
+        if e.kind == EventKind.sealStatus, let status = e.data["status"]?.stringValue {
             return w.seal(status: status, lat: lat, lon: lon, at: e.observedAt)
         }
         return []
@@ -186,16 +185,13 @@ public final class TransitService: Service, Sendable {
                 data["lon"] = .double(lon)
             }
             if let d = f.distanceM { data["distanceM"] = .double(d) }
-            let statement = Array("{\"transit\":\"\(declaration)\",\"seal\":\"\(seal)\",\"finding\":\"\(f.kind.rawValue)\",\"at\":\"\(Timestamp.format(f.at))\"}\n".utf8)
-            let record = RawRecord(
-                sha256: RawSegmenter.sha256Hex(statement), format: "niihub-transit", deviceID: "transits",
-                firstReceivedAt: now, receivedAt: now, frameCount: 1, bytes: statement)
-            batch.records.append(record)
-            batch.events.append(InspectionEvent(
-                id: ids.next(at: now), kind: "transit.\(f.kind.rawValue)",
+            let statement = "{\"transit\":\"\(declaration)\",\"seal\":\"\(seal)\",\"finding\":\"\(f.kind.rawValue)\",\"at\":\"\(Timestamp.format(f.at))\"}\n"
+            let event = InspectionEvent(
+                id: ids.next(at: now), kind: EventKind.transit(f.kind.rawValue),
                 device: DeviceRef(id: "transits", profile: "transit-watch", family: "transit"), site: nil, lane: nil,
                 observedAt: f.at, receivedAt: now, subject: Subject(seals: [seal], declaration: declaration), data: data,
-                severity: f.severity, raw: record.ref))
+                severity: f.severity, raw: HubAuthored.unrecorded)
+            batch.append(HubAuthored.batch(event, statement: statement, format: "niihub-transit", deviceID: "transits", at: now))
         }
         await sink.deliver(deviceID: "transits", batch: batch, counted: DecodeCounters(), fromStage: true)
     }

@@ -24,7 +24,7 @@ enum GPSEvents {
                 Dictionary(uniqueKeysWithValues: f.io.map { k, v in (String(k), v < 1 << 53 ? .int(Int64(v)) : .string(String(v))) }))
         }
         return EventBody(
-            kind: "gps.fix", observedAt: f.observedAt, subject: Subject(seals: f.sealID.map { [$0] }), data: data,
+            kind: EventKind.gpsFix, observedAt: f.observedAt, subject: Subject(seals: f.sealID.map { [$0] }), data: data,
             severity: .info, unitID: f.unitID)
     }
 }

@@ -52,6 +52,6 @@ enum OCREvents {
             }
         }
         return EventBody(
-            kind: "ocr.read", observedAt: r.observedAt, subject: subject, data: data, severity: severity, lane: r.lane)
+            kind: EventKind.ocrRead, observedAt: r.observedAt, subject: subject, data: data, severity: severity, lane: r.lane)
     }
 }

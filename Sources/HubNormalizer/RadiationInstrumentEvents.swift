@@ -63,7 +63,7 @@ enum RadiationInstrumentEvents {
             if let alt = m.altitudeM { data["altitudeM"] = .double(alt) }
         }
         if !m.warnings.isEmpty { data["warnings"] = .array(m.warnings.map { .string($0) }) }
-        return EventBody(kind: "radiation.measurement", observedAt: m.startedAt, data: data, severity: .info)
+        return EventBody(kind: EventKind.radiationMeasurement, observedAt: m.startedAt, data: data, severity: .info)
     }
 
     private static func alarm(_ a: Reading.Alarm) -> EventBody {
@@ -83,7 +83,7 @@ enum RadiationInstrumentEvents {
         ]
         if let d = a.description { data["description"] = .string(d) }
         if let alg = a.algorithm { data["algorithm"] = .string(alg) }
-        return EventBody(kind: "radiation.alarm", observedAt: a.observedAt, data: data, severity: .alarm)
+        return EventBody(kind: EventKind.radiationAlarm, observedAt: a.observedAt, data: data, severity: .alarm)
     }
 
     private static func instrument(_ i: Reading.Instrument) -> JSONValue {

@@ -13,12 +13,12 @@ enum RadiationPortalEvents {
         case .fault(let f): fault(f)
         case .tamper(let t):
             EventBody(
-                kind: "device.tamper", observedAt: t.observedAt,
+                kind: EventKind.deviceTamper, observedAt: t.observedAt,
                 data: ["status": .string(t.tampered ? "tampered" : "tamper-cleared"), "tamper": .bool(t.tampered)],
                 severity: t.tampered ? .alarm : .info)
         case .setup(let s):
             EventBody(
-                kind: "device.config", observedAt: s.observedAt,
+                kind: EventKind.deviceConfig, observedAt: s.observedAt,
                 data: [
                     "radiation": .string(s.radiation),
                     "setup": .object(s.fields.mapValues { .array($0.map { .string($0) }) }),
@@ -46,7 +46,7 @@ enum RadiationPortalEvents {
         if let n = b.neutronCps, let hi = limits["neutronBackgroundHighCps"], n > hi { outOfBand.append("neutronHigh") }
         if !outOfBand.isEmpty { data["outOfBand"] = .array(outOfBand) }
         return EventBody(
-            kind: "radiation.background", observedAt: b.observedAt, data: data,
+            kind: EventKind.radiationBackground, observedAt: b.observedAt, data: data,
             severity: outOfBand.isEmpty ? .info : .warning)
     }
 
@@ -55,12 +55,12 @@ enum RadiationPortalEvents {
     private static func occupancyStart(_ o: RadiationPortalReading.OccupancyStart) -> EventBody {
         var data: [String: JSONValue] = [:]
         if let s = o.startedAt { data["startedAt"] = .timestamp(s) }
-        return EventBody(kind: "radiation.occupancy-start", observedAt: o.startedAt, data: data, severity: .info)
+        return EventBody(kind: EventKind.occupancyStart, observedAt: o.startedAt, data: data, severity: .info)
     }
 
     private static func alarm(_ a: RadiationPortalReading.AlarmStart) -> EventBody {
         EventBody(
-            kind: "radiation.alarm", observedAt: a.observedAt,
+            kind: EventKind.radiationAlarm, observedAt: a.observedAt,
             data: [
                 "radiation": .string(a.radiation.rawValue),
                 "source": "portal-monitor",
@@ -88,7 +88,7 @@ enum RadiationPortalEvents {
         if let v = o.neutronBackgroundCps { data["neutronBackgroundCps"] = .rounded(v) }
         if let v = o.speedKmh { data["speedKmh"] = .rounded(v) }
         return EventBody(
-            kind: "radiation.occupancy", observedAt: o.endedAt, data: data,
+            kind: EventKind.occupancy, observedAt: o.endedAt, data: data,
             severity: o.gammaAlarm || o.neutronAlarm ? .alarm : .info)
     }
 
@@ -100,7 +100,7 @@ enum RadiationPortalEvents {
             case .neutronHigh: "neutron-high"
             }
         return EventBody(
-            kind: "radiation.fault", observedAt: f.observedAt,
+            kind: EventKind.radiationFault, observedAt: f.observedAt,
             data: [
                 "fault": .string(name),
                 "code": .string(f.code.rawValue),

@@ -59,27 +59,12 @@ public struct RawSegmenter: Sendable {
         return Self.record(lastFrame, format: format, deviceID: deviceID, first: last, last: last, frames: 1)
     }
 
-    /// Hex SHA-256 of `bytes`.
-    public static func sha256Hex(_ bytes: [UInt8]) -> String {
-        let digest = SHA256.hash(data: bytes)
-        return String(unsafeUninitializedCapacity: 64) { buf in
-            var i = 0
-            for b in digest {
-                buf[i] = hexDigits[Int(b >> 4)]
-                buf[i + 1] = hexDigits[Int(b & 15)]
-                i += 2
-            }
-            return i
-        }
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func record(_ bytes: [UInt8], format: String, deviceID: String, first: Date, last: Date, frames: Int)
         -> RawRecord
     {
         RawRecord(
-            sha256: sha256Hex(bytes), format: format, deviceID: deviceID, firstReceivedAt: first, receivedAt: last,
+            sha256: Hex.encode(SHA256.hash(data: bytes)), format: format, deviceID: deviceID, firstReceivedAt: first, receivedAt: last,
             frameCount: frames, bytes: bytes)
     }
 }

@@ -53,7 +53,7 @@ enum ScanEvents {
         }
         let severity: Severity = suspect ? .alarm : (invalid.isEmpty ? .info : .warning)
         return EventBody(
-            kind: "scan.result", observedAt: doc.endedAt ?? doc.startedAt,
+            kind: EventKind.scanResult, observedAt: doc.endedAt ?? doc.startedAt,
             subject: Subject(containers: valid.isEmpty ? nil : valid, plates: plate.map { [$0] }),
             data: data, severity: severity, lane: doc.lane)
     }

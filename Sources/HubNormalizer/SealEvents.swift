@@ -12,7 +12,7 @@ enum SealEvents {
         }
         if let b = s.batteryPercent { data["batteryPercent"] = .int(Int64(b)) }
         return EventBody(
-            kind: "seal.status", observedAt: s.observedAt, subject: Subject(seals: s.sealID.map { [$0] }), data: data,
+            kind: EventKind.sealStatus, observedAt: s.observedAt, subject: Subject(seals: s.sealID.map { [$0] }), data: data,
             severity: severity(s.status), unitID: s.unitID)
     }
 

@@ -19,6 +19,6 @@ enum TrackerEvents {
             case .login: t.accepted == false ? .warning : .info
             case .heartbeat: .info
             }
-        return EventBody(kind: "device.status", observedAt: t.observedAt, data: data, severity: severity, unitID: t.unitID)
+        return EventBody(kind: EventKind.deviceStatus, observedAt: t.observedAt, data: data, severity: severity, unitID: t.unitID)
     }
 }

@@ -9,7 +9,7 @@ extension HubAPI {
     func addFeedRoutes(to router: RouteTable) {
         router.get("/api/v1/feed", .analysts) { request, context in
             var q = EventQuery()
-            q.kind = "risk.assessment"
+            q.kind = EventKind.riskAssessment
             q.cursor = request.uri.queryParameters.get("after")
             if let l = request.uri.queryParameters.get("limit") {
                 guard let n = Int(l), (1...EventQuery.maxLimit).contains(n) else {

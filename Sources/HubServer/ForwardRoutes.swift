@@ -70,7 +70,7 @@ extension HubAPI {
             guard let r = w.record else {
                 return .failure(BadRequest(field: "raw.\(i)", message: "expected base64 bytes and RFC 3339 times"))
             }
-            let digest = SHA256.hash(data: r.bytes).map { String(format: "%02x", $0) }.joined()
+            let digest = Hex.encode(SHA256.hash(data: r.bytes))
             guard digest == r.sha256 else {
                 return .failure(BadRequest(field: "raw.\(i).sha256", message: "the bytes hash to \(digest)"))
             }

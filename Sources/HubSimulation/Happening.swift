@@ -85,23 +85,23 @@ extension LaneTraffic {
         let kind: String, family: String, profile: String
         switch h.what {
         case .entry:
-            (kind, family, profile) = ("radiation.occupancy-start", "radiation", "rapiscan-rpm")
+            (kind, family, profile) = (EventKind.occupancyStart, "radiation", "rapiscan-rpm")
             data["startedAt"] = .string(Timestamp.format(observed))
         case .exit(let enteredAt, let gamma):
-            (kind, family, profile) = ("radiation.occupancy", "radiation", "rapiscan-rpm")
+            (kind, family, profile) = (EventKind.occupancy, "radiation", "rapiscan-rpm")
             data["startedAt"] = .string(Timestamp.format(Self.milliseconds(epoch.addingTimeInterval(enteredAt))))
             data["endedAt"] = .string(Timestamp.format(observed))
             data["gammaAlarm"] = .bool(gamma)
             data["neutronAlarm"] = .bool(false)
             if gamma { severity = .alarm }
         case .plateRead(let text), .containerRead(let text):
-            (kind, family, profile) = ("ocr.read", "ocr", "gate-ocr-camera")
+            (kind, family, profile) = (EventKind.ocrRead, "ocr", "gate-ocr-camera")
             let isPlate = if case .plateRead = h.what { true } else { false }
             if isPlate { subject.plates = [text] } else { subject.containers = [text] }
             data = ["read": .string(isPlate ? "plate" : "container"), "text": .string(text), "confidence": .double(95),
                     "cameraLane": .string(h.lane)]
         case .scan(let scanID, let containers, let plate, let suspect):
-            (kind, family, profile) = ("scan.result", "scanner", "container-scanner")
+            (kind, family, profile) = (EventKind.scanResult, "scanner", "container-scanner")
             subject.containers = containers
             subject.plates = [plate]
             data = ["scanId": .string(scanID), "atdResult": .string(suspect ? "suspect" : "clear"),

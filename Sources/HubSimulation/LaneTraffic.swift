@@ -100,8 +100,8 @@ public struct GroundTruth: Sendable {
     public mutating func record(event id: String, kind: String, truck: Int) {
         truckOf[id] = truck
         switch kind {
-        case "ocr.read", "scan.result": evidence.append(id)
-        case "radiation.occupancy-start", "radiation.occupancy": portal.insert(id)
+        case EventKind.ocrRead, EventKind.scanResult: evidence.append(id)
+        case EventKind.occupancyStart, EventKind.occupancy: portal.insert(id)
         default: break
         }
     }

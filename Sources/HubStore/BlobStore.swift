@@ -37,10 +37,6 @@ public struct BlobStore: Sendable {
         return try writer.finish()
     }
 
-    public static func sha256Hex(_ bytes: Data) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-    }
-
     public static func isHash(_ s: String) -> Bool {
         s.count == 64 && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }

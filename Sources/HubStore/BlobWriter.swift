@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HubModel
 
 extension BlobStore {
     /// A blob written as it arrives: each chunk goes to a temporary file and into the hash, so an
@@ -41,7 +42,7 @@ extension BlobStore {
         /// Synced, renamed under its hash and its folder synced; the hex SHA-256. A blob already
         /// there is kept as it is and this copy dropped.
         public func finish() throws -> String {
-            let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            let sha = Hex.encode(hasher.finalize())
             guard fsync(fd) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: tmp]) }
             close(fd)
             fd = -1

@@ -99,11 +99,11 @@ struct BenchIngest: AsyncParsableCommand {
             let line = "##B,\(unit),\(Timestamp.format(at)),\(lat),\(lon),\(n % 3 == 0 ? "LOCK" : "FIX"),\(n)\r\n"
             let bytes = Array(line.utf8)
             let raw = RawRecord(
-                sha256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(), format: "eseal-ascii",
+                sha256: Hex.encode(SHA256.hash(data: bytes)), format: "eseal-ascii",
                 deviceID: unit, firstReceivedAt: at, receivedAt: at, frameCount: 1, bytes: bytes)
             let seal = n % 3 == 0
             let event = InspectionEvent(
-                id: ids.next(at: at), kind: seal ? "seal.status" : "gps.fix",
+                id: ids.next(at: at), kind: seal ? EventKind.sealStatus : EventKind.gpsFix,
                 device: DeviceRef(id: unit, profile: "ascii-eseal", family: "gps-seal"), site: "bench", lane: nil,
                 observedAt: at, receivedAt: at, subject: seal ? Subject(seals: ["SEAL\(n % devices)"]) : Subject(),
                 data: seal

@@ -108,7 +108,7 @@ struct BenchRetention: AsyncParsableCommand {
         var b = IngestBatch()
         for i in from..<(from + n) {
             let bytes = Array("GB,000\(i % 97),000\(i % 89),000\(i % 83),000\(i % 79)\r\n".utf8)
-            let kind = i % 3 == 0 ? "device.status" : "radiation.background"
+            let kind = i % 3 == 0 ? EventKind.deviceStatus : EventKind.radiationBackground
             let r = RawRecord(
                 sha256: ChainHash.hex(ChainHash.sha256(bytes + Array("\(i)".utf8))), format: "rapiscan-lines",
                 deviceID: "rpm-\(i % 4)", firstReceivedAt: at, receivedAt: at, frameCount: 1, bytes: bytes + Array("\(i)".utf8))

@@ -111,3 +111,15 @@ extension EventSchemaTests {
         #expect(raw.frameCount == 1)
     }
 }
+
+/// The kinds the published schema gives a payload to are the kinds the code names.
+struct EventKindSchemaTests {
+    @Test func everyKindTheSchemaDescribesIsNamedInEventKind() throws {
+        let text = try String(contentsOf: Corpus.repositoryFile("Schemas/inspection-event-v1.schema.json"), encoding: .utf8)
+        let regex = /"kind":\s*\{\s*"const":\s*"([a-z0-9.-]+)"\s*\}/
+        let described = Set(text.matches(of: regex).map { String($0.output.1) })
+        #expect(described.count >= 9, "\(described)")
+        #expect(described.subtracting(EventKind.all).isEmpty, "not in EventKind: \(described.subtracting(EventKind.all).sorted())")
+        #expect(Set(EventKind.all).count == EventKind.all.count)
+    }
+}

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HubModel
 import HubNormalizer
@@ -5,8 +6,8 @@ import Testing
 
 struct RawSegmenterTests {
     @Test func sha256OfKnownVectors() {
-        #expect(RawSegmenter.sha256Hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(RawSegmenter.sha256Hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(Hex.encode(SHA256.hash(data: Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Hex.encode(SHA256.hash(data: [])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
     @Test func segmentsHoldExactlyTheirFramesAndLargeRunsAreFlushed() {
@@ -24,7 +25,7 @@ struct RawSegmenterTests {
         #expect(records.allSatisfy { $0.bytes.count <= 100 })
         #expect(records[0].frameCount == 4)
         #expect(records[0].firstReceivedAt == t && records[0].receivedAt == t.addingTimeInterval(3))
-        #expect(records.allSatisfy { $0.sha256 == RawSegmenter.sha256Hex($0.bytes) })
+        #expect(records.allSatisfy { $0.sha256 == Hex.encode(SHA256.hash(data: $0.bytes)) })
     }
 
     @Test func lastFrameRecordLeavesTheRunOpen() {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HubModel
 import HubDevices
 import HubDrivers
 import HubTesting

@@ -118,7 +118,7 @@ struct ForwardTests {
         let token = try await central.token("gate", owner: "gate-b")
         let bytes = Array("GB,000123,000456,000789,000012\r\n".utf8)
         let record = RawRecord(
-            sha256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(), format: "rapiscan-line", deviceID: "rpm-lane1", firstReceivedAt: Date(),
+            sha256: Hex.encode(SHA256.hash(data: bytes)), format: "rapiscan-line", deviceID: "rpm-lane1", firstReceivedAt: Date(),
             receivedAt: Date(), frameCount: 1, bytes: bytes)
         let event = InspectionEvent(
             id: EventIDGenerator().next(at: Date()), kind: "radiation.background",

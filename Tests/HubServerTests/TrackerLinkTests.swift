@@ -1,4 +1,5 @@
 import Foundation
+import HubModel
 import HubDrivers
 import HubTesting
 import Testing

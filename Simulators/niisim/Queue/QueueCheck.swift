@@ -47,7 +47,7 @@ struct QueueCheck {
     private func grade(_ passages: [CheckedPassage]) async throws -> Outcome {
         var truth = GroundTruth(trucks: world.plan.trucks.count)
         truth.gammaAlarms = Set(world.plan.trucks.indices.filter { world.plan.trucks[$0].gammaAlarm })
-        for kind in ["radiation.occupancy-start", "radiation.occupancy"] {
+        for kind in [EventKind.occupancyStart, EventKind.occupancy] {
             // The portal saw the trucks in the order they entered it.
             let mine = try await events(kind).filter { $0.device.id == world.lanes[0].portal }
                 .sorted { ($0.data["startedAt"]?.stringValue ?? "") < ($1.data["startedAt"]?.stringValue ?? "") }
@@ -56,11 +56,11 @@ struct QueueCheck {
             }
         }
         var traced: [(at: Date, id: String, kind: String, truck: Int)] = []
-        for e in try await events("ocr.read") {
+        for e in try await events(EventKind.ocrRead) {
             guard let text = e.data["text"]?.stringValue, let t = written.reads[text + "|" + Timestamp.format(e.observedAt)] else { continue }
             traced.append((e.receivedAt, e.id, e.kind, t))
         }
-        for e in try await events("scan.result") {
+        for e in try await events(EventKind.scanResult) {
             guard let id = e.data["scanId"]?.stringValue, let t = written.scans[id] else { continue }
             traced.append((e.receivedAt, e.id, e.kind, t))
         }
@@ -81,7 +81,7 @@ struct QueueCheck {
 
     /// The hub's `gate.passage` events of lane 1 since the run began, as the checker reads them.
     func passages() async throws -> [CheckedPassage] {
-        try await events("gate.passage").filter { $0.lane == world.lanes[0].lane }.compactMap { e in
+        try await events(EventKind.passage).filter { $0.lane == world.lanes[0].lane }.compactMap { e in
             guard let id = e.data["passage"]?.stringValue else { return nil }
             var ambiguities: [String: [String]] = [:]
             for a in e.data["ambiguities"]?.arrayValue ?? [] {

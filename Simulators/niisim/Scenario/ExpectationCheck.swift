@@ -1,4 +1,5 @@
 import Foundation
+import HubModel
 
 /// The `expect:` section against the hub's API: one line per item, expected beside found.
 struct ExpectationCheck {
@@ -36,13 +37,13 @@ struct ExpectationCheck {
         var passageEvents: [[String: Any]]?
         func passages() async throws -> [[String: Any]] {
             if let p = passageEvents { return p }
-            let p = Self.latestRevisions(try await hub.events(kind: "gate.passage"))
+            let p = Self.latestRevisions(try await hub.events(kind: EventKind.passage))
             passageEvents = p
             return p
         }
         for (kind, count) in (expect.events ?? [:]).sorted(by: { $0.key < $1.key }) {
             // A passage stored again (late evidence, an operator's resolution) is still one passage.
-            let n = kind == "gate.passage" ? try await passages().count : try await hub.events(kind: kind).count
+            let n = kind == EventKind.passage ? try await passages().count : try await hub.events(kind: kind).count
             items.append(Item(name: "events \(kind)", expected: "\(count)", found: "\(n)", ok: n == count))
         }
         if let wanted = expect.passages, !wanted.isEmpty {

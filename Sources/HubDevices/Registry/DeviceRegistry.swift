@@ -192,13 +192,13 @@ public final class DeviceRegistry: Sendable {
         for e in events {
             let t: Transition?
             switch e.kind {
-            case "radiation.fault":
+            case EventKind.radiationFault:
                 guard let code = e.data["fault"]?.stringValue, let active = e.data["active"]?.boolValue else { continue }
                 t = update(id, at: now) { s in
                     s.activeFaults.removeAll { $0 == code }
                     if active { s.activeFaults.append(code) }
                 }
-            case "device.tamper", "seal.tamper":
+            case EventKind.deviceTamper, EventKind.sealTamper:
                 guard let tampered = e.data["tamper"]?.boolValue else { continue }
                 t = update(id, at: now) { s in s.tampered = tampered }
             default:

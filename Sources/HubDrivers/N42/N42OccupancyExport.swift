@@ -18,7 +18,7 @@ public enum N42OccupancyExport {
 
     /// The N42.42-2012 document for one `radiation.occupancy` event (it needs `startedAt` and `endedAt`).
     public static func document(for event: InspectionEvent) -> Result<String, Problem> {
-        guard event.kind == "radiation.occupancy" else { return .failure(.notAnOccupancy(kind: event.kind)) }
+        guard event.kind == EventKind.occupancy else { return .failure(.notAnOccupancy(kind: event.kind)) }
         let d = event.data
         guard let startText = d["startedAt"]?.stringValue, let start = Timestamp.parse(startText) else {
             return .failure(.missing(field: "startedAt"))

@@ -51,7 +51,7 @@ extension InspectionEvent {
         var out: [LinkKey] = []
         let repaired = data["repairedFrom"]?.stringValue
         for c in subject.containers ?? [] {
-            if let repaired, kind == "ocr.read" {
+            if let repaired, kind == EventKind.ocrRead {
                 out.append(LinkKey(kind: "container", value: c, confidence: 0.7, evidence: "\(kind): container \(c), repaired from OCR read \(repaired)"))
             } else {
                 out.append(LinkKey(kind: "container", value: c, confidence: 1.0, evidence: "\(kind): container \(c)"))

@@ -15,7 +15,7 @@ extension HubAPI {
         }
         router.get("/api/v1/passages/:id", .analysts) { _, context in
             let id = try context.parameters.require("id")
-            guard let e = try await store.event(id: id), e.kind == "gate.passage" else {
+            guard let e = try await store.event(id: id), e.kind == EventKind.passage else {
                 return JSONResponse.error(.notFound, "no passage \(id)")
             }
             return try await passageDetail(e)

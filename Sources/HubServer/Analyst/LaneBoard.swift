@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HubCorrelation
 import HubStore
+import HubModel
 
 extension HubAPI {
     /// A lane on the board: its activity and the latest passage through it.
@@ -25,7 +26,7 @@ extension HubAPI {
         var board: [BoardLane] = []
         for lane in lanes.all() {
             var q = EventQuery()
-            q.kind = "gate.passage"
+            q.kind = EventKind.passage
             q.site = lane.site.isEmpty ? nil : lane.site
             q.lane = lane.lane
             q.newestFirst = true

@@ -21,7 +21,7 @@ struct PassageFilter: Sendable {
     init(parameters p: Parameters) throws {
         var q = try EventQuery(parameters: p)
         if p.get("order") == nil { q.newestFirst = true }
-        q.kind = "gate.passage"
+        q.kind = EventKind.passage
         q.severity = nil
         query = q
         declaration = p.get("declaration")

@@ -4,6 +4,7 @@ import HubStore
 import Logging
 import NIOPosix
 import Synchronization
+import HubModel
 
 /// Logins, tokens and the audit log over the hub's store.
 public final class AuthService: Sendable {
@@ -63,7 +64,7 @@ public final class AuthService: Sendable {
         let hash = try await hashing.run(mayRefuse: false) { try Secrets.passwordHash(password, salt: salt, rounds: rounds) }
         return try await store.addUser(
             UserRecord(
-                name: name, role: role, passwordHash: hash, salt: Secrets.hex(salt), iterations: passwordRounds,
+                name: name, role: role, passwordHash: hash, salt: Hex.encode(salt), iterations: passwordRounds,
                 createdAt: now))
     }
 

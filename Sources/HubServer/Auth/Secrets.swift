@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import _CryptoExtras
+import HubModel
 
 /// Random secrets and their hashes. Tokens are long random strings, so one SHA-256 is enough to
 /// keep them unusable from a copy of the store; passwords are short and guessable, so they get a
@@ -26,14 +27,14 @@ public enum Secrets {
     }
 
     /// A short public handle for a token (what lists show and revocation names).
-    static func newHandle() -> String { hex(randomBytes(8)) }
+    static func newHandle() -> String { Hex.encode(randomBytes(8)) }
 
-    static func sha256(_ text: String) -> String { hex(Array(SHA256.hash(data: Data(text.utf8)))) }
+    static func sha256(_ text: String) -> String { Hex.encode(SHA256.hash(data: Data(text.utf8))) }
 
     static func passwordHash(_ password: String, salt: [UInt8], rounds: Int) throws -> String {
         let key = try KDF.Insecure.PBKDF2.deriveKey(
             from: Data(password.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)
-        return key.withUnsafeBytes { hex(Array($0)) }
+        return key.withUnsafeBytes { Hex.encode($0) }
     }
 
     /// Compares in time independent of where the first difference is.
@@ -43,18 +44,8 @@ public enum Secrets {
         return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
-    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
 
-    static func unhex(_ text: String) -> [UInt8]? {
-        let chars = Array(text.utf8)
-        guard chars.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        for i in stride(from: 0, to: chars.count, by: 2) {
-            guard let b = UInt8(String(decoding: chars[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
-            bytes.append(b)
-        }
-        return bytes
-    }
+    static func unhex(_ text: String) -> [UInt8]? { Hex.decode(Array(text.utf8)) }
 
     static func base64url(_ bytes: [UInt8]) -> String {
         Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")

@@ -28,7 +28,7 @@ public final class LiveFeed: Sendable {
     public init() {}
 
     /// Whether an event is pushed live.
-    public static func wanted(_ e: InspectionEvent) -> Bool { e.severity == .alarm || e.kind == "device.status" }
+    public static func wanted(_ e: InspectionEvent) -> Bool { e.severity == .alarm || e.kind == EventKind.deviceStatus }
 
     /// Pushes the wanted ones among a stored batch.
     public func publish(_ events: [InspectionEvent]) {

@@ -44,7 +44,7 @@ public final class FeedConsumers: Sendable {
         for (consumer, cursor) in positions.sorted(by: { $0.key < $1.key }) {
             var lag = Lag(consumer: consumer, undelivered: 0, oldestAgeS: 0)
             var q = EventQuery()
-            q.kind = "risk.assessment"
+            q.kind = EventKind.riskAssessment
             q.cursor = cursor
             q.limit = EventQuery.maxLimit
             while lag.undelivered < Self.countLimit, let page = try? await store.events(q), !page.events.isEmpty {

@@ -1,4 +1,5 @@
 import Crypto
+import HubModel
 
 /// A 32-byte link value of the archive's hash chain.
 ///
@@ -34,15 +35,7 @@ public struct ChainHash: Sendable, Hashable, CustomStringConvertible {
     public var description: String { hex }
 
     /// Lower-case hex of any bytes (digests in reports).
-    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String { Hex.encode(bytes) }
 
     /// SHA-256 of `bytes` (an event body's hash, a raw record's check).
     public static func sha256(_ bytes: some Sequence<UInt8>) -> [UInt8] {

@@ -1,6 +1,6 @@
+import Crypto
 import Foundation
 import HubModel
-import HubNormalizer
 
 /// A synthetic but well-formed population for the storage benchmarks: declarations each naming one
 /// container, seal and plate, and device events naming those identifiers, built the way the
@@ -36,7 +36,7 @@ struct BenchPopulation {
         let device = ocr ? DeviceRef(id: "ocr-lane1", profile: "gate-ocr-camera", family: "gate-ocr")
             : DeviceRef(id: "seals", profile: "ascii-eseal", family: "e-seal")
         let record = RawRecord(
-            sha256: RawSegmenter.sha256Hex(bytes), format: ocr ? "ocr-lines" : "eseal-lines", deviceID: device.id,
+            sha256: Hex.encode(SHA256.hash(data: bytes)), format: ocr ? "ocr-lines" : "eseal-lines", deviceID: device.id,
             firstReceivedAt: at, receivedAt: at, frameCount: 1, bytes: bytes)
         let data: [String: JSONValue] = ocr
             ? ["read": "container", "text": .string(container(i)), "confidence": 97, "containerValid": true,
@@ -44,7 +44,7 @@ struct BenchPopulation {
             : ["lat": .double(10 + Double(n % 1000) / 1000), "lon": .double(106 + Double(i % 1000) / 1000),
                "source": "eseal", "speedKmh": 42]
         let event = InspectionEvent(
-            id: ids.next(at: at), kind: ocr ? "ocr.read" : "gps.fix", device: device, site: "bench", lane: ocr ? "1" : nil,
+            id: ids.next(at: at), kind: ocr ? EventKind.ocrRead : EventKind.gpsFix, device: device, site: "bench", lane: ocr ? "1" : nil,
             observedAt: at, receivedAt: at,
             subject: ocr ? Subject(containers: [container(i)]) : Subject(seals: [seal(i)]), data: data, severity: .info,
             raw: record.ref)

@@ -1,5 +1,19 @@
-/// Hex text ↔ bytes, for captures published one hex frame per line and for logs.
+/// Hex text ↔ bytes as the hub writes them (digests of raw records, blobs and the archive chain,
+/// token hashes, captures published one hex frame per line): one encoder for all of them.
 public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// `bytes` as lower-case hex, two digits a byte.
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// The bytes of an even-length run of hex digits (either case); nil when it is not one.
     public static func decode<C: Collection>(_ text: C) -> [UInt8]? where C.Element == UInt8 {
         guard text.count % 2 == 0 else { return nil }
@@ -16,18 +30,6 @@ public enum Hex {
             }
         }
         return out
-    }
-
-    /// `bytes` as lower-case hex.
-    public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 15)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static func nibble(_ c: UInt8) -> UInt8? {
