@@ -36,7 +36,7 @@ public struct Normalizer: Sendable {
             observedAt: body.observedAt ?? receivedAt,
             receivedAt: receivedAt,
             subject: body.subject,
-            data: body.data,
+            payload: body.payload,
             severity: body.severity,
             raw: raw
         )
@@ -48,13 +48,46 @@ struct EventBody {
     var kind: String
     var observedAt: Date?
     var subject = Subject()
-    var data: [String: JSONValue]
+    var payload: EventPayload
     var severity: Severity
     /// The reporting unit's own id when it differs from the configured device (e.g. an IMEI).
     var unitID: String? = nil
     /// The lane the reading names itself (a camera controller serving several lanes), used when
     /// the device's configuration gives none.
     var lane: String? = nil
+
+    init(
+        kind: String, observedAt: Date?, subject: Subject = Subject(), payload: any EventPayloadBody,
+        severity: Severity, unitID: String? = nil, lane: String? = nil
+    ) {
+        precondition(type(of: payload).kinds.contains(kind), "\(kind) is not a kind of \(type(of: payload))")
+        self.init(
+            kind: kind, observedAt: observedAt, subject: subject, payload: payload.payload, severity: severity,
+            unitID: unitID, lane: lane)
+    }
+
+    init(
+        kind: String, observedAt: Date?, subject: Subject = Subject(), payload: EventPayload, severity: Severity,
+        unitID: String? = nil, lane: String? = nil
+    ) {
+        self.kind = kind
+        self.observedAt = observedAt
+        self.subject = subject
+        self.payload = payload
+        self.severity = severity
+        self.unitID = unitID
+        self.lane = lane
+    }
+
+    /// Until a family's payload is typed: the kind's fields as JSON.
+    init(
+        kind: String, observedAt: Date?, subject: Subject = Subject(), data: [String: JSONValue], severity: Severity,
+        unitID: String? = nil, lane: String? = nil
+    ) {
+        self.init(
+            kind: kind, observedAt: observedAt, subject: subject, payload: EventPayload(kind: kind, json: data),
+            severity: severity, unitID: unitID, lane: lane)
+    }
 }
 
 extension JSONValue {

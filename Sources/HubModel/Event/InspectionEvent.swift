@@ -21,14 +21,27 @@ public struct InspectionEvent: Sendable, Equatable, Codable {
     /// The hub's clock when the last byte of the event's frames arrived.
     public var receivedAt: Date
     public var subject: Subject
-    /// The kind's own fields, with the unit in the name (`gammaCps`, `speedKmh`, …).
-    public var data: [String: JSONValue]
+    /// The kind's own fields, typed (`EventPayload`).
+    public var payload: EventPayload
+    /// The kind's own fields as the event JSON's `data` member, with the unit in the name
+    /// (`gammaCps`, `speedKmh`, …): for the JSON edges only; everything else reads `payload`.
+    public var data: [String: JSONValue] { payload.json }
     public var severity: Severity
     public var raw: RawRef
 
+    /// An event whose fields come as the JSON `data` member (a stored or received event).
     public init(
         id: String, kind: String, device: DeviceRef, site: String?, lane: String?, observedAt: Date,
         receivedAt: Date, subject: Subject = Subject(), data: [String: JSONValue], severity: Severity, raw: RawRef
+    ) {
+        self.init(
+            id: id, kind: kind, device: device, site: site, lane: lane, observedAt: observedAt, receivedAt: receivedAt,
+            subject: subject, payload: EventPayload(kind: kind, json: data), severity: severity, raw: raw)
+    }
+
+    public init(
+        id: String, kind: String, device: DeviceRef, site: String?, lane: String?, observedAt: Date,
+        receivedAt: Date, subject: Subject = Subject(), payload: EventPayload, severity: Severity, raw: RawRef
     ) {
         self.id = id
         self.schema = Self.schemaV1
@@ -39,7 +52,7 @@ public struct InspectionEvent: Sendable, Equatable, Codable {
         self.observedAt = observedAt
         self.receivedAt = receivedAt
         self.subject = subject
-        self.data = data
+        self.payload = payload
         self.severity = severity
         self.raw = raw
     }
@@ -59,7 +72,7 @@ public struct InspectionEvent: Sendable, Equatable, Codable {
         observedAt = try Self.decodeDate(c, .observedAt)
         receivedAt = try Self.decodeDate(c, .receivedAt)
         subject = try c.decodeIfPresent(Subject.self, forKey: .subject) ?? Subject()
-        data = try c.decode([String: JSONValue].self, forKey: .data)
+        payload = EventPayload(kind: kind, json: try c.decode([String: JSONValue].self, forKey: .data))
         severity = try c.decode(Severity.self, forKey: .severity)
         raw = try c.decode(RawRef.self, forKey: .raw)
     }

@@ -1,0 +1,69 @@
+/// The kind-specific part of an inspection event, typed: what the `data` member of the event JSON
+/// holds, as Swift values (dates as dates, enums as enums).
+///
+/// Drivers, the normalizer, correlation and the server pass these; `data` as JSON exists only at
+/// the edges (the store's rows, the API, `niihub decode`). Each typed case's `json` writes exactly
+/// the members the event JSON has always had for its kind, so stored events and the
+/// `niihub.event/1` output stay byte for byte what they were.
+public enum EventPayload: Sendable, Equatable {
+    /// A kind this version has no type for, or a stored event whose `data` its type does not read
+    /// back exactly: kept as it was written, so nothing a store holds is ever changed on the way.
+    case untyped([String: JSONValue])
+
+    /// Reads the `data` member of an event of `kind` (the JSON edge). A member its type does not
+    /// know, or one that would not be written back the same, keeps the event `untyped`.
+    public init(kind: String, json: [String: JSONValue]) {
+        guard let type = Self.types[kind], let body = try? type.init(json: json) else {
+            self = .untyped(json)
+            return
+        }
+        let typed = body.payload
+        self = JSONValue.sameJSON(typed.json, json) ? typed : .untyped(json)
+    }
+
+    /// The payload as the event JSON's `data` member.
+    public var json: [String: JSONValue] {
+        switch self {
+        case .untyped(let json): json
+        }
+    }
+
+    /// Every payload type, by the kinds it carries (one registration per type).
+    static let types: [String: any EventPayloadBody.Type] = {
+        var out: [String: any EventPayloadBody.Type] = [:]
+        for type in registered {
+            for kind in type.kinds {
+                precondition(out[kind] == nil, "two payload types for \(kind)")
+                out[kind] = type
+            }
+        }
+        return out
+    }()
+
+    static let registered: [any EventPayloadBody.Type] = []
+}
+
+/// A typed payload: the kinds it carries, how it reads and writes the event JSON's `data`.
+public protocol EventPayloadBody: Sendable, Equatable {
+    /// The event kinds (`EventKind`) whose `data` this type is.
+    static var kinds: [String] { get }
+    /// Reads `data`; throws `PayloadError` naming the member that is missing or of the wrong type.
+    init(json: [String: JSONValue]) throws
+    /// The `data` member, exactly as the event JSON has it.
+    var json: [String: JSONValue] { get }
+    /// The value wrapped in its `EventPayload` case.
+    var payload: EventPayload { get }
+}
+
+/// A `data` member that does not fit its kind's payload type.
+public struct PayloadError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var field: String
+    public var reason: String
+
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+
+    public var description: String { "data.\(field): \(reason)" }
+}
