@@ -181,7 +181,8 @@ public final class DeviceRegistry: Sendable {
                     if active { s.activeFaults.append(code) }
                 }
             case EventKind.deviceTamper, EventKind.sealTamper:
-                guard let tampered = e.data["tamper"]?.boolValue else { continue }
+                // device.tamper: the lane's helper converts its side.
+                guard let tampered = e.sealTamper?.tampered ?? e.data["tamper"]?.boolValue else { continue }
                 t = update(id, at: now) { s in s.tampered = tampered }
             default:
                 continue
