@@ -62,7 +62,7 @@ public struct PassageAssembler: Sendable {
             let end = e.data["endedAt"]?.stringValue.flatMap(Timestamp.parse) ?? e.observedAt
             track.leave(e, started: e.data["startedAt"]?.stringValue.flatMap(Timestamp.parse) ?? end, ended: end)
         case EventKind.deviceStatus:
-            if e.data["state"]?.stringValue == "offline" { track.deviceDown(e.device.id, at: e.observedAt, windows) }
+            if e.deviceStatus?.state == .offline { track.deviceDown(e.device.id, at: e.observedAt, windows) }
         default:
             track.add(e, position: layout.position(of: e.device.id))
             note(e, lane: lane)

@@ -79,7 +79,7 @@ public enum RiskAssessor {
         signal("transitStop", linked.filter { $0.kind == EventKind.transitStop }, "unscheduled stop")
         signal("transitSignalLost", linked.filter { $0.kind == EventKind.transitSignalLost }, "seal out of contact")
         signal("tamperDuringPassage", linked.filter { e in
-            e.kind == EventKind.sealStatus && ["opened", "tampered", "cut"].contains(e.data["status"]?.stringValue ?? "")
+            e.sealStatus.map { [.opened, .tampered, .cut].contains($0.status) } ?? false
         }, "seal tampered")
 
         var modifiers: [String: Double] = [:]

@@ -10,19 +10,14 @@ struct StatusEvents: Sendable {
 
     func batch(for t: DeviceRegistry.Transition) -> IngestBatch {
         let d = t.device
-        var data: [String: JSONValue] = [
-            "state": .string(t.to.rawValue),
-            "previous": .string(t.from.rawValue),
-            "link": .string(d.link.rawValue),
-        ]
-        if let r = t.reason { data["reason"] = .string(r) }
-        if !d.activeFaults.isEmpty { data["faults"] = .array(d.activeFaults.map { .string($0) }) }
-        if let last = d.lastFrameAt { data["lastFrameAt"] = .string(Timestamp.format(last)) }
+        let payload = DeviceStatus(
+            state: t.to, previous: t.from, link: d.link, reason: t.reason,
+            faults: d.activeFaults.isEmpty ? nil : d.activeFaults, lastFrameAt: d.lastFrameAt)
         let statement = "{\"device\":\"\(d.id)\",\"from\":\"\(t.from.rawValue)\",\"to\":\"\(t.to.rawValue)\",\"at\":\"\(Timestamp.format(t.at))\"}\n"
         let event = InspectionEvent(
             id: ids.next(at: t.at), kind: EventKind.deviceStatus,
             device: DeviceRef(id: d.id, profile: d.profile, family: d.family), site: d.site, lane: d.lane,
-            observedAt: t.at, receivedAt: t.at, data: data, severity: severity(t.to), raw: HubAuthored.unrecorded)
+            observedAt: t.at, receivedAt: t.at, payload: payload.payload, severity: severity(t.to), raw: HubAuthored.unrecorded)
         return HubAuthored.batch(event, statement: statement, format: "niihub-status", deviceID: d.id, at: t.at)
     }
 

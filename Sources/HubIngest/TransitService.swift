@@ -119,11 +119,7 @@ public final class TransitService: Service, Sendable {
                                     findings += found.map { ($0, d.number, seal) }
                                     self.draw(d.number, closed: entry.watch.closed) { old in
                                         var p = old
-                                        if e.kind == EventKind.gpsFix, let lat = e.data["lat"]?.doubleValue,
-                                            let lon = e.data["lon"]?.doubleValue
-                                        {
-                                            p?.fix(lat: lat, lon: lon, at: e.observedAt)
-                                        }
+                                        if let fix = e.gpsFix { p?.fix(lat: fix.lat, lon: fix.lon, at: e.observedAt) }
                                         for f in found { p?.apply(f) }
                                         return p
                                     }
@@ -164,13 +160,8 @@ public final class TransitService: Service, Sendable {
     }
 
     private static func feed(_ w: inout TransitWatch, _ e: InspectionEvent) -> [TransitWatch.Finding] {
-        let lat = e.data["lat"]?.doubleValue, lon = e.data["lon"]?.doubleValue
-        if e.kind == EventKind.gpsFix, let lat, let lon {
-            return w.fix(lat: lat, lon: lon, speedKmh: e.data["speedKmh"]?.doubleValue, at: e.observedAt)
-        }
-        if e.kind == EventKind.sealStatus, let status = e.data["status"]?.stringValue {
-            return w.seal(status: status, lat: lat, lon: lon, at: e.observedAt)
-        }
+        if let fix = e.gpsFix { return w.fix(lat: fix.lat, lon: fix.lon, speedKmh: fix.speedKmh, at: e.observedAt) }
+        if let seal = e.sealStatus { return w.seal(status: seal.status.rawValue, lat: seal.lat, lon: seal.lon, at: e.observedAt) }
         return []
     }
 

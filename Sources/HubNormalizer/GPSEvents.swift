@@ -5,26 +5,15 @@ import HubModel
 /// receiver's last digits are what the sentence said); derived speeds are.
 enum GPSEvents {
     static func body(for f: GPSFix) -> EventBody {
-        var data: [String: JSONValue] = ["lat": .double(f.lat), "lon": .double(f.lon), "source": .string(f.source)]
-        if let v = f.speedKmh { data["speedKmh"] = .rounded(v) }
-        if let v = f.courseDeg { data["courseDeg"] = .double(v) }
-        if let v = f.altitudeM { data["altitudeM"] = .double(v) }
-        if let v = f.satellites { data["satellites"] = .int(Int64(v)) }
-        if let v = f.hdop { data["hdop"] = .double(v) }
-        if let v = f.fixQuality { data["fixQuality"] = .int(Int64(v)) }
-        if let t = f.talker {
-            data["sentence"] = .string(f.source)
-            data["talker"] = .string(t)
-        }
-        if let v = f.priority { data["priority"] = .int(Int64(v)) }
-        if let v = f.eventIO { data["eventIO"] = .int(Int64(v)) }
-        if !f.io.isEmpty {
-            // JSON numbers are read as doubles by many tools; values past 2^53 would lose digits, so they go as strings.
-            data["io"] = .object(
-                Dictionary(uniqueKeysWithValues: f.io.map { k, v in (String(k), v < 1 << 53 ? .int(Int64(v)) : .string(String(v))) }))
-        }
+        let payload = GPSFixPayload(
+            lat: f.lat, lon: f.lon, source: f.source, speedKmh: f.speedKmh?.decimalRounded(), courseDeg: f.courseDeg,
+            altitudeM: f.altitudeM, satellites: f.satellites, hdop: f.hdop, fixQuality: f.fixQuality,
+            // The sentence is named only for receiver sentences, which are the fixes with a talker.
+            sentence: f.talker == nil ? nil : f.source, talker: f.talker, priority: f.priority, eventIO: f.eventIO,
+            // Values past 2^53 go as strings (`IOValue`): many tools read JSON numbers as doubles.
+            io: f.io.isEmpty ? nil : Dictionary(uniqueKeysWithValues: f.io.map { k, v in (String(k), GPSFixPayload.IOValue(v)) }))
         return EventBody(
-            kind: EventKind.gpsFix, observedAt: f.observedAt, subject: Subject(seals: f.sealID.map { [$0] }), data: data,
+            kind: EventKind.gpsFix, observedAt: f.observedAt, subject: Subject(seals: f.sealID.map { [$0] }), payload: payload,
             severity: .info, unitID: f.unitID)
     }
 }

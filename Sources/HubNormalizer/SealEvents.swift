@@ -5,14 +5,10 @@ import HubModel
 /// cargo may have been reached); low battery and shock are warnings; lock and unlock are information.
 enum SealEvents {
     static func body(for s: SealStatus) -> EventBody {
-        var data: [String: JSONValue] = ["status": .string(s.status.rawValue), "deviceEvent": .string(s.deviceEvent)]
-        if let lat = s.lat, let lon = s.lon {
-            data["lat"] = .double(lat)
-            data["lon"] = .double(lon)
-        }
-        if let b = s.batteryPercent { data["batteryPercent"] = .int(Int64(b)) }
+        let payload = SealStatusPayload(
+            status: s.status, deviceEvent: s.deviceEvent, lat: s.lat, lon: s.lon, batteryPercent: s.batteryPercent)
         return EventBody(
-            kind: EventKind.sealStatus, observedAt: s.observedAt, subject: Subject(seals: s.sealID.map { [$0] }), data: data,
+            kind: EventKind.sealStatus, observedAt: s.observedAt, subject: Subject(seals: s.sealID.map { [$0] }), payload: payload,
             severity: severity(s.status), unitID: s.unitID)
     }
 

@@ -106,10 +106,9 @@ struct BenchIngest: AsyncParsableCommand {
                 id: ids.next(at: at), kind: seal ? EventKind.sealStatus : EventKind.gpsFix,
                 device: DeviceRef(id: unit, profile: "ascii-eseal", family: "gps-seal"), site: "bench", lane: nil,
                 observedAt: at, receivedAt: at, subject: seal ? Subject(seals: ["SEAL\(n % devices)"]) : Subject(),
-                data: seal
-                    ? ["status": .string("lock"), "lat": .double(lat), "lon": .double(lon), "batteryPercent": .int(87)]
-                    : ["lat": .double(lat), "lon": .double(lon), "speedKmh": .double(42.5), "courseDeg": .double(181),
-                       "satellites": .int(9), "hdop": .double(0.9)],
+                payload: seal
+                    ? SealStatusPayload(status: .locked, deviceEvent: "LOCK", lat: lat, lon: lon, batteryPercent: 87).payload
+                    : GPSFixPayload(lat: lat, lon: lon, source: "eseal", speedKmh: 42.5, courseDeg: 181, satellites: 9, hdop: 0.9).payload,
                 severity: .info, raw: raw.ref)
             current.append(IngestBatch(records: [raw], events: [event]))
             if current.events.count == size {

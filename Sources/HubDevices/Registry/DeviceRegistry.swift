@@ -7,29 +7,11 @@ import Synchronization
 /// health monitor; read by the API. Every change of state comes back as a `Transition`, which the
 /// caller turns into a `device.status` event.
 public final class DeviceRegistry: Sendable {
-    /// A device's health, most serious first where several apply: a link that is down makes the
-    /// device offline whatever else is true; a tamper outranks a fault, a fault outranks silence.
-    public enum State: String, Sendable, Codable, CaseIterable {
-        /// Not yet connected since the hub started.
-        case connecting
-        /// Connected, talking, nothing wrong.
-        case online
-        /// Connected but silent for longer than three heartbeats.
-        case degraded
-        /// The link is down (port gone, connection lost); the hub keeps retrying.
-        case offline
-        /// The device reports a fault of its own (e.g. a detector high or low).
-        case faulted
-        /// The device reports its cabinet or seal opened.
-        case tampered
-        /// Not started (disabled in the site config).
-        case disabled
-    }
+    /// A device's health (the `state` its `device.status` events carry): see `DeviceStatus.State`.
+    public typealias State = DeviceStatus.State
 
-    /// The transport's side of the story.
-    public enum Link: String, Sendable, Codable {
-        case connecting, up, down, disabled
-    }
+    /// The transport's side of the story (the `link` of its `device.status` events).
+    public typealias Link = DeviceStatus.Link
 
     /// One device's row.
     public struct Status: Sendable, Codable, Equatable {
@@ -199,7 +181,8 @@ public final class DeviceRegistry: Sendable {
                     if active { s.activeFaults.append(code) }
                 }
             case EventKind.deviceTamper, EventKind.sealTamper:
-                guard let tampered = e.data["tamper"]?.boolValue else { continue }
+                // device.tamper: the lane's helper converts its side.
+                guard let tampered = e.sealTamper?.tampered ?? e.data["tamper"]?.boolValue else { continue }
                 t = update(id, at: now) { s in s.tampered = tampered }
             default:
                 continue

@@ -10,6 +10,12 @@ public enum EventPayload: Sendable, Equatable {
     /// back exactly: kept as it was written, so nothing a store holds is ever changed on the way.
     case untyped([String: JSONValue])
 
+    // positions, seals and device status (trackers, tracking seals, the hub's view of a device)
+    case gpsFix(GPSFixPayload)
+    case sealStatus(SealStatusPayload)
+    case sealTamper(SealTamperPayload)
+    case deviceStatus(DeviceStatus)
+
     /// Reads the `data` member of an event of `kind` (the JSON edge). A member its type does not
     /// know, or one that would not be written back the same, keeps the event `untyped`.
     public init(kind: String, json: [String: JSONValue]) {
@@ -25,6 +31,11 @@ public enum EventPayload: Sendable, Equatable {
     public var json: [String: JSONValue] {
         switch self {
         case .untyped(let json): json
+        // positions, seals and device status
+        case .gpsFix(let p): p.json
+        case .sealStatus(let p): p.json
+        case .sealTamper(let p): p.json
+        case .deviceStatus(let p): p.json
         }
     }
 
@@ -40,7 +51,10 @@ public enum EventPayload: Sendable, Equatable {
         return out
     }()
 
-    static let registered: [any EventPayloadBody.Type] = []
+    static let registered: [any EventPayloadBody.Type] = [
+        // positions, seals and device status
+        GPSFixPayload.self, SealStatusPayload.self, SealTamperPayload.self, DeviceStatus.self,
+    ]
 }
 
 /// A typed payload: the kinds it carries, how it reads and writes the event JSON's `data`.

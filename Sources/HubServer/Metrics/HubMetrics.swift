@@ -1,5 +1,6 @@
 import CoreMetrics
 import HubDevices
+import HubModel
 import Metrics
 import NIOCore
 import Prometheus

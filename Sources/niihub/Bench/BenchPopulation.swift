@@ -38,15 +38,16 @@ struct BenchPopulation {
         let record = RawRecord(
             sha256: Hex.encode(SHA256.hash(data: bytes)), format: ocr ? "ocr-lines" : "eseal-lines", deviceID: device.id,
             firstReceivedAt: at, receivedAt: at, frameCount: 1, bytes: bytes)
-        let data: [String: JSONValue] = ocr
-            ? ["read": "container", "text": .string(container(i)), "confidence": 97, "containerValid": true,
-               "container": .string(container(i)), "position": "rear", "cameraLane": "1"]
-            : ["lat": .double(10 + Double(n % 1000) / 1000), "lon": .double(106 + Double(i % 1000) / 1000),
-               "source": "eseal", "speedKmh": 42]
+        let payload: EventPayload = ocr
+            ? EventPayload(
+                kind: EventKind.ocrRead,
+                json: ["read": "container", "text": .string(container(i)), "confidence": 97, "containerValid": true,
+                       "container": .string(container(i)), "position": "rear", "cameraLane": "1"])
+            : GPSFixPayload(lat: 10 + Double(n % 1000) / 1000, lon: 106 + Double(i % 1000) / 1000, source: "eseal", speedKmh: 42).payload
         let event = InspectionEvent(
             id: ids.next(at: at), kind: ocr ? EventKind.ocrRead : EventKind.gpsFix, device: device, site: "bench", lane: ocr ? "1" : nil,
             observedAt: at, receivedAt: at,
-            subject: ocr ? Subject(containers: [container(i)]) : Subject(seals: [seal(i)]), data: data, severity: .info,
+            subject: ocr ? Subject(containers: [container(i)]) : Subject(seals: [seal(i)]), payload: payload, severity: .info,
             raw: record.ref)
         return (event, record)
     }
