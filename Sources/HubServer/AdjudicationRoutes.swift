@@ -3,12 +3,32 @@ import Hummingbird
 import HubModel
 import HubStore
 
-extension HubAPI {
-    /// Alarms and what was done about them: `POST /api/v1/alarms/{eventId}/adjudication` records an
-    /// outcome (append-only; the newest counts), `GET /api/v1/alarms?state=open|adjudicated` lists
-    /// alarm events with their adjudications.
-    func addAdjudicationRoutes(to router: RouteTable, records: any HubRecordStore, feed: LiveFeed?) {
-        router.post("/api/v1/alarms/:id/adjudication", .operators, audit: "alarm.adjudicate") { request, context in
+/// Alarms and what was done about them: `POST /api/v1/alarms/{eventId}/adjudication` records an
+/// outcome (append-only; the newest counts), `GET /api/v1/alarms?state=open|adjudicated` lists
+/// alarm events with their adjudications.
+struct AdjudicationRoutes: RouteController {
+    /// Where the alarm events are read.
+    let store: any EventStore
+    /// Where adjudications are kept (beside users, tokens and the audit log).
+    let records: any HubRecordStore
+    /// Where a new adjudication goes out live, when the hub has a live socket.
+    let feed: LiveFeed?
+
+    private typealias S = OpenAPISchemas
+
+    func register(on routes: RouteTable) {
+        routes.post(
+            "/api/v1/alarms/:id/adjudication", .operators, audit: "alarm.adjudicate",
+            doc: .init(
+                summary: "Adjudicate an alarm.",
+                body: (
+                    "application/json",
+                    S.object(
+                        ["outcome": S.oneOf(["false-alarm", "cleared", "referred"]), "note": S.string, "isotopes": S.strings,
+                         "secondaryInspection": S.oneOf(["none", "requested", "completed"])], required: ["outcome"])
+                ),
+                response: S.ref("Adjudication"), status: "201")
+        ) { request, context in
             let id = try context.parameters.require("id")
             struct Ask: Decodable {
                 var outcome: String
@@ -39,7 +59,16 @@ extension HubAPI {
             feed?.publish(a)
             return try JSONResponse.make(a, status: .created)
         }
-        router.get("/api/v1/alarms", .people) { request, _ in
+        routes.get(
+            "/api/v1/alarms", .people,
+            doc: .init(
+                summary: "Alarms and their adjudication state.", query: ["state", "lane"],
+                response: S.object(
+                    ["alarms": S.array(S.object(
+                        ["event": S.eventRef, "state": S.oneOf(["open", "adjudicated"]), "adjudication": S.ref("Adjudication"),
+                         "history": S.array(S.ref("Adjudication"))], required: ["event", "state", "history"]))],
+                    required: ["alarms"]))
+        ) { request, _ in
             let p = request.uri.queryParameters
             let state = p.get("state")
             guard state == nil || state == "open" || state == "adjudicated" else {

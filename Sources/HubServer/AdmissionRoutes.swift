@@ -3,12 +3,33 @@ import HTTPTypes
 import Hummingbird
 import HubDevices
 
-extension HubAPI {
-    /// Units waiting at a listener, and the admin's approve and deny. A decision is written to the
-    /// audit log (by the auth middleware, as `admission.approve`/`admission.deny` with target
-    /// `device/unit`), which is where the hub reads its decisions back from at start.
-    func addAdmissionRoutes(to router: RouteTable) {
-        router.get("/api/v1/admission/pending", .admin) { _, _ in
+/// Units waiting at a listener, and the admin's approve and deny. A decision is written to the
+/// audit log (by the auth middleware, as `admission.approve`/`admission.deny` with target
+/// `device/unit`), which is where the hub reads its decisions back from at start.
+struct AdmissionRoutes: RouteController {
+    /// Holds the units waiting and the decisions (`registry.admissions`).
+    let registry: DeviceRegistry
+    /// The site's listeners and their admission policies.
+    let config: ConfigState?
+
+    private typealias S = OpenAPISchemas
+
+    func register(on routes: RouteTable) {
+        routes.get(
+            "/api/v1/admission/pending", .admin,
+            doc: .init(
+                summary: "Units that dialled in to a listener without being admitted (refused or quarantined), and each listener's policy.",
+                response: S.object(
+                    ["pending": S.array(S.object(
+                        ["device": S.string, "unit": S.string, "verdict": S.oneOf(["quarantined", "refused"]), "firstSeen": S.time,
+                         "lastSeen": S.time, "remoteAddress": S.string, "frames": S.integer, "connections": S.integer],
+                        required: ["device", "unit", "verdict", "firstSeen", "lastSeen", "frames", "connections"])),
+                     "notListed": S.integer,
+                     "listeners": S.array(S.object(
+                        ["device": S.string, "admission": S.oneOf(["known", "quarantine", "open"]), "units": S.strings],
+                        required: ["device", "admission", "units"]))],
+                    required: ["pending", "notListed", "listeners"]))
+        ) { _, _ in
             struct Listener: Encodable {
                 var device: String
                 var admission: AdmissionPolicy
@@ -26,10 +47,18 @@ extension HubAPI {
             }
             return try JSONResponse.make(Body(pending: units, notListed: overflow, listeners: listeners))
         }
+        let answer = S.object(
+            ["device": S.string, "unit": S.string, "decision": S.oneOf(["approved", "denied"])], required: ["device", "unit", "decision"])
         for decision in [UnitAdmissions.Decision.approved, .denied] {
             let verb = decision == .approved ? "approve" : "deny"
             let audit = decision == .approved ? AdmissionAudit.approve : AdmissionAudit.deny
-            router.post("/api/v1/admission/:device/:unit/\(verb)", .admin, audit: audit, body: nil) { _, context in
+            let summary = decision == .approved
+                ? "Admit a unit at a listener from its next connection (kept across restarts)."
+                : "Refuse a unit at a listener from its next connection (kept across restarts)."
+            routes.post(
+                "/api/v1/admission/:device/:unit/\(verb)", .admin, audit: audit, body: nil,
+                doc: .init(summary: summary, response: answer)
+            ) { _, context in
                 let device = try context.parameters.require("device")
                 let unit = try context.parameters.require("unit")
                 guard config?.current.devices.contains(where: { $0.id == device && $0.listen != nil }) == true else {

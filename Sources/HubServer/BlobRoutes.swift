@@ -4,19 +4,29 @@ import HubStore
 import NIOCore
 import Synchronization
 
-extension HubAPI {
+/// Scanner images: `POST /api/v1/blobs` streams the body to disk as it arrives (never whole in
+/// memory) and answers its SHA-256 (the name a scan result document refers to it by);
+/// `GET /api/v1/blobs/{sha256}` streams it back.
+struct BlobRoutes: RouteController {
     /// Largest image accepted over HTTP.
-    static let maxBlobBytes = 512 << 20
+    static let maxBytes = 512 << 20
     /// Uploads written at once; one more gets 503 with Retry-After rather than another open file
     /// and another body's worth of disk traffic.
-    static let maxBlobUploadsInFlight = 4
+    static let maxUploadsInFlight = 4
 
-    /// Scanner images: `POST /api/v1/blobs` streams the body to disk as it arrives (never whole in
-    /// memory) and answers its SHA-256 (the name a scan result document refers to it by);
-    /// `GET /api/v1/blobs/{sha256}` streams it back.
-    func addBlobRoutes(to router: RouteTable) {
-        let uploads = UploadSlots(limit: Self.maxBlobUploadsInFlight)
-        router.post("/api/v1/blobs", .operators, audit: "blob.post", body: nil) { request, context in
+    /// Where images are kept; nil answers 503 (a hub without one) or 404.
+    let blobs: BlobStore?
+
+    private typealias S = OpenAPISchemas
+
+    func register(on routes: RouteTable) {
+        let uploads = UploadSlots(limit: Self.maxUploadsInFlight)
+        routes.post(
+            "/api/v1/blobs", .operators, audit: "blob.post", body: nil,
+            doc: .init(
+                summary: "Store a scanner image by SHA-256.", body: ("application/octet-stream", S.bytes),
+                response: S.object(["sha256": S.sha256, "bytes": S.integer], required: ["sha256", "bytes"]), status: "201")
+        ) { request, context in
             guard let blobs else { return JSONResponse.error(.serviceUnavailable, "no blob store") }
             guard uploads.take() else {
                 var r = JSONResponse.error(.serviceUnavailable, "too many uploads at once; try again shortly")
@@ -26,10 +36,10 @@ extension HubAPI {
             defer { uploads.give() }
             let writer = try blobs.writer()
             for try await chunk in request.body {
-                guard writer.count + chunk.readableBytes <= Self.maxBlobBytes else {
+                guard writer.count + chunk.readableBytes <= Self.maxBytes else {
                     writer.abandon()
                     return JSONResponse.error(
-                        .contentTooLarge, "the body is larger than this route accepts (\(Self.maxBlobBytes) bytes)", field: "body")
+                        .contentTooLarge, "the body is larger than this route accepts (\(Self.maxBytes) bytes)", field: "body")
                 }
                 try chunk.withUnsafeReadableBytes { try writer.write($0) }
             }
@@ -46,7 +56,10 @@ extension HubAPI {
             }
             return try JSONResponse.make(Stored(sha256: sha, bytes: bytes), status: .created)
         }
-        router.get("/api/v1/blobs/:sha256", .people) { _, context in
+        routes.get(
+            "/api/v1/blobs/:sha256", .people,
+            doc: .init(summary: "A stored scanner image.", produces: "application/octet-stream", response: S.bytes)
+        ) { _, context in
             let sha = try context.parameters.require("sha256")
             guard BlobStore.isHash(sha) else { return JSONResponse.error(.badRequest, "expected 64 lower-case hex digits", field: "sha256") }
             guard let blobs, blobs.contains(sha) else { return JSONResponse.error(.notFound, "no blob \(sha)") }

@@ -4,24 +4,52 @@ import HubModel
 import HubStore
 import NIOCore
 
-extension HubAPI {
+/// Declarations from the customs system: create and amend (`POST`), cancel, read by number or by
+/// the identifiers devices observe, bulk import as JSON lines, and the links between declarations
+/// and events. (Search, exports and the detail view are the analyst's: `AnalystRoutes`.)
+struct DeclarationRoutes: RouteController {
     static let maxDeclarationBytes = 1 << 20
     static let maxBulkBytes = 64 << 20
 
-    /// Declarations from the customs system: create and amend (`POST`), cancel, read by number or by
-    /// the identifiers devices observe, and bulk import as JSON lines.
-    func addDeclarationRoutes(to router: RouteTable) {
-        router.post("/api/v1/declarations", .analysts, audit: "declaration.post") { request, context in
+    /// Where declarations and links are kept; nil answers reads with nothing and writes with 503.
+    let declarationStore: (any DeclarationStore)?
+
+    private typealias S = OpenAPISchemas
+
+    func register(on routes: RouteTable) {
+        routes.post(
+            "/api/v1/declarations", .analysts, audit: "declaration.post",
+            doc: .init(
+                summary: "Create or amend a declaration (200 when unchanged).", body: ("application/json", S.declarationRef),
+                response: S.declarationRef, status: "201")
+        ) { request, context in
             let body = try await request.body.collect(upTo: Self.maxDeclarationBytes)
             return try await postDeclaration(Data(body.readableBytesView), note: context.auditNote)
         }
-        router.post("/api/v1/declarations/bulk", .analysts, audit: "declaration.bulk", body: ["json", "xml"]) { request, _ in
+        routes.post(
+            "/api/v1/declarations/bulk", .analysts, audit: "declaration.bulk", body: ["json", "xml"],
+            doc: .init(
+                summary: "Bulk import: JSON lines (any type but XML) or WCO XML.",
+                body: ("text/plain", ["type": "string", "description": "One declaration document per line."]),
+                response: S.object(
+                    ["stored": S.integer, "unchanged": S.integer,
+                     "rejected": S.array(S.object(["line": S.integer, "problems": S.array(S.ref("Problem"))], required: ["line", "problems"]))],
+                    required: ["stored", "unchanged", "rejected"]))
+        ) { request, _ in
             let body = try await request.body.collect(upTo: Self.maxBulkBytes)
             let xml = request.headers[.contentType]?.contains("xml") == true
             return try await bulkDeclarations(Data(body.readableBytesView), xml: xml)
         }
-        router.get("/api/v1/declarations", .people) { request, _ in try await findDeclarations(request.uri.queryParameters) }
-        router.get("/api/v1/declarations/:number", .people) { request, context in
+        routes.get(
+            "/api/v1/declarations", .people,
+            doc: .init(
+                summary: "Declarations in force carrying an identifier.", query: ["container", "seal", "plate", "ucr"],
+                response: S.object(["declarations": S.array(S.declarationRef)], required: ["declarations"]))
+        ) { request, _ in try await findDeclarations(request.uri.queryParameters) }
+        routes.get(
+            "/api/v1/declarations/:number", .people,
+            doc: .init(summary: "A declaration (in force, or `?version=`).", query: ["version"], response: S.declarationRef)
+        ) { request, context in
             let number = try context.parameters.require("number")
             var version: Int?
             if let v = request.uri.queryParameters.get("version") {
@@ -33,22 +61,38 @@ extension HubAPI {
             }
             return try JSONResponse.make(d)
         }
-        router.get("/api/v1/declarations/:number/versions", .people) { _, context in
+        routes.get(
+            "/api/v1/declarations/:number/versions", .people,
+            doc: .init(
+                summary: "Every version of a declaration.",
+                response: S.object(["versions": S.array(S.declarationRef)], required: ["versions"]))
+        ) { _, context in
             let number = try context.parameters.require("number")
             let all = try await declarationStore?.versions(number: number) ?? []
             guard !all.isEmpty else { return JSONResponse.error(.notFound, "no declaration \(number)") }
             struct Body: Encodable { var versions: [Declaration] }
             return try JSONResponse.make(Body(versions: all))
         }
-        router.get("/api/v1/declarations/:number/links", .people) { _, context in
+        routes.get(
+            "/api/v1/declarations/:number/links", .people,
+            doc: .init(summary: "Events linked to a declaration.", response: S.links)
+        ) { _, context in
             struct Body: Encodable { var links: [Link] }
             return try JSONResponse.make(Body(links: try await declarationStore?.links(declaration: try context.parameters.require("number")) ?? []))
         }
-        router.get("/api/v1/events/:id/links", .people) { _, context in
+        routes.get(
+            "/api/v1/events/:id/links", .people,
+            doc: .init(summary: "The declarations an event is linked to, and why.", response: S.links)
+        ) { _, context in
             struct Body: Encodable { var links: [Link] }
             return try JSONResponse.make(Body(links: try await declarationStore?.links(event: try context.parameters.require("id")) ?? []))
         }
-        router.post("/api/v1/declarations/:number/cancel", .analysts, audit: "declaration.cancel") { request, context in
+        routes.post(
+            "/api/v1/declarations/:number/cancel", .analysts, audit: "declaration.cancel",
+            doc: .init(
+                summary: "Cancel a declaration.", body: ("application/json", S.object(["reason": S.text], required: ["reason"])),
+                response: S.declarationRef)
+        ) { request, context in
             let number = try context.parameters.require("number")
             let body = try await request.body.collect(upTo: 64 << 10)
             struct Cancel: Decodable { var reason: String }

@@ -3,11 +3,26 @@ import Hummingbird
 import HubModel
 import HubStore
 
-extension HubAPI {
-    /// `GET /api/v1/feed?after=CURSOR&limit=N`: the risk system's pull side of the feed — every
-    /// `risk.assessment` after the cursor, in order, each with its own cursor and idempotency key.
-    func addFeedRoutes(to router: RouteTable) {
-        router.get("/api/v1/feed", .analysts) { request, context in
+/// `GET /api/v1/feed?after=CURSOR&limit=N`: the risk system's pull side of the feed — every
+/// `risk.assessment` after the cursor, in order, each with its own cursor and idempotency key.
+struct FeedRoutes: RouteController {
+    let store: any EventStore
+    /// Where each consumer's position is noted, for its lag in `/metrics`.
+    let consumers: FeedConsumers?
+
+    private typealias S = OpenAPISchemas
+
+    func register(on routes: RouteTable) {
+        routes.get(
+            "/api/v1/feed", .analysts,
+            doc: .init(
+                summary: "The risk system's pull feed.", query: ["after", "limit"],
+                response: S.object(
+                    ["items": S.array(S.object(
+                        ["cursor": S.string, "idempotencyKey": S.string, "event": S.eventRef],
+                        required: ["cursor", "idempotencyKey", "event"])),
+                     "next": S.string], required: ["items"]))
+        ) { request, context in
             var q = EventQuery()
             q.kind = EventKind.riskAssessment
             q.cursor = request.uri.queryParameters.get("after")
@@ -30,7 +45,7 @@ extension HubAPI {
                 let page = try await store.events(q)
                 let items = zip(page.events, page.cursors).map { Item(cursor: $1, idempotencyKey: $0.id, event: $0) }
                 let next = items.last?.cursor ?? q.cursor
-                metricSources?.feed?.pulled(by: context.who.name, through: next)
+                consumers?.pulled(by: context.who.name, through: next)
                 return try JSONResponse.make(Body(items: items, next: next))
             } catch let e as InvalidCursor {
                 return JSONResponse.error(.badRequest, e.description, field: "after")

@@ -5,17 +5,39 @@ import HubModel
 import HubStore
 import NIOCore
 
-extension HubAPI {
+/// `POST /api/v1/forwarded`: a gate hub's batch of events with their raw records (see
+/// `ForwarderService`). Each event is stored unless its id is already here, each raw record
+/// unless its SHA-256 is; the answer says what was taken and through which gate position the
+/// source is held. A batch that starts past that position gets 409 with `through`.
+struct ForwardRoutes: RouteController {
     /// Largest forwarded batch accepted (a gate closes its batches at 8 MB of raw bytes).
     static let maxForwardedBytes = 64 << 20
     static let maxForwardedEvents = 1000
 
-    /// `POST /api/v1/forwarded`: a gate hub's batch of events with their raw records (see
-    /// `ForwarderService`). Each event is stored unless its id is already here, each raw record
-    /// unless its SHA-256 is; the answer says what was taken and through which gate position the
-    /// source is held. A batch that starts past that position gets 409 with `through`.
-    func addForwardRoutes(to router: RouteTable) {
-        router.post("/api/v1/forwarded", .gates, audit: "forward.receive") { request, context in
+    /// Where forwarded events are kept; nil refuses them (503).
+    let forwarding: (any ForwardingStore)?
+
+    private typealias S = OpenAPISchemas
+
+    func register(on routes: RouteTable) {
+        routes.post(
+            "/api/v1/forwarded", .gates, audit: "forward.receive",
+            doc: .init(
+                summary: "A gate hub's store-and-forward batch: events with their raw records, each kept once; answers what the central holds (409 with `through` when the batch starts past it).",
+                body: (
+                    "application/json",
+                    S.object(
+                        ["source": S.text, "after": S.integer, "first": S.integer, "last": S.integer, "events": S.array(S.eventRef),
+                         "raw": S.array(S.object(
+                            ["sha256": S.sha256, "format": S.string, "deviceId": S.string, "firstReceivedAt": S.time, "receivedAt": S.time,
+                             "frameCount": S.integer, "bytes": ["type": "string", "contentEncoding": "base64"]],
+                            required: ["sha256", "format", "deviceId", "firstReceivedAt", "receivedAt", "frameCount", "bytes"]))],
+                        required: ["source", "after", "first", "last", "events", "raw"])
+                ),
+                response: S.object(
+                    ["source": S.string, "received": S.integer, "stored": S.integer, "alreadyHad": S.integer, "rawStored": S.integer,
+                     "through": S.integer], required: ["source", "received", "stored", "alreadyHad", "through"]))
+        ) { request, context in
             guard let forwarding else { return JSONResponse.error(.serviceUnavailable, "this hub does not take forwarded events") }
             let body = try await request.body.collect(upTo: Self.maxForwardedBytes)
             let batch: ForwardedBatch

@@ -3,13 +3,25 @@ import Hummingbird
 import HubIngest
 import HubModel
 
-extension HubAPI {
-    /// `POST /api/v1/passages/{passageId}/resolve` with `{"event": "<evidence event id>"}`: an
-    /// operator says which vehicle an ambiguous read or scan belongs to. The passages concerned are
-    /// stored again as new revisions, with a `gate.passage-resolution` event linked to every
-    /// declaration the old revisions were, so their risk is assessed again.
-    func addPassageResolutionRoute(to router: RouteTable) {
-        router.post("/api/v1/passages/:id/resolve", .operators, audit: "passage.resolve") { request, context in
+/// `POST /api/v1/passages/{passageId}/resolve` with `{"event": "<evidence event id>"}`: an
+/// operator says which vehicle an ambiguous read or scan belongs to. The passages concerned are
+/// stored again as new revisions, with a `gate.passage-resolution` event linked to every
+/// declaration the old revisions were, so their risk is assessed again. (Passage search and detail
+/// are the analyst's: `AnalystRoutes`.)
+struct PassageRoutes: RouteController {
+    /// Resolves an ambiguous passage: evidence id, passage id, user; nil when the hub assembles none.
+    let resolvePassage: (@Sendable (String, String, String) async -> PassageService.Resolution)?
+
+    private typealias S = OpenAPISchemas
+
+    func register(on routes: RouteTable) {
+        routes.post(
+            "/api/v1/passages/:id/resolve", .operators, audit: "passage.resolve",
+            doc: .init(
+                summary: "Resolve an ambiguous passage: the read or scan `event` belongs to passage `id` (its `data.passage`); the passages concerned are stored again as new revisions.",
+                body: ("application/json", S.object(["event": S.string], required: ["event"])),
+                response: S.object(["passage": S.string, "event": S.string, "revisions": S.strings], required: ["passage", "event", "revisions"]))
+        ) { request, context in
             let passage = try context.parameters.require("id")
             struct Ask: Decodable { var event: String }
             let body = try await request.body.collect(upTo: 16 << 10)

@@ -1,72 +1,120 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import HubDrivers
+import HubCorrelation
 import HubModel
 import HubStore
 import NIOCore
 
-extension HubAPI {
-    /// The analyst's side: passage search and detail, a declaration with everything linked to it,
-    /// CSV and JSON exports with the search's filters, and an occupancy as an N42 document.
-    func addAnalystRoutes(to router: RouteTable) {
-        router.get("/api/v1/passages", .analysts) { request, _ in
+/// The analyst's side: passage search and detail, a declaration with everything linked to it,
+/// CSV and JSON exports with the search's filters, and the lane board with each lane's latest passage.
+struct AnalystRoutes: RouteController {
+    let store: any EventStore
+    /// Where links, declarations and risk assessments are read; nil finds none.
+    let declarationStore: (any DeclarationStore)?
+    /// The lanes the board lists.
+    let lanes: LaneActivity
+
+    /// The filters of the passage search and its exports (`PassageFilter(parameters:)`).
+    static let passageFilters = [
+        "declaration", "container", "plate", "seal", "channel", "minScore", "maxScore", "site", "lane", "since", "until",
+        "cursor", "limit", "order",
+    ]
+    /// The filters of the declaration search and its exports (`DeclarationFilter(parameters:)`).
+    static let declarationFilters = [
+        "number", "container", "plate", "seal", "ucr", "site", "since", "until", "channel", "minScore", "maxScore", "cursor",
+        "limit",
+    ]
+
+    private typealias S = OpenAPISchemas
+
+    func register(on routes: RouteTable) {
+        routes.get(
+            "/api/v1/passages", .analysts,
+            doc: .init(
+                summary: "Gate passages, searched and paginated with cursors.", query: Self.passageFilters,
+                response: S.page("passages", S.ref("Passage")))
+        ) { request, _ in
             try await passageSearch(request) { try JSONResponse.make(SearchPage(name: "passages", rows: $0, next: $1)) }
         }
-        router.get("/api/v1/passages/:id", .analysts) { _, context in
+        routes.get(
+            "/api/v1/passages/:id", .analysts,
+            doc: .init(
+                summary: "A passage with its member events, their links and raw record references.",
+                response: S.object(
+                    ["passage": S.ref("Passage"), "event": S.ref("LinkedEvent"), "members": S.array(S.ref("LinkedEvent"))],
+                    required: ["passage", "event", "members"]))
+        ) { _, context in
             let id = try context.parameters.require("id")
             guard let e = try await store.event(id: id), e.kind == EventKind.passage else {
                 return JSONResponse.error(.notFound, "no passage \(id)")
             }
             return try await passageDetail(e)
         }
-        router.get("/api/v1/declarations/:number/detail", .people) { _, context in
+        routes.get(
+            "/api/v1/declarations/:number/detail", .people,
+            doc: .init(
+                summary: "A declaration with every linked event, the links' evidence, raw record references and the latest risk assessment.",
+                response: S.object(
+                    ["declaration": S.declarationRef, "risk": S.ref("LinkedEvent"), "events": S.array(S.ref("LinkedEvent"))],
+                    required: ["declaration", "events"]))
+        ) { _, context in
             try await declarationDetail(try context.parameters.require("number"))
         }
-        router.get("/api/v1/export/passages.json", .analysts) { request, _ in
+        routes.get(
+            "/api/v1/export/passages.json", .analysts,
+            doc: .init(
+                summary: "Passages as a JSON array (same filters).", query: Self.passageFilters, response: S.array(S.ref("Passage")))
+        ) { request, _ in
             try await passageSearch(request, exporting: true) { passages, next in Self.export(try JSONResponse.make(passages), next) }
         }
-        router.get("/api/v1/export/passages.csv", .analysts) { request, _ in
+        routes.get(
+            "/api/v1/export/passages.csv", .analysts,
+            doc: .init(
+                summary: "Passages as CSV (same filters; up to 1000 rows, `X-Next-Cursor` for more).", query: Self.passageFilters,
+                produces: "text/csv", response: S.csv)
+        ) { request, _ in
             try await passageSearch(request, exporting: true) { passages, next in Self.csv(CSV.passages(passages), next) }
         }
-        router.get("/api/v1/declarations/search", .analysts) { request, _ in
+        routes.get(
+            "/api/v1/declarations/search", .analysts,
+            doc: .init(
+                summary: "Declarations (latest versions), searched and paginated with cursors (the last number).",
+                query: Self.declarationFilters, response: S.page("declarations", S.ref("DeclarationSummary")))
+        ) { request, _ in
             try await declarationSearch(request) { try JSONResponse.make(SearchPage(name: "declarations", rows: $0, next: $1)) }
         }
-        router.get("/api/v1/export/declarations.json", .analysts) { request, _ in
+        routes.get(
+            "/api/v1/export/declarations.json", .analysts,
+            doc: .init(
+                summary: "Declarations as a JSON array (same filters).", query: Self.declarationFilters,
+                response: S.array(S.ref("DeclarationSummary")))
+        ) { request, _ in
             try await declarationSearch(request, exporting: true) { found, next in Self.export(try JSONResponse.make(found), next) }
         }
-        router.get("/api/v1/export/declarations.csv", .analysts) { request, _ in
+        routes.get(
+            "/api/v1/export/declarations.csv", .analysts,
+            doc: .init(
+                summary: "Declarations as CSV (same filters; up to 1000 rows, `X-Next-Cursor` for more).",
+                query: Self.declarationFilters, produces: "text/csv", response: S.csv)
+        ) { request, _ in
             try await declarationSearch(request, exporting: true) { found, next in Self.csv(CSV.declarations(found), next) }
         }
-        router.get("/api/v1/events/:id/n42", .people) { _, context in
-            let id = try context.parameters.require("id")
-            guard let e = try await store.event(id: id) else { return JSONResponse.error(.notFound, "no event \(id)") }
-            switch N42OccupancyExport.document(for: e) {
-            case .failure(.notAnOccupancy):
-                return JSONResponse.error(.notFound, "event \(id) is a \(e.kind), not a radiation.occupancy")
-            case .failure(.missing(let field)):
-                return JSONResponse.error(.unprocessableContent, "event \(id) has no \(field)", field: field)
-            case .success(let xml):
-                return Response(
-                    status: .ok, headers: [.contentType: "application/xml; charset=utf-8"],
-                    body: ResponseBody(byteBuffer: ByteBuffer(string: xml)))
-            }
-        }
+        routes.get(
+            "/api/v1/lanes", .people,
+            doc: .init(
+                summary: "The lane board: counts, last occupancy and alarm, latest passage.",
+                response: S.object(
+                    ["lanes": S.array(S.object(
+                        ["site": S.string, "lane": S.string, "occupancies": S.integer, "alarms": S.integer, "lastOccupancy": S.eventRef,
+                         "lastAlarm": S.eventRef, "lastEventAt": S.time, "latestPassage": S.ref("Passage")],
+                        required: ["site", "lane", "occupancies", "alarms"]))],
+                    required: ["lanes"]))
+        ) { _, _ in try await laneBoard() }
     }
+}
 
-    /// `GET /api/v1/openapi.json`, registered after every other route: each operation's roles come
-    /// from the rule its route was registered with, so the document and the router cannot disagree.
-    func addOpenAPIRoute(to router: RouteTable) {
-        let path = "/api/v1/openapi.json"
-        var rules = router.rules
-        rules.append(RouteRule(method: .get, pattern: path, access: .people, audit: nil, bodyTypes: nil))
-        let document = ByteBuffer(bytes: OpenAPIDocument.json(rules: rules))
-        router.get(path, .people) { _, _ in
-            Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: document))
-        }
-    }
-
+extension AnalystRoutes {
     /// The passage search with the request's filters, rendered by `render`.
     private func passageSearch(_ r: Request, exporting: Bool = false, render: ([PassageSummary], String?) throws -> Response) async throws -> Response {
         try await search(r, exporting: exporting, parse: PassageFilter.init(parameters:), limit: \.query.limit, run: searchPassages, render: render)
@@ -177,61 +225,5 @@ struct SearchPage<Row: Encodable>: Encodable {
         var c = encoder.container(keyedBy: Key.self)
         try c.encode(rows, forKey: Key(stringValue: name))
         try c.encodeIfPresent(next, forKey: Key(stringValue: "next"))
-    }
-}
-
-/// Rows as CSV (RFC 4180): a header row, CRLF line ends, lists joined by spaces, and a field
-/// quoted (quotes doubled) when it holds a comma, quote or line break.
-public enum CSV {
-    static func text(header: [String], rows: [[String]]) -> String {
-        ([header] + rows).map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
-    }
-
-    /// One field, quoted when it needs to be. A cell a spreadsheet would run as a formula (it starts
-    /// with `=`, `+`, `-`, `@`, a tab or a carriage return: a trader's name, a note, a plate read
-    /// are all outside text) gets a leading `'`, which shows as text; a plain number keeps its sign.
-    public static func field(_ text: String) -> String {
-        var s = text
-        if let first = s.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Double(s) == nil { s = "'" + s }
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    static func passages(_ passages: [PassageSummary]) -> String {
-        let header = [
-            "id", "site", "lane", "startedAt", "endedAt", "containers", "plates", "seals", "declarations", "channel",
-            "score", "rpmResult", "scanResult", "alarmed", "missing", "rawSha256", "passage", "revision", "ambiguous",
-        ]
-        return text(
-            header: header,
-            rows: passages.map { p in
-                [
-                    p.id, p.site ?? "", p.lane ?? "", p.startedAt ?? "", p.endedAt ?? "", p.containers.joined(separator: " "),
-                    p.plates.joined(separator: " "), p.seals.joined(separator: " "),
-                    p.declarations.map(\.number).joined(separator: " "),
-                    p.declarations.compactMap(\.channel).joined(separator: " "),
-                    p.declarations.compactMap(\.score).map { String($0) }.joined(separator: " "), p.rpmResult ?? "",
-                    p.scanResult ?? "", p.alarmed ? "true" : "false", p.missing.joined(separator: " "), p.raw.sha256,
-                    p.passage ?? "", p.revision.map { String($0) } ?? "", p.ambiguous ? "true" : "false",
-                ]
-            })
-    }
-
-    static func declarations(_ declarations: [DeclarationSummary]) -> String {
-        let header = [
-            "number", "version", "status", "site", "office", "type", "declaredChannel", "channel", "score", "containers",
-            "plates", "seals", "trader", "receivedAt",
-        ]
-        return text(
-            header: header,
-            rows: declarations.map { s in
-                let d = s.declaration
-                return [
-                    d.number, String(d.version), d.status.rawValue, d.site ?? "", d.office, d.type.rawValue,
-                    d.channel.rawValue, s.channel ?? "", s.score.map { String($0) } ?? "", d.containers.joined(separator: " "),
-                    d.plates.joined(separator: " "), d.seals.joined(separator: " "), d.trader.name ?? d.trader.tin,
-                    d.receivedAt.map(Timestamp.format) ?? "",
-                ]
-            })
     }
 }

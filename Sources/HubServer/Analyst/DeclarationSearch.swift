@@ -94,7 +94,7 @@ struct DeclarationSummary: Encodable, Sendable {
     var assessment: String?
 }
 
-extension HubAPI {
+extension AnalystRoutes {
     /// Declarations that pass `filter`, one page, and where the next page starts.
     func searchDeclarations(_ filter: DeclarationFilter) async throws -> (declarations: [DeclarationSummary], next: String?) {
         guard let store = declarationStore else { return ([], nil) }

@@ -4,7 +4,7 @@ import HubCorrelation
 import HubStore
 import HubModel
 
-extension HubAPI {
+extension AnalystRoutes {
     /// A lane on the board: its activity and the latest passage through it.
     struct BoardLane: Encodable {
         var lane: LaneActivity.Lane

@@ -52,6 +52,14 @@ enum OpenAPISchemas {
         "before": ["type": "integer", "description": "An audit entry's `seq`: older entries only."],
     ]
 
+    // Shorthands the routes' operations share.
+    nonisolated(unsafe) static let eventRef = ref("InspectionEvent")
+    nonisolated(unsafe) static let declarationRef = ref("Declaration")
+    nonisolated(unsafe) static let links = object(["links": array(ref("Link"))], required: ["links"])
+    nonisolated(unsafe) static let html: Schema = ["type": "string", "description": "An HTML page."]
+    nonisolated(unsafe) static let csv: Schema = ["type": "string", "description": "RFC 4180 CSV with a header row."]
+    nonisolated(unsafe) static let bytes: Schema = ["type": "string", "contentEncoding": "binary"]
+
     /// A path segment's type: hashes are 64 hex digits, the rest any non-empty text.
     static func path(_ name: String) -> Schema { name == "sha256" ? sha256 : text }
 

@@ -83,7 +83,7 @@ struct PassageSummary: Encodable, Sendable {
     var raw: RawRef
 }
 
-extension HubAPI {
+extension AnalystRoutes {
     /// A passage event with its linked declarations and their latest risk assessments.
     func summarize(_ e: InspectionEvent) async throws -> PassageSummary {
         let links = try await declarationStore?.links(event: e.id) ?? []

@@ -3,14 +3,31 @@ import HTTPTypes
 import Hummingbird
 import HubDevices
 import HubStore
+import Logging
 import NIOCore
 
-extension HubAPI {
-    /// Login, logout, who am I, users and tokens (admin), and the audit log (admin).
-    func addAuthRoutes(to router: RouteTable, auth: AuthService) {
+/// Login, logout, who am I, users and tokens (admin), and the audit log (admin).
+struct AuthRoutes: RouteController {
+    let auth: AuthService
+    /// The hub serves TLS, so its session cookie is marked `Secure` (sent over HTTPS only).
+    let secureCookies: Bool
+    let logger: Logger
+
+    private typealias S = OpenAPISchemas
+
+    func register(on routes: RouteTable) {
         // The login audits itself: only it knows who logged in, or who failed to. A browser may post
         // it only from the hub's own page (no cross-site form posts).
-        router.post("/api/v1/login", .open, audit: nil, body: ["json", "x-www-form-urlencoded"], sameOriginOnly: true) { request, context in
+        routes.post(
+            "/api/v1/login", .open, audit: nil, body: ["json", "x-www-form-urlencoded"], sameOriginOnly: true,
+            doc: .init(
+                summary: "Log in with a user name and password; returns a bearer token.",
+                body: ("application/json", S.object(["user": S.text, "password": S.text], required: ["user", "password"])),
+                response: S.object(
+                    ["token": S.string, "user": S.string, "role": S.role, "expiresAt": S.time],
+                    required: ["token", "user", "role", "expiresAt"]),
+                answers: ["429": "Too many failed logins for this name or from this address; `Retry-After` says when to try again."])
+        ) { request, context in
             let body = try await request.body.collect(upTo: 16 << 10)
             guard let form = LoginForm(body: Data(body.readableBytesView), contentType: request.headers[.contentType])
             else { return JSONResponse.error(.badRequest, "expected user and password (JSON or form)", field: "user") }
@@ -50,21 +67,43 @@ extension HubAPI {
             let maxAge = Int(session.record.expiresAt.timeIntervalSinceNow)
             r.headers[.setCookie] =
                 "\(Authentication.cookieName)=\(session.secret); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(maxAge)"
-                + (origins.tls ? "; Secure" : "")
+                + (secureCookies ? "; Secure" : "")
             return r
         }
-        router.post("/api/v1/logout", .people, audit: "logout", body: nil) { _, context in
+        routes.post(
+            "/api/v1/logout", .people, audit: "logout", body: nil,
+            doc: .init(summary: "Revoke the calling token.", response: S.object(["loggedOut": S.boolean], required: ["loggedOut"]))
+        ) { _, context in
             _ = try await auth.store.revokeToken(id: context.who.tokenID, at: Date())
             var r = try JSONResponse.make(["loggedOut": true])
-            r.headers[.setCookie] = "\(Authentication.cookieName)=; Path=/; Max-Age=0" + (origins.tls ? "; Secure" : "")
+            r.headers[.setCookie] = "\(Authentication.cookieName)=; Path=/; Max-Age=0" + (secureCookies ? "; Secure" : "")
             return r
         }
-        router.get("/api/v1/whoami", .people) { _, context in try JSONResponse.make(context.who) }
-        router.get("/api/v1/tokens", .admin) { _, _ in
+        routes.get(
+            "/api/v1/whoami", .people,
+            doc: .init(
+                summary: "The caller's identity and role.",
+                response: S.object(["name": S.string, "role": S.role, "tokenID": S.string], required: ["name", "role", "tokenID"]))
+        ) { _, context in try JSONResponse.make(context.who) }
+        routes.get(
+            "/api/v1/tokens", .admin,
+            doc: .init(summary: "API tokens.", response: S.object(["tokens": S.array(S.ref("Token"))], required: ["tokens"]))
+        ) { _, _ in
             struct Body: Encodable { var tokens: [TokenView] }
             return try JSONResponse.make(Body(tokens: try await auth.store.tokens().map(TokenView.init)))
         }
-        router.post("/api/v1/tokens", .admin, audit: "token.create") { request, context in
+        routes.post(
+            "/api/v1/tokens", .admin, audit: "token.create",
+            doc: .init(
+                summary: "Create an API token (the secret is shown once).",
+                body: (
+                    "application/json",
+                    S.object(
+                        ["role": S.role, "label": S.string, "owner": S.string, "lifetimeS": ["type": "integer", "minimum": 1]],
+                        required: ["role"])
+                ),
+                response: S.object(["token": S.string, "info": S.ref("Token")], required: ["token", "info"]), status: "201")
+        ) { request, context in
             struct Ask: Decodable {
                 var role: Role
                 var label: String?
@@ -96,7 +135,10 @@ extension HubAPI {
             }
             return try JSONResponse.make(Body(token: t.secret, info: TokenView(t.record)), status: .created)
         }
-        router.post("/api/v1/tokens/:id/revoke", .admin, audit: "token.revoke", body: nil) { _, context in
+        routes.post(
+            "/api/v1/tokens/:id/revoke", .admin, audit: "token.revoke", body: nil,
+            doc: .init(summary: "Revoke a token.", response: S.object(["revoked": S.string], required: ["revoked"]))
+        ) { _, context in
             let id = try context.parameters.require("id")
             guard try await auth.store.revokeToken(id: id, at: Date()) else {
                 return JSONResponse.error(.notFound, "no active token \(id)")
@@ -104,7 +146,18 @@ extension HubAPI {
             context.auditNote.set(target: id)
             return try JSONResponse.make(["revoked": id])
         }
-        router.post("/api/v1/users", .admin, audit: "user.create") { request, context in
+        routes.post(
+            "/api/v1/users", .admin, audit: "user.create",
+            doc: .init(
+                summary: "Create a user.",
+                body: (
+                    "application/json",
+                    S.object(
+                        ["user": S.text, "role": S.role, "password": ["type": "string", "minLength": 8]],
+                        required: ["user", "role", "password"])
+                ),
+                response: S.ref("User"), status: "201")
+        ) { request, context in
             struct Ask: Decodable {
                 var user: String
                 var role: Role
@@ -120,7 +173,12 @@ extension HubAPI {
             context.auditNote.set(target: ask.user, detail: "role \(ask.role.rawValue)")
             return try JSONResponse.make(["user": ask.user, "role": ask.role.rawValue], status: .created)
         }
-        router.get("/api/v1/audit", .admin) { request, _ in
+        routes.get(
+            "/api/v1/audit", .admin,
+            doc: .init(
+                summary: "The audit log.", query: ["action", "actor", "before", "limit"],
+                response: S.object(["entries": S.array(S.ref("AuditEntry"))], required: ["entries"]))
+        ) { request, _ in
             let p = request.uri.queryParameters
             var limit = 100
             if let l = p.get("limit") {

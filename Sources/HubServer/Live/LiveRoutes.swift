@@ -1,11 +1,20 @@
 import Hummingbird
 import HummingbirdWebSocket
 
-extension HubAPI {
-    /// `GET /api/v1/live`: a WebSocket of `LiveFeed` frames. The route's guard has run on the
-    /// upgrade request, so an unauthenticated one never upgrades (it gets the 401), nor one from a foreign origin.
-    func addLiveRoute(to router: RouteTable, feed: LiveFeed) {
-        router.ws("/api/v1/live", .people) { inbound, outbound, _ in
+/// `GET /api/v1/live`: a WebSocket of `LiveFeed` frames. The route's guard has run on the upgrade
+/// request, so an unauthenticated one never upgrades (it gets the 401), nor one from a foreign origin.
+struct LiveRoutes: RouteController {
+    let feed: LiveFeed
+
+    private typealias S = OpenAPISchemas
+
+    func register(on routes: RouteTable) {
+        let doc = OpenAPIOperation(
+            summary: "WebSocket of live alarms (`?token=` allowed here only).",
+            response: S.object(
+                ["type": S.oneOf(["event", "adjudication"]), "event": S.eventRef, "adjudication": S.ref("Adjudication")],
+                required: ["type"]))
+        routes.ws("/api/v1/live", .people, doc: doc) { [feed] inbound, outbound, _ in
             let (id, frames) = feed.subscribe()
             defer { feed.unsubscribe(id) }
             try await withThrowingTaskGroup(of: Void.self) { group in
