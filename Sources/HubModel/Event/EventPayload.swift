@@ -9,6 +9,9 @@ public enum EventPayload: Sendable, Equatable {
     /// A kind this version has no type for, or a stored event whose `data` its type does not read
     /// back exactly: kept as it was written, so nothing a store holds is ever changed on the way.
     case untyped([String: JSONValue])
+    // hub (the hub's own events)
+    case riskAssessment(RiskAssessmentPayload)
+    case transitFinding(TransitFindingPayload)
 
     /// Reads the `data` member of an event of `kind` (the JSON edge). A member its type does not
     /// know, or one that would not be written back the same, keeps the event `untyped`.
@@ -25,6 +28,9 @@ public enum EventPayload: Sendable, Equatable {
     public var json: [String: JSONValue] {
         switch self {
         case .untyped(let json): json
+        // hub
+        case .riskAssessment(let p): p.json
+        case .transitFinding(let p): p.json
         }
     }
 
@@ -40,7 +46,10 @@ public enum EventPayload: Sendable, Equatable {
         return out
     }()
 
-    static let registered: [any EventPayloadBody.Type] = []
+    static let registered: [any EventPayloadBody.Type] = [
+        // hub
+        RiskAssessmentPayload.self, TransitFindingPayload.self,
+    ]
 }
 
 /// A typed payload: the kinds it carries, how it reads and writes the event JSON's `data`.
