@@ -108,31 +108,20 @@ public final class RiskService: Service, Sendable {
     }
 
     static func fingerprint(of event: InspectionEvent) -> String? {
-        guard let version = event.data["declarationVersion"]?.doubleValue, let score = event.data["score"]?.doubleValue,
-            let channel = event.data["channel"]?.stringValue, case .array(let signals)? = event.data["signals"]
-        else { return nil }
-        let named = signals.compactMap { s -> (String, Int)? in
-            guard let o = s.objectValue, let name = o["signal"]?.stringValue, case .array(let ev)? = o["evidence"] else { return nil }
-            return (name, ev.count)
-        }
-        return fingerprint(version: Int(version), score: score, channel: channel, signals: named)
+        guard let a = event.riskAssessment else { return nil }
+        return fingerprint(
+            version: a.declarationVersion, score: a.score, channel: a.channel,
+            signals: a.signals.map { ($0.signal, $0.evidence.count) })
     }
 
     private func store(_ a: RiskAssessment, declaration d: Declaration) async {
         guard let sink = sinkBox.withLock({ $0 }) else { return }
         let now = Date()
-        let signals: [JSONValue] = a.signals.map { s in
-            .object([
-                "signal": .string(s.name), "points": .double(s.points), "detail": .string(s.detail),
-                "evidence": .array(s.evidence.map { .string($0) }),
-            ])
-        }
-        let data: [String: JSONValue] = [
-            "score": .double(a.score), "channel": .string(a.channel.rawValue),
-            "declaredChannel": .string(a.declaredChannel.rawValue), "declarationVersion": .int(Int64(a.version)),
-            "signals": .array(signals), "modifiers": .object(a.modifiers.mapValues { .double($0) }),
-            "escalated": .bool(a.channel > a.declaredChannel),
-        ]
+        let payload = RiskAssessmentPayload(
+            score: a.score, channel: a.channel.rawValue, declaredChannel: a.declaredChannel.rawValue,
+            declarationVersion: a.version,
+            signals: a.signals.map { .init(signal: $0.name, points: $0.points, detail: $0.detail, evidence: $0.evidence) },
+            modifiers: a.modifiers, escalated: a.channel > a.declaredChannel)
         let statement = "{\"declaration\":\"\(d.number)\",\"version\":\(a.version),\"score\":\(a.score),\"channel\":\"\(a.channel.rawValue)\"}\n"
         let event = InspectionEvent(
             id: ids.next(at: now), kind: EventKind.riskAssessment,
@@ -140,7 +129,7 @@ public final class RiskService: Service, Sendable {
             observedAt: now, receivedAt: now,
             // Only the declaration: an assessment is about it, not another observation to link.
             subject: Subject(declaration: d.number),
-            data: data, severity: a.channel == .red ? .alarm : a.channel == .yellow ? .warning : .info, raw: HubAuthored.unrecorded)
+            payload: payload.payload, severity: a.channel == .red ? .alarm : a.channel == .yellow ? .warning : .info, raw: HubAuthored.unrecorded)
         let batch = HubAuthored.batch(event, statement: statement, format: "niihub-risk", deviceID: "risk", at: now)
         await sink.deliver(deviceID: "risk", batch: batch, counted: DecodeCounters(), fromStage: true)
     }

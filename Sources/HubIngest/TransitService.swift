@@ -170,17 +170,13 @@ public final class TransitService: Service, Sendable {
         var batch = IngestBatch()
         let now = Date()
         for (f, declaration, seal) in findings {
-            var data: [String: JSONValue] = ["finding": .string(f.kind.rawValue), "detail": .string(f.detail)]
-            if let lat = f.lat, let lon = f.lon {
-                data["lat"] = .double(lat)
-                data["lon"] = .double(lon)
-            }
-            if let d = f.distanceM { data["distanceM"] = .double(d) }
+            let payload = TransitFindingPayload(
+                finding: f.kind.rawValue, detail: f.detail, lat: f.lat, lon: f.lon, distanceM: f.distanceM)
             let statement = "{\"transit\":\"\(declaration)\",\"seal\":\"\(seal)\",\"finding\":\"\(f.kind.rawValue)\",\"at\":\"\(Timestamp.format(f.at))\"}\n"
             let event = InspectionEvent(
                 id: ids.next(at: now), kind: EventKind.transit(f.kind.rawValue),
                 device: DeviceRef(id: "transits", profile: "transit-watch", family: "transit"), site: nil, lane: nil,
-                observedAt: f.at, receivedAt: now, subject: Subject(seals: [seal], declaration: declaration), data: data,
+                observedAt: f.at, receivedAt: now, subject: Subject(seals: [seal], declaration: declaration), payload: payload.payload,
                 severity: f.severity, raw: HubAuthored.unrecorded)
             batch.append(HubAuthored.batch(event, statement: statement, format: "niihub-transit", deviceID: "transits", at: now))
         }

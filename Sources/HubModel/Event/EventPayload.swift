@@ -9,6 +9,9 @@ public enum EventPayload: Sendable, Equatable {
     /// A kind this version has no type for, or a stored event whose `data` its type does not read
     /// back exactly: kept as it was written, so nothing a store holds is ever changed on the way.
     case untyped([String: JSONValue])
+    // hub (the hub's own events)
+    case riskAssessment(RiskAssessmentPayload)
+    case transitFinding(TransitFindingPayload)
 
     // positions, seals and device status (trackers, tracking seals, the hub's view of a device)
     case gpsFix(GPSFixPayload)
@@ -36,6 +39,9 @@ public enum EventPayload: Sendable, Equatable {
         case .sealStatus(let p): p.json
         case .sealTamper(let p): p.json
         case .deviceStatus(let p): p.json
+        // hub
+        case .riskAssessment(let p): p.json
+        case .transitFinding(let p): p.json
         }
     }
 
@@ -54,6 +60,8 @@ public enum EventPayload: Sendable, Equatable {
     static let registered: [any EventPayloadBody.Type] = [
         // positions, seals and device status
         GPSFixPayload.self, SealStatusPayload.self, SealTamperPayload.self, DeviceStatus.self,
+        // hub
+        RiskAssessmentPayload.self, TransitFindingPayload.self,
     ]
 }
 
