@@ -91,8 +91,10 @@ public final class IngestSink: Sendable {
         IngestMetrics.heldForStages()
         held.add(1, ordering: .relaxed)
         defer { held.subtract(1, ordering: .relaxed) }
-        while stages.contains(where: \.isBehind), ContinuousClock.now - start < maxHold, !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(10))
+        while let behind = stages.first(where: \.isBehind), !Task.isCancelled {
+            let left = maxHold - (ContinuousClock.now - start)
+            guard left > .zero else { break }
+            await behind.waitUntilCaughtUp(atMost: left)
         }
         IngestMetrics.heldForStages(ContinuousClock.now - start)
     }
