@@ -16,6 +16,10 @@ public final class StageMeter: Sendable {
     public let highWater: Int
     /// Queued events past which the stage turns batches away.
     public let capacity: Int
+    /// Queued events at or under which the held batches are let go (half the high-water mark): the
+    /// stage must drain a good part of its queue first, so a fleet of held devices is woken once per
+    /// drain, not once per event the stage finishes.
+    public var lowWater: Int { highWater / 2 }
     private let pending = Atomic<Int>(0)
     private let droppedCount = Atomic<Int>(0)
     private let timer: Timer
@@ -50,7 +54,7 @@ public final class StageMeter: Sendable {
     /// `count` events queued at `since` are dealt with.
     func done(_ count: Int, since: ContinuousClock.Instant) {
         let left = pending.subtract(count, ordering: .relaxed).newValue
-        if left <= highWater { waiters.withLock { $0.wakeAll() } }
+        if left <= lowWater { waiters.withLock { $0.wakeAll() } }
         let elapsed = ContinuousClock.now - since
         let ns = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
         for _ in 0..<count { timer.recordNanoseconds(ns) }
@@ -62,7 +66,7 @@ public final class StageMeter: Sendable {
     /// Whether ingest should wait before handing the stage more.
     public var isBehind: Bool { depth > highWater }
 
-    /// Returns once the stage is back under its high-water mark, or after `atMost`.
+    /// Returns once the stage has drained to its low-water mark, or after `atMost`.
     ///
     /// The waiter sleeps until `done` wakes it: many devices held at once cost nothing while they
     /// wait (polling them would cost work in proportion to the number of connected units for every
