@@ -16,8 +16,13 @@ public final class RiskService: Service, Sendable {
     private let ids: EventIDGenerator
     private let logger: Logger
     private let sinkBox = Mutex<IngestSink?>(nil)
-    private let stream: AsyncStream<(items: Set<String>, at: ContinuousClock.Instant)>
-    private let input: AsyncStream<(items: Set<String>, at: ContinuousClock.Instant)>.Continuation
+    /// What waits for the stage, folded into one set: under load, the events of many batches that
+    /// link to one declaration make one assessment of it, not one each (each assessment reads all
+    /// its linked events, so assessing per event costs in proportion to the square of their number).
+    private let pending = Mutex(PendingRiskWork())
+    /// Wakes the stage when `pending` gains work (one signal stands for any number of batches).
+    private let wake: AsyncStream<Void>
+    private let wakeInput: AsyncStream<Void>.Continuation
     /// Queue depth and latency of this stage (declaration changes count as items too).
     public let meter: StageMeter
 
@@ -30,8 +35,7 @@ public final class RiskService: Service, Sendable {
         self.policy = policy
         self.ids = ids
         self.logger = logger
-        (stream, input) = AsyncStream.makeStream(
-            of: (items: Set<String>, at: ContinuousClock.Instant).self, bufferingPolicy: .unbounded)
+        (wake, wakeInput) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     public func connect(_ sink: IngestSink) { sinkBox.withLock { $0 = sink } }
@@ -48,7 +52,8 @@ public final class RiskService: Service, Sendable {
         // The meter bounds what waits here (ids only, a few dozen bytes each); a full stage turns
         // event ids away and counts them, but never a declaration's change.
         guard let at = meter.enter(items.count, always: always) else { return }
-        input.yield((items, at))
+        pending.withLock { $0.add(items, at: at) }
+        wakeInput.yield()
     }
 
     /// A declaration was created, amended or cancelled.
@@ -58,8 +63,10 @@ public final class RiskService: Service, Sendable {
         await cancelWhenGracefulShutdown {
             var last: [String: String] = [:]
             await self.recover(into: &last)
-            for await (items, queuedAt) in self.stream {
-                defer { self.meter.done(items.count, since: queuedAt) }
+            for await _ in self.wake {
+                guard let (items, count, queuedAt) = self.pending.withLock({ $0.take() }) else { continue }
+                // Latency is counted from the oldest item taken.
+                defer { self.meter.done(count, since: queuedAt) }
                 var numbers: Set<String> = []
                 for item in items {
                     if item.hasPrefix("declaration:") {
@@ -182,3 +189,25 @@ public struct ObservedDeclarationStore: DeclarationStore {
         try await base.declarations(query)
     }
 }
+
+/// Work queued for the risk stage: event ids and declaration changes, how many were entered in the
+/// stage's meter, and when the oldest of them was.
+struct PendingRiskWork {
+    private var items: Set<String> = []
+    private var count = 0
+    private var since: ContinuousClock.Instant?
+
+    mutating func add(_ more: Set<String>, at: ContinuousClock.Instant) {
+        items.formUnion(more)
+        count += more.count
+        if since == nil { since = at }
+    }
+
+    /// Everything queued, emptied; nil when nothing is.
+    mutating func take() -> (items: Set<String>, count: Int, since: ContinuousClock.Instant)? {
+        guard count > 0, let since else { return nil }
+        defer { self = PendingRiskWork() }
+        return (items, count, since)
+    }
+}
+
