@@ -68,12 +68,17 @@ public final class RiskService: Service, Sendable {
                 // Latency is counted from the oldest item taken.
                 defer { self.meter.done(count, since: queuedAt) }
                 var numbers: Set<String> = []
+                var events: [String] = []
                 for item in items {
                     if item.hasPrefix("declaration:") {
                         numbers.insert(String(item.dropFirst("declaration:".count)))
-                    } else if let links = try? await self.store.links(event: item) {
-                        numbers.formUnion(links.map(\.declaration))
+                    } else {
+                        events.append(item)
                     }
+                }
+                // Every event taken is looked up in one read, not one read (and thread hop) each.
+                if let links = try? await self.store.links(events: events.sorted()) {
+                    numbers.formUnion(links.map(\.declaration))
                 }
                 for n in numbers.sorted() {
                     guard let d = try? await self.store.declaration(number: n, version: nil) else { continue }
