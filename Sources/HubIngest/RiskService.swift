@@ -82,9 +82,12 @@ public final class RiskService: Service, Sendable {
                 }
                 for n in numbers.sorted() {
                     guard let d = try? await self.store.declaration(number: n, version: nil) else { continue }
-                    var linked: [InspectionEvent] = []
-                    for l in Set((try? await self.store.links(declaration: n))?.map(\.eventID) ?? []).sorted() {
-                        if let e = try? await self.store.event(id: l) { linked.append(e) }
+                    // A failed read assesses nothing (rather than a declaration with none of its evidence).
+                    guard let links = try? await self.store.links(declaration: n),
+                        let linked = try? await self.store.events(ids: links.map(\.eventID))
+                    else {
+                        self.logger.warning("risk: linked events unreadable", metadata: ["declaration": "\(n)"])
+                        continue
                     }
                     let a = RiskAssessor.assess(d, linked: linked, policy: self.policy)
                     let fingerprint = Self.fingerprint(

@@ -142,6 +142,10 @@ struct LinkOrderTests {
         let atOnce = try await store.links(events: ids)
         #expect(atOnce.count == oneByOne.count)
         #expect(Set(atOnce) == Set(oneByOne))
+        // And the events themselves, in id order, the unknown ids left out.
+        let events = try await store.events(ids: ids.reversed())
+        #expect(events.map(\.id) == w.events.map(\.id).sorted())
+        #expect(events == w.events.sorted { $0.id < $1.id })
     }
 }
 
