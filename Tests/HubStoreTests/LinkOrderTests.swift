@@ -145,7 +145,7 @@ struct LinkOrderTests {
         // And the events themselves, in id order, the unknown ids left out.
         let events = try await store.events(ids: ids.reversed())
         #expect(events.map(\.id) == w.events.map(\.id).sorted())
-        #expect(events == w.events.sorted { $0.id < $1.id })
+        #expect(try events.map { try $0.jsonLine() } == w.events.sorted { $0.id < $1.id }.map { try $0.jsonLine() })
     }
 }
 
