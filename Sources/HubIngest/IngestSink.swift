@@ -83,16 +83,21 @@ public final class IngestSink: Sendable {
         }
     }
 
-    /// Waits while a correlation stage is past its high-water mark, at most `maxHold`; past that
-    /// the batch goes on and the stage's capacity decides.
+    /// Waits while a correlation stage is past its high-water mark until it drains to its low-water
+    /// mark, at most `maxHold` in all; past that the batch goes on and the stage's capacity decides.
     private func holdWhileStagesBehind() async {
         guard stages.contains(where: \.isBehind) else { return }
         let start = ContinuousClock.now
         IngestMetrics.heldForStages()
         held.add(1, ordering: .relaxed)
         defer { held.subtract(1, ordering: .relaxed) }
-        while stages.contains(where: \.isBehind), ContinuousClock.now - start < maxHold, !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(10))
+        // Each stage behind is waited for once: a batch let go goes on even if the stage filled up
+        // again meanwhile (the capacity bounds that), so no held batch is woken and parked over and
+        // over while others overtake it.
+        for stage in stages where stage.isBehind && !Task.isCancelled {
+            let left = maxHold - (ContinuousClock.now - start)
+            guard left > .zero else { break }
+            await stage.waitUntilCaughtUp(atMost: left)
         }
         IngestMetrics.heldForStages(ContinuousClock.now - start)
     }

@@ -16,8 +16,13 @@ public final class RiskService: Service, Sendable {
     private let ids: EventIDGenerator
     private let logger: Logger
     private let sinkBox = Mutex<IngestSink?>(nil)
-    private let stream: AsyncStream<(items: Set<String>, at: ContinuousClock.Instant)>
-    private let input: AsyncStream<(items: Set<String>, at: ContinuousClock.Instant)>.Continuation
+    /// What waits for the stage, folded into one set: under load, the events of many batches that
+    /// link to one declaration make one assessment of it, not one each (each assessment reads all
+    /// its linked events, so assessing per event costs in proportion to the square of their number).
+    private let pending = Mutex(PendingRiskWork())
+    /// Wakes the stage when `pending` gains work (one signal stands for any number of batches).
+    private let wake: AsyncStream<Void>
+    private let wakeInput: AsyncStream<Void>.Continuation
     /// Queue depth and latency of this stage (declaration changes count as items too).
     public let meter: StageMeter
 
@@ -30,8 +35,7 @@ public final class RiskService: Service, Sendable {
         self.policy = policy
         self.ids = ids
         self.logger = logger
-        (stream, input) = AsyncStream.makeStream(
-            of: (items: Set<String>, at: ContinuousClock.Instant).self, bufferingPolicy: .unbounded)
+        (wake, wakeInput) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     public func connect(_ sink: IngestSink) { sinkBox.withLock { $0 = sink } }
@@ -48,7 +52,8 @@ public final class RiskService: Service, Sendable {
         // The meter bounds what waits here (ids only, a few dozen bytes each); a full stage turns
         // event ids away and counts them, but never a declaration's change.
         guard let at = meter.enter(items.count, always: always) else { return }
-        input.yield((items, at))
+        pending.withLock { $0.add(items, at: at) }
+        wakeInput.yield()
     }
 
     /// A declaration was created, amended or cancelled.
@@ -58,21 +63,31 @@ public final class RiskService: Service, Sendable {
         await cancelWhenGracefulShutdown {
             var last: [String: String] = [:]
             await self.recover(into: &last)
-            for await (items, queuedAt) in self.stream {
-                defer { self.meter.done(items.count, since: queuedAt) }
+            for await _ in self.wake {
+                guard let (items, count, queuedAt) = self.pending.withLock({ $0.take() }) else { continue }
+                // Latency is counted from the oldest item taken.
+                defer { self.meter.done(count, since: queuedAt) }
                 var numbers: Set<String> = []
+                var events: [String] = []
                 for item in items {
                     if item.hasPrefix("declaration:") {
                         numbers.insert(String(item.dropFirst("declaration:".count)))
-                    } else if let links = try? await self.store.links(event: item) {
-                        numbers.formUnion(links.map(\.declaration))
+                    } else {
+                        events.append(item)
                     }
+                }
+                // Every event taken is looked up in one read, not one read (and thread hop) each.
+                if let links = try? await self.store.links(events: events.sorted()) {
+                    numbers.formUnion(links.map(\.declaration))
                 }
                 for n in numbers.sorted() {
                     guard let d = try? await self.store.declaration(number: n, version: nil) else { continue }
-                    var linked: [InspectionEvent] = []
-                    for l in Set((try? await self.store.links(declaration: n))?.map(\.eventID) ?? []).sorted() {
-                        if let e = try? await self.store.event(id: l) { linked.append(e) }
+                    // A failed read assesses nothing (rather than a declaration with none of its evidence).
+                    guard let links = try? await self.store.links(declaration: n),
+                        let linked = try? await self.store.events(ids: links.map(\.eventID))
+                    else {
+                        self.logger.warning("risk: linked events unreadable", metadata: ["declaration": "\(n)"])
+                        continue
                     }
                     let a = RiskAssessor.assess(d, linked: linked, policy: self.policy)
                     let fingerprint = Self.fingerprint(
@@ -171,3 +186,25 @@ public struct ObservedDeclarationStore: DeclarationStore {
         try await base.declarations(query)
     }
 }
+
+/// Work queued for the risk stage: event ids and declaration changes, how many were entered in the
+/// stage's meter, and when the oldest of them was.
+struct PendingRiskWork {
+    private var items: Set<String> = []
+    private var count = 0
+    private var since: ContinuousClock.Instant?
+
+    mutating func add(_ more: Set<String>, at: ContinuousClock.Instant) {
+        items.formUnion(more)
+        count += more.count
+        if since == nil { since = at }
+    }
+
+    /// Everything queued, emptied; nil when nothing is.
+    mutating func take() -> (items: Set<String>, count: Int, since: ContinuousClock.Instant)? {
+        guard count > 0, let since else { return nil }
+        defer { self = PendingRiskWork() }
+        return (items, count, since)
+    }
+}
+

@@ -16,10 +16,16 @@ public final class StageMeter: Sendable {
     public let highWater: Int
     /// Queued events past which the stage turns batches away.
     public let capacity: Int
+    /// Queued events at or under which the held batches are let go (half the high-water mark): the
+    /// stage must drain a good part of its queue first, so a fleet of held devices is woken once per
+    /// drain, not once per event the stage finishes.
+    public var lowWater: Int { highWater / 2 }
     private let pending = Atomic<Int>(0)
     private let droppedCount = Atomic<Int>(0)
     private let timer: Timer
     private let dropped: Counter
+    /// What waits for the stage to come back under `highWater` (`waitUntilCaughtUp`).
+    private let waiters = Mutex(StageWaiters())
 
     public init(stage: String, limits: StageLimits = StageLimits()) {
         precondition(limits.highWater <= limits.capacity, "a stage must slow ingest before it drops")
@@ -47,7 +53,8 @@ public final class StageMeter: Sendable {
 
     /// `count` events queued at `since` are dealt with.
     func done(_ count: Int, since: ContinuousClock.Instant) {
-        pending.subtract(count, ordering: .relaxed)
+        let left = pending.subtract(count, ordering: .relaxed).newValue
+        if left <= lowWater { waiters.withLock { $0.wakeAll() } }
         let elapsed = ContinuousClock.now - since
         let ns = elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
         for _ in 0..<count { timer.recordNanoseconds(ns) }
@@ -58,6 +65,38 @@ public final class StageMeter: Sendable {
 
     /// Whether ingest should wait before handing the stage more.
     public var isBehind: Bool { depth > highWater }
+
+    /// Returns once the stage has drained to its low-water mark, or after `atMost`.
+    ///
+    /// The waiter sleeps until `done` wakes it: many devices held at once cost nothing while they
+    /// wait (polling them would cost work in proportion to the number of connected units for every
+    /// event the stage finishes).
+    public func waitUntilCaughtUp(atMost: Duration) async {
+        let id = waiters.withLock { $0.newID() }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                    // The depth is read under the lock `done` wakes under, so a drain between the
+                    // caller's check and this registration is never missed.
+                    let resumeNow = self.waiters.withLock { w in
+                        self.isBehind ? w.park(id, c) : true
+                    }
+                    if resumeNow { c.resume() }
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: atMost)
+                self.waiters.withLock { $0.release(id) }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        // Both tasks are over: whatever marker the ticket left goes.
+        waiters.withLock { $0.forget(id) }
+    }
+
+    /// Callers of `waitUntilCaughtUp` asleep now (and tickets not yet cleared).
+    public var waiting: Int { waiters.withLock { $0.count } }
 
     /// Events this stage turned away since the start.
     public var droppedTotal: Int { droppedCount.load(ordering: .relaxed) }
@@ -72,6 +111,56 @@ public struct StageLimits: Sendable, Equatable {
     public init(highWater: Int = 10_000, capacity: Int = 100_000) {
         self.highWater = highWater
         self.capacity = capacity
+    }
+}
+
+/// The callers of `waitUntilCaughtUp` asleep, by ticket. A ticket released before its caller
+/// parked (the time limit came first) is remembered, so the caller does not park after it.
+struct StageWaiters {
+    private enum Slot {
+        case parked(CheckedContinuation<Void, Never>)
+        case released
+    }
+
+    private var next = 0
+    private var slots: [Int: Slot] = [:]
+
+    mutating func newID() -> Int {
+        next += 1
+        return next
+    }
+
+    /// Parks `c` under `id`; returns true when `id` was already released (resume at once).
+    mutating func park(_ id: Int, _ c: CheckedContinuation<Void, Never>) -> Bool {
+        if case .released = slots[id] {
+            slots[id] = nil
+            return true
+        }
+        slots[id] = .parked(c)
+        return false
+    }
+
+    /// Wakes `id`'s caller, or marks it released if it has not parked yet.
+    mutating func release(_ id: Int) {
+        switch slots[id] {
+        case .parked(let c):
+            slots[id] = nil
+            c.resume()
+        case .released:
+            slots[id] = nil
+        case nil:
+            slots[id] = .released
+        }
+    }
+
+    mutating func forget(_ id: Int) { slots[id] = nil }
+
+    var count: Int { slots.count }
+
+    mutating func wakeAll() {
+        guard !slots.isEmpty else { return }
+        for case .parked(let c) in slots.values { c.resume() }
+        slots = slots.filter { if case .released = $0.value { true } else { false } }
     }
 }
 

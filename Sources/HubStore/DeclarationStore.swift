@@ -15,10 +15,22 @@ public protocol DeclarationStore: Sendable {
     func declarations(withKey kind: String, value: String) async throws -> [Declaration]
     /// The declarations an event is linked to, and why.
     func links(event id: String) async throws -> [Link]
+    /// The declarations each of `ids` is linked to, in one read where the store can (the risk
+    /// stage asks for every event it was handed at once).
+    func links(events ids: [String]) async throws -> [Link]
     /// The events linked to a declaration's version in force, and why.
     func links(declaration number: String) async throws -> [Link]
     /// The newest `risk.assessment` event about a declaration, if any.
     func latestRiskAssessment(declaration number: String) async throws -> InspectionEvent?
     /// Each number's latest version (cancelled ones too) passing `query`, in number order.
     func declarations(_ query: DeclarationListQuery) async throws -> [Declaration]
+}
+
+extension DeclarationStore {
+    /// One `links(event:)` per id, for stores without a batched read.
+    public func links(events ids: [String]) async throws -> [Link] {
+        var out: [Link] = []
+        for id in ids { out += try await links(event: id) }
+        return out
+    }
 }

@@ -10,12 +10,23 @@ public protocol EventStore: Sendable {
     func events(_ query: EventQuery) async throws -> EventPage
     /// One event by id.
     func event(id: String) async throws -> InspectionEvent?
+    /// The events with these ids (those that exist, in id order), in one read where the store can.
+    func events(ids: [String]) async throws -> [InspectionEvent]
     /// The raw records with this hash (normally one).
     func rawRecords(sha256: String) async throws -> [RawRecord]
     /// How many events and raw records are stored.
     func counts() async throws -> StoreCounts
     /// The record of a dropped file already taken in (by device, name and content), if any.
     func ingestedFile(deviceID: String, name: String, sha256: String) async throws -> IngestedFile?
+}
+
+extension EventStore {
+    /// One `event(id:)` per id, for stores without a batched read.
+    public func events(ids: [String]) async throws -> [InspectionEvent] {
+        var out: [InspectionEvent] = []
+        for id in Set(ids).sorted() { if let e = try await event(id: id) { out.append(e) } }
+        return out
+    }
 }
 
 /// Filters for listing events. Times compare against `observedAt`.

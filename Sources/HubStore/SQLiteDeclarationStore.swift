@@ -139,7 +139,22 @@ extension SQLiteEventStore {
         try await links(where: "d.number = ?", number)
     }
 
+    /// One read for many events, in chunks that stay under SQLite's bound-parameter limit.
+    public func links(events ids: [String]) async throws -> [Link] {
+        var out: [Link] = []
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = Array(ids[start..<min(start + 500, ids.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            out += try await links(where: "e.event_id IN (\(marks))", StatementArguments(chunk))
+        }
+        return out
+    }
+
     private func links(where clause: String, _ argument: String) async throws -> [Link] {
+        try await links(where: clause, [argument])
+    }
+
+    private func links(where clause: String, _ arguments: StatementArguments) async throws -> [Link] {
         let rows = try await pool.read { db in
             try Row.fetchAll(
                 db,
@@ -150,7 +165,7 @@ extension SQLiteEventStore {
                     WHERE \(clause)
                     ORDER BY e.event_id, d.number, e.kind, e.value
                     """,
-                arguments: [argument]
+                arguments: arguments
             ).map { row in
                 Link(
                     eventID: row["event_id"], declaration: row["number"], version: row["version"], kind: row["kind"],

@@ -189,6 +189,21 @@ public final class SQLiteEventStore: HubRecordStore {
         return try body.map { try JSONDecoder().decode(InspectionEvent.self, from: Data($0.utf8)) }
     }
 
+    public func events(ids: [String]) async throws -> [InspectionEvent] {
+        let wanted = Set(ids).sorted()
+        var bodies: [String] = []
+        for start in stride(from: 0, to: wanted.count, by: 500) {
+            let chunk = Array(wanted[start..<min(start + 500, wanted.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            bodies += try await pool.read { db in
+                try String.fetchAll(
+                    db, sql: "SELECT body FROM events WHERE id IN (\(marks)) ORDER BY id", arguments: StatementArguments(chunk))
+            }
+        }
+        let decoder = JSONDecoder()
+        return try bodies.map { try decoder.decode(InspectionEvent.self, from: Data($0.utf8)) }
+    }
+
     public func rawRecords(sha256: String) async throws -> [RawRecord] {
         try await pool.read { db in
             let rows = try Row.fetchAll(

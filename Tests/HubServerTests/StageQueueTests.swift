@@ -135,4 +135,42 @@ struct StageQueueTests {
         #expect(transits.meter.depth == 4, "two batches fit under the capacity of 5")
         #expect(transits.meter.droppedTotal == 8)
     }
+
+    /// Many devices held at once sleep until the stage catches up and are all let go together:
+    /// nothing polls per held device, and no waiter's ticket is left behind.
+    @Test func manyHeldBatchesAreLetGoTogetherWhenTheStageCatchesUp() async throws {
+        let dir = try TemporaryDirectory("stage-many")
+        let (store, transits, sink) = try Self.ingest(
+            into: dir.path("hub.sqlite"), limits: StageLimits(highWater: 2, capacity: 10_000), maxHold: .seconds(120))
+        #expect(await sink.deliver(deviceID: "seals", batch: Self.deviceBatch(3, tag: "first"), counted: DecodeCounters()))
+        let held = (0..<300).map { i in
+            Task { await sink.deliver(deviceID: "seals", batch: Self.deviceBatch(1, tag: "h\(i)"), counted: DecodeCounters()) }
+        }
+        #expect(await eventually { sink.heldBatches == 300 && transits.meter.waiting == 300 }, "every batch waits, asleep")
+        #expect(try await store.counts().events == 3)
+
+        let group = ServiceGroup(configuration: .init(services: [transits], logger: Self.logger))
+        let running = Task { try await group.run() }
+        for task in held { #expect(await task.value) }
+        #expect(try await store.counts().events == 303)
+        #expect(sink.heldBatches == 0)
+        #expect(transits.meter.waiting == 0, "no ticket is left behind")
+        #expect(await eventually(timeout: .seconds(90)) { transits.meter.depth == 0 })
+        await group.triggerGracefulShutdown()
+        try await running.value
+    }
+
+    /// A waiter whose time runs out goes on without the stage, and leaves no ticket.
+    @Test func aWaitThatRunsOutLeavesNoTicket() async throws {
+        let dir = try TemporaryDirectory("stage-wait")
+        let (_, transits, sink) = try Self.ingest(
+            into: dir.path("hub.sqlite"), limits: StageLimits(highWater: 1, capacity: 100), maxHold: .milliseconds(20))
+        #expect(await sink.deliver(deviceID: "seals", batch: Self.deviceBatch(3, tag: "a"), counted: DecodeCounters()))
+        #expect(transits.meter.isBehind)
+        await transits.meter.waitUntilCaughtUp(atMost: .milliseconds(20))
+        #expect(transits.meter.isBehind, "nothing ran the stage: the wait ended at its limit")
+        #expect(transits.meter.waiting == 0)
+        #expect(await sink.deliver(deviceID: "seals", batch: Self.deviceBatch(1, tag: "b"), counted: DecodeCounters()))
+        #expect(transits.meter.waiting == 0)
+    }
 }

@@ -124,4 +124,28 @@ struct LinkOrderTests {
         #expect(mine.allSatisfy { $0.confidence == 0.7 && $0.evidence.contains("repaired") })
         #expect(links.filter { $0.kind == "plate" }.allSatisfy { $0.confidence == 0.6 })
     }
+
+    /// Links of many events read at once (the risk stage's read) are the links read one event at a
+    /// time, across more ids than one SQL statement takes.
+    @Test(arguments: StoreKind.testable)
+    func linksOfManyEventsAreTheLinksOfEachEvent(kind: StoreKind) async throws {
+        let w = Self.world(seed: 4)
+        let dir = try TemporaryDirectory("links-many")
+        let store = try await StoreUnderTest.make(kind, dir).store
+        defer { Task { await store.close() } }
+        for e in w.events { try await store.append(IngestBatch(events: [e])) }
+        for versions in w.declarations { for d in versions { _ = try await store.save(d, at: Date()) } }
+        var oneByOne: [Link] = []
+        for e in w.events { oneByOne += try await store.links(event: e.id) }
+        #expect(!oneByOne.isEmpty)
+        let ids = w.events.map(\.id) + (0..<600).map { "01UNKNOWN\($0)" }
+        let atOnce = try await store.links(events: ids)
+        #expect(atOnce.count == oneByOne.count)
+        #expect(Set(atOnce) == Set(oneByOne))
+        // And the events themselves, in id order, the unknown ids left out.
+        let events = try await store.events(ids: ids.reversed())
+        #expect(events.map(\.id) == w.events.map(\.id).sorted())
+        #expect(try events.map { try $0.jsonLine() } == w.events.sorted { $0.id < $1.id }.map { try $0.jsonLine() })
+    }
 }
+
