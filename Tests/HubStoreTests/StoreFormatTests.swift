@@ -31,7 +31,7 @@ struct StoreFormatTests {
         let dir = try TemporaryDirectory("store-format")
         let path = try Self.unpack(into: dir)
         // The bodies exactly as the previous release wrote them.
-        let stored = try DatabaseQueue(path: path).read { db in
+        let stored = try await DatabaseQueue(path: path).read { db in
             try Row.fetchAll(db, sql: "SELECT id, kind, body FROM events ORDER BY seq").map {
                 (id: $0["id"] as String, kind: $0["kind"] as String, body: $0["body"] as String)
             }
