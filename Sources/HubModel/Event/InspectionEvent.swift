@@ -25,7 +25,12 @@ public struct InspectionEvent: Sendable, Equatable, Codable {
     public var payload: EventPayload
     /// The kind's own fields as the event JSON's `data` member, with the unit in the name
     /// (`gammaCps`, `speedKmh`, …): for the JSON edges only; everything else reads `payload`.
-    public var data: [String: JSONValue] { payload.json }
+    /// Setting it reads the JSON again as `EventPayload(kind:json:)` does (tests that change one
+    /// member of a stored form); code that builds events sets `payload`.
+    public var data: [String: JSONValue] {
+        get { payload.json }
+        set { payload = EventPayload(kind: kind, json: newValue) }
+    }
     public var severity: Severity
     public var raw: RawRef
 
