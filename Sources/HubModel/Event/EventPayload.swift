@@ -10,6 +10,18 @@ public enum EventPayload: Sendable, Equatable {
     /// back exactly: kept as it was written, so nothing a store holds is ever changed on the way.
     case untyped([String: JSONValue])
 
+    // radiation portals and instruments, device reports, scanners, OCR cameras (the lane's devices)
+    case occupancyStart(OccupancyStartPayload)
+    case occupancy(OccupancyPayload)
+    case radiationAlarm(RadiationAlarmPayload)
+    case radiationMeasurement(RadiationMeasurementPayload)
+    case radiationBackground(RadiationBackgroundPayload)
+    case radiationFault(RadiationFaultPayload)
+    case deviceTamper(DeviceTamperPayload)
+    case deviceConfig(DeviceConfigPayload)
+    case scanResult(ScanResultPayload)
+    case ocrRead(OCRReadPayload)
+
     /// Reads the `data` member of an event of `kind` (the JSON edge). A member its type does not
     /// know, or one that would not be written back the same, keeps the event `untyped`.
     public init(kind: String, json: [String: JSONValue]) {
@@ -25,6 +37,17 @@ public enum EventPayload: Sendable, Equatable {
     public var json: [String: JSONValue] {
         switch self {
         case .untyped(let json): json
+        // the lane's devices
+        case .occupancyStart(let p): p.json
+        case .occupancy(let p): p.json
+        case .radiationAlarm(let p): p.json
+        case .radiationMeasurement(let p): p.json
+        case .radiationBackground(let p): p.json
+        case .radiationFault(let p): p.json
+        case .deviceTamper(let p): p.json
+        case .deviceConfig(let p): p.json
+        case .scanResult(let p): p.json
+        case .ocrRead(let p): p.json
         }
     }
 
@@ -40,7 +63,12 @@ public enum EventPayload: Sendable, Equatable {
         return out
     }()
 
-    static let registered: [any EventPayloadBody.Type] = []
+    static let registered: [any EventPayloadBody.Type] = [
+        // the lane's devices
+        OccupancyStartPayload.self, OccupancyPayload.self, RadiationAlarmPayload.self, RadiationMeasurementPayload.self,
+        RadiationBackgroundPayload.self, RadiationFaultPayload.self, DeviceTamperPayload.self, DeviceConfigPayload.self,
+        ScanResultPayload.self, OCRReadPayload.self,
+    ]
 }
 
 /// A typed payload: the kinds it carries, how it reads and writes the event JSON's `data`.
