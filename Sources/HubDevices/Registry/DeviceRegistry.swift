@@ -193,13 +193,14 @@ public final class DeviceRegistry: Sendable {
             let t: Transition?
             switch e.kind {
             case EventKind.radiationFault:
-                guard let code = e.data["fault"]?.stringValue, let active = e.data["active"]?.boolValue else { continue }
+                guard let fault = e.radiationFault else { continue }
                 t = update(id, at: now) { s in
-                    s.activeFaults.removeAll { $0 == code }
-                    if active { s.activeFaults.append(code) }
+                    s.activeFaults.removeAll { $0 == fault.fault }
+                    if fault.active { s.activeFaults.append(fault.fault) }
                 }
             case EventKind.deviceTamper, EventKind.sealTamper:
-                guard let tampered = e.data["tamper"]?.boolValue else { continue }
+                // seal.tamper: tracking helper
+                guard let tampered = e.deviceTamper?.tampered ?? e.data["tamper"]?.boolValue else { continue }
                 t = update(id, at: now) { s in s.tampered = tampered }
             default:
                 continue
