@@ -199,8 +199,11 @@ public final class DeviceRegistry: Sendable {
                     if fault.active { s.activeFaults.append(fault.fault) }
                 }
             case EventKind.deviceTamper, EventKind.sealTamper:
-                // seal.tamper: tracking helper
-                guard let tampered = e.deviceTamper?.tampered ?? e.data["tamper"]?.boolValue else { continue }
+                let tampered =
+                    e.kind == EventKind.deviceTamper
+                    ? e.deviceTamper?.tampered
+                    : e.data["tamper"]?.boolValue  // seal.tamper: tracking helper
+                guard let tampered else { continue }
                 t = update(id, at: now) { s in s.tampered = tampered }
             default:
                 continue

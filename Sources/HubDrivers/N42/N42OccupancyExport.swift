@@ -27,8 +27,8 @@ public enum N42OccupancyExport {
         guard let start = d.startedAt else { return .failure(.missing(field: "startedAt")) }
         guard let end = d.endedAt else { return .failure(.missing(field: "endedAt")) }
         let number = d.occupancyNumber.map(String.init)
-        let gammaAlarm = d.gammaAlarm
-        let neutronAlarm = d.neutronAlarm
+        let gammaAlarm = d.gammaAlarm ?? false
+        let neutronAlarm = d.neutronAlarm ?? false
         let place = [event.site.map { "site \($0)" }, event.lane.map { "lane \($0)" }].compactMap { $0 }
         var x = XMLWriter()
         x.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")

@@ -3,24 +3,29 @@ import Foundation
 /// `device.tamper`: a device reports its enclosure opened or closed again.
 public struct DeviceTamperPayload: EventPayloadBody {
     public static let kinds = [EventKind.deviceTamper]
-    /// Tampered (true) or the tamper cleared (false); the JSON also says it as `status`.
+    /// Tampered (true) or the tamper cleared (false).
     public var tampered: Bool
+    /// The same in words (`tampered`, `tamper-cleared`), as the monitor's events say it.
+    public var status: String?
 
-    public init(tampered: Bool) { self.tampered = tampered }
+    /// A monitor's report: `status` says the same as `tampered`.
+    public init(tampered: Bool) {
+        self.tampered = tampered
+        status = tampered ? "tampered" : "tamper-cleared"
+    }
 
     public init(json: [String: JSONValue]) throws {
         var f = PayloadFields(json)
         tampered = try f.bool("tamper")
-        let status = try f.string("status")
-        guard status == Self.status(tampered) else {
-            throw PayloadError(field: "status", reason: "\(status) does not match tamper \(tampered)")
-        }
+        status = try f.optionalString("status")
         try f.finish()
     }
 
-    private static func status(_ tampered: Bool) -> String { tampered ? "tampered" : "tamper-cleared" }
-
-    public var json: [String: JSONValue] { ["status": .string(Self.status(tampered)), "tamper": .bool(tampered)] }
+    public var json: [String: JSONValue] {
+        var o: [String: JSONValue] = ["tamper": .bool(tampered)]
+        o.put("status", status)
+        return o
+    }
 
     public var payload: EventPayload { .deviceTamper(self) }
 }

@@ -30,13 +30,15 @@ public struct OCRReadPayload: EventPayloadBody {
         }
     }
 
-    public var read: Read
+    // The camera always gives the first four; they are optional because events built by hand
+    // (tests, imports) have carried only some members, and the hub has always accepted them.
+    public var read: Read?
     /// The text as the camera gave it.
-    public var text: String
+    public var text: String?
     /// The camera's confidence, 0–100, to 2 places.
-    public var confidence: Double
+    public var confidence: Double?
     /// The lane the camera belongs to.
-    public var cameraLane: String
+    public var cameraLane: String?
     /// `front`, `rear`, `side`, … when the camera says.
     public var position: String?
     /// A plate read, normalized (absent when it would not normalize).
@@ -62,10 +64,10 @@ public struct OCRReadPayload: EventPayloadBody {
 
     public init(json: [String: JSONValue]) throws {
         var f = PayloadFields(json)
-        read = try f.value("read", as: Read.self)
-        text = try f.string("text")
-        confidence = try f.double("confidence")
-        cameraLane = try f.string("cameraLane")
+        read = try f.optionalValue("read", as: Read.self)
+        text = try f.optionalString("text")
+        confidence = try f.optionalDouble("confidence")
+        cameraLane = try f.optionalString("cameraLane")
         position = try f.optionalString("position")
         plate = try f.optionalString("plate")
         containerValid = try f.optionalBool("containerValid")
@@ -81,10 +83,11 @@ public struct OCRReadPayload: EventPayloadBody {
     }
 
     public var json: [String: JSONValue] {
-        var o: [String: JSONValue] = [
-            "read": .string(read.rawValue), "text": .string(text), "confidence": .double(confidence),
-            "cameraLane": .string(cameraLane),
-        ]
+        var o: [String: JSONValue] = [:]
+        o.put("read", read)
+        o.put("text", text)
+        o.put("confidence", confidence)
+        o.put("cameraLane", cameraLane)
         o.put("position", position)
         o.put("plate", plate)
         o.put("containerValid", containerValid)

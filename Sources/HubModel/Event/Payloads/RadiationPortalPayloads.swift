@@ -26,10 +26,11 @@ public struct OccupancyStartPayload: EventPayloadBody {
 /// `radiation.occupancy`: the vehicle's rear left the portal; the occupancy with its alarms.
 public struct OccupancyPayload: EventPayloadBody {
     public static let kinds = [EventKind.occupancy]
-    /// Whether the gamma channel alarmed during the occupancy.
-    public var gammaAlarm: Bool
+    /// Whether the gamma channel alarmed during the occupancy (the monitor always says; absent only
+    /// in events built by hand, which the hub has always accepted).
+    public var gammaAlarm: Bool?
     /// Whether the neutron channel alarmed during the occupancy.
-    public var neutronAlarm: Bool
+    public var neutronAlarm: Bool?
     /// Gamma samples (lines) counted during the occupancy.
     public var gammaSamples: Int?
     /// Neutron samples (lines) counted during the occupancy.
@@ -56,7 +57,7 @@ public struct OccupancyPayload: EventPayloadBody {
     public var speedKmh: Double?
 
     public init(
-        gammaAlarm: Bool, neutronAlarm: Bool, gammaSamples: Int? = nil, neutronSamples: Int? = nil, partial: Bool? = nil,
+        gammaAlarm: Bool?, neutronAlarm: Bool?, gammaSamples: Int? = nil, neutronSamples: Int? = nil, partial: Bool? = nil,
         occupancyNumber: Int? = nil, startedAt: Date? = nil, endedAt: Date? = nil, durationS: Double? = nil,
         maxGammaCps: Double? = nil, maxNeutronCps: Double? = nil, gammaBackgroundCps: Double? = nil,
         neutronBackgroundCps: Double? = nil, speedKmh: Double? = nil
@@ -79,8 +80,8 @@ public struct OccupancyPayload: EventPayloadBody {
 
     public init(json: [String: JSONValue]) throws {
         var f = PayloadFields(json)
-        gammaAlarm = try f.bool("gammaAlarm")
-        neutronAlarm = try f.bool("neutronAlarm")
+        gammaAlarm = try f.optionalBool("gammaAlarm")
+        neutronAlarm = try f.optionalBool("neutronAlarm")
         gammaSamples = try f.optionalInt("gammaSamples")
         neutronSamples = try f.optionalInt("neutronSamples")
         partial = try f.optionalBool("partial")
@@ -97,7 +98,9 @@ public struct OccupancyPayload: EventPayloadBody {
     }
 
     public var json: [String: JSONValue] {
-        var o: [String: JSONValue] = ["gammaAlarm": .bool(gammaAlarm), "neutronAlarm": .bool(neutronAlarm)]
+        var o: [String: JSONValue] = [:]
+        o.put("gammaAlarm", gammaAlarm)
+        o.put("neutronAlarm", neutronAlarm)
         o.put("gammaSamples", gammaSamples)
         o.put("neutronSamples", neutronSamples)
         o.put("partial", partial)
@@ -206,15 +209,15 @@ public struct RadiationFaultPayload: EventPayloadBody {
     /// The fault's name (`gamma-high`, `gamma-low`, `neutron-high`): what the device registry tracks.
     public var fault: String
     /// The monitor's own code for it (`GH`, `GL`, `NH`).
-    public var code: String
+    public var code: String?
     /// Raised (true) or cleared (false).
     public var active: Bool
-    /// Counts per detector in the fault line.
-    public var detectorCounts: [Int]
+    /// Counts per detector in the fault line (empty when it clears).
+    public var detectorCounts: [Int]?
     /// Lines the fault has lasted.
-    public var lines: Int
+    public var lines: Int?
 
-    public init(fault: String, code: String, active: Bool, detectorCounts: [Int], lines: Int) {
+    public init(fault: String, code: String?, active: Bool, detectorCounts: [Int]?, lines: Int?) {
         self.fault = fault
         self.code = code
         self.active = active
@@ -225,21 +228,19 @@ public struct RadiationFaultPayload: EventPayloadBody {
     public init(json: [String: JSONValue]) throws {
         var f = PayloadFields(json)
         fault = try f.string("fault")
-        code = try f.string("code")
+        code = try f.optionalString("code")
         active = try f.bool("active")
-        guard let counts = try NestedPayloadJSON.ints(&f, "detectorCounts") else {
-            throw PayloadError(field: "detectorCounts", reason: "missing")
-        }
-        detectorCounts = counts
-        lines = try f.int("lines")
+        detectorCounts = try NestedPayloadJSON.ints(&f, "detectorCounts")
+        lines = try f.optionalInt("lines")
         try f.finish()
     }
 
     public var json: [String: JSONValue] {
-        [
-            "fault": .string(fault), "code": .string(code), "active": .bool(active),
-            "detectorCounts": .array(detectorCounts.map { .int(Int64($0)) }), "lines": .int(Int64(lines)),
-        ]
+        var o: [String: JSONValue] = ["fault": .string(fault), "active": .bool(active)]
+        o.put("code", code)
+        if let v = detectorCounts { o["detectorCounts"] = .array(v.map { .int(Int64($0)) }) }
+        o.put("lines", lines)
+        return o
     }
 
     public var payload: EventPayload { .radiationFault(self) }

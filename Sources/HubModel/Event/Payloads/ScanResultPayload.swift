@@ -17,10 +17,12 @@ public struct ScanResultPayload: EventPayloadBody {
         }
     }
 
+    // A scanner's document always gives scanId, scanner, startedAt, containers and images; they
+    // are optional because simulated and hand-built events carry only some of them.
     /// The scanner's id for the scan.
-    public var scanId: String
+    public var scanId: String?
     public var scanner: Doc.Scanner?
-    public var startedAt: Date
+    public var startedAt: Date?
     public var endedAt: Date?
     /// Seconds from start to end.
     public var durationS: Double?
@@ -41,12 +43,12 @@ public struct ScanResultPayload: EventPayloadBody {
     /// An image named but missing, refused or not matching its SHA-256, one line each.
     public var imageProblems: [String]?
 
-    public init(scanId: String, startedAt: Date) {
+    public init(scanId: String? = nil, startedAt: Date? = nil) {
         self.scanId = scanId
         self.startedAt = startedAt
     }
 
-    /// The payload of a scanner's document; `containersInvalid` is the normalizer's to fill.
+    /// The payload of a scanner's document; `containersInvalid` and `durationS` are the normalizer's to fill.
     public init(_ doc: Doc) {
         self.init(scanId: doc.scanID, startedAt: doc.startedAt)
         scanner = doc.scanner
@@ -66,13 +68,13 @@ public struct ScanResultPayload: EventPayloadBody {
 
     public init(json: [String: JSONValue]) throws {
         var f = PayloadFields(json)
-        scanId = try f.string("scanId")
+        scanId = try f.optionalString("scanId")
         scanner = try NestedPayloadJSON.object(&f, "scanner") { s in
             Doc.Scanner(
                 id: try s.string("id"), manufacturer: try s.optionalString("manufacturer"), model: try s.optionalString("model"),
                 technology: try s.optionalString("technology"))
         }
-        startedAt = try f.date("startedAt")
+        startedAt = try f.optionalDate("startedAt")
         endedAt = try f.optionalDate("endedAt")
         durationS = try f.optionalDouble("durationS")
         containersRead = try f.strings("containersRead")
@@ -104,7 +106,8 @@ public struct ScanResultPayload: EventPayloadBody {
     }
 
     public var json: [String: JSONValue] {
-        var o: [String: JSONValue] = ["scanId": .string(scanId)]
+        var o: [String: JSONValue] = [:]
+        o.put("scanId", scanId)
         if let s = scanner {
             var x: [String: JSONValue] = ["id": .string(s.id)]
             x.put("manufacturer", s.manufacturer)
