@@ -53,6 +53,14 @@ struct RadiationPortalPayloadTests {
         #expect(occ.occupancyNumber == 109)
         #expect(occ.durationS == 10.773)
         #expect(occ.partial == false)
+        // The members the normalizer wrote before the payloads were typed, and no other: a round trip
+        // alone would not see a member the type forgot to write.
+        let event = try #require(Self.corpus.first { $0.kind == EventKind.occupancy })
+        #expect(Set(event.data.keys) == [
+            "gammaAlarm", "neutronAlarm", "gammaSamples", "neutronSamples", "partial", "occupancyNumber", "startedAt",
+            "endedAt", "durationS", "maxGammaCps", "maxNeutronCps", "gammaBackgroundCps", "neutronBackgroundCps", "speedKmh",
+        ])
+        #expect(event.data["durationS"] == .double(10.773) && event.data["occupancyNumber"] == .int(109))
         let start = try #require(Self.corpus.lazy.compactMap(\.occupancyStart).first)
         #expect(start.startedAt == Timestamp.parse("2016-06-01T22:05:00.378Z"))
         let alarm = try #require(Self.corpus.lazy.compactMap { e -> RadiationAlarmPayload? in
