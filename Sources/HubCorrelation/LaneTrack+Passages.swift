@@ -104,7 +104,7 @@ extension LaneTrack {
             if e.kind == EventKind.scanResult, latestScan.map({ e.observedAt >= $0 }) ?? true {
                 latestScan = e.observedAt
                 p.scanEvent = e.id
-                p.scanResult = e.data["operatorVerdict"]?.objectValue?["verdict"]?.stringValue ?? e.data["atdResult"]?.stringValue
+                p.scanResult = e.scanResult?.verdict
                 p.scanSuspect = e.severity == .alarm
             }
             // Everyone who may own it: its candidates now, passages stored with it, other lanes.

@@ -123,8 +123,8 @@ struct LaneTrack {
         vehicles[i].leftAt = ended
         vehicles[i].lastAt = max(vehicles[i].lastAt, ended)
         vehicles[i].occupancy = e.id
-        vehicles[i].gammaAlarm = e.data["gammaAlarm"]?.boolValue
-        vehicles[i].neutronAlarm = e.data["neutronAlarm"]?.boolValue
+        vehicles[i].gammaAlarm = e.occupancy?.gammaAlarm
+        vehicles[i].neutronAlarm = e.occupancy?.neutronAlarm
         touched.insert(vehicles[i].id)
     }
 

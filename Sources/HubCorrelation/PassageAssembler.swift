@@ -57,10 +57,10 @@ public struct PassageAssembler: Sendable {
         var track = lanes.removeValue(forKey: key) ?? LaneTrack(site: key.site, lane: lane, gapS: windows.gapS)
         switch e.kind {
         case EventKind.occupancyStart:
-            track.enter(e, at: e.data["startedAt"]?.stringValue.flatMap(Timestamp.parse) ?? e.observedAt)
+            track.enter(e, at: e.occupancyStart?.startedAt ?? e.observedAt)
         case EventKind.occupancy:
-            let end = e.data["endedAt"]?.stringValue.flatMap(Timestamp.parse) ?? e.observedAt
-            track.leave(e, started: e.data["startedAt"]?.stringValue.flatMap(Timestamp.parse) ?? end, ended: end)
+            let end = e.occupancy?.endedAt ?? e.observedAt
+            track.leave(e, started: e.occupancy?.startedAt ?? end, ended: end)
         case EventKind.deviceStatus:
             if e.deviceStatus?.state == .offline { track.deviceDown(e.device.id, at: e.observedAt, windows) }
         default:

@@ -150,14 +150,13 @@ public struct FileDropService: Service {
     private func collectImages(_ batch: inout IngestBatch) -> [String] {
         guard let blobs else { return [] }
         var taken: [String] = []
-        for i in batch.events.indices where batch.events[i].kind == EventKind.scanResult {
-            guard case .array(let images)? = batch.events[i].data["images"] else { continue }
-            var stored: [JSONValue] = []
-            var problems: [JSONValue] = []
-            for case .object(let image) in images {
-                guard let name = image["name"]?.stringValue, let declared = image["sha256"]?.stringValue,
-                    !name.contains(".."), !name.hasPrefix("/")
-                else { continue }
+        for i in batch.events.indices {
+            guard var scan = batch.events[i].scanResult, let images = scan.images else { continue }
+            var stored: [String] = []
+            var problems: [String] = []
+            for image in images {
+                let name = image.name, declared = image.sha256
+                guard !name.contains(".."), !name.hasPrefix("/") else { continue }
                 // Beside the document or under images/, read as safely as the document itself.
                 var found: (relative: String, data: Data)?
                 var refusal: String?
@@ -169,24 +168,25 @@ public struct FileDropService: Service {
                     }
                 }
                 guard let (relative, data) = found else {
-                    problems.append(.string("\(name): \(refusal ?? "not in the folder")"))
+                    problems.append("\(name): \(refusal ?? "not in the folder")")
                     continue
                 }
                 let actual = Hex.encode(SHA256.hash(data: data))
                 guard actual == declared.lowercased() else {
-                    problems.append(.string("\(name): sha256 is \(actual), the document says \(declared)"))
+                    problems.append("\(name): sha256 is \(actual), the document says \(declared)")
                     continue
                 }
                 do {
                     try blobs.put(data)
-                    stored.append(.string(actual))
+                    stored.append(actual)
                     taken.append(relative)
                 } catch {
-                    problems.append(.string("\(name): not stored (\(error))"))
+                    problems.append("\(name): not stored (\(error))")
                 }
             }
-            batch.events[i].data["imagesStored"] = .array(stored)
-            if !problems.isEmpty { batch.events[i].data["imageProblems"] = .array(problems) }
+            scan.imagesStored = stored
+            if !problems.isEmpty { scan.imageProblems = problems }
+            batch.events[i].payload = scan.payload
         }
         return taken
     }

@@ -6,20 +6,16 @@ import HubModel
 /// plate enters `subject.plates` normalized.
 enum OCREvents {
     static func body(for r: OCRReading) -> EventBody {
-        var data: [String: JSONValue] = [
-            "read": .string(r.kind == .container ? "container" : "plate"),
-            "text": .string(r.text),
-            "confidence": .rounded(r.confidence, 2),
-            "cameraLane": .string(r.lane),
-        ]
-        if let p = r.position { data["position"] = .string(p) }
+        var p = OCRReadPayload(
+            read: r.kind == .container ? .container : .plate, text: r.text, confidence: r.confidence.decimalRounded(2),
+            cameraLane: r.lane, position: r.position)
         var subject = Subject()
         var severity = Severity.info
         switch r.kind {
         case .plate:
             if let plate = Plate.normalize(r.text) {
                 subject.plates = [plate]
-                data["plate"] = .string(plate)
+                p.plate = plate
             } else {
                 severity = .warning
             }
@@ -27,24 +23,21 @@ enum OCREvents {
             switch ContainerNumber.parse(r.text) {
             case .success(let n):
                 subject.containers = [n.value]
-                data["containerValid"] = true
-                data["container"] = .string(n.value)
+                p.containerValid = true
+                p.container = n.value
             case .failure(let problem):
-                data["containerValid"] = false
-                data["reason"] = .string(problem.rawValue)
+                p.containerValid = false
+                p.reason = problem.rawValue
                 let candidates = ContainerRepair.candidates(for: r.text, characterConfidences: r.characterConfidences)
-                data["candidates"] = .array(
-                    candidates.map { c in
-                        .object([
-                            "number": .string(c.number.value), "position": .int(Int64(c.position)),
-                            "read": .string(String(c.read)), "meant": .string(String(c.meant)),
-                            "score": .rounded(c.score, 2),
-                        ])
-                    })
+                p.candidates = candidates.map { c in
+                    .init(
+                        number: c.number.value, position: c.position, read: String(c.read), meant: String(c.meant),
+                        score: c.score.decimalRounded(2))
+                }
                 if let best = ContainerRepair.best(candidates) {
                     subject.containers = [best.number.value]
-                    data["container"] = .string(best.number.value)
-                    data["repairedFrom"] = .string(r.text)
+                    p.container = best.number.value
+                    p.repairedFrom = r.text
                 } else {
                     // No number to trust: a person must read it.
                     severity = .warning
@@ -52,6 +45,6 @@ enum OCREvents {
             }
         }
         return EventBody(
-            kind: EventKind.ocrRead, observedAt: r.observedAt, subject: subject, data: data, severity: severity, lane: r.lane)
+            kind: EventKind.ocrRead, observedAt: r.observedAt, subject: subject, payload: p, severity: severity, lane: r.lane)
     }
 }

@@ -14,25 +14,27 @@ enum RadiationInstrumentEvents {
     }
 
     private static func measurement(_ m: Reading.Measurement) -> EventBody {
-        var data: [String: JSONValue] = [
-            "standard": .string(m.standard.rawValue),
-            "measurementId": .string(m.id),
-            "measurementIndex": .int(Int64(m.index)),
-            "measurementCount": .int(Int64(m.count)),
-            "alarmed": .bool(m.alarmed),
-            "instrument": instrument(m.instrument),
-            "detectors": .array(m.detectors.map(detector)),
-            "spectra": .array(m.spectra.map(spectrum)),
-            "grossCounts": .array(m.grossCounts.map(grossCount)),
-        ]
-        if let c = m.classCode { data["measurementClass"] = .string(c) }
-        if let s = m.startedAt { data["startedAt"] = .timestamp(s) }
-        if let r = m.realTimeS { data["realTimeS"] = .rounded(r, 6) }
-        if let live = m.spectra.compactMap(\.liveTimeS).max() ?? m.grossCounts.compactMap(\.liveTimeS).max() {
-            data["liveTimeS"] = .rounded(live, 6)
-        }
+        var p = RadiationMeasurementPayload(
+            standard: m.standard.rawValue, measurementId: m.id, measurementIndex: m.index, measurementCount: m.count,
+            alarmed: m.alarmed, instrument: m.instrument, detectors: m.detectors,
+            spectra: m.spectra.map { s in
+                var s = s
+                s.liveTimeS = s.liveTimeS?.decimalRounded(6)
+                s.realTimeS = s.realTimeS?.decimalRounded(6)
+                return s
+            },
+            grossCounts: m.grossCounts.map { g in
+                var g = g
+                g.counts = g.counts.decimalRounded(6)
+                g.liveTimeS = g.liveTimeS?.decimalRounded(6)
+                return g
+            })
+        p.measurementClass = m.classCode
+        p.startedAt = m.startedAt
+        p.realTimeS = m.realTimeS?.decimalRounded(6)
+        p.liveTimeS = (m.spectra.compactMap(\.liveTimeS).max() ?? m.grossCounts.compactMap(\.liveTimeS).max())?.decimalRounded(6)
         // Totals per radiation, and rates where a live time allows: what a dashboard plots.
-        for (radiation, key) in [("gamma", "gamma"), ("neutron", "neutron")] {
+        for radiation in ["gamma", "neutron"] {
             var counts = 0.0, live = 0.0, any = false
             for s in m.spectra where (s.category ?? "gamma").lowercased() == radiation {
                 counts += s.totalCounts
@@ -45,84 +47,31 @@ enum RadiationInstrumentEvents {
                 any = true
             }
             guard any else { continue }
-            data["\(key)Counts"] = .rounded(counts, 6)
-            if live > 0 { data["\(key)Cps"] = .rounded(counts / live) }
+            let cps = live > 0 ? (counts / live).decimalRounded() : nil
+            if radiation == "gamma" {
+                (p.gammaCounts, p.gammaCps) = (counts.decimalRounded(6), cps)
+            } else {
+                (p.neutronCounts, p.neutronCps) = (counts.decimalRounded(6), cps)
+            }
         }
         if !m.doseRates.isEmpty {
-            data["doseRateUSvH"] = .rounded(m.doseRates.map(\.uSvPerH).max() ?? 0, 6)
-            data["doseRates"] = .array(
-                m.doseRates.map { d in
-                    var o: [String: JSONValue] = ["doseRateUSvH": .rounded(d.uSvPerH, 6)]
-                    if let det = d.detector { o["detector"] = .string(det) }
-                    return .object(o)
-                })
+            p.doseRateUSvH = (m.doseRates.map(\.uSvPerH).max() ?? 0).decimalRounded(6)
+            p.doseRates = m.doseRates.map { Reading.DoseRate(detector: $0.detector, uSvPerH: $0.uSvPerH.decimalRounded(6)) }
         }
         if let lat = m.latitude, let lon = m.longitude, (-90...90).contains(lat), (-180...180).contains(lon) {
-            data["lat"] = .double(lat)
-            data["lon"] = .double(lon)
-            if let alt = m.altitudeM { data["altitudeM"] = .double(alt) }
+            (p.lat, p.lon, p.altitudeM) = (lat, lon, m.altitudeM)
         }
-        if !m.warnings.isEmpty { data["warnings"] = .array(m.warnings.map { .string($0) }) }
-        return EventBody(kind: EventKind.radiationMeasurement, observedAt: m.startedAt, data: data, severity: .info)
+        if !m.warnings.isEmpty { p.warnings = m.warnings }
+        return EventBody(kind: EventKind.radiationMeasurement, observedAt: m.startedAt, payload: p, severity: .info)
     }
 
     private static func alarm(_ a: Reading.Alarm) -> EventBody {
-        var data: [String: JSONValue] = [
-            "radiation": .string(a.radiation),
-            "source": "instrument",
-            "measurements": .array(a.measurements.map { .string($0) }),
-            "detectors": .array(a.detectors.map { .string($0) }),
-            "nuclides": .array(
-                a.nuclides.map { n in
-                    var o: [String: JSONValue] = ["name": .string(n.name)]
-                    if let c = n.confidence { o["confidence"] = .double(c) }
-                    if let c = n.category { o["category"] = .string(c) }
-                    return .object(o)
-                }),
-            "instrument": instrument(a.instrument),
-        ]
-        if let d = a.description { data["description"] = .string(d) }
-        if let alg = a.algorithm { data["algorithm"] = .string(alg) }
-        return EventBody(kind: EventKind.radiationAlarm, observedAt: a.observedAt, data: data, severity: .alarm)
-    }
-
-    private static func instrument(_ i: Reading.Instrument) -> JSONValue {
-        var o: [String: JSONValue] = [:]
-        if let v = i.manufacturer { o["manufacturer"] = .string(v) }
-        if let v = i.model { o["model"] = .string(v) }
-        if let v = i.identifier { o["identifier"] = .string(v) }
-        if let v = i.classCode { o["class"] = .string(v) }
-        if !i.versions.isEmpty { o["versions"] = .object(i.versions.mapValues { .string($0) }) }
-        return .object(o)
-    }
-
-    private static func detector(_ d: Reading.Detector) -> JSONValue {
-        var o: [String: JSONValue] = ["name": .string(d.name)]
-        if let v = d.category { o["category"] = .string(v) }
-        if let v = d.kind { o["kind"] = .string(v) }
-        if let v = d.description { o["description"] = .string(v) }
-        return .object(o)
-    }
-
-    private static func spectrum(_ s: Reading.Spectrum) -> JSONValue {
-        var o: [String: JSONValue] = [
-            "channelCount": .int(Int64(s.channels.count)),
-            "totalCounts": .rounded(s.totalCounts, 6),
-            "channels": .array(s.channels.map { $0 == $0.rounded() && abs($0) < 1e15 ? .int(Int64($0)) : .double($0) }),
-        ]
-        if let v = s.detector { o["detector"] = .string(v) }
-        if let v = s.category { o["category"] = .string(v) }
-        if let v = s.liveTimeS { o["liveTimeS"] = .rounded(v, 6) }
-        if let v = s.realTimeS { o["realTimeS"] = .rounded(v, 6) }
-        if let c = s.energyCalibration { o["energyCalibration"] = .array(c.map { .double($0) }) }
-        return .object(o)
-    }
-
-    private static func grossCount(_ g: Reading.GrossCount) -> JSONValue {
-        var o: [String: JSONValue] = ["counts": .rounded(g.counts, 6)]
-        if let v = g.detector { o["detector"] = .string(v) }
-        if let v = g.category { o["category"] = .string(v) }
-        if let v = g.liveTimeS { o["liveTimeS"] = .rounded(v, 6) }
-        return .object(o)
+        EventBody(
+            kind: EventKind.radiationAlarm, observedAt: a.observedAt,
+            payload: RadiationAlarmPayload(
+                instrument: a.instrument, radiation: a.radiation, measurements: a.measurements, detectors: a.detectors,
+                nuclides: a.nuclides.map { .init(name: $0.name, confidence: $0.confidence, category: $0.category) },
+                description: a.description, algorithm: a.algorithm),
+            severity: .alarm)
     }
 }

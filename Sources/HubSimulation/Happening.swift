@@ -80,37 +80,36 @@ extension LaneTraffic {
         let observed = Self.milliseconds(epoch.addingTimeInterval(h.deviceAt))
         let received = Self.milliseconds(epoch.addingTimeInterval(h.arrivesAt))
         var subject = Subject()
-        var data: [String: JSONValue] = [:]
+        let payload: any EventPayloadBody
         var severity = Severity.info
         let kind: String, family: String, profile: String
         switch h.what {
         case .entry:
             (kind, family, profile) = (EventKind.occupancyStart, "radiation", "rapiscan-rpm")
-            data["startedAt"] = .string(Timestamp.format(observed))
+            payload = OccupancyStartPayload(startedAt: observed)
         case .exit(let enteredAt, let gamma):
             (kind, family, profile) = (EventKind.occupancy, "radiation", "rapiscan-rpm")
-            data["startedAt"] = .string(Timestamp.format(Self.milliseconds(epoch.addingTimeInterval(enteredAt))))
-            data["endedAt"] = .string(Timestamp.format(observed))
-            data["gammaAlarm"] = .bool(gamma)
-            data["neutronAlarm"] = .bool(false)
+            payload = OccupancyPayload(
+                gammaAlarm: gamma, neutronAlarm: false, startedAt: Self.milliseconds(epoch.addingTimeInterval(enteredAt)),
+                endedAt: observed)
             if gamma { severity = .alarm }
         case .plateRead(let text), .containerRead(let text):
             (kind, family, profile) = (EventKind.ocrRead, "ocr", "gate-ocr-camera")
             let isPlate = if case .plateRead = h.what { true } else { false }
             if isPlate { subject.plates = [text] } else { subject.containers = [text] }
-            data = ["read": .string(isPlate ? "plate" : "container"), "text": .string(text), "confidence": .double(95),
-                    "cameraLane": .string(h.lane)]
+            payload = OCRReadPayload(read: isPlate ? .plate : .container, text: text, confidence: 95, cameraLane: h.lane)
         case .scan(let scanID, let containers, let plate, let suspect):
             (kind, family, profile) = (EventKind.scanResult, "scanner", "container-scanner")
             subject.containers = containers
             subject.plates = [plate]
-            data = ["scanId": .string(scanID), "atdResult": .string(suspect ? "suspect" : "clear"),
-                    "startedAt": .string(Timestamp.format(observed))]
+            var scan = ScanResultPayload(scanId: scanID, startedAt: observed)
+            scan.atdResult = suspect ? .suspect : .clear
+            payload = scan
             if suspect { severity = .alarm }
         }
         return InspectionEvent(
             id: id, kind: kind, device: DeviceRef(id: h.device, profile: profile, family: family), site: site, lane: h.lane,
-            observedAt: observed, receivedAt: received, subject: subject, data: data, severity: severity,
+            observedAt: observed, receivedAt: received, subject: subject, payload: payload.payload, severity: severity,
             raw: RawRef(sha256: "", format: "simulated"))
     }
 

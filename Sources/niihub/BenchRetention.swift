@@ -116,7 +116,11 @@ struct BenchRetention: AsyncParsableCommand {
             b.events.append(
                 InspectionEvent(
                     id: ids.next(at: at), kind: kind, device: DeviceRef(id: r.deviceID, profile: "rapiscan-rpm", family: "radiation-portal"),
-                    site: "bench", lane: "1", observedAt: at, receivedAt: at, data: ["gammaCps": .int(Int64(i % 500))],
+                    site: "bench", lane: "1", observedAt: at, receivedAt: at,
+                    // device.status: tracking helper's kind, still written as JSON here.
+                    payload: kind == EventKind.radiationBackground
+                        ? RadiationBackgroundPayload(gammaCps: Double(i % 500)).payload
+                        : EventPayload(kind: kind, json: ["gammaCps": .int(Int64(i % 500))]),
                     severity: .info, raw: r.ref))
         }
         return b

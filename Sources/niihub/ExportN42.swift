@@ -45,7 +45,7 @@ struct ExportN42: ParsableCommand {
             case .success(let xml):
                 written += 1
                 if let out {
-                    let number = event.data["occupancyNumber"]?.doubleValue.map { String(Int($0)) } ?? event.id
+                    let number = (try? OccupancyPayload.read(event.payload).get())?.occupancyNumber.map(String.init) ?? event.id
                     let name = Self.safe("\(event.device.id)-\(number)") + ".n42"
                     try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
                     try Data(xml.utf8).write(to: URL(fileURLWithPath: out).appendingPathComponent(name))

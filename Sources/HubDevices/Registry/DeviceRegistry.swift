@@ -175,14 +175,14 @@ public final class DeviceRegistry: Sendable {
             let t: Transition?
             switch e.kind {
             case EventKind.radiationFault:
-                guard let code = e.data["fault"]?.stringValue, let active = e.data["active"]?.boolValue else { continue }
+                guard let fault = e.radiationFault else { continue }
                 t = update(id, at: now) { s in
-                    s.activeFaults.removeAll { $0 == code }
-                    if active { s.activeFaults.append(code) }
+                    s.activeFaults.removeAll { $0 == fault.fault }
+                    if fault.active { s.activeFaults.append(fault.fault) }
                 }
             case EventKind.deviceTamper, EventKind.sealTamper:
-                // device.tamper: the lane's helper converts its side.
-                guard let tampered = e.sealTamper?.tampered ?? e.data["tamper"]?.boolValue else { continue }
+                let tampered = e.kind == EventKind.deviceTamper ? e.deviceTamper?.tampered : e.sealTamper?.tampered
+                guard let tampered else { continue }
                 t = update(id, at: now) { s in s.tampered = tampered }
             default:
                 continue

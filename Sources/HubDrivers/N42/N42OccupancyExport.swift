@@ -19,16 +19,16 @@ public enum N42OccupancyExport {
     /// The N42.42-2012 document for one `radiation.occupancy` event (it needs `startedAt` and `endedAt`).
     public static func document(for event: InspectionEvent) -> Result<String, Problem> {
         guard event.kind == EventKind.occupancy else { return .failure(.notAnOccupancy(kind: event.kind)) }
-        let d = event.data
-        guard let startText = d["startedAt"]?.stringValue, let start = Timestamp.parse(startText) else {
-            return .failure(.missing(field: "startedAt"))
+        let d: OccupancyPayload
+        switch OccupancyPayload.read(event.payload) {
+        case .success(let o): d = o
+        case .failure(let problem): return .failure(.missing(field: problem.field))
         }
-        guard let endText = d["endedAt"]?.stringValue, let end = Timestamp.parse(endText) else {
-            return .failure(.missing(field: "endedAt"))
-        }
-        let number = d["occupancyNumber"]?.doubleValue.map { String(Int($0)) }
-        let gammaAlarm = d["gammaAlarm"]?.boolValue ?? false
-        let neutronAlarm = d["neutronAlarm"]?.boolValue ?? false
+        guard let start = d.startedAt else { return .failure(.missing(field: "startedAt")) }
+        guard let end = d.endedAt else { return .failure(.missing(field: "endedAt")) }
+        let number = d.occupancyNumber.map(String.init)
+        let gammaAlarm = d.gammaAlarm ?? false
+        let neutronAlarm = d.neutronAlarm ?? false
         let place = [event.site.map { "site \($0)" }, event.lane.map { "lane \($0)" }].compactMap { $0 }
         var x = XMLWriter()
         x.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
@@ -56,8 +56,8 @@ public enum N42OccupancyExport {
         let what = "Vehicle of occupancy \(number ?? "(unnumbered)")" + (place.isEmpty ? "" : " at " + place.joined(separator: ", "))
         x.leaf("RadItemDescription", what)
         x.close("RadItemInformation")
-        let gammaBackground = d["gammaBackgroundCps"]?.doubleValue
-        let neutronBackground = d["neutronBackgroundCps"]?.doubleValue
+        let gammaBackground = d.gammaBackgroundCps
+        let neutronBackground = d.neutronBackgroundCps
         if gammaBackground != nil || neutronBackground != nil {
             x.open("RadMeasurement", [("id", "background")])
             x.leaf("Remark", "Background in force when the vehicle entered: counts per second, written as the counts of one second.")
@@ -70,14 +70,14 @@ public enum N42OccupancyExport {
         }
         x.open("RadMeasurement", [("id", "occupancy")])
         var remark = "Peak detector rates of the occupancy: counts per second, written as the counts of one second."
-        if d["partial"]?.boolValue == true { remark += " The monitor's record of this occupancy is partial." }
+        if d.partial == true { remark += " The monitor's record of this occupancy is partial." }
         x.leaf("Remark", remark)
         x.leaf("MeasurementClassCode", "Foreground")
         x.leaf("StartDateTime", Timestamp.format(start))
         x.leaf("RealTimeDuration", duration(max(0, end.timeIntervalSince(start))))
-        grossCounts(&x, id: "occupancy-gamma", detector: "gamma", cps: d["maxGammaCps"]?.doubleValue)
-        grossCounts(&x, id: "occupancy-neutron", detector: "neutron", cps: d["maxNeutronCps"]?.doubleValue)
-        if let speed = d["speedKmh"]?.doubleValue, speed.isFinite, speed >= 0 {
+        grossCounts(&x, id: "occupancy-gamma", detector: "gamma", cps: d.maxGammaCps)
+        grossCounts(&x, id: "occupancy-neutron", detector: "neutron", cps: d.maxNeutronCps)
+        if let speed = d.speedKmh, speed.isFinite, speed >= 0 {
             x.open("RadItemState", [("radItemInformationReference", "vehicle")])
             x.open("StateVector")
             x.leaf("SpeedValue", decimal(speed))

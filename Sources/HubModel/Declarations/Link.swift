@@ -49,7 +49,7 @@ extension InspectionEvent {
     /// weakest (easily misread, and a tractor pulls many trailers).
     public var linkKeys: [LinkKey] {
         var out: [LinkKey] = []
-        let repaired = data["repairedFrom"]?.stringValue
+        let repaired = ocrRead?.repairedFrom
         for c in subject.containers ?? [] {
             if let repaired, kind == EventKind.ocrRead {
                 out.append(LinkKey(kind: "container", value: c, confidence: 0.7, evidence: "\(kind): container \(c), repaired from OCR read \(repaired)"))

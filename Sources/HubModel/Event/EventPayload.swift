@@ -19,6 +19,18 @@ public enum EventPayload: Sendable, Equatable {
     case sealTamper(SealTamperPayload)
     case deviceStatus(DeviceStatus)
 
+    // radiation portals and instruments, device reports, scanners, OCR cameras (the lane's devices)
+    case occupancyStart(OccupancyStartPayload)
+    case occupancy(OccupancyPayload)
+    case radiationAlarm(RadiationAlarmPayload)
+    case radiationMeasurement(RadiationMeasurementPayload)
+    case radiationBackground(RadiationBackgroundPayload)
+    case radiationFault(RadiationFaultPayload)
+    case deviceTamper(DeviceTamperPayload)
+    case deviceConfig(DeviceConfigPayload)
+    case scanResult(ScanResultPayload)
+    case ocrRead(OCRReadPayload)
+
     /// Reads the `data` member of an event of `kind` (the JSON edge). A member its type does not
     /// know, or one that would not be written back the same, keeps the event `untyped`.
     public init(kind: String, json: [String: JSONValue]) {
@@ -42,6 +54,17 @@ public enum EventPayload: Sendable, Equatable {
         // hub
         case .riskAssessment(let p): p.json
         case .transitFinding(let p): p.json
+        // the lane's devices
+        case .occupancyStart(let p): p.json
+        case .occupancy(let p): p.json
+        case .radiationAlarm(let p): p.json
+        case .radiationMeasurement(let p): p.json
+        case .radiationBackground(let p): p.json
+        case .radiationFault(let p): p.json
+        case .deviceTamper(let p): p.json
+        case .deviceConfig(let p): p.json
+        case .scanResult(let p): p.json
+        case .ocrRead(let p): p.json
         }
     }
 
@@ -62,6 +85,10 @@ public enum EventPayload: Sendable, Equatable {
         GPSFixPayload.self, SealStatusPayload.self, SealTamperPayload.self, DeviceStatus.self,
         // hub
         RiskAssessmentPayload.self, TransitFindingPayload.self,
+        // the lane's devices
+        OccupancyStartPayload.self, OccupancyPayload.self, RadiationAlarmPayload.self, RadiationMeasurementPayload.self,
+        RadiationBackgroundPayload.self, RadiationFaultPayload.self, DeviceTamperPayload.self, DeviceConfigPayload.self,
+        ScanResultPayload.self, OCRReadPayload.self,
     ]
 }
 
