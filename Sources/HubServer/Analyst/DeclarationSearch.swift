@@ -110,7 +110,7 @@ extension AnalystRoutes {
                 scanned += 1
                 let r = try await store.latestRiskAssessment(declaration: d.number)
                 let s = DeclarationSummary(
-                    declaration: d, channel: r?.data["channel"]?.stringValue, score: r?.data["score"]?.doubleValue,
+                    declaration: d, channel: r?.riskAssessment?.channel, score: r?.riskAssessment?.score,
                     assessment: r?.id)
                 if risk.matches([(s.channel, s.score)]) { found.append(s) }
                 if found.count == wanted || scanned >= DeclarationFilter.maxScanned {

@@ -92,7 +92,7 @@ extension AnalystRoutes {
             let risk = try await declarationStore?.latestRiskAssessment(declaration: number)
             declarations.append(
                 .init(
-                    number: number, channel: risk?.data["channel"]?.stringValue, score: risk?.data["score"]?.doubleValue,
+                    number: number, channel: risk?.riskAssessment?.channel, score: risk?.riskAssessment?.score,
                     assessment: risk?.id))
         }
         let gamma = e.data["gammaAlarm"]?.boolValue, neutron = e.data["neutronAlarm"]?.boolValue
