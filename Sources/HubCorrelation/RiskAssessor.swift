@@ -29,9 +29,7 @@ public enum RiskAssessor {
         // A passage stored again (late evidence, an operator's resolution) counts as its newest
         // revision only; evidence still ambiguous is held by every candidate passage, so an alarm on
         // an ambiguous passage reaches every candidate's declaration until it is resolved.
-        let superseded = Set(all.flatMap { e in
-            e.kind.hasPrefix(EventKind.passage) ? (e.data["supersedes"]?.arrayValue ?? []).compactMap(\.stringValue) : []
-        })
+        let superseded = Set(all.flatMap(\.supersededPassages))
         let linked = all.filter { !superseded.contains($0.id) && $0.kind != EventKind.passageResolution }
         var signals: [RiskAssessment.Signal] = []
         func signal(_ name: String, _ events: [InspectionEvent], _ detail: String) {
@@ -42,12 +40,12 @@ public enum RiskAssessor {
         let declaredContainers = Set(d.containers)
 
         signal("radiationAlarm", linked.filter { e in
-            (e.kind == EventKind.passage && (e.data["gammaAlarm"]?.boolValue == true || e.data["neutronAlarm"]?.boolValue == true))
+            (e.passage.map { $0.gammaAlarm == true || $0.neutronAlarm == true } ?? false)
                 || (e.kind.hasPrefix("radiation.") && e.severity == .alarm)
         }, "radiation alarm on a linked passage or measurement")
         signal("scanSuspect", linked.filter { e in
             (e.kind == EventKind.scanResult && e.severity == .alarm)
-                || (e.kind == EventKind.passage && ["suspect", "inspect"].contains(e.data["scanResult"]?.stringValue ?? ""))
+                || ["suspect", "inspect"].contains(e.passage?.scanResult ?? "")
         }, "the scan was judged suspect")
 
         let undeclared = passages.filter { p in (p.subject.containers ?? []).contains { !declaredContainers.contains($0) } }

@@ -6,28 +6,21 @@ import HubModel
 enum PassageEvents {
     static func batch(for p: Passage, supersedes: String?, ids: EventIDGenerator) -> IngestBatch {
         let now = Date()
-        var data: [String: JSONValue] = [
-            "passage": .string(p.id),
-            "revision": .int(Int64(p.revision)),
-            "startedAt": .string(Timestamp.format(p.startedAt)),
-            "endedAt": .string(Timestamp.format(p.endedAt)),
-            "events": .array(p.events.map { .string($0) }),
-            "missing": .array(p.missing.map { .string($0) }),
-            "alarmed": .bool(p.alarmed),
-            "ambiguous": .bool(p.ambiguous),
-        ]
-        if let s = supersedes { data["supersedes"] = .array([.string(s)]) }
-        if let o = p.occupancy { data["occupancyEvent"] = .string(o) }
-        if let o = p.entry { data["entryEvent"] = .string(o) }
-        if let g = p.gammaAlarm { data["gammaAlarm"] = .bool(g) }
-        if let n = p.neutronAlarm { data["neutronAlarm"] = .bool(n) }
-        if let s = p.scanEvent { data["scanEvent"] = .string(s) }
-        if let r = p.scanResult { data["scanResult"] = .string(r) }
-        if !p.devicesDown.isEmpty { data["devicesDown"] = .array(p.devicesDown.map { .string($0) }) }
+        var body = GatePassagePayload(
+            passage: p.id, revision: p.revision, startedAt: p.startedAt, endedAt: p.endedAt, events: p.events,
+            missing: p.missing, alarmed: p.alarmed, ambiguous: p.ambiguous)
+        body.supersedes = supersedes.map { [$0] }
+        body.occupancyEvent = p.occupancy
+        body.entryEvent = p.entry
+        body.gammaAlarm = p.gammaAlarm
+        body.neutronAlarm = p.neutronAlarm
+        body.scanEvent = p.scanEvent
+        body.scanResult = p.scanResult
+        body.devicesDown = p.devicesDown.isEmpty ? nil : p.devicesDown
         if p.ambiguous {
-            data["ambiguities"] = .array(p.ambiguities.map { a in
-                .object(["event": .string(a.event), "candidates": .array(a.candidates.map { .string($0) }), "reason": .string(a.reason)])
-            })
+            body.ambiguities = p.ambiguities.map {
+                GatePassagePayload.Ambiguity(event: $0.event, candidates: $0.candidates, reason: $0.reason)
+            }
         }
         let statement = "{\"passage\":\"\(p.site)/\(p.lane)/\(p.id)\",\"revision\":\(p.revision),\"events\":["
             + p.events.map { "\"\($0)\"" }.joined(separator: ",") + "],\"ambiguous\":["
@@ -39,7 +32,7 @@ enum PassageEvents {
             subject: Subject(
                 containers: p.containers.isEmpty ? nil : p.containers, seals: p.seals.isEmpty ? nil : p.seals,
                 plates: p.plates.isEmpty ? nil : p.plates),
-            data: data, severity: p.alarmed ? .alarm : (p.devicesDown.isEmpty && !p.ambiguous ? .info : .warning),
+            payload: body.payload, severity: p.alarmed ? .alarm : (p.devicesDown.isEmpty && !p.ambiguous ? .info : .warning),
             raw: HubAuthored.unrecorded)
         return HubAuthored.batch(event, statement: statement, format: "niihub-passage", deviceID: "passages", at: now)
     }
@@ -57,10 +50,7 @@ enum PassageEvents {
             id: ids.next(at: now), kind: EventKind.passageResolution,
             device: DeviceRef(id: "passages", profile: "passage-assembler", family: "gate"),
             site: site.isEmpty ? nil : site, lane: lane, observedAt: now, receivedAt: now, subject: subject,
-            data: [
-                "event": .string(event), "passage": .string(passage), "resolvedBy": .string(by),
-                "supersedes": .array(supersedes.map { .string($0) }),
-            ],
+            payload: PassageResolutionPayload(event: event, passage: passage, resolvedBy: by, supersedes: supersedes).payload,
             severity: .info, raw: HubAuthored.unrecorded)
         return HubAuthored.batch(e, statement: statement, format: "niihub-passage", deviceID: "passages", at: now)
     }

@@ -100,7 +100,7 @@ public final class PassageService: Service, Sendable {
                 if let history = self.history {
                     // A restart: vehicles in the lanes and passages open to late evidence come back.
                     let past = await history(windows)
-                    for e in past where e.kind == EventKind.passage { if let p = e.data["passage"]?.stringValue { stored.record(p, e) } }
+                    for e in past where e.kind == EventKind.passage { if let p = e.passage?.passage { stored.record(p, e) } }
                     let revisions = stored.revisions
                     let due = assembler.restore(past.filter { !$0.kind.hasPrefix("gate.") }, stored: revisions)
                     await self.store(due, &stored)
@@ -180,7 +180,7 @@ struct StoredRevisions {
     }
 
     mutating func record(_ passage: String, _ e: InspectionEvent) {
-        let revision = e.data["revision"].flatMap { v -> Int? in if case .int(let n) = v { Int(n) } else { nil } } ?? 1
+        let revision = e.passage?.revision ?? 1
         latest[passage] = Entry(event: e.id, subject: e.subject, at: e.receivedAt, revision: revision)
     }
 

@@ -78,24 +78,4 @@ struct EventBody {
         self.unitID = unitID
         self.lane = lane
     }
-
-    /// Until a family's payload is typed: the kind's fields as JSON.
-    init(
-        kind: String, observedAt: Date?, subject: Subject = Subject(), data: [String: JSONValue], severity: Severity,
-        unitID: String? = nil, lane: String? = nil
-    ) {
-        self.init(
-            kind: kind, observedAt: observedAt, subject: subject, payload: EventPayload(kind: kind, json: data),
-            severity: severity, unitID: unitID, lane: lane)
-    }
-}
-
-extension JSONValue {
-    /// A number rounded to `places` decimals, so derived rates do not print float noise.
-    static func rounded(_ v: Double, _ places: Int = 3) -> JSONValue {
-        let scale = pow(10, Double(places))
-        return .double((v * scale).rounded() / scale)
-    }
-
-    static func timestamp(_ d: Date) -> JSONValue { .string(Timestamp.format(d)) }
 }

@@ -12,6 +12,8 @@ public enum EventPayload: Sendable, Equatable {
     // hub (the hub's own events)
     case riskAssessment(RiskAssessmentPayload)
     case transitFinding(TransitFindingPayload)
+    case passage(GatePassagePayload)
+    case passageResolution(PassageResolutionPayload)
 
     // positions, seals and device status (trackers, tracking seals, the hub's view of a device)
     case gpsFix(GPSFixPayload)
@@ -54,6 +56,8 @@ public enum EventPayload: Sendable, Equatable {
         // hub
         case .riskAssessment(let p): p.json
         case .transitFinding(let p): p.json
+        case .passage(let p): p.json
+        case .passageResolution(let p): p.json
         // the lane's devices
         case .occupancyStart(let p): p.json
         case .occupancy(let p): p.json
@@ -84,7 +88,7 @@ public enum EventPayload: Sendable, Equatable {
         // positions, seals and device status
         GPSFixPayload.self, SealStatusPayload.self, SealTamperPayload.self, DeviceStatus.self,
         // hub
-        RiskAssessmentPayload.self, TransitFindingPayload.self,
+        RiskAssessmentPayload.self, TransitFindingPayload.self, GatePassagePayload.self, PassageResolutionPayload.self,
         // the lane's devices
         OccupancyStartPayload.self, OccupancyPayload.self, RadiationAlarmPayload.self, RadiationMeasurementPayload.self,
         RadiationBackgroundPayload.self, RadiationFaultPayload.self, DeviceTamperPayload.self, DeviceConfigPayload.self,

@@ -181,7 +181,7 @@ extension AnalystRoutes {
             var members: [LinkedEvent]
         }
         var members: [LinkedEvent] = []
-        for id in Self.strings(e.data["events"]).prefix(EventQuery.maxLimit) {
+        for id in (e.passage?.events ?? []).prefix(EventQuery.maxLimit) {
             if let m = try await store.event(id: id) { members.append(try await linked(m)) }
         }
         return try JSONResponse.make(Body(passage: try await summarize(e), event: try await linked(e), members: members))

@@ -95,20 +95,20 @@ extension AnalystRoutes {
                     number: number, channel: risk?.riskAssessment?.channel, score: risk?.riskAssessment?.score,
                     assessment: risk?.id))
         }
-        let gamma = e.data["gammaAlarm"]?.boolValue, neutron = e.data["neutronAlarm"]?.boolValue
+        let p = e.passage
+        let gamma = p?.gammaAlarm, neutron = p?.neutronAlarm
         let rpm: String? = gamma == nil && neutron == nil ? nil : (gamma == true || neutron == true ? "alarm" : "clear")
-        let ambiguities = (e.data["ambiguities"]?.arrayValue ?? []).compactMap { v -> PassageSummary.Ambiguity? in
-            guard let o = v.objectValue, let event = o["event"]?.stringValue else { return nil }
-            return .init(event: event, candidates: Self.strings(o["candidates"]), reason: o["reason"]?.stringValue ?? "")
+        let ambiguities = (p?.ambiguities ?? []).map {
+            PassageSummary.Ambiguity(event: $0.event, candidates: $0.candidates, reason: $0.reason)
         }
-        let revision = e.data["revision"].flatMap { v -> Int? in if case .int(let n) = v { Int(n) } else { nil } }
         return PassageSummary(
-            id: e.id, passage: e.data["passage"]?.stringValue, revision: revision,
-            ambiguous: e.data["ambiguous"]?.boolValue ?? false, ambiguities: ambiguities, site: e.site, lane: e.lane, startedAt: e.data["startedAt"]?.stringValue,
-            endedAt: e.data["endedAt"]?.stringValue, containers: e.subject.containers ?? [], plates: e.subject.plates ?? [],
+            id: e.id, passage: p?.passage, revision: p?.revision,
+            ambiguous: p?.ambiguous ?? false, ambiguities: ambiguities, site: e.site, lane: e.lane,
+            startedAt: p.map { Timestamp.format($0.startedAt) },
+            endedAt: p.map { Timestamp.format($0.endedAt) }, containers: e.subject.containers ?? [], plates: e.subject.plates ?? [],
             seals: e.subject.seals ?? [], declarations: declarations, rpmResult: rpm,
-            scanResult: e.data["scanResult"]?.stringValue, alarmed: e.data["alarmed"]?.boolValue ?? false,
-            missing: Self.strings(e.data["missing"]), severity: e.severity.rawValue,
+            scanResult: p?.scanResult, alarmed: p?.alarmed ?? false,
+            missing: p?.missing ?? [], severity: e.severity.rawValue,
             raw: e.raw)
     }
 
@@ -123,11 +123,11 @@ extension AnalystRoutes {
             query.limit = min(EventQuery.maxLimit, max(wanted, 100))
             let page = try await store.events(query)
             // A passage stored again is shown as its newest revision: older ones on the page are skipped.
-            let superseded = Set(page.events.flatMap { Self.strings($0.data["supersedes"]) })
+            let superseded = Set(page.events.flatMap { $0.passage?.supersedes ?? [] })
             for (e, cursor) in zip(page.events, page.cursors) {
                 scanned += 1
                 if superseded.contains(e.id) { continue }
-                if let p = e.data["passage"]?.stringValue, !passagesSeen.insert(p).inserted { continue }
+                if let p = e.passage?.passage, !passagesSeen.insert(p).inserted { continue }
                 let s = try await summarize(e)
                 if filter.matches(s) { found.append(s) }
                 if found.count == wanted || scanned >= PassageFilter.maxScanned {

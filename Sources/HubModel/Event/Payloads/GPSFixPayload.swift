@@ -111,19 +111,19 @@ public struct GPSFixPayload: EventPayloadBody {
     }
 
     public var json: [String: JSONValue] {
-        var data: [String: JSONValue] = ["lat": .double(lat), "lon": .double(lon), "source": .string(source)]
-        data.put("speedKmh", speedKmh)
-        data.put("courseDeg", courseDeg)
-        data.put("altitudeM", altitudeM)
-        data.put("satellites", satellites)
-        data.put("hdop", hdop)
-        data.put("fixQuality", fixQuality)
-        data.put("sentence", sentence)
-        data.put("talker", talker)
-        data.put("priority", priority)
-        data.put("eventIO", eventIO)
-        if let io { data["io"] = .object(io.mapValues(\.json)) }
-        return data
+        var out: [String: JSONValue] = ["lat": .double(lat), "lon": .double(lon), "source": .string(source)]
+        out.put("speedKmh", speedKmh)
+        out.put("courseDeg", courseDeg)
+        out.put("altitudeM", altitudeM)
+        out.put("satellites", satellites)
+        out.put("hdop", hdop)
+        out.put("fixQuality", fixQuality)
+        out.put("sentence", sentence)
+        out.put("talker", talker)
+        out.put("priority", priority)
+        out.put("eventIO", eventIO)
+        if let io { out["io"] = .object(io.mapValues(\.json)) }
+        return out
     }
 
     public var payload: EventPayload { .gpsFix(self) }
