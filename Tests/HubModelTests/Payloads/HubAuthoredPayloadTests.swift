@@ -75,4 +75,51 @@ struct HubAuthoredPayloadTests {
             #expect(EventPayload(kind: "transit." + finding, json: data) == .transitFinding(.init(finding: finding, detail: "d")))
         }
     }
+
+    static let passage = line(
+        kind: "gate.passage",
+        data: "{\"alarmed\":false,\"ambiguities\":[{\"candidates\":[\"01M9179B518BK5X5TH55DRGDAF\",\"01M917A0XD5V16YAHD6MYZ92P5\"],"
+            + "\"event\":\"01M9179WZX2HRBPPEAC3PAQG1V\",\"reason\":\"the read falls within the windows of several vehicles\"}],"
+            + "\"ambiguous\":true,\"endedAt\":\"2026-12-04T19:08:00.720Z\",\"entryEvent\":\"01M9179B518BK5X5TH55DRGDAF\","
+            + "\"events\":[\"01M9179B518BK5X5TH55DRGDAF\",\"01M9179WZX2HRBPPEAC3PAQG1V\"],\"gammaAlarm\":true,\"missing\":[\"scan\"],"
+            + "\"neutronAlarm\":false,\"passage\":\"01M9179B518BK5X5TH55DRGDAF\",\"revision\":4,"
+            + "\"startedAt\":\"2026-12-04T19:07:50.621Z\",\"supersedes\":[\"01M9179X00B8XP72JMDZ37SK34\"]}")
+
+    @Test func aPassageReadsTypedAndWritesTheSameLine() throws {
+        let event = try Self.decode(Self.passage)
+        let p = try #require(event.passage)
+        #expect(p.passage == "01M9179B518BK5X5TH55DRGDAF" && p.revision == 4 && p.ambiguous == true && p.alarmed == false)
+        #expect(Timestamp.format(p.startedAt) == "2026-12-04T19:07:50.621Z" && Timestamp.format(p.endedAt) == "2026-12-04T19:08:00.720Z")
+        #expect(p.gammaAlarm == true && p.neutronAlarm == false && p.missing == ["scan"] && p.events.count == 2)
+        #expect(p.ambiguities?.first?.candidates == ["01M9179B518BK5X5TH55DRGDAF", "01M917A0XD5V16YAHD6MYZ92P5"])
+        #expect(event.supersededPassages == ["01M9179X00B8XP72JMDZ37SK34"])
+        #expect(try event.jsonLine() == Self.passage)
+    }
+
+    @Test func aResolutionReadsTypedAndWritesTheSameLine() throws {
+        let line = Self.line(
+            kind: "gate.passage-resolution",
+            data: "{\"event\":\"01M9179WZX2HRBPPEAC3PAQG1V\",\"passage\":\"01M9179B518BK5X5TH55DRGDAF\",\"resolvedBy\":\"op1\","
+                + "\"supersedes\":[\"01M917A0XD5V16YAHD6MYZ92P5\"]}")
+        let event = try Self.decode(line)
+        #expect(event.passageResolution == PassageResolutionPayload(
+            event: "01M9179WZX2HRBPPEAC3PAQG1V", passage: "01M9179B518BK5X5TH55DRGDAF", resolvedBy: "op1",
+            supersedes: ["01M917A0XD5V16YAHD6MYZ92P5"]))
+        #expect(event.supersededPassages == ["01M917A0XD5V16YAHD6MYZ92P5"])
+        #expect(try event.jsonLine() == line)
+    }
+
+    /// A passage with a member this version does not know, or an ambiguity without its reason, is
+    /// kept as stored.
+    @Test(arguments: [
+        "{\"endedAt\":\"2026-12-04T19:08:00.720Z\",\"events\":[],\"lanePhysics\":1,\"passage\":\"P\",\"startedAt\":\"2026-12-04T19:07:50.621Z\"}",
+        "{\"ambiguities\":[{\"candidates\":[],\"event\":\"E\"}],\"endedAt\":\"2026-12-04T19:08:00.720Z\",\"events\":[],\"passage\":\"P\",\"startedAt\":\"2026-12-04T19:07:50.621Z\"}",
+    ])
+    func aPassageThatDoesNotFitStaysAsStored(data: String) throws {
+        let line = Self.line(kind: "gate.passage", data: data)
+        let event = try Self.decode(line)
+        #expect(event.passage == nil && !event.payload.isTyped)
+        #expect(try event.jsonLine() == line)
+    }
 }
+
