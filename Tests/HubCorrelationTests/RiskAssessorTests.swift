@@ -8,7 +8,15 @@ struct RiskAssessorTests {
 
     func event(_ kind: String, containers: [String]? = nil, plates: [String]? = nil, seals: [String]? = nil,
                data: [String: JSONValue] = [:], severity: Severity = .info) -> InspectionEvent {
-        InspectionEvent(
+        // Passages and resolutions carry the members the hub always writes, so they read typed.
+        var data = data
+        let required: [String: [String: JSONValue]] = [
+            "gate.passage": ["passage": "P", "startedAt": "2026-12-04T10:00:00.000Z", "endedAt": "2026-12-04T10:00:10.000Z",
+                             "events": .array([])],
+            "gate.passage-resolution": ["event": "E", "passage": "P", "resolvedBy": "op"],
+        ]
+        data.merge(required[kind] ?? [:]) { given, _ in given }
+        return InspectionEvent(
             id: ids.next(at: Date()), kind: kind, device: DeviceRef(id: "d", profile: "p", family: "f"), site: "s",
             lane: "1", observedAt: Date(), receivedAt: Date(),
             subject: Subject(containers: containers, seals: seals, plates: plates), data: data, severity: severity,
