@@ -34,21 +34,9 @@ public struct Passage: Sendable, Equatable {
     /// Evidence that may belong to this vehicle or to another: it is held by every candidate.
     public var ambiguities: [Ambiguity] = []
 
-    /// Evidence the hub could not attribute to one vehicle.
-    public struct Ambiguity: Sendable, Equatable {
-        /// The event (a read, a scan) in question.
-        public var event: String
-        /// Ids of the passages it may belong to, this one among them, in lane order.
-        public var candidates: [String]
-        /// Why, in words an operator reads.
-        public var reason: String
-
-        public init(event: String, candidates: [String], reason: String) {
-            self.event = event
-            self.candidates = candidates
-            self.reason = reason
-        }
-    }
+    /// Evidence the hub could not attribute to one vehicle: the event (a read, a scan), the passages
+    /// it may belong to (this one among them, in lane order) and why, in words an operator reads.
+    public typealias Ambiguity = GatePassagePayload.Ambiguity
 
     public init(id: String, site: String, lane: String, startedAt: Date, endedAt: Date) {
         self.id = id

@@ -18,9 +18,7 @@ enum PassageEvents {
         body.scanResult = p.scanResult
         body.devicesDown = p.devicesDown.isEmpty ? nil : p.devicesDown
         if p.ambiguous {
-            body.ambiguities = p.ambiguities.map {
-                GatePassagePayload.Ambiguity(event: $0.event, candidates: $0.candidates, reason: $0.reason)
-            }
+            body.ambiguities = p.ambiguities
         }
         let statement = "{\"passage\":\"\(p.site)/\(p.lane)/\(p.id)\",\"revision\":\(p.revision),\"events\":["
             + p.events.map { "\"\($0)\"" }.joined(separator: ",") + "],\"ambiguous\":["
