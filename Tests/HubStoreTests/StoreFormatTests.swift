@@ -63,4 +63,31 @@ struct StoreFormatTests {
         ]))
         #expect(try await store.verify().intact, "the chain over the stored bodies verifies")
     }
+
+    /// Every event of the recorded store, the hub's own (passages, device states, risk, transit
+    /// findings) among them, is valid under the published schema (Python's `jsonschema`, Draft
+    /// 2020-12, reading the SQLite file itself).
+    @Test func everyStoredEventMatchesThePublishedSchema() throws {
+        let dir = try TemporaryDirectory("store-schema")
+        let path = try Self.unpack(into: dir)
+        let script = """
+            import json, sqlite3, sys
+            from jsonschema import Draft202012Validator
+            schema = json.load(open(sys.argv[1]))
+            Draft202012Validator.check_schema(schema)
+            v = Draft202012Validator(schema)
+            n = bad = 0
+            for kind, body in sqlite3.connect(sys.argv[2]).execute("SELECT kind, body FROM events ORDER BY seq"):
+                n += 1
+                for e in v.iter_errors(json.loads(body)):
+                    bad += 1
+                    print(f"{kind}: {list(e.absolute_path)}: {e.message}")
+            print(f"{n} events, {bad} errors")
+            sys.exit(1 if bad else 0)
+            """
+        let r = try runTool(["python3", "-c", script, Corpus.repositoryFile("Schemas/inspection-event-v1.schema.json").path, path])
+        #expect(r.status == 0, "\(r.output)")
+        #expect(r.output.contains("289 events, 0 errors"), "\(r.output)")
+    }
 }
+
