@@ -13,7 +13,7 @@ enum RadiationPortalEvents {
         case .fault(let f): fault(f)
         case .tamper(let t):
             EventBody(
-                kind: EventKind.deviceTamper, observedAt: t.observedAt, payload: DeviceTamperPayload(tampered: t.tampered),
+                kind: EventKind.deviceTamper, observedAt: t.observedAt, payload: TamperPayload(tampered: t.tampered),
                 severity: t.tampered ? .alarm : .info)
         case .setup(let s):
             EventBody(

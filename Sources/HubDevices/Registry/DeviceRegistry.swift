@@ -181,8 +181,7 @@ public final class DeviceRegistry: Sendable {
                     if fault.active { s.activeFaults.append(fault.fault) }
                 }
             case EventKind.deviceTamper, EventKind.sealTamper:
-                let tampered = e.kind == EventKind.deviceTamper ? e.deviceTamper?.tampered : e.sealTamper?.tampered
-                guard let tampered else { continue }
+                guard let tampered = e.tamper?.tampered else { continue }
                 t = update(id, at: now) { s in s.tampered = tampered }
             default:
                 continue

@@ -18,7 +18,6 @@ public enum EventPayload: Sendable, Equatable {
     // positions, seals and device status (trackers, tracking seals, the hub's view of a device)
     case gpsFix(GPSFixPayload)
     case sealStatus(SealStatusPayload)
-    case sealTamper(SealTamperPayload)
     case deviceStatus(DeviceStatus)
 
     // radiation portals and instruments, device reports, scanners, OCR cameras (the lane's devices)
@@ -28,7 +27,8 @@ public enum EventPayload: Sendable, Equatable {
     case radiationMeasurement(RadiationMeasurementPayload)
     case radiationBackground(RadiationBackgroundPayload)
     case radiationFault(RadiationFaultPayload)
-    case deviceTamper(DeviceTamperPayload)
+    /// `device.tamper` and `seal.tamper`.
+    case tamper(TamperPayload)
     case deviceConfig(DeviceConfigPayload)
     case scanResult(ScanResultPayload)
     case ocrRead(OCRReadPayload)
@@ -51,7 +51,6 @@ public enum EventPayload: Sendable, Equatable {
         // positions, seals and device status
         case .gpsFix(let p): p.json
         case .sealStatus(let p): p.json
-        case .sealTamper(let p): p.json
         case .deviceStatus(let p): p.json
         // hub
         case .riskAssessment(let p): p.json
@@ -65,7 +64,7 @@ public enum EventPayload: Sendable, Equatable {
         case .radiationMeasurement(let p): p.json
         case .radiationBackground(let p): p.json
         case .radiationFault(let p): p.json
-        case .deviceTamper(let p): p.json
+        case .tamper(let p): p.json
         case .deviceConfig(let p): p.json
         case .scanResult(let p): p.json
         case .ocrRead(let p): p.json
@@ -86,12 +85,12 @@ public enum EventPayload: Sendable, Equatable {
 
     static let registered: [any EventPayloadBody.Type] = [
         // positions, seals and device status
-        GPSFixPayload.self, SealStatusPayload.self, SealTamperPayload.self, DeviceStatus.self,
+        GPSFixPayload.self, SealStatusPayload.self, DeviceStatus.self,
         // hub
         RiskAssessmentPayload.self, TransitFindingPayload.self, GatePassagePayload.self, PassageResolutionPayload.self,
         // the lane's devices
         OccupancyStartPayload.self, OccupancyPayload.self, RadiationAlarmPayload.self, RadiationMeasurementPayload.self,
-        RadiationBackgroundPayload.self, RadiationFaultPayload.self, DeviceTamperPayload.self, DeviceConfigPayload.self,
+        RadiationBackgroundPayload.self, RadiationFaultPayload.self, TamperPayload.self, DeviceConfigPayload.self,
         ScanResultPayload.self, OCRReadPayload.self,
     ]
 }

@@ -80,14 +80,14 @@ struct RadiationPortalPayloadTests {
         #expect(faults.map(\.active) == [true, false])
         #expect(faults.first?.fault == "gamma-high" && faults.first?.code == "GH")
         #expect(faults.first?.detectorCounts == [9000, 9000, 9000, 9000])
-        #expect(events.compactMap(\.deviceTamper).map(\.tampered) == [true, false])
+        #expect(events.compactMap(\.tamper).map(\.tampered) == [true, false])
         let config = try #require(events.lazy.compactMap { e -> DeviceConfigPayload? in
             if case .deviceConfig(let c) = e.payload { c } else { nil }
         }.first)
         #expect(config.radiation == "gamma")
         #expect(config.setup == ["SG1": ["000200", "000010"], "SG2": ["000300"], "SG3": ["001000", "000004"]])
         let types: [String: any EventPayloadBody.Type] = [
-            EventKind.radiationFault: RadiationFaultPayload.self, EventKind.deviceTamper: DeviceTamperPayload.self,
+            EventKind.radiationFault: RadiationFaultPayload.self, EventKind.deviceTamper: TamperPayload.self,
             EventKind.deviceConfig: DeviceConfigPayload.self, EventKind.radiationBackground: RadiationBackgroundPayload.self,
         ]
         #expect(Set(events.map(\.kind)).isSuperset(of: [EventKind.radiationFault, EventKind.deviceTamper, EventKind.deviceConfig]))

@@ -107,11 +107,11 @@ struct TrackingPayloadTests {
 
     @Test func aSealTamperIsTypedAndExact() throws {
         let e = try Self.stored(EventKind.sealTamper, #"{"status":"tampered","tamper":true}"#)
-        #expect(e.sealTamper == SealTamperPayload(tampered: true))
-        try PayloadRoundTrip.expectTypedAndExact(e, SealTamperPayload.self)
+        #expect(e.tamper == TamperPayload(tampered: true))
+        try PayloadRoundTrip.expectTypedAndExact(e, TamperPayload.self)
         let bare = try Self.stored(EventKind.sealTamper, #"{"tamper":false}"#)
-        #expect(bare.sealTamper?.tampered == false && bare.sealTamper?.status == nil)
-        try PayloadRoundTrip.expectTypedAndExact(bare, SealTamperPayload.self)
+        #expect(bare.tamper?.tampered == false && bare.tamper?.status == nil)
+        try PayloadRoundTrip.expectTypedAndExact(bare, TamperPayload.self)
     }
 
     /// The registry folds a typed `seal.tamper` into the device's state, and its clearing back out.

@@ -1,8 +1,10 @@
 import Foundation
 
-/// `device.tamper`: a device reports its enclosure opened or closed again.
-public struct DeviceTamperPayload: EventPayloadBody {
-    public static let kinds = [EventKind.deviceTamper]
+/// `device.tamper` (a device reports its enclosure opened or closed again) and `seal.tamper` (a
+/// seal reports its housing tampered with or the tamper cleared; no decoder of this version writes
+/// it, seals report tamper as `seal.status`): one shape, `tamper` and its wording in `status`.
+public struct TamperPayload: EventPayloadBody {
+    public static let kinds = [EventKind.deviceTamper, EventKind.sealTamper]
     /// Tampered (true) or the tamper cleared (false).
     public var tampered: Bool
     /// The same in words (`tampered`, `tamper-cleared`), as the monitor's events say it.
@@ -27,7 +29,7 @@ public struct DeviceTamperPayload: EventPayloadBody {
         return o
     }
 
-    public var payload: EventPayload { .deviceTamper(self) }
+    public var payload: EventPayload { .tamper(self) }
 }
 
 /// `device.config`: a radiation portal monitor's setup lines, as it reported them.

@@ -4,7 +4,8 @@ extension InspectionEvent {
     public var occupancyStart: OccupancyStartPayload? { if case .occupancyStart(let p) = payload { p } else { nil } }
     public var occupancy: OccupancyPayload? { if case .occupancy(let p) = payload { p } else { nil } }
     public var radiationFault: RadiationFaultPayload? { if case .radiationFault(let p) = payload { p } else { nil } }
-    public var deviceTamper: DeviceTamperPayload? { if case .deviceTamper(let p) = payload { p } else { nil } }
+    /// A `device.tamper` or `seal.tamper` report.
+    public var tamper: TamperPayload? { if case .tamper(let p) = payload { p } else { nil } }
     public var scanResult: ScanResultPayload? { if case .scanResult(let p) = payload { p } else { nil } }
     public var ocrRead: OCRReadPayload? { if case .ocrRead(let p) = payload { p } else { nil } }
 }

@@ -47,36 +47,3 @@ public struct SealStatusPayload: EventPayloadBody {
 
     public var payload: EventPayload { .sealStatus(self) }
 }
-
-/// `seal.tamper`: a seal reports its housing tampered with or the tamper cleared. No decoder of
-/// this version writes the kind (seals report tamper as `seal.status`); the device registry folds
-/// it in like `device.tamper`, whose shape (`status` and `tamper`) it has.
-public struct SealTamperPayload: EventPayloadBody {
-    public static let kinds = [EventKind.sealTamper]
-
-    /// Tampered (true) or the tamper cleared (false): the `tamper` member.
-    public var tampered: Bool
-    /// The same in words (`tampered`, `tamper-cleared`), when the event has it.
-    public var status: String?
-
-    /// A report worded as `device.tamper` words it.
-    public init(tampered: Bool) {
-        self.tampered = tampered
-        self.status = tampered ? "tampered" : "tamper-cleared"
-    }
-
-    public init(json: [String: JSONValue]) throws {
-        var f = PayloadFields(json)
-        tampered = try f.bool("tamper")
-        status = try f.optionalString("status")
-        try f.finish()
-    }
-
-    public var json: [String: JSONValue] {
-        var data: [String: JSONValue] = ["tamper": .bool(tampered)]
-        data.put("status", status)
-        return data
-    }
-
-    public var payload: EventPayload { .sealTamper(self) }
-}

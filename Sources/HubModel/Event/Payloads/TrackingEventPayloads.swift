@@ -3,6 +3,5 @@
 extension InspectionEvent {
     public var gpsFix: GPSFixPayload? { if case .gpsFix(let p) = payload { p } else { nil } }
     public var sealStatus: SealStatusPayload? { if case .sealStatus(let p) = payload { p } else { nil } }
-    public var sealTamper: SealTamperPayload? { if case .sealTamper(let p) = payload { p } else { nil } }
     public var deviceStatus: DeviceStatus? { if case .deviceStatus(let p) = payload { p } else { nil } }
 }
