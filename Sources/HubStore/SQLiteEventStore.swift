@@ -133,53 +133,13 @@ public final class SQLiteEventStore: HubRecordStore {
     }
 
     public func events(_ query: EventQuery) async throws -> EventPage {
-        let limit = min(max(query.limit, 1), EventQuery.maxLimit)
-        var clauses: [String] = []
-        var args: [any DatabaseValueConvertible] = []
-        if var kind = query.kind, !kind.isEmpty {
-            if kind.hasSuffix(".*") { kind.removeLast() }
-            if kind.hasSuffix(".") {
-                // Prefix match on the family without LIKE's wildcards: kind >= 'x.' AND kind < 'x/'.
-                clauses.append("kind >= ? AND kind < ?")
-                args += [kind, String(kind.dropLast()) + "/"]
-            } else {
-                clauses.append("kind = ?")
-                args.append(kind)
-            }
-        }
-        if let d = query.device { clauses.append("device_id = ?"); args.append(d) }
-        if let s = query.site { clauses.append("site = ?"); args.append(s) }
-        if let l = query.lane { clauses.append("lane = ?"); args.append(l) }
-        if let s = query.severity { clauses.append("severity = ?"); args.append(s.rawValue) }
-        if let s = query.since { clauses.append("observed_at >= ?"); args.append(Timestamp.format(s)) }
-        if let u = query.until { clauses.append("observed_at < ?"); args.append(Timestamp.format(u)) }
-        if let c = query.cursor {
-            guard let seq = Int64(c) else { throw InvalidCursor(cursor: c) }
-            clauses.append(query.newestFirst ? "seq < ?" : "seq > ?")
-            args.append(seq)
-        }
-        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let sql = "SELECT seq, body FROM events \(whereSQL) ORDER BY seq \(query.newestFirst ? "DESC" : "ASC") LIMIT ?"
-        args.append(limit + 1)
-        let arguments = StatementArguments(args.map { $0.databaseValue })
+        let statement = try query.statement(.sqlite)
         let rows = try await pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row -> (Int64, String) in
+            try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map { row -> (seq: Int64, body: String) in
                 (row["seq"], row["body"])
             }
         }
-        let decoder = JSONDecoder()
-        var events: [InspectionEvent] = []
-        var cursors: [String] = []
-        var lastSeq: Int64 = 0
-        for (seq, body) in rows.prefix(limit) {
-            guard let e = try? decoder.decode(InspectionEvent.self, from: Data(body.utf8)) else {
-                throw StoreCorruption(what: "event at seq \(seq) does not decode")
-            }
-            events.append(e)
-            cursors.append(String(seq))
-            lastSeq = seq
-        }
-        return EventPage(events: events, next: rows.count > limit ? String(lastSeq) : nil, cursors: cursors)
+        return try EventPage(rows: rows, for: query)
     }
 
     public func event(id: String) async throws -> InspectionEvent? {

@@ -90,18 +90,9 @@ extension PostgresEventStore {
     }
 
     public func auditEntries(action: String?, actor: String?, before: Int64?, limit: Int) async throws -> [AuditEntry] {
-        var s = PostgresStatement()
-        var clauses = ["TRUE"]
-        if let action { clauses.append("action = \(s.bind(action))") }
-        if let actor { clauses.append("actor = \(s.bind(actor))") }
-        if let before { clauses.append("seq < \(s.bind(before))") }
-        let limitMark = s.bind(limit)
-        s.sql = """
-            SELECT seq, at, actor, role, action, target, detail FROM audit_log
-            WHERE \(clauses.joined(separator: " AND ")) ORDER BY seq DESC LIMIT \(limitMark)
-            """
+        let statement = AuditEntry.listing(action: action, actor: actor, before: before, limit: limit, .postgres)
         var out: [AuditEntry] = []
-        for try await (seq, at, actor, role, action, target, detail) in try await client.query(s.query, logger: logger)
+        for try await (seq, at, actor, role, action, target, detail) in try await client.query(statement.postgresQuery, logger: logger)
             .decode((Int64, String, String, String?, String, String?, String?).self)
         {
             out.append(

@@ -114,20 +114,7 @@ extension PostgresEventStore {
     }
 
     public func declarations(_ query: DeclarationListQuery) async throws -> [Declaration] {
-        var s = PostgresStatement()
-        var clauses = ["d.version = (SELECT MAX(version) FROM declarations v WHERE v.number = d.number)"]
-        if let n = query.number { clauses.append("d.number = \(s.bind(n))") }
-        for (kind, value) in query.keys.sorted(by: { $0.key < $1.key }) {
-            clauses.append(
-                "EXISTS (SELECT 1 FROM declaration_keys k WHERE k.number = d.number AND k.kind = \(s.bind(kind)) AND k.value = \(s.bind(value)))")
-        }
-        if let v = query.site { clauses.append("((d.body::jsonb) ->> 'site') = \(s.bind(v))") }
-        if let v = query.since { clauses.append("d.received_at >= \(s.bind(Timestamp.format(v)))") }
-        if let u = query.until { clauses.append("d.received_at < \(s.bind(Timestamp.format(u)))") }
-        if let a = query.after { clauses.append("d.number > \(s.bind(a))") }
-        let limit = s.bind(min(max(query.limit, 1), EventQuery.maxLimit))
-        s.sql = "SELECT d.body FROM declarations d WHERE \(clauses.joined(separator: " AND ")) ORDER BY d.number LIMIT \(limit)"
-        return try await declarations(s.query)
+        try await declarations(query.statement(.postgres).postgresQuery)
     }
 
     public func feedCursor(_ consumer: String) async throws -> String? {

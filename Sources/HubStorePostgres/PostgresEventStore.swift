@@ -145,45 +145,12 @@ public final class PostgresEventStore: HubRecordStore {
     }
 
     public func events(_ query: EventQuery) async throws -> EventPage {
-        let limit = min(max(query.limit, 1), EventQuery.maxLimit)
-        var s = PostgresStatement()
-        var clauses: [String] = []
-        if var kind = query.kind, !kind.isEmpty {
-            if kind.hasSuffix(".*") { kind.removeLast() }
-            if kind.hasSuffix(".") {
-                clauses.append("kind >= \(s.bind(kind)) AND kind < \(s.bind(String(kind.dropLast()) + "/"))")
-            } else {
-                clauses.append("kind = \(s.bind(kind))")
-            }
-        }
-        if let d = query.device { clauses.append("device_id = \(s.bind(d))") }
-        if let v = query.site { clauses.append("site = \(s.bind(v))") }
-        if let l = query.lane { clauses.append("lane = \(s.bind(l))") }
-        if let v = query.severity { clauses.append("severity = \(s.bind(v.rawValue))") }
-        if let v = query.since { clauses.append("observed_at >= \(s.bind(Timestamp.format(v)))") }
-        if let u = query.until { clauses.append("observed_at < \(s.bind(Timestamp.format(u)))") }
-        if let c = query.cursor {
-            guard let seq = Int64(c) else { throw InvalidCursor(cursor: c) }
-            clauses.append(query.newestFirst ? "seq < \(s.bind(seq))" : "seq > \(s.bind(seq))")
-        }
-        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-        let limitMark = s.bind(limit + 1)
-        s.sql = "SELECT seq, body FROM events \(whereSQL) ORDER BY seq \(query.newestFirst ? "DESC" : "ASC") LIMIT \(limitMark)"
-        var rows: [(Int64, String)] = []
-        for try await row in try await client.query(s.query, logger: logger).decode((Int64, String).self) {
+        let statement = try query.statement(.postgres)
+        var rows: [(seq: Int64, body: String)] = []
+        for try await row in try await client.query(statement.postgresQuery, logger: logger).decode((Int64, String).self) {
             rows.append(row)
         }
-        let decoder = JSONDecoder()
-        var events: [InspectionEvent] = []
-        var cursors: [String] = []
-        for (seq, body) in rows.prefix(limit) {
-            guard let e = try? decoder.decode(InspectionEvent.self, from: Data(body.utf8)) else {
-                throw StoreCorruption(what: "event at seq \(seq) does not decode")
-            }
-            events.append(e)
-            cursors.append(String(seq))
-        }
-        return EventPage(events: events, next: rows.count > limit ? cursors.last : nil, cursors: cursors)
+        return try EventPage(rows: rows, for: query)
     }
 
     public func event(id: String) async throws -> InspectionEvent? {

@@ -1,4 +1,5 @@
 #if PostgreSQL
+import HubStore
 import PostgresNIO
 
 /// SQL built piece by piece with its bindings, numbering `$n` placeholders as values are added.
@@ -21,5 +22,19 @@ struct PostgresStatement {
     }
 
     var query: PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: binds) }
+}
+
+extension SQLStatement {
+    /// The statement as postgres-nio sends it: its text and its values as bindings.
+    var postgresQuery: PostgresQuery {
+        var binds = PostgresBindings()
+        for v in values {
+            switch v {
+            case .text(let t): binds.append(t)
+            case .integer(let i): binds.append(i)
+            }
+        }
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
+    }
 }
 #endif

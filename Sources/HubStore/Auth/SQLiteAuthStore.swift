@@ -161,15 +161,9 @@ extension SQLiteEventStore {
     public func auditEntries(action: String?, actor: String?, before: Int64?, limit: Int)
         async throws -> [AuditEntry]
     {
-        try await pool.read { db in
-            var sql = "SELECT * FROM audit_log WHERE 1 = 1"
-            var args: [(any DatabaseValueConvertible)?] = []
-            if let action { sql += " AND action = ?"; args.append(action) }
-            if let actor { sql += " AND actor = ?"; args.append(actor) }
-            if let before { sql += " AND seq < ?"; args.append(before) }
-            sql += " ORDER BY seq DESC LIMIT ?"
-            args.append(limit)
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(args)).map { row in
+        let statement = AuditEntry.listing(action: action, actor: actor, before: before, limit: limit, .sqlite)
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map { row in
                 AuditEntry(
                     seq: row["seq"], at: Self.date(row, "at") ?? .distantPast, actor: row["actor"], role: row["role"],
                     action: row["action"], target: row["target"], detail: row["detail"])
