@@ -117,10 +117,10 @@ struct BenchRetention: AsyncParsableCommand {
                 InspectionEvent(
                     id: ids.next(at: at), kind: kind, device: DeviceRef(id: r.deviceID, profile: "rapiscan-rpm", family: "radiation-portal"),
                     site: "bench", lane: "1", observedAt: at, receivedAt: at,
-                    // device.status: tracking helper's kind, still written as JSON here.
+                    // Every third event is the hub's word that the portal's link changed.
                     payload: kind == EventKind.radiationBackground
                         ? RadiationBackgroundPayload(gammaCps: Double(i % 500)).payload
-                        : EventPayload(kind: kind, json: ["gammaCps": .int(Int64(i % 500))]),
+                        : DeviceStatus(state: .online, previous: .degraded, link: .up, reason: "link up", lastFrameAt: at).payload,
                     severity: .info, raw: r.ref))
         }
         return b

@@ -38,11 +38,7 @@ struct BenchPopulation {
         let record = RawRecord(
             sha256: Hex.encode(SHA256.hash(data: bytes)), format: ocr ? "ocr-lines" : "eseal-lines", deviceID: device.id,
             firstReceivedAt: at, receivedAt: at, frameCount: 1, bytes: bytes)
-        let payload: EventPayload = ocr
-            ? EventPayload(
-                kind: EventKind.ocrRead,
-                json: ["read": "container", "text": .string(container(i)), "confidence": 97, "containerValid": true,
-                       "container": .string(container(i)), "position": "rear", "cameraLane": "1"])
+        let payload: EventPayload = ocr ? containerRead(container(i)).payload
             : GPSFixPayload(lat: 10 + Double(n % 1000) / 1000, lon: 106 + Double(i % 1000) / 1000, source: "eseal", speedKmh: 42).payload
         let event = InspectionEvent(
             id: ids.next(at: at), kind: ocr ? EventKind.ocrRead : EventKind.gpsFix, device: device, site: "bench", lane: ocr ? "1" : nil,
@@ -50,6 +46,14 @@ struct BenchPopulation {
             subject: ocr ? Subject(containers: [container(i)]) : Subject(seals: [seal(i)]), payload: payload, severity: .info,
             raw: record.ref)
         return (event, record)
+    }
+
+    /// A rear camera's valid container read, as the OCR driver reports it.
+    func containerRead(_ number: String) -> OCRReadPayload {
+        var read = OCRReadPayload(read: .container, text: number, confidence: 97, cameraLane: "1", position: "rear")
+        read.containerValid = true
+        read.container = number
+        return read
     }
 
     /// Events `range` as one batch; event `n` is about declaration `n % declarations`.
