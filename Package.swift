@@ -56,7 +56,8 @@ let package = Package(
         .systemLibrary(name: "CUMockdev", pkgConfig: "umockdev-1.0", providers: [.apt(["libumockdev-dev"])]),
         // posix_openpt for pseudo-terminals (not exposed by Swift's Glibc module).
         .target(name: "CPseudoTerminal"),
-        // Transports (serial/termios), device profiles and site configuration.
+        // Device profiles, the devices a site binds, their registry, and the OS endpoints they are
+        // reached through (serial ports and pseudo-terminals, udev); YAML documents read with their place.
         .target(
             name: "HubDevices",
             dependencies: [
@@ -66,6 +67,13 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        // The site configuration: store, HTTP, TLS, login and auth limits, passages, risk, feed, forward,
+        // retention, and the devices of the site (bound to their profiles from HubDevices).
+        .target(
+            name: "HubSite",
+            dependencies: ["HubModel", "HubDevices", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         // Append-only event store and raw frame archive on SQLite.
@@ -91,7 +99,7 @@ let package = Package(
         .target(
             name: "HubIngest",
             dependencies: [
-                "HubModel", "HubDevices", "HubDrivers", "HubNormalizer", "HubStore", "HubCorrelation",
+                "HubModel", "HubDevices", "HubSite", "HubDrivers", "HubNormalizer", "HubStore", "HubCorrelation",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -113,7 +121,7 @@ let package = Package(
         .target(
             name: "HubServer",
             dependencies: [
-                "HubModel", "HubDevices", "HubStore", "HubStorePostgres", "HubIngest", "HubCorrelation", "HubDrivers",
+                "HubModel", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubIngest", "HubCorrelation", "HubDrivers",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -131,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "niihub",
             dependencies: [
-                "HubModel", "HubDrivers", "HubNormalizer", "HubDevices", "HubStore", "HubStorePostgres", "HubIngest",
+                "HubModel", "HubDrivers", "HubNormalizer", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubIngest",
                 "HubServer", "HubCorrelation", "HubSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -179,6 +187,9 @@ let package = Package(
             name: "HubDevicesTests", dependencies: ["HubDevices", "HubModel", "HubTesting"], swiftSettings: strict
         ),
         .testTarget(
+            name: "HubSiteTests", dependencies: ["HubSite", "HubDevices", "HubModel", "HubTesting"], swiftSettings: strict
+        ),
+        .testTarget(
             name: "HubStoreTests",
             dependencies: [
                 "HubStore", "HubStorePostgres", "HubModel", "HubTesting", .product(name: "GRDB", package: "GRDB.swift"),
@@ -188,7 +199,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HubUdevTests",
-            dependencies: ["HubDevices", "HubIngest", "HubServer", "HubStore", "HubModel", "HubDrivers", "HubTesting", "CUMockdev",
+            dependencies: ["HubDevices", "HubSite", "HubIngest", "HubServer", "HubStore", "HubModel", "HubDrivers", "HubTesting", "CUMockdev",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strict
@@ -196,7 +207,7 @@ let package = Package(
         .testTarget(
             name: "HubServerTests",
             dependencies: [
-                "HubServer", "HubIngest", "HubDevices", "HubStore", "HubStorePostgres", "HubModel", "HubDrivers",
+                "HubServer", "HubIngest", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubModel", "HubDrivers",
                 "HubTesting", "HubCorrelation", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

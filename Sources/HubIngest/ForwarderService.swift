@@ -1,6 +1,7 @@
 import Foundation
 import HubDevices
 import HubModel
+import HubSite
 import HubStore
 import Logging
 import Metrics

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HubDevices
+import HubSite
 
 /// Units waiting at a listener, and the admin's approve and deny. A decision is written to the
 /// audit log (by the auth middleware, as `admission.approve`/`admission.deny` with target

@@ -3,6 +3,7 @@ import HubCorrelation
 import HubDevices
 import HubDrivers
 import HubIngest
+import HubSite
 import Logging
 import ServiceLifecycle
 import Synchronization

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HubCorrelation
 import HubDevices
+import HubSite
 import HubIngest
 import HubModel
 import HubStore

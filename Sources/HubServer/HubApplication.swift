@@ -5,6 +5,7 @@ import HummingbirdTLS
 import HummingbirdWebSocket
 import HubCorrelation
 import HubDevices
+import HubSite
 import HubIngest
 import HubModel
 import HubStore

@@ -1,5 +1,6 @@
 import HubCorrelation
 import HubDevices
+import HubSite
 
 extension SiteConfig {
     /// The `passages:` settings as the assembler takes them.

@@ -1,6 +1,7 @@
 import Hummingbird
 import HubCorrelation
 import HubDevices
+import HubSite
 import HubModel
 import HubStore
 

@@ -1,4 +1,5 @@
 import HubDevices
+import HubSite
 import NIOSSL
 
 /// The server side of TLS from the site config's `tls:` files.

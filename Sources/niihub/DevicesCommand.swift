@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HubDevices
 import HubDrivers
+import HubSite
 
 struct DevicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@ import HubDevices
 import HubModel
 import HubDrivers
 import HubServer
+import HubSite
 import Logging
 
 struct Serve: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import HubDevices
 import HubDrivers
 import HubModel
+import HubSite
 import HubStore
 import HubStorePostgres
 import Logging

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HubModel
 import HubDevices
+import HubSite
 import HubDrivers
 import HubTesting
 import Testing

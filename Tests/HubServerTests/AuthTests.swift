@@ -1,5 +1,6 @@
 import Foundation
 import HubDevices
+import HubSite
 import HubServer
 import HubStore
 import HubTesting

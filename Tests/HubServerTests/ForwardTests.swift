@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HubDevices
+import HubSite
 import HubIngest
 import HubModel
 import HubServer

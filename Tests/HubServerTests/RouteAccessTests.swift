@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HubDevices
+import HubSite
 import HubStore
 import HubTesting
 import HummingbirdWSClient

@@ -29,7 +29,12 @@ public struct ConfigError: Error, Equatable, CustomStringConvertible {
 }
 
 /// A check that failed while decoding a value, with the expectation in words; `YAMLDocument` adds the place.
-struct InvalidValue: Error {
+package struct InvalidValue: Error {
     var codingPath: [any CodingKey]
     var message: String
+
+    package init(codingPath: [any CodingKey], message: String) {
+        self.codingPath = codingPath
+        self.message = message
+    }
 }

@@ -73,14 +73,14 @@ public struct SerialOverrides: Sendable, Equatable, Decodable {
 
 extension KeyedDecodingContainer {
     /// An optional enum read from its raw string, failing with the list of accepted values.
-    func decodeChoiceIfPresent<T: RawRepresentable & CaseIterable>(forKey key: Key) throws -> T?
+    package func decodeChoiceIfPresent<T: RawRepresentable & CaseIterable>(forKey key: Key) throws -> T?
     where T.RawValue == String {
         guard contains(key) else { return nil }
         return try decodeChoice(forKey: key)
     }
 
     /// An enum read from its raw string, failing with the list of accepted values.
-    func decodeChoice<T: RawRepresentable & CaseIterable>(forKey key: Key, default value: T? = nil) throws -> T
+    package func decodeChoice<T: RawRepresentable & CaseIterable>(forKey key: Key, default value: T? = nil) throws -> T
     where T.RawValue == String {
         guard let text = try decodeIfPresent(String.self, forKey: key) else {
             if let value { return value }

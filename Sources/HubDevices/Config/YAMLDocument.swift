@@ -10,7 +10,7 @@ public enum YAMLDocument {
     }
 
     /// The decoded value and the document's node tree, for checks made after decoding.
-    static func loadWithNode<T: Decodable>(_ type: T.Type, path: String) throws -> (value: T, node: Node) {
+    package static func loadWithNode<T: Decodable>(_ type: T.Type, path: String) throws -> (value: T, node: Node) {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -67,7 +67,7 @@ public enum YAMLDocument {
         }
     }
 
-    static func error(
+    package static func error(
         at path: [any CodingKey], message: String, in root: Node, file: String, missingKey: String? = nil
     ) -> ConfigError {
         let node = lookup(path, in: root)
@@ -128,16 +128,16 @@ public enum YAMLDocument {
 }
 
 /// Coding key for reading a mapping's keys as they are, to reject ones a type does not know.
-struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
+package struct AnyKey: CodingKey {
+    package var stringValue: String
+    package var intValue: Int? { nil }
+    package init(stringValue: String) { self.stringValue = stringValue }
+    package init?(intValue: Int) { nil }
 }
 
 extension Decoder {
     /// Fails on keys outside `allowed`: a misspelt setting must not be silently ignored.
-    func rejectUnknownKeys<K: CodingKey & CaseIterable>(_: K.Type) throws {
+    package func rejectUnknownKeys<K: CodingKey & CaseIterable>(_: K.Type) throws {
         let c = try container(keyedBy: AnyKey.self)
         let known = Set(K.allCases.map(\.stringValue))
         for key in c.allKeys where !known.contains(key.stringValue) {
@@ -149,7 +149,7 @@ extension Decoder {
 
 extension KeyedDecodingContainer {
     /// Decodes a value and checks it, failing with `message` at the field when the check fails.
-    func decode<T: Decodable>(
+    package func decode<T: Decodable>(
         _ type: T.Type, forKey key: Key, default value: T? = nil, where valid: (T) -> Bool, expected message: String
     ) throws -> T {
         if let v = try decodeIfPresent(type, forKey: key, where: valid, expected: message) { return v }
@@ -158,7 +158,7 @@ extension KeyedDecodingContainer {
     }
 
     /// An optional value, checked when present.
-    func decodeIfPresent<T: Decodable>(
+    package func decodeIfPresent<T: Decodable>(
         _ type: T.Type, forKey key: Key, where valid: (T) -> Bool, expected message: String
     ) throws -> T? {
         guard let v = try decodeIfPresent(type, forKey: key) else { return nil }

@@ -1,5 +1,5 @@
 import Foundation
-import HubDevices
+import HubSite
 import HubStore
 import Logging
 import NIOPosix

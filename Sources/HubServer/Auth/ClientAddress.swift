@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTypes
-import HubDevices
+import HubSite
 import Hummingbird
 
 /// Sets each request's client address: the TCP peer's, unless the peer is a trusted reverse proxy,

@@ -1,5 +1,5 @@
 import Foundation
-import HubDevices
+import HubSite
 
 /// Failed logins counted per key (a user name, known or not, tried from one client address; and
 /// that address whatever the names), with a lockout that doubles each time a key is locked again

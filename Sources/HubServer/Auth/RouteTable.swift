@@ -1,7 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
-import HubDevices
+import HubSite
 import HubStore
 import Logging
 

@@ -1,4 +1,5 @@
 import Foundation
+import HubDevices
 
 /// The certificate chain and private key (PEM files) the HTTP server presents: the site config's
 /// `tls:` section. Without it the hub serves plain HTTP.

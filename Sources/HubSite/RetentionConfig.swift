@@ -1,3 +1,4 @@
+import HubDevices
 import HubModel
 
 /// The site file's `retention:` section, checked field by field:

@@ -1,4 +1,5 @@
 import Foundation
+import HubDevices
 
 /// The site config's `auth:` section: limits on credentials.
 public struct AuthSettings: Sendable, Equatable {

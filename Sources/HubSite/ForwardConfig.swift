@@ -1,4 +1,5 @@
 import Foundation
+import HubDevices
 
 /// Store-and-forward to a central hub (`forward:` in the site file): where to send, the bearer
 /// token (a `gate` or `admin` token of the central hub, kept in its own file), how many events per

@@ -1,4 +1,5 @@
 import Foundation
+import HubDevices
 import HubModel
 
 /// The site file's `store:` block, checked field by field:

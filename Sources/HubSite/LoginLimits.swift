@@ -1,4 +1,5 @@
 import Foundation
+import HubDevices
 
 /// How many failed logins the hub takes before it makes a name or a client address wait: the site
 /// config's `login:` section.
