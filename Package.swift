@@ -95,7 +95,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Wires a device's transport to its driver, the normalizer and the store, as Services.
+        // Bytes to stored events: a link's decoder, the sink that commits batches in groups, device
+        // health, hub-authored events, and the correlation services the sink feeds.
         .target(
             name: "HubIngest",
             dependencies: [
@@ -112,6 +113,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // How bytes reach the hub, as Services that feed the ingest sink: serial and TCP streams, TCP and
+        // UDP listeners, file drops, USB hotplug, and the supervisor that starts and reloads them.
+        .target(
+            name: "HubTransports",
+            dependencies: [
+                "HubModel", "HubDevices", "HubIngest", "HubNormalizer", "HubStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // What events mean together: per-lane activity now, passages and declarations later.
         .target(name: "HubCorrelation", dependencies: ["HubModel"], swiftSettings: strict),
         // Seeded worlds to check the hub against: lane traffic with its ground truth, and the checker
@@ -121,8 +136,8 @@ let package = Package(
         .target(
             name: "HubServer",
             dependencies: [
-                "HubModel", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubIngest", "HubCorrelation", "HubDrivers",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "HubModel", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubIngest", "HubTransports", "HubCorrelation",
+                "HubDrivers", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -207,8 +222,8 @@ let package = Package(
         .testTarget(
             name: "HubServerTests",
             dependencies: [
-                "HubServer", "HubIngest", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubModel", "HubDrivers",
-                "HubTesting", "HubCorrelation", .product(name: "Hummingbird", package: "hummingbird"),
+                "HubServer", "HubIngest", "HubTransports", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubModel",
+                "HubDrivers", "HubTesting", "HubCorrelation", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

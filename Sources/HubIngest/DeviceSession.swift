@@ -4,17 +4,17 @@ import HubModel
 
 /// One link's decoding state: the feed decoder and the counters already reported, so each delivery
 /// carries only what is new. Kept across reconnects, so an occupancy survives a brief loss.
-struct DeviceSession: Sendable {
-    let deviceID: String
-    private(set) var decoder: FeedDecoder
+package struct DeviceSession: Sendable {
+    package let deviceID: String
+    package private(set) var decoder: FeedDecoder
     private var reported = DecodeCounters()
     /// Rejected frames when the link last yielded a reading.
     private var rejectsAtLastReading = 0
 
     /// Frames rejected since the last reading: what a client that sends only noise piles up.
-    var rejectsSinceReading: Int { decoder.counters.rejectedTotal - rejectsAtLastReading }
+    package var rejectsSinceReading: Int { decoder.counters.rejectedTotal - rejectsAtLastReading }
 
-    init?(device: DeviceInstance, ids: EventIDGenerator, admission: UnitAdmissions.Rule? = nil) {
+    package init?(device: DeviceInstance, ids: EventIDGenerator, admission: UnitAdmissions.Rule? = nil) {
         guard let d = FeedDecoder(device: device, ids: ids, admission: admission) else { return nil }
         deviceID = device.id
         decoder = d
@@ -22,11 +22,11 @@ struct DeviceSession: Sendable {
 
     /// Takes `device`'s new settings without losing what the decoder holds (see
     /// `FeedDecoder.reconfigure`); false when its protocol changed.
-    mutating func reconfigure(for device: DeviceInstance) -> Bool { decoder.reconfigure(for: device) }
+    package mutating func reconfigure(for device: DeviceInstance) -> Bool { decoder.reconfigure(for: device) }
 
     /// Decodes, stores, and returns the replies to write back, or nil when the store did not take
     /// the batch (nothing may then be acknowledged to the device).
-    mutating func receive(_ bytes: ArraySlice<UInt8>, sink: IngestSink, at now: Date = Date()) async -> [[UInt8]]? {
+    package mutating func receive(_ bytes: ArraySlice<UInt8>, sink: IngestSink, at now: Date = Date()) async -> [[UInt8]]? {
         let batch = decoder.push(bytes, receivedAt: now)
         let replies = decoder.takeReplies()
         let counted = decoder.counters.since(reported)
@@ -37,7 +37,7 @@ struct DeviceSession: Sendable {
     }
 
     /// A whole document (a dropped file): decoded to its end in one batch, with what was counted.
-    mutating func decodeWhole(_ bytes: [UInt8], at now: Date = Date()) -> (IngestBatch, DecodeCounters) {
+    package mutating func decodeWhole(_ bytes: [UInt8], at now: Date = Date()) -> (IngestBatch, DecodeCounters) {
         var batch = decoder.push(bytes[...], receivedAt: now)
         batch.append(decoder.finish(receivedAt: now))
         _ = decoder.takeReplies()
@@ -47,7 +47,7 @@ struct DeviceSession: Sendable {
     }
 
     /// The link ended: decodes a trailing partial frame and archives what is still pending.
-    mutating func end(sink: IngestSink, at now: Date = Date()) async {
+    package mutating func end(sink: IngestSink, at now: Date = Date()) async {
         let batch = decoder.finish(receivedAt: now)
         _ = decoder.takeReplies()
         let counted = decoder.counters.since(reported)

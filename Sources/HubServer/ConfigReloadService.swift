@@ -4,6 +4,7 @@ import HubDevices
 import HubDrivers
 import HubIngest
 import HubSite
+import HubTransports
 import Logging
 import ServiceLifecycle
 import Synchronization

@@ -9,6 +9,7 @@ import HubSite
 import HubIngest
 import HubModel
 import HubStore
+import HubTransports
 import HubStorePostgres
 import Logging
 import NIOCore

@@ -2,6 +2,7 @@ import Foundation
 import HubIngest
 import HubModel
 import HubTesting
+import HubTransports
 import Testing
 
 #if canImport(Glibc)

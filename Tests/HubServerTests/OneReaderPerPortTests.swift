@@ -6,6 +6,7 @@ import HubIngest
 import HubModel
 import HubStore
 import HubTesting
+import HubTransports
 import Logging
 import ServiceLifecycle
 import Testing

@@ -1,4 +1,5 @@
 import HubDevices
+import HubIngest
 import HubModel
 import Logging
 

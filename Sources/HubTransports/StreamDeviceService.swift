@@ -1,5 +1,6 @@
 import Foundation
 import HubDevices
+import HubIngest
 import HubModel
 import Logging
 import NIOCore

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HubDevices
+import HubIngest
 import HubModel
 import HubNormalizer
 import HubStore
