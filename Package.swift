@@ -100,15 +100,10 @@ let package = Package(
         .target(
             name: "HubIngest",
             dependencies: [
-                "HubModel", "HubDevices", "HubSite", "HubDrivers", "HubNormalizer", "HubStore", "HubCorrelation",
+                "HubModel", "HubDevices", "HubDrivers", "HubNormalizer", "HubStore", "HubCorrelation",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: strict
@@ -127,6 +122,23 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What leaves the hub: the risk feed's webhook and store-and-forward to a central hub, over one
+        // shared HTTP client (OutboundHTTP).
+        .target(
+            name: "HubDelivery",
+            dependencies: [
+                "HubModel", "HubSite", "HubStore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strict
+        ),
         // What events mean together: per-lane activity now, passages and declarations later.
         .target(name: "HubCorrelation", dependencies: ["HubModel"], swiftSettings: strict),
         // Seeded worlds to check the hub against: lane traffic with its ground truth, and the checker
@@ -136,8 +148,8 @@ let package = Package(
         .target(
             name: "HubServer",
             dependencies: [
-                "HubModel", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubIngest", "HubTransports", "HubCorrelation",
-                "HubDrivers", .product(name: "Hummingbird", package: "hummingbird"),
+                "HubModel", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubIngest", "HubTransports", "HubDelivery",
+                "HubCorrelation", "HubDrivers", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -222,7 +234,7 @@ let package = Package(
         .testTarget(
             name: "HubServerTests",
             dependencies: [
-                "HubServer", "HubIngest", "HubTransports", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubModel",
+                "HubServer", "HubIngest", "HubTransports", "HubDelivery", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubModel",
                 "HubDrivers", "HubTesting", "HubCorrelation", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -4,13 +4,14 @@ import HummingbirdCore
 import HummingbirdTLS
 import HummingbirdWebSocket
 import HubCorrelation
+import HubDelivery
 import HubDevices
-import HubSite
 import HubIngest
 import HubModel
+import HubSite
 import HubStore
-import HubTransports
 import HubStorePostgres
+import HubTransports
 import Logging
 import NIOCore
 import NIOSSL

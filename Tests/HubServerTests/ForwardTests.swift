@@ -1,8 +1,8 @@
 import Crypto
 import Foundation
+import HubDelivery
 import HubDevices
 import HubSite
-import HubIngest
 import HubModel
 import HubServer
 import HubStore

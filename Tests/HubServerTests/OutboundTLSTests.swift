@@ -1,7 +1,7 @@
 import Foundation
+import HubDelivery
 import HubDevices
 import HubSite
-import HubIngest
 import HubModel
 import HubServer
 import HubStore

@@ -1,5 +1,4 @@
 import Foundation
-import HubDevices
 import HubModel
 import HubSite
 import HubStore
