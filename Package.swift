@@ -144,19 +144,34 @@ let package = Package(
         // Seeded worlds to check the hub against: lane traffic with its ground truth, and the checker
         // that grades the passages a hub assembled from it. Pure; shared by niisim, niihub and tests.
         .target(name: "HubSimulation", dependencies: ["HubModel", "HubCorrelation"], swiftSettings: strict),
-        // HTTP API over the store and the correlation state; auth, live WebSocket pushes, metrics.
+        // HTTP API over the store and the correlation state; auth, live WebSocket pushes, metrics, TLS.
         .target(
             name: "HubServer",
             dependencies: [
-                "HubModel", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubIngest", "HubTransports", "HubDelivery",
-                "HubCorrelation", "HubDrivers", .product(name: "Hummingbird", package: "hummingbird"),
+                "HubModel", "HubDevices", "HubSite", "HubStore", "HubIngest", "HubTransports", "HubCorrelation", "HubDrivers",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The composition root: one hub for one site, its store, devices, correlation, delivery and HTTP
+        // server as one ServiceGroup, and the reload of its configuration while it runs.
+        .target(
+            name: "HubApp",
+            dependencies: [
+                "HubModel", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubIngest", "HubTransports",
+                "HubDelivery", "HubCorrelation", "HubDrivers", "HubServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -167,7 +182,7 @@ let package = Package(
             name: "niihub",
             dependencies: [
                 "HubModel", "HubDrivers", "HubNormalizer", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubIngest",
-                "HubServer", "HubCorrelation", "HubSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "HubApp", "HubCorrelation", "HubSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -226,7 +241,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HubUdevTests",
-            dependencies: ["HubDevices", "HubSite", "HubIngest", "HubServer", "HubStore", "HubModel", "HubDrivers", "HubTesting", "CUMockdev",
+            dependencies: ["HubDevices", "HubSite", "HubIngest", "HubApp", "HubServer", "HubStore", "HubModel", "HubDrivers", "HubTesting", "CUMockdev",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strict
@@ -234,7 +249,7 @@ let package = Package(
         .testTarget(
             name: "HubServerTests",
             dependencies: [
-                "HubServer", "HubIngest", "HubTransports", "HubDelivery", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubModel",
+                "HubApp", "HubServer", "HubIngest", "HubTransports", "HubDelivery", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubModel",
                 "HubDrivers", "HubTesting", "HubCorrelation", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

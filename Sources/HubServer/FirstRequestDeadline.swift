@@ -26,7 +26,7 @@ struct FirstRequestDeadline<Inner: ServerChildChannel>: ServerChildChannel {
 extension HTTPServerBuilder {
     /// HTTP/1 with the WebSocket upgrade on `router`, each connection closed when its first request
     /// head has not arrived within the HTTP idle timeout.
-    static func http1WebSocketUpgrade(
+    package static func http1WebSocketUpgrade(
         router: Router<HubRequestContext>, configuration: HTTP1WebSocketUpgradeChannel.Configuration, firstRequestWithin: TimeAmount
     ) -> HTTPServerBuilder {
         let webSocketResponder = router.buildResponder()

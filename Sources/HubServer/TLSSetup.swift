@@ -3,10 +3,10 @@ import HubSite
 import NIOSSL
 
 /// The server side of TLS from the site config's `tls:` files.
-enum TLSSetup {
+package enum TLSSetup {
     /// A server configuration for `files`; the config error names the site file and the field when
     /// a file that looked like PEM does not load (a key that does not match, an unsupported key type).
-    static func configuration(_ files: TLSFiles, siteFile: String) throws -> TLSConfiguration {
+    package static func configuration(_ files: TLSFiles, siteFile: String) throws -> TLSConfiguration {
         let chain: [NIOSSLCertificate]
         do {
             chain = try NIOSSLCertificate.fromPEMFile(files.certificatePath)

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
+import HubApp
 import HubDevices
 import HubModel
 import HubDrivers
-import HubServer
 import HubSite
 import Logging
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HubApp
 import HubDelivery
 import HubDevices
 import HubSite

@@ -1,4 +1,5 @@
 import Foundation
+import HubApp
 import HubDelivery
 import HubDevices
 import HubSite

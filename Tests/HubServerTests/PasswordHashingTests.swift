@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HubApp
 import HubServer
 import HubTesting
 import NIOPosix

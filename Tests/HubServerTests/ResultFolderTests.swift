@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HubApp
 import HubDevices
 import HubSite
 import HubServer

@@ -1,4 +1,5 @@
 import Foundation
+import HubApp
 import HubModel
 import HubServer
 import HubStore

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HubApp
 import HubStore
 import HubTesting
 import Logging

@@ -1,4 +1,5 @@
 import Foundation
+import HubApp
 import HubServer
 import HubTesting
 import Testing

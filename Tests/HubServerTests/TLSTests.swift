@@ -1,4 +1,5 @@
 import Foundation
+import HubApp
 import HubDevices
 import HubSite
 import HubDrivers

@@ -1,4 +1,5 @@
 import Foundation
+import HubApp
 import HubDrivers
 import HubIngest
 import HubServer

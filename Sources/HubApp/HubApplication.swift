@@ -8,6 +8,7 @@ import HubDelivery
 import HubDevices
 import HubIngest
 import HubModel
+import HubServer
 import HubSite
 import HubStore
 import HubStorePostgres

@@ -3,37 +3,13 @@ import HubCorrelation
 import HubDevices
 import HubDrivers
 import HubIngest
+import HubServer
 import HubSite
 import HubTransports
 import Logging
 import ServiceLifecycle
 import Synchronization
 import UnixSignals
-
-/// The configuration in force, and how the last reload went (for `GET /api/v1/config`).
-public final class ConfigState: Sendable {
-    public struct Reload: Sendable, Codable, Equatable {
-        public var at: Date
-        public var trigger: String
-        public var applied: Bool
-        public var error: String?
-        public var change: DeviceSupervisor.Change?
-    }
-
-    private let state: Mutex<(config: SiteConfig, last: Reload?)>
-
-    init(_ config: SiteConfig) { state = Mutex((config, nil)) }
-
-    public var current: SiteConfig { state.withLock { $0.config } }
-    public var lastReload: Reload? { state.withLock { $0.last } }
-
-    func record(_ reload: Reload, config: SiteConfig?) {
-        state.withLock { s in
-            if let config { s.config = config }
-            s.last = reload
-        }
-    }
-}
 
 /// Applies an edited site config or profile while the hub runs: on `signals` (SIGHUP for a served
 /// hub; none for a hub inside another program, such as a test process, whose signals are not its
