@@ -208,6 +208,18 @@ let package = Package(
             dependencies: ["HubModel", "HubDevices", "HubStore", "HubStorePostgres", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
+        // A whole hub started in-process on a temporary site (HubHarness), for the suites that test a
+        // part through the running application: server, ingest, transports, delivery, app and system.
+        .target(
+            name: "HubAppTesting",
+            dependencies: [
+                "HubApp", "HubServer", "HubSite", "HubDevices", "HubDrivers", "HubTesting",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "HubCorrelationTests",
             dependencies: [
@@ -239,6 +251,46 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Decode and commit, device health, retention and the correlation stages' queues.
+        .testTarget(
+            name: "HubIngestTests",
+            dependencies: [
+                "HubIngest", "HubApp", "HubAppTesting", "HubServer", "HubDevices", "HubStore", "HubModel", "HubTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // TCP, UDP, file drops, serial ports and hostile clients, through the transports' services.
+        .testTarget(
+            name: "HubTransportsTests",
+            dependencies: [
+                "HubTransports", "HubIngest", "HubApp", "HubAppTesting", "HubServer", "HubSite", "HubDevices", "HubDrivers",
+                "HubStore", "HubModel", "HubTesting", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // The webhook and store-and-forward, over plain links the test cuts and over TLS.
+        .testTarget(
+            name: "HubDeliveryTests",
+            dependencies: [
+                "HubDelivery", "HubApp", "HubAppTesting", "HubServer", "HubSite", "HubDevices", "HubStore", "HubModel",
+                "HubTesting", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
+        // The application: configuration reloaded while the hub runs.
+        .testTarget(
+            name: "HubAppTests",
+            dependencies: ["HubApp", "HubAppTesting", "HubServer", "HubSite", "HubIngest", "HubDevices", "HubModel", "HubTesting"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "HubUdevTests",
             dependencies: ["HubDevices", "HubSite", "HubIngest", "HubApp", "HubServer", "HubStore", "HubModel", "HubDrivers", "HubTesting", "CUMockdev",
@@ -246,20 +298,35 @@ let package = Package(
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strict
         ),
+        // The HTTP layer: routes, auth, login limits, TLS, OpenAPI, malformed bodies.
         .testTarget(
             name: "HubServerTests",
             dependencies: [
-                "HubApp", "HubServer", "HubIngest", "HubTransports", "HubDelivery", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubModel",
-                "HubDrivers", "HubTesting", "HubCorrelation", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
+                "HubServer", "HubApp", "HubAppTesting", "HubSite", "HubDevices", "HubDrivers", "HubStore", "HubTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // The system: the built executables as child processes (niihub, niisim), crash and restart,
+        // whole hubs fed by simulators and scenarios, the browser, shared PostgreSQL, end-to-end flows.
+        .testTarget(
+            name: "HubSystemTests",
+            dependencies: [
+                "HubApp", "HubAppTesting", "HubServer", "HubIngest", "HubCorrelation", "HubSite", "HubDevices", "HubDrivers",
+                "HubStore", "HubStorePostgres", "HubModel", "HubTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

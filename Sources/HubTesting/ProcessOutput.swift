@@ -14,3 +14,10 @@ public func runTool(_ arguments: [String]) throws -> (status: Int32, output: Str
     p.waitUntilExit()
     return (p.terminationStatus, output)
 }
+
+/// `runTool` off the cooperative pool: a hub under test in the same process answers on it.
+public func runToolOffPool(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+    try await withCheckedThrowingContinuation { c in
+        DispatchQueue.global().async { c.resume(with: Result(catching: { try runTool(arguments) })) }
+    }
+}

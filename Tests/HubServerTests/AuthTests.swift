@@ -1,5 +1,6 @@
 import Foundation
 import HubApp
+import HubAppTesting
 import HubDevices
 import HubSite
 import HubServer

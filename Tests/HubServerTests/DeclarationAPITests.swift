@@ -1,4 +1,5 @@
 import Foundation
+import HubAppTesting
 import HubTesting
 import Testing
 
@@ -9,29 +10,21 @@ import FoundationNetworking
 /// Declarations through the HTTP API: versions, cancellation, lookups by observed identifiers, bulk.
 @Suite(.timeLimit(.minutes(1)))
 struct DeclarationAPITests {
-    static func doc(_ number: String, containers: [String], channel: String = "green", plate: String = "51C-123.45") -> String {
-        """
-        {"number": "\(number)", "type": "import", "office": "03CE", "trader": {"tin": "0301234567"},
-         "containers": [\(containers.map { "\"\($0)\"" }.joined(separator: ", "))], "plates": ["\(plate)"],
-         "channel": "\(channel)"}
-        """
-    }
-
     func post(_ h: HubHarness, _ path: String, _ body: String) async throws -> (Int, [String: Any]) {
         try await h.post(path, body)
     }
 
     @Test func createAmendCancelAndFind() async throws {
         let h = try await HubHarness(label: "decl")
-        let (created, first) = try await post(h, "/api/v1/declarations", Self.doc("100000000001", containers: ["CSQU3054383"]))
+        let (created, first) = try await post(h, "/api/v1/declarations", DeclarationSamples.doc("100000000001", containers: ["CSQU3054383"]))
         #expect(created == 201)
         #expect(first["version"] as? Int == 1 && first["status"] as? String == "active")
         // The same document again: nothing new.
-        let (same, again) = try await post(h, "/api/v1/declarations", Self.doc("100000000001", containers: ["CSQU3054383"]))
+        let (same, again) = try await post(h, "/api/v1/declarations", DeclarationSamples.doc("100000000001", containers: ["CSQU3054383"]))
         #expect(same == 200 && again["version"] as? Int == 1)
         // An amendment: another container, a red channel.
         let (amended, v2) = try await post(
-            h, "/api/v1/declarations", Self.doc("100000000001", containers: ["TCNU7200794"], channel: "red"))
+            h, "/api/v1/declarations", DeclarationSamples.doc("100000000001", containers: ["TCNU7200794"], channel: "red"))
         #expect(amended == 201 && v2["version"] as? Int == 2)
         // Found by what devices see, through the version in force only.
         let byNew = try await h.get("/api/v1/declarations?container=tcnu-720079-4").json["declarations"] as? [[String: Any]]
@@ -54,7 +47,7 @@ struct DeclarationAPITests {
     @Test func aBadDocumentGets400PerFieldAndNothingIsStored() async throws {
         let h = try await HubHarness(label: "decl-bad")
         let (status, body) = try await post(
-            h, "/api/v1/declarations", Self.doc("100000000002", containers: ["CSQU3054384"], channel: "blue"))
+            h, "/api/v1/declarations", DeclarationSamples.doc("100000000002", containers: ["CSQU3054384"], channel: "blue"))
         #expect(status == 400)
         let problems = body["problems"] as? [[String: String]] ?? []
         #expect(Set(problems.compactMap { $0["field"] }) == ["containers[0]", "channel"])
@@ -112,8 +105,8 @@ struct DeclarationAPITests {
     @Test func bulkImportFromJSONLines() async throws {
         let h = try await HubHarness(label: "decl-bulk")
         let lines = [
-            Self.doc("200000000001", containers: ["CSQU3054383"]), Self.doc("200000000002", containers: ["TCNU7200794"]),
-            "{\"number\": \"x\"}", Self.doc("200000000001", containers: ["CSQU3054383"]),
+            DeclarationSamples.doc("200000000001", containers: ["CSQU3054383"]), DeclarationSamples.doc("200000000002", containers: ["TCNU7200794"]),
+            "{\"number\": \"x\"}", DeclarationSamples.doc("200000000001", containers: ["CSQU3054383"]),
         ].map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n")
         let (status, body) = try await post(h, "/api/v1/declarations/bulk", lines)
         #expect(status == 400, "one line was bad")
@@ -135,7 +128,7 @@ struct LinkAPITests {
         #expect((try await h.get("/api/v1/events/\(eventID)/links").json["links"] as? [Any])?.isEmpty == true)
         // The declaration comes later and names the scanned container.
         _ = try await DeclarationAPITests().post(
-            h, "/api/v1/declarations", DeclarationAPITests.doc("300000000001", containers: ["CSQU3054383"]))
+            h, "/api/v1/declarations", DeclarationSamples.doc("300000000001", containers: ["CSQU3054383"]))
         // Linked twice: by the container (certain) and by the truck's plate (weaker).
         let links = try await h.get("/api/v1/events/\(eventID)/links").json["links"] as? [[String: Any]] ?? []
         #expect(links.allSatisfy { $0["declaration"] as? String == "300000000001" })
@@ -146,7 +139,7 @@ struct LinkAPITests {
         #expect((byKind["container"]?["evidence"] as? String)?.contains("scan.result: container CSQU3054383") == true)
         // Amended to another container: the container link goes, the plate still ties them.
         _ = try await DeclarationAPITests().post(
-            h, "/api/v1/declarations", DeclarationAPITests.doc("300000000001", containers: ["TCNU7200794"]))
+            h, "/api/v1/declarations", DeclarationSamples.doc("300000000001", containers: ["TCNU7200794"]))
         // (The hub may meanwhile have closed the scan's lane passage, which links by the same plate.)
         let after = (try await h.get("/api/v1/declarations/300000000001/links").json["links"] as? [[String: Any]] ?? [])
             .filter { $0["eventID"] as? String == eventID }

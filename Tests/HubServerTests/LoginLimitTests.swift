@@ -1,4 +1,5 @@
 import Foundation
+import HubAppTesting
 import HubDevices
 import HubTesting
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import HubApp
+import HubAppTesting
 import HubServer
 import HubTesting
 import Testing

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import HubApp
+import HubAppTesting
 import HubServer
 import HubTesting
 import NIOPosix

@@ -1,4 +1,5 @@
 import Foundation
+import HubAppTesting
 import NIOCore
 import NIOPosix
 import NIOSSL

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HubApp
+import HubAppTesting
 import HubDevices
 import HubSite
 import HubStore

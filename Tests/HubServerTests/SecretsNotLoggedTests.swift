@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HubApp
+import HubAppTesting
 import HubDevices
 import HubSite
 import HubServer
@@ -10,40 +11,6 @@ import HummingbirdWSClient
 import Logging
 import Synchronization
 import Testing
-
-/// Everything the hub logs, kept in memory: each line with its level, message and metadata.
-final class MemoryLog: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-    var count: Int { lines.withLock { $0.count } }
-
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
-
-    /// A logger at trace level that writes here.
-    func logger(label: String) -> Logger {
-        Logger(label: label) { _ in Handler(sink: self) }
-    }
-
-    struct Handler: LogHandler {
-        let sink: MemoryLog
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(
-            level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String, file: String,
-            function: String, line: UInt
-        ) {
-            let all = metadata.merging(extra ?? [:]) { $1 }
-            sink.append("\(level) [\(source)] \(message) \(all.map { "\($0)=\($1)" }.sorted().joined(separator: " "))")
-        }
-    }
-}
 
 /// No password, token secret or hash ever reaches the hub's log or its audit log, through the
 /// first start, logins good and bad, tokens made and revoked, a user made with a password, and

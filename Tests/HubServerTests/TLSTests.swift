@@ -1,5 +1,6 @@
 import Foundation
 import HubApp
+import HubAppTesting
 import HubDevices
 import HubSite
 import HubDrivers
@@ -16,7 +17,7 @@ import Testing
 struct TLSTests {
     /// A self-signed certificate for 127.0.0.1 and its key, written into `dir`.
     static func makeCertificate(in dir: TemporaryDirectory) async throws {
-        let r = try await offPool([
+        let r = try await runToolOffPool([
             "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
             "-keyout", dir.path("key.pem"), "-out", dir.path("cert.pem"), "-days", "2", "-subj", "/CN=127.0.0.1",
             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
@@ -24,18 +25,11 @@ struct TLSTests {
         try #require(r.status == 0, "openssl: \(r.output)")
     }
 
-    /// Runs a tool off the cooperative pool: the hub under test answers on it.
-    static func offPool(_ args: [String]) async throws -> (status: Int32, output: String) {
-        try await withCheckedThrowingContinuation { c in
-            DispatchQueue.global().async { c.resume(with: Result(catching: { try runTool(args) })) }
-        }
-    }
-
     /// curl's HTTP status for `url` (000 when no HTTP answer came), trusting only `cert`.
     static func curl(_ url: String, cert: String, token: String) async throws -> (status: String, body: String) {
         let args = ["curl", "-s", "--max-time", "60", "--cacert", cert, "-H", "Authorization: Bearer \(token)",
                     "-w", "\n%{http_code}", url]
-        let r = try await offPool(args)
+        let r = try await runToolOffPool(args)
         let lines = r.output.split(separator: "\n", omittingEmptySubsequences: false)
         return (String(lines.last ?? ""), lines.dropLast().joined(separator: "\n"))
     }

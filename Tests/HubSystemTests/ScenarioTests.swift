@@ -1,0 +1,140 @@
+import Foundation
+import HubAppTesting
+import HubTesting
+import Testing
+
+/// Every scenario under `Simulators/Scenarios/` played by the built `niisim run --expect` against a
+/// hub of its own (one lane: portal monitor on a pseudo-terminal link, OCR camera and e-seals on
+/// loopback TCP, short passage windows), and a wrong expectation caught with a diff naming the item.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct ScenarioTests {
+    static let names = [
+        "clean-green-passage", "radiation-alarm", "ocr-misread-repaired", "undeclared-container",
+        "seal-tampered-in-transit", "corridor-deviation", "late-declaration", "device-unplugged-mid-passage",
+        "n42-instrument-alarm", "scan-suspect",
+        // Queued trucks (issue 15): the portal crosses one at a time, reads fall inside the truck ahead's occupancy.
+        "queue-middle-alarm", "queue-nose-to-tail", "back-to-back", "missed-plate", "stop-in-portal",
+    ]
+
+    static func path(_ name: String) -> String {
+        Corpus.packageRoot.appendingPathComponent("Simulators/Scenarios/\(name).yaml").path
+    }
+
+    /// The scenario site's listeners: scenario device name → the hub's device id.
+    static let listeners = [("ocr", "ocr-lane1"), ("eseal", "seals"), ("gt06", "gt06-seals"), ("teltonika", "trackers")]
+
+    /// `niisim run FILE --expect` against a fresh hub with the scenario site's devices (its folder
+    /// devices only when the scenario writes into their folders: fewer moving parts per hub);
+    /// `inspect` looks at the hub after the run, before it stops.
+    static func play(_ file: String, inspect: (HubHarness) async throws -> Void = { _ in }) async throws -> SimulatorRun {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        // Placed along lane 1 as in Simulators/Scenarios/site.yaml: camera 8 m before the portal, scanner 30 m after it.
+        let folders = ["scanner-inbox": "{id: scanner-lane1, profile: container-scanner, lane: \"1\", position: 30, folder: scanner-inbox}",
+                       "n42-inbox": "{id: n42-lane1, profile: n42-instrument, lane: \"1\", folder: n42-inbox}"]
+            .filter { text.contains("folder: " + $0.key) }
+        let h = try await HubHarness(
+            label: "scenario",
+            devices: HubHarness.serialRPM + """
+
+                  - {id: ocr-lane1, profile: gate-ocr-camera, lane: "1", position: -8, listen: "127.0.0.1:0"}
+                  - {id: seals, profile: ascii-eseal, listen: "127.0.0.1:0"}
+                  - {id: gt06-seals, profile: gt06-eseal, listen: "127.0.0.1:0"}
+                  - {id: trackers, profile: teltonika-fmb, listen: "127.0.0.1:0"}
+                """ + folders.values.sorted().map { "\n  - " + $0 }.joined(),
+            siteExtra: "passages: {beforeS: 30, afterS: 2, gapS: 5}")
+        var args = ["run", file, "--hub", "http://127.0.0.1:\(h.port)", "--token", h.adminToken, "--speed", "2", "--expect",
+                    "--device", "rpm=\(h.devicePath)", "--device", "scanner=\(h.dir.path("scanner-inbox"))",
+                    "--device", "n42=\(h.dir.path("n42-inbox"))"]
+        for (name, id) in listeners {
+            #expect(await eventually { (try? await h.boundPort(id)) ?? 0 > 0 })
+            let port = try #require(try await h.boundPort(id))
+            args += ["--device", "\(name)=127.0.0.1:\(port)"]
+        }
+        for inbox in folders.keys {
+            #expect(await eventually { FileManager.default.fileExists(atPath: h.dir.path(inbox + "/processed")) })
+        }
+        let run = try await SimulatorRun.run(args, in: h.dir)
+        try await inspect(h)
+        try await h.stop()
+        return run
+    }
+
+    @Test(arguments: names) func scenarioHoldsItsExpectations(_ name: String) async throws {
+        let run = try await Self.play(Self.path(name))
+        let out = String(decoding: run.out, as: UTF8.self)
+        #expect(run.status == 0, "\(name):\n\(out)\n\(run.err)")
+        #expect(out.contains("all") && !out.contains("DIFF"))
+    }
+
+    @Test func aWrongExpectationExitsNonZeroWithADiffNamingTheItem() async throws {
+        let dir = try TemporaryDirectory("wrong-scenario")
+        // Two wrong items: a passage count, and an alarm the queue holds once, not three times.
+        let text = try String(contentsOfFile: Self.path("radiation-alarm"), encoding: .utf8)
+            .replacingOccurrences(of: "events: {gate.passage: 1}", with: "events: {gate.passage: 2}")
+            .replacingOccurrences(of: "{kind: radiation.alarm, device: rpm-lane1, count: 1}",
+                                  with: "{kind: radiation.alarm, device: rpm-lane1, count: 3}")
+            .replacingOccurrences(of: "settleS: 90", with: "settleS: 20")
+        let run = try await Self.play(try dir.write("wrong.yaml", text))
+        let out = String(decoding: run.out, as: UTF8.self)
+        #expect(run.status != 0)
+        #expect(out.contains("expect: 2 of "), "\(out)")
+        #expect(out.contains("DIFF  events gate.passage\n          expected: 2\n          found:    1"), "\(out)")
+        #expect(out.contains("DIFF  alarms radiation.alarm from rpm-lane1\n          expected: exactly 3\n          found:    1;"), "\(out)")
+        #expect(out.contains("1 × radiation.alarm from rpm-lane1 (open)"), "\(out)")
+        #expect(out.contains("ok    alarms radiation.occupancy from rpm-lane1: 1"), "\(out)")
+    }
+
+    @Test func aScannerThatPostsOverHTTPGivesTheSameOutcomeAsItsFolder() async throws {
+        let dir = try TemporaryDirectory("posting-scanner")
+        let text = try String(contentsOfFile: Self.path("scan-suspect"), encoding: .utf8)
+            .replacingOccurrences(of: "scanner: {folder: scanner-inbox}", with: "scanner: {post: true}")
+        #expect(text.contains("{post: true}"))
+        let run = try await Self.play(try dir.write("posting.yaml", text))
+        let out = String(decoding: run.out, as: UTF8.self)
+        #expect(run.status == 0, "\(out)\n\(run.err)")
+        #expect(out.contains("ok    passage #1: containers [MSKU6011672], plate 51D45678, no alarm, scan suspect"), "\(out)")
+    }
+
+    @Test func aScanJudgedAfterThePassageWasStoredRevisesItAndItStillCountsAsOnePassage() async throws {
+        let dir = try TemporaryDirectory("late-scan")
+        // scan-suspect with the scanner's result coming long after the truck's passage was stored.
+        let text = try String(contentsOfFile: Self.path("scan-suspect"), encoding: .utf8)
+            .replacingOccurrences(of: "plate: 51D-456.78, scan: suspect}", with: "plate: 51D-456.78}\n  - {at: 24s, scan: {lane: \"1\", containers: [MSKU6011672], plate: 51D-456.78, suspect: true}}")
+        #expect(text.contains("at: 24s, scan:"))
+        var revisions: [[String: Any]] = []
+        let run = try await Self.play(try dir.write("late-scan.yaml", text)) { h in
+            revisions = try await h.events("kind=gate.passage&limit=100")
+        }
+        let out = String(decoding: run.out, as: UTF8.self)
+        #expect(run.status == 0, "\(out)\n\(run.err)")
+        #expect(out.contains("ok    events gate.passage: 1"), "\(out)")
+        #expect(out.contains("ok    passage #1: containers [MSKU6011672], plate 51D45678, no alarm, scan suspect"), "\(out)")
+        // Stored twice: without the scan, then again with it, the second naming the first.
+        let data = revisions.compactMap { $0["data"] as? [String: Any] }
+        #expect(data.count == 2, "\(revisions)")
+        #expect(data.last?["revision"] as? Int == 2 && data.first?["scanResult"] == nil)
+        #expect(data.last?["supersedes"] as? [String] == [revisions.first?["id"] as? String ?? "?"])
+        #expect(Set(data.compactMap { $0["passage"] as? String }).count == 1)
+    }
+
+    @Test func aScenarioThatNamesAnUnknownDeviceOrAlarmIsRefusedBeforeItRuns() async throws {
+        let dir = try TemporaryDirectory("bad-scenario")
+        let bad = """
+            devices:
+              teltonika: {tcp: "127.0.0.1:9"}
+            timeline:
+              - {at: 0s, tracker: {device: teltonika, unit: "352094080000077", alarm: cut, lat: 10.8, lon: 106.7}}
+            """
+        let run = try await SimulatorRun.run(
+            ["run", try dir.write("bad.yaml", bad), "--hub", "http://127.0.0.1:9", "--token", "x"], in: dir)
+        #expect(run.status != 0)
+        #expect(run.err.contains("teltonika has no 'cut' alarm"), "\(run.err)")
+
+        // A step's faults are checked as the command line's flags are.
+        let badFault = bad.replacingOccurrences(of: "alarm: cut, ", with: "").replacingOccurrences(of: "106.7}}", with: "106.7}, faults: {garbage: 2}}")
+        let faulty = try await SimulatorRun.run(
+            ["run", try dir.write("bad-fault.yaml", badFault), "--hub", "http://127.0.0.1:9", "--token", "x"], in: dir)
+        #expect(faulty.status != 0)
+        #expect(faulty.err.contains("faults: ") && faulty.err.contains("--garbage is a share between 0 and 1"), "\(faulty.err)")
+    }
+}
