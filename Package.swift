@@ -113,7 +113,7 @@ let package = Package(
         .target(
             name: "HubTransports",
             dependencies: [
-                "HubModel", "HubDevices", "HubIngest", "HubNormalizer", "HubStore",
+                "HubModel", "HubDevices", "HubIngest", "HubStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,7 +3,6 @@ import Foundation
 import HubDevices
 import HubIngest
 import HubModel
-import HubNormalizer
 import HubStore
 import Logging
 import NIOCore
