@@ -78,6 +78,9 @@ struct StageRunnerTests {
             }
         }
 
+        /// Work waiting to pass.
+        var waiting: Int { state.withLock { $0.waiting.count } }
+
         func release() {
             for c in state.withLock({ s -> [CheckedContinuation<Void, Never>] in
                 s.open = true
@@ -85,6 +88,58 @@ struct StageRunnerTests {
                 return s.waiting
             }) { c.resume() }
         }
+    }
+
+    /// Takes event ids as work that folds (as the risk stage's does) and notes each step's ids in
+    /// what it shares.
+    struct FoldingStage: CorrelationStage {
+        struct IDs: StageWork {
+            var ids: Set<String>
+            var count: Int
+
+            mutating func absorb(_ later: IDs) -> Bool {
+                ids.formUnion(later.ids)
+                count += later.count
+                return true
+            }
+        }
+
+        final class Steps: Sendable {
+            let taken = Mutex<[Set<String>]>([])
+        }
+
+        static let name = "folding"
+        let hold: Hold
+        let shared = Steps()
+
+        static func work(from events: [InspectionEvent]) -> IDs? {
+            events.isEmpty ? nil : IDs(ids: Set(events.map(\.id)), count: events.count)
+        }
+
+        mutating func take(_ work: IDs) async -> IngestBatch {
+            await hold.pass()
+            shared.taken.withLock { $0.append(work.ids) }
+            return IngestBatch()
+        }
+    }
+
+    /// Work that arrives while the stage is busy folds into one step, counted whole in the queue
+    /// depth until that step is done.
+    @Test func workThatFoldsIsTakenInOneStep() async throws {
+        let hold = Hold(open: false)
+        let runner = StageRunner(FoldingStage(hold: hold))
+        let group = ServiceGroup(configuration: .init(services: [runner], logger: StageQueueTests.logger))
+        let running = Task { try await group.run() }
+        runner.enqueue(.init(ids: ["a"], count: 1))
+        #expect(await eventually { hold.waiting == 1 }, "the first work is taken, and held")
+        runner.enqueue(.init(ids: ["b", "c"], count: 2))
+        runner.enqueue(.init(ids: ["c", "d"], count: 2))
+        #expect(runner.meter.depth == 5)
+        hold.release()
+        #expect(await eventually { runner.meter.depth == 0 })
+        #expect(runner.shared.taken.withLock { $0 } == [["a"], ["b", "c", "d"]], "what waited was taken in one step")
+        await group.triggerGracefulShutdown()
+        try await running.value
     }
 
     /// Every event the sink's observers saw, in order.
