@@ -22,7 +22,7 @@ struct ConfigReloadService: Service {
     let supervisor: DeviceSupervisor
     let hotplug: USBHotplugService
     /// Devices moved along their lanes take effect in passage assembly.
-    let passages: PassageService
+    let passages: StageRunner<PassageStage>
     let logger: Logger
     let pollInterval: Duration
     let signals: [UnixSignal]

@@ -31,11 +31,13 @@ public struct HubApplication: Sendable {
     /// Scanner images, by SHA-256, beside the store.
     public let blobs: BlobStore
     /// Assembles each lane's events into vehicle passages.
-    public let passages: PassageService
+    public let passages: StageRunner<PassageStage>
     /// Watches GPS-sealed transits against their declarations.
-    public let transits: TransitService
+    public let transits: StageRunner<TransitStage>
     /// Keeps declarations' risk assessments current.
-    public let risk: RiskService
+    public let risk: StageRunner<RiskStage>
+    /// Stores what the three stages conclude, through the sink that feeds them.
+    private let stageResults: StageResults
     /// The configuration in force (it changes on reload) and the last reload's outcome.
     public let configState: ConfigState
     /// Logins, tokens and the audit log.
@@ -90,14 +92,14 @@ public struct HubApplication: Sendable {
         // Only this hub's sites: a PostgreSQL store holds the lanes of every hub sharing it.
         let sites = Set(config.devices.map(\.site) + [config.site])
         lanes.observe(try await store.events(q).events.reversed().filter { $0.site.map(sites.contains) ?? true })
-        let passages = PassageService(
+        let passages = StageRunner(PassageStage(
             windows: config.passageWindows, layout: config.laneLayout, ids: ids, logger: logger,
-            history: { [store] windows in await PassageHistory.load(store, sites: sites, windows: windows) })
+            history: { [store] windows in await PassageHistory.load(store, sites: sites, windows: windows) }))
         self.passages = passages
-        let transits = TransitService(declarations: store, routes: config.routes, ids: ids, logger: logger)
+        let transits = StageRunner(TransitStage(declarations: store, routes: config.routes, ids: ids))
         self.transits = transits
         let policy = try config.riskPolicyPath.map { try YAMLDocument.load(RiskPolicy.self, path: $0) } ?? RiskPolicy()
-        let risk = RiskService(store: store, policy: policy, ids: ids, logger: logger)
+        let risk = StageRunner(RiskStage(store: store, policy: policy, ids: ids, logger: logger), limits: RiskStage.limits)
         self.risk = risk
         let live = LiveFeed()
         self.live = live
@@ -109,9 +111,8 @@ public struct HubApplication: Sendable {
             ],
             stages: [passages.meter, transits.meter, risk.meter],
             logger: logger)
-        passages.connect(sink)
-        transits.connect(sink)
-        risk.connect(sink)
+        // The stages' results go back through the sink that feeds them: built last, bound to nothing late.
+        stageResults = StageResults(sink: sink, results: [passages.results, transits.results, risk.results])
         feedConsumers = FeedConsumers(cursors: store, webhookConsumer: config.feedWebhook == nil ? nil : FeedDeliveryService.consumerName)
         if let forward = config.forward {
             forwarder = ForwarderService(config: forward, http: outbound, source: config.site, store: store, logger: logger)
@@ -198,8 +199,8 @@ public struct HubApplication: Sendable {
         // First in the group, so the last to stop: every other part may still write while it stops.
         // The outbound client next: it stops after the webhook and the forwarder that post with it.
         var services: [any Service] = [
-            StoreCloser(store: store), outbound, HealthMonitorService(sink: sink), supervisor, hotplug, reload, passages, transits,
-            risk,
+            StoreCloser(store: store), outbound, HealthMonitorService(sink: sink), supervisor, hotplug, reload, stageResults,
+            passages, transits, risk,
         ]
         // Always present, so retention added by a reload starts without a restart.
         services.append(RetentionService(store: store, logger: logger) { [configState] in configState.current.retention })

@@ -35,7 +35,7 @@ public struct HubAPI: Sendable {
         auth: AuthService? = nil, live: LiveFeed? = nil, logger: Logger = Logger(label: "niihub.api"),
         blobs: BlobStore? = nil, metricSources: MetricSources? = nil, transits: (@Sendable () -> [TransitPicture])? = nil,
         forwarding: (any ForwardingStore)? = nil, tls: Bool = false, allowedOrigins: [String] = [],
-        resolvePassage: (@Sendable (String, String, String) async -> PassageService.Resolution)? = nil
+        resolvePassage: (@Sendable (String, String, String) async -> PassageStage.Resolution)? = nil
     ) {
         origins = OriginPolicy(tls: tls, allowed: allowedOrigins)
         self.auth = auth

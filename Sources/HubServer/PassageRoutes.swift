@@ -10,7 +10,7 @@ import HubModel
 /// are the analyst's: `AnalystRoutes`.)
 struct PassageRoutes: RouteController {
     /// Resolves an ambiguous passage: evidence id, passage id, user; nil when the hub assembles none.
-    let resolvePassage: (@Sendable (String, String, String) async -> PassageService.Resolution)?
+    let resolvePassage: (@Sendable (String, String, String) async -> PassageStage.Resolution)?
 
     private typealias S = OpenAPISchemas
 

@@ -41,14 +41,13 @@ struct StageQueueTests {
     /// A store, a transit stage with `limits` (not running), and an ingest sink that feeds it and
     /// waits for it up to `maxHold`.
     static func ingest(into path: String, limits: StageLimits, maxHold: Duration) throws
-        -> (SQLiteEventStore, TransitService, IngestSink)
+        -> (SQLiteEventStore, StageRunner<TransitStage>, IngestSink)
     {
         let store = try SQLiteEventStore(path: path)
-        let transits = TransitService(declarations: store, ids: ids, logger: logger, limits: limits)
+        let transits = StageRunner(TransitStage(declarations: store, ids: ids), limits: limits)
         let sink = IngestSink(
             store: store, registry: DeviceRegistry(devices: []), ids: ids, observers: [{ transits.observe($0) }],
             stages: [transits.meter], maxHold: maxHold, logger: logger)
-        transits.connect(sink)
         return (store, transits, sink)
     }
 
@@ -57,7 +56,7 @@ struct StageQueueTests {
         let store = try SQLiteEventStore(path: dir.path("hub.sqlite"))
         let logger = Self.logger
         let ids = Self.ids
-        let transits = TransitService(declarations: store, ids: ids, logger: logger)
+        let transits = StageRunner(TransitStage(declarations: store, ids: ids))
         let fix = { (seal: String) in Self.fix(seal) }
         let other = InspectionEvent(
             id: ids.next(at: Date()), kind: "radiation.background", device: DeviceRef(id: "rpm", profile: "rapiscan-rpm", family: "rpm"),
@@ -76,8 +75,7 @@ struct StageQueueTests {
     @Test func aFullStageTurnsBatchesAwayAndCountsThem() async throws {
         let dir = try TemporaryDirectory("stage-full")
         let store = try SQLiteEventStore(path: dir.path("hub.sqlite"))
-        let transits = TransitService(
-            declarations: store, ids: Self.ids, logger: Self.logger, limits: StageLimits(highWater: 2, capacity: 4))
+        let transits = StageRunner(TransitStage(declarations: store, ids: Self.ids), limits: StageLimits(highWater: 2, capacity: 4))
         transits.observe([Self.fix("ES-1"), Self.fix("ES-2"), Self.fix("ES-3")])
         #expect(transits.meter.depth == 3 && transits.meter.isBehind)
         transits.observe([Self.fix("ES-4"), Self.fix("ES-5")])
