@@ -255,7 +255,7 @@ let package = Package(
         .testTarget(
             name: "HubIngestTests",
             dependencies: [
-                "HubIngest", "HubApp", "HubAppTesting", "HubServer", "HubDevices", "HubStore", "HubModel", "HubTesting",
+                "HubIngest", "HubCorrelation", "HubApp", "HubAppTesting", "HubServer", "HubDevices", "HubStore", "HubModel", "HubTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
