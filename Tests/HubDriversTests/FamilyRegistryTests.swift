@@ -54,6 +54,10 @@ struct FamilyRegistryTests {
         #expect(ScanFamily.family.passageRoles == [EventKind.scanResult: .scan])
         #expect(RPMFamily.family.passageRoles == [EventKind.occupancyStart: .vehicleEnters, EventKind.occupancy: .vehicleLeaves])
         #expect(NMEAFamily.family.passageRoles.isEmpty)
+        // What a restarted hub reads back to rebuild its lanes (PassageHistory).
+        #expect(PassageRole.memberKinds == [
+            EventKind.deviceStatus, EventKind.ocrRead, EventKind.occupancy, EventKind.occupancyStart, EventKind.scanResult, EventKind.sealStatus,
+        ])
         // GT06 is the e-seal family's, as its profile says (the catalog once called it a gps-tracker).
         #expect(DriverCatalog.family(of: "gt06") == "e-seal")
         #expect(DriverCatalog.family(of: "teltonika") == "gps-tracker")

@@ -29,6 +29,9 @@ public enum PassageRole: Sendable, Equatable, CaseIterable {
     /// The part events of `kind` play in a passage; nil for a kind that is none (positions, the hub's
     /// own findings). Unknown kinds are no part of one.
     public static func of(kind: String) -> PassageRole? { EventPayload.types[kind]?.passageRole }
+
+    /// Every kind with a part in passages, sorted: what a restarted hub reads back to rebuild its lanes.
+    public static let memberKinds: [String] = EventPayload.types.compactMap { $0.value.passageRole == nil ? nil : $0.key }.sorted()
 }
 
 extension EventPayloadBody {
