@@ -15,17 +15,21 @@ func check(_ condition: @autoclosure () -> Bool, _ what: @autoclosure () -> Stri
     if !condition() { fatalError("invariant broken: \(what())") }
 }
 
-/// The boundaries by the names `scripts/fuzz.sh` takes.
-let targets: [String: FuzzTarget] = [
-    "rpm": driverTarget("rpm", seeds: Seeds.rpm),
-    "nmea": driverTarget("nmea", seeds: Seeds.nmea),
-    "gt06": driverTarget("gt06", seeds: Seeds.gt06),
-    "teltonika": driverTarget("teltonika", seeds: Seeds.teltonika),
-    "eseal": driverTarget("eseal", seeds: Seeds.eseal),
-    "ocr": driverTarget("ocr", seeds: Seeds.ocr),
-    "scan": driverTarget("scan", seeds: Seeds.scan),
-    "n42": driverTarget("n42", seeds: Seeds.n42),
-    "framers": FuzzTarget(run: FramerChecks.run, seeds: Seeds.framers),
-    "declarations": FuzzTarget(run: ModelChecks.declaration, seeds: Seeds.declarations, chunked: false),
-    "container": FuzzTarget(run: ModelChecks.container, seeds: Seeds.containers, chunked: false),
-]
+/// The boundaries by the names `scripts/fuzz.sh` takes: the driver of every protocol of every
+/// registered family (`DeviceFamilies.all`), seeded with the family's captures and what the
+/// simulators' encoders write, then the framers and the model's readers.
+let targets: [String: FuzzTarget] = {
+    var out: [String: FuzzTarget] = [
+        "framers": FuzzTarget(run: FramerChecks.run, seeds: Seeds.framers),
+        "declarations": FuzzTarget(run: ModelChecks.declaration, seeds: Seeds.declarations, chunked: false),
+        "container": FuzzTarget(run: ModelChecks.container, seeds: Seeds.containers, chunked: false),
+    ]
+    for p in DriverCatalog.entries {
+        let encoded = Seeds.encoded[p.name]
+        out[p.name] = driverTarget(p.name) { shared in Seeds.captures(of: p, shared) + (encoded?(shared) ?? []) }
+    }
+    return out
+}()
+
+/// The driver targets first, in registration order, then the others: what `scripts/fuzz.sh` runs by default.
+let targetNames = DriverCatalog.entries.map(\.name) + ["framers", "declarations", "container"]

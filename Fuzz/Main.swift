@@ -14,6 +14,11 @@ private let target: FuzzTarget = {
 @_cdecl("LLVMFuzzerInitialize")
 public func fuzzerInitialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>) -> CInt {
     let env = ProcessInfo.processInfo.environment
+    // `scripts/fuzz.sh` asks for the targets' names (a new family's protocols are fuzzed by default).
+    if env["FUZZ_TARGET"] == "--list" {
+        print(targetNames.joined(separator: " "))
+        exit(0)
+    }
     guard let dir = env["FUZZ_SEED_DIR"] else { return 0 }
     let shared = URL(fileURLWithPath: env["FUZZ_SHARED"] ?? "../shared/corpus")
     try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -54,6 +54,24 @@ enum Seeds {
             .map { Array($0.prefix(6000)) }
     }
 
+    /// Seeds the simulators' encoders (and the corpus' other files) add to a protocol's captures.
+    static let encoded: [String: @Sendable (URL) -> [[UInt8]]] = [
+        "rpm": rpm, "nmea": nmea, "gt06": gt06, "teltonika": teltonika, "eseal": eseal, "ocr": ocr, "scan": scan, "n42": n42,
+    ]
+
+    /// The captures the protocol's family descriptor names (`DeviceProtocol.captures`), as the device
+    /// sent the bytes (hex-line captures decoded), in windows the fuzzer's input size holds.
+    /// Repository captures are read from the working folder, which `scripts/fuzz.sh` sets to the root.
+    static func captures(of p: DeviceProtocol, _ shared: URL) -> [[UInt8]] {
+        let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let blobs: [[UInt8]] = p.captures.compactMap { file in
+            guard let data = try? Data(contentsOf: file.url(repository: root, shared: shared.deletingLastPathComponent())) else { return nil }
+            var badLines = 0
+            return p.capture.chunks(of: [UInt8](data), badLines: &badLines).flatMap { $0 }
+        }
+        return windows(of: blobs, size: 4096, limit: 8)
+    }
+
     @Sendable static func framers(_ shared: URL) -> [[UInt8]] {
         windows(of: files(shared, "nmea", ext: "log"), size: 512, limit: 8) + [Array("ab\r\n\n\rcd\r\r\nxyz".utf8)]
     }

@@ -7,13 +7,15 @@
 # Swift's own bounds and overflow checks still stop the run on a fault.
 # HubModel and HubDrivers are compiled apart from SwiftPM, instrumented, into .build-fuzz/ (so
 # `swift build` never sees libFuzzer's main), then the harness in Fuzz/ is linked against them.
-# Each target keeps its growing corpus in .build-fuzz/corpus/TARGET, seeded from ../shared/corpus
-# (read in place) and the simulators' encoders. A crash leaves its input in .build-fuzz/crashes/ and
-# fails the run. Prints one summary line per target: executions, coverage, corpus size.
+# Without TARGET, every one the harness knows: each registered family's protocols (HubDrivers'
+# DeviceFamilies), then framers, declarations, container.
+# Each target keeps its growing corpus in .build-fuzz/corpus/TARGET, seeded from its family's captures
+# (../shared/corpus read in place, and those recorded in the repository) and the simulators' encoders.
+# A crash leaves its input in .build-fuzz/crashes/ and fails the run. Prints one summary line per
+# target: executions, coverage, corpus size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
-ALL_TARGETS="rpm nmea gt06 teltonika eseal ocr scan n42 framers declarations container"
 SECONDS_EACH=10
 RUNS=-1
 MAX_LEN=4096
@@ -31,7 +33,6 @@ while [ $# -gt 0 ]; do
     *) TARGETS+=("$1"); shift ;;
   esac
 done
-[ ${#TARGETS[@]} -gt 0 ] || read -ra TARGETS <<< "$ALL_TARGETS"
 
 OUT=.build-fuzz
 BIN=$OUT/${SANITIZE//,/-}
@@ -66,6 +67,7 @@ if [ ! -x "$BIN/fuzz-hub" ] || [ -n "$(find Fuzz -newer "$BIN/fuzz-hub" -print -
     2> >(grep -v 'warning: Cannot export local symbol' >&2)
   mv "$BIN/fuzz-hub.tmp" "$BIN/fuzz-hub"
 fi
+[ ${#TARGETS[@]} -gt 0 ] || read -ra TARGETS <<< "$(ASAN_OPTIONS=detect_leaks=0 FUZZ_TARGET=--list "$BIN/fuzz-hub")"
 
 status=0
 for t in "${TARGETS[@]}"; do

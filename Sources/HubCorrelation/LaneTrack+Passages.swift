@@ -101,7 +101,7 @@ extension LaneTrack {
                 p.startedAt = min(p.startedAt, e.observedAt)
                 p.endedAt = max(p.endedAt, e.observedAt)
             }
-            if e.kind == EventKind.scanResult, latestScan.map({ e.observedAt >= $0 }) ?? true {
+            if ev.role == .scan, latestScan.map({ e.observedAt >= $0 }) ?? true {
                 latestScan = e.observedAt
                 p.scanEvent = e.id
                 p.scanResult = e.scanResult?.verdict

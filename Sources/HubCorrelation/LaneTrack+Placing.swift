@@ -31,7 +31,7 @@ extension LaneTrack {
                 ev.final = final
                 if ev.place != old {
                     for v in Self.ids(old) + ev.vehicles { touched.insert(v) }
-                    if ev.event.kind == EventKind.ocrRead { moved.append(id) }
+                    if ev.role == .read { moved.append(id) }
                 }
                 evidence[id] = ev
                 if !final { still.append(id) }
@@ -79,7 +79,7 @@ extension LaneTrack {
         case nil: c = physics.anywhere(at: t, crossings, now: now)
         case let x? where x < 0: c = physics.before(x, at: t, crossings, now: now) { nextRead(after: ev, skipping: elsewhere) }
         case let x? where x > 0:
-            c = ev.event.kind == EventKind.ocrRead ? physics.afterRear(x, at: t, crossings, now: now) : physics.afterFront(x, at: t, crossings)
+            c = ev.role == .read ? physics.afterRear(x, at: t, crossings, now: now) : physics.afterFront(x, at: t, crossings)
         default: c = physics.atPortal(at: t, crossings, now: now)
         }
         if c.indices.isEmpty {
@@ -93,7 +93,7 @@ extension LaneTrack {
     /// The earliest read by the same device of the same identifiers less than `within` seconds
     /// before `ev`: `ev` is a second read of that vehicle.
     private func firstRead(of ev: Evidence, within: Double) -> Evidence? {
-        guard ev.event.kind == EventKind.ocrRead, let x = ev.identifiers.first, let ids = byIdentifier[x], ids.count > 1 else { return nil }
+        guard ev.role == .read, let x = ev.identifiers.first, let ids = byIdentifier[x], ids.count > 1 else { return nil }
         let mine = ev.identifiers
         func key(_ e: Evidence) -> (Date, String) { (e.at, e.event.id) }
         var first: Evidence?

@@ -47,6 +47,8 @@ struct LaneTrack {
         }
 
         var event: InspectionEvent
+        /// What it is to a passage: a read, a scan or a report naming what it concerns.
+        var role: PassageRole
         var position: Double?
         var place: Place = .pending
         /// Decided for good: its candidates can no longer change.
@@ -57,7 +59,7 @@ struct LaneTrack {
         var at: Date { event.observedAt }
         var identifiers: [String] { (event.subject.containers ?? []) + (event.subject.plates ?? []) + (event.subject.seals ?? []) }
         /// Scans and seal reads are matched by the identifiers they carry before their position.
-        var identifierFirst: Bool { event.kind == EventKind.scanResult || event.kind == EventKind.sealStatus }
+        var identifierFirst: Bool { role.followsIdentifiers }
         var vehicles: [String] { if case .vehicles(let v, _) = place { v } else { [] } }
     }
 
@@ -165,11 +167,12 @@ struct LaneTrack {
 
     // MARK: - Evidence
 
-    mutating func add(_ e: InspectionEvent, position: Double?) {
+    mutating func add(_ e: InspectionEvent, role: PassageRole, position: Double?) {
         guard evidence[e.id] == nil else { return }
-        evidence[e.id] = Evidence(event: e, position: position)
+        let ev = Evidence(event: e, role: role, position: position)
+        evidence[e.id] = ev
         arrival.append(e.id)
         active.append(e.id)
-        for x in Evidence(event: e, position: position).identifiers { byIdentifier[x, default: []].append(e.id) }
+        for x in ev.identifiers { byIdentifier[x, default: []].append(e.id) }
     }
 }

@@ -51,20 +51,20 @@ public struct PassageAssembler: Sendable {
     }
 
     private mutating func ingest(_ e: InspectionEvent) -> Bool {
-        guard let lane = e.lane, Self.takesPart(e) else { return false }
+        guard let lane = e.lane, let role = PassageRole.of(kind: e.kind) else { return false }
         let key = LaneKey(site: e.site ?? "", lane: lane)
         // Taken out while it changes: a copy left in the dictionary would make each change copy it whole.
         var track = lanes.removeValue(forKey: key) ?? LaneTrack(site: key.site, lane: lane, gapS: windows.gapS)
-        switch e.kind {
-        case EventKind.occupancyStart:
+        switch role {
+        case .vehicleEnters:
             track.enter(e, at: e.occupancyStart?.startedAt ?? e.observedAt)
-        case EventKind.occupancy:
+        case .vehicleLeaves:
             let end = e.occupancy?.endedAt ?? e.observedAt
             track.leave(e, started: e.occupancy?.startedAt ?? end, ended: end)
-        case EventKind.deviceStatus:
+        case .deviceHealth:
             if e.deviceStatus?.state == .offline { track.deviceDown(e.device.id, at: e.observedAt, windows) }
-        default:
-            track.add(e, position: layout.position(of: e.device.id))
+        case .read, .scan, .namedEvidence:
+            track.add(e, role: role, position: layout.position(of: e.device.id))
             note(e, lane: lane)
         }
         lanes[key] = track
@@ -126,12 +126,8 @@ public struct PassageAssembler: Sendable {
         return fresh
     }
 
-    static func takesPart(_ e: InspectionEvent) -> Bool {
-        switch e.kind {
-        case EventKind.occupancyStart, EventKind.occupancy, EventKind.ocrRead, EventKind.scanResult, EventKind.sealStatus, EventKind.deviceStatus: true
-        default: false
-        }
-    }
+    /// Whether `e` plays a part in passages: its kind's payload type gives it a `PassageRole`.
+    static func takesPart(_ e: InspectionEvent) -> Bool { PassageRole.of(kind: e.kind) != nil }
 
     private mutating func advance(now: Date) -> [Passage] {
         let physics = LanePhysics(windows: windows)
@@ -204,7 +200,7 @@ public struct PassageAssembler: Sendable {
     private func otherLanes(_ key: LaneKey) -> LaneTrack.OtherLanes {
         let reads = otherReads(key)
         return { ev in
-            guard ev.event.kind == EventKind.ocrRead else { return [] }
+            guard ev.role == .read else { return [] }
             return LaneTrack.unique(reads(ev).flatMap(\.vehicles))
         }
     }
@@ -223,7 +219,7 @@ public struct PassageAssembler: Sendable {
                 for other in index[x] ?? [] where other != key.lane {
                     guard let track = lanes[LaneKey(site: key.site, lane: other)] else { continue }
                     for id in track.byIdentifier[x] ?? [] {
-                        guard let o = track.evidence[id], o.event.kind == EventKind.ocrRead, abs(o.at.timeIntervalSince(ev.at)) <= w.beforeS
+                        guard let o = track.evidence[id], o.role == .read, abs(o.at.timeIntervalSince(ev.at)) <= w.beforeS
                         else { continue }
                         out.append(o)
                     }

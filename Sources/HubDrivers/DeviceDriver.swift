@@ -95,30 +95,17 @@ public enum CaptureFormat: Sendable, Equatable {
     case hexLines
 }
 
-/// The drivers the hub knows, by the protocol names of `niihub decode --protocol` and the profiles.
+/// The drivers the hub knows, by the protocol names of `niihub decode --protocol` and the profiles:
+/// every protocol of every registered family (`DeviceFamilies.all`), in registration order.
 public enum DriverCatalog {
     /// One protocol's entry: its device family, how captures of it are written, and its driver.
-    public struct Entry: Sendable {
-        public var name: String
-        public var family: String
-        public var capture: CaptureFormat
-        public var make: @Sendable (DriverOptions) -> any DeviceDriver
-    }
+    public typealias Entry = DeviceProtocol
 
-    /// Every protocol with a driver. A new family adds its line here.
-    public static let entries: [Entry] = [
-        Entry(name: "rpm", family: "radiation-portal", capture: .bytes) { RapiscanDriver(options: $0) },
-        Entry(name: "n42", family: "radiation-instrument", capture: .bytes) { N42Driver(options: $0) },
-        Entry(name: "scan", family: "container-scanner", capture: .bytes) { ScanResultDriver(options: $0) },
-        Entry(name: "ocr", family: "gate-ocr", capture: .bytes) { OCRDriver(options: $0) },
-        Entry(name: "nmea", family: "gps-receiver", capture: .bytes) { NMEADriver(options: $0) },
-        Entry(name: "gt06", family: "gps-tracker", capture: .hexLines) { GT06Driver(options: $0) },
-        Entry(name: "teltonika", family: "gps-tracker", capture: .hexLines) { TeltonikaDriver(options: $0) },
-        Entry(name: "eseal", family: "e-seal", capture: .bytes) { ESealDriver(options: $0) },
-    ]
+    /// Every protocol with a driver. A new family registers in `DeviceFamilies.all`, not here.
+    public static let entries: [Entry] = DeviceFamilies.all.flatMap(\.protocols)
 
-    /// Protocol names with a driver.
-    public static var protocols: [String] { entries.map(\.name) }
+    /// Protocol names with a driver, each with its family (what a profile speaking it must name).
+    public static let protocols = KnownProtocols(entries.map { (name: $0.name, family: $0.family) })
 
     public static func entry(_ protocolName: String) -> Entry? { entries.first { $0.name == protocolName } }
 

@@ -12,7 +12,7 @@ public enum PassageHistory {
     {
         let since = now.addingTimeInterval(-(w.lateS + w.beforeS + w.afterS + w.maxOccupancyS))
         var out: [InspectionEvent] = []
-        for kind in ["radiation.", EventKind.ocrRead, EventKind.scanResult, EventKind.sealStatus, EventKind.deviceStatus, EventKind.passage, EventKind.passageResolution] {
+        for kind in PassageRole.memberKinds + [EventKind.passage, EventKind.passageResolution] {
             var q = EventQuery()
             q.kind = kind
             q.since = since
@@ -22,7 +22,6 @@ public enum PassageHistory {
                 guard let page = try? await store.events(q) else { break }
                 out += page.events.filter { e in
                     e.lane != nil && (e.site.map(sites.contains) ?? true)
-                        && (kind != "radiation." || e.kind.hasPrefix(EventKind.occupancy))
                 }
                 guard let next = page.next else { break }
                 q.cursor = next

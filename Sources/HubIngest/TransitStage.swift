@@ -1,5 +1,6 @@
 import Foundation
 import HubCorrelation
+import HubDrivers
 import HubModel
 import HubStore
 import Synchronization
@@ -124,7 +125,7 @@ public struct TransitStage: CorrelationStage {
     /// location packets) is its own seal: its unit id is the seal number.
     static func seals(of e: InspectionEvent) -> [String] {
         if let seals = e.subject.seals, !seals.isEmpty { return seals }
-        return e.device.family == "e-seal" && !e.device.id.isEmpty ? [e.device.id] : []
+        return e.device.family == ESealFamily.family.name && !e.device.id.isEmpty ? [e.device.id] : []
     }
 
     private static func feed(_ w: inout TransitWatch, _ e: InspectionEvent) -> [TransitWatch.Finding] {

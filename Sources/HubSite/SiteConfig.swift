@@ -71,7 +71,7 @@ extension SiteConfig {
     /// Reads a site config and the profiles its devices use. Relative paths are relative to the
     /// config file; profiles come from `profilesDir`, else the config's `profiles:`, else
     /// `DeviceProfiles/` beside the config.
-    public static func load(path: String, profilesDir: String? = nil, knownProtocols: [String]? = nil) throws
+    public static func load(path: String, profilesDir: String? = nil, knownProtocols: KnownProtocols? = nil) throws
         -> SiteConfig
     {
         let (raw, node) = try YAMLDocument.loadWithNode(RawSiteConfig.self, path: path)

@@ -39,7 +39,7 @@ struct BenchDecode: ParsableCommand {
         for file in files {
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
             var bad = 0
-            feeds.append(Decode.chunks(of: bytes, as: entry.capture, badLines: &bad))
+            feeds.append(entry.capture.chunks(of: bytes, badLines: &bad))
         }
         let inputBytes = feeds.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
         let context = DeviceContext(device: DeviceRef(id: "bench", profile: `protocol`, family: entry.family), site: nil, lane: nil)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import HubDrivers
 import HubModel
 import HubStore
 import HubStorePostgres
@@ -104,7 +105,7 @@ struct BenchIngest: AsyncParsableCommand {
             let seal = n % 3 == 0
             let event = InspectionEvent(
                 id: ids.next(at: at), kind: seal ? EventKind.sealStatus : EventKind.gpsFix,
-                device: DeviceRef(id: unit, profile: "ascii-eseal", family: "gps-seal"), site: "bench", lane: nil,
+                device: DeviceRef(id: unit, profile: "ascii-eseal", family: ESealFamily.family.name), site: "bench", lane: nil,
                 observedAt: at, receivedAt: at, subject: seal ? Subject(seals: ["SEAL\(n % devices)"]) : Subject(),
                 payload: seal
                     ? SealStatusPayload(status: .locked, deviceEvent: "LOCK", lat: lat, lon: lon, batteryPercent: 87).payload

@@ -56,7 +56,7 @@ struct Decode: ParsableCommand {
             var buffer = Data()
             let receivedAt = Date()
             var badHexLines = 0
-            for chunk in Self.chunks(of: [UInt8](data), as: entry.capture, badLines: &badHexLines) {
+            for chunk in entry.capture.chunks(of: [UInt8](data), badLines: &badHexLines) {
                 let batch = decoder.push(chunk, receivedAt: receivedAt)
                 events += try write(batch.events, into: &buffer)
                 if buffer.count > 1 << 20 {
@@ -74,27 +74,6 @@ struct Decode: ParsableCommand {
             warn(summary)
         }
         if failed { throw ExitCode(1) }
-    }
-
-    /// The file as the driver should receive it: device-sized chunks of the raw bytes (so framing
-    /// across read edges is exercised as on a port), or one frame per hex line.
-    static func chunks(of bytes: [UInt8], as format: CaptureFormat, badLines: inout Int) -> [ArraySlice<UInt8>] {
-        switch format {
-        case .bytes:
-            return stride(from: 0, to: max(bytes.count, 1), by: 65_536).map { bytes[$0..<min($0 + 65_536, bytes.count)] }
-        case .hexLines:
-            var out: [ArraySlice<UInt8>] = []
-            for line in bytes.split(separator: 10) {
-                let text = line.filter { $0 != 13 && $0 != 32 && $0 != 9 }
-                guard !text.isEmpty else { continue }
-                guard let frame = Hex.decode(text) else {
-                    badLines += 1
-                    continue
-                }
-                out.append(frame[...])
-            }
-            return out
-        }
     }
 
     private func write(_ events: [InspectionEvent], into buffer: inout Data) throws -> Int {

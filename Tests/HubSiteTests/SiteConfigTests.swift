@@ -1,5 +1,6 @@
 import Foundation
 import HubDevices
+import HubModel
 import HubSite
 import HubTesting
 import Testing

@@ -1,12 +1,14 @@
 import Foundation
+import HubModel
 
 /// The device profiles of a folder (`DeviceProfiles/*.yaml`), each checked as it is read.
 public struct ProfileCatalog: Sendable, Equatable {
     public var profiles: [String: DeviceProfile]
 
     /// Reads every `.yaml`/`.yml` file in `directory`; a bad file fails with its place and field.
-    /// With `knownProtocols`, a profile naming a protocol the hub has no driver for fails too.
-    public static func load(directory: String, knownProtocols: [String]? = nil) throws -> ProfileCatalog {
+    /// With `knownProtocols`, a profile naming a protocol the hub has no driver for fails too, and so
+    /// does one whose `family:` is not its protocol's family (the family descriptor names it once).
+    public static func load(directory: String, knownProtocols: KnownProtocols? = nil) throws -> ProfileCatalog {
         let files: [String]
         do {
             files = try FileManager.default.contentsOfDirectory(atPath: directory)
@@ -30,6 +32,12 @@ public struct ProfileCatalog: Sendable, Equatable {
                 throw YAMLDocument.error(
                     at: [AnyKey(stringValue: "protocol")],
                     message: "expected one of: \(known.joined(separator: ", ")); got '\(profile.protocol)'",
+                    in: node, file: path)
+            }
+            if let family = knownProtocols?.family(of: profile.protocol), family != profile.family {
+                throw YAMLDocument.error(
+                    at: [AnyKey(stringValue: "family")],
+                    message: "expected '\(family)' (the family of protocol '\(profile.protocol)'), got '\(profile.family)'",
                     in: node, file: path)
             }
             profiles[profile.model] = profile

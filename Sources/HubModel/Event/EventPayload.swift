@@ -99,6 +99,8 @@ public enum EventPayload: Sendable, Equatable {
 public protocol EventPayloadBody: Sendable, Equatable {
     /// The event kinds (`EventKind`) whose `data` this type is.
     static var kinds: [String] { get }
+    /// What events of these kinds are to a vehicle's passage (nil: no part of one).
+    static var passageRole: PassageRole? { get }
     /// Reads `data`; throws `PayloadError` naming the member that is missing or of the wrong type.
     init(json: [String: JSONValue]) throws
     /// The `data` member, exactly as the event JSON has it.

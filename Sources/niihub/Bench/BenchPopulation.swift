@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HubDrivers
 import HubModel
 
 /// A synthetic but well-formed population for the storage benchmarks: declarations each naming one
@@ -33,8 +34,8 @@ struct BenchPopulation {
             ? "OCR,1,\(Timestamp.format(at)),CONTAINER,\(container(i)),97,rear\r\n"
             : "##S,eSeal,\(seal(i)),\(n),POS,20261125060000,10.\(n % 1000),106.\(i % 1000),87,E##\r\n"
         let bytes = Array(text.utf8)
-        let device = ocr ? DeviceRef(id: "ocr-lane1", profile: "gate-ocr-camera", family: "gate-ocr")
-            : DeviceRef(id: "seals", profile: "ascii-eseal", family: "e-seal")
+        let device = ocr ? DeviceRef(id: "ocr-lane1", profile: "gate-ocr-camera", family: OCRFamily.family.name)
+            : DeviceRef(id: "seals", profile: "ascii-eseal", family: ESealFamily.family.name)
         let record = RawRecord(
             sha256: Hex.encode(SHA256.hash(data: bytes)), format: ocr ? "ocr-lines" : "eseal-lines", deviceID: device.id,
             firstReceivedAt: at, receivedAt: at, frameCount: 1, bytes: bytes)

@@ -6,6 +6,7 @@ import Foundation
 /// and `state` is always there.
 public struct DeviceStatus: EventPayloadBody {
     public static let kinds = [EventKind.deviceStatus]
+    public static let passageRole: PassageRole? = .deviceHealth
 
     /// A device's health as the hub sees it, most serious first where several apply: a link that is
     /// down makes the device offline whatever else is true; a tamper outranks a fault, a fault

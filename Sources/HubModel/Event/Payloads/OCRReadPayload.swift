@@ -3,6 +3,7 @@ import Foundation
 /// `ocr.read`: one camera read of a plate or a container number, with what the hub made of it.
 public struct OCRReadPayload: EventPayloadBody {
     public static let kinds = [EventKind.ocrRead]
+    public static let passageRole: PassageRole? = .read
 
     /// What the camera read.
     public enum Read: String, Sendable, Equatable, CaseIterable {

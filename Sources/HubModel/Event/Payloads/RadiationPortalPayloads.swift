@@ -3,6 +3,7 @@ import Foundation
 /// `radiation.occupancy-start`: a vehicle's front entered the portal.
 public struct OccupancyStartPayload: EventPayloadBody {
     public static let kinds = [EventKind.occupancyStart]
+    public static let passageRole: PassageRole? = .vehicleEnters
     /// When the portal's first occupied line came (absent when the monitor gave no time).
     public var startedAt: Date?
 
@@ -26,6 +27,7 @@ public struct OccupancyStartPayload: EventPayloadBody {
 /// `radiation.occupancy`: the vehicle's rear left the portal; the occupancy with its alarms.
 public struct OccupancyPayload: EventPayloadBody {
     public static let kinds = [EventKind.occupancy]
+    public static let passageRole: PassageRole? = .vehicleLeaves
     /// Whether the gamma channel alarmed during the occupancy (the monitor always says; absent only
     /// in events built by hand, which the hub has always accepted).
     public var gammaAlarm: Bool?

@@ -3,6 +3,7 @@ import Foundation
 /// `scan.result`: a container scanner's result, with what the file-drop service found of its images.
 public struct ScanResultPayload: EventPayloadBody {
     public static let kinds = [EventKind.scanResult]
+    public static let passageRole: PassageRole? = .scan
     public typealias Doc = ScanResultDocument
 
     /// A container number the scanner gave that does not pass ISO 6346.

@@ -3,6 +3,7 @@ import Foundation
 /// `seal.status`: a seal's lock state or integrity alarm, as the event JSON's `data`.
 public struct SealStatusPayload: EventPayloadBody {
     public static let kinds = [EventKind.sealStatus]
+    public static let passageRole: PassageRole? = .namedEvidence
 
     /// What the seal reports (`lock`, `unlock`, `opened`, `tampered`, `cut`, `low-battery`, `shock`).
     public var status: SealStatus.Status
