@@ -57,6 +57,7 @@ struct ConsoleTests {
     /// A symlink inside the folder that points out of it is not followed, one that stays inside is.
     @Test func aSymlinkOutOfTheFolderIsRefused() throws {
         let dir = try TemporaryDirectory("console-links")
+        try FileManager.default.createDirectory(atPath: dir.path("root/js"), withIntermediateDirectories: true)
         try dir.write("root/js/app.js", "export {}")
         try dir.write("secret.js", "secret")
         try FileManager.default.createSymbolicLink(atPath: dir.path("root/js/out.js"), withDestinationPath: dir.path("secret.js"))

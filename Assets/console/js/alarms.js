@@ -5,10 +5,11 @@
 import { t, apply } from "./i18n.js";
 import { json, post } from "./api.js";
 import { time, ago, esc } from "./format.js";
-import { headline, facts, sentence, CODES, SECONDARY, noteWithCode, codeOf, outcomeText } from "./words.js";
+import { headline, facts, sentence, reporter, CODES, SECONDARY, noteWithCode, codeOf, outcomeText } from "./words.js";
 import * as countrate from "./countrate.js";
 
-const open = new Map();           // event id → {event, ctx, acknowledged}
+const open = new Map();           // card's first event id → {event, members, ctx, acknowledged}
+const member = new Map();         // a grouped event's id → its card's id
 const acknowledged = new Set(JSON.parse(sessionStorage.getItem("niihub.acknowledged") || "[]"));
 let muted = false, audio = null, toneTimer = null;
 let onShowPlace = () => {};
@@ -61,7 +62,7 @@ function card(a) {
     <form class="adjudicate">
       <div class="step"><button type="button" class="ack primary"><span data-i18n="alarm.acknowledge"></span> <kbd>A</kbd></button>
         <span class="ack-note muted"></span></div>
-      <fieldset class="decide" ${a.acknowledged ? "" : "disabled"}>
+      <fieldset class="decide" ${a.acknowledged ? "" : "disabled hidden"}>
         <legend data-i18n="alarm.codeLegend"></legend>
         <div class="codes">${codeOptions(e.id)}</div>
         <div class="row">
@@ -90,7 +91,8 @@ function fill(li, a) {
   li.querySelector("time").textContent = time(e.observedAt);
   li.querySelector(".ago").textContent = ago(e.observedAt);
   li.querySelector(".facts").textContent = facts(e, a.ctx).join(" · ");
-  li.querySelector(".device").textContent = t("alarm.device.by", {device: e.device.id});
+  const also = a.members.slice(1).map(m => headline(m));
+  li.querySelector(".device").textContent = reporter(e) + (also.length ? " · " + t("alarm.also", {list: also.join("; ")}) : "");
   li.querySelector(".ack-note").textContent = a.acknowledged ? t("alarm.acknowledgedNote") : t("alarm.ackFirst");
   const note = li.querySelector(".chart-note");
   if (note) note.textContent = a.chart === "none" ? t("chart.none") : a.chart === "drawn" ? "" : t("chart.loading");
@@ -114,7 +116,15 @@ async function context(e) {
 }
 
 async function enrich(a) {
-  a.ctx = await context(a.event).catch(() => a.ctx);
+  const ctx = await context(a.event).catch(() => a.ctx || {});
+  for (const m of a.members.slice(1)) {
+    const s = m.subject || {};
+    ctx.plates = [...new Set([...(ctx.plates || []), ...(s.plates || [])])];
+    ctx.containers = [...new Set([...(ctx.containers || []), ...(s.containers || [])])];
+    if (s.declaration) ctx.declaration = s.declaration;
+  }
+  if (a.ctx && a.ctx.backgroundCps != null) ctx.backgroundCps = a.ctx.backgroundCps;
+  a.ctx = ctx;
   const li = document.querySelector(`#alarms li[data-event="${a.event.id}"]`);
   const canvas = li && li.querySelector("canvas");
   if (canvas && a.chart !== "drawn") {
@@ -125,9 +135,32 @@ async function enrich(a) {
   if (li) fill(li, a);
 }
 
+/** The open card an alarm belongs to: one vehicle's portal alarm, its occupancy and its passage are one card. */
+function owner(e) {
+  const d = e.data || {};
+  for (const a of open.values()) {
+    const p = a.event;
+    if (e.kind === "gate.passage" && Array.isArray(d.events) && a.members.some(m => d.events.includes(m.id))) return a;
+    if (e.kind === "radiation.occupancy" && p.kind === "radiation.alarm" && p.device.id === e.device.id) {
+      const at = new Date(p.observedAt).getTime();
+      if (at >= new Date(d.startedAt).getTime() - 1000 && at <= new Date(d.endedAt || e.observedAt).getTime() + 1000) return a;
+    }
+  }
+  return null;
+}
+
 export function add(e, fresh) {
-  if (open.has(e.id)) return;
-  const a = {event: e, ctx: {}, acknowledged: acknowledged.has(e.id), fresh: fresh && !acknowledged.has(e.id), chart: "loading"};
+  if (open.has(e.id) || member.has(e.id)) return;
+  const host = owner(e);
+  if (host) {
+    host.members.push(e);
+    member.set(e.id, host.event.id);
+    const li = document.querySelector(`#alarms li[data-event="${host.event.id}"]`);
+    if (li) li.dataset.members = host.members.map(m => m.id).join(" ");
+    enrich(host);
+    return;
+  }
+  const a = {event: e, members: [e], ctx: {}, acknowledged: acknowledged.has(e.id), fresh: fresh && !acknowledged.has(e.id), chart: "loading"};
   open.set(e.id, a);
   const list = document.getElementById("alarms");
   list.prepend(card(a));
@@ -135,12 +168,21 @@ export function add(e, fresh) {
   enrich(a);
   if (a.fresh) {
     beep();
-    window.niihubLastAlarmShownAt = performance.now();
+    // From the hub receiving the bytes to the card on screen (an upper bound on store → screen).
+    window.niihubAlarmLatencyMs = Date.now() - Date.parse(e.receivedAt);
   }
   tone();
 }
 
 export function remove(id) {
+  if (member.has(id)) {
+    const host = open.get(member.get(id));
+    member.delete(id);
+    if (host) host.members = host.members.filter(m => m.id !== id);
+    return;
+  }
+  const a = open.get(id);
+  if (a) a.members.forEach(m => member.delete(m.id));
   open.delete(id);
   const li = document.querySelector(`#alarms li[data-event="${id}"]`);
   if (li) li.remove();
@@ -149,7 +191,7 @@ export function remove(id) {
 }
 
 export function clear() {
-  open.clear();
+  open.clear(); member.clear();
   document.getElementById("alarms").innerHTML = "";
   count(); tone();
 }
@@ -168,7 +210,8 @@ export function acknowledge(id) {
   const li = document.querySelector(`#alarms li[data-event="${id}"]`);
   if (li) {
     li.classList.remove("new"); li.classList.add("acknowledged");
-    li.querySelector("fieldset.decide").disabled = false;
+    const decide = li.querySelector("fieldset.decide");
+    decide.disabled = false; decide.hidden = false;
     li.querySelector("button.ack").disabled = true;
     fill(li, a);
     const first = li.querySelector('input[name="code"]');
@@ -184,14 +227,25 @@ async function adjudicate(id, form) {
   const c = CODES.find(x => x.code === code);
   const body = {outcome: c.outcome, note: noteWithCode(code, form.note.value.trim()), secondaryInspection: form.secondaryInspection.value,
     isotopes: form.isotopes.value.split(",").map(s => s.trim()).filter(Boolean)};
+  // The card's first event, then the rest of the same vehicle's alarms, with the same outcome.
+  const ids = (open.get(id) || {members: [{id}]}).members.map(m => m.id);
   const r = await post(`/api/v1/alarms/${encodeURIComponent(id)}/adjudication`, body);
-  if (r.ok) { remove(id); document.dispatchEvent(new CustomEvent("niihub:adjudicated")); }
+  if (r.ok) {
+    for (const other of ids.slice(1)) await post(`/api/v1/alarms/${encodeURIComponent(other)}/adjudication`, body).catch(() => null);
+    remove(id); document.dispatchEvent(new CustomEvent("niihub:adjudicated"));
+  }
   else error.textContent = t("alarm.notRecorded", {reason: ((await r.json().catch(() => ({}))).error) || r.status});
 }
 
 /** The recent adjudications, newest first: the alarm's sentence, the code, secondary inspection, who and when. */
 export function drawAdjudicated(list) {
-  document.getElementById("adjudicated").innerHTML = list.slice(0, 12).map(x => {
+  // One vehicle's alarms are adjudicated together: show that once.
+  const seen = new Set();
+  const once = list.filter(x => {
+    const a = x.adjudication, key = `${a.by}|${a.outcome}|${a.note}|${Math.round(Date.parse(a.at) / 10000)}|${x.event.lane}`;
+    return seen.has(key) ? false : seen.add(key);
+  });
+  document.getElementById("adjudicated").innerHTML = once.slice(0, 12).map(x => {
     const a = x.adjudication, {note} = codeOf(a);
     return `<li data-event="${esc(x.event.id)}"><span class="what">${esc(headline(x.event))}${x.event.lane ? " · " + esc(t("alarm.lane", {lane: x.event.lane})) : ""}</span>
       <span class="outcome">${esc(outcomeText(a))}</span>

@@ -2,7 +2,7 @@
 // containers, declaration and channel, portal and scan results), and its devices' state.
 import { t } from "./i18n.js";
 import { time, ago, esc, number } from "./format.js";
-import { channel, deviceState, family } from "./words.js";
+import { channel, deviceState, family, plate } from "./words.js";
 
 function passage(p) {
   if (!p) return `<p class="muted">${esc(t("lanes.noPassage"))}</p>`;
@@ -14,7 +14,7 @@ function passage(p) {
   const scan = p.scanResult ? `<span class="chip ${p.scanResult === "clear" ? "green" : "yellow"}">${esc(t("lanes.scan", {result: t(p.scanResult === "clear" ? "scan.clear" : "scan.suspect")}))}</span>`
     : `<span class="chip grey">${esc(t("lanes.scanNone"))}</span>`;
   return `<dl class="passage" data-passage="${esc(p.passage || p.id)}">
-    <dt>${esc(t("lanes.vehicle"))}</dt><dd class="plate">${esc(p.plates.join(", ") || t("lanes.unread"))}</dd>
+    <dt>${esc(t("lanes.vehicle"))}</dt><dd class="plate">${esc(p.plates.map(plate).join(", ") || t("lanes.unread"))}</dd>
     <dt>${esc(t("lanes.containers"))}</dt><dd class="containers">${esc(p.containers.join(", ") || "–")}</dd>
     <dt>${esc(t("lanes.declarationLabel"))}</dt><dd>${decl}</dd>
     <dt>${esc(t("lanes.checks"))}</dt><dd>${rpm} ${scan}</dd>
@@ -54,7 +54,7 @@ export function drawDevices(devices) {
   document.getElementById("devices").innerHTML = sorted.map(d => {
     const why = d.tampered ? t("devices.tampered") : d.activeFaults && d.activeFaults.length ? t("devices.faults", {faults: d.activeFaults.join(", ")}) : d.reason || "";
     const connected = d.connections ? " · " + t("devices.connected", {n: number(d.connections)}) : "";
-    return `<li class="${esc(d.state)}" data-device="${esc(d.id)}"><span class="dot"></span><b>${esc(d.id)}</b>
+    return `<li class="${esc(d.state)}" data-device="${esc(d.id)}"><b><span class="dot"></span>${esc(d.id)}</b>
       <span class="fam muted">${esc(family(d.family))}${d.lane ? " · " + esc(t("alarm.lane", {lane: d.lane})) : ""}</span>
       <span class="state">${esc(deviceState(d.state))}${esc(connected)}</span>
       <span class="why">${esc(why)}</span>

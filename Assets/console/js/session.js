@@ -13,7 +13,10 @@ export function siteSettings() { return settings; }
 
 function clock() {
   const c = $("#clock");
-  if (c) c.textContent = t("header.clock", {time: time(new Date()), zone: timeZone()});
+  if (!c) return;
+  const parts = new Intl.DateTimeFormat("en-GB", {timeZone: timeZone(), timeZoneName: "shortOffset"}).formatToParts(new Date());
+  c.textContent = t("header.clock", {time: time(new Date()), zone: (parts.find(p => p.type === "timeZoneName") || {}).value || timeZone()});
+  c.title = timeZone();
 }
 
 async function begin(who) {

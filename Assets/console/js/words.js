@@ -14,6 +14,18 @@ export function channel(c) {
 }
 export function deviceState(s) { return DEVICE_STATES.includes(s) ? t(`state.${s}`) : t("state.unknown"); }
 export function family(f) { return FAMILIES.includes(f) ? t(`family.${f}`) : t("family.other"); }
+/** A Vietnamese plate as it is painted: 51C12345 → 51C-123.45, 29A1234 → 29A-1234; others as read. */
+export function plate(p) {
+  const s = String(p ?? "");
+  let m = /^(\d{2}[A-Z]{1,2}\d?)(\d{3})(\d{2})$/.exec(s);
+  if (m) return `${m[1]}-${m[2]}.${m[3]}`;
+  m = /^(\d{2}[A-Z]{1,2})(\d{4})$/.exec(s);
+  return m ? `${m[1]}-${m[2]}` : s;
+}
+/** Who reported an event: the device's name, or the hub itself for what it worked out. */
+export function reporter(e) {
+  return ["gate", "transit", "risk", "hub"].includes(e.device && e.device.family) ? t("alarm.byHub") : t("alarm.device.by", {device: e.device.id});
+}
 export function lane(l) { return l ? t("alarm.lane", {lane: l}) : ""; }
 
 const SEAL_STATUSES = ["opened", "tampered", "cut", "shock", "low-battery", "lock", "unlock"];
@@ -33,6 +45,7 @@ export function headline(e) {
     case "device.tamper": return t("alarm.tamper");
     case "device.status": return d.alarm ? t("alarm.unit", {alarm: d.alarm}) : t("alarm.device");
     case "scan.result": return t("alarm.scan");
+    case "gate.passage": return d.rpmResult === "alarm" || d.alarmed ? t("alarm.passage") : t("alarm.passageOther");
     case "radiation.fault": return t("alarm.fault");
     default: {
       const f = e.kind.startsWith("transit.") ? e.kind.slice(8) : null;
@@ -53,7 +66,7 @@ export function facts(e, ctx = {}) {
   if (peak != null) out.push(background != null ? t("alarm.cpsOver", {cps: number(peak), bg: number(background)}) : t("alarm.cps", {cps: number(peak)}));
   const plates = [...new Set([...(s.plates || []), ...(ctx.plates || [])])];
   const containers = [...new Set([...(s.containers || []), ...(ctx.containers || [])])];
-  if (plates.length) out.push(t("alarm.truck", {plate: plates.join(", ")}));
+  if (plates.length) out.push(t("alarm.truck", {plate: plates.map(plate).join(", ")}));
   if (containers.length) out.push(t(containers.length > 1 ? "alarm.containers" : "alarm.container", {list: containers.join(", ")}));
   if (s.seals && s.seals.length) out.push(t("alarm.seal", {seal: s.seals.join(", ")}));
   const decl = s.declaration || ctx.declaration;

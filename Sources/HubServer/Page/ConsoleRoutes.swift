@@ -27,19 +27,29 @@ struct ConsoleRoutes: RouteController {
         routes.get("/admin", .open, doc: .init(summary: "The admin console.", produces: "text/html", response: OpenAPISchemas.html)) {
             _, _ in page("admin.html")
         }
-        routes.get("/assets/:dir/:file", .open) { request, context in
+        routes.get("/assets/:dir/:file", .open, doc: Self.fileDoc("A file of the console (CSS, JavaScript module, catalog).")) {
+            request, context in
             guard let folder else { return missing() }
             let path = ConsoleAssets.file(
                 in: folder.path, [try context.parameters.require("dir"), try context.parameters.require("file")])
             return serve(path, request, cache: "no-cache")
         }
-        for pattern in ["/vendor/:lib/:file", "/vendor/:lib/:dir/:file"] {
-            routes.get(pattern, .open) { request, context in
+        // One name per depth: the router's tree cannot hold two names for one segment's parameter.
+        for pattern in ["/vendor/:lib/:name", "/vendor/:lib/:name/:inner"] {
+            routes.get(pattern, .open, doc: Self.fileDoc("A file of a Debian browser library (leaflet, chart.js, bootstrap5).")) {
+                request, context in
                 guard let root = ConsoleAssets.vendor[try context.parameters.require("lib")] else { return notFound() }
-                let segments = [context.parameters.get("dir"), context.parameters.get("file")].compactMap { $0 }
+                let segments = [context.parameters.get("name"), context.parameters.get("inner")].compactMap { $0 }
                 return serve(ConsoleAssets.file(in: root, segments), request, cache: "public, max-age=86400")
             }
         }
+    }
+
+    /// The document's word on a static file: its media type follows its extension.
+    private static func fileDoc(_ summary: String) -> OpenAPIOperation {
+        OpenAPIOperation(
+            summary: summary, produces: "application/octet-stream",
+            response: ["type": "string", "description": "The file; Content-Type by its extension, ETag for revalidation."])
     }
 
     private static let nosniff = HTTPField.Name("X-Content-Type-Options")!
