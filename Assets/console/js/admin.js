@@ -14,6 +14,7 @@ async function refresh() {
     const ad = await json("/api/v1/admission/pending");
     $("#admission-count").textContent = number(ad.pending.length);
     $("#admission-empty").hidden = ad.pending.length > 0;
+    $("#admission").hidden = ad.pending.length === 0;
     $("#admission tbody").innerHTML = ad.pending.map(p =>
       `<tr data-device="${esc(p.device)}" data-unit="${esc(p.unit)}"><td>${esc(p.device)}</td><td>${esc(p.unit)}</td>
         <td>${esc(t(`verdict.${VERDICTS.includes(p.verdict) ? p.verdict : "refused"}`))}</td><td>${esc(dateTime(p.firstSeen))}</td><td>${esc(dateTime(p.lastSeen))}</td>

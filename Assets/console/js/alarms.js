@@ -50,7 +50,8 @@ function card(a) {
   li.dataset.event = e.id;
   li.dataset.kind = e.kind;
   li.tabIndex = 0;
-  const radiation = e.kind === "radiation.alarm" || e.kind === "radiation.occupancy";
+  // A portal monitor's lines give a count-rate chart; an instrument's spectrum is the analyst's screen.
+  const radiation = (e.kind === "radiation.alarm" && e.device.family === "radiation-portal") || e.kind === "radiation.occupancy";
   const place = e.data && e.data.lat != null && e.data.lon != null;
   li.innerHTML = `
     <div class="alarm-head"><span class="sev" aria-hidden="true">!</span><b class="headline"></b>
@@ -91,38 +92,41 @@ function fill(li, a) {
   li.querySelector("time").textContent = time(e.observedAt);
   li.querySelector(".ago").textContent = ago(e.observedAt);
   li.querySelector(".facts").textContent = facts(e, a.ctx).join(" · ");
-  const also = a.members.slice(1).map(m => headline(m));
+  const also = a.members.slice(1).map(m => m.kind === "radiation.occupancy" ? t("alarm.memberOccupancy")
+    : m.kind === "gate.passage" ? t("alarm.memberPassage") : headline(m));
   li.querySelector(".device").textContent = reporter(e) + (also.length ? " · " + t("alarm.also", {list: also.join("; ")}) : "");
   li.querySelector(".ack-note").textContent = a.acknowledged ? t("alarm.acknowledgedNote") : t("alarm.ackFirst");
   const note = li.querySelector(".chart-note");
   if (note) note.textContent = a.chart === "none" ? t("chart.none") : a.chart === "drawn" ? "" : t("chart.loading");
+  const box = li.querySelector(".chart-box");
+  if (box) box.classList.toggle("empty", a.chart !== "drawn");
 }
 
-/** Plates, containers and declaration seen in the alarm's lane around its time (OCR, scan, passage). */
+/** The truck an alarm is about, before its passage is assembled: the plate and container read
+ *  nearest in time in its lane (OCR, scan), within a minute before and half a minute after. */
 async function context(e) {
   const ctx = {plates: [], containers: [], declaration: null};
-  if (!e.lane) return ctx;
+  const own = e.subject || {};
+  if (!e.lane || (own.plates || []).length || (own.containers || []).length) return ctx;
   const at = new Date(e.observedAt).getTime();
-  const since = new Date(at - 5 * 60e3).toISOString(), until = new Date(at + 5 * 60e3).toISOString();
+  const since = new Date(at - 60e3).toISOString(), until = new Date(at + 30e3).toISOString();
   const r = await json(`/api/v1/events?lane=${encodeURIComponent(e.lane)}&since=${since}&until=${until}&limit=200`).catch(() => null);
-  for (const x of (r && r.events) || []) {
-    if (!["ocr.read", "scan.result", "gate.passage"].includes(x.kind)) continue;
-    const s = x.subject || {};
-    (s.plates || []).forEach(p => ctx.plates.includes(p) || ctx.plates.push(p));
-    (s.containers || []).forEach(c => ctx.containers.includes(c) || ctx.containers.push(c));
-    if (s.declaration) ctx.declaration = s.declaration;
-  }
+  const reads = ((r && r.events) || []).filter(x => ["ocr.read", "scan.result"].includes(x.kind))
+    .sort((x, y) => Math.abs(new Date(x.observedAt) - at) - Math.abs(new Date(y.observedAt) - at));
+  const plate = reads.find(x => ((x.subject || {}).plates || []).length);
+  const container = reads.find(x => ((x.subject || {}).containers || []).length);
+  if (plate) ctx.plates = [plate.subject.plates[0]];
+  if (container) ctx.containers = container.subject.containers.slice(0, 2);
   return ctx;
 }
 
 async function enrich(a) {
-  const ctx = await context(a.event).catch(() => a.ctx || {});
-  for (const m of a.members.slice(1)) {
-    const s = m.subject || {};
-    ctx.plates = [...new Set([...(ctx.plates || []), ...(s.plates || [])])];
-    ctx.containers = [...new Set([...(ctx.containers || []), ...(s.containers || [])])];
-    if (s.declaration) ctx.declaration = s.declaration;
-  }
+  // The vehicle's assembled passage, once it is in the card, says best which truck it was.
+  const passage = a.members.find(m => m.kind === "gate.passage");
+  const ps = (passage && passage.subject) || {};
+  const ctx = (ps.plates || []).length || (ps.containers || []).length
+    ? {plates: ps.plates || [], containers: ps.containers || [], declaration: ps.declaration || null}
+    : await context(a.event).catch(() => a.ctx || {});
   if (a.ctx && a.ctx.backgroundCps != null) ctx.backgroundCps = a.ctx.backgroundCps;
   a.ctx = ctx;
   const li = document.querySelector(`#alarms li[data-event="${a.event.id}"]`);
@@ -130,6 +134,7 @@ async function enrich(a) {
   if (canvas && a.chart !== "drawn") {
     const s = await countrate.series(a.event).catch(() => null);
     if (s && s.occupancy && s.occupancy.data && s.occupancy.data.gammaBackgroundCps != null && a.event.kind === "radiation.alarm") a.ctx.backgroundCps = s.background;
+    a.series = s;
     a.chart = s && countrate.draw(canvas, s) ? "drawn" : "none";
   }
   if (li) fill(li, a);
@@ -138,9 +143,13 @@ async function enrich(a) {
 /** The open card an alarm belongs to: one vehicle's portal alarm, its occupancy and its passage are one card. */
 function owner(e) {
   const d = e.data || {};
+  if (e.kind === "gate.passage" && Array.isArray(d.events)) {
+    // The passage joins the vehicle's radiation card first, else any card whose event it holds.
+    const cards = [...open.values()].filter(a => a.members.some(m => d.events.includes(m.id)));
+    return cards.find(a => a.event.kind.startsWith("radiation.")) || cards[0] || null;
+  }
   for (const a of open.values()) {
     const p = a.event;
-    if (e.kind === "gate.passage" && Array.isArray(d.events) && a.members.some(m => d.events.includes(m.id))) return a;
     if (e.kind === "radiation.occupancy" && p.kind === "radiation.alarm" && p.device.id === e.device.id) {
       const at = new Date(p.observedAt).getTime();
       if (at >= new Date(d.startedAt).getTime() - 1000 && at <= new Date(d.endedAt || e.observedAt).getTime() + 1000) return a;
@@ -256,16 +265,22 @@ export function drawAdjudicated(list) {
   }).join("") || `<li class="empty">${esc(t("adjudicated.none"))}</li>`;
 }
 
-export function redraw() {
+export function redraw(language = false) {
   for (const a of open.values()) {
     const li = document.querySelector(`#alarms li[data-event="${a.event.id}"]`);
-    if (li) fill(li, a);
+    if (!li) continue;
+    fill(li, a);
+    // The chart's legend and axes are words too.
+    if (language && a.chart === "drawn") countrate.draw(li.querySelector("canvas"), a.series);
   }
 }
 
 /** Refreshes context (a passage may have arrived since) and the "ago" texts. */
 export function tick() {
-  for (const a of open.values()) if (!a.ctx || !(a.ctx.plates || []).length) enrich(a);
+  // Evidence still missing is looked for again, for a minute (the passage follows the occupancy).
+  for (const a of open.values()) {
+    if ((!a.ctx || !(a.ctx.plates || []).length || a.chart === "none") && (a.tries = (a.tries || 0) + 1) <= 30) enrich(a);
+  }
   redraw();
 }
 

@@ -85,4 +85,4 @@ $("#mute").addEventListener("click", ev => {
   ev.currentTarget.textContent = t(ev.currentTarget.dataset.i18n);
   alarms.setMuted(m);
 });
-session.boot({start, stop, redraw: () => { alarms.redraw(); refresh(); }});
+session.boot({start, stop, redraw: () => { alarms.redraw(true); refresh(); }});
