@@ -1,4 +1,5 @@
 import Foundation
+import HubDevices
 import HubTesting
 import Testing
 
@@ -52,6 +53,27 @@ struct ConsoleTests {
             #expect(!a.body.contains("root:"), "\(path)")
         }
         try await h.stop()
+    }
+
+    /// A zone or tile URL the browser could not use is refused at load, naming its field; a
+    /// relative assets folder is read from the config file's folder.
+    @Test func consoleSettingsAreCheckedWhereTheyAreWritten() throws {
+        let dir = try TemporaryDirectory("console-config")
+        try FileManager.default.createDirectory(atPath: dir.path("profiles"), withIntermediateDirectories: true)
+        func load(_ console: String) throws -> SiteConfig {
+            let path = try dir.write("site.yaml", "site: s1\nconsole: \(console)\ndevices: []\n")
+            return try SiteConfig.load(path: path, profilesDir: dir.path("profiles"), knownProtocols: [])
+        }
+        let good = try load("{timeZone: Asia/Ho_Chi_Minh, mapTiles: \"http://tiles.local/{z}/{x}/{y}.png\", assets: web}")
+        #expect(good.console.timeZone == "Asia/Ho_Chi_Minh")
+        #expect(good.console.mapTiles == "http://tiles.local/{z}/{x}/{y}.png")
+        #expect(good.console.assets == dir.path("web"))
+        for (bad, field) in [("{timeZone: Asia/Saigon_City}", "console.timeZone"), ("{mapTiles: \"http://tiles.local/map.png\"}", "console.mapTiles"),
+                             ("{language: vi}", "console.language")] {
+            #expect(throws: ConfigError.self, "\(bad)") { try load(bad) }
+            do { _ = try load(bad) } catch let e as ConfigError { #expect(e.field == field, "\(e)") }
+        }
+        #expect(try load("{}").console.timeZone == TimeZone.current.identifier, "the host's zone when none is given")
     }
 
     /// A symlink inside the folder that points out of it is not followed, one that stays inside is.
