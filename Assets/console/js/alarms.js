@@ -5,11 +5,12 @@
 import { t, apply } from "./i18n.js";
 import { json, post } from "./api.js";
 import { time, ago, esc } from "./format.js";
-import { headline, facts, sentence, reporter, CODES, SECONDARY, noteWithCode, codeOf, outcomeText } from "./words.js";
+import { headline, facts, sentence, reporter, CODES, SECONDARY, DETECTORS, noteWithCode, codeOf, outcomeText } from "./words.js";
 import * as countrate from "./countrate.js";
 
 const open = new Map();           // card's first event id → {event, members, ctx, acknowledged}
 const member = new Map();         // a grouped event's id → its card's id
+const decided = new Map();        // event id → {outcome, by} for alarms adjudicated on this screen
 const acknowledged = new Set(JSON.parse(sessionStorage.getItem("niihub.acknowledged") || "[]"));
 let muted = false, audio = null, toneTimer = null;
 let onShowPlace = () => {};
@@ -128,6 +129,14 @@ async function enrich(a) {
     ? {plates: ps.plates || [], containers: ps.containers || [], declaration: ps.declaration || null}
     : await context(a.event).catch(() => a.ctx || {});
   if (a.ctx && a.ctx.backgroundCps != null) ctx.backgroundCps = a.ctx.backgroundCps;
+  const occupancy = a.members.find(m => m.kind === "radiation.occupancy");
+  if (occupancy && (a.event.data || {}).radiation !== "neutron") {
+    ctx.peakCps = occupancy.data.maxGammaCps;
+    if (occupancy.data.gammaBackgroundCps != null) ctx.backgroundCps = occupancy.data.gammaBackgroundCps / DETECTORS;
+  }
+  // A passage whose portal alarm was adjudicated on this screen already says so.
+  const before = a.event.kind === "gate.passage" && ((a.event.data || {}).events || []).map(id => decided.get(id)).find(Boolean);
+  if (before) ctx.earlier = before;
   a.ctx = ctx;
   const li = document.querySelector(`#alarms li[data-event="${a.event.id}"]`);
   const canvas = li && li.querySelector("canvas");
@@ -240,6 +249,8 @@ async function adjudicate(id, form) {
   const ids = (open.get(id) || {members: [{id}]}).members.map(m => m.id);
   const r = await post(`/api/v1/alarms/${encodeURIComponent(id)}/adjudication`, body);
   if (r.ok) {
+    const recorded = await r.clone().json().catch(() => ({}));
+    ids.forEach(x => decided.set(x, {outcome: t(`code.${code}`), by: recorded.by || ""}));
     for (const other of ids.slice(1)) await post(`/api/v1/alarms/${encodeURIComponent(other)}/adjudication`, body).catch(() => null);
     remove(id); document.dispatchEvent(new CustomEvent("niihub:adjudicated"));
   }

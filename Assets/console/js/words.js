@@ -45,6 +45,8 @@ export function headline(e) {
     case "device.tamper": return t("alarm.tamper");
     case "device.status": return d.alarm ? t("alarm.unit", {alarm: d.alarm}) : t("alarm.device");
     case "scan.result": return t("alarm.scan");
+    case "risk.assessment":
+      return CHANNELS.includes(d.channel) ? t("alarm.risk", {channel: t(`channel.${d.channel}`).toLocaleLowerCase(), score: number(d.score)}) : t("alarm.riskOther");
     case "gate.passage": return d.rpmResult === "alarm" || d.alarmed ? t("alarm.passage") : t("alarm.passageOther");
     case "radiation.fault": return t("alarm.fault");
     default: {
@@ -59,7 +61,9 @@ export function headline(e) {
 export function facts(e, ctx = {}) {
   const d = e.data || {}, s = e.subject || {}, out = [];
   if (e.lane) out.push(lane(e.lane));
-  const peak = e.kind === "radiation.alarm" && d.detectorsCps ? Math.max(...d.detectorsCps)
+  // The whole occupancy's peak once it is known; until then the first alarm line's.
+  const peak = ctx.peakCps != null && e.kind === "radiation.alarm" ? ctx.peakCps
+    : e.kind === "radiation.alarm" && d.detectorsCps ? Math.max(...d.detectorsCps)
     : e.kind === "radiation.occupancy" ? (d.neutronAlarm && !d.gammaAlarm ? d.maxNeutronCps : d.maxGammaCps) : null;
   // The hub's gammaBackgroundCps sums the monitor's four detectors; its peaks are one detector's.
   const background = e.kind === "radiation.occupancy" && d.gammaBackgroundCps != null ? d.gammaBackgroundCps / DETECTORS : ctx.backgroundCps;
@@ -73,6 +77,7 @@ export function facts(e, ctx = {}) {
   if (decl) out.push(t("alarm.declaration", {number: decl}));
   if (d.lat != null && d.lon != null) out.push(t("alarm.at", {place: coords(d.lat, d.lon)}));
   if (d.distanceM != null) out.push(t("alarm.offBy", {distance: metres(d.distanceM)}));
+  if (ctx.earlier) out.push(t("alarm.earlier", {outcome: ctx.earlier.outcome, user: ctx.earlier.by}));
   if (e.kind === "radiation.occupancy" && d.speedKmh != null) out.push(t("alarm.speed", {kmh: number(d.speedKmh, 1)}));
   return out;
 }
