@@ -52,7 +52,9 @@ function card(a) {
   li.dataset.kind = e.kind;
   li.tabIndex = 0;
   // A portal monitor's lines give a count-rate chart; an instrument's spectrum is the analyst's screen.
-  const radiation = (e.kind === "radiation.alarm" && e.device.family === "radiation-portal") || e.kind === "radiation.occupancy";
+  // Gamma only: the chart draws the monitor's gamma lines.
+  const gamma = e.kind === "radiation.alarm" ? (e.data || {}).radiation !== "neutron" : !!(e.data || {}).gammaAlarm;
+  const radiation = gamma && ((e.kind === "radiation.alarm" && e.device.family === "radiation-portal") || e.kind === "radiation.occupancy");
   const place = e.data && e.data.lat != null && e.data.lon != null;
   li.innerHTML = `
     <div class="alarm-head"><span class="sev" aria-hidden="true">!</span><b class="headline"></b>
@@ -93,8 +95,8 @@ function fill(li, a) {
   li.querySelector("time").textContent = time(e.observedAt);
   li.querySelector(".ago").textContent = ago(e.observedAt);
   li.querySelector(".facts").textContent = facts(e, a.ctx).join(" · ");
-  const also = a.members.slice(1).map(m => m.kind === "radiation.occupancy" ? t("alarm.memberOccupancy")
-    : m.kind === "gate.passage" ? t("alarm.memberPassage") : headline(m));
+  const also = [...new Set(a.members.slice(1).map(m => m.kind === "radiation.occupancy" ? t("alarm.memberOccupancy")
+    : m.kind === "gate.passage" ? t("alarm.memberPassage") : headline(m)))];
   li.querySelector(".device").textContent = reporter(e) + (also.length ? " · " + t("alarm.also", {list: also.join("; ")}) : "");
   li.querySelector(".ack-note").textContent = a.acknowledged ? t("alarm.acknowledgedNote") : t("alarm.ackFirst");
   const note = li.querySelector(".chart-note");
@@ -128,9 +130,10 @@ async function enrich(a) {
   const ctx = (ps.plates || []).length || (ps.containers || []).length
     ? {plates: ps.plates || [], containers: ps.containers || [], declaration: ps.declaration || null}
     : await context(a.event).catch(() => a.ctx || {});
-  if (a.ctx && a.ctx.backgroundCps != null) ctx.backgroundCps = a.ctx.backgroundCps;
+  const neutron = (a.event.data || {}).radiation === "neutron";
+  if (a.ctx && a.ctx.backgroundCps != null && !neutron) ctx.backgroundCps = a.ctx.backgroundCps;
   const occupancy = a.members.find(m => m.kind === "radiation.occupancy");
-  if (occupancy && (a.event.data || {}).radiation !== "neutron") {
+  if (occupancy && !neutron) {
     ctx.peakCps = occupancy.data.maxGammaCps;
     if (occupancy.data.gammaBackgroundCps != null) ctx.backgroundCps = occupancy.data.gammaBackgroundCps / DETECTORS;
   }

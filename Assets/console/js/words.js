@@ -66,7 +66,9 @@ export function facts(e, ctx = {}) {
     : e.kind === "radiation.alarm" && d.detectorsCps ? Math.max(...d.detectorsCps)
     : e.kind === "radiation.occupancy" ? (d.neutronAlarm && !d.gammaAlarm ? d.maxNeutronCps : d.maxGammaCps) : null;
   // The hub's gammaBackgroundCps sums the monitor's four detectors; its peaks are one detector's.
-  const background = e.kind === "radiation.occupancy" && d.gammaBackgroundCps != null ? d.gammaBackgroundCps / DETECTORS : ctx.backgroundCps;
+  const neutronOnly = (e.kind === "radiation.alarm" && d.radiation === "neutron") || (e.kind === "radiation.occupancy" && d.neutronAlarm && !d.gammaAlarm);
+  const background = neutronOnly ? null
+    : e.kind === "radiation.occupancy" && d.gammaBackgroundCps != null ? d.gammaBackgroundCps / DETECTORS : ctx.backgroundCps;
   if (peak != null) out.push(background != null ? t("alarm.cpsOver", {cps: number(peak), bg: number(background)}) : t("alarm.cps", {cps: number(peak)}));
   const plates = [...new Set([...(s.plates || []), ...(ctx.plates || [])])];
   const containers = [...new Set([...(s.containers || []), ...(ctx.containers || [])])];
