@@ -262,6 +262,7 @@ async function adjudicate(id, form) {
 
 /** The recent adjudications, newest first: the alarm's sentence, the code, secondary inspection, who and when. */
 export function drawAdjudicated(list) {
+  for (const x of list) if (!decided.has(x.event.id)) decided.set(x.event.id, {outcome: outcomeText(x.adjudication), by: x.adjudication.by});
   // One vehicle's alarms are adjudicated together: show that once.
   const seen = new Set();
   const once = list.filter(x => {
