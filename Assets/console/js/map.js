@@ -75,7 +75,7 @@ export function draw(list) {
       const q = tr.position;
       m.positions[tr.declaration] = [q.lat, q.lon];
       L.circleMarker([q.lat, q.lon], {radius: 8, color: "#fff", weight: 2, fillColor: bad ? "#c62828" : "#1d4ed8", fillOpacity: 1, className: "position"})
-        .bindTooltip(`${esc(tr.declaration)} · ${esc(t("transits.sealShort", {seal: tr.seal}))} · ${esc(statusText(tr))}`, {permanent: true, direction: "right", className: bad ? "label bad" : "label"})
+        .bindTooltip(`${esc(tr.declaration)} · ${esc(t("transits.sealShort", {seal: tr.seal}))} · ${esc(statusText(tr))}`, {permanent: true, direction: "auto", className: bad ? "label bad" : "label"})
         .addTo(layer);
     }
   }
