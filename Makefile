@@ -3,8 +3,10 @@ SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 
-# What building and running the hub needs from Debian.
-RUNTIME_PACKAGES := libsqlite3-dev libudev-dev libxml2 libxml2-dev pkg-config python3 python3-pip
+# What building and running the hub needs from Debian; the console's browser libraries are served
+# from /usr/share/javascript (Leaflet: the transit map; Chart.js: count rates; Bootstrap 5: served for later screens).
+RUNTIME_PACKAGES := libsqlite3-dev libudev-dev libxml2 libxml2-dev pkg-config python3 python3-pip \
+	libjs-leaflet libjs-chart.js libjs-bootstrap5
 # What the benchmarks need on top: gpsd's gpsdecode, to race the NMEA decoder against.
 BENCH_PACKAGES := $(RUNTIME_PACKAGES) gpsd-clients
 # Where `make bench` measures ingest (a throwaway store, emptied first; sqlite:PATH).

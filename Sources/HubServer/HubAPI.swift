@@ -59,7 +59,7 @@ public struct HubAPI: Sendable {
             ForwardRoutes(forwarding: forwarding),
             AnalystRoutes(store: store, declarationStore: declarations, lanes: lanes),
             AdmissionRoutes(registry: registry, config: config),
-            PageRoute(site: site),
+            ConsoleRoutes(site: site, configured: config?.current.console.assets),
         ]
         controllers = areas
     }

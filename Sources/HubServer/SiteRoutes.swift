@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import HubCorrelation
 import HubDevices
@@ -51,6 +52,7 @@ struct SiteRoutes: RouteController {
                 summary: "The loaded site configuration.",
                 response: S.object(
                     ["file": S.string, "site": S.string, "devices": S.strings, "profiles": S.strings,
+                     "timeZone": S.string, "mapTiles": S.string,
                      "lastReload": S.object(["trigger": S.string, "applied": S.boolean, "error": S.string, "at": S.time, "change": ["type": "object"]])],
                     required: ["devices", "profiles"]))
         ) { _, _ in
@@ -60,12 +62,16 @@ struct SiteRoutes: RouteController {
                 var devices: [String]
                 var profiles: [String]
                 var lastReload: ConfigState.Reload?
+                /// For the console: the zone times are shown in, and the intranet map tiles, if any.
+                var timeZone: String
+                var mapTiles: String?
             }
             let current = config?.current
             return try JSONResponse.make(
                 Body(
                     file: current?.file, site: current?.site, devices: current?.devices.map(\.id) ?? [],
-                    profiles: current.map { Array($0.profiles.keys).sorted() } ?? [], lastReload: config?.lastReload))
+                    profiles: current.map { Array($0.profiles.keys).sorted() } ?? [], lastReload: config?.lastReload,
+                    timeZone: current?.console.timeZone ?? TimeZone.current.identifier, mapTiles: current?.console.mapTiles))
         }
     }
 

@@ -65,6 +65,8 @@ public struct SiteConfig: Sendable, Equatable {
     public var profilesDir: String
     /// The file this was read from.
     public var file: String
+    /// How the console shows the site: time zone, map tiles, where its files are (`console:`).
+    public var console = ConsoleSettings()
 }
 
 extension SiteConfig {
@@ -159,7 +161,7 @@ extension SiteConfig {
             routes: raw.routes,
             forward: forward, retention: raw.retention?.policy, profiles: catalog.profiles,
             profilesDir: dir,
-            file: path)
+            file: path, console: raw.console.resolvingAssets(resolve))
     }
 }
 
@@ -180,6 +182,7 @@ struct RawSiteConfig: Decodable {
     var tls: RawTLS?
     var login: LoginLimits
     var auth: AuthSettings
+    var console: ConsoleSettings
 
     struct Risk: Decodable {
         var policy: String?
@@ -300,6 +303,7 @@ struct RawSiteConfig: Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login, auth
+        case console
     }
 
     init(from decoder: any Decoder) throws {
@@ -323,6 +327,7 @@ struct RawSiteConfig: Decodable {
         tls = try c.decodeIfPresent(RawTLS.self, forKey: .tls)
         login = try c.decodeIfPresent(LoginLimits.self, forKey: .login) ?? LoginLimits()
         auth = try c.decodeIfPresent(AuthSettings.self, forKey: .auth) ?? AuthSettings()
+        console = try c.decodeIfPresent(ConsoleSettings.self, forKey: .console) ?? ConsoleSettings()
     }
 }
 

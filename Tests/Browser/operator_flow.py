@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""An operator's shift in a headless Chromium: log in, see an RPM alarm arrive live (flash and beep),
-adjudicate it, then log in as admin, find it in the audit log and approve a unit waiting at a
-listener; then see the lane's latest passage (containers, plate, declaration and channel, RPM and scan
-results) and a sealed transit on the map, with its corridor, move and leave the corridor. Run by
-BrowserTests.swift, which starts the hub and feeds the devices at each handshake file this script
-writes (ready, audited, transit-seen)."""
+"""An operator's shift in Vietnamese, in a headless Chromium at 1366×768: log in (the login screen
+in English), switch the console to Vietnamese, see a gamma alarm arrive live (flash, tone, the sentence
+with the truck and its container, the count-rate chart), acknowledge and adjudicate it from the
+keyboard with a code and secondary inspection; then as admin find it in the audit log on the admin
+view and approve a unit waiting at a listener; then back on the console see the lane's last passage
+(plate, container, declaration and channel) and a sealed transit on the Leaflet map move and leave
+its corridor. Every step saves a screenshot, and the visible text is checked for `undefined`,
+`null`, `NaN`, a missing translation (⟦key⟧) and raw 26-character ULIDs. Run by BrowserTests.swift,
+which starts the hub and feeds the devices at each handshake file this script writes (ready,
+audited, transit-seen)."""
 import argparse
 import json
 import os
@@ -15,17 +19,32 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+ULID = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{26}\b")
+BAD_WORDS = re.compile(r"\b(undefined|null|NaN)\b|⟦")
 
 
 def browser():
     options = Options()
     options.binary_location = "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1400,1000", "--autoplay-policy=no-user-gesture-required"):
+                "--window-size=1366,768", "--autoplay-policy=no-user-gesture-required", "--lang=en-GB"):
         options.add_argument(arg)
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_window_size(1366, 768)
+    return driver
+
+
+def visible_text_is_clean(driver, where):
+    """No placeholder words or raw ids anywhere a person can read (body text, titles, placeholders)."""
+    text = driver.execute_script("""return document.body.innerText + '\\n' +
+      Array.from(document.querySelectorAll('[title],[placeholder],[aria-label]')).filter(e => e.offsetParent !== null)
+        .map(e => [e.title, e.placeholder, e.getAttribute('aria-label')].filter(Boolean).join(' ')).join('\\n')""")
+    bad = BAD_WORDS.findall(text) + ULID.findall(text)
+    assert not bad, f"{where}: visible text shows {bad}:\n{text[:2000]}"
 
 
 def log_in(driver, wait, user, password):
@@ -37,36 +56,35 @@ def log_in(driver, wait, user, password):
     wait.until(EC.text_to_be_present_in_element((By.ID, "who"), user))
 
 
-# Read through script, not element handles: the board redraws every two seconds.
-LANE_TEXT = "return Array.from(document.querySelectorAll('#lanes td.passage')).map(t => t.textContent).join('\\n')"
-POSITION = """const c = document.querySelector('#transit-map circle.position[data-declaration="' + arguments[0] + '"]');
-  return c && c.getBoundingClientRect().width > 0 ? [c.dataset.lat, c.dataset.lon] : null"""
-CORRIDOR_POINTS = """const l = document.querySelector('#transit-map polyline.corridor[data-declaration="' + arguments[0] + '"]');
-  return l ? l.getAttribute('points').trim().split(/\\s+/).length : 0"""
-MARKS = """return [document.querySelectorAll('#transit-map circle.outside').length,
-  document.querySelectorAll('#transit-map .left-at').length,
-  (document.querySelector('#transit-list tr[data-declaration="' + arguments[0] + '"] .status') || {}).textContent || '']"""
+LANE_TEXT = "return Array.from(document.querySelectorAll('#lanes .lane-tile')).map(t => t.innerText).join('\\n')"
+MAP = "return window.niihubMap || {}"
+STATUS = """const r = document.querySelector('#transit-list tr[data-declaration="' + arguments[0] + '"] .status');
+  return r ? r.textContent : ''"""
 
 
 def lanes_and_transit(driver, a, shot, handshake):
-    """The lane board's latest passage, then the transit map: corridor and position, then a move."""
+    """The lane's last passage, then the transit map: corridor and position, then a move off the corridor."""
     container, plate, declaration = a.passage.split(",")
+    shown_plate = re.sub(r"^(\d{2}[A-Z]{1,2})(\d{3})(\d{2})$", r"\1-\2.\3", plate)
     slow = WebDriverWait(driver, 150, poll_frequency=0.5)
-    has_passage = lambda d: (lambda t: all(x in t for x in (container, plate, "decl. " + declaration, "RPM alarm", "scan clear"))
-                             and re.search(declaration + r" \((green|yellow|red)\)", t))(d.execute_script(LANE_TEXT))
-    slow.until(has_passage, "the lane board shows the passage: " + driver.execute_script(LANE_TEXT))
-    driver.execute_script("document.getElementById('lanes').scrollIntoView()")
+    has_passage = lambda d: (lambda t: all(x in t for x in (container, shown_plate, "số " + declaration, "Phóng xạ: CẢNH BÁO", "Soi: không nghi vấn"))
+                             and re.search("Luồng (xanh|vàng|đỏ)", t))(d.execute_script(LANE_TEXT))
+    slow.until(has_passage, "the lane tile shows the passage: " + driver.execute_script(LANE_TEXT))
+    visible_text_is_clean(driver, "lanes")
     shot("5-lanes.png")
 
-    first = slow.until(lambda d: d.execute_script(POSITION, a.transit), "the transit appears on the map")
-    assert driver.execute_script(CORRIDOR_POINTS, a.transit) == 3, "the corridor is drawn through its points"
+    first = slow.until(lambda d: d.execute_script(MAP).get("positions", {}).get(a.transit), "the transit appears on the map")
+    assert driver.execute_script(MAP)["corridorPoints"][a.transit] == 3, "the corridor is drawn through its points"
+    assert driver.execute_script("return document.querySelectorAll('#transit-map path.corridor').length") >= 1, "Leaflet drew it"
     driver.execute_script("document.getElementById('transit-section').scrollIntoView()")
+    visible_text_is_clean(driver, "transit")
     shot("6-transit.png")
     handshake("transit-seen")
-    slow.until(lambda d: (d.execute_script(POSITION, a.transit) or first) != first, "the position moves")
-    slow.until(lambda d: (lambda m: m[0] >= 3 and m[1] == 1 and "DEVIATED" in m[2])(d.execute_script(MARKS, a.transit)),
-               "the deviation is marked: " + json.dumps(driver.execute_script(MARKS, a.transit)))
-    driver.execute_script("document.getElementById('transit-section').scrollIntoView()")
+    slow.until(lambda d: (d.execute_script(MAP).get("positions", {}).get(a.transit) or first) != first, "the position moves")
+    slow.until(lambda d: (lambda m: m["outside"] >= 3 and m["leftAt"] == 1)(d.execute_script(MAP))
+               and "LỆCH TUYẾN" in d.execute_script(STATUS, a.transit),
+               "the deviation is marked: " + json.dumps(driver.execute_script(MAP)))
+    visible_text_is_clean(driver, "transit moved")
     shot("7-transit-moved.png")
 
 
@@ -80,53 +98,92 @@ def main():
     os.makedirs(a.artifacts, exist_ok=True)
     shot = lambda name: driver.save_screenshot(os.path.join(a.artifacts, name))
     handshake = lambda name: open(os.path.join(a.handshake, name), "w").close()
+    figures = {}
 
     driver = browser()
     try:
         wait = WebDriverWait(driver, 60)
         driver.get(a.url)
+        wait.until(EC.visibility_of_element_located((By.ID, "login-user")))
+        figures["firstContentfulPaintMs"] = driver.execute_script(
+            "const p = performance.getEntriesByName('first-contentful-paint')[0]; return p ? Math.round(p.startTime) : null")
+        # The login screen in English, then the console switched to Vietnamese.
+        driver.find_element(By.CSS_SELECTOR, '[data-lang="en"]').click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "login-submit"), "Log in"))
+        shot("0-login-english.png")
         log_in(driver, wait, a.user, a.password)
-        wait.until(EC.text_to_be_present_in_element((By.ID, "live-status"), "live"))
-        assert not driver.find_element(By.ID, "admission-section").is_displayed(), "admission is for admins only"
-        shot("1-operator-logged-in.png")
+        driver.find_element(By.CSS_SELECTOR, '[data-lang="vi"]').click()
+        wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#alarm-title"), "Cảnh báo"))
+        assert driver.execute_script("return document.documentElement.lang") == "vi"
+        assert driver.execute_script(f"return localStorage.getItem('niihub.lang.{a.user}')") == "vi", "the choice is kept per user"
+        wait.until(lambda d: "online" in d.find_element(By.ID, "live-status").get_attribute("class"))
+        assert not driver.find_element(By.ID, "nav-admin").is_displayed(), "the admin view is not offered to an operator"
+        assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scroll at 1366 px"
+        visible_text_is_clean(driver, "logged in")
+        shot("1-operator-vietnamese.png")
         handshake("ready")
 
-        row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#alarms tbody tr[data-event]")))
+        # The alarm arrives live: one card for the vehicle, flashing, with the tone.
+        card = "#alarms li[data-kind='radiation.alarm']"
+        row = WebDriverWait(driver, 90).until(EC.presence_of_element_located((By.CSS_SELECTOR, card)))
         event_id = row.get_attribute("data-event")
-        assert "radiation.alarm" in row.text, row.text
+        figures["alarmOnScreenMs"] = driver.execute_script("return window.niihubAlarmLatencyMs")
         assert "new" in row.get_attribute("class").split(), "the new alarm flashes"
-        assert driver.execute_script("return window.niihubBeeps || 0") >= 1, "the new alarm beeps"
+        assert driver.execute_script("return window.niihubBeeps || 0") >= 1, "the new alarm sounds"
+        assert "alerting" in driver.find_element(By.TAG_NAME, "body").get_attribute("class")
+        container, plate, declaration = a.passage.split(",")
+        shown_plate = re.sub(r"^(\d{2}[A-Z]{1,2})(\d{3})(\d{2})$", r"\1-\2.\3", plate)
+        sentence = lambda d: d.find_element(By.CSS_SELECTOR, card + " .sentence").text
+        WebDriverWait(driver, 90, poll_frequency=0.3).until(
+            lambda d: all(x in sentence(d) for x in ("làn 1", "cps (nền", "xe " + shown_plate, container)),
+            "the sentence names lane, counts, truck and container")
+        headline = driver.find_element(By.CSS_SELECTOR, card + " .headline").text
+        assert headline == "Cảnh báo phóng xạ gamma", headline
+        WebDriverWait(driver, 90, poll_frequency=0.3).until(
+            lambda d: d.execute_script("const c = document.querySelector(arguments[0] + ' canvas'); return !!(c && window.Chart.getChart(c))", card),
+            "the count-rate chart is drawn")
+        visible_text_is_clean(driver, "alarm arrived")
         shot("2-alarm-arrived.png")
-        row.find_element(By.CSS_SELECTOR, "button.ack").click()
-        assert "new" not in row.get_attribute("class").split(), "acknowledged: the flash stops"
 
-        form = row.find_element(By.CSS_SELECTOR, "form.adjudicate")
-        Select(form.find_element(By.NAME, "outcome")).select_by_value("referred")
-        Select(form.find_element(By.NAME, "secondaryInspection")).select_by_value("requested")
-        form.find_element(By.NAME, "note").send_keys("driver sent to bay 2")
-        form.find_element(By.CSS_SELECTOR, "button").click()
-        wait.until(EC.invisibility_of_element_located((By.CSS_SELECTOR, f'#alarms tr[data-event="{event_id}"]')))
-        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f'#adjudicated tr[data-event="{event_id}"]')))
+        # Keyboard only: focus the card, A acknowledges (the flash and tone stop), 2 = innocent/NORM.
+        driver.execute_script("document.querySelector(arguments[0]).focus()", card)
+        driver.switch_to.active_element.send_keys("a")
+        wait.until(lambda d: "acknowledged" in d.find_element(By.CSS_SELECTOR, card).get_attribute("class").split())
+        assert "new" not in driver.find_element(By.CSS_SELECTOR, card).get_attribute("class").split(), "acknowledged: the flash stops"
+        driver.switch_to.active_element.send_keys("2")
+        Select(driver.find_element(By.CSS_SELECTOR, card + " select[name=secondaryInspection]")).select_by_value("completed")
+        driver.find_element(By.CSS_SELECTOR, card + " input[name=isotopes]").send_keys("K-40")
+        note = driver.find_element(By.CSS_SELECTOR, card + " input[name=note]")
+        note.send_keys("phân bón kali, đã kiểm tra tại bãi 2")
+        shot("3-adjudicating.png")
+        note.send_keys(Keys.ENTER)
+        wait.until(EC.invisibility_of_element_located((By.CSS_SELECTOR, f'#alarms li[data-event="{event_id}"]')))
+        wait.until(EC.text_to_be_present_in_element((By.ID, "adjudicated"), "Vô hại / NORM"))
+        done = driver.find_element(By.ID, "adjudicated").text
+        assert "Đã kiểm tra bổ sung" in done and "K-40" in done and a.user in done, done
+        visible_text_is_clean(driver, "adjudicated")
         shot("3-adjudicated.png")
 
+        # The admin view, separate from the console: the audit log and a unit waiting for admission.
         driver.find_element(By.ID, "logout").click()
         log_in(driver, wait, "admin", a.admin_password)
+        driver.find_element(By.ID, "nav-admin").click()
         wait.until(EC.text_to_be_present_in_element((By.ID, "audit"), "alarm.adjudicate"))
         audit_text = driver.find_element(By.ID, "audit").text
         assert event_id in audit_text and a.user in audit_text, audit_text
         shot("4-audit-log.png")
-
-        # The unit waiting at a listener: the admin approves it from the page.
         waiting = f'#admission tr[data-unit="{a.pending_unit}"]'
         row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, waiting)))
-        assert "quarantined" in row.text, row.text
+        assert "cách ly" in row.text, row.text
         shot("8-admission-pending.png")
         row.find_element(By.CSS_SELECTOR, "button.approve").click()
         wait.until(EC.invisibility_of_element_located((By.CSS_SELECTOR, waiting)))
 
         handshake("audited")
+        driver.find_element(By.CSS_SELECTOR, "nav a[href='/']").click()
+        wait.until(EC.visibility_of_element_located((By.ID, "lanes")))
         lanes_and_transit(driver, a, shot, handshake)
-        print(json.dumps({"adjudicated": event_id}))
+        print(json.dumps({"adjudicated": event_id, **figures}))
     except Exception:
         shot("failure.png")
         raise

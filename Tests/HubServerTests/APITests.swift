@@ -35,7 +35,7 @@ struct APITests {
         let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(h.port)/")!)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         let html = String(decoding: data, as: UTF8.self)
-        #expect(html.contains("e2e-gate") && html.contains("/api/v1/events"))
+        #expect(html.contains("e2e-gate") && html.contains("/assets/js/main.js"))
         try await h.stop()
     }
 }

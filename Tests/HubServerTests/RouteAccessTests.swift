@@ -21,6 +21,10 @@ struct RouteAccessTests {
     static let routes: [(method: String, path: String, body: String?, allowed: Set<Role>?)] = [
         ("GET", "/healthz", nil, nil),
         ("GET", "/", nil, nil),
+        ("GET", "/admin", nil, nil),
+        ("GET", "/assets/css/console.css", nil, nil),
+        ("GET", "/vendor/leaflet/leaflet.min.js", nil, nil),
+        ("GET", "/vendor/leaflet/images/marker-icon.png", nil, nil),
         ("POST", "/api/v1/login", "{}", nil),
         ("GET", "/api/v1/live", nil, Role.people),
         ("GET", "/api/v1/events", nil, Role.people),

@@ -1,0 +1,58 @@
+// The admin view: units waiting at a listener (approve or deny) and the audit log with filters.
+import { t } from "./i18n.js";
+import { json, api } from "./api.js";
+import * as session from "./session.js";
+import { dateTime, esc, number } from "./format.js";
+
+const $ = s => document.querySelector(s);
+let timer = null, filter = {action: "", actor: ""};
+const VERDICTS = ["refused", "quarantined"];
+
+async function refresh() {
+  if (!session.me || session.me.role !== "admin") return;
+  try {
+    const ad = await json("/api/v1/admission/pending");
+    $("#admission-count").textContent = number(ad.pending.length);
+    $("#admission-empty").hidden = ad.pending.length > 0;
+    $("#admission").hidden = ad.pending.length === 0;
+    $("#admission tbody").innerHTML = ad.pending.map(p =>
+      `<tr data-device="${esc(p.device)}" data-unit="${esc(p.unit)}"><td>${esc(p.device)}</td><td>${esc(p.unit)}</td>
+        <td>${esc(t(`verdict.${VERDICTS.includes(p.verdict) ? p.verdict : "refused"}`))}</td><td>${esc(dateTime(p.firstSeen))}</td><td>${esc(dateTime(p.lastSeen))}</td>
+        <td>${esc(p.remoteAddress)}</td><td>${number(p.frames)}</td>
+        <td><button class="approve primary">${esc(t("admission.approve"))}</button> <button class="deny">${esc(t("admission.deny"))}</button></td></tr>`).join("");
+    const q = new URLSearchParams({limit: "50"});
+    if (filter.action) q.set("action", filter.action);
+    if (filter.actor) q.set("actor", filter.actor);
+    const au = await json("/api/v1/audit?" + q);
+    $("#audit tbody").innerHTML = au.entries.map(a =>
+      `<tr><td>${esc(dateTime(a.at))}</td><td>${esc(a.actor)} <span class="muted">(${esc(t(`role.${["operator", "analyst", "admin", "gate"].includes(a.role) ? a.role : "other"}`))})</span></td>
+        <td><code>${esc(a.action)}</code></td><td>${esc(a.target)}</td><td>${esc(a.detail)}</td></tr>`).join("");
+    session.updated(true);
+  } catch (err) { session.updated(false, err.message); }
+}
+
+$("#admission").addEventListener("click", async ev => {
+  const b = ev.target.closest("button"), tr = ev.target.closest("tr");
+  if (!b || !tr) return;
+  const verb = b.classList.contains("approve") ? "approve" : "deny";
+  await api(`/api/v1/admission/${encodeURIComponent(tr.dataset.device)}/${encodeURIComponent(tr.dataset.unit)}/${verb}`, {method: "POST"});
+  refresh();
+});
+$("#audit-filter").addEventListener("submit", ev => {
+  ev.preventDefault();
+  filter = {action: ev.target.action.value.trim(), actor: ev.target.actor.value.trim()};
+  refresh();
+});
+
+session.boot({
+  start: me => {
+    const admin = me.role === "admin";
+    $("#not-admin").hidden = admin;
+    $("#admission-section").hidden = !admin;
+    $("#audit-section").hidden = !admin;
+    refresh();
+    timer = setInterval(refresh, 3000);
+  },
+  stop: () => clearInterval(timer),
+  redraw: refresh,
+});
