@@ -1,4 +1,5 @@
 import Foundation
+import HubDevices
 
 /// The site config's `console:` section: how the hub's screens show this site.
 public struct ConsoleSettings: Sendable, Equatable {
