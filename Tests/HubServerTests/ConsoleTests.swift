@@ -1,6 +1,7 @@
 import Foundation
 import HubAppTesting
 import HubDevices
+import HubModel
 import HubSite
 import HubTesting
 import Testing
