@@ -186,6 +186,7 @@ def main():
         wait.until(EC.text_to_be_present_in_element((By.ID, "adjudicated"), "Vô hại / NORM"))
         done = driver.find_element(By.ID, "adjudicated").text
         assert "Đã kiểm tra bổ sung" in done and "K-40" in done and a.user in done, done
+        assert "xác nhận: " + a.user in done, "the list says who acknowledged: " + done
         visible_text_is_clean(driver, "adjudicated")
         shot("3-adjudicated.png")
 

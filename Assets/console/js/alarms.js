@@ -258,7 +258,9 @@ export async function acknowledge(id) {
     if (!r.ok) throw new Error(((await r.json().catch(() => ({}))).error) || String(r.status));
     const ack = await r.json();
     for (const m of a.members.slice(1)) await post(`/api/v1/alarms/${encodeURIComponent(m.id)}/acknowledgement`, {}).catch(() => null);
-    if (open.get(id) === a) mark(a, {by: ack.by, at: ack.at}, true);
+    // The live feed may have marked it first; the code is offered unless the officer is already choosing one.
+    const choosing = li && li.contains(document.activeElement) && document.activeElement.name === "code";
+    if (open.get(id) === a) mark(a, {by: ack.by, at: ack.at}, !choosing);
   } catch (err) {
     a.ackError = err.message;
     if (li) { li.querySelector("button.ack").disabled = false; fill(li, a); }
@@ -307,6 +309,7 @@ export function drawAdjudicated(list) {
       <span class="secondary">${esc(t(`secondary.${SECONDARY.includes(a.secondaryInspection) ? a.secondaryInspection : "none"}`))}</span>
       ${note ? `<span class="note">${esc(note)}</span>` : ""}
       ${a.isotopes && a.isotopes.length ? `<span class="isotopes">${esc(a.isotopes.join(", "))}</span>` : ""}
+      ${x.acknowledgement ? `<span class="acked muted">${esc(t("adjudicated.acknowledgedBy", {user: x.acknowledgement.by, time: time(x.acknowledgement.at)}))}</span>` : ""}
       <span class="by muted">${esc(t("adjudicated.by", {user: a.by, time: time(a.at)}))}</span></li>`;
   }).join("") || `<li class="empty">${esc(t("adjudicated.none"))}</li>`;
 }
