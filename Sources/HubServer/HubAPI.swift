@@ -45,6 +45,7 @@ public struct HubAPI: Sendable {
         if let auth {
             areas.append(AuthRoutes(auth: auth, secureCookies: origins.tls, logger: logger))
             areas.append(AdjudicationRoutes(store: store, records: auth.store, feed: live))
+            areas.append(AcknowledgementRoutes(store: store, records: auth.store, feed: live))
             areas.append(PassageRoutes(resolvePassage: resolvePassage))
         }
         if let live { areas.append(LiveRoutes(feed: live)) }
@@ -52,6 +53,7 @@ public struct HubAPI: Sendable {
             MetricsRoute(store: store, registry: registry, sources: metricSources, live: live),
             SiteRoutes(store: store, registry: registry, site: site, config: config, transits: transits),
             EventRoutes(store: store),
+            CountRateRoutes(store: store, config: config),
             ScanRoutes(store: store, ids: ids, site: site),
             DeclarationRoutes(declarationStore: declarations),
             FeedRoutes(store: store, consumers: metricSources?.feed),

@@ -107,6 +107,7 @@ public final class SQLiteEventStore: HubRecordStore {
         registerForwardMigrations(&m)
         registerChainMigrations(&m)
         registerRetentionMigrations(&m)
+        registerAlarmMigrations(&m)
         return m
     }
 

@@ -107,8 +107,8 @@ extension PostgresEventStore {
         let isotopes = String(decoding: try JSONEncoder().encode(a.isotopes), as: UTF8.self)
         try await client.query(
             """
-            INSERT INTO adjudications (event_id, outcome, note, isotopes, secondary_inspection, "by", at)
-            VALUES (\(a.eventID), \(a.outcome.rawValue), \(a.note), \(isotopes), \(a.secondaryInspection.rawValue),
+            INSERT INTO adjudications (event_id, code, outcome, note, isotopes, secondary_inspection, "by", at)
+            VALUES (\(a.eventID), \(a.code?.rawValue), \(a.outcome.rawValue), \(a.note), \(isotopes), \(a.secondaryInspection.rawValue),
                     \(a.by), \(Timestamp.format(a.at)))
             """, logger: logger)
     }
@@ -117,21 +117,47 @@ extension PostgresEventStore {
         guard !eventIDs.isEmpty else { return [] }
         let rows = try await client.query(
             """
-            SELECT seq, event_id, outcome, note, isotopes, secondary_inspection, "by", at FROM adjudications
+            SELECT seq, event_id, code, outcome, note, isotopes, secondary_inspection, "by", at FROM adjudications
             WHERE event_id = ANY(\(eventIDs)) ORDER BY seq
             """, logger: logger)
         var out: [Adjudication] = []
-        for try await (seq, event, outcome, note, isotopes, secondary, by, at) in rows.decode(
-            (Int64, String, String, String?, String, String, String, String).self)
+        for try await (seq, event, code, outcome, note, isotopes, secondary, by, at) in rows.decode(
+            (Int64, String, String?, String, String?, String, String, String, String).self)
         {
             guard let outcome = Adjudication.Outcome(rawValue: outcome),
                 let secondary = Adjudication.SecondaryInspection(rawValue: secondary)
             else { continue }
             out.append(
                 Adjudication(
-                    seq: seq, eventID: event, outcome: outcome, note: note,
+                    seq: seq, eventID: event, code: code.flatMap(Adjudication.Code.init(rawValue:)), outcome: outcome, note: note,
                     isotopes: (try? JSONDecoder().decode([String].self, from: Data(isotopes.utf8))) ?? [],
                     secondaryInspection: secondary, by: by, at: Timestamp.parse(at) ?? .distantPast))
+        }
+        return out
+    }
+
+    /// The unique key on `event_id` keeps the first acknowledgement; a later one reads it back.
+    public func acknowledge(_ a: Acknowledgement) async throws -> (acknowledgement: Acknowledgement, new: Bool) {
+        let inserted = try await client.query(
+            """
+            INSERT INTO acknowledgements (event_id, "by", at) VALUES (\(a.eventID), \(a.by), \(Timestamp.format(a.at)))
+            ON CONFLICT (event_id) DO NOTHING RETURNING seq
+            """, logger: logger)
+        var new = false
+        for try await _ in inserted.decode(Int64.self) { new = true }
+        let standing = try await acknowledgements(eventIDs: [a.eventID]).first
+        return (acknowledgement: standing ?? a, new: new)
+    }
+
+    public func acknowledgements(eventIDs: [String]) async throws -> [Acknowledgement] {
+        guard !eventIDs.isEmpty else { return [] }
+        let rows = try await client.query(
+            """
+            SELECT seq, event_id, "by", at FROM acknowledgements WHERE event_id = ANY(\(eventIDs)) ORDER BY seq
+            """, logger: logger)
+        var out: [Acknowledgement] = []
+        for try await (seq, event, by, at) in rows.decode((Int64, String, String, String).self) {
+            out.append(Acknowledgement(seq: seq, eventID: event, by: by, at: Timestamp.parse(at) ?? .distantPast))
         }
         return out
     }

@@ -138,6 +138,15 @@ enum PostgresSchema {
             END $$
             """,
         ] + appendOnly("purges") + appendOnly("purged_ranges")),
+        // The adjudication code as a column; one acknowledgement per alarm, the first kept.
+        (9, "alarm-code-and-acknowledgement", [
+            "ALTER TABLE adjudications ADD COLUMN code TEXT",
+            """
+            CREATE TABLE acknowledgements (
+                seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, "by" TEXT NOT NULL,
+                at TEXT NOT NULL)
+            """,
+        ] + appendOnly("acknowledgements")),
     ]
 
     /// Work a migration does in Swift after its statements, in the same transaction.

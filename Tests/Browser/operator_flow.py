@@ -2,7 +2,8 @@
 """An operator's shift in Vietnamese, in a headless Chromium at 1366×768: log in (the login screen
 in English), switch the console to Vietnamese, see a gamma alarm arrive live (flash, tone, the sentence
 with the truck and its container, the count-rate chart), acknowledge and adjudicate it from the
-keyboard with a code and secondary inspection; then as admin find it in the audit log on the admin
+keyboard with a code and secondary inspection (a second console, in another tab, stops sounding
+when the hub says the alarm was acknowledged); then as admin find it in the audit log on the admin
 view and approve a unit waiting at a listener; then back on the console see the lane's last passage
 (plate, container, declaration and channel) and a sealed transit on the Leaflet map move and leave
 its corridor. Every step saves a screenshot, and the visible text is checked for `undefined`,
@@ -145,11 +146,35 @@ def main():
         visible_text_is_clean(driver, "alarm arrived")
         shot("2-alarm-arrived.png")
 
+        # A second console (another tab: its own page, nothing shared but the login) sounds for the
+        # same alarm until it is acknowledged, wherever that happens.
+        first_tab = driver.current_window_handle
+        driver.switch_to.new_window("tab")
+        other_tab = driver.current_window_handle
+        driver.get(a.url)
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f'#alarms li[data-event="{event_id}"]')))
+        wait.until(lambda d: "online" in d.find_element(By.ID, "live-status").get_attribute("class"))
+        assert "alerting" in driver.find_element(By.TAG_NAME, "body").get_attribute("class"), "the second console sounds too"
+        driver.switch_to.window(first_tab)
+
         # Keyboard only: focus the card, A acknowledges (the flash and tone stop), 2 = innocent/NORM.
         driver.execute_script("document.querySelector(arguments[0]).focus()", card)
         driver.switch_to.active_element.send_keys("a")
         wait.until(lambda d: "acknowledged" in d.find_element(By.CSS_SELECTOR, card).get_attribute("class").split())
         assert "new" not in driver.find_element(By.CSS_SELECTOR, card).get_attribute("class").split(), "acknowledged: the flash stops"
+        ack_note = driver.find_element(By.CSS_SELECTOR, card + " .ack-note").text
+        assert a.user in ack_note, ack_note
+        # The hub told the other console: it stops sounding and names who acknowledged.
+        driver.switch_to.window(other_tab)
+        other_card = f'#alarms li[data-event="{event_id}"]'
+        wait.until(lambda d: "acknowledged" in d.find_element(By.CSS_SELECTOR, other_card).get_attribute("class").split())
+        wait.until(lambda d: "alerting" not in d.find_element(By.TAG_NAME, "body").get_attribute("class"))
+        assert a.user in driver.find_element(By.CSS_SELECTOR, other_card + " .ack-note").text
+        visible_text_is_clean(driver, "acknowledged on the other console")
+        shot("3-acknowledged-on-another-console.png")
+        driver.close()
+        driver.switch_to.window(first_tab)
+        driver.execute_script("const r = document.querySelector(arguments[0] + ' input[name=code]'); if (r) r.focus()", card)
         driver.switch_to.active_element.send_keys("2")
         Select(driver.find_element(By.CSS_SELECTOR, card + " select[name=secondaryInspection]")).select_by_value("completed")
         driver.find_element(By.CSS_SELECTOR, card + " input[name=isotopes]").send_keys("K-40")
@@ -161,6 +186,7 @@ def main():
         wait.until(EC.text_to_be_present_in_element((By.ID, "adjudicated"), "Vô hại / NORM"))
         done = driver.find_element(By.ID, "adjudicated").text
         assert "Đã kiểm tra bổ sung" in done and "K-40" in done and a.user in done, done
+        assert "xác nhận: " + a.user in done, "the list says who acknowledged: " + done
         visible_text_is_clean(driver, "adjudicated")
         shot("3-adjudicated.png")
 
@@ -171,6 +197,7 @@ def main():
         wait.until(EC.text_to_be_present_in_element((By.ID, "audit"), "alarm.adjudicate"))
         audit_text = driver.find_element(By.ID, "audit").text
         assert event_id in audit_text and a.user in audit_text, audit_text
+        assert "alarm.acknowledge" in audit_text, "the acknowledgement is in the audit log: " + audit_text
         shot("4-audit-log.png")
         waiting = f'#admission tr[data-unit="{a.pending_unit}"]'
         row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, waiting)))

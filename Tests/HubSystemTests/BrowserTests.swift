@@ -12,7 +12,8 @@ import Testing
 /// The operator console as a person uses it, in headless Chromium at 1366×768 driven by Selenium
 /// (`Tests/Browser/operator_flow.py`), in Vietnamese: log in, switch language, see an alarm from a
 /// simulated portal monitor arrive live as a sentence with the truck, its container and the count-rate
-/// chart, acknowledge and adjudicate it from the keyboard with a code; as admin find it in the audit
+/// chart, acknowledge it (a second console in another tab stops sounding) and adjudicate it from the
+/// keyboard with a code; as admin find it and its acknowledgement in the audit
 /// log on the admin view; then see the lane's last passage and a sealed transit move on the Leaflet map
 /// and leave its corridor. Screenshots go to `test-artifacts/browser/`; the script fails on visible
 /// `undefined`, `null`, `NaN`, a missing translation or a raw ULID.
@@ -117,6 +118,14 @@ struct BrowserTests {
 
         let audit = try await h.get("/api/v1/audit?action=alarm.adjudicate").json["entries"] as? [[String: Any]] ?? []
         #expect(audit.first?["actor"] as? String == "lan")
+        // The acknowledgement reached the hub: audited, and kept with the alarm beside its code.
+        let acknowledged = try await h.get("/api/v1/audit?action=alarm.acknowledge").json["entries"] as? [[String: Any]] ?? []
+        #expect(!acknowledged.isEmpty && acknowledged.allSatisfy { $0["actor"] as? String == "lan" }, "\(acknowledged)")
+        let done = try await h.get("/api/v1/alarms?state=adjudicated").json["alarms"] as? [[String: Any]] ?? []
+        let card = try #require(done.first { ($0["event"] as? [String: Any])?["kind"] as? String == "radiation.alarm" })
+        #expect((card["acknowledgement"] as? [String: Any])?["by"] as? String == "lan")
+        #expect((card["adjudication"] as? [String: Any])?["code"] as? String == "norm")
+        #expect((card["adjudication"] as? [String: Any])?["note"] as? String == "phân bón kali, đã kiểm tra tại bãi 2")
         #expect(FileManager.default.fileExists(atPath: artifacts + "/2-alarm-arrived.png"))
         #expect(FileManager.default.fileExists(atPath: artifacts + "/4-audit-log.png"))
         #expect(FileManager.default.fileExists(atPath: artifacts + "/5-lanes.png"))

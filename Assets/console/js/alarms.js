@@ -1,17 +1,17 @@
 // The alarm queue: each open alarm as a sentence with its evidence (and, for a portal monitor, the
 // count-rate chart), a flash and a repeating tone until it is acknowledged, then adjudication with
-// a code and secondary inspection. Keyboard: ↑/↓ choose an alarm, A acknowledges, 1–5 pick a code,
-// Enter records; M mutes the tone for every alarm.
+// a code and secondary inspection. Acknowledging is the hub's record (who and when, audited): an
+// alarm another console acknowledged stops sounding here too. Keyboard: ↑/↓ choose an alarm,
+// A acknowledges, 1–5 pick a code, Enter records; M mutes the tone for every alarm.
 import { t, apply } from "./i18n.js";
 import { json, post } from "./api.js";
 import { time, ago, esc } from "./format.js";
-import { headline, facts, sentence, reporter, CODES, SECONDARY, DETECTORS, noteWithCode, codeOf, outcomeText } from "./words.js";
+import { headline, facts, sentence, reporter, CODES, SECONDARY, codeOf, codeText, outcomeText } from "./words.js";
 import * as countrate from "./countrate.js";
 
-const open = new Map();           // card's first event id → {event, members, ctx, acknowledged}
+const open = new Map();           // card's first event id → {event, members, ctx, acknowledged, acknowledgement}
 const member = new Map();         // a grouped event's id → its card's id
 const decided = new Map();        // event id → {outcome, by} for alarms adjudicated on this screen
-const acknowledged = new Set(JSON.parse(sessionStorage.getItem("niihub.acknowledged") || "[]"));
 let muted = false, audio = null, toneTimer = null;
 let onShowPlace = () => {};
 
@@ -41,8 +41,8 @@ function tone() {
 }
 
 function codeOptions(id) {
-  return CODES.map((c, i) => `<label class="code code-${c.code}"><input type="radio" name="code" value="${c.code}" ${i === 0 ? "" : ""}>
-    <kbd>${i + 1}</kbd> <span data-i18n="code.${c.code}">${esc(t(`code.${c.code}`))}</span></label>`).join("");
+  return CODES.map((c, i) => `<label class="code code-${c.key}"><input type="radio" name="code" value="${c.code}">
+    <kbd>${i + 1}</kbd> <span data-i18n="code.${c.key}">${esc(t(`code.${c.key}`))}</span></label>`).join("");
 }
 
 function card(a) {
@@ -64,7 +64,7 @@ function card(a) {
     ${radiation ? `<div class="chart-box"><canvas></canvas><p class="chart-note muted"></p></div>` : ""}
     ${place ? `<button type="button" class="link show-place" data-i18n="alarm.showOnMap"></button>` : ""}
     <form class="adjudicate">
-      <div class="step"><button type="button" class="ack primary"><span data-i18n="alarm.acknowledge"></span> <kbd>A</kbd></button>
+      <div class="step"><button type="button" class="ack primary" ${a.acknowledged ? "disabled" : ""}><span data-i18n="alarm.acknowledge"></span> <kbd>A</kbd></button>
         <span class="ack-note muted"></span></div>
       <fieldset class="decide" ${a.acknowledged ? "" : "disabled hidden"}>
         <legend data-i18n="alarm.codeLegend"></legend>
@@ -98,9 +98,11 @@ function fill(li, a) {
   const also = [...new Set(a.members.slice(1).map(m => m.kind === "radiation.occupancy" ? t("alarm.memberOccupancy")
     : m.kind === "gate.passage" ? t("alarm.memberPassage") : headline(m)))];
   li.querySelector(".device").textContent = reporter(e) + (also.length ? " · " + t("alarm.also", {list: also.join("; ")}) : "");
-  li.querySelector(".ack-note").textContent = a.acknowledged ? t("alarm.acknowledgedNote") : t("alarm.ackFirst");
+  const ack = a.acknowledgement;
+  li.querySelector(".ack-note").textContent = a.ackError ? t("alarm.ackFailed", {reason: a.ackError})
+    : ack ? t("alarm.acknowledgedBy", {user: ack.by, time: time(ack.at)}) : t("alarm.ackFirst");
   const note = li.querySelector(".chart-note");
-  if (note) note.textContent = a.chart === "none" ? t("chart.none") : a.chart === "drawn" ? "" : t("chart.loading");
+  if (note) note.textContent = a.chart === "none" ? t("chart.none") : a.chart === "waiting" ? t("chart.waiting") : a.chart === "drawn" ? "" : t("chart.loading");
   const box = li.querySelector(".chart-box");
   if (box) box.classList.toggle("empty", a.chart !== "drawn");
 }
@@ -135,7 +137,7 @@ async function enrich(a) {
   const occupancy = a.members.find(m => m.kind === "radiation.occupancy");
   if (occupancy && !neutron) {
     ctx.peakCps = occupancy.data.maxGammaCps;
-    if (occupancy.data.gammaBackgroundCps != null) ctx.backgroundCps = occupancy.data.gammaBackgroundCps / DETECTORS;
+    if (occupancy.data.gammaBackgroundCps != null) ctx.backgroundCps = countrate.backgroundPerDetector({background: {gammaCps: occupancy.data.gammaBackgroundCps}});
   }
   // A passage whose portal alarm was adjudicated on this screen already says so.
   const before = a.event.kind === "gate.passage" && ((a.event.data || {}).events || []).map(id => decided.get(id)).find(Boolean);
@@ -145,9 +147,10 @@ async function enrich(a) {
   const canvas = li && li.querySelector("canvas");
   if (canvas && a.chart !== "drawn") {
     const s = await countrate.series(a.event).catch(() => null);
-    if (s && s.occupancy && s.occupancy.data && s.occupancy.data.gammaBackgroundCps != null && a.event.kind === "radiation.alarm") a.ctx.backgroundCps = s.background;
-    a.series = s;
-    a.chart = s && countrate.draw(canvas, s) ? "drawn" : "none";
+    const background = s && s.gamma ? countrate.backgroundPerDetector(s) : null;
+    if (background != null && a.event.kind === "radiation.alarm") a.ctx.backgroundCps = background;
+    a.series = s && s.gamma ? s : null;
+    a.chart = s && s.waiting ? "waiting" : a.series && countrate.draw(canvas, a.series) ? "drawn" : "none";
   }
   if (li) fill(li, a);
 }
@@ -170,7 +173,8 @@ function owner(e) {
   return null;
 }
 
-export function add(e, fresh) {
+/** An alarm on the queue; `ack` is its acknowledgement when the hub has one ({by, at}). */
+export function add(e, fresh, ack) {
   if (open.has(e.id) || member.has(e.id)) return;
   const host = owner(e);
   if (host) {
@@ -178,10 +182,11 @@ export function add(e, fresh) {
     member.set(e.id, host.event.id);
     const li = document.querySelector(`#alarms li[data-event="${host.event.id}"]`);
     if (li) li.dataset.members = host.members.map(m => m.id).join(" ");
+    if (ack && !host.acknowledged) mark(host, ack, false);
     enrich(host);
     return;
   }
-  const a = {event: e, members: [e], ctx: {}, acknowledged: acknowledged.has(e.id), fresh: fresh && !acknowledged.has(e.id), chart: "loading"};
+  const a = {event: e, members: [e], ctx: {}, acknowledged: !!ack, acknowledgement: ack || null, fresh: fresh && !ack, chart: "loading"};
   open.set(e.id, a);
   const list = document.getElementById("alarms");
   list.prepend(card(a));
@@ -222,13 +227,12 @@ function count() {
   document.getElementById("alarms-empty").hidden = open.size > 0;
 }
 
-export function acknowledge(id) {
-  const a = open.get(id);
-  if (!a || a.acknowledged) return;
+/** The card shows who acknowledged it and when, takes the code, and stops sounding. */
+function mark(a, ack, focus) {
   a.acknowledged = true;
-  acknowledged.add(id);
-  sessionStorage.setItem("niihub.acknowledged", JSON.stringify([...acknowledged].slice(-200)));
-  const li = document.querySelector(`#alarms li[data-event="${id}"]`);
+  a.acknowledgement = ack;
+  a.ackError = null;
+  const li = document.querySelector(`#alarms li[data-event="${a.event.id}"]`);
   if (li) {
     li.classList.remove("new"); li.classList.add("acknowledged");
     const decide = li.querySelector("fieldset.decide");
@@ -236,24 +240,53 @@ export function acknowledge(id) {
     li.querySelector("button.ack").disabled = true;
     fill(li, a);
     const first = li.querySelector('input[name="code"]');
-    if (first) first.focus();
+    if (focus && first) first.focus();
   }
   tone();
+}
+
+/** Acknowledges a card at the hub: its first event, then the vehicle's other alarms on it. The
+ *  first acknowledgement of an alarm stands, so the card shows whoever was first. */
+export async function acknowledge(id) {
+  const a = open.get(id);
+  if (!a || a.acknowledged || a.acknowledging) return;
+  a.acknowledging = true;
+  const li = document.querySelector(`#alarms li[data-event="${id}"]`);
+  if (li) li.querySelector("button.ack").disabled = true;
+  try {
+    const r = await post(`/api/v1/alarms/${encodeURIComponent(id)}/acknowledgement`, {});
+    if (!r.ok) throw new Error(((await r.json().catch(() => ({}))).error) || String(r.status));
+    const ack = await r.json();
+    for (const m of a.members.slice(1)) await post(`/api/v1/alarms/${encodeURIComponent(m.id)}/acknowledgement`, {}).catch(() => null);
+    // The live feed may have marked it first; the code is offered unless the officer is already choosing one.
+    const choosing = li && li.contains(document.activeElement) && document.activeElement.name === "code";
+    if (open.get(id) === a) mark(a, {by: ack.by, at: ack.at}, !choosing);
+  } catch (err) {
+    a.ackError = err.message;
+    if (li) { li.querySelector("button.ack").disabled = false; fill(li, a); }
+  } finally { a.acknowledging = false; }
+}
+
+/** The live feed says an alarm was acknowledged (here or on another console). */
+export function acknowledgedElsewhere(ack) {
+  const a = open.get(ack.eventID) || open.get(member.get(ack.eventID));
+  if (a && !a.acknowledged) mark(a, {by: ack.by, at: ack.at}, false);
 }
 
 async function adjudicate(id, form) {
   const error = form.querySelector(".form-error");
   const code = (form.querySelector('input[name="code"]:checked') || {}).value;
   if (!code) { error.textContent = t("alarm.chooseCode"); return; }
-  const c = CODES.find(x => x.code === code);
-  const body = {outcome: c.outcome, note: noteWithCode(code, form.note.value.trim()), secondaryInspection: form.secondaryInspection.value,
+  const note = form.note.value.trim();
+  const body = {code, secondaryInspection: form.secondaryInspection.value,
     isotopes: form.isotopes.value.split(",").map(s => s.trim()).filter(Boolean)};
+  if (note) body.note = note;
   // The card's first event, then the rest of the same vehicle's alarms, with the same outcome.
   const ids = (open.get(id) || {members: [{id}]}).members.map(m => m.id);
   const r = await post(`/api/v1/alarms/${encodeURIComponent(id)}/adjudication`, body);
   if (r.ok) {
     const recorded = await r.clone().json().catch(() => ({}));
-    ids.forEach(x => decided.set(x, {outcome: t(`code.${code}`), by: recorded.by || ""}));
+    ids.forEach(x => decided.set(x, {outcome: codeText(code), by: recorded.by || ""}));
     for (const other of ids.slice(1)) await post(`/api/v1/alarms/${encodeURIComponent(other)}/adjudication`, body).catch(() => null);
     remove(id); document.dispatchEvent(new CustomEvent("niihub:adjudicated"));
   }
@@ -266,7 +299,7 @@ export function drawAdjudicated(list) {
   // One vehicle's alarms are adjudicated together: show that once.
   const seen = new Set();
   const once = list.filter(x => {
-    const a = x.adjudication, key = `${a.by}|${a.outcome}|${a.note}|${Math.round(Date.parse(a.at) / 10000)}|${x.event.lane}`;
+    const a = x.adjudication, key = `${a.by}|${a.code}|${a.outcome}|${a.note}|${Math.round(Date.parse(a.at) / 10000)}|${x.event.lane}`;
     return seen.has(key) ? false : seen.add(key);
   });
   document.getElementById("adjudicated").innerHTML = once.slice(0, 12).map(x => {
@@ -276,6 +309,7 @@ export function drawAdjudicated(list) {
       <span class="secondary">${esc(t(`secondary.${SECONDARY.includes(a.secondaryInspection) ? a.secondaryInspection : "none"}`))}</span>
       ${note ? `<span class="note">${esc(note)}</span>` : ""}
       ${a.isotopes && a.isotopes.length ? `<span class="isotopes">${esc(a.isotopes.join(", "))}</span>` : ""}
+      ${x.acknowledgement ? `<span class="acked muted">${esc(t("adjudicated.acknowledgedBy", {user: x.acknowledgement.by, time: time(x.acknowledgement.at)}))}</span>` : ""}
       <span class="by muted">${esc(t("adjudicated.by", {user: a.by, time: time(a.at)}))}</span></li>`;
   }).join("") || `<li class="empty">${esc(t("adjudicated.none"))}</li>`;
 }
@@ -294,7 +328,7 @@ export function redraw(language = false) {
 export function tick() {
   // Evidence still missing is looked for again, for a minute (the passage follows the occupancy).
   for (const a of open.values()) {
-    if ((!a.ctx || !(a.ctx.plates || []).length || a.chart === "none") && (a.tries = (a.tries || 0) + 1) <= 30) enrich(a);
+    if ((!a.ctx || !(a.ctx.plates || []).length || a.chart === "none" || a.chart === "waiting") && (a.tries = (a.tries || 0) + 1) <= 30) enrich(a);
   }
   redraw();
 }

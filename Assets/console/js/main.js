@@ -28,6 +28,7 @@ function connectLive() {
     if (f.type === "event" && f.event.kind === "device.status") refresh();
     if (f.type === "event" && f.event.kind.startsWith("transit.")) refreshTransits();
     if (f.type === "adjudication") { alarms.remove(f.adjudication.eventID); refresh(); }
+    if (f.type === "acknowledgement") alarms.acknowledgedElsewhere(f.acknowledgement);
   };
 }
 
@@ -61,7 +62,7 @@ async function start() {
   const s = session.siteSettings();
   transits.setTiles(s.mapTiles);
   const pending = await json("/api/v1/alarms?state=open");
-  pending.alarms.slice().reverse().forEach(a => alarms.add(a.event, false));
+  pending.alarms.slice().reverse().forEach(a => alarms.add(a.event, false, a.acknowledgement));
   connectLive();
   refresh();
   timer = setInterval(refresh, 2000);

@@ -87,24 +87,30 @@ export function facts(e, ctx = {}) {
 /** "Gamma alarm, lane 1, 1,160 cps (background 310), truck 51C-123.45, container CSQU3054383" */
 export function sentence(e, ctx) { return [headline(e), ...facts(e, ctx)].join(", "); }
 
-/** The adjudication codes radiation operators use (OSCAR's groups), and the hub outcome each is kept as. */
+/** The adjudication codes radiation operators use (OSCAR's groups): the API's `code` and its catalog key. */
 export const CODES = [
-  {code: "real", outcome: "referred"},
-  {code: "norm", outcome: "cleared"},
-  {code: "false", outcome: "false-alarm"},
-  {code: "test", outcome: "cleared"},
-  {code: "fault", outcome: "false-alarm"},
+  {code: "real", key: "real"},
+  {code: "norm", key: "norm"},
+  {code: "false", key: "false"},
+  {code: "test", key: "test"},
+  {code: "tamper-fault", key: "fault"},
 ];
 export const SECONDARY = ["none", "requested", "completed"];
 
-/** The code is kept at the head of the note ("[norm] …"): the API has outcome, note, isotopes and secondary inspection. */
-export function noteWithCode(code, note) { return `[${code}]` + (note ? " " + note : ""); }
+/** An adjudication's code and note. Before the code was a field the console wrote it at the head of
+ *  the note ("[norm] …", "[fault] …"): such notes are read as code and note. */
 export function codeOf(a) {
-  const m = /^\[(\w+)\]\s?(.*)$/s.exec(a.note || "");
-  if (m && CODES.some(c => c.code === m[1])) return {code: m[1], note: m[2]};
+  const known = c => CODES.find(x => x.code === c || x.key === c);
+  if (a.code && known(a.code)) return {code: known(a.code).code, note: a.note || ""};
+  const m = /^\[([\w-]+)\]\s?(.*)$/s.exec(a.note || "");
+  if (m && known(m[1])) return {code: known(m[1]).code, note: m[2]};
   return {code: null, note: a.note || ""};
+}
+export function codeText(code) {
+  const c = CODES.find(x => x.code === code);
+  return c ? t(`code.${c.key}`) : "";
 }
 export function outcomeText(a) {
   const {code} = codeOf(a);
-  return code ? t(`code.${code}`) : t(`outcome.${a.outcome === "false-alarm" ? "false" : a.outcome === "referred" ? "referred" : "cleared"}`);
+  return code ? codeText(code) : t(`outcome.${a.outcome === "false-alarm" ? "false" : a.outcome === "referred" ? "referred" : "cleared"}`);
 }

@@ -69,6 +69,12 @@ public struct RapiscanOccupancyMachine: Sendable {
 
     // MARK: - Occupancy
 
+    /// A scan line's counts over one sample of `interval` seconds, as counts per second: the rate
+    /// the alarm and occupancy events report and the count-rate series (`RapiscanCountRates`) draws.
+    public static func countsPerSecond(_ counts: Int, interval: Double) -> Double {
+        Double(counts) / max(interval, 0.001)
+    }
+
     private struct OpenOccupancy {
         var startedAt: Date
         var gammaAlarm = false
@@ -91,8 +97,8 @@ public struct RapiscanOccupancyMachine: Sendable {
         var open = occupancy ?? OpenOccupancy(startedAt: at, gammaBackgroundCps: lastGammaBackgroundCps)
         let gamma = code.first == "G"
         let interval = gamma ? options.gammaSampleIntervalS : options.neutronSampleIntervalS
-        let peak = Double(counts.max() ?? 0) / max(interval, 0.001)
-        let cps = counts.map { Double($0) / max(interval, 0.001) }
+        let peak = Self.countsPerSecond(counts.max() ?? 0, interval: interval)
+        let cps = counts.map { Self.countsPerSecond($0, interval: interval) }
         if gamma {
             open.gammaSamples += 1
             open.maxGammaCps = max(open.maxGammaCps ?? 0, peak)

@@ -1,4 +1,5 @@
 import Foundation
+import HubStore
 
 /// The OpenAPI document's schemas: every body the API reads or writes, and the types of its query
 /// parameters. `InspectionEvent` follows `Schemas/inspection-event-v1.schema.json` (a test keeps
@@ -140,10 +141,14 @@ enum OpenAPISchemas {
 
     nonisolated(unsafe) static let adjudication = object(
         [
-            "seq": integer, "eventID": string, "outcome": oneOf(["false-alarm", "cleared", "referred"]), "note": string,
+            "seq": integer, "eventID": string, "code": oneOf(Adjudication.Code.allCases.map(\.rawValue)),
+            "outcome": oneOf(["false-alarm", "cleared", "referred"]), "note": string,
             "isotopes": strings, "secondaryInspection": oneOf(["none", "requested", "completed"]), "by": string, "at": time,
         ],
         required: ["eventID", "outcome", "isotopes", "secondaryInspection", "by", "at"])
+
+    nonisolated(unsafe) static let acknowledgement = object(
+        ["seq": integer, "eventID": string, "by": string, "at": time], required: ["eventID", "by", "at"])
 
     nonisolated(unsafe) static let token = object(
         [
@@ -193,6 +198,7 @@ enum OpenAPISchemas {
         "Passage": passage,
         "DeclarationSummary": declarationSummary,
         "Adjudication": adjudication,
+        "Acknowledgement": acknowledgement,
         "Token": token,
         "User": object(["user": text, "role": role], required: ["user", "role"]),
         "AuditEntry": auditEntry,

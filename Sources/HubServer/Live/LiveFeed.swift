@@ -3,15 +3,18 @@ import HubModel
 import HubStore
 import Synchronization
 
-/// Fans what an operator must see at once (alarms, device state changes, adjudications) out to
+/// Fans what an operator must see at once (alarms, device state changes, acknowledgements and
+/// adjudications) out to
 /// every open WebSocket, as JSON text frames. Fed by the ingest sink after each commit, so a frame
 /// never announces an event the store does not have.
 public final class LiveFeed: Sendable {
-    /// One frame: `{"type": "event", "event": …}` or `{"type": "adjudication", "adjudication": …}`.
+    /// One frame: `{"type": "event", "event": …}`, `{"type": "adjudication", "adjudication": …}` or
+    /// `{"type": "acknowledgement", "acknowledgement": …}`.
     struct Frame: Encodable {
         var type: String
         var event: InspectionEvent?
         var adjudication: Adjudication?
+        var acknowledgement: Acknowledgement?
     }
 
     private struct Subscriber {
@@ -38,6 +41,11 @@ public final class LiveFeed: Sendable {
     /// Tells every screen that an alarm was adjudicated, so it leaves their queues.
     public func publish(_ adjudication: Adjudication) {
         send(Frame(type: "adjudication", adjudication: adjudication))
+    }
+
+    /// Tells every screen that an alarm was acknowledged, so its tone stops on every console.
+    public func publish(_ acknowledgement: Acknowledgement) {
+        send(Frame(type: "acknowledgement", acknowledgement: acknowledgement))
     }
 
     /// A stream of frames until `unsubscribe`.

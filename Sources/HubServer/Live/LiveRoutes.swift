@@ -12,7 +12,8 @@ struct LiveRoutes: RouteController {
         let doc = OpenAPIOperation(
             summary: "WebSocket of live alarms (`?token=` allowed here only).",
             response: S.object(
-                ["type": S.oneOf(["event", "adjudication"]), "event": S.eventRef, "adjudication": S.ref("Adjudication")],
+                ["type": S.oneOf(["event", "adjudication", "acknowledgement"]), "event": S.eventRef, "adjudication": S.ref("Adjudication"),
+                 "acknowledgement": S.ref("Acknowledgement")],
                 required: ["type"]))
         routes.ws("/api/v1/live", .people, doc: doc) { [feed] inbound, outbound, _ in
             let (id, frames) = feed.subscribe()

@@ -97,8 +97,25 @@ public struct Adjudication: Sendable, Codable, Equatable {
     public enum SecondaryInspection: String, Sendable, Codable, CaseIterable {
         case none, requested, completed
     }
+    /// The code radiation operators adjudicate with (OSCAR's groups): a closed set, each kept as
+    /// the hub's older, coarser `outcome` too.
+    public enum Code: String, Sendable, Codable, CaseIterable {
+        case real, norm, falseAlarm = "false", test, tamperFault = "tamper-fault"
+
+        /// The outcome this code is recorded as: a real alarm is referred, NORM and a source check
+        /// are cleared, a false alarm and a tamper or fault are false alarms (no radiation threat).
+        public var outcome: Outcome {
+            switch self {
+            case .real: .referred
+            case .norm, .test: .cleared
+            case .falseAlarm, .tamperFault: .falseAlarm
+            }
+        }
+    }
     public var seq: Int64?
     public var eventID: String
+    /// Nil for adjudications recorded before the code was a field (or by a client that sends only `outcome`).
+    public var code: Code?
     public var outcome: Outcome
     public var note: String?
     public var isotopes: [String]
@@ -108,15 +125,33 @@ public struct Adjudication: Sendable, Codable, Equatable {
 
     /// An adjudication of the alarm event `eventID`; `seq` is set by the store.
     public init(
-        seq: Int64? = nil, eventID: String, outcome: Outcome, note: String?, isotopes: [String],
+        seq: Int64? = nil, eventID: String, code: Code? = nil, outcome: Outcome, note: String?, isotopes: [String],
         secondaryInspection: SecondaryInspection, by: String, at: Date
     ) {
         self.seq = seq
         self.eventID = eventID
+        self.code = code
         self.outcome = outcome
         self.note = note
         self.isotopes = isotopes
         self.secondaryInspection = secondaryInspection
+        self.by = by
+        self.at = at
+    }
+}
+
+/// That an operator saw an alarm (and silenced its tone): the first acknowledgement of an alarm is
+/// the one kept, with who and when; acknowledging it again changes nothing.
+public struct Acknowledgement: Sendable, Codable, Equatable {
+    public var seq: Int64?
+    public var eventID: String
+    public var by: String
+    public var at: Date
+
+    /// An acknowledgement of the alarm event `eventID`; `seq` is set by the store.
+    public init(seq: Int64? = nil, eventID: String, by: String, at: Date) {
+        self.seq = seq
+        self.eventID = eventID
         self.by = by
         self.at = at
     }

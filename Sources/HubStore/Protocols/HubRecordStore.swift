@@ -32,12 +32,18 @@ extension AuthStore {
     }
 }
 
-/// What was done about alarms: appended, never changed; the newest for an alarm counts.
+/// What was done about alarms: appended, never changed. The newest adjudication of an alarm
+/// counts; its first acknowledgement is the only one.
 public protocol AdjudicationStore: Sendable {
     /// Appends an adjudication.
     func addAdjudication(_ a: Adjudication) async throws
     /// Every adjudication of the given events, oldest first.
     func adjudications(eventIDs: [String]) async throws -> [Adjudication]
+    /// Stores `a` unless its alarm was acknowledged already; returns the acknowledgement that
+    /// stands (the first) and whether it is this one.
+    func acknowledge(_ a: Acknowledgement) async throws -> (acknowledgement: Acknowledgement, new: Bool)
+    /// The acknowledgement of each of the given events that has one.
+    func acknowledgements(eventIDs: [String]) async throws -> [Acknowledgement]
 }
 
 /// Everything a hub keeps: events and their raw archive, ingested files, declarations and links,
