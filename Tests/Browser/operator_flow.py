@@ -206,6 +206,37 @@ def main():
         row.find_element(By.CSS_SELECTOR, "button.approve").click()
         wait.until(EC.invisibility_of_element_located((By.CSS_SELECTOR, waiting)))
 
+        # Devices, tokens and users: the portal is listed with its state and counters; a token for
+        # the risk system is made (its secret shown once), listed, and revoked; an analyst is added.
+        wait.until(EC.text_to_be_present_in_element((By.ID, "admin-devices"), "rpm-lane1"))
+        devices = driver.find_element(By.ID, "admin-devices").text
+        assert "Hoạt động" in devices and "khung" in devices, devices
+        form = driver.find_element(By.ID, "token-form")
+        form.find_element(By.NAME, "label").send_keys("hệ thống rủi ro")
+        Select(form.find_element(By.NAME, "role")).select_by_value("analyst")
+        form.find_element(By.NAME, "days").send_keys("30")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "token-result"), "Đã tạo mã"))
+        secret = driver.find_element(By.CSS_SELECTOR, "#token-secret code").text
+        assert len(secret) >= 20, "the secret is shown once: " + secret
+        row = wait.until(EC.presence_of_element_located((By.XPATH, "//table[@id='tokens']//tr[contains(., 'hệ thống rủi ro')]")))
+        assert "phân tích" in row.text.lower() or "rủi ro" in row.text, row.text
+        assert secret not in driver.find_element(By.ID, "tokens").text, "the list never shows a secret"
+        form = driver.find_element(By.ID, "user-form")
+        form.find_element(By.NAME, "user").send_keys("thu")
+        Select(form.find_element(By.NAME, "role")).select_by_value("analyst")
+        form.find_element(By.NAME, "password").send_keys("phan-tich-rui-ro")
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "user-result"), "Đã tạo người dùng thu"))
+        for section in ("devices-section", "tokens-section", "users-section"):
+            text = driver.find_element(By.ID, section).text
+            bad = BAD_WORDS.findall(text) + ULID.findall(text)
+            assert not bad, f"{section}: visible text shows {bad}:\n{text}"
+        shot("9-admin-devices-tokens-users.png")
+        row.find_element(By.CSS_SELECTOR, "button.revoke").click()
+        wait.until(EC.invisibility_of_element_located((By.XPATH, "//table[@id='tokens']//tr[contains(., 'hệ thống rủi ro')]")))
+        wait.until(EC.text_to_be_present_in_element((By.ID, "audit"), "token.revoke"))
+
         handshake("audited")
         driver.find_element(By.CSS_SELECTOR, "nav a[href='/']").click()
         wait.until(EC.visibility_of_element_located((By.ID, "lanes")))

@@ -1,8 +1,10 @@
-// The admin view: units waiting at a listener (approve or deny) and the audit log with filters.
+// The admin view: units waiting at a listener (approve or deny), devices, access tokens, users, and
+// the audit log with filters.
 import { t } from "./i18n.js";
 import { json, api } from "./api.js";
 import * as session from "./session.js";
 import { dateTime, esc, number } from "./format.js";
+import * as access from "./admin-access.js";
 
 const $ = s => document.querySelector(s);
 let timer = null, filter = {action: "", actor: ""};
@@ -27,6 +29,8 @@ async function refresh() {
     $("#audit tbody").innerHTML = au.entries.map(a =>
       `<tr><td>${esc(dateTime(a.at))}</td><td>${esc(a.actor)} <span class="muted">(${esc(t(`role.${["operator", "analyst", "admin", "gate"].includes(a.role) ? a.role : "other"}`))})</span></td>
         <td><code>${esc(a.action)}</code></td><td>${esc(a.target)}</td><td>${esc(a.detail)}</td></tr>`).join("");
+    await access.refreshDevices();
+    await access.refreshTokens();
     session.updated(true);
   } catch (err) { session.updated(false, err.message); }
 }
@@ -38,6 +42,7 @@ $("#admission").addEventListener("click", async ev => {
   await api(`/api/v1/admission/${encodeURIComponent(tr.dataset.device)}/${encodeURIComponent(tr.dataset.unit)}/${verb}`, {method: "POST"});
   refresh();
 });
+access.wire(refresh);
 $("#audit-filter").addEventListener("submit", ev => {
   ev.preventDefault();
   filter = {action: ev.target.action.value.trim(), actor: ev.target.actor.value.trim()};
@@ -50,6 +55,7 @@ session.boot({
     $("#not-admin").hidden = admin;
     $("#admission-section").hidden = !admin;
     $("#audit-section").hidden = !admin;
+    for (const id of ["#devices-section", "#tokens-section", "#users-section"]) $(id).hidden = !admin;
     refresh();
     timer = setInterval(refresh, 3000);
   },

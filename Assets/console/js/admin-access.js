@@ -1,0 +1,88 @@
+// The admin's devices, access tokens and users: each device with its profile, link and counters;
+// tokens listed (never their secrets), created (the secret shown once) and revoked; users created.
+import { t } from "./i18n.js";
+import { json, api, post } from "./api.js";
+import { dateTime, esc, number, ago } from "./format.js";
+import { deviceState, family } from "./words.js";
+
+const $ = s => document.querySelector(s);
+const ROLES = ["operator", "analyst", "admin", "gate"];
+const roleText = r => t(`role.${ROLES.includes(r) ? r : "other"}`);
+
+/// A device's decode counters in words: frames read and frames refused.
+function counted(d) {
+  const c = d.counters || {};
+  const frames = Number(c.frames || 0);
+  const rejected = Object.values(c.rejected || {}).reduce((s, v) => s + Number(v || 0), 0);
+  return t("adminDevices.counted", {frames: number(frames), rejected: number(rejected)});
+}
+
+export async function refreshDevices() {
+  const {devices} = await json("/api/v1/devices");
+  $("#admin-devices tbody").innerHTML = devices.map(d => {
+    const why = d.tampered ? t("devices.tampered") : d.activeFaults && d.activeFaults.length
+      ? t("devices.faults", {faults: d.activeFaults.join(", ")}) : d.reason || d.lastError || "";
+    const where = [d.lane ? t("alarm.lane", {lane: d.lane}) : "", d.port || ""].filter(Boolean).join(" · ");
+    return `<tr class="${esc(d.state)}"><td><b>${esc(d.id)}</b><br><span class="muted">${esc(family(d.family))} · ${esc(d.profile)}</span></td>
+      <td>${esc(where)}</td><td><span class="dot"></span> ${esc(deviceState(d.state))}${why ? `<br><span class="muted">${esc(why)}</span>` : ""}</td>
+      <td>${esc(d.lastFrameAt ? ago(d.lastFrameAt) : t("devices.noFrame"))}</td>
+      <td>${esc(t("adminDevices.connects", {n: number(d.connects ?? 0)}))}</td><td>${esc(counted(d))}</td></tr>`;
+  }).join("");
+}
+
+export async function refreshTokens() {
+  const {tokens} = await json("/api/v1/tokens");
+  const now = Date.now();
+  const live = tokens.filter(k => !k.revokedAt && Date.parse(k.expiresAt) > now)
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  $("#tokens-empty").hidden = live.length > 0;
+  $("#tokens tbody").innerHTML = live.map(k => `<tr data-token="${esc(k.id)}">
+      <td>${esc(k.label || k.owner)}<br><span class="muted">${esc(t(k.kind === "session" ? "tokens.session" : "tokens.api"))} · ${esc(t("tokens.owner", {owner: k.owner}))}</span></td>
+      <td>${esc(roleText(k.role))}</td><td>${esc(dateTime(k.createdAt))}</td><td>${esc(dateTime(k.expiresAt))}</td>
+      <td><button class="revoke">${esc(t("tokens.revoke"))}</button></td></tr>`).join("");
+}
+
+function say(el, text, ok) {
+  el.textContent = text;
+  el.className = ok ? "ok" : "error";
+}
+
+export function wire(refresh) {
+  $("#token-form").addEventListener("submit", async ev => {
+    ev.preventDefault();
+    const f = ev.target, body = {role: f.role.value, label: f.label.value.trim() || undefined};
+    const days = Number(f.days.value);
+    if (days > 0) body.lifetimeS = Math.round(days * 86400);
+    if (f.role.value === "gate") body.owner = f.owner.value.trim();
+    const r = await post("/api/v1/tokens", body);
+    const answer = await r.json().catch(() => ({}));
+    if (r.status === 201) {
+      $("#token-secret").hidden = false;
+      $("#token-secret code").textContent = answer.token;
+      say($("#token-result"), t("tokens.created", {label: answer.info.label || answer.info.owner}), true);
+      f.reset();
+    } else {
+      say($("#token-result"), t("tokens.refused", {reason: answer.error || r.status}), false);
+    }
+    refresh();
+  });
+  $("#tokens").addEventListener("click", async ev => {
+    const b = ev.target.closest("button.revoke"), tr = ev.target.closest("tr");
+    if (!b || !tr) return;
+    await api(`/api/v1/tokens/${encodeURIComponent(tr.dataset.token)}/revoke`, {method: "POST"});
+    refresh();
+  });
+  $("#user-form").addEventListener("submit", async ev => {
+    ev.preventDefault();
+    const f = ev.target;
+    const r = await post("/api/v1/users", {user: f.user.value.trim(), role: f.role.value, password: f.password.value});
+    const answer = await r.json().catch(() => ({}));
+    if (r.status === 201) {
+      say($("#user-result"), t("users.created", {user: answer.user, role: roleText(answer.role)}), true);
+      f.reset();
+    } else {
+      say($("#user-result"), t("users.refused", {reason: answer.error || r.status}), false);
+    }
+    refresh();
+  });
+}
