@@ -233,8 +233,11 @@ def main():
             bad = BAD_WORDS.findall(text) + ULID.findall(text)
             assert not bad, f"{section}: visible text shows {bad}:\n{text}"
         shot("9-admin-devices-tokens-users.png")
-        row.find_element(By.CSS_SELECTOR, "button.revoke").click()
-        wait.until(EC.invisibility_of_element_located((By.XPATH, "//table[@id='tokens']//tr[contains(., 'hệ thống rủi ro')]")))
+        # The table is redrawn every few seconds: find the button afresh and click it at once.
+        revoke = "//table[@id='tokens']//tr[contains(., 'hệ thống rủi ro')]//button"
+        driver.execute_script(
+            "const b = document.evaluate(arguments[0], document, null, 9, null).singleNodeValue; b.click();", revoke)
+        wait.until(EC.invisibility_of_element_located((By.XPATH, revoke)))
         wait.until(EC.text_to_be_present_in_element((By.ID, "audit"), "token.revoke"))
 
         handshake("audited")

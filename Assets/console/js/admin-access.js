@@ -2,7 +2,7 @@
 // tokens listed (never their secrets), created (the secret shown once) and revoked; users created.
 import { t } from "./i18n.js";
 import { json, api, post } from "./api.js";
-import { dateTime, esc, number, ago } from "./format.js";
+import { date, dateTime, esc, number, ago } from "./format.js";
 import { deviceState, family } from "./words.js";
 
 const $ = s => document.querySelector(s);
@@ -38,7 +38,7 @@ export async function refreshTokens() {
   $("#tokens-empty").hidden = live.length > 0;
   $("#tokens tbody").innerHTML = live.map(k => `<tr data-token="${esc(k.id)}">
       <td>${esc(k.label || k.owner)}<br><span class="muted">${esc(t(k.kind === "session" ? "tokens.session" : "tokens.api"))} · ${esc(t("tokens.owner", {owner: k.owner}))}</span></td>
-      <td>${esc(roleText(k.role))}</td><td>${esc(dateTime(k.createdAt))}</td><td>${esc(dateTime(k.expiresAt))}</td>
+      <td>${esc(roleText(k.role))}</td><td>${esc(dateTime(k.createdAt))}</td><td>${esc(date(k.expiresAt))}</td>
       <td><button class="revoke">${esc(t("tokens.revoke"))}</button></td></tr>`).join("");
 }
 

@@ -25,6 +25,11 @@ export function dateTime(iso) {
   if (day(d) === day(new Date())) return time(d);
   return new Intl.DateTimeFormat(locale(), {timeZone: zone, day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false}).format(d);
 }
+/** 03/01/2027: a day far from today, with its year (a token's expiry) */
+export function date(iso) {
+  const d = when(iso);
+  return d ? new Intl.DateTimeFormat(locale(), {timeZone: zone, day: "2-digit", month: "2-digit", year: "numeric"}).format(d) : "–";
+}
 /** "3 min ago", in words of the language */
 export function ago(iso) {
   const d = when(iso);
