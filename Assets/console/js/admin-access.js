@@ -21,7 +21,9 @@ export async function refreshDevices() {
   const {devices} = await json("/api/v1/devices");
   $("#admin-devices tbody").innerHTML = devices.map(d => {
     const why = d.tampered ? t("devices.tampered") : d.activeFaults && d.activeFaults.length
-      ? t("devices.faults", {faults: d.activeFaults.join(", ")}) : d.reason || d.lastError || "";
+      ? t("devices.faults", {faults: d.activeFaults.join(", ")})
+      // A link error from before the device came online is history, not its state now.
+      : d.reason || (d.state === "online" ? "" : d.lastError) || "";
     const where = [d.lane ? t("alarm.lane", {lane: d.lane}) : "", d.port || ""].filter(Boolean).join(" · ");
     return `<tr class="${esc(d.state)}"><td><b>${esc(d.id)}</b><br><span class="muted">${esc(family(d.family))} · ${esc(d.profile)}</span></td>
       <td>${esc(where)}</td><td><span class="dot"></span> ${esc(deviceState(d.state))}${why ? `<br><span class="muted">${esc(why)}</span>` : ""}</td>
