@@ -13,6 +13,7 @@ import { declarationCard, riskBlock, linkWords } from "./analysis-declaration.js
 
 const THREATS = ["anomaly", "organic", "metal", "weapon", "narcotics", "currency", "explosive"];
 const VIEWABLE = ["png", "jpeg"];
+const VIEWS = ["side", "top", "front", "rear", "oblique"];
 
 function threatWord(x) { return !x ? t("analysis.threat.unnamed") : THREATS.includes(x) ? t(`analysis.threat.${x}`) : quoted(x); }
 
@@ -21,7 +22,8 @@ function summary(p) {
   const truck = p.plates.length ? t("alarm.truck", {plate: p.plates.map(plate).join(", ")}) : t("analysis.noPlate");
   const cargo = p.containers.length ? t(p.containers.length > 1 ? "alarm.containers" : "alarm.container", {list: p.containers.join(", ")}) : t("analysis.noContainer");
   const span = (new Date(p.endedAt) - new Date(p.startedAt)) / 1000;
-  const parts = [t("analysis.passageSentence", {truck, cargo, lane: p.lane || "–", from: clock(p.startedAt), to: clock(p.endedAt), duration: seconds(span)})];
+  const first = t("analysis.passageSentence", {truck, cargo, lane: p.lane || "–", from: clock(p.startedAt), to: clock(p.endedAt), duration: seconds(span)});
+  const parts = [first.charAt(0).toLocaleUpperCase() + first.slice(1)];
   parts.push(p.rpmResult === "alarm" ? t("analysis.rpmSentence.alarm") : p.rpmResult === "clear" ? t("analysis.rpmSentence.clear") : t("analysis.rpmSentence.none"));
   parts.push(p.scanResult ? t("analysis.scanSentence", {result: atdWord(p.scanResult)}) : t("analysis.scanSentenceNone"));
   if (p.missing.length) parts.push(t("analysis.missingSentence", {list: missingText(p.missing)}));
@@ -38,8 +40,9 @@ async function scanImages(box, e) {
     const fig = document.createElement("figure");
     fig.className = "scan-image";
     fig.dataset.image = img.name;
-    const caption = ["other", "raw"].includes(img.format) || !img.format ? t("analysis.imageView", {view: img.view || img.name})
-      : t("analysis.imageCaption", {view: img.view || img.name, format: img.format.toUpperCase()});
+    const view = VIEWS.includes(img.view) ? t(`analysis.view.${img.view}`) : img.view || img.name;
+    const caption = ["other", "raw"].includes(img.format) || !img.format ? t("analysis.imageView", {view})
+      : t("analysis.imageCaption", {view, format: img.format.toUpperCase()});
     fig.innerHTML = `<div class="frame"></div><figcaption>${esc(caption)} <span class="img-status muted"></span></figcaption>`;
     box.appendChild(fig);
     const frame = fig.querySelector(".frame"), status = fig.querySelector(".img-status");

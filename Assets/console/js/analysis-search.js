@@ -208,7 +208,7 @@ export async function show(tab, params) {
     $("#results").hidden = page.rows.length === 0;
     $("#results-empty").hidden = page.rows.length > 0;
     $("#results-empty").textContent = t(`analysis.none.${tab}`);
-    const counted = t(`analysis.count.${tab}`, {n: number(page.rows.length)});
+    const counted = page.rows.length === 1 ? t(`analysis.countOne.${tab}`) : t(`analysis.count.${tab}`, {n: number(page.rows.length)});
     $("#result-summary").textContent = [counted, page.next ? t("analysis.moreMatch") : t("analysis.noMore"),
       page.filtered ? t("analysis.lookedAt", {n: number(page.looked)}) : ""].filter(Boolean).join(" · ");
     $("#page-number").textContent = t("analysis.page", {n: number(state.page)});
