@@ -135,8 +135,10 @@ def main():
         assert len(exported) == 1 and exported[0]["containers"] == [a.container], exported
 
         # The passage: summary, timeline in the site's time, chart, scan image with its region.
+        started = time.monotonic()
         rows[0].find_element(By.CSS_SELECTOR, "a.open").click()
         wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".timeline .entry")))
+        figures["passagePageMs"] = round((time.monotonic() - started) * 1000)
         passage_id = driver.execute_script("return location.hash").split("/")[1]
         detail = json.loads(api(driver, f"/api/v1/passages/{passage_id}")["text"])
         WebDriverWait(driver, 60, poll_frequency=0.3).until(
@@ -144,6 +146,7 @@ def main():
             "the count-rate chart is drawn")
         WebDriverWait(driver, 60, poll_frequency=0.3).until(
             lambda d: d.find_elements(By.CSS_SELECTOR, ".scan-image.drawn .region"), "the scan image is drawn with its suspect region")
+        figures["passageWithChartAndImageMs"] = round((time.monotonic() - started) * 1000)
         wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".scan-image figcaption"), "matches"))
         head = driver.find_element(By.CSS_SELECTOR, ".detail-head").text
         for expected in ("Truck 51C-123.45", a.container, "ALARMED", "Scan: SUSPECT", a.declaration):

@@ -39,7 +39,7 @@ export function clock(iso) {
     fractionalSecondDigits: 1, hour12: false}).format(d);
 }
 export function percent(x) { return x == null ? "–" : t("analysis.percent", {n: number(x, 0)}); }
-export function seconds(s) { return t("analysis.seconds", {n: number(s, 1)}); }
+export function seconds(s) { return t("analysis.seconds", {n: number(s, s < 1 ? 2 : 1)}); }
 export function channelWord(c) { return CHANNELS.includes(c) ? t(`channel.${c}`) : t("analysis.channelUnknown"); }
 export function quoted(s) { return t("analysis.quoted", {text: s}); }
 
