@@ -130,7 +130,7 @@ extension BrowserTests {
         let saved = try FileManager.default.contentsOfDirectory(atPath: downloads.url.path)
         #expect(saved.count == 1, "\(saved)")
         let file = try #require(saved.first.flatMap { FileManager.default.contents(atPath: downloads.path($0)) })
-        #expect(file.base64EncodedString() == raw["base64"] as? String)
+        #expect(file == (raw["base64"] as? String).flatMap { Data(base64Encoded: $0) }, "the file saved is the raw record's bytes")
         for shot in ["a1-search-by-plate.png", "a2-passage.png", "a4-evidence-checked.png", "a5-declaration.png", "a6-transit.png"] {
             #expect(FileManager.default.fileExists(atPath: artifacts + "/" + shot), "\(shot)")
         }
