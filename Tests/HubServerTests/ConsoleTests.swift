@@ -21,9 +21,11 @@ struct ConsoleTests {
         #expect(page.header("content-type") == "text/html; charset=utf-8")
         #expect(page.body.contains("e2e-gate") && page.body.contains("/assets/js/main.js"))
         #expect(try await RawHTTP.send(port: h.port, "GET", "/admin").body.contains("/assets/js/admin.js"))
+        let analysis = try await RawHTTP.send(port: h.port, "GET", "/analysis")
+        #expect(analysis.status == 200 && analysis.body.contains("/assets/js/analysis.js") && analysis.body.contains("e2e-gate"))
         for (path, type) in [
             ("/assets/js/main.js", "text/javascript; charset=utf-8"), ("/assets/css/console.css", "text/css; charset=utf-8"),
-            ("/assets/i18n/vi.json", "application/json; charset=utf-8"),
+            ("/assets/i18n/vi.json", "application/json; charset=utf-8"), ("/assets/css/analysis.css", "text/css; charset=utf-8"),
             ("/vendor/leaflet/leaflet.min.js", "text/javascript; charset=utf-8"),
             ("/vendor/leaflet/images/marker-icon.png", "image/png"),
             ("/vendor/chart.js/chart.min.js", "text/javascript; charset=utf-8"),

@@ -22,6 +22,7 @@ struct RouteAccessTests {
         ("GET", "/healthz", nil, nil),
         ("GET", "/", nil, nil),
         ("GET", "/admin", nil, nil),
+        ("GET", "/analysis", nil, nil),
         ("GET", "/assets/css/console.css", nil, nil),
         ("GET", "/vendor/leaflet/leaflet.min.js", nil, nil),
         ("GET", "/vendor/leaflet/images/marker-icon.png", nil, nil),

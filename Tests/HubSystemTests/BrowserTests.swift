@@ -19,8 +19,9 @@ import Testing
 /// `undefined`, `null`, `NaN`, a missing translation or a raw ULID.
 /// Run on its own by `make test` (`NIIHUB_BROWSER_TESTS=1`), not beside the other suites: a browser
 /// on two shared cores next to ten thousand connections and scenario runs measures the machine, not the page.
+/// The analyst's walk (`BrowserTests+Analyst.swift`) runs after it, never beside it, for the same reason.
 @Suite(
-    .timeLimit(.minutes(6)),
+    .serialized, .timeLimit(.minutes(6)),
     .enabled(if: ProcessInfo.processInfo.environment["NIIHUB_BROWSER_TESTS"] == "1", "make test runs it alone"))
 struct BrowserTests {
     static let transit = TransitTests.declaration.replacingOccurrences(of: "500000000001", with: "700000000002")

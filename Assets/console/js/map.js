@@ -16,6 +16,8 @@ export function statusText(tr) {
 }
 
 export function setTiles(url) { tiles = url || null; }
+/** Fits the next drawing to its transits again (a page that shows one declaration's transit after another). */
+export function refit() { fitted = false; }
 
 function ensure() {
   if (map || !window.L) return map;

@@ -28,6 +28,8 @@ async function begin(who) {
   $("#who").textContent = t("header.who", {user: me.name, role: t(`role.${["operator", "analyst", "admin"].includes(me.role) ? me.role : "other"}`)});
   const admin = $("#nav-admin");
   if (admin) admin.hidden = me.role !== "admin";
+  const analysis = $("#nav-analysis");
+  if (analysis) analysis.hidden = !["analyst", "admin"].includes(me.role);
   clock();
   onStart(me);
 }

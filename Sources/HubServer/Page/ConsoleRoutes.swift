@@ -4,10 +4,11 @@ import Hummingbird
 import NIOCore
 
 /// The console: `GET /` (the operator's screen, with its login form), `GET /admin` (admission,
-/// audit, devices), their files under `/assets/<folder>/<file>` and Debian's browser libraries under
-/// `/vendor/<library>/…`. All open: the pages hold no data and ask the API, with the session
-/// cookie, for everything. Files are revalidated by `ETag` (`no-cache`), so an upgraded hub's
-/// console shows at once; the Debian libraries change only with their package and are cached a day.
+/// audit, devices), `GET /analysis` (the analyst's search, passages and declarations), their files
+/// under `/assets/<folder>/<file>` and Debian's browser libraries under `/vendor/<library>/…`. All
+/// open: the pages hold no data and ask the API, with the session cookie, for everything. Files are
+/// revalidated by `ETag` (`no-cache`), so an upgraded hub's console shows at once; the Debian
+/// libraries change only with their package and are cached a day.
 struct ConsoleRoutes: RouteController {
     let site: String
     /// The console's folder; nil when none was found (the pages then say where the hub looked).
@@ -26,6 +27,10 @@ struct ConsoleRoutes: RouteController {
         }
         routes.get("/admin", .open, doc: .init(summary: "The admin console.", produces: "text/html", response: OpenAPISchemas.html)) {
             _, _ in page("admin.html")
+        }
+        // The analyst's searches and evidence come from the analyst-only API routes; the page itself holds no data.
+        routes.get("/analysis", .open, doc: .init(summary: "The analyst workspace.", produces: "text/html", response: OpenAPISchemas.html)) {
+            _, _ in page("analysis.html")
         }
         routes.get("/assets/:dir/:file", .open, doc: Self.fileDoc("A file of the console (CSS, JavaScript module, catalog).")) {
             request, context in

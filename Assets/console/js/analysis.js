@@ -1,0 +1,71 @@
+// The analyst workspace (/analysis): search, then a passage's or a declaration's page. The address
+// says what is shown (#passages?plate=…, #passage/<id>, #declaration/<number>), so Back and a
+// bookmarked link work; every datum comes from the API with the analyst's session.
+import { t } from "./i18n.js";
+import * as session from "./session.js";
+import * as search from "./analysis-search.js";
+import * as passage from "./analysis-passage.js";
+import * as declaration from "./analysis-declaration.js";
+
+const $ = s => document.querySelector(s);
+const ALLOWED = ["analyst", "admin"];
+let lastSearch = "#passages";
+
+function go(hash) {
+  if (location.hash === hash) route(); else location.hash = hash;
+}
+
+function view(name) {
+  $("#search-view").hidden = name !== "search";
+  $("#detail-view").hidden = name !== "detail";
+}
+
+async function route() {
+  if (!session.me || !ALLOWED.includes(session.me.role)) return;
+  const hash = location.hash.slice(1) || "passages";
+  const [path, query] = hash.split("?");
+  const [what, ...rest] = path.split("/");
+  const id = decodeURIComponent(rest.join("/"));
+  document.body.dataset.view = what;
+  try {
+    if (search.TABS.includes(what)) {
+      lastSearch = "#" + hash;
+      view("search");
+      await search.show(what, new URLSearchParams(query || ""));
+    } else if (what === "passage" && id) {
+      view("detail");
+      $("#detail").innerHTML = `<p class="muted">${t("analysis.loading")}</p>`;
+      await passage.show(id, $("#detail"));
+    } else if (what === "declaration" && id) {
+      view("detail");
+      $("#detail").innerHTML = `<p class="muted">${t("analysis.loading")}</p>`;
+      await declaration.show(id, $("#detail"));
+    } else {
+      go("#passages");
+      return;
+    }
+    document.body.dataset.shown = hash;
+    window.scrollTo(0, 0);
+    session.updated(true);
+  } catch (err) {
+    const missing = /: 404$/.test(err.message);
+    $("#detail").textContent = missing ? t(what === "declaration" ? "analysis.noSuchDeclaration" : "analysis.noSuchPassage") : t("analysis.failed", {reason: err.message});
+    session.updated(!missing ? false : true, err.message);
+  }
+}
+
+search.wire(go);
+$("#back-to-search").addEventListener("click", ev => { ev.preventDefault(); go(lastSearch); });
+window.addEventListener("hashchange", route);
+
+session.boot({
+  start: me => {
+    const allowed = ALLOWED.includes(me.role);
+    $("#not-analyst").hidden = allowed;
+    $("#search-view").hidden = !allowed;
+    $("#detail-view").hidden = true;
+    if (allowed) route();
+  },
+  stop: () => { $("#detail").innerHTML = ""; },
+  redraw: route,
+});

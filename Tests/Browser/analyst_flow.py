@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""A risk analyst's investigation in English, in a headless Chromium at 1366×768: log in on the
+analyst workspace, find the passage by the truck's plate (typed as painted, 51C-123.45), check the
+exports the screen offers, open the passage and see its timeline in the site's time (the repaired
+container read, the portal's count-rate chart, the scan's image with its suspect region), the linked
+declaration beside it with goods, HS codes and weight, and the risk assessment with each signal's
+weight; download the occupancy's raw record and check that the SHA-256 this browser computed, the
+hash shown and the file saved all agree; then open the declaration (versions, links and why, risk
+history) and a sealed transit's declaration with its corridor on the map. Every step saves a
+screenshot, and the visible text is checked for `undefined`, `null`, `NaN`, a missing translation
+(⟦key⟧) and raw 26-character ULIDs. Run by BrowserTests+Analyst.swift, which feeds the hub first."""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ULID = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{26}\b")
+BAD_WORDS = re.compile(r"\b(undefined|null|NaN)\b|⟦")
+SITE_ZONE = datetime.timezone(datetime.timedelta(hours=7))  # Asia/Ho_Chi_Minh, no daylight saving
+
+
+def browser(downloads):
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1366,768", "--lang=en-GB"):
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_window_size(1366, 768)
+    return driver
+
+
+def visible_text_is_clean(driver, where):
+    """No placeholder words or raw ids anywhere a person can read (body text, titles, placeholders)."""
+    text = driver.execute_script("""return document.body.innerText + '\\n' +
+      Array.from(document.querySelectorAll('[title],[placeholder],[aria-label]')).filter(e => e.offsetParent !== null)
+        .map(e => [e.title, e.placeholder, e.getAttribute('aria-label')].filter(Boolean).join(' ')).join('\\n')""")
+    bad = BAD_WORDS.findall(text) + ULID.findall(text)
+    assert not bad, f"{where}: visible text shows {bad}:\n{text[:3000]}"
+    return text
+
+
+def fits(driver, where):
+    assert driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth"), f"{where}: no sideways scroll at 1366 px"
+
+
+def api(driver, path):
+    """The API with the page's own session, as the page would ask it."""
+    return driver.execute_async_script("""const done = arguments[arguments.length - 1];
+      fetch(arguments[0], {credentials: 'same-origin'}).then(async r => done({status: r.status, type: r.headers.get('content-type'), text: await r.text()}))
+        .catch(e => done({status: 0, text: String(e)}))""", path)
+
+
+def full_shot(driver, path):
+    """The whole page in one picture: the window grown to the page's height, then back."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1366, min(max(height, 768), 4000))
+    time.sleep(0.3)
+    driver.save_screenshot(path)
+    driver.set_window_size(1366, 768)
+
+
+def local(iso):
+    """An API time as the page writes it in the site's zone, to the second: 05/12/2026, 14:05:09."""
+    t = datetime.datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(SITE_ZONE)
+    return t.strftime("%d/%m/%Y, %H:%M:%S")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    for name in ("url", "user", "password", "artifacts", "downloads", "plate", "container", "declaration", "transit",
+                 "image-sha", "occupancy-sha"):
+        p.add_argument("--" + name, required=True)
+    a = p.parse_args()
+    if not a.url.startswith("http://127.0.0.1:"):
+        sys.exit("only loopback hubs are tested")
+    os.makedirs(a.artifacts, exist_ok=True)
+    shot = lambda name: driver.save_screenshot(os.path.join(a.artifacts, name))
+    figures = {}
+
+    driver = browser(a.downloads)
+    try:
+        wait = WebDriverWait(driver, 60)
+        driver.get(a.url)
+        wait.until(EC.visibility_of_element_located((By.ID, "login-user")))
+        driver.find_element(By.CSS_SELECTOR, '[data-lang="en"]').click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "login-submit"), "Log in"))
+        for field, value in (("login-user", a.user), ("login-password", a.password)):
+            driver.find_element(By.ID, field).send_keys(value)
+        driver.find_element(By.ID, "login-submit").click()
+        wait.until(EC.text_to_be_present_in_element((By.ID, "who"), a.user))
+        wait.until(EC.visibility_of_element_located((By.ID, "search-form")))
+        assert driver.execute_script("return document.documentElement.lang") == "en"
+        assert "Asia/Ho_Chi_Minh" in driver.find_element(By.ID, "zone-hint").text, "the search says which zone its times are in"
+        shot("a0-analyst-workspace.png")
+
+        # Find the passage by the plate as it is painted on the truck.
+        started = time.monotonic()
+        plate = driver.find_element(By.CSS_SELECTOR, "#search-form input[name=plate]")
+        plate.send_keys(a.plate)
+        driver.find_element(By.ID, "search-submit").click()
+        row = "#results tbody tr[data-href^='#passage/']"
+        WebDriverWait(driver, 60, poll_frequency=0.05).until(
+            lambda d: "plate=" in d.execute_script("return location.hash") and d.find_elements(By.CSS_SELECTOR, row))
+        figures["searchMs"] = round((time.monotonic() - started) * 1000)
+        rows = driver.find_elements(By.CSS_SELECTOR, row)
+        assert len(rows) == 1, [r.text for r in rows]
+        text = rows[0].text
+        for expected in (a.plate, a.container, a.declaration, "Red channel", "ALARM", "suspect"):
+            assert expected in text, f"the row shows {expected}: {text}"
+        summary = driver.find_element(By.ID, "result-summary").text
+        assert summary.startswith("1 passage on this page"), summary
+        fits(driver, "search")
+        visible_text_is_clean(driver, "search")
+        shot("a1-search-by-plate.png")
+
+        # The exports the screen offers carry the same filter and answer with the passage.
+        csv_link = driver.find_element(By.ID, "export-csv").get_attribute("href")
+        json_link = driver.find_element(By.ID, "export-json").get_attribute("href")
+        assert "plate=51C-123.45" in csv_link.replace("%2D", "-") or "plate=51C-123.45" in csv_link, csv_link
+        csv = api(driver, csv_link)
+        assert csv["status"] == 200 and csv["type"].startswith("text/csv") and a.container in csv["text"], csv
+        exported = json.loads(api(driver, json_link)["text"])
+        assert len(exported) == 1 and exported[0]["containers"] == [a.container], exported
+
+        # The passage: summary, timeline in the site's time, chart, scan image with its region.
+        started = time.monotonic()
+        rows[0].find_element(By.CSS_SELECTOR, "a.open").click()
+        fast = WebDriverWait(driver, 60, poll_frequency=0.05)
+        fast.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".timeline .entry")))
+        figures["passagePageMs"] = round((time.monotonic() - started) * 1000)
+        passage_id = driver.execute_script("return location.hash").split("/")[1]
+        detail = json.loads(api(driver, f"/api/v1/passages/{passage_id}")["text"])
+        fast.until(
+            lambda d: d.execute_script("const c = document.querySelector('.kind-radiation-occupancy canvas'); return !!(c && window.Chart.getChart(c))"),
+            "the count-rate chart is drawn")
+        fast.until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, ".scan-image.drawn .region"), "the scan image is drawn with its suspect region")
+        figures["passageWithChartAndImageMs"] = round((time.monotonic() - started) * 1000)
+        wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".scan-image figcaption"), "matches"))
+        head = driver.find_element(By.CSS_SELECTOR, ".detail-head").text
+        for expected in ("Truck 51C-123.45", a.container, "ALARMED", "Scan: SUSPECT", a.declaration):
+            assert expected in head, f"the summary says {expected}: {head}"
+        timeline = driver.find_element(By.CSS_SELECTOR, ".timeline").text
+        assert "read container “CSQU3O54383”" in timeline and f"repaired it to {a.container}" in timeline, timeline
+        assert "Plate 51C-123.45 read by the front camera, 88% confident" in timeline, timeline
+        assert "Gamma: ALARM" in timeline and "cps" in timeline, timeline
+        assert "organic 81%" in timeline, timeline
+        occupancy = next(m["event"] for m in detail["members"] if m["event"]["kind"] == "radiation.occupancy")
+        shown = driver.execute_script("return document.querySelector('.kind-radiation-occupancy time').textContent")
+        expected_time = local(occupancy["observedAt"]).split(", ")[1]
+        assert shown.startswith(expected_time), f"the occupancy at {shown} in the site's time, expected {expected_time}"
+        side = driver.find_element(By.CSS_SELECTOR, "aside.side").text
+        for expected in (f"Declaration {a.declaration}", "Binh Minh Import Export Co.", "31042000", "Potassium chloride fertiliser",
+                         "24,500 kg", "26,300 kg", "Radiation alarm", "+60", "Suspect scan", "+45", "Score"):
+            assert expected in side, f"the declaration beside the passage shows {expected}: {side}"
+        fits(driver, "passage")
+        visible_text_is_clean(driver, "passage")
+        shot("a2-passage.png")
+        full_shot(driver, os.path.join(a.artifacts, "a3-passage-whole.png"))
+
+        # The raw evidence: the occupancy's exact bytes, hashed in this browser, saved as a file.
+        evidence = f"table.evidence tr[data-sha='{a.occupancy_sha}']"
+        row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, evidence)))
+        assert a.occupancy_sha in row.text, "the SHA-256 is shown"
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
+        row.find_element(By.CSS_SELECTOR, "button.check").click()
+        result = wait.until(lambda d: (lambda r: r if r.text and "Downloading" not in r.text else None)(d.find_element(By.CSS_SELECTOR, evidence + " .result")))
+        assert "Hash matches" in result.text, result.text
+        computed = result.get_attribute("data-computed")
+        assert computed == a.occupancy_sha, computed
+        figures["hashedBy"] = result.get_attribute("data-how")
+        saved = WebDriverWait(driver, 30, poll_frequency=0.2).until(
+            lambda d: [f for f in os.listdir(a.downloads) if not f.endswith(".crdownload")] or None, "the file is saved")
+        with open(os.path.join(a.downloads, saved[0]), "rb") as f:
+            on_disk = hashlib.sha256(f.read()).hexdigest()
+        assert on_disk == a.occupancy_sha, f"the saved file's SHA-256 is {on_disk}"
+        chain = driver.find_element(By.CSS_SELECTOR, ".chain").text
+        assert "no route that verifies" in chain, chain
+        visible_text_is_clean(driver, "evidence")
+        shot("a4-evidence-checked.png")
+
+        # The declaration: versions and what changed, the events linked and why, the risk history.
+        driver.find_element(By.CSS_SELECTOR, f"aside.side a[href='#declaration/{a.declaration}']").click()
+        wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".versions")))
+        versions = driver.find_element(By.CSS_SELECTOR, ".versions").text
+        assert "Version 1" in versions and "first filed" in versions and "seals added: VN-SEAL-0042" in versions \
+            and "24,000 kg → 24,500 kg" in versions, versions
+        links = driver.find_element(By.CSS_SELECTOR, "table.links").text
+        assert "after the hub repaired the read “CSQU3O54383”" in links and "(70% sure)" in links, links
+        assert f"plate {a.plate} matches declaration version 2 (60% sure)" in links, links
+        history = driver.find_elements(By.CSS_SELECTOR, "table.history tbody tr")
+        assert len(history) >= 2, [r.text for r in history]
+        fits(driver, "declaration")
+        visible_text_is_clean(driver, "declaration")
+        shot("a5-declaration.png")
+        full_shot(driver, os.path.join(a.artifacts, "a5-declaration-whole.png"))
+
+        # A sealed transit's declaration: its corridor on the map, with the seal not reporting yet.
+        driver.find_element(By.ID, "back-to-search").click()
+        wait.until(EC.visibility_of_element_located((By.ID, "search-form")))
+        assert driver.find_element(By.CSS_SELECTOR, "#search-form input[name=plate]").get_attribute("value") == a.plate, "Back keeps the search"
+        driver.find_element(By.CSS_SELECTOR, "[data-tab=declarations]").click()
+        wait.until(lambda d: "#declarations" in d.execute_script("return location.hash"))
+        number = driver.find_element(By.CSS_SELECTOR, "#search-form input[name=number]")
+        driver.find_element(By.CSS_SELECTOR, "#search-form input[name=plate]").clear()
+        number.send_keys(a.transit)
+        driver.find_element(By.ID, "search-submit").click()
+        link = f"#results a[href='#declaration/{a.transit}']"
+        wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, link))).click()
+        WebDriverWait(driver, 30, poll_frequency=0.3).until(
+            lambda d: d.execute_script("return (window.niihubMap.corridorPoints || {})[arguments[0]]", a.transit) == 3, "the corridor is drawn")
+        assert driver.execute_script("return document.querySelectorAll('#transit-map path.corridor').length") >= 1, "Leaflet drew it"
+        words = driver.find_element(By.ID, "transit-words").text
+        assert "Transit from office 02CI to 45BC" in words and "within 500 m" in words and "has not reported" in words, words
+        driver.execute_script("document.getElementById('transit-section').scrollIntoView()")
+        fits(driver, "transit")
+        visible_text_is_clean(driver, "transit")
+        shot("a6-transit.png")
+        print(json.dumps({"passage": passage_id, **figures}))
+    except Exception:
+        shot("analyst-failure.png")
+        raise
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()
