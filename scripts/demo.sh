@@ -66,6 +66,14 @@ else
   echo "No transit on the map: var/demo/admin-credential.json is gone (delete var/demo to start afresh)." >&2
 fi
 
-echo "Dashboard: http://127.0.0.1:$port/   (API: http://127.0.0.1:$port/api/v1/events, Ctrl-C to stop)"
+console="http://127.0.0.1:$port/"
+echo "Operator console:   $console   (Bảng điều khiển cửa khẩu; Vietnamese or English, chosen at login)"
+echo "Analyst workspace:  ${console}analysis"
+echo "Admin:              ${console}admin"
+echo "API:                ${console}api/v1/openapi.json   (Ctrl-C stops the hub and the simulators)"
 echo "Log in as admin with the password in var/demo/admin-credential.json (made on the first start)."
+# On a desktop, open the console in the browser; on a server the URL above is enough.
+if [[ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]] && command -v xdg-open >/dev/null && [[ -z "${NIIHUB_DEMO_NO_BROWSER:-}" ]]; then
+  xdg-open "$console" >/dev/null 2>&1 || true
+fi
 wait "$hub"

@@ -54,7 +54,7 @@ export function drawDevices(devices) {
   document.getElementById("devices").innerHTML = sorted.map(d => {
     const why = d.tampered ? t("devices.tampered") : d.activeFaults && d.activeFaults.length ? t("devices.faults", {faults: d.activeFaults.join(", ")}) : d.reason || "";
     const connected = d.connections ? " · " + t("devices.connected", {n: number(d.connections)}) : "";
-    return `<li class="${esc(d.state)}" data-device="${esc(d.id)}" title="${esc(family(d.family))}${d.lane ? " · " + esc(t("alarm.lane", {lane: d.lane})) : ""}"><b><span class="dot"></span>${esc(d.id)}</b>
+    return `<li class="${esc(d.state)}" data-device="${esc(d.id)}" title="${esc(family(d.family))}${d.lane ? " · " + esc(t("alarm.lane", {lane: d.lane})) : ""}"><b><span class="dot"></span>${esc(d.id)} <small class="muted">${esc(family(d.family))}${d.lane ? " · " + esc(t("alarm.lane", {lane: d.lane})) : ""}</small></b>
       <span class="state">${esc(deviceState(d.state))}${esc(connected)}${why ? " · " : ""}<span class="why">${esc(why)}</span></span>
       <span class="last muted">${esc(d.lastFrameAt ? t("devices.lastFrame", {ago: ago(d.lastFrameAt)}) : t("devices.noFrame"))}</span></li>`;
   }).join("");
