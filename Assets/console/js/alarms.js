@@ -194,8 +194,9 @@ export function add(e, fresh, ack) {
   enrich(a);
   if (a.fresh) {
     beep();
-    // From the hub receiving the bytes to the card on screen (an upper bound on store → screen).
-    window.niihubAlarmLatencyMs = Date.now() - Date.parse(e.receivedAt);
+    // From the hub receiving the bytes to the frame that paints the card (an upper bound on
+    // store → screen): taken in the next animation frame, not when the card enters the page.
+    requestAnimationFrame(() => { window.niihubAlarmLatencyMs = Date.now() - Date.parse(e.receivedAt); });
   }
   tone();
 }
