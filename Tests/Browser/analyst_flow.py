@@ -5,11 +5,13 @@ exports the screen offers, open the passage and see its timeline in the site's t
 container read, the portal's count-rate chart, the scan's image with its suspect region), the linked
 declaration beside it with goods, HS codes and weight, and the risk assessment with each signal's
 weight; download the occupancy's raw record and check that the SHA-256 this browser computed, the
-hash shown and the file saved all agree; then open the declaration (versions, links and why, risk
+hash shown and the file saved all agree, and that the page verified the record's link in the archive's
+hash chain (and the next one); then open the declaration (versions, links and why, risk
 history) and a sealed transit's declaration with its corridor on the map. Every step saves a
 screenshot, and the visible text is checked for `undefined`, `null`, `NaN`, a missing translation
 (⟦key⟧) and raw 26-character ULIDs. Run by BrowserTests+Analyst.swift, which feeds the hub first."""
 import argparse
+import base64
 import datetime
 import hashlib
 import json
@@ -187,8 +189,19 @@ def main():
         with open(os.path.join(a.downloads, saved[0]), "rb") as f:
             on_disk = hashlib.sha256(f.read()).hexdigest()
         assert on_disk == a.occupancy_sha, f"the saved file's SHA-256 is {on_disk}"
-        chain = driver.find_element(By.CSS_SELECTOR, ".chain").text
-        assert "no route that verifies" in chain, chain
+        # Then the record's place in the archive's hash chain, recomputed by the page from the proof.
+        chain = wait.until(lambda d: (lambda c: c if c.get_attribute("data-verified") else None)(
+            d.find_element(By.CSS_SELECTOR, evidence + " .chain-result")))
+        answer = api(driver, f"/api/v1/raw/{a.occupancy_sha}/chain")
+        assert answer["status"] == 200, answer
+        proof = json.loads(answer["text"])
+        where = f"Record {proof['seq']:,} of {proof['head']['seq']:,} in the archive's hash chain"
+        assert chain.get_attribute("data-verified") == "true" and chain.text.startswith("✓ " + where) \
+            and "verified in this browser" in chain.text, chain.text
+        # The same link recomputed here, apart from the page: SHA-256(previous ‖ canonical) is the chain value.
+        link = hashlib.sha256(bytes.fromhex(proof["previous"]["chain"]) + base64.b64decode(proof["canonical"])).hexdigest()
+        assert link == proof["chain"] and proof["link"]["sha256"] == a.occupancy_sha, proof
+        figures["chainSeq"] = proof["seq"]
         visible_text_is_clean(driver, "evidence")
         shot("a4-evidence-checked.png")
 
