@@ -7,7 +7,7 @@ declaration beside it with goods, HS codes and weight, and the risk assessment w
 weight; download the occupancy's raw record and check that the SHA-256 this browser computed, the
 hash shown and the file saved all agree, and that the page verified the record's link in the archive's
 hash chain (and the next one); then open the declaration (versions, links and why, risk
-history) and a sealed transit's declaration with its corridor on the map. Every step saves a
+history) and a sealed transit's declaration with its corridor on the map, and the events tab's exports. Every step saves a
 screenshot, and the visible text is checked for `undefined`, `null`, `NaN`, a missing translation
 (⟦key⟧) and raw 26-character ULIDs. Run by BrowserTests+Analyst.swift, which feeds the hub first."""
 import argparse
@@ -242,6 +242,20 @@ def main():
         fits(driver, "transit")
         visible_text_is_clean(driver, "transit")
         shot("a6-transit.png")
+
+        # The events tab offers its exports too, with the list's filters, answering with stored events.
+        driver.execute_script("window.scrollTo(0, 0)")
+        driver.execute_script("location.hash = '#events'")
+        csv_link = wait.until(lambda d: (lambda l: l if l and "/api/v1/export/events.csv" in l else None)(
+            d.execute_script("const a = document.getElementById('export-csv'); return a && a.offsetParent !== null ? a.href : null")))
+        csv = api(driver, csv_link)
+        lines = csv["text"].split("\r\n")
+        assert csv["status"] == 200 and csv["type"].startswith("text/csv") and lines[0].startswith("id,kind,observedAt,") and len(lines) > 2, csv["text"][:500]
+        exported = json.loads(api(driver, driver.find_element(By.ID, "export-json").get_attribute("href"))["text"])
+        assert exported and all(e["kind"] and e["raw"]["sha256"] for e in exported), exported[:2]
+        figures["eventsExported"] = len(exported)
+        visible_text_is_clean(driver, "events")
+        shot("a7-events-export.png")
         print(json.dumps({"passage": passage_id, **figures}))
     except Exception:
         shot("analyst-failure.png")
