@@ -148,6 +148,7 @@ public struct SinkBackedEventStore: EventStore {
     public func events(_ query: EventQuery) async throws -> EventPage { try await sink.store.events(query) }
     public func event(id: String) async throws -> InspectionEvent? { try await sink.store.event(id: id) }
     public func rawRecords(sha256: String) async throws -> [RawRecord] { try await sink.store.rawRecords(sha256: sha256) }
+    public func rawChainProof(sha256: String) async throws -> RawChainLookup { try await sink.store.rawChainProof(sha256: sha256) }
     public func counts() async throws -> StoreCounts { try await sink.store.counts() }
     public func ingestedFile(deviceID: String, name: String, sha256: String) async throws -> IngestedFile? {
         try await sink.store.ingestedFile(deviceID: deviceID, name: name, sha256: sha256)

@@ -53,6 +53,7 @@ public struct HubAPI: Sendable {
             MetricsRoute(store: store, registry: registry, sources: metricSources, live: live),
             SiteRoutes(store: store, registry: registry, site: site, config: config, transits: transits),
             EventRoutes(store: store),
+            RawChainRoute(store: store),
             CountRateRoutes(store: store, config: config),
             ScanRoutes(store: store, ids: ids, site: site),
             DeclarationRoutes(declarationStore: declarations),
@@ -60,6 +61,7 @@ public struct HubAPI: Sendable {
             BlobRoutes(blobs: blobs),
             ForwardRoutes(forwarding: forwarding),
             AnalystRoutes(store: store, declarationStore: declarations, lanes: lanes),
+            EventExportRoutes(store: store),
             AdmissionRoutes(registry: registry, config: config),
             ConsoleRoutes(site: site, configured: config?.current.console.assets),
         ]

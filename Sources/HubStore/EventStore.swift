@@ -14,6 +14,8 @@ public protocol EventStore: Sendable {
     func events(ids: [String]) async throws -> [InspectionEvent]
     /// The raw records with this hash (normally one).
     func rawRecords(sha256: String) async throws -> [RawRecord]
+    /// The hash-chain proof of the first raw record with this hash (lowest seq).
+    func rawChainProof(sha256: String) async throws -> RawChainLookup
     /// How many events and raw records are stored.
     func counts() async throws -> StoreCounts
     /// The record of a dropped file already taken in (by device, name and content), if any.

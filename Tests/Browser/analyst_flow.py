@@ -5,11 +5,13 @@ exports the screen offers, open the passage and see its timeline in the site's t
 container read, the portal's count-rate chart, the scan's image with its suspect region), the linked
 declaration beside it with goods, HS codes and weight, and the risk assessment with each signal's
 weight; download the occupancy's raw record and check that the SHA-256 this browser computed, the
-hash shown and the file saved all agree; then open the declaration (versions, links and why, risk
-history) and a sealed transit's declaration with its corridor on the map. Every step saves a
+hash shown and the file saved all agree, and that the page verified the record's link in the archive's
+hash chain (and the next one); then open the declaration (versions, links and why, risk
+history) and a sealed transit's declaration with its corridor on the map, and the events tab's exports. Every step saves a
 screenshot, and the visible text is checked for `undefined`, `null`, `NaN`, a missing translation
 (⟦key⟧) and raw 26-character ULIDs. Run by BrowserTests+Analyst.swift, which feeds the hub first."""
 import argparse
+import base64
 import datetime
 import hashlib
 import json
@@ -187,8 +189,19 @@ def main():
         with open(os.path.join(a.downloads, saved[0]), "rb") as f:
             on_disk = hashlib.sha256(f.read()).hexdigest()
         assert on_disk == a.occupancy_sha, f"the saved file's SHA-256 is {on_disk}"
-        chain = driver.find_element(By.CSS_SELECTOR, ".chain").text
-        assert "no route that verifies" in chain, chain
+        # Then the record's place in the archive's hash chain, recomputed by the page from the proof.
+        chain = wait.until(lambda d: (lambda c: c if c.get_attribute("data-verified") else None)(
+            d.find_element(By.CSS_SELECTOR, evidence + " .chain-result")))
+        answer = api(driver, f"/api/v1/raw/{a.occupancy_sha}/chain")
+        assert answer["status"] == 200, answer
+        proof = json.loads(answer["text"])
+        where = f"Record {proof['seq']:,} of {proof['head']['seq']:,} in the archive's hash chain"
+        assert chain.get_attribute("data-verified") == "true" and chain.text.startswith("✓ " + where) \
+            and "verified in this browser" in chain.text, chain.text
+        # The same link recomputed here, apart from the page: SHA-256(previous ‖ canonical) is the chain value.
+        link = hashlib.sha256(bytes.fromhex(proof["previous"]["chain"]) + base64.b64decode(proof["canonical"])).hexdigest()
+        assert link == proof["chain"] and proof["link"]["sha256"] == a.occupancy_sha, proof
+        figures["chainSeq"] = proof["seq"]
         visible_text_is_clean(driver, "evidence")
         shot("a4-evidence-checked.png")
 
@@ -229,6 +242,20 @@ def main():
         fits(driver, "transit")
         visible_text_is_clean(driver, "transit")
         shot("a6-transit.png")
+
+        # The events tab offers its exports too, with the list's filters, answering with stored events.
+        driver.execute_script("window.scrollTo(0, 0)")
+        driver.execute_script("location.hash = '#events'")
+        csv_link = wait.until(lambda d: (lambda l: l if l and "/api/v1/export/events.csv" in l else None)(
+            d.execute_script("const a = document.getElementById('export-csv'); return a && a.offsetParent !== null ? a.href : null")))
+        csv = api(driver, csv_link)
+        lines = csv["text"].split("\r\n")
+        assert csv["status"] == 200 and csv["type"].startswith("text/csv") and lines[0].startswith("id,kind,observedAt,") and len(lines) > 2, csv["text"][:500]
+        exported = json.loads(api(driver, driver.find_element(By.ID, "export-json").get_attribute("href"))["text"])
+        assert exported and all(e["kind"] and e["raw"]["sha256"] for e in exported), exported[:2]
+        figures["eventsExported"] = len(exported)
+        visible_text_is_clean(driver, "events")
+        shot("a7-events-export.png")
         print(json.dumps({"passage": passage_id, **figures}))
     except Exception:
         shot("analyst-failure.png")

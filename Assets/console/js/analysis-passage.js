@@ -8,6 +8,7 @@ import { json } from "./api.js";
 import { number, esc } from "./format.js";
 import * as countrate from "./countrate.js";
 import * as evidence from "./evidence.js";
+import * as chain from "./analysis-chain.js";
 import { clock, when, describe, kindName, source, otherRepairs, missingText, atdWord, passageName, seconds, plate, percent, quoted } from "./analysis-words.js";
 import { declarationCard, riskBlock, linkWords } from "./analysis-declaration.js";
 
@@ -129,7 +130,7 @@ function entry(x, passage) {
 function evidenceRow(e, label) {
   return `<tr data-sha="${esc(e.raw.sha256)}" data-device="${esc(e.device.id)}"><td>${esc(label)}<br><span class="muted">${esc(t("analysis.receivedAt", {time: when(e.receivedAt)}))}</span></td>
     <td>${esc(e.device.id)}</td><td><code class="sha">${esc(e.raw.sha256)}</code></td>
-    <td><button type="button" class="check">${esc(t("analysis.downloadCheck"))}</button><span class="result" role="status"></span></td></tr>`;
+    <td><button type="button" class="check">${esc(t("analysis.downloadCheck"))}</button><span class="result" role="status"></span><span class="chain-result" role="status"></span></td></tr>`;
 }
 
 async function downloadAndCheck(tr) {
@@ -145,10 +146,29 @@ async function downloadAndCheck(tr) {
     result.textContent = ok ? t("analysis.hashMatches", {bytes: number(bytes.length)}) : t("analysis.hashMismatch", {got: got.hex});
     result.dataset.computed = got.hex;
     result.dataset.how = got.how;
+    await chainSentence(tr.querySelector(".chain-result"), tr.dataset.sha, got.hex);
   } catch (err) {
     result.className = "result error";
     result.textContent = t("analysis.downloadFailed", {reason: err.message});
   }
+}
+
+/** After the bytes' own check: the record's link in the archive's hash chain, recomputed here. */
+async function chainSentence(out, sha, computed) {
+  out.className = "chain-result muted";
+  out.textContent = t("analysis.chainChecking");
+  let c;
+  try {
+    c = await chain.check(sha, computed);
+  } catch (err) {
+    c = {ok: false, why: "fetch", detail: err.message};
+  }
+  out.className = "chain-result " + (c.ok ? "ok" : "error");
+  out.dataset.verified = String(c.ok);
+  if (c.why === "fetch") { out.textContent = t("analysis.chainUnavailable", {reason: c.detail}); return; }
+  const where = {seq: number(c.seq), head: number(c.head)};
+  if (!c.ok) { out.textContent = t("analysis.chainBroken", {...where, reason: t(`analysis.chainWhy.${c.why}`)}); return; }
+  out.textContent = t(c.next === "verified" ? "analysis.chainVerified" : c.next === "purged" ? "analysis.chainVerifiedNextPurged" : "analysis.chainVerifiedNewest", where);
 }
 
 /** The passage's page. */
@@ -183,7 +203,7 @@ export async function show(id, into) {
       <section class="panel wide evidence-panel"><h3>${esc(t("analysis.rawTitle"))}</h3><p class="hint">${esc(t("analysis.rawHint"))}</p>
         <table class="compact evidence"><thead><tr><th>${esc(t("analysis.evidence"))}</th><th>${esc(t("analysis.device"))}</th><th>SHA-256</th><th>${esc(t("analysis.check"))}</th></tr></thead>
         <tbody>${evidenceRows}</tbody></table>
-        <p class="chain">${esc(t("analysis.chainNone"))}</p></section>
+        <p class="chain hint">${esc(t("analysis.chainHint"))}</p></section>
     </div>`;
   const list = into.querySelector(".timeline");
   entries.forEach(x => list.appendChild(entry(x, p)));

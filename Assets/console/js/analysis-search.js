@@ -17,7 +17,7 @@ const ROUTES = {
     server: ["plate", "container", "seal", "declaration", "lane", "since", "until", "channel", "minScore"], exports: "passages"},
   declarations: {path: "/api/v1/declarations/search", list: "declarations",
     server: ["number", "ucr", "plate", "container", "seal", "since", "until", "channel", "minScore"], exports: "declarations"},
-  events: {path: "/api/v1/events", list: "events", server: ["kind", "lane", "since", "until"], exports: null},
+  events: {path: "/api/v1/events", list: "events", server: ["kind", "lane", "since", "until"], exports: "events"},
 };
 const TIMES = ["since", "until"];
 
@@ -184,7 +184,10 @@ function exportsFor(tab, params) {
   const q = apiQuery(tab, params, 1000);
   q.delete("limit");
   const qs = q.toString() ? "?" + q : "";
-  const note = params.get("outcome") ? ` <span class="muted">${esc(t("analysis.exportNoOutcome"))}</span>` : "";
+  // The events export applies the API's filters (an alarm outcome is its severity); identifiers are matched on this page only.
+  const unapplied = tab === "events" ? ["plate", "container", "seal"].some(k => params.get(k)) || params.get("outcome") === "clear"
+    : Boolean(params.get("outcome"));
+  const note = unapplied ? ` <span class="muted">${esc(t(tab === "events" ? "analysis.exportEventsNotApplied" : "analysis.exportNoOutcome"))}</span>` : "";
   return `${esc(t("analysis.export"))} <a class="button" id="export-csv" href="/api/v1/export/${r.exports}.csv${qs}" download="${r.exports}.csv">CSV</a>
     <a class="button" id="export-json" href="/api/v1/export/${r.exports}.json${qs}" download="${r.exports}.json">JSON</a>${note}`;
 }

@@ -53,7 +53,7 @@ export async function sha256(bytes) {
   return {hex: sha256Plain(bytes), how: "plain"};
 }
 
-function fromBase64(b64) {
+export function fromBase64(b64) {
   const s = atob(b64 || "");
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);

@@ -57,3 +57,27 @@ public enum CSV {
             })
     }
 }
+
+extension CSV {
+    /// One row per event: its columns, the subject's identifiers, the raw record's hash, and the
+    /// event's `data` as compact JSON (keys sorted), so nothing the list shows is lost.
+    static func events(_ events: [InspectionEvent]) throws -> String {
+        let header = [
+            "id", "kind", "observedAt", "receivedAt", "site", "lane", "device", "profile", "family", "severity", "containers",
+            "plates", "seals", "ucr", "declaration", "rawSha256", "data",
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return text(
+            header: header,
+            rows: try events.map { e in
+                let s = e.subject
+                return [
+                    e.id, e.kind, Timestamp.format(e.observedAt), Timestamp.format(e.receivedAt), e.site ?? "", e.lane ?? "",
+                    e.device.id, e.device.profile, e.device.family, e.severity.rawValue, (s.containers ?? []).joined(separator: " "),
+                    (s.plates ?? []).joined(separator: " "), (s.seals ?? []).joined(separator: " "), s.ucr ?? "", s.declaration ?? "",
+                    e.raw.sha256, String(decoding: try encoder.encode(e.data), as: UTF8.self),
+                ]
+            })
+    }
+}
