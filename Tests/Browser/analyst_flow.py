@@ -25,6 +25,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 ULID = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{26}\b")
@@ -83,7 +84,7 @@ def local(iso):
 def main():
     p = argparse.ArgumentParser()
     for name in ("url", "user", "password", "artifacts", "downloads", "plate", "container", "declaration", "transit",
-                 "image-sha", "occupancy-sha"):
+                 "image-sha", "occupancy-sha", "measurement"):
         p.add_argument("--" + name, required=True)
     a = p.parse_args()
     if not a.url.startswith("http://127.0.0.1:"):
@@ -243,6 +244,45 @@ def main():
         visible_text_is_clean(driver, "transit")
         shot("a6-transit.png")
 
+        # An N42 instrument's measurement from the events tab: its spectrum against energy (keV, the
+        # instrument's calibration applied) on a logarithmic count axis, and the nuclide it identified.
+        driver.find_element(By.ID, "back-to-search").click()
+        wait.until(EC.visibility_of_element_located((By.ID, "search-form")))
+        driver.find_element(By.CSS_SELECTOR, "[data-tab=events]").click()
+        wait.until(lambda d: "#events" in d.execute_script("return location.hash"))
+        for name in ("plate", "container"):
+            driver.find_element(By.CSS_SELECTOR, f"#search-form input[name={name}]").clear()
+        Select(driver.find_element(By.CSS_SELECTOR, "#search-form select[name=kind]")).select_by_value("radiation.measurement")
+        driver.find_element(By.ID, "search-submit").click()
+        wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"#results a[href='#measurement/{a.measurement}']"))).click()
+        wait.until(lambda d: d.execute_script("return document.querySelector('.spectrum-box') && document.querySelector('.spectrum-box').dataset.drawn") == "true")
+        chart = driver.execute_script("""const c = Chart.getChart(document.querySelector('.spectrum-box canvas'));
+          const x = c.scales.x, y = c.scales.y;
+          return {y: y.type, x: x.type, xTitle: x.options.title.text, ticks: x.ticks.map(t => t.label), lines: c.data.datasets.length,
+                  points: c.data.datasets[0].data.length, maxX: Math.max(...c.data.datasets[0].data.map(p => p.x))}""")
+        assert chart["y"] == "logarithmic", chart
+        assert chart["xTitle"] == "energy (keV)" and any(t.endswith(" keV") for t in chart["ticks"]), chart
+        # The D3S's calibration is 2.93 + 5.86·ch keV: its 128 channels reach past Cs-137's 662 keV line.
+        assert chart["lines"] == 1 and chart["maxX"] > 662, chart
+        # The page's calibration helper, E = a0 + a1·ch + a2·ch² (+ …): values worked by hand.
+        energies = driver.execute_async_script("""const done = arguments[arguments.length - 1];
+          import('/assets/js/spectrum.js').then(m => done([m.energy([2.9296875, 5.859375, 0], 112.5), m.energy([-1, 3, 0.001], 1000),
+            m.energy([10, 2], 0), m.energy([5], 10), m.energy([1, 0], 10), m.energy(null, 3), m.points({channels: [0, 4, 0, 9], energyCalibration: [0, 2]})]))
+            .catch(e => done(String(e)))""")
+        assert energies[:6] == [662.109375, 3999.0, 10.0, None, None, None], energies
+        assert energies[6] == {"keV": True, "points": [{"x": 2, "y": 4}, {"x": 6, "y": 9}]}, energies
+        note = driver.find_element(By.CSS_SELECTOR, ".spectrum-panel .chart-note").text
+        assert "energy calibration" in note and "logarithmic" in note, note
+        summary = driver.find_element(By.CSS_SELECTOR, ".detail-head .summary").text
+        assert "Kromek D3S ID (SGM200615)" in summary and "foreground" in summary and "Live time" in summary \
+            and "µSv/h" in summary and "Neutron 0" in summary, summary
+        nuclides = driver.find_element(By.CSS_SELECTOR, "table.nuclides").text
+        assert "Cs-137" in nuclides and "100" in nuclides and "no category given" in nuclides, nuclides
+        assert driver.find_element(By.CSS_SELECTOR, "button.n42-download").is_displayed()
+        fits(driver, "measurement")
+        visible_text_is_clean(driver, "measurement")
+        shot("a7-n42-spectrum.png")
+
         # The events tab offers its exports too, with the list's filters, answering with stored events.
         driver.execute_script("window.scrollTo(0, 0)")
         driver.execute_script("location.hash = '#events'")
@@ -255,7 +295,7 @@ def main():
         assert exported and all(e["kind"] and e["raw"]["sha256"] for e in exported), exported[:2]
         figures["eventsExported"] = len(exported)
         visible_text_is_clean(driver, "events")
-        shot("a7-events-export.png")
+        shot("a8-events-export.png")
         print(json.dumps({"passage": passage_id, **figures}))
     except Exception:
         shot("analyst-failure.png")

@@ -12,7 +12,8 @@ import Testing
 /// and a suspect region, the portal monitor's lines through a gamma alarm, the declaration (amended
 /// once) and a sealed transit's declaration. The analyst finds the passage by plate, opens it, sees
 /// the count-rate chart, the scan image with its region and the declaration beside it, downloads the
-/// occupancy's raw record and checks its SHA-256, then opens the declaration and the transit's map.
+/// occupancy's raw record and checks its SHA-256, then opens the declaration and the transit's map, and last
+/// an N42 instrument's measurement: its spectrum against energy on a log scale and the nuclide it identified.
 extension BrowserTests {
     static let analystDeclaration = "800000000001"
     static let analystTransit = TransitTests.declaration.replacingOccurrences(of: "500000000001", with: "800000000009")
@@ -61,7 +62,8 @@ extension BrowserTests {
     @Test func anAnalystFindsAPassageByPlateAndChecksItsEvidence() async throws {
         let h = try await HubHarness(
             label: "analyst-browser",
-            devices: HubHarness.serialRPM + "\n  - {id: ocr-lane1, profile: gate-ocr-camera, lane: \"1\", listen: \"127.0.0.1:0\"}",
+            devices: HubHarness.serialRPM + "\n  - {id: ocr-lane1, profile: gate-ocr-camera, lane: \"1\", listen: \"127.0.0.1:0\"}"
+                + "\n  - {id: n42-lane2, profile: n42-instrument, lane: \"2\", folder: n42}",
             siteExtra: "passages: {beforeS: 120, afterS: 3, gapS: 5}\nconsole: {timeZone: Asia/Ho_Chi_Minh}")
         let password = "risk-desk-2026"
         #expect(try await h.post("/api/v1/users", #"{"user": "mai", "role": "analyst", "password": "\#(password)"}"#).status == 201)
@@ -98,6 +100,17 @@ extension BrowserTests {
             let risk = try? await h.get("/api/v1/declarations/\(Self.analystDeclaration)/detail").json["risk"] as? [String: Any]
             return ((risk?["event"] as? [String: Any])?["data"] as? [String: Any])?["channel"] as? String == "red"
         })
+        // A hand-held identifier's N42 document (Kromek D3S, a Cs-137 source) dropped into the instrument's folder.
+        let inbox = h.dir.path("n42")
+        #expect(await eventually { FileManager.default.fileExists(atPath: inbox + "/processed") })
+        try FileManager.default.copyItem(atPath: Corpus.url("n42/SGM200615_SearchMode_1.xml").path, toPath: inbox + "/.d3s.part")
+        try FileManager.default.moveItem(atPath: inbox + "/.d3s.part", toPath: inbox + "/d3s.n42")
+        var measurement = ""
+        #expect(await eventually(timeout: .seconds(30)) {
+            guard let m = try? await h.events("kind=radiation.measurement").first, let id = m["id"] as? String else { return false }
+            measurement = id
+            return (try? await h.events("kind=radiation.alarm&device=n42-lane2").isEmpty) == false
+        })
         let occupancy = try #require((passage["data"] as? [String: Any])?["occupancyEvent"] as? String)
         let occupancySHA = try #require(((try await h.get("/api/v1/events/\(occupancy)").json["raw"]) as? [String: Any])?["sha256"] as? String)
 
@@ -112,7 +125,7 @@ extension BrowserTests {
             "python3", Corpus.repositoryFile("Tests/Browser/analyst_flow.py").path, "--url", "http://127.0.0.1:\(h.port)/analysis",
             "--user=mai", "--password=\(password)", "--artifacts", artifacts, "--downloads", downloads.url.path,
             "--plate=51C-123.45", "--container=CSQU3054383", "--declaration=\(Self.analystDeclaration)",
-            "--transit=800000000009", "--image-sha=\(imageSHA)", "--occupancy-sha=\(occupancySHA)",
+            "--transit=800000000009", "--image-sha=\(imageSHA)", "--occupancy-sha=\(occupancySHA)", "--measurement=\(measurement)",
         ]
         // A file, not a pipe: nobody reads while the browser runs, and a full pipe would stall it.
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -131,7 +144,7 @@ extension BrowserTests {
         #expect(saved.count == 1, "\(saved)")
         let file = try #require(saved.first.flatMap { FileManager.default.contents(atPath: downloads.path($0)) })
         #expect(file == (raw["base64"] as? String).flatMap { Data(base64Encoded: $0) }, "the file saved is the raw record's bytes")
-        for shot in ["a1-search-by-plate.png", "a2-passage.png", "a4-evidence-checked.png", "a5-declaration.png", "a6-transit.png"] {
+        for shot in ["a1-search-by-plate.png", "a2-passage.png", "a4-evidence-checked.png", "a5-declaration.png", "a6-transit.png", "a7-n42-spectrum.png"] {
             #expect(FileManager.default.fileExists(atPath: artifacts + "/" + shot), "\(shot)")
         }
         try await h.stop()

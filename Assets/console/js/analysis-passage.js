@@ -117,6 +117,11 @@ function entry(x, passage) {
       box.dataset.drawn = String(drawn);
     });
   }
+  if (e.kind === "radiation.measurement") {
+    const p = document.createElement("p");
+    p.innerHTML = `<a href="#measurement/${esc(e.id)}" class="open-measurement">${esc(t("measurement.open"))}</a>`;
+    what.appendChild(p);
+  }
   if (e.kind === "scan.result" && (e.data.images || []).length) {
     const box = document.createElement("div");
     box.className = "scan-images";

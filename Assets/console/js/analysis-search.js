@@ -170,7 +170,8 @@ const RENDER = {
       const s = e.subject || {};
       const open = e.kind === "gate.passage" ? `<a href="#passage/${esc(e.id)}">${esc(t("analysis.openPassage"))}</a>`
         : s.declaration ? `<a href="#declaration/${esc(encodeURIComponent(s.declaration))}">${esc(t("analysis.openDeclaration", {number: s.declaration}))}</a>`
-        : e.kind === "radiation.occupancy" ? `<a href="/api/v1/events/${esc(e.id)}/n42" download="occupancy-${esc(e.id)}.n42">${esc(t("analysis.n42"))}</a>` : "";
+        : e.kind === "radiation.occupancy" ? `<a href="/api/v1/events/${esc(e.id)}/n42" download="occupancy-${esc(e.id)}.n42">${esc(t("analysis.n42"))}</a>`
+        : e.kind === "radiation.measurement" ? `<a href="#measurement/${esc(e.id)}" class="open-measurement">${esc(t("measurement.open"))}</a>` : "";
       return `<tr class="${e.severity === "alarm" ? "alarm-row" : ""}"><td>${esc(when(e.observedAt))}</td>
         <td><b>${esc(kindName(e.kind))}</b>: ${esc(describe(e))}</td><td>${esc(e.lane || "–")}</td><td>${esc(source(e))}</td>
         <td>${esc(subjectText(s) || "–")}</td><td>${open}</td></tr>`;

@@ -1,11 +1,12 @@
 // The analyst workspace (/analysis): search, then a passage's or a declaration's page. The address
-// says what is shown (#passages?plate=…, #passage/<id>, #declaration/<number>), so Back and a
+// says what is shown (#passages?plate=…, #passage/<id>, #declaration/<number>, #measurement/<event id>), so Back and a
 // bookmarked link work; every datum comes from the API with the analyst's session.
 import { t } from "./i18n.js";
 import * as session from "./session.js";
 import * as search from "./analysis-search.js";
 import * as passage from "./analysis-passage.js";
 import * as declaration from "./analysis-declaration.js";
+import * as measurement from "./analysis-measurement.js";
 
 const $ = s => document.querySelector(s);
 const ALLOWED = ["analyst", "admin"];
@@ -40,6 +41,10 @@ async function route() {
       view("detail");
       $("#detail").innerHTML = `<p class="muted">${t("analysis.loading")}</p>`;
       await declaration.show(id, $("#detail"));
+    } else if (what === "measurement" && id) {
+      view("detail");
+      $("#detail").innerHTML = `<p class="muted">${t("analysis.loading")}</p>`;
+      await measurement.show(id, $("#detail"));
     } else {
       go("#passages");
       return;
@@ -49,7 +54,7 @@ async function route() {
     session.updated(true);
   } catch (err) {
     const missing = /: 404$/.test(err.message);
-    $("#detail").textContent = missing ? t(what === "declaration" ? "analysis.noSuchDeclaration" : "analysis.noSuchPassage") : t("analysis.failed", {reason: err.message});
+    $("#detail").textContent = missing ? t(what === "declaration" ? "analysis.noSuchDeclaration" : what === "measurement" ? "measurement.none" : "analysis.noSuchPassage") : t("analysis.failed", {reason: err.message});
     session.updated(!missing ? false : true, err.message);
   }
 }
