@@ -61,6 +61,7 @@ public struct HubAPI: Sendable {
             ForwardRoutes(forwarding: forwarding),
             AnalystRoutes(store: store, declarationStore: declarations, lanes: lanes),
             AdmissionRoutes(registry: registry, config: config),
+            ProfileRoutes(config: config),
             ConsoleRoutes(site: site, configured: config?.current.console.assets),
         ]
         controllers = areas
