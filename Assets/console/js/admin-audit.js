@@ -16,6 +16,7 @@ const ROLES = ["operator", "analyst", "admin", "gate"];
 const CODES = {real: "real", norm: "norm", false: "false", test: "test", "tamper-fault": "fault"};
 const SECONDARY = ["none", "requested", "completed"];
 const VERDICTS = ["refused", "quarantined"];
+const SYSTEM = ["hub", "retention", "anonymous"];
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
 let filter = {action: "", actor: "", since: "", until: ""};
@@ -67,13 +68,17 @@ function alarmName(id) {
   const e = alarms.get(id);
   if (!e) return t("audit.anAlarm");
   const lane = e.lane ? t("audit.onLane", {lane: e.lane}) : "";
-  return t("audit.alarm", {what: headline(e).toLocaleLowerCase(locale()), lane, at: when(e.observedAt)});
+  const what = headline(e).toLocaleLowerCase(locale());
+  // The console settles a portal's alarm and its vehicle's occupancy together: tell the two apart.
+  return t(e.kind === "radiation.occupancy" ? "audit.occupancy" : "audit.alarm", {what, lane, at: when(e.observedAt)});
 }
 
 /** One entry in words. `tokens` maps a token's id to its label. */
 export function sentence(a, tokens) {
   const d = a.detail || "", target = a.target || "";
-  const v = {actor: a.actor, role: roleName(a.role), from: from(d) || t("audit.unknownPlace")};
+  // The hub's own entries (first start, units held, retention) and refused strangers, in words.
+  const actor = SYSTEM.includes(a.actor) ? t(`audit.actor.${a.actor}`) : a.actor;
+  const v = {actor, role: roleName(a.role), from: from(d) || t("audit.unknownPlace")};
   switch (a.action) {
     case "login": case "logout": return t(`audit.s.${a.action}`, v);
     case "login.failed": case "login.throttled": return t(`audit.s.${a.action}`, v);
@@ -83,7 +88,8 @@ export function sentence(a, tokens) {
     }
     case "user.create": {
       const r = /role (\w+)/.exec(d);
-      return t("audit.s.user.create", {...v, user: target, userRole: r ? roleName(r[1]) : ""});
+      return r ? t("audit.s.user.create", {...v, user: target, userRole: roleName(r[1])})
+        : d === "first start" ? t("audit.s.user.firstStart", {...v, user: target}) : t("audit.s.user.createdNoRole", {...v, user: target});
     }
     case "alarm.acknowledge": {
       const again = /already acknowledged by (\S+)/.exec(d);
