@@ -63,6 +63,7 @@ public struct HubAPI: Sendable {
             AnalystRoutes(store: store, declarationStore: declarations, lanes: lanes),
             EventExportRoutes(store: store),
             AdmissionRoutes(registry: registry, config: config),
+            ProfileRoutes(config: config),
             ConsoleRoutes(site: site, configured: config?.current.console.assets),
         ]
         controllers = areas

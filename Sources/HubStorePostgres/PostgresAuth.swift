@@ -18,6 +18,20 @@ extension PostgresEventStore {
         return try await rows.collect().count == 1
     }
 
+    public func users() async throws -> [UserRecord] {
+        let rows = try await client.query(
+            "SELECT name, role, password_hash, salt, iterations, created_at FROM users ORDER BY name", logger: logger)
+        var out: [UserRecord] = []
+        for try await (name, role, hash, salt, iterations, created) in rows.decode((String, String, String, String, Int, String).self) {
+            guard let role = Role(rawValue: role) else { continue }
+            out.append(
+                UserRecord(
+                    name: name, role: role, passwordHash: hash, salt: salt, iterations: iterations,
+                    createdAt: Timestamp.parse(created) ?? .distantPast))
+        }
+        return out
+    }
+
     public func user(named name: String) async throws -> UserRecord? {
         let rows = try await client.query(
             "SELECT role, password_hash, salt, iterations, created_at FROM users WHERE name = \(name)", logger: logger)
@@ -89,8 +103,11 @@ extension PostgresEventStore {
             """, logger: logger)
     }
 
-    public func auditEntries(action: String?, actor: String?, before: Int64?, limit: Int) async throws -> [AuditEntry] {
-        let statement = AuditEntry.listing(action: action, actor: actor, before: before, limit: limit, .postgres)
+    public func auditEntries(action: String?, actor: String?, since: Date?, until: Date?, before: Int64?, limit: Int)
+        async throws -> [AuditEntry]
+    {
+        let statement = AuditEntry.listing(
+            action: action, actor: actor, since: since, until: until, before: before, limit: limit, .postgres)
         var out: [AuditEntry] = []
         for try await (seq, at, actor, role, action, target, detail) in try await client.query(statement.postgresQuery, logger: logger)
             .decode((Int64, String, String, String?, String, String?, String?).self)

@@ -4,7 +4,8 @@ in English), switch the console to Vietnamese, see a gamma alarm arrive live (fl
 with the truck and its container, the count-rate chart), acknowledge and adjudicate it from the
 keyboard with a code and secondary inspection (a second console, in another tab, stops sounding
 when the hub says the alarm was acknowledged); then as admin find it in the audit log on the admin
-view and approve a unit waiting at a listener; then back on the console see the lane's last passage
+view (as sentences, filtered by action, person and time), approve a unit waiting at a listener, open the
+device profiles from a device's row; then back on the console see the lane's last passage
 (plate, container, declaration and channel) and a sealed transit on the Leaflet map move and leave
 its corridor. Every step saves a screenshot, and the visible text is checked for `undefined`,
 `null`, `NaN`, a missing translation (⟦key⟧) and raw 26-character ULIDs. Run by BrowserTests.swift,
@@ -196,11 +197,21 @@ def main():
         driver.find_element(By.ID, "logout").click()
         log_in(driver, wait, "admin", a.admin_password)
         driver.find_element(By.ID, "nav-admin").click()
-        wait.until(EC.text_to_be_present_in_element((By.ID, "audit"), "alarm.adjudicate"))
-        audit_text = driver.find_element(By.ID, "audit").text
-        assert event_id in audit_text and a.user in audit_text, audit_text
-        assert "alarm.acknowledge" in audit_text, "the acknowledgement is in the audit log: " + audit_text
+        # The audit log reads as sentences: who did what to which alarm (named by what it was, not its id).
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#audit li[data-action='alarm.adjudicate']")))
+        entries = lambda action: "\n".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, f"#audit li[data-action='{action}']"))
+        said = entries("alarm.adjudicate")
+        assert all(x in said for x in (a.user + " đã kết luận cảnh báo phóng xạ gamma tại làn 1", "Vô hại / NORM", "đã kiểm tra bổ sung")), said
+        # The vehicle's occupancy, settled with its alarm, is told apart from it.
+        assert a.user + " đã kết luận lượt xe qua cổng đo (cảnh báo phóng xạ gamma) tại làn 1" in said, said
+        said = entries("alarm.acknowledge")
+        assert a.user + " đã xác nhận cảnh báo phóng xạ gamma tại làn 1" in said, "the acknowledgement is in the audit log: " + said
+        said = entries("user.create")
+        assert "Hub đã tạo quản trị viên đầu tiên, admin, khi khởi động lần đầu." in said, said
+        visible_text_is_clean(driver, "admin view")
+        driver.execute_script("document.getElementById('audit-section').scrollIntoView()")
         shot("4-audit-log.png")
+        driver.execute_script("window.scrollTo(0, 0)")
         waiting = f'#admission tr[data-unit="{a.pending_unit}"]'
         row = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, waiting)))
         assert "cách ly" in row.text, row.text
@@ -213,6 +224,26 @@ def main():
         wait.until(EC.text_to_be_present_in_element((By.ID, "admin-devices"), "rpm-lane1"))
         devices = driver.find_element(By.ID, "admin-devices").text
         assert "Hoạt động" in devices and "khung" in devices, devices
+        # Where each device is reached, in Vietnamese around the address; never the registry's English.
+        held = driver.find_element(By.CSS_SELECTOR, "#admin-devices tr[data-device='held-seals']").text
+        assert re.search(r"lắng nghe tại 127\.0\.0\.1:\d+", held), held
+        assert not re.search(r"\b(listen|connect|silent|link error|disabled in)\b", devices), devices
+
+        # Profiles: the portal's row names its profile and links to it; the profile shows the settings
+        # of DeviceProfiles/rapiscan-rpm.yaml, the device that uses it, and the file to edit.
+        # The table is redrawn every few seconds: find the link afresh and click it at once.
+        driver.execute_script("document.querySelector(\"#admin-devices tr[data-device='rpm-lane1'] a.profile-link\").click()")
+        wait.until(lambda d: d.execute_script("return location.hash") == "#profile-rapiscan-rpm")
+        profile = driver.find_element(By.ID, "profile-rapiscan-rpm").text
+        for x in ("Radiation portal monitor, Rapiscan-style serial line protocol", "hãng sản xuất: Rapiscan Systems",
+                  "Cổng đo phóng xạ", "giao thức rpm", "cổng nối tiếp", "9.600 baud, 8 bit dữ liệu, không kiểm tra chẵn lẻ",
+                  "mã USB 0403:6014", "khung tối đa 256 byte", "rpm-lane1", "tại cổng", "rapiscan-rpm.yaml"):
+            assert x in profile, f"{x!r} not in the profile: {profile}"
+        seals = driver.find_element(By.ID, "profile-gt06-eseal").text
+        assert "hãng sản xuất: Concox" in seals and "held-seals" in seals and "lắng nghe tại 127.0.0.1:0" in seals, seals
+        assert "Sửa hồ sơ trong tệp YAML" in driver.find_element(By.ID, "profiles-where").text
+        visible_text_is_clean(driver, "profiles")
+        shot("9a-admin-profiles.png")
         form = driver.find_element(By.ID, "token-form")
         form.find_element(By.NAME, "label").send_keys("hệ thống rủi ro")
         Select(form.find_element(By.NAME, "role")).select_by_value("analyst")
@@ -230,6 +261,9 @@ def main():
         form.find_element(By.NAME, "password").send_keys("phan-tich-rui-ro")
         form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         wait.until(EC.text_to_be_present_in_element((By.ID, "user-result"), "Đã tạo người dùng thu"))
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#users tr[data-user='thu']")))
+        users = driver.find_element(By.ID, "users").text
+        assert re.search(a.user + r"\s+cán bộ vận hành", users) and re.search(r"thu\s+cán bộ phân tích rủi ro", users), users
         for section in ("devices-section", "tokens-section", "users-section"):
             text = driver.find_element(By.ID, section).text
             bad = BAD_WORDS.findall(text) + ULID.findall(text)
@@ -240,7 +274,36 @@ def main():
         driver.execute_script(
             "const b = document.evaluate(arguments[0], document, null, 9, null).singleNodeValue; b.click();", revoke)
         wait.until(EC.invisibility_of_element_located((By.XPATH, revoke)))
-        wait.until(EC.text_to_be_present_in_element((By.ID, "audit"), "token.revoke"))
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "#audit li[data-action='token.revoke']")))
+
+        # The audit log filtered by the action just done: only the revocation, as a sentence.
+        audit_form = driver.find_element(By.ID, "audit-filter")
+        Select(audit_form.find_element(By.NAME, "action")).select_by_value("token.revoke")
+        audit_form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        only = "return Array.from(document.querySelectorAll('#audit li')).map(l => l.dataset.action)"
+        wait.until(lambda d: d.execute_script(only) == ["token.revoke"], "only the revocation: " + repr(driver.execute_script(only)))
+        said = driver.find_element(By.CSS_SELECTOR, "#audit li").text
+        assert "admin đã thu hồi mã truy cập “hệ thống rủi ro”" in said, said
+        assert re.match(r"\d{2}:\d{2}, \d{1,2} thg \d{1,2}", said), "the time in the site's zone, in Vietnamese: " + said
+        driver.execute_script("document.getElementById('audit-section').scrollIntoView()")
+        visible_text_is_clean(driver, "audit filtered")
+        shot("10-audit-filtered.png")
+        # A time range typed in the site's time zone: before the hub existed, nothing matches.
+        driver.execute_script("document.querySelector('#audit-filter [name=until]').value = '2020-01-01T00:00'")
+        audit_form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        wait.until(EC.visibility_of_element_located((By.ID, "audit-empty")))
+        assert driver.execute_script(only) == []
+        # By person and action, over all time again: the operator's adjudication.
+        driver.execute_script("document.querySelector('#audit-filter [name=until]').value = ''")
+        Select(audit_form.find_element(By.NAME, "action")).select_by_value("alarm.adjudicate")
+        audit_form.find_element(By.NAME, "actor").send_keys(a.user)
+        audit_form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        who = "return Array.from(document.querySelectorAll('#audit li')).map(l => l.dataset.action + ' ' + l.dataset.actor)"
+        # The console adjudicates the alarm and its vehicle's occupancy together: each an entry of the operator's.
+        wait.until(lambda d: (lambda w: w and set(w) == {"alarm.adjudicate " + a.user})(d.execute_script(who)),
+                   "only the operator's adjudications")
+        visible_text_is_clean(driver, "audit by person")
+        shot("11-audit-by-person.png")
 
         handshake("audited")
         driver.find_element(By.CSS_SELECTOR, "nav a[href='/']").click()

@@ -72,6 +72,8 @@ struct RouteAccessTests {
         ("POST", "/api/v1/tokens", "{}", [.admin]),
         ("POST", "/api/v1/tokens/0000/revoke", nil, [.admin]),
         ("POST", "/api/v1/users", "{}", [.admin]),
+        ("GET", "/api/v1/users", nil, [.admin]),
+        ("GET", "/api/v1/profiles", nil, [.admin]),
         ("POST", "/api/v1/forwarded", "{}", [.gate, .admin]),
         ("GET", "/api/v1/admission/pending", nil, [.admin]),
         ("POST", "/api/v1/admission/seals/864717003283599/approve", nil, [.admin]),

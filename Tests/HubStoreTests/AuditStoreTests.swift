@@ -27,6 +27,10 @@ struct AuditStoreTests {
         #expect(entries.map(\.actor) == ["op3", "op2"])
         #expect(try await store.auditEntries(before: entries.last?.seq).map(\.actor) == ["op1"])
         #expect(try await store.auditEntries(actor: "op2").count == 1)
+        // A time range: `since` inclusive, `until` exclusive, on the entry's own time.
+        #expect(try await store.auditEntries(since: now).count == 3)
+        #expect(try await store.auditEntries(until: now).isEmpty)
+        #expect(try await store.auditEntries(actor: "op1", since: now.addingTimeInterval(-1), until: now.addingTimeInterval(1)).count == 1)
 
         let token = TokenRecord(
             id: "t1", sha256: String(repeating: "a", count: 64), kind: .api, owner: "x", role: .analyst, label: nil,
@@ -48,6 +52,7 @@ struct AuditStoreTests {
         #expect(try await store.addUser(user) == false)
         #expect(try await store.user(named: "ana")?.role == .analyst)
         #expect(try await store.userCount() == 1)
+        #expect(try await store.users().map(\.name) == ["ana"])
         #expect(try await store.tokens().map(\.id) == ["t1"])
     }
 }

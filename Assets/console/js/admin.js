@@ -1,13 +1,15 @@
-// The admin view: units waiting at a listener (approve or deny), devices, access tokens, users, and
-// the audit log with filters.
+// The admin view: units waiting at a listener (approve or deny), devices and their profiles, access
+// tokens, users and roles, and the audit log as sentences with filters.
 import { t } from "./i18n.js";
 import { json, api } from "./api.js";
 import * as session from "./session.js";
 import { dateTime, esc, number } from "./format.js";
 import * as access from "./admin-access.js";
+import * as audit from "./admin-audit.js";
+import * as profiles from "./admin-profiles.js";
 
 const $ = s => document.querySelector(s);
-let timer = null, filter = {action: "", actor: ""};
+let timer = null;
 const VERDICTS = ["refused", "quarantined"];
 
 async function refresh() {
@@ -22,15 +24,11 @@ async function refresh() {
         <td>${esc(t(`verdict.${VERDICTS.includes(p.verdict) ? p.verdict : "refused"}`))}</td><td>${esc(dateTime(p.firstSeen))}</td><td>${esc(dateTime(p.lastSeen))}</td>
         <td>${esc(p.remoteAddress)}</td><td>${number(p.frames)}</td>
         <td><button class="approve primary">${esc(t("admission.approve"))}</button> <button class="deny">${esc(t("admission.deny"))}</button></td></tr>`).join("");
-    const q = new URLSearchParams({limit: "50"});
-    if (filter.action) q.set("action", filter.action);
-    if (filter.actor) q.set("actor", filter.actor);
-    const au = await json("/api/v1/audit?" + q);
-    $("#audit tbody").innerHTML = au.entries.map(a =>
-      `<tr><td>${esc(dateTime(a.at))}</td><td>${esc(a.actor)} <span class="muted">(${esc(t(`role.${["operator", "analyst", "admin", "gate"].includes(a.role) ? a.role : "other"}`))})</span></td>
-        <td><code>${esc(a.action)}</code></td><td>${esc(a.target)}</td><td>${esc(a.detail)}</td></tr>`).join("");
-    await access.refreshDevices();
-    await access.refreshTokens();
+    await profiles.refresh();
+    await access.refreshDevices(profiles.byModel());
+    const tokens = await access.refreshTokens();
+    await access.refreshUsers(tokens);
+    await audit.refresh(new Map(tokens.map(k => [k.id, k.label || k.owner])));
     session.updated(true);
   } catch (err) { session.updated(false, err.message); }
 }
@@ -43,11 +41,7 @@ $("#admission").addEventListener("click", async ev => {
   refresh();
 });
 access.wire(refresh);
-$("#audit-filter").addEventListener("submit", ev => {
-  ev.preventDefault();
-  filter = {action: ev.target.action.value.trim(), actor: ev.target.actor.value.trim()};
-  refresh();
-});
+audit.wire(refresh);
 
 session.boot({
   start: me => {
@@ -55,10 +49,11 @@ session.boot({
     $("#not-admin").hidden = admin;
     $("#admission-section").hidden = !admin;
     $("#audit-section").hidden = !admin;
-    for (const id of ["#devices-section", "#tokens-section", "#users-section"]) $(id).hidden = !admin;
+    for (const id of ["#devices-section", "#profiles-section", "#tokens-section", "#users-section"]) $(id).hidden = !admin;
+    audit.fillActions();
     refresh();
     timer = setInterval(refresh, 3000);
   },
   stop: () => clearInterval(timer),
-  redraw: refresh,
+  redraw: () => { audit.fillActions(); refresh(); },
 });

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HubDevices
+import HubModel
 import HubStore
 import Logging
 import NIOCore
@@ -174,10 +175,32 @@ struct AuthRoutes: RouteController {
             return try JSONResponse.make(["user": ask.user, "role": ask.role.rawValue], status: .created)
         }
         routes.get(
+            "/api/v1/users", .admin,
+            doc: .init(
+                summary: "Users and their roles (never their password hashes).",
+                response: S.object(
+                    ["users": S.array(S.object(["user": S.text, "role": S.role, "createdAt": S.time], required: ["user", "role", "createdAt"]))],
+                    required: ["users"]))
+        ) { _, _ in
+            struct User: Encodable {
+                var user: String
+                var role: Role
+                var createdAt: Date
+            }
+            struct Body: Encodable { var users: [User] }
+            let users = try await auth.store.users().map { User(user: $0.name, role: $0.role, createdAt: $0.createdAt) }
+            return try JSONResponse.make(Body(users: users))
+        }
+        routes.get(
             "/api/v1/audit", .admin,
             doc: .init(
-                summary: "The audit log.", query: ["action", "actor", "before", "limit"],
-                response: S.object(["entries": S.array(S.ref("AuditEntry"))], required: ["entries"]))
+                summary: "The audit log, newest first: of one action or actor, at or after `since` and before `until`; "
+                    + "`next` is the `cursor` of the next (older) page.",
+                query: ["action", "actor", "since", "until", "cursor", "before", "limit"],
+                response: S.object(
+                    ["entries": S.array(S.ref("AuditEntry")),
+                     "next": ["type": "string", "description": "Cursor of the next (older) page; absent on the last."]],
+                    required: ["entries"]))
         ) { request, _ in
             let p = request.uri.queryParameters
             var limit = 100
@@ -185,14 +208,38 @@ struct AuthRoutes: RouteController {
                 guard let n = Int(l), (1...1000).contains(n) else { return JSONResponse.error(.badRequest, "expected 1 to 1000", field: "limit") }
                 limit = n
             }
+            // `cursor` is the `next` of the previous page; `before` the older name for the same seq.
             var before: Int64?
-            if let b = p.get("before") {
-                guard let n = Int64(b) else { return JSONResponse.error(.badRequest, "expected a sequence number", field: "before") }
-                before = n
+            for name in ["before", "cursor"] {
+                guard let b = p.get(name) else { continue }
+                guard let n = Int64(b) else {
+                    return JSONResponse.error(.badRequest, "expected the `next` of a previous page (a sequence number); got '\(b)'", field: name)
+                }
+                before = min(before ?? n, n)
             }
-            struct Body: Encodable { var entries: [AuditEntry] }
+            var times: [String: Date] = [:]
+            for name in ["since", "until"] {
+                guard let text = p.get(name) else { continue }
+                guard let date = Timestamp.parse(text) else {
+                    return JSONResponse.error(
+                        .badRequest, "expected an RFC 3339 time like 2026-01-31T08:00:00Z; got '\(text)'", field: name)
+                }
+                times[name] = date
+            }
+            if let since = times["since"], let until = times["until"], until <= since {
+                return JSONResponse.error(.badRequest, "expected `until` after `since`", field: "until")
+            }
+            // One more than the page holds: whether an older page exists.
+            let rows = try await auth.store.auditEntries(
+                action: p.get("action"), actor: p.get("actor"), since: times["since"], until: times["until"], before: before,
+                limit: limit + 1)
+            let page = Array(rows.prefix(limit))
+            struct Body: Encodable {
+                var entries: [AuditEntry]
+                var next: String?
+            }
             return try JSONResponse.make(
-                Body(entries: try await auth.store.auditEntries(action: p.get("action"), actor: p.get("actor"), before: before, limit: limit)))
+                Body(entries: page, next: rows.count > limit ? page.last?.seq.map(String.init) : nil))
         }
     }
 }

@@ -97,6 +97,18 @@ extension SQLiteEventStore {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM users") ?? 0 }
     }
 
+    /// Every user, by name.
+    public func users() async throws -> [UserRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY name").compactMap { row in
+                guard let role = Role(rawValue: row["role"]) else { return nil }
+                return UserRecord(
+                    name: row["name"], role: role, passwordHash: row["password_hash"], salt: row["salt"],
+                    iterations: row["iterations"], createdAt: Self.date(row, "created_at") ?? .distantPast)
+            }
+        }
+    }
+
     // MARK: tokens
 
     /// Stores a new token (its hash; the secret never reaches the store).
@@ -157,11 +169,13 @@ extension SQLiteEventStore {
         }
     }
 
-    /// Audit entries, newest first, optionally of one action or actor, before a sequence number.
-    public func auditEntries(action: String?, actor: String?, before: Int64?, limit: Int)
+    /// Audit entries, newest first, optionally of one action or actor, in a time range, before a
+    /// sequence number.
+    public func auditEntries(action: String?, actor: String?, since: Date?, until: Date?, before: Int64?, limit: Int)
         async throws -> [AuditEntry]
     {
-        let statement = AuditEntry.listing(action: action, actor: actor, before: before, limit: limit, .sqlite)
+        let statement = AuditEntry.listing(
+            action: action, actor: actor, since: since, until: until, before: before, limit: limit, .sqlite)
         return try await pool.read { db in
             try Row.fetchAll(db, sql: statement.sql, arguments: statement.arguments).map { row in
                 AuditEntry(

@@ -9,6 +9,8 @@ public protocol AuthStore: Sendable {
     func user(named name: String) async throws -> UserRecord?
     /// How many users there are (none: the hub has not made its first admin yet).
     func userCount() async throws -> Int
+    /// Every user, by name (for the admin's list; the password hashes stay in the records).
+    func users() async throws -> [UserRecord]
     /// Stores a new token (its hash; the secret never reaches the store).
     func addToken(_ t: TokenRecord) async throws
     /// The token whose secret hashes to `sha256`, revoked or expired ones included.
@@ -19,16 +21,19 @@ public protocol AuthStore: Sendable {
     func revokeToken(id: String, at now: Date) async throws -> Bool
     /// Appends one entry to the audit log.
     func audit(_ e: AuditEntry) async throws
-    /// Audit entries, newest first, optionally of one action or actor, before a sequence number.
-    func auditEntries(action: String?, actor: String?, before: Int64?, limit: Int) async throws -> [AuditEntry]
+    /// Audit entries, newest first, optionally of one action or actor, at or after `since` and
+    /// before `until`, before a sequence number.
+    func auditEntries(action: String?, actor: String?, since: Date?, until: Date?, before: Int64?, limit: Int)
+        async throws -> [AuditEntry]
 }
 
 extension AuthStore {
     /// Audit entries, newest first, with every filter optional.
-    public func auditEntries(action: String? = nil, actor: String? = nil, before: Int64? = nil, limit: Int = 100)
-        async throws -> [AuditEntry]
-    {
-        try await auditEntries(action: action, actor: actor, before: before, limit: limit)
+    public func auditEntries(
+        action: String? = nil, actor: String? = nil, since: Date? = nil, until: Date? = nil, before: Int64? = nil,
+        limit: Int = 100
+    ) async throws -> [AuditEntry] {
+        try await auditEntries(action: action, actor: actor, since: since, until: until, before: before, limit: limit)
     }
 }
 

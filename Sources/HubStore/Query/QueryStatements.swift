@@ -76,12 +76,19 @@ extension DeclarationListQuery {
 }
 
 extension AuditEntry {
-    /// Audit entries newest first, optionally of one action or actor, before a sequence number.
-    public static func listing(action: String?, actor: String?, before: Int64?, limit: Int, _ dialect: SQLDialect) -> SQLStatement {
+    /// Audit entries newest first, optionally of one action or actor, at or after `since` and before
+    /// `until` (`at` is fixed-width RFC 3339 UTC text, so text order is time order), before a
+    /// sequence number.
+    public static func listing(
+        action: String?, actor: String?, since: Date? = nil, until: Date? = nil, before: Int64?, limit: Int,
+        _ dialect: SQLDialect
+    ) -> SQLStatement {
         var s = SQLStatement(dialect)
         var clauses = ["1 = 1"]
         if let action { clauses.append("action = \(s.bind(action))") }
         if let actor { clauses.append("actor = \(s.bind(actor))") }
+        if let since { clauses.append("at >= \(s.bind(Timestamp.format(since)))") }
+        if let until { clauses.append("at < \(s.bind(Timestamp.format(until)))") }
         if let before { clauses.append("seq < \(s.bind(before))") }
         let limit = s.bind(limit)
         s.append("""
