@@ -21,6 +21,7 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
@@ -241,7 +242,11 @@ def main():
             driver.find_element(By.CSS_SELECTOR, f"#search-form input[name={name}]").clear()
         Select(driver.find_element(By.CSS_SELECTOR, "#search-form select[name=kind]")).select_by_value("radiation.measurement")
         driver.find_element(By.ID, "search-submit").click()
-        wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"#results a[href='#measurement/{a.measurement}']"))).click()
+        # The events tab redraws its rows when the search answers: click the row's link once they have settled.
+        WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda d: "kind=radiation.measurement" in d.execute_script("return location.hash")
+            and d.find_element(By.CSS_SELECTOR, f"#results a[href='#measurement/{a.measurement}']").click() is None)
+        wait.until(lambda d: d.execute_script("return location.hash") == f"#measurement/{a.measurement}")
         wait.until(lambda d: d.execute_script("return document.querySelector('.spectrum-box') && document.querySelector('.spectrum-box').dataset.drawn") == "true")
         chart = driver.execute_script("""const c = Chart.getChart(document.querySelector('.spectrum-box canvas'));
           const x = c.scales.x, y = c.scales.y;
