@@ -23,6 +23,7 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
@@ -254,23 +255,28 @@ def main():
             driver.find_element(By.CSS_SELECTOR, f"#search-form input[name={name}]").clear()
         Select(driver.find_element(By.CSS_SELECTOR, "#search-form select[name=kind]")).select_by_value("radiation.measurement")
         driver.find_element(By.ID, "search-submit").click()
-        wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f"#results a[href='#measurement/{a.measurement}']"))).click()
+        # The events tab redraws its rows when the search answers: click the row's link once they have settled.
+        WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda d: "kind=radiation.measurement" in d.execute_script("return location.hash")
+            and d.find_element(By.CSS_SELECTOR, f"#results a[href='#measurement/{a.measurement}']").click() is None)
+        wait.until(lambda d: d.execute_script("return location.hash") == f"#measurement/{a.measurement}")
         wait.until(lambda d: d.execute_script("return document.querySelector('.spectrum-box') && document.querySelector('.spectrum-box').dataset.drawn") == "true")
         chart = driver.execute_script("""const c = Chart.getChart(document.querySelector('.spectrum-box canvas'));
           const x = c.scales.x, y = c.scales.y;
           return {y: y.type, x: x.type, xTitle: x.options.title.text, ticks: x.ticks.map(t => t.label), lines: c.data.datasets.length,
-                  points: c.data.datasets[0].data.length, maxX: Math.max(...c.data.datasets[0].data.map(p => p.x))}""")
+                  points: c.data.datasets[0].data.length, maxX: Math.max(...c.data.datasets[0].data.map(p => p.x)), legend: c.data.datasets.map(d => d.label)}""")
         assert chart["y"] == "logarithmic", chart
         assert chart["xTitle"] == "energy (keV)" and any(t.endswith(" keV") for t in chart["ticks"]), chart
         # The D3S's calibration is 2.93 + 5.86·ch keV: its 128 channels reach past Cs-137's 662 keV line.
         assert chart["lines"] == 1 and chart["maxX"] > 662, chart
+        assert chart["legend"] == ["Internal D3S Gamma Detector"], chart
         # The page's calibration helper, E = a0 + a1·ch + a2·ch² (+ …): values worked by hand.
         energies = driver.execute_async_script("""const done = arguments[arguments.length - 1];
           import('/assets/js/spectrum.js').then(m => done([m.energy([2.9296875, 5.859375, 0], 112.5), m.energy([-1, 3, 0.001], 1000),
             m.energy([10, 2], 0), m.energy([5], 10), m.energy([1, 0], 10), m.energy(null, 3), m.points({channels: [0, 4, 0, 9], energyCalibration: [0, 2]})]))
             .catch(e => done(String(e)))""")
         assert energies[:6] == [662.109375, 3999.0, 10.0, None, None, None], energies
-        assert energies[6] == {"keV": True, "points": [{"x": 2, "y": 4}, {"x": 6, "y": 9}]}, energies
+        assert energies[6] == {"keV": True, "points": [{"x": 0, "y": 0.5, "n": 0}, {"x": 2, "y": 4, "n": 4}, {"x": 4, "y": 0.5, "n": 0}, {"x": 6, "y": 9, "n": 9}]}, energies
         note = driver.find_element(By.CSS_SELECTOR, ".spectrum-panel .chart-note").text
         assert "energy calibration" in note and "logarithmic" in note, note
         summary = driver.find_element(By.CSS_SELECTOR, ".detail-head .summary").text

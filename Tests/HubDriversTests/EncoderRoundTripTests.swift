@@ -57,9 +57,11 @@ struct EncoderRoundTripTests {
     }
 
     @Test func n42MeasurementDecodesWithItsCounts() throws {
-        let m = N42MeasurementWriter.Measurement(
+        var m = N42MeasurementWriter.Measurement(
             id: "m-7", instrumentID: "SIM-N42-1", startedAt: Self.at, realTimeS: 30, gammaChannels: [0, 3, 9, 27, 5, 0],
             neutronCounts: 4, doseRateUSvH: 0.12, lat: 10.5, lon: 106.7, alarmNuclide: "Cs-137")
+        m.energyCalibrationKeV = [1.5, 2.75, 0.001]
+        (m.nuclideConfidence, m.nuclideCategory) = (87, "Industrial")
         let run = DriverRun(N42Driver(), Array(N42MeasurementWriter.document(m).utf8))
         let decoded = try #require(run.measurements.first)
         #expect(decoded.spectra.first?.totalCounts == 44)
@@ -68,6 +70,8 @@ struct EncoderRoundTripTests {
         #expect(decoded.latitude == 10.5 && decoded.longitude == 106.7)
         #expect(decoded.startedAt == Self.at && decoded.alarmed)
         #expect(run.alarms.first?.nuclides.first?.name == "Cs-137")
+        #expect(run.alarms.first?.nuclides.first?.confidence == 87 && run.alarms.first?.nuclides.first?.category == "Industrial")
+        #expect(decoded.spectra.first?.energyCalibration == [1.5, 2.75, 0.001])
     }
 
     @Test func scanResultDecodes() throws {

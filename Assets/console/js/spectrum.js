@@ -20,14 +20,23 @@ export function calibrated(coefficients) {
   return Array.isArray(coefficients) && coefficients.length >= 2 && coefficients.every(Number.isFinite) && coefficients[1] > 0;
 }
 
-/** A spectrum as points for the chart: x the energy (or channel), y the counts; channels with no
- *  counts are left out (a logarithmic axis has no zero). */
+/** Where a channel with no counts is drawn: the floor of the logarithmic axis, which has no zero. */
+export const FLOOR = 0.5;
+
+/** A spectrum as points for the chart: x the energy (or channel), y the counts (an empty channel on
+ *  the axis's floor, its count kept in `n`). */
 export function points(spectrum) {
   const cal = spectrum.energyCalibration;
   const keV = calibrated(cal);
-  const out = [];
-  (spectrum.channels || []).forEach((c, ch) => { if (c > 0) out.push({x: keV ? energy(cal, ch) : ch, y: c}); });
+  const out = (spectrum.channels || []).map((c, ch) => ({x: keV ? energy(cal, ch) : ch, y: c > 0 ? c : FLOOR, n: c}));
   return {keV, points: out};
+}
+
+/** A detector's name as the document describes it (its description, else its kind and radiation), else its id. */
+export function detectorName(data, name) {
+  const d = ((data && data.detectors) || []).find(x => x.name === name);
+  if (!d) return name;
+  return d.description || [d.kind, d.category].filter(Boolean).join(" ") || name;
 }
 
 /** The gamma spectra worth drawing (a single channel is a gross count, not a spectrum). */
@@ -46,7 +55,7 @@ export function draw(canvas, data) {
   const keV = series.every(s => s.keV);
   const lines = keV ? series : spectra.map(s => points({channels: s.channels}));
   const datasets = lines.map((s, i) => ({
-    label: spectra[i].detector ? t("spectrum.detector", {name: spectra[i].detector}) : t("spectrum.unnamed", {n: number(i + 1)}),
+    label: spectra[i].detector ? t("spectrum.detector", {name: detectorName(data, spectra[i].detector)}) : t("spectrum.unnamed", {n: number(i + 1)}),
     data: s.points, borderColor: COLOURS[i % COLOURS.length], borderWidth: 1.2, pointRadius: 0, stepped: "before",
   }));
   new window.Chart(canvas, {
@@ -58,12 +67,12 @@ export function draw(canvas, data) {
         legend: {display: true, labels: {boxWidth: 12, font: {size: 11}}},
         tooltip: {callbacks: {
           title: items => items.length ? (keV ? t("spectrum.atKeV", {e: number(items[0].parsed.x, 1)}) : t("spectrum.atChannel", {ch: number(items[0].parsed.x)})) : "",
-          label: c => `${c.dataset.label}: ${t("spectrum.counts", {n: number(c.parsed.y)})}`}},
+          label: c => `${c.dataset.label}: ${t("spectrum.counts", {n: number(c.raw.n)})}`}},
       },
       scales: {
-        x: {type: "linear", min: 0, title: {display: true, text: keV ? t("spectrum.energyAxis") : t("spectrum.channelAxis")},
+        x: {type: "linear", min: 0, max: Math.max(...lines.map(s => s.points.length ? s.points[s.points.length - 1].x : 0)), title: {display: true, text: keV ? t("spectrum.energyAxis") : t("spectrum.channelAxis")},
           ticks: {maxTicksLimit: 10, callback: v => keV ? t("spectrum.keV", {e: number(v)}) : number(v)}},
-        y: {type: "logarithmic", min: 0.8, title: {display: true, text: t("spectrum.countsAxis")},
+        y: {type: "logarithmic", min: FLOOR, title: {display: true, text: t("spectrum.countsAxis")},
           ticks: {callback: v => { const l = Math.log10(v); return Math.abs(l - Math.round(l)) < 1e-9 ? number(v) : ""; }}},
       },
     },

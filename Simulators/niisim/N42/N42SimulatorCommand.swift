@@ -52,8 +52,12 @@ struct N42SimulatorCommand: AsyncParsableCommand {
         }
         let n = neutrons ?? rng.poisson(alarm ? 3 : 1)
         let dose = doseRateUSvH ?? (((alarm ? 0.9 : 0.09) + rng.uniform(0...0.02)) * 1000).rounded() / 1000
-        return N42MeasurementWriter.Measurement(
+        var m = N42MeasurementWriter.Measurement(
             id: id, instrumentID: instrument, startedAt: at, realTimeS: realTimeS, gammaChannels: spectrum, neutronCounts: n,
             doseRateUSvH: dose, lat: lat, lon: lon, alarmNuclide: nuclide)
+        // A linear calibration to 1024 keV over the channels, so the photopeak's channel reads 662 keV.
+        m.energyCalibrationKeV = [0, 1024 / Double(channels), 0]
+        if nuclide != nil { (m.nuclideConfidence, m.nuclideCategory) = (87, "Industrial") }
+        return m
     }
 }

@@ -18,6 +18,11 @@ public enum N42MeasurementWriter {
         public var lon: Double?
         /// A nuclide named in a `RadAlarm`/`Nuclide` analysis when the instrument alarmed.
         public var alarmNuclide: String?
+        /// The nuclide's identification confidence (0–100) and category (`Industrial`, `Medical`, `NORM`, `SNM`).
+        public var nuclideConfidence: Double?
+        public var nuclideCategory: String?
+        /// The spectrum's energy calibration, keV: E = c0 + c1·ch + c2·ch² (ch counted from 0).
+        public var energyCalibrationKeV: [Double]?
 
         public init(id: String, instrumentID: String, startedAt: Date, realTimeS: Double, gammaChannels: [Int],
                     neutronCounts: Int, doseRateUSvH: Double, lat: Double? = nil, lon: Double? = nil,
@@ -55,11 +60,19 @@ public enum N42MeasurementWriter {
             x.leaf("RadDetectorKindCode", id == "gamma" ? "NaI" : "He3")
             x.close("RadDetectorInformation")
         }
+        if let c = m.energyCalibrationKeV {
+            x.open("EnergyCalibration", [("id", "energy")])
+            x.leaf("CoefficientValues", c.map { "\($0)" }.joined(separator: " "))
+            x.close("EnergyCalibration")
+        }
         x.open("RadMeasurement", [("id", m.id)])
         x.leaf("MeasurementClassCode", "Foreground")
         x.leaf("StartDateTime", Timestamp.format(m.startedAt))
         x.leaf("RealTimeDuration", live)
-        x.open("Spectrum", [("id", m.id + "-spectrum"), ("radDetectorInformationReference", "gamma")])
+        x.open(
+            "Spectrum",
+            [("id", m.id + "-spectrum"), ("radDetectorInformationReference", "gamma")]
+                + (m.energyCalibrationKeV != nil ? [("energyCalibrationReference", "energy")] : []))
         x.leaf("LiveTimeDuration", live)
         x.leaf("ChannelData", m.gammaChannels.map(String.init).joined(separator: " "))
         x.close("Spectrum")
@@ -91,6 +104,8 @@ public enum N42MeasurementWriter {
             x.open("Nuclide")
             x.leaf("NuclideIdentifiedIndicator", "true")
             x.leaf("NuclideName", nuclide)
+            if let c = m.nuclideConfidence { x.leaf("NuclideIDConfidenceValue", N42OccupancyExport.decimal(c)) }
+            if let c = m.nuclideCategory { x.leaf("NuclideCategoryDescription", c) }
             x.close("Nuclide")
             x.close("NuclideAnalysisResults")
             x.close("AnalysisResults")
