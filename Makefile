@@ -6,7 +6,7 @@ SWIFT ?= swift
 # What building and running the hub needs from Debian; the console's browser libraries are served
 # from /usr/share/javascript (Leaflet: the transit map; Chart.js: count rates; Bootstrap 5: served for later screens).
 RUNTIME_PACKAGES := libsqlite3-dev libudev-dev libxml2 libxml2-dev pkg-config python3 python3-pip \
-	libjs-leaflet libjs-chart.js libjs-bootstrap5
+	libjs-leaflet libjs-chart.js libjs-bootstrap5 libpng-dev libtiff-dev
 # What the benchmarks need on top: gpsd's gpsdecode, to race the NMEA decoder against.
 BENCH_PACKAGES := $(RUNTIME_PACKAGES) gpsd-clients
 # Where `make bench` measures ingest (a throwaway store, emptied first; sqlite:PATH).

@@ -42,6 +42,9 @@ let package = Package(
         .target(name: "HubModel", swiftSettings: strict),
         // Pure protocol decoders: bytes in, readings out. No I/O, no clocks of their own.
         .target(name: "HubDrivers", dependencies: ["HubModel", "CLibXML2"], swiftSettings: strict),
+        // Scanner images decoded to one typed value (PGM, PNG, TIFF, uncompressed DICOS/DICOM, dual-energy
+        // pairs), every size checked against a pixel cap before anything is allocated. Pure: bytes in.
+        .target(name: "HubImaging", dependencies: ["HubModel", "CLibPNG", "CLibTIFF"], swiftSettings: strict),
         // Readings to inspection events v1, and the raw segments they point to.
         .target(
             name: "HubNormalizer",
@@ -50,6 +53,10 @@ let package = Package(
         ),
         // libxml2, called directly: N42 documents and WCO declaration XML in one SAX pass (XMLSAXParser).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        // libpng (its simplified png_image API, which keeps setjmp inside C) and libtiff (read from
+        // memory through TIFFClientOpenExt): PNG and TIFF scanner images for HubImaging.
+        .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CLibTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
         // libudev: USB and tty discovery and hotplug.
         .systemLibrary(name: "CLibUdev", pkgConfig: "libudev", providers: [.apt(["libudev-dev"])]),
         // libumockdev, for tests that fake USB devices and their uevents (run under umockdev-wrapper).
@@ -192,7 +199,7 @@ let package = Package(
         .executableTarget(
             name: "niisim",
             dependencies: [
-                "HubModel", "HubDrivers", "HubDevices", "HubSimulation",
+                "HubModel", "HubDrivers", "HubDevices", "HubSimulation", "HubImaging",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -227,6 +234,7 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .testTarget(name: "HubImagingTests", dependencies: ["HubImaging", "HubModel"], swiftSettings: strict),
         .testTarget(name: "HubModelTests", dependencies: ["HubModel", "HubTesting"], swiftSettings: strict),
         .testTarget(
             name: "HubDriversTests", dependencies: ["HubDrivers", "HubModel", "HubTesting"],

@@ -1,5 +1,6 @@
 import Foundation
 import HubDrivers
+import HubImaging
 import HubModel
 
 /// One fuzzed boundary: what it runs on an input, and the seeds it starts from.
@@ -24,6 +25,9 @@ let targets: [String: FuzzTarget] = {
         "declarations": FuzzTarget(run: ModelChecks.declaration, seeds: Seeds.declarations, chunked: false),
         "container": FuzzTarget(run: ModelChecks.container, seeds: Seeds.containers, chunked: false),
     ]
+    for format in ImageFormat.allCases {
+        out["image-\(format.rawValue)"] = FuzzTarget(run: ImageChecks.decoder(format), seeds: ImageChecks.seeds(format), chunked: false)
+    }
     for p in DriverCatalog.entries {
         let encoded = Seeds.encoded[p.name]
         out[p.name] = driverTarget(p.name) { shared in Seeds.captures(of: p, shared) + (encoded?(shared) ?? []) }
@@ -33,3 +37,4 @@ let targets: [String: FuzzTarget] = {
 
 /// The driver targets first, in registration order, then the others: what `scripts/fuzz.sh` runs by default.
 let targetNames = DriverCatalog.entries.map(\.name) + ["framers", "declarations", "container"]
+    + ImageFormat.allCases.map { "image-\($0.rawValue)" }

@@ -5,7 +5,7 @@
 #
 # --no-asan instruments for coverage only (about twice the executions a second, for long runs);
 # Swift's own bounds and overflow checks still stop the run on a fault.
-# HubModel and HubDrivers are compiled apart from SwiftPM, instrumented, into .build-fuzz/ (so
+# HubModel, HubDrivers and HubImaging are compiled apart from SwiftPM, instrumented, into .build-fuzz/ (so
 # `swift build` never sees libFuzzer's main), then the harness in Fuzz/ is linked against them.
 # Without TARGET, every one the harness knows: each registered family's protocols (HubDrivers'
 # DeviceFamilies), then framers, declarations, container.
@@ -43,6 +43,9 @@ mkdir -p "$OUT/crashes" "$LOGS" "$BIN"
 FLAGS=(-O -sanitize=$SANITIZE -swift-version 6 -enable-upcoming-feature ExistentialAny
        -enable-upcoming-feature MemberImportVisibility -I "$BIN" -L "$BIN" -I Sources/CLibXML2)
 for flag in $(pkg-config --cflags libxml-2.0); do FLAGS+=(-Xcc "$flag"); done
+# HubImaging reads PNG and TIFF through libpng and libtiff (CLibPNG, CLibTIFF).
+FLAGS+=(-I Sources/CLibPNG -I Sources/CLibTIFF)
+for flag in $(pkg-config --cflags libpng libtiff-4); do FLAGS+=(-Xcc "$flag"); done
 
 # An instrumented static library and module for one package target, rebuilt when its sources change
 # (a stamp of their contents: a file added or edited during a build is not mistaken for built).
@@ -61,9 +64,10 @@ module() {
 }
 module HubModel
 module HubDrivers -lHubModel
+module HubImaging -lHubModel
 if [ ! -x "$BIN/fuzz-hub" ] || [ -n "$(find Fuzz -newer "$BIN/fuzz-hub" -print -quit)" ]; then
   echo "fuzz: linking the harness"
-  swiftc "${FLAGS[@]}" -parse-as-library Fuzz/*.swift -lHubDrivers -lHubModel -lxml2 -o "$BIN/fuzz-hub.tmp" \
+  swiftc "${FLAGS[@]}" -parse-as-library Fuzz/*.swift -lHubDrivers -lHubImaging -lHubModel -lxml2 -lpng16 -ltiff -o "$BIN/fuzz-hub.tmp" \
     2> >(grep -v 'warning: Cannot export local symbol' >&2)
   mv "$BIN/fuzz-hub.tmp" "$BIN/fuzz-hub"
 fi
