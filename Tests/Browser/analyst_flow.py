@@ -20,40 +20,15 @@ import re
 import sys
 import time
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-ULID = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{26}\b")
-BAD_WORDS = re.compile(r"\b(undefined|null|NaN)\b|⟦")
+from walk import browser, visible_text_is_clean
+
 SITE_ZONE = datetime.timezone(datetime.timedelta(hours=7))  # Asia/Ho_Chi_Minh, no daylight saving
-
-
-def browser(downloads):
-    options = Options()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1366,768", "--lang=en-GB"):
-        options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": downloads, "download.prompt_for_download": False})
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_window_size(1366, 768)
-    return driver
-
-
-def visible_text_is_clean(driver, where):
-    """No placeholder words or raw ids anywhere a person can read (body text, titles, placeholders)."""
-    text = driver.execute_script("""return document.body.innerText + '\\n' +
-      Array.from(document.querySelectorAll('[title],[placeholder],[aria-label]')).filter(e => e.offsetParent !== null)
-        .map(e => [e.title, e.placeholder, e.getAttribute('aria-label')].filter(Boolean).join(' ')).join('\\n')""")
-    bad = BAD_WORDS.findall(text) + ULID.findall(text)
-    assert not bad, f"{where}: visible text shows {bad}:\n{text[:3000]}"
-    return text
 
 
 def fits(driver, where):

@@ -17,36 +17,12 @@ import os
 import re
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-ULID = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{26}\b")
-BAD_WORDS = re.compile(r"\b(undefined|null|NaN)\b|⟦")
-
-
-def browser():
-    options = Options()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1366,768", "--autoplay-policy=no-user-gesture-required", "--lang=en-GB"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    driver.set_window_size(1366, 768)
-    return driver
-
-
-def visible_text_is_clean(driver, where):
-    """No placeholder words or raw ids anywhere a person can read (body text, titles, placeholders)."""
-    text = driver.execute_script("""return document.body.innerText + '\\n' +
-      Array.from(document.querySelectorAll('[title],[placeholder],[aria-label]')).filter(e => e.offsetParent !== null)
-        .map(e => [e.title, e.placeholder, e.getAttribute('aria-label')].filter(Boolean).join(' ')).join('\\n')""")
-    bad = BAD_WORDS.findall(text) + ULID.findall(text)
-    assert not bad, f"{where}: visible text shows {bad}:\n{text[:2000]}"
+from walk import BAD_WORDS, ULID, browser, visible_text_is_clean
 
 
 def log_in(driver, wait, user, password):
@@ -102,7 +78,7 @@ def main():
     handshake = lambda name: open(os.path.join(a.handshake, name), "w").close()
     figures = {}
 
-    driver = browser()
+    driver = browser(sound=True)
     try:
         wait = WebDriverWait(driver, 60)
         driver.get(a.url)
