@@ -16,35 +16,23 @@ extension SQLiteEventStore {
                 return .notStored(purgedRows: purged?["n"] ?? 0, lastPurgeAt: purged?["last"])
             }
             let link = Self.rawLink(row)
-            let chain = try Self.storedChain(row, seq: link.seq)
-            var previous: ChainHash? = link.seq == 1 ? .genesis : nil
-            var previousPurged = false
-            if link.seq > 1 {
-                if let p = try Data.fetchOne(db, sql: "SELECT chain FROM raw_records WHERE seq = ?", arguments: [link.seq - 1]) {
-                    previous = ChainHash([UInt8](p))
-                } else if let p = try Data.fetchOne(
-                    db, sql: "SELECT last_chain FROM purged_ranges WHERE tbl = 'raw_records' AND last_seq = ?", arguments: [link.seq - 1])
-                {
-                    previous = ChainHash([UInt8](p))
-                    previousPurged = true
-                }
-            }
-            var next: RawChainProof.Next?
-            var nextPurged = false
-            if let n = try Row.fetchOne(
-                db, sql: "SELECT \(Self.rawLinkColumns), chain FROM raw_records WHERE seq = ?", arguments: [link.seq + 1])
-            {
-                next = RawChainProof.Next(link: Self.rawLink(n), chain: try Self.storedChain(n, seq: link.seq + 1))
-            } else {
-                nextPurged = try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM purged_ranges WHERE tbl = 'raw_records' AND first_seq = ?)",
-                    arguments: [link.seq + 1]) ?? false
-            }
+            let rowBefore = try Data.fetchOne(
+                db, sql: "SELECT chain FROM raw_records WHERE seq = ?", arguments: [link.seq - 1]
+            ).flatMap { ChainHash([UInt8]($0)) }
+            let ledgerBefore = try Data.fetchOne(
+                db, sql: "SELECT last_chain FROM purged_ranges WHERE tbl = 'raw_records' AND last_seq = ?", arguments: [link.seq - 1]
+            ).flatMap { ChainHash([UInt8]($0)) }
+            let next = try Row.fetchOne(
+                db, sql: "SELECT \(Self.rawLinkColumns), chain FROM raw_records WHERE seq = ?", arguments: [link.seq + 1]
+            ).map { RawChainProof.Next(link: Self.rawLink($0), chain: try Self.storedChain($0, seq: link.seq + 1)) }
+            let purgeAfter = try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM purged_ranges WHERE tbl = 'raw_records' AND first_seq = ?)",
+                arguments: [link.seq + 1]) ?? false
             guard let head = try Self.head(db, .raw) else { throw StoreCorruption(what: "the raw archive has no chain head") }
             return .found(
                 RawChainProof(
-                    link: link, previous: previous, previousPurged: previousPurged, chain: chain, next: next, nextPurged: nextPurged,
-                    headSeq: head.seq, headChain: head.chain))
+                    link: link, chain: try Self.storedChain(row, seq: link.seq), rowBefore: rowBefore,
+                    ledgerBefore: ledgerBefore, next: next, purgeAfter: purgeAfter, headSeq: head.seq, headChain: head.chain))
         }
     }
 

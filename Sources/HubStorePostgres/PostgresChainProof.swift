@@ -25,34 +25,26 @@ extension PostgresEventStore {
                 return .notStored(purgedRows: 0, lastPurgeAt: nil)
             }
             let link = try Self.rawLink(row)
-            let chain = try Self.storedChain(row, seq: link.seq)
-            var previous: ChainHash? = link.seq == 1 ? .genesis : nil
-            var previousPurged = false
-            if link.seq > 1 {
-                if let p = try await Self.firstRow(db, "SELECT chain FROM raw_records WHERE seq = $1", link.seq - 1, logger) {
-                    previous = ChainHash(Array(try p["chain"].decode(ByteBuffer.self).readableBytesView))
-                } else if let p = try await Self.firstRow(
-                    db, "SELECT last_chain FROM purged_ranges WHERE tbl = 'raw_records' AND last_seq = $1", link.seq - 1, logger)
-                {
-                    previous = ChainHash(Array(try p["last_chain"].decode(ByteBuffer.self).readableBytesView))
-                    previousPurged = true
-                }
+            let chainColumn = { (row: PostgresRandomAccessRow?, column: String) throws -> ChainHash? in
+                try row.flatMap { try $0[column].decode(ByteBuffer?.self) }.flatMap { ChainHash(Array($0.readableBytesView)) }
             }
-            var next: RawChainProof.Next?
-            var nextPurged = false
-            if let n = try await Self.firstRow(db, "SELECT \(columns) FROM raw_records WHERE seq = $1", link.seq + 1, logger) {
-                next = RawChainProof.Next(link: try Self.rawLink(n), chain: try Self.storedChain(n, seq: link.seq + 1))
-            } else {
-                nextPurged = try await Self.firstRow(
-                    db, "SELECT 1 AS one FROM purged_ranges WHERE tbl = 'raw_records' AND first_seq = $1", link.seq + 1, logger) != nil
-            }
+            let rowBefore = try chainColumn(
+                try await Self.firstRow(db, "SELECT chain FROM raw_records WHERE seq = $1", link.seq - 1, logger), "chain")
+            let ledgerBefore = try chainColumn(
+                try await Self.firstRow(
+                    db, "SELECT last_chain FROM purged_ranges WHERE tbl = 'raw_records' AND last_seq = $1", link.seq - 1, logger),
+                "last_chain")
+            let next = try await Self.firstRow(db, "SELECT \(columns) FROM raw_records WHERE seq = $1", link.seq + 1, logger)
+                .map { RawChainProof.Next(link: try Self.rawLink($0), chain: try Self.storedChain($0, seq: link.seq + 1)) }
+            let purgeAfter = try await Self.firstRow(
+                db, "SELECT 1 AS one FROM purged_ranges WHERE tbl = 'raw_records' AND first_seq = $1", link.seq + 1, logger) != nil
             guard let head = try await Self.head(db, .raw, logger) else {
                 throw StoreCorruption(what: "the raw archive has no chain head")
             }
             return .found(
                 RawChainProof(
-                    link: link, previous: previous, previousPurged: previousPurged, chain: chain, next: next, nextPurged: nextPurged,
-                    headSeq: head.seq, headChain: head.chain))
+                    link: link, chain: try Self.storedChain(row, seq: link.seq), rowBefore: rowBefore, ledgerBefore: ledgerBefore,
+                    next: next, purgeAfter: purgeAfter, headSeq: head.seq, headChain: head.chain))
         }
     }
 

@@ -83,13 +83,16 @@ extension SQLiteEventStore {
     /// The user of that name, if any.
     public func user(named name: String) async throws -> UserRecord? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [name]),
-                let role = Role(rawValue: row["role"])
-            else { return nil }
-            return UserRecord(
-                name: row["name"], role: role, passwordHash: row["password_hash"], salt: row["salt"],
-                iterations: row["iterations"], createdAt: Self.date(row, "created_at") ?? .distantPast)
+            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [name]).flatMap(Self.userRecord)
         }
+    }
+
+    /// A `users` row; nil for a role this build does not know.
+    private static func userRecord(_ row: Row) -> UserRecord? {
+        guard let role = Role(rawValue: row["role"]) else { return nil }
+        return UserRecord(
+            name: row["name"], role: role, passwordHash: row["password_hash"], salt: row["salt"],
+            iterations: row["iterations"], createdAt: date(row, "created_at") ?? .distantPast)
     }
 
     /// How many users there are (none: the hub has not made its first admin yet).
@@ -100,12 +103,7 @@ extension SQLiteEventStore {
     /// Every user, by name.
     public func users() async throws -> [UserRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY name").compactMap { row in
-                guard let role = Role(rawValue: row["role"]) else { return nil }
-                return UserRecord(
-                    name: row["name"], role: role, passwordHash: row["password_hash"], salt: row["salt"],
-                    iterations: row["iterations"], createdAt: Self.date(row, "created_at") ?? .distantPast)
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY name").compactMap(Self.userRecord)
         }
     }
 

@@ -45,6 +45,20 @@ public struct RawChainProof: Sendable, Equatable {
         self.headChain = headChain
     }
 
+    /// The proof from what a store read in one snapshot, with the rules both stores share in one
+    /// place: seq 1 follows genesis; a row before that retention removed is followed through the
+    /// purge ledger's value (`ledgerBefore`); with no row after, `purgeAfter` says whether a purge
+    /// took it.
+    public init(
+        link: RawRecordLink, chain: ChainHash, rowBefore: ChainHash?, ledgerBefore: ChainHash?, next: Next?, purgeAfter: Bool,
+        headSeq: Int64, headChain: ChainHash
+    ) {
+        let purgedBefore = link.seq > 1 && rowBefore == nil && ledgerBefore != nil
+        self.init(
+            link: link, previous: link.seq == 1 ? .genesis : rowBefore ?? ledgerBefore, previousPurged: purgedBefore, chain: chain,
+            next: next, nextPurged: next == nil && purgeAfter, headSeq: headSeq, headChain: headChain)
+    }
+
     /// The record's link follows the previous value: SHA-256(previous ‖ canonical) is its chain value.
     public var linkVerifies: Bool {
         guard let previous else { return false }
