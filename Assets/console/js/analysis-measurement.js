@@ -8,9 +8,8 @@ import { json } from "./api.js";
 import { number, esc } from "./format.js";
 import * as spectrum from "./spectrum.js";
 import * as evidence from "./evidence.js";
-import { when, seconds, quoted } from "./analysis-words.js";
+import { when, seconds, quoted, classWord } from "./analysis-words.js";
 
-const CLASSES = ["Foreground", "Background", "IntrinsicActivity", "Calibration", "NotSpecified"];
 const CATEGORIES = ["Industrial", "Medical", "NORM", "SNM", "Special Nuclear Material", "Unknown"];
 
 function instrumentName(d, e) {
@@ -18,8 +17,6 @@ function instrumentName(d, e) {
   const made = [i.manufacturer, i.model].filter(Boolean).join(" ");
   return made ? (i.identifier ? t("measurement.instrumentId", {name: made, id: i.identifier}) : made) : e.device.id;
 }
-
-function classWord(c) { return CLASSES.includes(c) ? t(`measurement.class.${c}`) : c ? quoted(c) : t("measurement.class.none"); }
 
 function categoryWord(c) {
   if (!c) return t("measurement.category.none");

@@ -43,6 +43,11 @@ export function seconds(s) { return t("analysis.seconds", {n: number(s, s < 1 ? 
 export function channelWord(c) { return CHANNELS.includes(c) ? t(`channel.${c}`) : t("analysis.channelUnknown"); }
 export function quoted(s) { return t("analysis.quoted", {text: s}); }
 
+const CLASSES = ["Foreground", "Background", "IntrinsicActivity", "Calibration", "NotSpecified"];
+
+/** An N42 measurement's class (`Foreground`, `Background`, …) in words. */
+export function classWord(c) { return CLASSES.includes(c) ? t(`measurement.class.${c}`) : c ? quoted(c) : t("measurement.class.none"); }
+
 /** A goods quantity with its unit: 18.500 kg, 1.200 chiếc; an unknown unit code as written. */
 export function quantity(q, unit) {
   if (q == null) return "–";
@@ -114,6 +119,11 @@ export function describe(e) {
       if (d.nuclides && d.nuclides.length) return t("analysis.ev.instrumentAlarm", {nuclides: d.nuclides.map(n => n.name).join(", ")});
       return t(d.radiation === "neutron" ? "analysis.ev.neutronLine" : "analysis.ev.gammaLine",
         {cps: number(d.peakCps != null ? d.peakCps : d.detectorsCps ? Math.max(...d.detectorsCps) : null)});
+    case "radiation.measurement":
+      return [t("analysis.ev.measurement", {kind: classWord(d.measurementClass)}),
+        d.gammaCps != null ? t("analysis.ev.measurementGamma", {cps: number(d.gammaCps, 1)}) : "",
+        d.doseRateUSvH != null ? t("measurement.dose", {dose: number(d.doseRateUSvH, 2)}) : "",
+        d.alarmed ? t("measurement.alarmed") : ""].filter(Boolean).join(" ");
     case "scan.result": {
       const verdict = d.operatorVerdict ? " " + t("analysis.ev.operatorVerdict", {verdict: atdWord(d.operatorVerdict.verdict)}) : "";
       const atd = d.atdResult ? t("analysis.ev.atd", {result: atdWord(d.atdResult)}) : t("analysis.ev.noAtd");
