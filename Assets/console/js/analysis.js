@@ -7,6 +7,7 @@ import * as search from "./analysis-search.js";
 import * as passage from "./analysis-passage.js";
 import * as declaration from "./analysis-declaration.js";
 import * as measurement from "./analysis-measurement.js";
+import * as review from "./analysis-review.js";
 
 const $ = s => document.querySelector(s);
 const ALLOWED = ["analyst", "admin"];
@@ -19,6 +20,8 @@ function go(hash) {
 function view(name) {
   $("#search-view").hidden = name !== "search";
   $("#detail-view").hidden = name !== "detail";
+  $("#review-view").hidden = name !== "review";
+  document.querySelectorAll("#subnav a").forEach(a => a.classList.toggle("current", a.dataset.view === (name === "review" ? "review" : "search")));
 }
 
 async function route() {
@@ -41,6 +44,14 @@ async function route() {
       view("detail");
       $("#detail").innerHTML = `<p class="muted">${t("analysis.loading")}</p>`;
       await declaration.show(id, $("#detail"));
+    } else if (what === "review" && !id) {
+      view("review");
+      await review.showQueue(new URLSearchParams(query || ""), $("#review-view"));
+    } else if (what === "review" && id) {
+      view("detail");
+      $("#back-to-search").dataset.to = "#review";
+      $("#detail").innerHTML = `<p class="muted">${t("analysis.loading")}</p>`;
+      await review.showScan(id, $("#detail"));
     } else if (what === "measurement" && id) {
       view("detail");
       $("#detail").innerHTML = `<p class="muted">${t("analysis.loading")}</p>`;
@@ -49,18 +60,21 @@ async function route() {
       go("#passages");
       return;
     }
+    if (what !== "review") delete $("#back-to-search").dataset.to;
+    $("#back-to-search").textContent = t(what === "review" && id ? "review.back" : "analysis.back");
     document.body.dataset.shown = hash;
     window.scrollTo(0, 0);
     session.updated(true);
   } catch (err) {
     const missing = /: 404$/.test(err.message);
-    $("#detail").textContent = missing ? t(what === "declaration" ? "analysis.noSuchDeclaration" : what === "measurement" ? "measurement.none" : "analysis.noSuchPassage") : t("analysis.failed", {reason: err.message});
+    const none = {declaration: "analysis.noSuchDeclaration", measurement: "measurement.none", review: "review.noSuchScan"}[what] || "analysis.noSuchPassage";
+    (what === "review" && !id ? $("#review-view") : $("#detail")).textContent = missing ? t(none) : t("analysis.failed", {reason: err.message});
     session.updated(!missing ? false : true, err.message);
   }
 }
 
 search.wire(go);
-$("#back-to-search").addEventListener("click", ev => { ev.preventDefault(); go(lastSearch); });
+$("#back-to-search").addEventListener("click", ev => { ev.preventDefault(); go(ev.target.dataset.to || lastSearch); });
 window.addEventListener("hashchange", route);
 
 session.boot({
@@ -69,6 +83,7 @@ session.boot({
     $("#not-analyst").hidden = allowed;
     $("#search-view").hidden = !allowed;
     $("#detail-view").hidden = true;
+    $("#subnav").hidden = !allowed;
     if (allowed) route();
   },
   stop: () => { $("#detail").innerHTML = ""; },
