@@ -135,6 +135,19 @@ public final class HubHarness: Sendable {
         return (status, json, String(decoding: data, as: UTF8.self))
     }
 
+    /// Posts `bytes` as they are (an image for the blob store), with the admin token.
+    public func upload(_ path: String, bytes: [UInt8], contentType: String = "application/octet-stream") async throws -> (
+        status: Int, json: [String: Any]
+    ) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(adminToken)", forHTTPHeaderField: "Authorization")
+        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(bytes)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+    }
+
     public func get(_ path: String, token: String? = admin) async throws -> (status: Int, json: [String: Any]) {
         let r = try await request("GET", path, token: token)
         return (r.status, r.json)

@@ -1,0 +1,109 @@
+import Foundation
+import HubAppTesting
+import HubImaging
+import HubModel
+import HubTesting
+import Testing
+
+/// Central image review in headless Chromium (`Tests/Browser/review_flow.py`): a green declaration, a
+/// 16-bit top view of its container whose automatic detection found nothing, two analysts. The first
+/// claims the scan, checks window/level pixel by pixel, marks the dense load and sends it suspect; the
+/// second confirms it. Then the declaration is red with the analysts and the region named, and the
+/// risk system's feed carries the verdict and the new assessment.
+extension BrowserTests {
+    static let reviewDeclaration = "800000000077"
+    static let reviewContainer = "MSKU9070323"
+    /// The dense load in the image (x, y, width, height), uniform so a smoothed pixel keeps its value.
+    static let reviewObject = (x: 800, y: 200, width: 300, height: 150)
+
+    /// A 2,000 × 600 16-bit top view: air bright, the container's walls darker, a dense uniform load.
+    static func reviewImage() throws -> [UInt8] {
+        let (w, h) = (2000, 600)
+        var samples = [UInt16](repeating: 52_000, count: w * h)
+        for y in 60..<540 { for x in 50..<1950 { samples[y * w + x] = 30_000 } }
+        let o = reviewObject
+        for y in o.y..<(o.y + o.height) { for x in o.x..<(o.x + o.width) { samples[y * w + x] = 9_000 } }
+        return ScanImageEncoder.pgm(ScanImage(width: w, height: h, bitsPerSample: 16, samples: samples))
+    }
+
+    @Test func twoAnalystsJudgeAScanSuspectAndTheDeclarationTurnsRed() async throws {
+        let h = try await HubHarness(label: "review-browser", siteExtra: "console: {timeZone: Asia/Ho_Chi_Minh}")
+        let password = "image-desk-2026"
+        for user in ["lan", "minh"] {
+            #expect(try await h.post("/api/v1/users", #"{"user": "\#(user)", "role": "analyst", "password": "\#(password)"}"#).status == 201)
+        }
+        let declaration = """
+            {"number": "\(Self.reviewDeclaration)", "type": "import", "office": "03CE", "site": "e2e-gate",
+             "trader": {"tin": "0309876543", "name": "Hai Dang Fertiliser JSC", "aeo": false, "complianceLevel": "high"},
+             "containers": ["\(Self.reviewContainer)"], "plates": ["51D-678.90"], "channel": "green",
+             "goods": [{"hsCode": "31042000", "description": "Potassium chloride fertiliser", "quantity": 26000, "unit": "KGM"}]}
+            """
+        #expect(try await h.post("/api/v1/declarations", declaration).status == 201)
+        let image = try await h.upload("/api/v1/blobs", bytes: try Self.reviewImage())
+        #expect(image.status == 201)
+        let sha = try #require(image.json["sha256"] as? String)
+        let scan = """
+            {"schema": "niihub.scan-result/1", "scanId": "XR-77-\(Int(Date().timeIntervalSince1970))", "scanner": {"id": "xr-lane1", "technology": "x-ray"},
+             "site": "e2e-gate", "lane": "1", "startedAt": "\(Timestamp.format(Date()))", "containers": ["\(Self.reviewContainer)"],
+             "plate": "51D-678.90", "images": [{"name": "top.pgm", "sha256": "\(sha)", "format": "other", "view": "top"}],
+             "atd": {"result": "clear", "algorithm": "density-v2"}}
+            """
+        let posted = try await h.post("/api/v1/scans", scan)
+        #expect(posted.status == 201)
+        let scanEvent = try #require(posted.json["id"] as? String)
+        // Linked to the declaration by its container, and the declaration still green.
+        #expect(await eventually(timeout: .seconds(30)) {
+            let risk = try? await h.get("/api/v1/declarations/\(Self.reviewDeclaration)/detail").json["risk"] as? [String: Any]
+            let links = (try? await h.get("/api/v1/events/\(scanEvent)/links").json["links"] as? [[String: Any]]) ?? []
+            return !links.isEmpty && ((risk?["event"] as? [String: Any])?["data"] as? [String: Any])?["channel"] as? String == "green"
+        })
+
+        let artifacts = Corpus.repositoryFile("test-artifacts/browser").path
+        let work = try TemporaryDirectory("review-browser")
+        let log = work.path("browser.log")
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let o = Self.reviewObject
+        let browser = Process()
+        browser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        browser.arguments = [
+            "python3", Corpus.repositoryFile("Tests/Browser/review_flow.py").path, "--url", "http://127.0.0.1:\(h.port)/analysis",
+            "--first=lan", "--second=minh", "--password=\(password)", "--artifacts", artifacts, "--scan=\(scanEvent)",
+            "--image-sha=\(sha)", "--container=\(Self.reviewContainer)", "--object=\(o.x),\(o.y),\(o.width),\(o.height)",
+        ]
+        // A file, not a pipe: nobody reads while the browser runs, and a full pipe would stall it.
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        browser.standardOutput = output
+        browser.standardError = output
+        try browser.run()
+        defer { if browser.isRunning { browser.terminate() } }
+        _ = await eventually(timeout: .seconds(240), every: .milliseconds(200)) { !browser.isRunning }
+        let report = String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self)
+        #expect(!browser.isRunning && browser.terminationStatus == 0, "\(report)")
+        print("review browser figures: \(report.split(separator: "\n").last ?? "")")
+
+        // The declaration is red, and the signal names both analysts and the region.
+        var signal: [String: Any] = [:]
+        #expect(await eventually(timeout: .seconds(30)) {
+            let risk = try? await h.get("/api/v1/declarations/\(Self.reviewDeclaration)/detail").json["risk"] as? [String: Any]
+            let data = (risk?["event"] as? [String: Any])?["data"] as? [String: Any]
+            guard data?["channel"] as? String == "red",
+                let s = (data?["signals"] as? [[String: Any]])?.first(where: { $0["name"] as? String == "imageSuspect" })
+            else { return false }
+            signal = s
+            return true
+        })
+        let detail = signal["detail"] as? String ?? ""
+        #expect(detail.contains("lan") && detail.contains("minh") && detail.contains("dense organic mass"), "\(detail)")
+        // The risk system's feed carries both verdicts and the red assessment.
+        let feed = try await h.get("/api/v1/feed?limit=1000").json["items"] as? [[String: Any]] ?? []
+        let kinds = feed.compactMap { ($0["event"] as? [String: Any]).map { ($0["kind"] as? String ?? "", $0["data"] as? [String: Any] ?? [:]) } }
+        let verdicts = kinds.filter { $0.0 == EventKind.scanVerdict }.map(\.1)
+        #expect(verdicts.count == 2 && verdicts.last?["final"] as? Bool == true && verdicts.last?["by"] as? String == "minh", "\(verdicts)")
+        #expect(kinds.contains { $0.0 == EventKind.riskAssessment && $0.1["channel"] as? String == "red" })
+        for shot in ["r1-queue.png", "r2-claimed.png", "r3-window-level.png", "r4-region-marked.png", "r5-suspect-sent.png",
+                     "r6-confirmed.png", "r7-declaration-red.png"] {
+            #expect(FileManager.default.fileExists(atPath: artifacts + "/" + shot), "\(shot)")
+        }
+        try await h.stop()
+    }
+}
