@@ -10,7 +10,7 @@ const $ = s => document.querySelector(s);
 /** The actions the hub writes, in the order the filter offers them. */
 export const ACTIONS = ["login", "login.failed", "login.throttled", "logout", "token.create", "token.revoke", "user.create",
   "alarm.acknowledge", "alarm.adjudicate", "passage.resolve", "admission.held", "admission.approve", "admission.deny",
-  "declaration.post", "declaration.bulk", "declaration.cancel", "scan.post", "blob.post", "forward.receive", "retention.purge",
+  "declaration.post", "declaration.bulk", "declaration.cancel", "scan.post", "blob.post", "review.claim", "review.release", "review.verdict", "forward.receive", "retention.purge",
   "access.refused"];
 const ROLES = ["operator", "analyst", "admin", "gate"];
 const CODES = {real: "real", norm: "norm", false: "false", test: "test", "tamper-fault": "fault"};
@@ -115,6 +115,12 @@ export function sentence(a, tokens) {
     case "forward.receive": {
       const m = /events (\d+)-(\d+): (\d+) stored, (\d+) already/.exec(d) || [];
       return t("audit.s.forward.receive", {...v, source: target, stored: number(m[3]), already: number(m[4])});
+    }
+    case "review.claim": case "review.release": case "review.verdict": {
+      // The hub writes "scan <scanner's id>[, verdict <clear|suspect|inspect>][, second|recheck][, joined]".
+      const scan = (/scan ([^,]+)/.exec(d) || [])[1] || "–", verdict = (/verdict (\w+)/.exec(d) || [])[1];
+      const key = a.action === "review.verdict" && /\bsecond\b/.test(d) ? "review.verdictSecond" : a.action === "review.claim" && /joined/.test(d) ? "review.join" : a.action;
+      return t(`audit.s.${key}`, {...v, scan, verdict: ["clear", "suspect", "inspect"].includes(verdict) ? t(`review.verdict.${verdict}`) : "–"});
     }
     case "passage.resolve": return t("audit.s.passage.resolve", v);
     case "retention.purge": return t("audit.s.retention.purge", v);
