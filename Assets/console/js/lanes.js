@@ -29,7 +29,13 @@ function inPortal(l, starts) {
   return new Date(s.observedAt).getTime() > last ? s : null;
 }
 
-export function draw(lanes, devices, starts) {
+/** Scans of the lane whose image verdict is past the lane's limit: escalated to the operator. */
+function overdueLine(o) {
+  if (!o || !o.overdue) return "";
+  return `<p class="overdue-review" role="alert">${esc(t("lanes.reviewOverdue", {n: number(o.overdue), minutes: number(Math.floor((o.oldestSeconds || 0) / 60))}))}</p>`;
+}
+
+export function draw(lanes, devices, starts, overdue = []) {
   document.getElementById("lanes-empty").hidden = lanes.length > 0;
   document.getElementById("lanes").innerHTML = lanes.map(l => {
     const now = inPortal(l, starts);
@@ -39,7 +45,7 @@ export function draw(lanes, devices, starts) {
     return `<article class="lane-tile ${alarm ? "alarmed" : ""}" data-lane="${esc(l.lane)}">
       <header><h3>${esc(t("lanes.lane", {lane: l.lane}))}</h3>
         <span class="now ${now ? "busy" : "free"}">${esc(now ? t("lanes.inPortal", {since: time(now.observedAt)}) : t("lanes.free"))}</span></header>
-      <ul class="kit">${kit}</ul>
+      <ul class="kit">${kit}</ul>${overdueLine(overdue.find(o => o.lane === l.lane))}
       <h4>${esc(t("lanes.lastPassage"))}</h4>${passage(l.latestPassage)}
       <p class="counts muted">${esc(t("lanes.counts", {occupancies: number(l.occupancies), alarms: number(l.alarms)}))}</p></article>`;
   }).join("");
