@@ -7,8 +7,9 @@ SWIFT ?= swift
 # from /usr/share/javascript (Leaflet: the transit map; Chart.js: count rates; Bootstrap 5: served for later screens).
 RUNTIME_PACKAGES := libsqlite3-dev libudev-dev libxml2 libxml2-dev pkg-config python3 python3-pip \
 	libjs-leaflet libjs-chart.js libjs-bootstrap5 libpng-dev libtiff-dev
-# What the benchmarks need on top: gpsd's gpsdecode, to race the NMEA decoder against.
-BENCH_PACKAGES := $(RUNTIME_PACKAGES) gpsd-clients
+# What the benchmarks need on top: gpsd's gpsdecode, to race the NMEA decoder against; Chromium for
+# the scan-to-screen figures.
+BENCH_PACKAGES := $(RUNTIME_PACKAGES) gpsd-clients chromium chromium-driver
 # Where `make bench` measures ingest (a throwaway store, emptied first; sqlite:PATH).
 BENCH_STORE ?= sqlite:var/bench/ingest/ingest.sqlite
 BENCH_RESULTS := var/bench/results
@@ -85,10 +86,12 @@ bench-ingest: deps
 ## Every benchmark of BENCHMARKS.md on a release build; results in var/bench/results, a summary at the end.
 bench: release
 	@bash scripts/ensure-packages.sh $(BENCH_PACKAGES)
+	@bash scripts/ensure-python-modules.sh selenium numpy
 	@mkdir -p $(BENCH_RESULTS)
 	python3 scripts/bench/decode.py
 	python3 scripts/bench/e2e.py
 	python3 scripts/bench/alarm.py
+	python3 scripts/bench/image.py
 	.build/release/niihub bench-link --store sqlite:var/bench/link/population.sqlite --json $(BENCH_RESULTS)/link.json
 	@case "$(BENCH_STORE)" in sqlite:*) rm -f "$(patsubst sqlite:%,%,$(BENCH_STORE))"*;; esac
 	.build/release/niihub bench-store --store $(BENCH_STORE) --json $(BENCH_RESULTS)/ingest-$(firstword $(subst :, ,$(BENCH_STORE))).json
