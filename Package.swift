@@ -155,7 +155,7 @@ let package = Package(
         .target(
             name: "HubServer",
             dependencies: [
-                "HubModel", "HubDevices", "HubSite", "HubStore", "HubIngest", "HubTransports", "HubCorrelation", "HubDrivers",
+                "HubModel", "HubDevices", "HubSite", "HubStore", "HubIngest", "HubTransports", "HubCorrelation", "HubDrivers", "HubImaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -329,7 +329,7 @@ let package = Package(
             name: "HubSystemTests",
             dependencies: [
                 "HubApp", "HubAppTesting", "HubServer", "HubIngest", "HubCorrelation", "HubSite", "HubDevices", "HubDrivers",
-                "HubStore", "HubStorePostgres", "HubModel", "HubTesting",
+                "HubStore", "HubStorePostgres", "HubModel", "HubImaging", "HubTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),

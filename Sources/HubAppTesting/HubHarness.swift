@@ -148,6 +148,17 @@ public final class HubHarness: Sendable {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
     }
 
+    /// A GET answered with bytes (a tile, a blob): status, body as it came, and the response's headers.
+    public func bytes(_ path: String, token: String? = admin) async throws -> (status: Int, body: [UInt8], headers: [String: String]) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        if let token { request.setValue("Bearer \(token == Self.admin ? adminToken : token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as? HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (k, v) in http?.allHeaderFields ?? [:] { headers[String(describing: k).lowercased()] = String(describing: v) }
+        return (http?.statusCode ?? 0, [UInt8](data), headers)
+    }
+
     public func get(_ path: String, token: String? = admin) async throws -> (status: Int, json: [String: Any]) {
         let r = try await request("GET", path, token: token)
         return (r.status, r.json)

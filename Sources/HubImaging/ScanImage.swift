@@ -82,3 +82,21 @@ public struct DualEnergyImage: Sendable, Equatable {
         self.low = low
     }
 }
+
+extension ScanImage {
+    /// What a viewer needs of an image besides its samples: size, depth and calibration.
+    public struct Geometry: Sendable, Equatable {
+        public var width: Int
+        public var height: Int
+        public var bitsPerSample: Int
+        public var pixelSpacing: PixelSpacing?
+        public var rescale: Rescale?
+        public var signedSamples: Bool
+    }
+
+    public var geometry: Geometry {
+        Geometry(
+            width: width, height: height, bitsPerSample: bitsPerSample, pixelSpacing: pixelSpacing, rescale: rescale,
+            signedSamples: signedSamples)
+    }
+}

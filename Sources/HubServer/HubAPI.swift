@@ -59,6 +59,7 @@ public struct HubAPI: Sendable {
             DeclarationRoutes(declarationStore: declarations),
             FeedRoutes(store: store, consumers: metricSources?.feed),
             BlobRoutes(blobs: blobs),
+            ImageRoutes(cache: blobs.map { ImageCache(blobs: $0) }),
             ForwardRoutes(forwarding: forwarding),
             AnalystRoutes(store: store, declarationStore: declarations, lanes: lanes),
             EventExportRoutes(store: store),

@@ -62,6 +62,8 @@ struct RouteAccessTests {
         ("POST", "/api/v1/scans", "{}", [.operator, .admin]),
         ("POST", "/api/v1/blobs", "x", [.operator, .admin]),
         ("GET", "/api/v1/blobs/\(String(repeating: "a", count: 64))", nil, Role.people),
+        ("GET", "/api/v1/images/\(String(repeating: "a", count: 64))", nil, Role.people),
+        ("GET", "/api/v1/images/\(String(repeating: "a", count: 64))/tiles/0/0/0", nil, Role.people),
         ("POST", "/api/v1/alarms/01KAV9FT00AAAAAAAAAAAAAAAA/adjudication", "{}", [.operator, .admin]),
         ("POST", "/api/v1/alarms/01KAV9FT00AAAAAAAAAAAAAAAA/acknowledgement", "{}", [.operator, .admin]),
         ("GET", "/api/v1/events/01KAV9FT00AAAAAAAAAAAAAAAA/count-rates", nil, Role.people),

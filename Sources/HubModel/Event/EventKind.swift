@@ -15,6 +15,8 @@ public enum EventKind {
     // Cameras, scanners, seals and trackers.
     public static let ocrRead = "ocr.read"
     public static let scanResult = "scan.result"
+    /// An image analyst's verdict on a scan (the first, or the second analyst's).
+    public static let scanVerdict = "scan.verdict"
     public static let gpsFix = "gps.fix"
     public static let sealStatus = "seal.status"
     public static let sealTamper = "seal.tamper"
@@ -39,7 +41,7 @@ public enum EventKind {
     /// Every kind named here (the transit findings beyond the five above come from the watch).
     public static let all: [String] = [
         occupancyStart, occupancy, radiationAlarm, radiationMeasurement, radiationBackground, radiationFault, ocrRead, scanResult,
-        gpsFix, sealStatus, sealTamper, deviceStatus, deviceTamper, deviceConfig, passage, passageResolution, riskAssessment,
+        scanVerdict, gpsFix, sealStatus, sealTamper, deviceStatus, deviceTamper, deviceConfig, passage, passageResolution, riskAssessment,
         transitDeviation, transitSeal, transitOverdue, transitStop, transitSignalLost,
     ]
 
