@@ -43,10 +43,18 @@ public enum RiskAssessor {
             (e.passage.map { $0.gammaAlarm == true || $0.neutronAlarm == true } ?? false)
                 || (e.kind.hasPrefix("radiation.") && e.severity == .alarm)
         }, "radiation alarm on a linked passage or measurement")
+        // Image analysts' final verdicts: a suspect or inspection verdict is a signal of its own, naming
+        // the analysts and what they marked; a clear one outweighs the scanner's own detection.
+        let finals = linked.filter { $0.scanVerdict?.final == true }
+        let cleared = Set(finals.compactMap { $0.scanVerdict.flatMap { $0.verdict == .clear ? $0.scanEvent : nil } })
         signal("scanSuspect", linked.filter { e in
-            (e.kind == EventKind.scanResult && e.severity == .alarm)
-                || ["suspect", "inspect"].contains(e.passage?.scanResult ?? "")
+            (e.kind == EventKind.scanResult && e.severity == .alarm && !cleared.contains(e.id))
+                || (["suspect", "inspect"].contains(e.passage?.scanResult ?? "") && !cleared.contains(e.passage?.scanEvent ?? ""))
         }, "the scan was judged suspect")
+        for (name, verdict) in [("imageSuspect", ScanVerdictPayload.Verdict.suspect), ("imageInspect", .inspect), ("imageClear", .clear)] {
+            let these = finals.filter { $0.scanVerdict?.verdict == verdict }
+            signal(name, these, these.compactMap { ImageVerdictWords.detail($0, among: linked) }.joined(separator: "; "))
+        }
 
         let undeclared = passages.filter { p in (p.subject.containers ?? []).contains { !declaredContainers.contains($0) } }
         let extra = Set(undeclared.flatMap { $0.subject.containers ?? [] }).subtracting(declaredContainers).sorted()

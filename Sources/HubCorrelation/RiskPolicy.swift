@@ -13,6 +13,9 @@ public struct RiskPolicy: Sendable, Equatable, Decodable {
         "radiationAlarm": 60, "scanSuspect": 45, "undeclaredContainer": 35, "missingContainer": 20,
         "sealMismatch": 30, "plateMismatch": 10, "transitDeviation": 30, "transitSealOpened": 50,
         "transitOverdue": 15, "transitStop": 10, "transitSignalLost": 10, "tamperDuringPassage": 40,
+        // Analysts' final image verdicts: suspect or physical inspection makes the declaration red
+        // whatever the trader's standing; a clear explains why the scanner's detection no longer counts.
+        "imageSuspect": 100, "imageInspect": 100, "imageClear": 0,
     ]
 
     public init() {}

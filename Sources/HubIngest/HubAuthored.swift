@@ -5,10 +5,10 @@ import HubModel
 /// Events the hub writes itself (passages, risk assessments, transit findings, device status),
 /// made one way: a one-line statement of what was concluded is archived as the raw record the
 /// event points to, so the evidence chain covers the hub's own conclusions like a device's bytes.
-enum HubAuthored {
+public enum HubAuthored {
     /// `event` (its `raw` is filled here) with `statement` archived as a record of `format`,
     /// kept under `deviceID`, received `at`.
-    static func batch(_ event: InspectionEvent, statement: String, format: String, deviceID: String, at: Date) -> IngestBatch {
+    public static func batch(_ event: InspectionEvent, statement: String, format: String, deviceID: String, at: Date) -> IngestBatch {
         let bytes = Array(statement.utf8)
         let record = RawRecord(
             sha256: Hex.encode(SHA256.hash(data: bytes)), format: format, deviceID: deviceID, firstReceivedAt: at,
@@ -19,5 +19,5 @@ enum HubAuthored {
     }
 
     /// A placeholder until `batch` points the event at its record.
-    static let unrecorded = RawRef(sha256: "", format: "")
+    public static let unrecorded = RawRef(sha256: "", format: "")
 }

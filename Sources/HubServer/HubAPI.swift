@@ -60,6 +60,7 @@ public struct HubAPI: Sendable {
             FeedRoutes(store: store, consumers: metricSources?.feed),
             BlobRoutes(blobs: blobs),
             ImageRoutes(cache: blobs.map { ImageCache(blobs: $0) }),
+            ReviewRoutes(store: store, declarations: declarations, ids: ids, config: config, claims: ReviewClaims()),
             ForwardRoutes(forwarding: forwarding),
             AnalystRoutes(store: store, declarationStore: declarations, lanes: lanes),
             EventExportRoutes(store: store),

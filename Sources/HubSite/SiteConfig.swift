@@ -67,6 +67,8 @@ public struct SiteConfig: Sendable, Equatable {
     public var file: String
     /// How the console shows the site: time zone, map tiles, where its files are (`console:`).
     public var console = ConsoleSettings()
+    /// Central image review: time limits per lane, the share of clears re-checked (`review:`).
+    public var review = ReviewSettings()
 }
 
 extension SiteConfig {
@@ -161,7 +163,7 @@ extension SiteConfig {
             routes: raw.routes,
             forward: forward, retention: raw.retention?.policy, profiles: catalog.profiles,
             profilesDir: dir,
-            file: path, console: raw.console.resolvingAssets(resolve))
+            file: path, console: raw.console.resolvingAssets(resolve), review: raw.review)
     }
 }
 
@@ -183,6 +185,7 @@ struct RawSiteConfig: Decodable {
     var login: LoginLimits
     var auth: AuthSettings
     var console: ConsoleSettings
+    var review: ReviewSettings
 
     struct Risk: Decodable {
         var policy: String?
@@ -303,7 +306,7 @@ struct RawSiteConfig: Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login, auth
-        case console
+        case console, review
     }
 
     init(from decoder: any Decoder) throws {
@@ -328,6 +331,7 @@ struct RawSiteConfig: Decodable {
         login = try c.decodeIfPresent(LoginLimits.self, forKey: .login) ?? LoginLimits()
         auth = try c.decodeIfPresent(AuthSettings.self, forKey: .auth) ?? AuthSettings()
         console = try c.decodeIfPresent(ConsoleSettings.self, forKey: .console) ?? ConsoleSettings()
+        review = try c.decodeIfPresent(ReviewSettings.self, forKey: .review) ?? ReviewSettings()
     }
 }
 

@@ -59,7 +59,7 @@ let queueState = "waiting";
 /** The queue for `state`, with the workload figures. */
 export async function showQueue(params, box) {
   queueState = STATES.includes(params.get("state")) ? params.get("state") : "waiting";
-  const q = new URLSearchParams({state: queueState});
+  const q = new URLSearchParams({queue: queueState});
   if (params.get("lane")) q.set("lane", params.get("lane"));
   const data = await json(`/api/v1/reviews?${q}`);
   box.innerHTML = `<div class="search-head"><h2>${esc(t("review.title"))}</h2>
@@ -252,7 +252,7 @@ function history(r) {
 
 function wireClaim(r) {
   const claim = $("#claim"), release = $("#release");
-  const mine = r.claim && r.claim.by === me.name;
+  const mine = !!r.claim && (r.claim.by === me.name || (r.claim.joined || []).includes(me.name));
   const firstBy = ((r.verdicts || []).find(v => v.step === "first") || {}).by;
   claim.hidden = mine || r.state === "done";
   release.hidden = !mine;
@@ -307,7 +307,7 @@ async function declarationSide(s) {
   const numbers = [...new Set((links.links || links.declarations || []).map(l => l.declaration || l.number).filter(Boolean))];
   if (!numbers.length) { box.innerHTML = `<h3>${esc(t("review.declarationTitle"))}</h3><p class="muted">${esc(t("review.noDeclaration"))}</p>`; return; }
   const detail = await json(`/api/v1/declarations/${encodeURIComponent(numbers[0])}/detail`);
-  const risk = detail.risk && detail.risk.data;
+  const risk = detail.risk && detail.risk.event && detail.risk.event.data;
   const evidence = (detail.events || []).map(x => x.event || x).filter(e => ["radiation.occupancy", "radiation.alarm", "ocr.read", "seal.status", "scan.verdict"].includes(e.kind));
   box.innerHTML = `<h3>${esc(t("review.declarationTitle"))}</h3>${declarationCard(detail.declaration)}
     ${risk ? `<p class="sentence">${esc(t("review.riskNow", {channel: t(`channel.${risk.channel}`), score: number(risk.score)}))}</p>` : ""}

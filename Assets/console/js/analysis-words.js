@@ -6,11 +6,12 @@ import { number, coords, metres, timeZone, esc } from "./format.js";
 import { plate, deviceState, family, headline, CHANNELS } from "./words.js";
 
 const KINDS = ["radiation.alarm", "radiation.occupancy", "radiation.occupancy-start", "radiation.measurement", "radiation.background",
-  "radiation.fault", "ocr.read", "scan.result", "seal.status", "seal.tamper", "gps.fix", "device.status", "device.tamper",
+  "radiation.fault", "ocr.read", "scan.result", "scan.verdict", "seal.status", "seal.tamper", "gps.fix", "device.status", "device.tamper",
   "gate.passage", "gate.passage-resolution", "risk.assessment", "transit.deviation", "transit.seal", "transit.overdue",
   "transit.stop", "transit.signal-lost", "transit.returned", "transit.signal-regained", "transit.arrived"];
 export const SIGNALS = ["radiationAlarm", "scanSuspect", "undeclaredContainer", "missingContainer", "sealMismatch", "plateMismatch",
-  "transitDeviation", "transitSealOpened", "transitOverdue", "transitStop", "transitSignalLost", "tamperDuringPassage"];
+  "transitDeviation", "transitSealOpened", "transitOverdue", "transitStop", "transitSignalLost", "tamperDuringPassage",
+  "imageSuspect", "imageInspect", "imageClear"];
 const MODIFIERS = ["aeo", "complianceHigh", "complianceMedium", "complianceLow"];
 const UNITS = ["KGM", "TNE", "LTR", "PCE", "MTQ", "MTK", "SET", "CT"];
 const CAMERAS = ["front", "rear", "side", "top"];
@@ -62,9 +63,18 @@ export function weightKg(goods) {
 export function signalName(s) { return SIGNALS.includes(s) ? t(`analysis.signal.${s}`) : t("analysis.signal.other", {name: s}); }
 /** What a signal found, in the officer's language: containers the hub listed are kept. */
 export function signalWhy(s) {
+  if (["imageSuspect", "imageInspect", "imageClear"].includes(s.signal)) return imageWhy(s);
   const list = /:\s*(.+)$/.exec(s.detail || "");
   const what = SIGNALS.includes(s.signal) ? t(`analysis.signalWhy.${s.signal}`) : quoted(s.detail || "");
   return list && ["undeclaredContainer", "missingContainer"].includes(s.signal) ? `${what}: ${list[1]}` : what;
+}
+/** An analysts' image verdict from the hub's detail ("… by lan, confirmed by minh: “label” …"): who, and what they marked. */
+function imageWhy(s) {
+  const d = s.detail || "";
+  const two = /by ([^,;:]+), (?:confirmed|decided) by ([^,;:]+)/.exec(d), one = /by ([^,;:(]+)/.exec(d);
+  const who = two ? t("analysis.imageBy2", {first: two[1].trim(), second: two[2].trim()}) : one ? t("analysis.imageBy1", {user: one[1].trim()}) : "";
+  const labels = [...d.matchAll(/“([^”]+)”/g)].map(m => m[1]).filter(l => l !== "unlabelled region");
+  return [t(`analysis.signalWhy.${s.signal}`), who, labels.length ? t("analysis.imageRegions", {list: labels.map(quoted).join(", ")}) : ""].filter(Boolean).join(" ");
 }
 export function modifierName(m) { return MODIFIERS.includes(m) ? t(`analysis.modifier.${m}`) : t("analysis.modifier.other", {name: m}); }
 export function points(p) { return (p > 0 ? "+" : p < 0 ? "−" : "") + number(Math.abs(p), 1); }
@@ -128,6 +138,11 @@ export function describe(e) {
       const verdict = d.operatorVerdict ? " " + t("analysis.ev.operatorVerdict", {verdict: atdWord(d.operatorVerdict.verdict)}) : "";
       const atd = d.atdResult ? t("analysis.ev.atd", {result: atdWord(d.atdResult)}) : t("analysis.ev.noAtd");
       return t("analysis.ev.scan", {scan: d.scanId || "–", atd}) + verdict;
+    }
+    case "scan.verdict": {
+      const v = ["clear", "suspect", "inspect"].includes(d.verdict) ? t(`review.verdict.${d.verdict}`) : d.verdict;
+      return t(d.final ? "analysis.ev.verdictFinal" : "analysis.ev.verdictFirst", {user: d.by, verdict: v, scan: d.scanId || "–"})
+        + ((d.regions || []).length ? " " + t("analysis.imageRegions", {list: d.regions.map(r => quoted(r.label || "–")).join(", ")}) : "");
     }
     case "seal.status": {
       const where = d.lat != null && d.lon != null ? " " + t("alarm.at", {place: coords(d.lat, d.lon)}) : "";

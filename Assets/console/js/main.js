@@ -45,7 +45,7 @@ async function refresh() {
     const [ln, dv, adj, starts, overdue] = await Promise.all([
       json("/api/v1/lanes"), json("/api/v1/devices"), json("/api/v1/alarms?state=adjudicated"),
       json("/api/v1/events?kind=radiation.occupancy-start&order=desc&limit=20"),
-      json("/api/v1/reviews/overdue").catch(() => ({lanes: []})),
+      json("/api/v1/lanes/overdue-reviews").catch(() => ({lanes: []})),
     ]);
     lanes.draw(ln.lanes, dv.devices, starts.events, overdue.lanes);
     lanes.drawDevices(dv.devices);

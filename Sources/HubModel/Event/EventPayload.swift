@@ -32,6 +32,8 @@ public enum EventPayload: Sendable, Equatable {
     case deviceConfig(DeviceConfigPayload)
     case scanResult(ScanResultPayload)
     case ocrRead(OCRReadPayload)
+    /// An image analyst's verdict on a scan.
+    case scanVerdict(ScanVerdictPayload)
 
     /// Reads the `data` member of an event of `kind` (the JSON edge). A member its type does not
     /// know, or one that would not be written back the same, keeps the event `untyped`.
@@ -68,6 +70,7 @@ public enum EventPayload: Sendable, Equatable {
         case .deviceConfig(let p): p.json
         case .scanResult(let p): p.json
         case .ocrRead(let p): p.json
+        case .scanVerdict(let p): p.json
         }
     }
 
@@ -91,7 +94,7 @@ public enum EventPayload: Sendable, Equatable {
         // the lane's devices
         OccupancyStartPayload.self, OccupancyPayload.self, RadiationAlarmPayload.self, RadiationMeasurementPayload.self,
         RadiationBackgroundPayload.self, RadiationFaultPayload.self, TamperPayload.self, DeviceConfigPayload.self,
-        ScanResultPayload.self, OCRReadPayload.self,
+        ScanResultPayload.self, OCRReadPayload.self, ScanVerdictPayload.self,
     ]
 }
 

@@ -48,6 +48,7 @@ enum OpenAPISchemas {
         "minScore": ["type": "number", "minimum": 0, "maximum": 100],
         "maxScore": ["type": "number", "minimum": 0, "maximum": 100],
         "state": oneOf(["open", "adjudicated"]),
+        "queue": ["type": "string", "enum": ReviewQueue.filters, "description": "Which scans: waiting, claimed, second (awaiting a second analyst), done, or overdue."],
         "version": ["type": "integer", "minimum": 1],
         "action": text, "actor": text,
         "before": ["type": "integer", "description": "An audit entry's `seq`: older entries only."],
@@ -205,5 +206,5 @@ enum OpenAPISchemas {
         "Device": device,
         "Transit": transit,
         "TransitPoint": transitPoint,
-    ]
+    ].merging(ReviewSchemas.components) { a, _ in a }
 }
