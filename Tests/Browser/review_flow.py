@@ -56,6 +56,15 @@ def windowed(v, center, width):
     return max(0, min(255, g))
 
 
+def full_shot(driver, path):
+    """The whole page in one picture: the window grown to the page's height, then back."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1366, min(max(height, 768), 4000))
+    time.sleep(0.3)
+    driver.save_screenshot(path)
+    driver.set_window_size(1366, 768)
+
+
 def log_in(driver, wait, lang, user, password):
     wait.until(EC.visibility_of_element_located((By.ID, "login-user")))
     driver.find_element(By.CSS_SELECTOR, f'[data-lang="{lang}"]').click()
@@ -67,8 +76,10 @@ def log_in(driver, wait, lang, user, password):
 
 
 def drag(driver, x0, y0, x1, y1):
-    """A mouse drag between two level-0 image points on the viewer's canvas."""
+    """A mouse drag between two level-0 image points on the viewer's canvas (scrolled wholly into
+    view first: WebDriver measures offsets from the centre of the element's visible part)."""
     canvas = driver.find_element(By.CSS_SELECTOR, CANVAS)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
     d = driver.execute_script(STATE)
     rect = driver.execute_script("return arguments[0].getBoundingClientRect().toJSON()", canvas)
     to = lambda x, y: ((x - float(d["ox"])) * float(d["scale"]) - rect["width"] / 2, (y - float(d["oy"])) * float(d["scale"]) - rect["height"] / 2)
@@ -160,7 +171,7 @@ def main():
         assert f"{a.first} kết luận nghi vấn" in said, said
         assert "khối hữu cơ đặc" in driver.find_element(By.ID, "verdict-history").text
         visible_text_is_clean(driver, "suspect sent")
-        shot("r5-suspect-sent.png")
+        full_shot(driver, os.path.join(a.artifacts, "r5-suspect-sent.png"))
 
         # The first analyst cannot confirm their own verdict: the page says so (and the hub refuses it).
         assert "một người phân tích khác phải xác nhận" in driver.find_element(By.ID, "claim-error").text
@@ -184,10 +195,10 @@ def main():
         visible_text_is_clean(driver, "confirmed")
         shot("r6-confirmed.png")
 
-        # The declaration beside the image now reads red.
+        # The declaration beside the image now reads red; both analysts' regions are on the image.
         driver.refresh()
         wait.until(EC.text_to_be_present_in_element((By.ID, "review-declaration"), "Red"))
-        shot("r7-declaration-red.png")
+        full_shot(driver, os.path.join(a.artifacts, "r7-declaration-red.png"))
     except Exception:
         shot("r-failure.png")
         raise

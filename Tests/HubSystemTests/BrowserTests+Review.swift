@@ -101,6 +101,12 @@ extension BrowserTests {
         // Both verdicts are stored, the second final and by the second analyst.
         let verdicts = try await h.events("kind=\(EventKind.scanVerdict)").compactMap { $0["data"] as? [String: Any] }
         #expect(verdicts.count == 2 && verdicts.last?["final"] as? Bool == true && verdicts.last?["by"] as? String == "minh", "\(verdicts)")
+        // Each analyst's region, drawn with the mouse, encloses the dense load.
+        for v in verdicts {
+            let r = try #require((v["regions"] as? [[String: Any]])?.first)
+            let (x, y, w, hh) = (r["x"] as? Double ?? -1, r["y"] as? Double ?? -1, r["width"] as? Double ?? 0, r["height"] as? Double ?? 0)
+            #expect(x <= Double(o.x) + 5 && y <= Double(o.y) + 5 && x + w >= Double(o.x + o.width) - 5 && y + hh >= Double(o.y + o.height) - 5, "\(r)")
+        }
         for shot in ["r1-queue.png", "r2-claimed.png", "r3-window-level.png", "r4-region-marked.png", "r5-suspect-sent.png",
                      "r6-confirmed.png", "r7-declaration-red.png"] {
             #expect(FileManager.default.fileExists(atPath: artifacts + "/" + shot), "\(shot)")

@@ -164,6 +164,11 @@ export async function showScan(id, box) {
   return r;
 }
 
+/** The regions earlier verdicts marked, each labelled with the analyst who marked it. */
+function reviewedRegions(r) {
+  return (r.verdicts || []).flatMap(v => (v.regions || []).map(x => ({...x, label: `${v.by}: ${x.label || "–"}`})));
+}
+
 function viewName(im) {
   const v = im.view || im.name;
   return ["top", "side", "front"].includes(v) ? t(`review.view.${v}`) : v;
@@ -182,7 +187,7 @@ async function openImage(viewer, index) {
   document.querySelectorAll("[data-image]").forEach(b => b.classList.toggle("current", +b.dataset.image === index));
   try {
     const info = await viewer.show(im, {atdRegions: (s.atdRegions || []).map(r => ({...r, label: r.threat ? `${r.threat}${r.confidence != null ? " " + number(r.confidence) + "%" : ""}` : t("review.atdRegion")})),
-      regions: current.regions, low: low ? low.sha256 : null});
+      regions: current.regions, reviewed: reviewedRegions(current.review), low: low ? low.sha256 : null});
     syncSliders(viewer, info);
     $("#material-box").hidden = !viewer.dualEnergy;
     const spacing = info.pixelSpacing ? t("review.spacing", {x: number(info.pixelSpacing.columnMm, 2), y: number(info.pixelSpacing.rowMm, 2)}) : t("review.noSpacing");
@@ -282,6 +287,9 @@ async function refresh() {
   $("#claim-error").textContent = "";
   wireClaim(r);
   history(r);
+  if (current.viewer && current.viewer.info) current.viewer.setReviewed(reviewedRegions(r));
+  const chip = document.querySelector(".detail-head h2 .chip");
+  if (chip && r.channel) chip.outerHTML = channel(r.channel);
 }
 
 async function send(verdict) {

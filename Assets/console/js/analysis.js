@@ -21,7 +21,8 @@ function view(name) {
   $("#search-view").hidden = name !== "search";
   $("#detail-view").hidden = name !== "detail";
   $("#review-view").hidden = name !== "review";
-  document.querySelectorAll("#subnav a").forEach(a => a.classList.toggle("current", a.dataset.view === (name === "review" ? "review" : "search")));
+  const onReview = name === "review" || location.hash.startsWith("#review/");
+  document.querySelectorAll("#subnav a").forEach(a => a.classList.toggle("current", a.dataset.view === (onReview ? "review" : "search")));
 }
 
 async function route() {

@@ -46,12 +46,13 @@ export class ImageViewer {
   }
 
   /** Shows `image` ({sha256, name}); `low` is the low-energy partner's SHA-256 for a dual-energy pair. */
-  async show(image, {atdRegions = [], regions = [], low = null} = {}) {
+  async show(image, {atdRegions = [], regions = [], reviewed = [], low = null} = {}) {
     this.image = image;
     this.info = await describe(image.sha256);
     this.lowInfo = low ? await describe(low).catch(() => null) : null;
     this.low = this.lowInfo ? low : null;
     this.atd = atdRegions;
+    this.reviewed = reviewed;
     this.regions = regions;
     this.tiles.clear();
     this.rendered.clear();
@@ -215,6 +216,7 @@ export class ImageViewer {
     };
     const mine = reg => !reg.image || reg.image === this.image.name;
     this.atd.filter(mine).forEach(reg => box(reg, "#ff9f1a", [6, 4], reg.label));
+    (this.reviewed || []).filter(mine).forEach(reg => box(reg, "#ff5fd2", [2, 3], reg.label));
     this.regions.filter(mine).forEach((reg, i) => box(reg, "#35d0ff", [], `${i + 1}${reg.label ? " · " + reg.label : ""}`));
     if (this.dragging && this.dragging.mark) box(this.dragging.mark, "#35d0ff", [3, 3]);
     if (this.ruler) {
@@ -287,6 +289,9 @@ export class ImageViewer {
     const bx = cl(Math.max(x0, x1), this.info.width), by = cl(Math.max(y0, y1), this.info.height);
     return {x: ax, y: ay, width: bx - ax, height: by - ay};
   }
+
+  /** Regions earlier analysts marked in their verdicts (labelled with who), drawn apart from one's own. */
+  setReviewed(regions) { this.reviewed = regions; this.draw(); }
 
   /** Replaces the analyst's regions (a label typed, a region removed) and redraws. */
   setRegions(regions) { this.regions = regions; this.draw(); }
