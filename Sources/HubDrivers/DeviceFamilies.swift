@@ -6,6 +6,7 @@ public enum DeviceFamilies {
         RPMFamily.family,
         N42Family.family,
         ScanFamily.family,
+        BaggageFamily.family,
         OCRFamily.family,
         NMEAFamily.family,
         ESealFamily.family,

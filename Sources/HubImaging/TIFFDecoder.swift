@@ -65,7 +65,20 @@ public enum TIFFDecoder {
             let top = UInt16(truncatingIfNeeded: (1 << bits) - 1)
             for i in samples.indices { samples[i] = top - samples[i] }
         }
-        return .success(ScanImage(width: width, height: height, bitsPerSample: bits, samples: samples))
+        return .success(ScanImage(width: width, height: height, bitsPerSample: bits, samples: samples, pixelSpacing: spacing(tif)))
+    }
+
+    /// Pixel spacing from X/Y resolution when given in pixels per centimetre (a scanner's statement);
+    /// per-inch values are left alone, since picture software writes 72 or 300 dpi as a default.
+    private static func spacing(_ tif: OpaquePointer) -> PixelSpacing? {
+        guard field(tif, TIFFTAG_RESOLUTIONUNIT, UInt16.self).map(Int32.init) == RESUNIT_CENTIMETER else { return nil }
+        func resolution(_ tag: Int32) -> Double? {
+            var value: Float = 0
+            let found = withUnsafeMutablePointer(to: &value) { p in withVaList([p]) { TIFFVGetField(tif, UInt32(tag), $0) } }
+            return found == 1 && value > 0 ? Double(value) : nil
+        }
+        guard let x = resolution(TIFFTAG_XRESOLUTION), let y = resolution(TIFFTAG_YRESOLUTION) else { return nil }
+        return PixelSpacing(rowMillimetres: 10 / y, columnMillimetres: 10 / x)
     }
 
     /// One scalar tag (TIFFGetField is variadic; Swift calls its va_list form).

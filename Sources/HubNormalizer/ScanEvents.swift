@@ -13,7 +13,8 @@ enum ScanEvents {
             case .failure(let p): invalid.append(.init(text: text, reason: p.rawValue))
             }
         }
-        let plate = doc.plate.flatMap(Plate.normalize)
+        // A bag from a vehicle links by the vehicle's plate, as the vehicle's own scan does.
+        let plate = (doc.plate ?? (doc.bag?.kind == .vehicle ? doc.bag?.reference : nil)).flatMap(Plate.normalize)
         var payload = ScanResultPayload(doc)
         if !invalid.isEmpty { payload.containersInvalid = invalid }
         payload.durationS = doc.endedAt.map { $0.timeIntervalSince(doc.startedAt).decimalRounded() }

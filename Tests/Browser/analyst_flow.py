@@ -26,7 +26,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
-from walk import browser, visible_text_is_clean
+from walk import browser, full_shot, visible_text_is_clean
 
 SITE_ZONE = datetime.timezone(datetime.timedelta(hours=7))  # Asia/Ho_Chi_Minh, no daylight saving
 
@@ -40,15 +40,6 @@ def api(driver, path):
     return driver.execute_async_script("""const done = arguments[arguments.length - 1];
       fetch(arguments[0], {credentials: 'same-origin'}).then(async r => done({status: r.status, type: r.headers.get('content-type'), text: await r.text()}))
         .catch(e => done({status: 0, text: String(e)}))""", path)
-
-
-def full_shot(driver, path):
-    """The whole page in one picture: the window grown to the page's height, then back."""
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1366, min(max(height, 768), 4000))
-    time.sleep(0.3)
-    driver.save_screenshot(path)
-    driver.set_window_size(1366, 768)
 
 
 def local(iso):

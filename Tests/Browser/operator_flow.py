@@ -22,16 +22,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from walk import BAD_WORDS, ULID, browser, visible_text_is_clean
-
-
-def log_in(driver, wait, user, password):
-    wait.until(EC.visibility_of_element_located((By.ID, "login-user")))
-    for field, value in (("login-user", user), ("login-password", password)):
-        driver.find_element(By.ID, field).clear()
-        driver.find_element(By.ID, field).send_keys(value)
-    driver.find_element(By.ID, "login-submit").click()
-    wait.until(EC.text_to_be_present_in_element((By.ID, "who"), user))
+from walk import BAD_WORDS, ULID, browser, log_in, visible_text_is_clean
 
 
 LANE_TEXT = "return Array.from(document.querySelectorAll('#lanes .lane-tile')).map(t => t.innerText).join('\\n')"

@@ -20,7 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from walk import browser, visible_text_is_clean
+from walk import browser, full_shot, log_in, visible_text_is_clean
 
 CANVAS = ".viewer-canvas"
 STATE = "return Object.assign({}, document.querySelector('.viewer-canvas').dataset)"
@@ -54,25 +54,6 @@ def windowed(v, center, width):
     w = max(1.0, width)
     g = round((v - (center - w / 2)) / w * 255)
     return max(0, min(255, g))
-
-
-def full_shot(driver, path):
-    """The whole page in one picture: the window grown to the page's height, then back."""
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1366, min(max(height, 768), 4000))
-    time.sleep(0.3)
-    driver.save_screenshot(path)
-    driver.set_window_size(1366, 768)
-
-
-def log_in(driver, wait, lang, user, password):
-    wait.until(EC.visibility_of_element_located((By.ID, "login-user")))
-    driver.find_element(By.CSS_SELECTOR, f'[data-lang="{lang}"]').click()
-    for field, value in (("login-user", user), ("login-password", password)):
-        driver.find_element(By.ID, field).clear()
-        driver.find_element(By.ID, field).send_keys(value)
-    driver.find_element(By.ID, "login-submit").click()
-    wait.until(EC.text_to_be_present_in_element((By.ID, "who"), user))
 
 
 def drag(driver, x0, y0, x1, y1):
@@ -116,7 +97,7 @@ def main():
     try:
         wait = WebDriverWait(driver, 60)
         driver.get(a.url)
-        log_in(driver, wait, "vi", a.first, a.password)
+        log_in(driver, wait, a.first, a.password, lang="vi")
 
         # The queue: the scan is waiting, named by its lane and container, with its automatic detection.
         text, figures["firstDrawMs"] = open_scan(driver, wait, a, "waiting")
@@ -176,7 +157,7 @@ def main():
         # The first analyst cannot confirm their own verdict: the page says so (and the hub refuses it).
         assert "một người phân tích khác phải xác nhận" in driver.find_element(By.ID, "claim-error").text
         driver.find_element(By.ID, "logout").click()
-        log_in(driver, wait, "en", a.second, a.password)
+        log_in(driver, wait, a.second, a.password, lang="en")
 
         # The second analyst: the scan is in the second-analyst queue; claim, confirm suspect.
         text, _ = open_scan(driver, wait, a, "second")

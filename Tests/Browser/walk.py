@@ -1,6 +1,10 @@
 """What both browser walks share: a headless Chromium at 1366×768, and the check that no visible text
 shows a placeholder word, a missing translation or a raw id."""
 import re
+import time
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -35,3 +39,24 @@ def visible_text_is_clean(driver, where):
     bad = BAD_WORDS.findall(text) + ULID.findall(text)
     assert not bad, f"{where}: visible text shows {bad}:\n{text[:3000]}"
     return text
+
+
+def full_shot(driver, path):
+    """The whole page in one picture: the window grown to the page's height, then back."""
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1366, min(max(height, 768), 4000))
+    time.sleep(0.3)
+    driver.save_screenshot(path)
+    driver.set_window_size(1366, 768)
+
+
+def log_in(driver, wait, user, password, lang=None):
+    """The login form filled and sent (in `lang` first, when given); waits for the user's name in the header."""
+    wait.until(EC.visibility_of_element_located((By.ID, "login-user")))
+    if lang:
+        driver.find_element(By.CSS_SELECTOR, f'[data-lang="{lang}"]').click()
+    for field, value in (("login-user", user), ("login-password", password)):
+        driver.find_element(By.ID, field).clear()
+        driver.find_element(By.ID, field).send_keys(value)
+    driver.find_element(By.ID, "login-submit").click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "who"), user))

@@ -116,26 +116,14 @@ extension BrowserTests {
 
         let artifacts = Corpus.repositoryFile("test-artifacts/browser").path
         let downloads = try TemporaryDirectory("analyst-downloads")
-        let work = try TemporaryDirectory("analyst-browser")
-        let log = work.path("browser.log")
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let browser = Process()
-        browser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        browser.arguments = [
-            "python3", Corpus.repositoryFile("Tests/Browser/analyst_flow.py").path, "--url", "http://127.0.0.1:\(h.port)/analysis",
-            "--user=mai", "--password=\(password)", "--artifacts", artifacts, "--downloads", downloads.url.path,
+        let walk = try BrowserWalk.start(
+            "analyst_flow.py",
+            ["--url", "http://127.0.0.1:\(h.port)/analysis", "--user=mai", "--password=\(password)", "--artifacts", artifacts, "--downloads", downloads.url.path,
             "--plate=51C-123.45", "--container=CSQU3054383", "--declaration=\(Self.analystDeclaration)",
-            "--transit=800000000009", "--image-sha=\(imageSHA)", "--occupancy-sha=\(occupancySHA)", "--measurement=\(measurement)",
-        ]
-        // A file, not a pipe: nobody reads while the browser runs, and a full pipe would stall it.
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        browser.standardOutput = output
-        browser.standardError = output
-        try browser.run()
-        defer { if browser.isRunning { browser.terminate() } }
-        _ = await eventually(timeout: .seconds(240), every: .milliseconds(200)) { !browser.isRunning }
-        let report = String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self)
-        #expect(!browser.isRunning && browser.terminationStatus == 0, "\(report)")
+            "--transit=800000000009", "--image-sha=\(imageSHA)", "--occupancy-sha=\(occupancySHA)", "--measurement=\(measurement)"],
+            folder: try TemporaryDirectory("analyst-browser"))
+        let (passed, report) = await walk.finish()
+        #expect(passed, "\(report)")
         print("analyst browser figures: \(report.split(separator: "\n").last ?? "")")
 
         // The file the browser saved is the raw record, byte for byte, as the hub keeps it.

@@ -59,26 +59,14 @@ extension BrowserTests {
         })
 
         let artifacts = Corpus.repositoryFile("test-artifacts/browser").path
-        let work = try TemporaryDirectory("review-browser")
-        let log = work.path("browser.log")
-        FileManager.default.createFile(atPath: log, contents: nil)
         let o = Self.reviewObject
-        let browser = Process()
-        browser.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        browser.arguments = [
-            "python3", Corpus.repositoryFile("Tests/Browser/review_flow.py").path, "--url", "http://127.0.0.1:\(h.port)/analysis",
-            "--first=lan", "--second=minh", "--password=\(password)", "--artifacts", artifacts, "--scan=\(scanEvent)",
-            "--image-sha=\(sha)", "--container=\(Self.reviewContainer)", "--object=\(o.x),\(o.y),\(o.width),\(o.height)",
-        ]
-        // A file, not a pipe: nobody reads while the browser runs, and a full pipe would stall it.
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        browser.standardOutput = output
-        browser.standardError = output
-        try browser.run()
-        defer { if browser.isRunning { browser.terminate() } }
-        _ = await eventually(timeout: .seconds(240), every: .milliseconds(200)) { !browser.isRunning }
-        let report = String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self)
-        #expect(!browser.isRunning && browser.terminationStatus == 0, "\(report)")
+        let walk = try BrowserWalk.start(
+            "review_flow.py",
+            ["--url", "http://127.0.0.1:\(h.port)/analysis", "--first=lan", "--second=minh", "--password=\(password)", "--artifacts", artifacts,
+             "--scan=\(scanEvent)", "--image-sha=\(sha)", "--container=\(Self.reviewContainer)", "--object=\(o.x),\(o.y),\(o.width),\(o.height)"],
+            folder: try TemporaryDirectory("review-browser"))
+        let (passed, report) = await walk.finish()
+        #expect(passed, "\(report)")
         print("review browser figures: \(report.split(separator: "\n").last ?? "")")
 
         // The declaration is red, and the signal names both analysts and the region.

@@ -12,6 +12,8 @@ struct ScenarioTests {
         "clean-green-passage", "radiation-alarm", "ocr-misread-repaired", "undeclared-container",
         "seal-tampered-in-transit", "corridor-deviation", "late-declaration", "device-unplugged-mid-passage",
         "n42-instrument-alarm", "scan-suspect",
+        // Central image review (issue 18): two analysts' suspect verdict turns a green declaration red.
+        "image-verdict-red",
         // Queued trucks (issue 15): the portal crosses one at a time, reads fall inside the truck ahead's occupancy.
         "queue-middle-alarm", "queue-nose-to-tail", "back-to-back", "missed-plate", "stop-in-portal",
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import HubImaging
 import HubTesting
 import Testing
 
@@ -109,6 +110,51 @@ struct SimulatorTests {
         for (e, m) in zip(events, meant) {
             #expect((e["subject"] as? [String: Any])?["containers"] as? [String] == m["containers"] as? [String])
         }
+    }
+
+    /// `--dual-energy --image-format dicos`: a high/low DICOS pair per view, named by view and energy;
+    /// both decode with the pixel spacing, and the low image attenuates each material by its ratio:
+    /// ln(full / low) / ln(full / high) is 1.4 on the suspect (inorganic) object, 2.0 on the steel, 1.1 in the cargo.
+    @Test func aDualEnergyScannerWritesPairsWhoseRatioNamesTheMaterial() async throws {
+        let folder = dir.path("dual")
+        let sim = try await SimulatorRun.run(
+            ["scan", "--folder", folder, "--count", "1", "--speed", "100000", "--suspect-rate", "1", "--dual-energy", "--image-format", "dicos"], in: dir)
+        #expect(sim.status == 0, "\(sim.err)")
+        let doc = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix(".json") })
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/" + doc))) as? [String: Any])
+        let images = try #require(json["images"] as? [[String: Any]])
+        #expect(images.map { $0["energy"] as? String } == ["high", "low"] && images.allSatisfy { $0["format"] as? String == "dicos" && $0["view"] as? String == "side" })
+        func image(_ i: Int) throws -> ScanImage {
+            try ScanImageDecoder.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/images/" + (images[i]["name"] as? String ?? "")))))
+        }
+        let (high, low) = (try image(0), try image(1))
+        #expect(high.pixelSpacing == PixelSpacing(rowMillimetres: 25, columnMillimetres: 50))
+        func ratio(_ x: Int, _ y: Int) -> Double { log(65535 / Double(low[x, y])) / log(65535 / Double(high[x, y])) }
+        #expect(abs(ratio(150, 60) - 1.4) < 0.02 && abs(ratio(10, 60) - 2.0) < 0.02 && abs(ratio(60, 100) - 1.1) < 0.02,
+                "\(ratio(150, 60)) \(ratio(10, 60)) \(ratio(60, 100))")
+        // The hub's decoder reads the document with both images' energies.
+        let events = try SimulatorRun.decode("scan", files: [folder + "/" + doc]).events
+        let stored = (events.first?["data"] as? [String: Any])?["images"] as? [[String: Any]]
+        #expect(stored?.map { $0["energy"] as? String } == ["high", "low"])
+    }
+
+    /// `--baggage --views 4 --reference vehicle:51D-678.90 --image-format tiff`: four TIFF views of a bag,
+    /// its reference in the document, and the vehicle's plate in the event's subject (so it links).
+    @Test func aBaggageScannerWritesABagsViewsAndWhoseItIs() async throws {
+        let folder = dir.path("bags")
+        let sim = try await SimulatorRun.run(
+            ["scan", "--folder", folder, "--count", "1", "--speed", "100000", "--baggage", "--views", "4", "--reference", "vehicle:51D-678.90",
+             "--image-format", "tiff", "--suspect-rate", "1"], in: dir)
+        #expect(sim.status == 0, "\(sim.err)")
+        let doc = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).first { $0.hasSuffix(".json") })
+        let events = try SimulatorRun.decode("scan", files: [folder + "/" + doc]).events
+        let e = try #require(events.first)
+        let data = e["data"] as? [String: Any] ?? [:]
+        #expect((data["images"] as? [[String: Any]])?.map { $0["view"] as? String } == ["top", "side", "top-oblique", "side-oblique"])
+        #expect(((data["bag"] as? [String: Any])?["reference"] as? [String: Any])?["value"] as? String == "51D-678.90")
+        #expect((e["subject"] as? [String: Any])?["plates"] as? [String] == ["51D67890"] && (e["subject"] as? [String: Any])?["containers"] == nil)
+        let first = try ScanImageDecoder.decode([UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/images/" + ((data["images"] as? [[String: Any]])?.first?["name"] as? String ?? "")))))
+        #expect(first.size == ImageSize(width: 256, height: 128) && first[150, 60] < 13_000, "the suspect block is dense")
     }
 
     @Test func faultsGiveTheExpectedRejectsAndNoCrash() async throws {

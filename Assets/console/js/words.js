@@ -7,7 +7,7 @@ import { number, coords, metres, esc } from "./format.js";
 export const DETECTORS = 4;
 export const CHANNELS = ["green", "yellow", "red"];
 const DEVICE_STATES = ["connecting", "online", "degraded", "offline", "faulted", "tampered", "disabled"];
-const FAMILIES = ["radiation-portal", "radiation-instrument", "container-scanner", "gate-ocr", "gps-receiver", "gps-tracker", "e-seal"];
+const FAMILIES = ["radiation-portal", "radiation-instrument", "container-scanner", "gate-ocr", "gps-receiver", "gps-tracker", "e-seal", "baggage-scanner"];
 
 export function channel(c) {
   return CHANNELS.includes(c) ? `<span class="chip ${c}">${esc(t(`channel.${c}`))}</span>` : "";

@@ -29,20 +29,30 @@ enum ScanImagePainter {
         if suspect {
             for y in 40..<88 { for x in 120..<184 { samples[y * width + x] = dense + UInt16.random(in: 0...300, using: &rng) } }
         }
-        return ScanImage(width: width, height: height, bitsPerSample: 16, samples: samples)
+        // 240 columns span a 40-foot container's 12 m; 104 rows its 2.6 m height.
+        return ScanImage(
+            width: width, height: height, bitsPerSample: 16, samples: samples,
+            pixelSpacing: PixelSpacing(rowMillimetres: 25, columnMillimetres: 50))
     }
 
-    /// The file's bytes in the chosen format (PGM, or PNG through libpng).
+    /// The file's bytes in the chosen format (PGM; PNG through libpng; TIFF through libtiff; DICOS).
     static func file(_ image: ScanImage, as format: ImageFileFormat) -> [UInt8] {
         switch format {
         case .pgm: ScanImageEncoder.pgm(image)
-        // libpng writes any 16-bit grayscale image it is given; a failure would be a bug here.
+        // libpng and libtiff write any 16-bit grayscale image they are given; a failure would be a bug here.
         case .png: (try? ScanImageEncoder.png(image)) ?? ScanImageEncoder.pgm(image)
+        case .tiff: (try? ScanImageEncoder.tiff(image)) ?? ScanImageEncoder.pgm(image)
+        case .dicos: ScanImageEncoder.dicos(image)
         }
     }
 }
 
 /// The image file format `niisim scan` writes.
 enum ImageFileFormat: String, CaseIterable, Sendable {
-    case pgm, png
+    case pgm, png, tiff, dicos
+
+    /// The file name's extension.
+    var fileExtension: String { self == .dicos ? "dcs" : rawValue }
+    /// What the scan result document calls it (`Schemas/scan-result-v1.schema.json`).
+    var documentFormat: String { self == .pgm ? "other" : rawValue }
 }

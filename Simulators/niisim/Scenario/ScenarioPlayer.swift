@@ -77,6 +77,7 @@ final class ScenarioPlayer {
             if let t = step.tracker { try tracker(t, faults: faults) }
             if let s = step.scan { try await scan(s, faults: faults) }
             if let m = step.n42 { try await instrument(m, faults: faults) }
+            if let v = step.verdict { try await verdict(v) }
             if let name = step.reconnect { reconnect(name) }
             if let name = step.unplug { unplug(name) }
         }

@@ -18,9 +18,11 @@ extension Scenario {
         var scan: ScanStep?
         /// A radiation instrument's N42.42 file.
         var n42: InstrumentStep?
+        /// Image analysts' verdict on a container's newest scan (claimed, judged, confirmed through the API).
+        var verdict: VerdictStep?
         var faults: StepFaults?
 
-        enum CodingKeys: String, CodingKey { case at, truck, declaration, unplug, reconnect, tracker, scan, n42, faults }
+        enum CodingKeys: String, CodingKey { case at, truck, declaration, unplug, reconnect, tracker, scan, n42, verdict, faults }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -32,6 +34,7 @@ extension Scenario {
             tracker = try c.decodeIfPresent(TrackerStep.self, forKey: .tracker)
             scan = try c.decodeIfPresent(ScanStep.self, forKey: .scan)
             n42 = try c.decodeIfPresent(InstrumentStep.self, forKey: .n42)
+            verdict = try c.decodeIfPresent(VerdictStep.self, forKey: .verdict)
             faults = try c.decodeIfPresent(StepFaults.self, forKey: .faults)
         }
     }

@@ -17,6 +17,23 @@ public enum ScanResultWriter {
         public var images: [(name: String, sha256: String, bytes: Int)]
         /// `clear` or `suspect`; a suspect result carries one region on the first image.
         public var suspect: Bool
+        /// Each image's view, energy (dual-energy scanners) and format, by name; an image not here is
+        /// a side view of format `other`.
+        public var details: [String: ImageDetail] = [:]
+        /// A baggage scanner's bag: whose it is (`passenger`, `vehicle`, `flight`) and the reference.
+        public var bag: (kind: String, reference: String)?
+
+        /// How one image file is described in the document.
+        public struct ImageDetail: Sendable, Equatable {
+            public var view: String
+            public var energy: String?
+            public var format: String
+            public init(view: String, energy: String? = nil, format: String = "other") {
+                self.view = view
+                self.energy = energy
+                self.format = format
+            }
+        }
 
         public init(scanID: String, scannerID: String, lane: String?, startedAt: Date, durationS: Double,
                     containers: [String], plate: String?, images: [(name: String, sha256: String, bytes: Int)],
@@ -42,10 +59,16 @@ public enum ScanResultWriter {
             "endedAt": Timestamp.format(s.startedAt.addingTimeInterval(s.durationS)),
             "scanner": ["id": s.scannerID, "manufacturer": "niisim", "technology": "x-ray"],
             "containers": s.containers,
-            "images": s.images.map { ["name": $0.name, "sha256": $0.sha256, "format": "other", "view": "side", "bytes": $0.bytes] },
+            "images": s.images.map { i in
+                let d = s.details[i.name] ?? Scan.ImageDetail(view: "side")
+                var o: [String: Any] = ["name": i.name, "sha256": i.sha256, "format": d.format, "view": d.view, "bytes": i.bytes]
+                o["energy"] = d.energy
+                return o
+            },
         ]
         o["lane"] = s.lane
         o["plate"] = s.plate
+        if let b = s.bag { o["bag"] = ["reference": ["kind": b.kind, "value": b.reference]] }
         var atd: [String: Any] = ["result": s.suspect ? "suspect" : "clear", "algorithm": "niisim-atd"]
         if s.suspect, let image = s.images.first?.name {
             atd["regions"] = [["image": image, "x": 120, "y": 40, "width": 64, "height": 48, "threat": "anomaly", "confidence": 81]]

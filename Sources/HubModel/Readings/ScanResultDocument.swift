@@ -18,6 +18,23 @@ public struct ScanResultDocument: Sendable, Equatable {
     public var images: [Image]
     public var threatDetection: ThreatDetection?
     public var operatorVerdict: OperatorVerdict?
+    /// A baggage scanner's bag: whose it is (a passenger, a vehicle, a flight).
+    public var bag: Bag?
+
+    /// A bag scanned at a baggage X-ray: its reference. Its views are the document's images.
+    public struct Bag: Sendable, Equatable {
+        public enum Kind: String, Sendable, Equatable, CaseIterable {
+            case passenger, vehicle, flight
+        }
+        public var kind: Kind
+        /// The passenger's document or name, the vehicle's plate, the flight's number.
+        public var reference: String
+
+        public init(kind: Kind, reference: String) {
+            self.kind = kind
+            self.reference = reference
+        }
+    }
 
     public struct Scanner: Sendable, Equatable {
         public var id: String
@@ -35,6 +52,22 @@ public struct ScanResultDocument: Sendable, Equatable {
         /// Which view (`top`, `side`, …), when the scanner has several.
         public var view: String?
         public var bytes: Int?
+        /// For a dual-energy scanner, which of the view's pair this is; the viewer colours materials
+        /// from the two.
+        public var energy: Energy?
+
+        public enum Energy: String, Sendable, Equatable, CaseIterable {
+            case high, low
+        }
+
+        public init(name: String, sha256: String, format: Format, view: String? = nil, bytes: Int? = nil, energy: Energy? = nil) {
+            self.name = name
+            self.sha256 = sha256
+            self.format = format
+            self.view = view
+            self.bytes = bytes
+            self.energy = energy
+        }
 
         /// Image file formats scanners write: UFF (the IEC/NEMA universal file format for cargo
         /// images), DICOS (DICOM for security), and pictures.

@@ -71,7 +71,7 @@ struct ScanResultValidator {
     mutating func document(_ json: JSONValue) -> Doc? {
         let allowed: Set<String> = [
             "schema", "scanId", "scanner", "site", "lane", "startedAt", "endedAt", "containers", "plate", "images",
-            "atd", "operatorVerdict", "extensions",
+            "atd", "operatorVerdict", "extensions", "bag",
         ]
         guard let o = object(json, "", allowed: allowed) else { return nil }
         if o["schema"] != .string(Doc.schemaV1) { fail("schema", "expected '\(Doc.schemaV1)'") }
@@ -99,6 +99,7 @@ struct ScanResultValidator {
         if Set(names).count != names.count { fail("images", "image names must be unique") }
         let atd = o["atd"].flatMap { $0 == .null ? nil : threatDetection($0, images: images) }
         let verdict = o["operatorVerdict"].flatMap { $0 == .null ? nil : operatorVerdict($0) }
+        let bag = o["bag"].flatMap { $0 == .null ? nil : self.bag($0) }
         if let e = o["extensions"], e != .null {
             // Vendor data travels along untouched, but only as an object.
             if case .object = e {} else { fail("extensions", "expected an object") }
@@ -106,7 +107,19 @@ struct ScanResultValidator {
         guard let scanID, let scanner, let startedAt else { return nil }
         return Doc(
             scanID: scanID, scanner: scanner, site: site, lane: lane, startedAt: startedAt, endedAt: endedAt,
-            containers: containers, plate: plate, images: images, threatDetection: atd, operatorVerdict: verdict)
+            containers: containers, plate: plate, images: images, threatDetection: atd, operatorVerdict: verdict, bag: bag)
+    }
+
+    private mutating func bag(_ v: JSONValue) -> Doc.Bag? {
+        guard let o = object(v, "bag", allowed: ["reference"]) else { return nil }
+        guard let r = object(o["reference"] ?? .null, "bag.reference", allowed: ["kind", "value"]) else {
+            fail("bag.reference", "expected {\"kind\": \"passenger|vehicle|flight\", \"value\"}")
+            return nil
+        }
+        let kind = choice(r["kind"], "bag.reference.kind", Doc.Bag.Kind.self)
+        let value = string(r["value"], "bag.reference.value", required: true, max: 64)
+        guard let kind, let value else { return nil }
+        return Doc.Bag(kind: kind, reference: value)
     }
 
     private mutating func scannerInfo(_ v: JSONValue?) -> Doc.Scanner? {
@@ -119,7 +132,7 @@ struct ScanResultValidator {
     }
 
     private mutating func image(_ v: JSONValue, _ field: String) -> Doc.Image? {
-        guard let o = object(v, field, allowed: ["name", "sha256", "format", "view", "bytes"]) else { return nil }
+        guard let o = object(v, field, allowed: ["name", "sha256", "format", "view", "bytes", "energy"]) else { return nil }
         let name = string(o["name"], "\(field).name", required: true)
         var sha: String?
         if let s = string(o["sha256"], "\(field).sha256", required: true, max: 64) {
@@ -130,8 +143,9 @@ struct ScanResultValidator {
         let format = choice(o["format"], "\(field).format", Doc.Image.Format.self)
         let view = string(o["view"], "\(field).view", max: 32)
         let bytes = number(o["bytes"], "\(field).bytes", in: 0...1e13).map { Int($0) }
+        let energy = o["energy"] == nil ? nil : choice(o["energy"], "\(field).energy", Doc.Image.Energy.self)
         guard let name, let sha, let format else { return nil }
-        return Doc.Image(name: name, sha256: sha, format: format, view: view, bytes: bytes)
+        return Doc.Image(name: name, sha256: sha, format: format, view: view, bytes: bytes, energy: energy)
     }
 
     private mutating func threatDetection(_ v: JSONValue, images: [Doc.Image]) -> Doc.ThreatDetection? {

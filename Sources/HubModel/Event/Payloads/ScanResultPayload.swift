@@ -43,6 +43,8 @@ public struct ScanResultPayload: EventPayloadBody {
     public var imagesStored: [String]?
     /// An image named but missing, refused or not matching its SHA-256, one line each.
     public var imageProblems: [String]?
+    /// A baggage scanner's bag and whose it is.
+    public var bag: Doc.Bag?
 
     public init(scanId: String? = nil, startedAt: Date? = nil) {
         self.scanId = scanId
@@ -62,6 +64,7 @@ public struct ScanResultPayload: EventPayloadBody {
         atdAlgorithm = doc.threatDetection?.algorithm
         atdRegions = doc.threatDetection?.regions
         operatorVerdict = doc.operatorVerdict
+        bag = doc.bag
     }
 
     /// The operator's verdict once given, else the algorithm's result (`clear`, `suspect`, …).
@@ -85,7 +88,8 @@ public struct ScanResultPayload: EventPayloadBody {
         images = try NestedPayloadJSON.objects(&f, "images") { i in
             Doc.Image(
                 name: try i.string("name"), sha256: try i.string("sha256"), format: try i.value("format", as: Doc.Image.Format.self),
-                view: try i.optionalString("view"), bytes: try i.optionalInt("bytes"))
+                view: try i.optionalString("view"), bytes: try i.optionalInt("bytes"),
+                energy: try i.optionalValue("energy", as: Doc.Image.Energy.self))
         }
         plateRead = try f.optionalString("plateRead")
         scanSite = try f.optionalString("scanSite")
@@ -103,6 +107,13 @@ public struct ScanResultPayload: EventPayloadBody {
         }
         imagesStored = try f.strings("imagesStored")
         imageProblems = try f.strings("imageProblems")
+        bag = try NestedPayloadJSON.object(&f, "bag") { b in
+            let r = try NestedPayloadJSON.object(&b, "reference") { r in
+                Doc.Bag(kind: try r.value("kind", as: Doc.Bag.Kind.self), reference: try r.string("value"))
+            }
+            guard let r else { throw PayloadError(field: "reference", reason: "missing") }
+            return r
+        }
         try f.finish()
     }
 
@@ -129,6 +140,7 @@ public struct ScanResultPayload: EventPayloadBody {
                     var x: [String: JSONValue] = ["name": .string(i.name), "sha256": .string(i.sha256), "format": .string(i.format.rawValue)]
                     x.put("view", i.view)
                     x.put("bytes", i.bytes)
+                    x.put("energy", i.energy)
                     return .object(x)
                 })
         }
@@ -157,6 +169,9 @@ public struct ScanResultPayload: EventPayloadBody {
         }
         o.put("imagesStored", imagesStored)
         o.put("imageProblems", imageProblems)
+        if let b = bag {
+            o["bag"] = .object(["reference": .object(["kind": .string(b.kind.rawValue), "value": .string(b.reference)])])
+        }
         return o
     }
 
