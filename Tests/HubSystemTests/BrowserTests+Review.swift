@@ -16,14 +16,16 @@ extension BrowserTests {
     /// The dense load in the image (x, y, width, height), uniform so a smoothed pixel keeps its value.
     static let reviewObject = (x: 800, y: 200, width: 300, height: 150)
 
-    /// A 2,000 × 600 16-bit top view: air bright, the container's walls darker, a dense uniform load.
+    /// A 2,000 × 600 16-bit top view as a DICOS file, 6.3 mm a pixel (the container's 1,900 columns
+    /// are its 12 m): air bright, the container's walls darker, a dense uniform load.
     static func reviewImage() throws -> [UInt8] {
         let (w, h) = (2000, 600)
         var samples = [UInt16](repeating: 52_000, count: w * h)
         for y in 60..<540 { for x in 50..<1950 { samples[y * w + x] = 30_000 } }
         let o = reviewObject
         for y in o.y..<(o.y + o.height) { for x in o.x..<(o.x + o.width) { samples[y * w + x] = 9_000 } }
-        return ScanImageEncoder.pgm(ScanImage(width: w, height: h, bitsPerSample: 16, samples: samples))
+        return ScanImageEncoder.dicos(
+            ScanImage(width: w, height: h, bitsPerSample: 16, samples: samples, pixelSpacing: PixelSpacing(rowMillimetres: 6.3, columnMillimetres: 6.3)))
     }
 
     @Test func twoAnalystsJudgeAScanSuspectAndTheDeclarationTurnsRed() async throws {
@@ -45,7 +47,7 @@ extension BrowserTests {
         let scan = """
             {"schema": "niihub.scan-result/1", "scanId": "XR-77-\(Int(Date().timeIntervalSince1970))", "scanner": {"id": "xr-lane1", "technology": "x-ray"},
              "site": "e2e-gate", "lane": "1", "startedAt": "\(Timestamp.format(Date()))", "containers": ["\(Self.reviewContainer)"],
-             "plate": "51D-678.90", "images": [{"name": "top.pgm", "sha256": "\(sha)", "format": "other", "view": "top"}],
+             "plate": "51D-678.90", "images": [{"name": "top.dcs", "sha256": "\(sha)", "format": "dicos", "view": "top"}],
              "atd": {"result": "clear", "algorithm": "density-v2"}}
             """
         let posted = try await h.post("/api/v1/scans", scan)

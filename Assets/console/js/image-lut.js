@@ -78,7 +78,7 @@ export const MATERIALS = {organic: [235, 140, 40], inorganic: [60, 170, 70], met
 export function material(high, low, full = 65535) {
   const h = Math.max(1, high), l = Math.max(1, low);
   const muHigh = Math.log(full / h), muLow = Math.log(full / l);
-  if (muHigh < 0.05) return null;
+  if (muHigh < 0.2) return null; // more than 82 % through: air, not a material
   const r = muLow / muHigh;
   return r < MATERIAL_RATIO.inorganic ? "organic" : r < MATERIAL_RATIO.metal ? "inorganic" : "metal";
 }
