@@ -107,6 +107,34 @@ struct ImageReviewTests {
         try await h.stop()
     }
 
+    /// Earlier scans beside the one under review: the same container's, and those of another
+    /// declaration with goods of the same HS heading (3104), newest first, with their final verdicts.
+    @Test func earlierScansOfTheSameContainerAndTheSameGoodsAreListed() async throws {
+        let h = try await HubHarness(label: "review-previous", siteExtra: "review: {recheckShare: 0}")
+        let (lan, _) = try await Self.analysts(h)
+        #expect(try await h.post("/api/v1/declarations", Self.declaration).status == 201)
+        let other = Self.declaration.replacingOccurrences(of: "700000000011", with: "700000000012")
+            .replacingOccurrences(of: "MSKU9070323", with: "TCNU7200794").replacingOccurrences(of: "31042000", with: "31049000")
+        #expect(try await h.post("/api/v1/declarations", other).status == 201)
+        let older = try #require(try await h.post("/api/v1/scans", Self.scan("XR-31")).json["id"] as? String)
+        let sameGoods = try #require(try await h.post("/api/v1/scans", Self.scan("XR-32", container: "TCNU7200794")).json["id"] as? String)
+        _ = try await h.post("/api/v1/scans", Self.scan("XR-33", container: "MSCU1234566"))
+        #expect(try await h.post("/api/v1/reviews/\(older)/claim", "{}", token: lan).status == 200)
+        #expect(try await h.post("/api/v1/reviews/\(older)/verdict", #"{"verdict": "clear"}"#, token: lan).status == 201)
+        let current = try #require(try await h.post("/api/v1/scans", Self.scan("XR-34")).json["id"] as? String)
+        var answer: [String: Any] = [:]
+        #expect(await eventually {
+            answer = (try? await h.get("/api/v1/reviews/\(current)/previous", token: lan).json) ?? [:]
+            return (answer["sameGoods"] as? [[String: Any]])?.isEmpty == false
+        })
+        #expect(answer["headings"] as? [String] == ["3104"] && answer["containers"] as? [String] == ["MSKU9070323"])
+        let container = answer["sameContainer"] as? [[String: Any]] ?? []
+        #expect(container.map { $0["id"] as? String } == [older] && container.first?["verdict"] as? String == "clear")
+        #expect((container.first?["image"] as? [String: Any])?["name"] as? String == "top.pgm")
+        #expect((answer["sameGoods"] as? [[String: Any]])?.map { $0["id"] as? String } == [sameGoods])
+        try await h.stop()
+    }
+
     @Test func aClearPickedForRecheckWaitsForASecondAnalyst() async throws {
         let h = try await HubHarness(label: "review-recheck", siteExtra: "review: {recheckShare: 1}")
         let (lan, minh) = try await Self.analysts(h)
