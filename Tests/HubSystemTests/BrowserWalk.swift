@@ -6,6 +6,8 @@ import HubTesting
 struct BrowserWalk {
     let process: Process
     let log: String
+    /// Held so that the folder (and the log in it) lives as long as the walk.
+    let folder: TemporaryDirectory
 
     /// Starts `python3 Tests/Browser/<script> <arguments>`; the output goes to `log` in `folder`.
     static func start(_ script: String, _ arguments: [String], folder: TemporaryDirectory) throws -> BrowserWalk {
@@ -18,7 +20,7 @@ struct BrowserWalk {
         p.standardOutput = output
         p.standardError = output
         try p.run()
-        return BrowserWalk(process: p, log: log)
+        return BrowserWalk(process: p, log: log, folder: folder)
     }
 
     /// What the walk printed so far.
