@@ -30,7 +30,11 @@ for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/17023) 2>/dev/null && break;
 
 "$bin/niisim" ocr --tcp 127.0.0.1:17101 --lane 1 --every 20 --misread-rate 0.25 --seed "$seed" 2>/dev/null &
 pids+=($!)
-"$bin/niisim" scan --folder var/demo/scanner --lane 1 --every 30 --suspect-rate 0.3 --seed "$seed" 2>/dev/null &
+"$bin/niisim" scan --folder var/demo/scanner --lane 1 --every 30 --suspect-rate 0.3 --dual-energy --image-format dicos \
+  --seed "$seed" 2>/dev/null &
+pids+=($!)
+"$bin/niisim" scan --folder var/demo/bags --lane B --scanner BAG-HALL-1 --baggage --reference flight:VN1234 --every 40 \
+  --suspect-rate 0.2 --image-format tiff --seed "$seed" 2>/dev/null &
 pids+=($!)
 "$bin/niisim" n42 --folder var/demo/n42 --every 20 --alarm-rate 0.25 --seed "$seed" 2>/dev/null &
 pids+=($!)
@@ -68,7 +72,7 @@ fi
 
 console="http://127.0.0.1:$port/"
 echo "Operator console:   $console   (Bảng điều khiển cửa khẩu; Vietnamese or English, chosen at login)"
-echo "Analyst workspace:  ${console}analysis"
+echo "Analyst workspace:  ${console}analysis   (image review: ${console}analysis#review)"
 echo "Admin:              ${console}admin"
 echo "API:                ${console}api/v1/openapi.json   (Ctrl-C stops the hub and the simulators)"
 echo "Log in as admin with the password in var/demo/admin-credential.json (made on the first start)."

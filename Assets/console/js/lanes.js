@@ -32,7 +32,9 @@ function inPortal(l, starts) {
 /** Scans of the lane whose image verdict is past the lane's limit: escalated to the operator. */
 function overdueLine(o) {
   if (!o || !o.overdue) return "";
-  return `<p class="overdue-review" role="alert">${esc(t("lanes.reviewOverdue", {n: number(o.overdue), minutes: number(Math.floor((o.oldestSeconds || 0) / 60))}))}</p>`;
+  const s = o.oldestSeconds || 0;
+  const age = s < 60 ? t("review.ageSeconds", {n: number(s)}) : t("review.ageMinutes", {n: number(Math.floor(s / 60))});
+  return `<p class="overdue-review" role="alert">${esc(t("lanes.reviewOverdue", {n: number(o.overdue), age}))}</p>`;
 }
 
 export function draw(lanes, devices, starts, overdue = []) {
