@@ -286,7 +286,7 @@ let package = Package(
         .testTarget(
             name: "HubDeliveryTests",
             dependencies: [
-                "HubDelivery", "HubApp", "HubAppTesting", "HubServer", "HubSite", "HubDevices", "HubStore", "HubModel",
+                "HubDelivery", "HubApp", "HubAppTesting", "HubServer", "HubSite", "HubDevices", "HubStore", "HubModel", "HubImaging", "HubDrivers",
                 "HubTesting", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

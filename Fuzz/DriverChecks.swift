@@ -51,7 +51,7 @@ let framedEveryByte: Set<String> = ["gt06", "teltonika", "eseal"]
 func pendingLimit(_ protocolName: String) -> Int {
     switch protocolName {
     case "n42": return fuzzN42Limit + 64
-    case "scan": return ScanResultDriver.maxDocumentBytes + 1
+    case "scan", "bag-scan": return ScanResultDriver.maxDocumentBytes + 1
     case "nmea": return NMEADriver.maxSentenceBytes + 2
     case "gt06": return max(DriverOptions().maxFrameBytes, GT06Driver.minimumFrameLimit) + 256
     case "teltonika": return max(DriverOptions().maxFrameBytes, TeltonikaDriver.minimumFrameLimit) + 256

@@ -56,7 +56,7 @@ enum Seeds {
 
     /// Seeds the simulators' encoders (and the corpus' other files) add to a protocol's captures.
     static let encoded: [String: @Sendable (URL) -> [[UInt8]]] = [
-        "rpm": rpm, "nmea": nmea, "gt06": gt06, "teltonika": teltonika, "eseal": eseal, "ocr": ocr, "scan": scan, "n42": n42,
+        "rpm": rpm, "nmea": nmea, "gt06": gt06, "teltonika": teltonika, "eseal": eseal, "ocr": ocr, "scan": scan, "bag-scan": scan, "n42": n42,
     ]
 
     /// The captures the protocol's family descriptor names (`DeviceProtocol.captures`), as the device

@@ -115,7 +115,7 @@ public struct HubApplication: Sendable {
         stageResults = StageResults(sink: sink, results: [passages.results, transits.results, risk.results])
         feedConsumers = FeedConsumers(cursors: store, webhookConsumer: config.feedWebhook == nil ? nil : FeedDeliveryService.consumerName)
         if let forward = config.forward {
-            forwarder = ForwarderService(config: forward, http: outbound, source: config.site, store: store, logger: logger)
+            forwarder = ForwarderService(config: forward, http: outbound, source: config.site, store: store, logger: logger, blobs: blobs)
         } else {
             forwarder = nil
         }

@@ -25,6 +25,8 @@ public final class ForwarderService: Service, Sendable {
         public var failures = 0
         public var gaps = 0
         public var backlog = 0
+        /// Scanner images sent ahead of their scans' batches (or that the central already had).
+        public var images = 0
         public var lastError: String?
     }
 
@@ -40,13 +42,16 @@ public final class ForwarderService: Service, Sendable {
     private let state = Mutex(Status())
     /// Raw bytes after which a batch is closed early, so one request stays a sensible size.
     private let maxBatchBytes: Int
+    /// The gate's scanner images, sent ahead of the scans that name them; nil sends none.
+    private let images: ForwardedImages?
 
     /// `http` is the hub's shared client (an https central's certificate is verified against
     /// `config.caFile`, else the system's roots).
     public init(
         config: ForwardConfig, http: OutboundHTTP, source: String, store: any ForwardingStore & EventStore & FeedCursorStore,
-        logger: Logger, poll: Duration = .milliseconds(200), maxBatchBytes: Int = 8 << 20
+        logger: Logger, poll: Duration = .milliseconds(200), maxBatchBytes: Int = 8 << 20, blobs: BlobStore? = nil
     ) {
+        self.images = blobs.map { ForwardedImages(blobs: $0) }
         self.config = config
         self.http = http
         self.tls = OutboundHTTP.tls(caFile: config.caFile)
@@ -85,6 +90,8 @@ public final class ForwarderService: Service, Sendable {
         var count: Int
         var body: [UInt8]
         var key: String
+        /// Images the batch's scan results name, to send first.
+        var images: [String] = []
     }
 
     func nextBatch(after cursor: Int64) async throws -> Batch? {
@@ -112,7 +119,8 @@ public final class ForwarderService: Service, Sendable {
         text += taken.map { $0.body.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ",")
         text += "]}"
         return Batch(
-            after: cursor, first: first, last: last, count: taken.count, body: Array(text.utf8), key: "\(source):\(first)-\(last)")
+            after: cursor, first: first, last: last, count: taken.count, body: Array(text.utf8), key: "\(source):\(first)-\(last)",
+            images: images?.named(in: taken.map(\.body)) ?? [])
     }
 
     private static func quoted(_ s: String) -> String {
@@ -128,6 +136,13 @@ public final class ForwarderService: Service, Sendable {
             do {
                 let token = try String(contentsOfFile: config.tokenFile, encoding: .utf8)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
+                if let refused = try await sendImages(batch, token: token) {
+                    failed(refused, batch)
+                    await measureBacklog(after: batch.after)
+                    try? await Task.sleep(for: delay)
+                    delay = min(delay * 2, ceiling)
+                    continue
+                }
                 let (status, answer) = try await http.post(
                     config.url,
                     headers: [
@@ -157,6 +172,29 @@ public final class ForwarderService: Service, Sendable {
     }
 
     private struct GapAnswer: Decodable { var through: Int64 }
+
+    /// Sends the batch's images the central does not have; nil when all are there, else why not.
+    /// An image the central refuses as too large (413) is logged and left: the scan still goes.
+    private func sendImages(_ batch: Batch, token: String) async throws -> String? {
+        guard let blobs = images?.blobs else { return nil }
+        for sha in batch.images {
+            guard let bytes = blobs.read(sha) else { continue }
+            let (status, answer) = try await http.post(
+                ForwardedImages.url(forwarded: config.url, sha256: sha),
+                headers: [("Content-Type", "application/octet-stream"), ("Authorization", "Bearer \(token)")],
+                body: [UInt8](bytes), tls: tls, timeout: .seconds(120))
+            if status == 413 {
+                logger.warning("central refused a scanner image as too large", metadata: ["sha256": "\(sha)", "bytes": "\(bytes.count)"])
+                continue
+            }
+            guard (200..<300).contains(status) else {
+                return "central answered \(status) to image \(sha.prefix(12)): \(String(decoding: answer.prefix(200), as: UTF8.self))"
+            }
+            state.withLock { $0.images += 1 }
+            Counter(label: "niihub_forward_images_total").increment()
+        }
+        return nil
+    }
 
     private func taken(_ batch: Batch, _ receipt: ForwardReceipt) {
         state.withLock { s in

@@ -56,6 +56,48 @@ struct BlobRoutes: RouteController {
             }
             return try JSONResponse.make(Stored(sha256: sha, bytes: bytes), status: .created)
         }
+        routes.post(
+            "/api/v1/forwarded/blobs/:sha256", .gates, audit: "forward.image", body: nil,
+            doc: .init(
+                summary: "A gate hub's scanner image, sent ahead of the forwarded scan that names it; kept when its SHA-256 is the one named (200 when already here).",
+                body: ("application/octet-stream", S.bytes),
+                response: S.object(["sha256": S.sha256, "bytes": S.integer, "already": S.boolean], required: ["sha256", "bytes", "already"]),
+                status: "201", answers: ["400": "The body's SHA-256 is not the one named in the path."])
+        ) { request, context in
+            let sha = try context.parameters.require("sha256")
+            guard BlobStore.isHash(sha) else { return JSONResponse.error(.badRequest, "expected 64 lower-case hex digits", field: "sha256") }
+            guard let blobs else { return JSONResponse.error(.serviceUnavailable, "no blob store") }
+            struct Stored: Encodable {
+                var sha256: String
+                var bytes: Int
+                var already: Bool
+            }
+            if blobs.contains(sha) {
+                let size = ((try? FileManager.default.attributesOfItem(atPath: blobs.path(sha))[.size]) as? Int) ?? 0
+                return try JSONResponse.make(Stored(sha256: sha, bytes: size, already: true))
+            }
+            guard uploads.take() else {
+                var r = JSONResponse.error(.serviceUnavailable, "too many uploads at once; try again shortly")
+                r.headers[.retryAfter] = "2"
+                return r
+            }
+            defer { uploads.give() }
+            let writer = try blobs.writer()
+            for try await chunk in request.body {
+                guard writer.count + chunk.readableBytes <= Self.maxBytes else {
+                    writer.abandon()
+                    return JSONResponse.error(.contentTooLarge, "the body is larger than this route accepts (\(Self.maxBytes) bytes)", field: "body")
+                }
+                try chunk.withUnsafeReadableBytes { try writer.write($0) }
+            }
+            let bytes = writer.count
+            // The name is the content's hash: bytes that hash otherwise are not kept under it.
+            guard try writer.finish(expecting: sha) != nil else {
+                return JSONResponse.error(.badRequest, "the body's SHA-256 is not \(sha)", field: "sha256")
+            }
+            context.auditNote.set(target: sha, detail: "\(bytes) bytes")
+            return try JSONResponse.make(Stored(sha256: sha, bytes: bytes, already: false), status: .created)
+        }
         routes.get(
             "/api/v1/blobs/:sha256", .people,
             doc: .init(summary: "A stored scanner image.", produces: "application/octet-stream", response: S.bytes)

@@ -61,6 +61,16 @@ extension BlobStore {
             return sha
         }
 
+        /// As `finish`, but only when the bytes' SHA-256 is `expected` (a forwarded image named by its
+        /// hash); otherwise nothing is kept and the answer is nil.
+        public func finish(expecting expected: String) throws -> String? {
+            guard Hex.encode(hasher.finalize()) == expected else {
+                abandon()
+                return nil
+            }
+            return try finish()
+        }
+
         /// Drops what was written (a body cut short, or past the cap).
         public func abandon() {
             guard fd >= 0 else { return }

@@ -4,12 +4,18 @@ import HubApp
 import HubAppTesting
 import HubDelivery
 import HubDevices
+import HubDrivers
+import HubImaging
 import HubSite
 import HubModel
 import HubServer
 import HubStore
 import HubTesting
 import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// Store-and-forward: a gate hub reading a portal monitor forwards everything it stores to a
 /// central hub through a link the test cuts and restores mid-stream.
@@ -204,6 +210,46 @@ struct ForwardTests {
         let here = try await store.storedEvents(after: 0, limit: 100_000).map { try Self.id(of: $0.body) }
         let there = try await centralStore.storedEvents(after: 0, limit: 100_000).map { try Self.id(of: $0.body) }
         #expect(there == here && forwarder.status.gaps == 1, "\(there.count) of \(here.count), gaps \(forwarder.status.gaps)")
+        try await gate.stop()
+        try await central.stop()
+    }
+
+    /// A gate's scan reaches the central with its image: the image goes ahead of the batch, so the
+    /// central's review queue never shows a scan whose image it lacks; the central serves its tiles.
+    /// An image whose bytes are not the named hash is refused.
+    @Test func aGatesScanImageReachesTheCentralAheadOfTheScan() async throws {
+        let central = try await HubHarness(label: "central-images", devices: "", site: "central")
+        let gateToken = try await central.token("gate", owner: "gate-b")
+        let dir = try TemporaryDirectory("gate-images")
+        _ = try dir.write("central.token", gateToken + "\n")
+        let gate = try await HubHarness(
+            reusing: dir, devices: #"  - {id: scanner-lane1, profile: container-scanner, lane: "1", folder: scans}"#,
+            siteExtra: #"forward: {url: "http://127.0.0.1:\#(central.port)/api/v1/forwarded", tokenFile: central.token, batch: 5, maxBackoffS: 0.5}"#,
+            site: "gate-b")
+        #expect(await eventually { FileManager.default.fileExists(atPath: dir.path("scans/processed")) })
+        let image = ScanImageEncoder.pgm(ScanImage(width: 300, height: 100, bitsPerSample: 16, samples: (0..<30_000).map { UInt16($0 % 60_000) }))
+        let sha = SHA256.hash(data: image).map { String(format: "%02x", $0) }.joined()
+        try Data(image).write(to: URL(fileURLWithPath: dir.path("scans/XR-9-top.pgm")))
+        let doc = ScanResultWriter.json(ScanResultWriter.Scan(
+            scanID: "XR-9", scannerID: "xr-lane1", lane: "1", startedAt: Date(), durationS: 30, containers: ["MSKU9070323"], plate: nil,
+            images: [(name: "XR-9-top.pgm", sha256: sha, bytes: image.count)], suspect: false))
+        try Data(doc).write(to: URL(fileURLWithPath: dir.path("scans/XR-9.json.tmp")))
+        try FileManager.default.moveItem(atPath: dir.path("scans/XR-9.json.tmp"), toPath: dir.path("scans/XR-9.json"))
+
+        #expect(await eventually(timeout: .seconds(60)) { (try? await central.events("kind=scan.result").count) == 1 })
+        let info = try await central.get("/api/v1/images/\(sha)")
+        #expect(info.status == 200 && info.json["width"] as? Int == 300, "the image was there when the scan was")
+        #expect(try #require(gate.hub.forwarder).status.images == 1)
+        // Bytes that are not the named image are not kept under its name.
+        let wrong = String(repeating: "d", count: 64)
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(central.port)/api/v1/forwarded/blobs/\(wrong)")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(gateToken)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data("not that image".utf8)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 400)
+        #expect(try await central.get("/api/v1/blobs/\(wrong)").status == 404)
         try await gate.stop()
         try await central.stop()
     }

@@ -61,6 +61,7 @@ struct RouteAccessTests {
         ("POST", "/api/v1/declarations/X1/cancel", "{}", [.analyst, .admin]),
         ("POST", "/api/v1/scans", "{}", [.operator, .admin]),
         ("POST", "/api/v1/blobs", "x", [.operator, .admin]),
+        ("POST", "/api/v1/forwarded/blobs/\(String(repeating: "a", count: 64))", "x", [.gate, .admin]),
         ("GET", "/api/v1/blobs/\(String(repeating: "a", count: 64))", nil, Role.people),
         ("GET", "/api/v1/images/\(String(repeating: "a", count: 64))", nil, Role.people),
         ("GET", "/api/v1/images/\(String(repeating: "a", count: 64))/tiles/0/0/0", nil, Role.people),

@@ -13,7 +13,7 @@ struct ScenarioTests {
         "seal-tampered-in-transit", "corridor-deviation", "late-declaration", "device-unplugged-mid-passage",
         "n42-instrument-alarm", "scan-suspect",
         // Central image review (issue 18): two analysts' suspect verdict turns a green declaration red.
-        "image-verdict-red",
+        "image-verdict-red", "bag-from-vehicle-suspect",
         // Queued trucks (issue 15): the portal crosses one at a time, reads fall inside the truck ahead's occupancy.
         "queue-middle-alarm", "queue-nose-to-tail", "back-to-back", "missed-plate", "stop-in-portal",
     ]
@@ -32,7 +32,8 @@ struct ScenarioTests {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         // Placed along lane 1 as in Simulators/Scenarios/site.yaml: camera 8 m before the portal, scanner 30 m after it.
         let folders = ["scanner-inbox": "{id: scanner-lane1, profile: container-scanner, lane: \"1\", position: 30, folder: scanner-inbox}",
-                       "n42-inbox": "{id: n42-lane1, profile: n42-instrument, lane: \"1\", folder: n42-inbox}"]
+                       "n42-inbox": "{id: n42-lane1, profile: n42-instrument, lane: \"1\", folder: n42-inbox}",
+                       "bag-inbox": "{id: bags-hall, profile: baggage-scanner, lane: \"B\", folder: bag-inbox}"]
             .filter { text.contains("folder: " + $0.key) }
         let h = try await HubHarness(
             label: "scenario",
@@ -46,7 +47,7 @@ struct ScenarioTests {
             siteExtra: "passages: {beforeS: 30, afterS: 2, gapS: 5}")
         var args = ["run", file, "--hub", "http://127.0.0.1:\(h.port)", "--token", h.adminToken, "--speed", "2", "--expect",
                     "--device", "rpm=\(h.devicePath)", "--device", "scanner=\(h.dir.path("scanner-inbox"))",
-                    "--device", "n42=\(h.dir.path("n42-inbox"))"]
+                    "--device", "n42=\(h.dir.path("n42-inbox"))", "--device", "bags=\(h.dir.path("bag-inbox"))"]
         for (name, id) in listeners {
             #expect(await eventually { (try? await h.boundPort(id)) ?? 0 > 0 })
             let port = try #require(try await h.boundPort(id))

@@ -10,7 +10,7 @@ const $ = s => document.querySelector(s);
 /** The actions the hub writes, in the order the filter offers them. */
 export const ACTIONS = ["login", "login.failed", "login.throttled", "logout", "token.create", "token.revoke", "user.create",
   "alarm.acknowledge", "alarm.adjudicate", "passage.resolve", "admission.held", "admission.approve", "admission.deny",
-  "declaration.post", "declaration.bulk", "declaration.cancel", "scan.post", "blob.post", "review.claim", "review.release", "review.verdict", "forward.receive", "retention.purge",
+  "declaration.post", "declaration.bulk", "declaration.cancel", "scan.post", "blob.post", "review.claim", "review.release", "review.verdict", "forward.receive", "forward.image", "retention.purge",
   "access.refused"];
 const ROLES = ["operator", "analyst", "admin", "gate"];
 const CODES = {real: "real", norm: "norm", false: "false", test: "test", "tamper-fault": "fault"};
@@ -111,7 +111,7 @@ export function sentence(a, tokens) {
       return t(`audit.s.${a.action}`, {...v, number: /^\/api\//.test(target) ? "" : target});
     case "declaration.cancel": return t("audit.s.declaration.cancel", {...v, number: target, reason: d ? quote(d) : ""});
     case "scan.post": return t("audit.s.scan.post", {...v, scan: (/^scan (.+)$/.exec(d) || [])[1] || ""});
-    case "blob.post": return t("audit.s.blob.post", {...v, bytes: number(Number((/^(\d+) bytes/.exec(d) || [])[1]))});
+    case "blob.post": case "forward.image": return t(`audit.s.${a.action}`, {...v, bytes: number(Number((/^(\d+) bytes/.exec(d) || [])[1]))});
     case "forward.receive": {
       const m = /events (\d+)-(\d+): (\d+) stored, (\d+) already/.exec(d) || [];
       return t("audit.s.forward.receive", {...v, source: target, stored: number(m[3]), already: number(m[4])});

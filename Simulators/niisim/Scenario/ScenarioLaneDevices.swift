@@ -90,7 +90,7 @@ extension ScenarioPlayer {
         let at = Date().addingTimeInterval((faults?.clockSkew ?? 0) - 35)
         let scan = ScanSimulatorCommand.scan(
             id: id, scanner: "scanner-\(name)", lane: s.lane, at: at, containers: s.containers ?? [], plate: s.plate,
-            suspect: s.suspect == true, images: s.images ?? 1, rng: &rng)
+            suspect: s.suspect == true, images: s.images ?? (s.bag == nil ? 1 : 2), bag: s.bag.map { ($0.kind, $0.reference) }, rng: &rng)
         let document = ScanResultWriter.json(scan.document)
         if let out = folders[name] {
             for (file, bytes) in scan.images { try out.write(file, bytes, subfolder: "images") }

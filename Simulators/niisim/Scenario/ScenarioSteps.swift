@@ -142,6 +142,13 @@ extension Scenario {
         var plate: String?
         var suspect: Bool?
         var images: Int?
+        /// A baggage scanner's bag: whose it is (`kind` passenger, vehicle or flight, and `reference`).
+        var bag: Bag?
+
+        struct Bag: Decodable, Sendable {
+            var kind: String
+            var reference: String
+        }
     }
 
     /// One measurement file of the instrument `device` (default `n42`): background unless `alarm`

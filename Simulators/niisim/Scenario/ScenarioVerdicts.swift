@@ -1,4 +1,5 @@
 import Foundation
+import HubModel
 
 extension Scenario {
     /// Image analysts judging the newest scan of `container`: the first analyst's verdict (with one
@@ -6,7 +7,9 @@ extension Scenario {
     /// inspection, the second analyst's confirmation; `by` names the two (default `analyst1`, `analyst2`),
     /// who are made analysts on the hub if they are not yet.
     struct VerdictStep: Decodable, Sendable {
-        var container: String
+        /// The scan's container, or for a bag the vehicle's plate (as written on the plate).
+        var container: String?
+        var plate: String?
         var verdict: String
         var by: [String]?
         var label: String?
@@ -17,17 +20,23 @@ extension Scenario {
 extension ScenarioPlayer {
     static let analystPassword = "niisim-analyst-2026"
 
-    /// The two analysts' verdicts on the newest scan of the step's container.
+    /// The two analysts' verdicts on the newest scan of the step's container (or plate).
     func verdict(_ v: Scenario.VerdictStep) async throws {
         let names = v.by ?? ["analyst1", "analyst2"]
         guard names.count == 2, names[0] != names[1] else { throw ScenarioError("verdict: by: names two different analysts") }
+        guard let key = v.container ?? v.plate else { throw ScenarioError("verdict: needs container: or plate:") }
+        let plate = v.plate.flatMap(Plate.normalize)
         // The scan is written a moment ago; the hub may still be reading its folder.
         var scan: [String: Any]?
         let deadline = Date().addingTimeInterval(60)
         while scan == nil {
-            scan = try await hub.events(kind: "scan.result").last { (($0["subject"] as? [String: Any])?["containers"] as? [String])?.contains(v.container) == true }
+            scan = try await hub.events(kind: "scan.result").last { e in
+                let s = e["subject"] as? [String: Any]
+                if let c = v.container { return (s?["containers"] as? [String])?.contains(c) == true }
+                return (s?["plates"] as? [String])?.contains(plate ?? "") == true
+            }
             if scan == nil {
-                guard Date() < deadline else { throw ScenarioError("verdict: no scan of \(v.container) reached the hub") }
+                guard Date() < deadline else { throw ScenarioError("verdict: no scan of \(key) reached the hub") }
                 try await Task.sleep(for: .milliseconds(200))
             }
         }
@@ -51,7 +60,7 @@ extension ScenarioPlayer {
             if v.verdict == "suspect", k == 0 { body["regions"] = [region] }
             let r = try await analyst.post("/api/v1/reviews/\(id)/verdict", json: body)
             guard r.status == 201 else { throw ScenarioError("verdict: \(name)'s \(v.verdict): HTTP \(r.status) \(r.json)") }
-            note("verdict: \(name) judged the scan of \(v.container) \(v.verdict)\(k == 1 ? " (second analyst)" : "")")
+            note("verdict: \(name) judged the scan of \(key) \(v.verdict)\(k == 1 ? " (second analyst)" : "")")
         }
     }
 
