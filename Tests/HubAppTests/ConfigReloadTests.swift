@@ -14,7 +14,7 @@ import Glibc
 #endif
 
 /// Edited configuration applied while the hub runs, without losing events; bad edits refused.
-@Suite(.timeLimit(.minutes(1)), .serialized)
+@Suite(.timeLimit(.minutes(3)), .serialized)
 struct ConfigReloadTests {
     static let serial = HubHarness.serialRPM
     static let withTCP = HubHarness.serialRPM + "\n  - {id: rpm-tcp, profile: rpm-tcp, listen: \"127.0.0.1:0\"}"

@@ -7,7 +7,7 @@ import Testing
 /// not depend on how the bytes arrive. They showed that runs of noise are counted as they are reported
 /// (a quiet socket flushes them), so the count of noise runs follows the chunking by design; what
 /// whole frames decode to, the acks, the checksum failures and every archived byte must not.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct ChunkingFindingsTests {
     static let findings: [(String, String)] = [
         // A short header (78 78, length 0) then a frame whose length runs past its terminator.

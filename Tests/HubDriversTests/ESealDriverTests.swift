@@ -67,7 +67,7 @@ struct ESealDriverTests {
 }
 
 /// Whatever a TCP peer sends, the e-seal driver counts it, archives it and stays bounded.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct ESealRobustnessTests {
     static func make() -> ESealDriver { ESealDriver() }
     static let report = Array(ESealDriverTests.report("DOOR").utf8)

@@ -6,7 +6,7 @@ import Testing
 /// Every driver family's cap: a line or frame that never ends, or a header announcing a huge
 /// length, is held only up to the family's limit while it streams in, then rejected as over-long
 /// and counted; a frame after it still decodes (checked where one frame makes a reading by itself).
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct FrameCapTests {
     struct Case: Sendable, CustomStringConvertible {
         var family: String

@@ -4,7 +4,7 @@ import HubModel
 import Testing
 
 /// What every GPS and seal driver must survive, run against each through the driver catalog.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct FramedDriverRobustnessTests {
     @Test(arguments: ["nmea", "gt06", "teltonika", "eseal"], [1, 2, 3] as [UInt64])
     func randomBytesAreArchivedAndCounted(protocolName: String, seed: UInt64) throws {

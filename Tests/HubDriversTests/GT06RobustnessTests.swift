@@ -5,7 +5,7 @@ import HubTesting
 import Testing
 
 /// Whatever a TCP peer sends, the GT06 driver counts it, archives it and stays bounded.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct GT06RobustnessTests {
     static func make() -> GT06Driver { GT06Driver() }
 

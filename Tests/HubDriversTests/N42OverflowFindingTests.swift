@@ -6,7 +6,7 @@ import Testing
 /// The fuzzer's `n42` finding (`scripts/fuzz.sh`, the pendingBytes invariant): when an over-long
 /// document closed inside a push, the bytes after its close were kept unread until the next push, so
 /// the driver held more than its document limit and a document behind it waited.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct N42OverflowFindingTests {
     /// The input as the fuzzer found it (its two chunking bytes dropped), 3,222 bytes.
     static let fuzzerInput = Hex.decode(Array([

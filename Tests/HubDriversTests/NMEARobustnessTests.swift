@@ -5,7 +5,7 @@ import HubTesting
 import Testing
 
 /// Whatever a serial line delivers, the NMEA driver counts it, archives it and stays bounded.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct NMEARobustnessTests {
     static func make() -> NMEADriver { NMEADriver() }
 

@@ -5,7 +5,7 @@ import HubTesting
 import Testing
 
 /// Whatever a TCP peer sends, the Teltonika driver counts it, archives it and stays bounded.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct TeltonikaRobustnessTests {
     static func make() -> TeltonikaDriver { TeltonikaDriver() }
 

@@ -7,7 +7,7 @@ import Testing
 /// Documents that stopped the whole process inside FoundationXML (found by `scripts/fuzz.sh n42`):
 /// a broken or multi-byte encoding declaration and a non-UTF-8 byte in an element name made its
 /// libxml2 callback force-unwrap a name that is not UTF-8. They are now refused before parsing.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct XMLInputCheckTests {
     /// The fuzzer's input as it found it (its two chunking bytes dropped): a real N42 file with the
     /// `=` of its encoding declaration turned into 0xBA and a run of 0xFF inside an element name.

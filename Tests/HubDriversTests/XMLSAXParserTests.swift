@@ -5,7 +5,7 @@ import Testing
 
 /// libxml2's SAX pass as the N42 and WCO readers use it: what it reports, and what a hostile
 /// document gets from it (nothing from outside the document, no expansion, bounded depth).
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct XMLSAXParserTests {
     /// Records every callback as text, in order.
     final class Recorder: XMLSAXHandler {

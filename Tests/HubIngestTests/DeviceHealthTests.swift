@@ -6,7 +6,7 @@ import Testing
 
 /// Device states driven by heartbeats, the device's own fault and tamper codes, and the link, each
 /// change stored as a `device.status` event.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct DeviceHealthTests {
     @Test func silenceFaultsAndTamperMoveTheStateAndEachChangeIsAnEvent() async throws {
         let fastHeartbeat = try String(

@@ -5,7 +5,7 @@ import HubTesting
 import Testing
 
 /// The API's answers to good and bad requests.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct APITests {
     @Test func badParametersGet400NamingTheParameter() async throws {
         let h = try await HubHarness(label: "api")

@@ -8,7 +8,7 @@ import FoundationNetworking
 #endif
 
 /// Declarations through the HTTP API: versions, cancellation, lookups by observed identifiers, bulk.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct DeclarationAPITests {
     func post(_ h: HubHarness, _ path: String, _ body: String) async throws -> (Int, [String: Any]) {
         try await h.post(path, body)
@@ -119,7 +119,7 @@ struct DeclarationAPITests {
 }
 
 /// Device events and declarations meet through the identifiers both name, whichever comes first.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct LinkAPITests {
     @Test func aScanLinksToTheDeclarationThatArrivesAfterItAndAnAmendmentRelinks() async throws {
         let h = try await HubHarness(label: "links")

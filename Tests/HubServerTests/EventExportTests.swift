@@ -9,7 +9,7 @@ import FoundationNetworking
 
 /// `GET /api/v1/export/events.csv` and `.json` on a whole hub, from events it stored (two posted
 /// scan results), with the filters of `GET /api/v1/events`.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct EventExportTests {
     /// A GET with the admin's token, with the response's headers (the harness's request drops them).
     static func fetch(_ h: HubHarness, _ path: String) async throws -> (status: Int, text: String, next: String?, type: String?) {

@@ -10,7 +10,7 @@ import FoundationNetworking
 
 /// `GET /api/v1/images/{sha256}` and its tiles on a whole hub: a 16-bit image posted as a blob comes
 /// back described and cut into tiles sample for sample; a cut file is refused with its reason and counted.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct ImageAPITests {
     /// 600 × 300, v = 100 × (x / 10) + y: distinct enough that a misplaced tile shows.
     static let image = ScanImage(width: 600, height: 300, bitsPerSample: 16, samples: region(x: 0..<600, y: 0..<300))

@@ -6,7 +6,7 @@ import HubTesting
 import Testing
 
 /// The OpenAPI document describes exactly the routes the router serves.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct OpenAPITests {
     @Test func theDocumentDescribesEveryRouteAndNoOther() async throws {
         let h = try await HubHarness(label: "openapi")

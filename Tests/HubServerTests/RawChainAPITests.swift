@@ -6,7 +6,7 @@ import Testing
 
 /// `GET /api/v1/raw/:sha256/chain` on a whole hub, checked from the JSON alone the way the
 /// analyst's page checks it.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct RawChainAPITests {
     /// The canonical bytes rebuilt from a proof's `link` object, as js/analysis-chain.js does.
     static func canonical(_ link: [String: Any]) throws -> [UInt8] {

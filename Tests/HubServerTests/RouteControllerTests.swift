@@ -12,7 +12,7 @@ import Testing
 /// Routes are declared once, in their controller, with their rule and OpenAPI operation together:
 /// the document is made from the route table, so it lists the router's API routes exactly, with the
 /// roles their rules grant, and an API route registered without an operation stops the start.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct RouteControllerTests {
     @Test func theDocumentListsExactlyTheRoutersAPIRoutesWithTheirRules() async throws {
         let h = try await HubHarness(label: "route-controllers")

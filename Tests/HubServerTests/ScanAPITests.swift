@@ -10,7 +10,7 @@ import FoundationNetworking
 #endif
 
 /// `POST /api/v1/scans` on a whole hub.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct ScanAPITests {
     static func post(_ h: HubHarness, _ body: String) async throws -> (status: Int, json: [String: Any]) {
         try await h.post("/api/v1/scans", body)

@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// The `niihub` executable as operators and other tools run it.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct CommandLineTests {
     /// The built `niihub`, beside the test bundle.
     static var niihub: URL {

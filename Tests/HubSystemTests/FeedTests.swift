@@ -86,7 +86,7 @@ final class WebhookReceiver: Sendable {
 
 /// Device bytes to a feed item: a suspect scan of a declared container raises the declaration's risk,
 /// the assessment goes out by webhook (retried with the same key) and can be pulled.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct FeedTests {
     @Test func aSuspectScanReachesTheRiskSystemByWebhookAndPull() async throws {
         let receiver = try await WebhookReceiver(refuseFirst: 2)

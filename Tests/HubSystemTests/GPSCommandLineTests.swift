@@ -3,7 +3,7 @@ import HubTesting
 import Testing
 
 /// `niihub decode` and `niihub bench-decode` for the GPS and seal protocols, as other tools run them.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct GPSCommandLineTests {
     static func events(_ stdout: String) -> [[String: Any]] {
         stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }

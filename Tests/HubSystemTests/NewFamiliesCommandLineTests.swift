@@ -3,7 +3,7 @@ import HubTesting
 import Testing
 
 /// `niihub decode` for the n42, scan and ocr protocols, and `niihub export-n42`.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct NewFamiliesCommandLineTests {
     static func lines(_ out: String) -> [[String: Any]] {
         out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }

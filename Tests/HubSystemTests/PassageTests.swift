@@ -10,7 +10,7 @@ import FoundationNetworking
 
 /// A vehicle through a lane with a portal monitor on serial and an OCR camera on TCP becomes one
 /// `gate.passage` event, which links to its declaration like any event.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct PassageTests {
     @Test func portalAndCameraReadsBecomeOnePassageLinkedToItsDeclaration() async throws {
         // The camera ahead of the portal reads the container (one character wrong) and the plate,

@@ -9,7 +9,7 @@ import Glibc
 
 /// A configuration reload asked of a served hub by signal (the in-process reloads are in
 /// `HubAppTests.ConfigReloadTests`).
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct ServedHubReloadTests {
     /// SIGHUP reloads a served hub. The signal goes to a `niihub serve` child: sent to the test
     /// process it would reach every hub the other suites run in it.

@@ -12,7 +12,7 @@ import Glibc
 
 /// What a drop folder may hold besides honest files: links out of it, FIFOs, device nodes, files
 /// larger than the cap or growing past it. Real files in a real folder, the reader and the service.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct FileDropSafetyTests {
     static let occupancy = "GS,000070,000071,000072,000073\r\nGA,000300,000250,000070,000070\r\nGX,%06d,006383,000000,000000\r\n"
 

@@ -10,7 +10,7 @@ import HubTesting
 import Testing
 
 /// Instruments and scanners that leave their results in folders.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct ResultFolderTests {
     static func sha(_ d: Data) -> String { SHA256.hash(data: d).map { String(format: "%02x", $0) }.joined() }
 

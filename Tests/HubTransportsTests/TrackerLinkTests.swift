@@ -11,7 +11,7 @@ import Glibc
 
 /// GPS seals and trackers dialing in over TCP: the hub answers their handshakes and acknowledges
 /// their data only once it is stored, and each unit's IMEI becomes its device id.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(3)))
 struct TrackerLinkTests {
     static func hex(_ s: String) -> [UInt8] { Hex.decode(Array(s.utf8))! }
 

@@ -21,7 +21,7 @@ import FoundationNetworking
 
 /// A whole hub watching udev while fake USB adapters are plugged and unplugged (umockdev).
 extension UdevTests {
-@Suite(.timeLimit(.minutes(1))) struct Hotplug {
+@Suite(.timeLimit(.minutes(3))) struct Hotplug {
     static let site = """
         site: usb-gate
         profiles: profiles
