@@ -14,7 +14,13 @@ enum Seeds {
 
     @Sendable static func nmea(_ shared: URL) -> [[UInt8]] {
         let fix = NMEAEncoder.Fix(at: at, lat: 10.95, lon: 106.82, speedKmh: 42, courseDeg: 270)
-        return windows(of: files(shared, "nmea", ext: "log"), size: 1024, limit: 40) + [NMEAEncoder.epoch(fix).joined().map { $0 }]
+        // A u-blox port: UBX and RTCM 3 frames glued before sentences, `\r\r\n` endings.
+        var mixed: [UInt8] = UBXEncoder.navPVT(fix)
+        mixed += NMEAEncoder.rmc(fix).dropLast(1)
+        mixed += [13, 10]
+        mixed += RTCM3Encoder.message1005(station: 1, x: -2_481_284, y: -3_889_163, z: 4_407_781)
+        mixed += NMEAEncoder.gga(fix)
+        return windows(of: files(shared, "nmea", ext: "log"), size: 1024, limit: 40) + [NMEAEncoder.epoch(fix).joined().map { $0 }, mixed]
     }
 
     @Sendable static func gt06(_ shared: URL) -> [[UInt8]] {

@@ -11,6 +11,8 @@ enum IngestMetrics {
         Counter(label: "niihub_events_total", dimensions: dims).increment(by: events)
         Counter(label: "niihub_rejects_total", dimensions: dims).increment(by: counted.rejectedTotal)
         Counter(label: "niihub_unknown_codes_total", dimensions: dims).increment(by: counted.unknownTotal)
+        Counter(label: "niihub_skipped_frames_total", dimensions: dims).increment(by: counted.skippedFramesTotal)
+        Counter(label: "niihub_skipped_bytes_total", dimensions: dims).increment(by: counted.skippedBytes)
     }
 
     /// One store transaction: how many device batches it carried, and how long it took.

@@ -71,6 +71,8 @@ struct Decode: ParsableCommand {
             var summary = "\(file): \(c.frames) frames, \(events) events, \(c.rejectedTotal) rejected"
             if !c.rejected.isEmpty { summary += " " + describe(c.rejected) }
             if !c.unknownCodes.isEmpty { summary += ", \(c.unknownTotal) of unknown codes kept " + describe(c.unknownCodes) }
+            if !c.skippedFrames.isEmpty { summary += ", \(c.skippedFramesTotal) binary frames skipped " + describe(c.skippedFrames) }
+            if c.skippedBytes > 0 { summary += ", \(c.skippedBytes) bytes skipped" }
             warn(summary)
         }
         if failed { throw ExitCode(1) }

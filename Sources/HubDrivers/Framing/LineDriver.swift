@@ -1,7 +1,7 @@
 import Foundation
 import HubModel
 
-/// A driver of a line protocol (portal monitor lines, NMEA, OCR): the framing loop is the same for
+/// A driver of a line protocol (portal monitor lines, OCR): the framing loop is the same for
 /// every one, so it lives here; a driver says only what one line means.
 protocol LineDriver: DeviceDriver {
     var framer: LineFramer { get set }

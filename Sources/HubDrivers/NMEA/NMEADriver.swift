@@ -1,12 +1,14 @@
 import Foundation
 import HubModel
 
-/// NMEA 0183 GPS receivers (USB or serial): `$GPRMC,…*hh` sentences, one per line.
+/// NMEA 0183 GPS receivers (USB or serial): `$GPRMC,…*hh` sentences, read as gpsd reads them.
 ///
 /// Every sentence's checksum is verified; a bad or missing one is counted as `checksum` and never
 /// becomes a fix. One `gps.fix` reading comes from each RMC, GGA or GLL sentence with a valid
 /// position. Sentence types it does not interpret (GSV, GST, TXT, proprietary `$P…`) are counted by type.
-public struct NMEADriver: LineDriver {
+/// UBX and RTCM 3 frames the receiver interleaves are passed over and counted (`skippedFrames`);
+/// noise between frames is archived, rejected as `garbage` and its bytes counted (`skippedBytes`).
+public struct NMEADriver: DeviceDriver {
     public let rawFormat = "nmea-0183"
     public internal(set) var counters = DecodeCounters()
 
@@ -14,26 +16,50 @@ public struct NMEADriver: LineDriver {
     /// few more, so lines are accepted up to this bound and cut beyond it.
     public static let maxSentenceBytes = 128
 
-    var framer: LineFramer
+    var framer: NMEAStreamFramer
     private var assembler = NMEAFixAssembler()
 
     public init(options: DriverOptions = DriverOptions()) {
-        framer = LineFramer(maxLineBytes: Self.lineLimit(options))
+        framer = NMEAStreamFramer(maxSentenceBytes: Self.lineLimit(options))
     }
 
-    public mutating func reconfigure(_ options: DriverOptions) { framer.limit(maxLineBytes: Self.lineLimit(options)) }
+    public mutating func reconfigure(_ options: DriverOptions) { framer.limit(maxSentenceBytes: Self.lineLimit(options)) }
 
     private static func lineLimit(_ options: DriverOptions) -> Int { min(max(options.maxFrameBytes, 82), maxSentenceBytes) }
 
+    public var pendingBytes: Int { framer.pendingCount }
 
+    public mutating func push(_ bytes: ArraySlice<UInt8>, receivedAt: Date, into steps: inout [DriverStep]) {
+        counters.bytes += bytes.count
+        var framer = self.framer
+        framer.push(bytes) { handle($0, into: &steps) }
+        self.framer = framer
+    }
 
-    mutating func handle(_ output: LineFramer.Output, receivedAt: Date, into steps: inout [DriverStep]) {
-        counters.frames += 1
+    public mutating func finish(receivedAt: Date, into steps: inout [DriverStep]) {
+        var framer = self.framer
+        framer.finish { handle($0, into: &steps) }
+        self.framer = framer
+    }
+
+    mutating func handle(_ output: NMEAStreamFramer.Output, into steps: inout [DriverStep]) {
         switch output {
+        case .binary(let kind, _):
+            // Real device bytes, but another protocol's: counted, not held, so not archived.
+            counters.skippedFrames[kind.rawValue, default: 0] += 1
+        case .corrupt(_, let count):
+            counters.skippedBytes += count
+        case .garbage(let head, let count):
+            counters.frames += 1
+            steps.append(.frame(head))
+            counters.reject(.garbage)
+            counters.skippedBytes += count
         case .overlong(let head, _):
+            counters.frames += 1
             steps.append(.frame(head))
             counters.reject(.overlong)
-        case .line(let bytes, let contentCount):
+        case .sentence(let bytes, let contentCount):
+            counters.frames += 1
             steps.append(.frame(bytes))
             let sentence: NMEASentence
             do {

@@ -22,6 +22,11 @@ public struct DecodeCounters: Sendable, Equatable, Codable {
     public var rejected: [String: Int] = [:]
     /// Well-formed frames of a code this driver does not interpret; kept in the raw archive.
     public var unknownCodes: [String: Int] = [:]
+    /// Whole frames of another protocol sharing the link, recognised by their length and checksum and
+    /// passed over (NMEA: `ubx`, `rtcm3`); not archived.
+    public var skippedFrames: [String: Int] = [:]
+    /// Bytes read past in no frame: noise before a frame's start, a binary frame whose checksum failed.
+    public var skippedBytes: Int = 0
 
     /// Distinct unknown codes tracked by name; the rest are pooled under `other` so a device
     /// spewing random codes cannot grow this without bound.
@@ -29,8 +34,21 @@ public struct DecodeCounters: Sendable, Equatable, Codable {
 
     public init() {}
 
+    /// Counters written before `skippedFrames` and `skippedBytes` existed read as zero for them.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        bytes = try c.decode(Int.self, forKey: .bytes)
+        frames = try c.decode(Int.self, forKey: .frames)
+        readings = try c.decode(Int.self, forKey: .readings)
+        rejected = try c.decode([String: Int].self, forKey: .rejected)
+        unknownCodes = try c.decode([String: Int].self, forKey: .unknownCodes)
+        skippedFrames = try c.decodeIfPresent([String: Int].self, forKey: .skippedFrames) ?? [:]
+        skippedBytes = try c.decodeIfPresent(Int.self, forKey: .skippedBytes) ?? 0
+    }
+
     public var rejectedTotal: Int { rejected.values.reduce(0, +) }
     public var unknownTotal: Int { unknownCodes.values.reduce(0, +) }
+    public var skippedFramesTotal: Int { skippedFrames.values.reduce(0, +) }
 
     public mutating func reject(_ reason: Reject) { rejected[reason.rawValue, default: 0] += 1 }
 
@@ -52,6 +70,10 @@ public struct DecodeCounters: Sendable, Equatable, Codable {
         for (k, v) in unknownCodes where v != earlier.unknownCodes[k] {
             d.unknownCodes[k] = v - (earlier.unknownCodes[k] ?? 0)
         }
+        for (k, v) in skippedFrames where v != earlier.skippedFrames[k] {
+            d.skippedFrames[k] = v - (earlier.skippedFrames[k] ?? 0)
+        }
+        d.skippedBytes = skippedBytes - earlier.skippedBytes
         return d
     }
 
@@ -62,5 +84,7 @@ public struct DecodeCounters: Sendable, Equatable, Codable {
         readings += other.readings
         for (k, v) in other.rejected { rejected[k, default: 0] += v }
         for (k, v) in other.unknownCodes { unknownCodes[k, default: 0] += v }
+        for (k, v) in other.skippedFrames { skippedFrames[k, default: 0] += v }
+        skippedBytes += other.skippedBytes
     }
 }

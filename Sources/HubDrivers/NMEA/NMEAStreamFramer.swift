@@ -1,0 +1,271 @@
+import HubModel
+
+/// Binary protocols a GPS receiver may interleave with its NMEA sentences on the same port.
+public enum NMEABinaryFrame: String, Sendable, Equatable, CaseIterable {
+    /// u-blox UBX: `B5 62`, class, id, payload length (little-endian), payload, Fletcher-8 CK_A CK_B
+    /// over class … payload.
+    case ubx
+    /// RTCM 3 corrections: `D3`, 6 zero bits and a 10-bit payload length, payload, CRC-24Q over
+    /// header and payload.
+    case rtcm3
+}
+
+/// Cuts a receiver's byte stream into NMEA sentences the way gpsd reads it: a sentence starts at its
+/// `$` or `!` wherever that is, and ends at LF, `\r\r\n`, `\r\n`, a bare CR, or a byte no sentence may
+/// hold. Whole UBX and RTCM 3 frames are recognised by their length and checksum and passed over by
+/// counting, never held; anything else is noise, reported in runs. Nothing but the sentence in hand
+/// (at most `maxSentenceBytes` plus two CRs) or a binary header (6 bytes) is ever held, and the output
+/// does not depend on how the stream was cut into reads.
+public struct NMEAStreamFramer: Sendable {
+    public enum Output: Sendable, Equatable {
+        /// A sentence's exact bytes from its start character, terminator included (what the archive
+        /// keeps); the first `contentCount` bytes are the sentence without CR/LF.
+        case sentence(bytes: [UInt8], contentCount: Int)
+        /// A sentence longer than the limit: its first `maxSentenceBytes` bytes, and how many were dropped.
+        case overlong(head: [UInt8], dropped: Int)
+        /// A run of bytes in no frame (noise, a comment line, a false binary header), ended by LF or by
+        /// the next frame's start: its first `maxSentenceBytes` bytes, and its whole length.
+        case garbage(head: [UInt8], count: Int)
+        /// A whole binary frame whose checksum matched, passed over: its length.
+        case binary(NMEABinaryFrame, count: Int)
+        /// A binary frame whose checksum failed (or that the input cut short), passed over: its length.
+        case corrupt(NMEABinaryFrame, count: Int)
+    }
+
+    /// The largest UBX payload taken for a frame (the longest u-blox messages, MGA databases aside,
+    /// are a few KiB); a header announcing more is noise. RTCM 3 is bounded by its 10-bit length.
+    public static let maxUBXPayload = 8192
+
+    public private(set) var maxSentenceBytes: Int
+
+    private enum State {
+        case ground
+        case sentence
+        case header(NMEABinaryFrame)
+        case body(NMEABinaryFrame)
+    }
+
+    private var state = State.ground
+    /// The sentence in hand, or the head of a garbage run.
+    private var buffer: [UInt8] = []
+    private var garbageCount = 0
+    /// Sentence bytes past the limit.
+    private var dropped = 0
+    /// CRs seen at the end of the sentence in hand.
+    private var crs = 0
+    /// A binary frame's header so far.
+    private var header: [UInt8] = []
+    /// Bytes of the binary frame still to come (checksum included), and its whole length.
+    private var remaining = 0
+    private var frameCount = 0
+    private var ckA: UInt8 = 0
+    private var ckB: UInt8 = 0
+    private var crc: UInt32 = 0
+    /// The frame's transmitted checksum bytes, as they arrive.
+    private var sent: UInt32 = 0
+
+    public init(maxSentenceBytes: Int) {
+        self.maxSentenceBytes = max(8, maxSentenceBytes)
+        buffer.reserveCapacity(self.maxSentenceBytes + 3)
+        header.reserveCapacity(6)
+    }
+
+    /// A new limit for sentences from now on; the unfinished one is kept.
+    public mutating func limit(maxSentenceBytes: Int) { self.maxSentenceBytes = max(8, maxSentenceBytes) }
+
+    /// Bytes held for an unfinished sentence, garbage run or binary header.
+    public var pendingCount: Int { buffer.count + header.count }
+
+    public mutating func push(_ bytes: ArraySlice<UInt8>, _ emit: (Output) -> Void) {
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        while i < end {
+            if case .sentence = state, crs == 0, dropped == 0 {
+                // The hot path: a sentence's printable run is copied in one append.
+                let stop = min(end, i + (maxSentenceBytes - buffer.count))
+                var j = i
+                while j < stop, Self.isText(bytes[j]) { j += 1 }
+                if j > i {
+                    buffer.append(contentsOf: bytes[i..<j])
+                    i = j
+                    continue
+                }
+            }
+            step(bytes[i], emit)
+            i += 1
+        }
+    }
+
+    /// End of input: a sentence without terminator still counts; a binary frame cut short is corrupt.
+    public mutating func finish(_ emit: (Output) -> Void) {
+        while true {
+            switch state {
+            case .ground:
+                flushGarbage(emit)
+                return
+            case .sentence:
+                endSentence(emit)
+            case .header:
+                rejectHeader(emit)
+            case .body(let kind):
+                emit(.corrupt(kind, count: frameCount - remaining))
+                state = .ground
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func isText(_ b: UInt8) -> Bool { (b >= 0x20 && b < 0x7F) || b == 9 }
+
+    private mutating func step(_ b: UInt8, _ emit: (Output) -> Void) {
+        switch state {
+        case .ground: ground(b, emit)
+        case .sentence: if !sentence(b, emit) { ground(b, emit) }
+        case .header(let kind): headerByte(kind, b, emit)
+        case .body(let kind): bodyByte(kind, b, emit)
+        }
+    }
+
+    private mutating func ground(_ b: UInt8, _ emit: (Output) -> Void) {
+        switch b {
+        case UInt8(ascii: "$"), UInt8(ascii: "!"):
+            flushGarbage(emit)
+            buffer.append(b)
+            state = .sentence
+        case 0xB5, 0xD3:
+            flushGarbage(emit)
+            header.append(b)
+            state = .header(b == 0xB5 ? .ubx : .rtcm3)
+        case 10:
+            // Line endings between frames are no noise; a garbage line ends with its LF.
+            if garbageCount > 0 {
+                addGarbage(b)
+                flushGarbage(emit)
+            }
+        case 13:
+            if garbageCount > 0 { addGarbage(b) }
+        default:
+            addGarbage(b)
+        }
+    }
+
+    /// One byte of the sentence in hand; false when the sentence has ended before it and the byte is
+    /// to be read afresh.
+    private mutating func sentence(_ b: UInt8, _ emit: (Output) -> Void) -> Bool {
+        if b == 10 {
+            keep(b)
+            endSentence(emit)
+        } else if b == 13 {
+            if crs == 2 {
+                // `\r\r\r`: the sentence ended at the second CR; the third is a blank line.
+                endSentence(emit)
+                return true
+            }
+            crs += 1
+            keep(b)
+        } else if crs > 0 || !Self.isText(b) {
+            // A bare CR ended it, or a byte no sentence may hold (a binary frame's sync, noise).
+            endSentence(emit)
+            return false
+        } else if dropped > 0 || buffer.count >= maxSentenceBytes {
+            dropped += 1
+        } else {
+            buffer.append(b)
+        }
+        return true
+    }
+
+    @inline(__always)
+    private mutating func keep(_ b: UInt8) {
+        if dropped > 0 { dropped += 1 } else { buffer.append(b) }
+    }
+
+    private mutating func endSentence(_ emit: (Output) -> Void) {
+        if dropped > 0 {
+            emit(.overlong(head: exactCopy(), dropped: dropped))
+        } else {
+            var content = buffer.count
+            while content > 0, buffer[content - 1] == 10 || buffer[content - 1] == 13 { content -= 1 }
+            emit(.sentence(bytes: exactCopy(), contentCount: content))
+        }
+        buffer.removeAll(keepingCapacity: true)
+        dropped = 0
+        crs = 0
+        state = .ground
+    }
+
+    /// An exact-size copy goes out and the buffer stays for the next sentence.
+    private func exactCopy() -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: buffer.count) { out, count in
+            count = out.initialize(fromContentsOf: buffer)
+        }
+    }
+
+    private mutating func addGarbage(_ b: UInt8) {
+        if buffer.count < maxSentenceBytes { buffer.append(b) }
+        garbageCount += 1
+    }
+
+    private mutating func flushGarbage(_ emit: (Output) -> Void) {
+        guard garbageCount > 0 else { return }
+        emit(.garbage(head: exactCopy(), count: garbageCount))
+        buffer.removeAll(keepingCapacity: true)
+        garbageCount = 0
+    }
+
+    private mutating func headerByte(_ kind: NMEABinaryFrame, _ b: UInt8, _ emit: (Output) -> Void) {
+        header.append(b)
+        switch kind {
+        case .ubx:
+            if header.count == 2, b != 0x62 { return rejectHeader(emit) }
+            guard header.count == 6 else { return }
+            let length = Int(header[4]) | Int(header[5]) << 8
+            guard length <= Self.maxUBXPayload else { return rejectHeader(emit) }
+            (ckA, ckB) = (0, 0)
+            for h in header[2...] { ckA &+= h; ckB &+= ckA }
+            startBody(kind, payload: length, check: 2)
+        case .rtcm3:
+            if header.count == 2, b & 0xFC != 0 { return rejectHeader(emit) }
+            guard header.count == 3 else { return }
+            crc = CRC24Q.compute(header)
+            startBody(kind, payload: Int(header[1] & 3) << 8 | Int(header[2]), check: 3)
+        }
+    }
+
+    private mutating func startBody(_ kind: NMEABinaryFrame, payload: Int, check: Int) {
+        remaining = payload + check
+        frameCount = header.count + remaining
+        sent = 0
+        header.removeAll(keepingCapacity: true)
+        state = .body(kind)
+    }
+
+    /// Not a binary frame after all: its first byte is noise and the rest is read again, so a sentence
+    /// or a real frame behind a false sync byte is still found.
+    private mutating func rejectHeader(_ emit: (Output) -> Void) {
+        let held = header
+        header.removeAll(keepingCapacity: true)
+        state = .ground
+        addGarbage(held[0])
+        for b in held.dropFirst() { step(b, emit) }
+    }
+
+    private mutating func bodyByte(_ kind: NMEABinaryFrame, _ b: UInt8, _ emit: (Output) -> Void) {
+        let check = kind == .ubx ? 2 : 3
+        if remaining > check {
+            if kind == .ubx {
+                ckA &+= b
+                ckB &+= ckA
+            } else {
+                crc = CRC24Q.update(crc, b)
+            }
+        } else {
+            sent = sent << 8 | UInt32(b)
+        }
+        remaining -= 1
+        guard remaining == 0 else { return }
+        let ok = kind == .ubx ? sent == UInt32(ckA) << 8 | UInt32(ckB) : sent == crc
+        emit(ok ? .binary(kind, count: frameCount) : .corrupt(kind, count: frameCount))
+        state = .ground
+    }
+}
