@@ -113,7 +113,8 @@ public struct StreamDeviceService: Service {
             // descriptor is NIO's even when setting the channel up fails (NIO closes it then): it is
             // never closed here, since its number may already belong to another channel.
             let fd = try SerialPort.open(path: path, settings: tuner?.current ?? settings)
-            tuner?.attach(fd)
+            // The row says the settings in force, also after a reload changed them.
+            if let tuner { tuner.attach(fd) } else { sink.registry.serial(device.id, settings.summary) }
             return try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .takingOwnershipOfDescriptor(inputOutput: fd) { ch in
                     ch.eventLoop.makeCompletedFuture {

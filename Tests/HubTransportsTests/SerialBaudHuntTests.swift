@@ -8,7 +8,6 @@ import HubStore
 import HubTesting
 import HubTransports
 import Logging
-import ServiceLifecycle
 import Synchronization
 import Testing
 
@@ -86,12 +85,8 @@ struct SerialBaudHuntTests {
         let log = MemoryLog()
         var logger = log.logger(label: "baud-hunt")
         logger.logLevel = .info
-        let ids = EventIDGenerator()
-        let store = try SQLiteEventStore(path: dir.path("hub.sqlite"))
-        let sink = IngestSink(store: store, registry: DeviceRegistry(devices: devices), ids: ids, logger: logger)
-        let supervisor = DeviceSupervisor(devices: devices, sink: sink, ids: ids, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [supervisor], logger: logger))
-        let running = Task { try await group.run() }
+        let hub = try SupervisedDevices(devices, storePath: dir.path("hub.sqlite"), logger: logger)
+        let (store, sink) = (hub.store, hub.sink)
         let simulating = Task { await receiver.run() }
         func serial() -> String? { sink.registry.status("gps-1")?.serial }
 
@@ -130,8 +125,7 @@ struct SerialBaudHuntTests {
 
         resumed.cancel()
         await resumed.value
-        await group.triggerGracefulShutdown()
-        try await running.value
+        try await hub.stop()
         again.pty.close()
     }
 }
