@@ -13,7 +13,8 @@ struct ProfileRoutes: RouteController {
 
     func register(on routes: RouteTable) {
         let serial = S.object(
-            ["baud": S.integer, "dataBits": S.integer, "parity": S.oneOf(SerialSettings.Parity.allCases.map(\.rawValue)),
+            ["baud": ["oneOf": [S.integer, S.oneOf(["auto"])]], "bauds": S.array(S.integer), "framings": S.strings,
+             "dataBits": S.integer, "parity": S.oneOf(SerialSettings.Parity.allCases.map(\.rawValue)),
              "stopBits": S.integer, "flowControl": S.oneOf(SerialSettings.FlowControl.allCases.map(\.rawValue))],
             required: ["baud", "dataBits", "parity", "stopBits", "flowControl"])
         let endpoint = S.object(

@@ -27,6 +27,8 @@ public struct StreamDeviceService: Service {
     private let ids: EventIDGenerator
     private let logger: Logger
     private let backoff: Backoff
+    /// The speed hunt of a serial line that says `baud: auto`.
+    private let tuner: SerialTuner?
     /// New decoding settings from a reload, taken before the next bytes are decoded.
     let settings: DecoderSettings
     /// What the device's last `device.status` says when this service ends.
@@ -52,6 +54,13 @@ public struct StreamDeviceService: Service {
         var logger = logger
         logger[metadataKey: "device"] = "\(device.id)"
         self.logger = logger
+        if case .serial(let path, let line) = connector, let plan = line.auto {
+            tuner = SerialTuner(
+                hunt: BaudHunt(plan: plan, base: line), deviceID: device.id, path: path, registry: sink.registry,
+                logger: logger)
+        } else {
+            tuner = nil
+        }
     }
 
     public func run() async throws {
@@ -92,7 +101,7 @@ public struct StreamDeviceService: Service {
 
     private var describe: String {
         switch connector {
-        case .serial(let path, let settings): "\(path) \(settings.summary)"
+        case .serial(let path, let settings): "\(path) \((tuner?.current ?? settings).summary)"
         case .tcp(let address): "tcp \(address)"
         }
     }
@@ -103,7 +112,9 @@ public struct StreamDeviceService: Service {
             // A terminal (`SerialPort.open` checked it), so NIO accepts it. Once handed over, the
             // descriptor is NIO's even when setting the channel up fails (NIO closes it then): it is
             // never closed here, since its number may already belong to another channel.
-            let fd = try SerialPort.open(path: path, settings: settings)
+            let fd = try SerialPort.open(path: path, settings: tuner?.current ?? settings)
+            // The row says the settings in force, also after a reload changed them.
+            if let tuner { tuner.attach(fd) } else { sink.registry.serial(device.id, settings.summary) }
             return try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .takingOwnershipOfDescriptor(inputOutput: fd) { ch in
                     ch.eventLoop.makeCompletedFuture {
@@ -130,13 +141,23 @@ public struct StreamDeviceService: Service {
         defer { session = local }
         do {
             return try await channel.executeThenClose { inbound, outbound in
+                let ticker = tuner.map { t in Task { await t.tickUntilCancelled() } }
+                defer {
+                    ticker?.cancel()
+                    tuner?.detach()
+                }
                 for try await buffer in inbound {
                     if let device = settings.take(), !local.reconfigure(for: device) {
                         logger.error("new settings name another protocol; kept the running decoder")
                     }
+                    // A partial frame read at the old speed must not prefix the first one at the new:
+                    // the decoder finishes (and archives) what it holds before the next bytes.
+                    if let tuner, tuner.takeRetuned() { await local.end(sink: sink) }
+                    let before = tuner == nil ? nil : local.decoder.counters
                     guard let replies = await local.receive(Array(buffer.readableBytesView)[...], sink: sink) else {
                         return "store unavailable; link closed so the device resends"
                     }
+                    if let tuner, let before { tuner.observe(local.decoder.counters.since(before)) }
                     for r in replies { try await outbound.write(ByteBuffer(bytes: r)) }
                 }
                 return "link closed"

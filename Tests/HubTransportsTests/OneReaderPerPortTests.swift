@@ -73,12 +73,8 @@ struct OneReaderPerPortTests {
         let onB = try devices(port: "port-b")
         var logger = Logger(label: "apply-turns")
         logger.logLevel = .critical
-        let ids = EventIDGenerator()
-        let store = try SQLiteEventStore(path: dir.path("hub.sqlite"))
-        let sink = IngestSink(store: store, registry: DeviceRegistry(devices: onA), ids: ids, logger: logger)
-        let supervisor = DeviceSupervisor(devices: onA, sink: sink, ids: ids, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [supervisor], logger: logger))
-        let running = Task { try await group.run() }
+        let hub = try SupervisedDevices(onA, storePath: dir.path("hub.sqlite"), logger: logger)
+        let (store, sink, supervisor) = (hub.store, hub.sink, hub.supervisor)
         #expect(await eventually { sink.registry.status("rpm-lane1")?.link == .up })
 
         async let one = supervisor.apply(onB)
@@ -98,8 +94,7 @@ struct OneReaderPerPortTests {
         #expect(await eventually { (try? await store.events(query).events.count) == 3 })
         let lastError = sink.registry.status("rpm-lane1")?.lastError ?? ""
         #expect(!lastError.contains("in use"), "no second reader was refused the port: \(lastError)")
-        await group.triggerGracefulShutdown()
-        try await running.value
+        try await hub.stop()
         pty.close()
     }
 }

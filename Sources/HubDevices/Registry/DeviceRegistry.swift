@@ -45,6 +45,9 @@ public final class DeviceRegistry: Sendable {
         /// profile's frame limit, however slowly or wrongly a unit sends).
         public var peakPendingBytes: Int = 0
         public var lastError: String?
+        /// A serial line's settings in force: `9600 8N1`, `38400 8N1 (found by auto)`, or
+        /// `4800 8N1 (trying, auto)` while its speed is hunted for; nil for other transports.
+        public var serial: String?
         public var events: Int
         /// Batches the store refused even after retries.
         public var storeFailures: Int
@@ -92,7 +95,7 @@ public final class DeviceRegistry: Sendable {
             id: d.id, profile: d.profile.model, family: d.profile.family, protocol: d.profile.protocol, site: d.site,
             lane: d.lane, port: d.endpoint ?? d.usbPin.map { "usb \($0.serial ?? $0.path ?? "")" }, state: d.enabled ? .connecting : .disabled, since: now,
             reason: nil, link: d.enabled ? .connecting : .disabled, activeFaults: [], tampered: false, silent: false,
-            lastFrameAt: nil, lastEventAt: nil, connects: 0, connections: 0, lastError: nil, events: 0,
+            lastFrameAt: nil, lastEventAt: nil, connects: 0, connections: 0, lastError: nil, serial: d.serial?.summary, events: 0,
             storeFailures: 0, counters: DecodeCounters(), heartbeatIntervalS: d.profile.heartbeatIntervalS)
     }
 
@@ -127,6 +130,11 @@ public final class DeviceRegistry: Sendable {
     /// Where the device is reached, once known (a listener bound to port 0 learns its port).
     public func endpoint(_ id: String, _ text: String) {
         rows.withLock { m in m[id]?.port = text }
+    }
+
+    /// A serial line's settings changed (its speed hunted, tried or found).
+    public func serial(_ id: String, _ text: String) {
+        rows.withLock { m in m[id]?.serial = text }
     }
 
     /// A listener's open connections changed by `delta` (a negative one: that many have ended).

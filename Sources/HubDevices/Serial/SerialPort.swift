@@ -50,6 +50,14 @@ public enum SerialPort {
         // device's real data, and bytes read with wrong settings are counted as rejects anyway.
     }
 
+    /// Moves an open port to other line settings while hunting for its speed, and drops what was
+    /// queued: bytes received at the old speed are noise at the new one and must not be taken for
+    /// the new setting's frames (or its rejects).
+    public static func retune(fd: CInt, path: String, settings: SerialSettings) throws(SerialPortError) {
+        try configure(fd: fd, path: path, settings: settings)
+        tcflush(fd, TCIFLUSH)
+    }
+
     /// The terminal attributes for `settings`: raw mode, then speed, character size, parity, stop bits
     /// and flow control. Kept apart from the system call so every field can be checked, since a
     /// pseudo-terminal forces 8 data bits and no parity whatever it is asked.

@@ -168,7 +168,7 @@ enum OpenAPISchemas {
             "port": string, "state": oneOf(["online", "degraded", "offline", "faulted", "tampered", "disabled", "connecting"]),
             "since": time, "reason": string, "link": oneOf(["connecting", "up", "down", "disabled"]), "activeFaults": strings, "tampered": boolean, "silent": boolean,
             "lastFrameAt": time, "lastEventAt": time, "connects": integer, "connections": integer, "lastError": string,
-            "events": integer, "storeFailures": integer, "counters": ["type": "object"], "heartbeatIntervalS": number,
+            "serial": string, "events": integer, "storeFailures": integer, "counters": ["type": "object"], "heartbeatIntervalS": number,
         ],
         required: ["id", "profile", "state"])
 
