@@ -24,13 +24,20 @@ public struct RiskAssessment: Sendable, Equatable {
 }
 
 public enum RiskAssessor {
+    /// Linked events that are never evidence of a declaration's risk: a sealed transit's position
+    /// fixes (thousands per transit) only matter through what the transit watch finds in them, the
+    /// `transit.*` events, which are. So a fix neither triggers an assessment nor is read for one.
+    public static let notEvidence: Set<String> = [EventKind.gpsFix]
+
     /// Assesses `d` from the events linked to it.
     public static func assess(_ d: Declaration, linked all: [InspectionEvent], policy: RiskPolicy) -> RiskAssessment {
         // A passage stored again (late evidence, an operator's resolution) counts as its newest
         // revision only; evidence still ambiguous is held by every candidate passage, so an alarm on
         // an ambiguous passage reaches every candidate's declaration until it is resolved.
         let superseded = Set(all.flatMap(\.supersededPassages))
-        let linked = all.filter { !superseded.contains($0.id) && $0.kind != EventKind.passageResolution }
+        let linked = all.filter {
+            !superseded.contains($0.id) && $0.kind != EventKind.passageResolution && !notEvidence.contains($0.kind)
+        }
         var signals: [RiskAssessment.Signal] = []
         func signal(_ name: String, _ events: [InspectionEvent], _ detail: String) {
             guard !events.isEmpty else { return }

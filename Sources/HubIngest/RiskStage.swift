@@ -31,9 +31,13 @@ public struct RiskStage: CorrelationStage {
     }
 
     /// Events that may change some declaration's risk; declarations are looked up in the stage's
-    /// own turn, not on the ingest path.
+    /// own turn, not on the ingest path. A seal's position fixes are not evidence
+    /// (`RiskAssessor.notEvidence`): assessing again at each of them cost a read of all the
+    /// transit's linked events per fix, growing with the transit's length.
     public static func work(from events: [InspectionEvent]) -> RiskWork? {
-        let relevant = events.filter { $0.kind != EventKind.riskAssessment && !$0.linkKeys.isEmpty }
+        let relevant = events.filter {
+            $0.kind != EventKind.riskAssessment && !RiskAssessor.notEvidence.contains($0.kind) && !$0.linkKeys.isEmpty
+        }
         return relevant.isEmpty ? nil : RiskWork(events: Set(relevant.map(\.id)))
     }
 
@@ -64,7 +68,7 @@ public struct RiskStage: CorrelationStage {
             guard let d = try? await store.declaration(number: n, version: nil) else { continue }
             // A failed read assesses nothing (rather than a declaration with none of its evidence).
             guard let links = try? await store.links(declaration: n),
-                let linked = try? await store.events(ids: links.map(\.eventID))
+                let linked = try? await store.events(ids: links.map(\.eventID), excludingKinds: RiskAssessor.notEvidence)
             else {
                 logger.warning("risk: linked events unreadable", metadata: ["declaration": "\(n)"])
                 continue

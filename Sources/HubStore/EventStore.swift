@@ -12,6 +12,8 @@ public protocol EventStore: Sendable {
     func event(id: String) async throws -> InspectionEvent?
     /// The events with these ids (those that exist, in id order), in one read where the store can.
     func events(ids: [String]) async throws -> [InspectionEvent]
+    /// The same without the events of `excludingKinds`, which a store that can leaves unread.
+    func events(ids: [String], excludingKinds: Set<String>) async throws -> [InspectionEvent]
     /// The raw records with this hash (normally one).
     func rawRecords(sha256: String) async throws -> [RawRecord]
     /// The hash-chain proof of the first raw record with this hash (lowest seq).
@@ -28,6 +30,11 @@ extension EventStore {
         var out: [InspectionEvent] = []
         for id in Set(ids).sorted() { if let e = try await event(id: id) { out.append(e) } }
         return out
+    }
+
+    /// `events(ids:)` filtered, for stores that cannot filter while reading.
+    public func events(ids: [String], excludingKinds: Set<String>) async throws -> [InspectionEvent] {
+        try await events(ids: ids).filter { !excludingKinds.contains($0.kind) }
     }
 }
 

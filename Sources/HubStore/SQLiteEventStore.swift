@@ -151,14 +151,23 @@ public final class SQLiteEventStore: HubRecordStore {
     }
 
     public func events(ids: [String]) async throws -> [InspectionEvent] {
+        try await events(ids: ids, excludingKinds: [])
+    }
+
+    /// Events of the excluded kinds are skipped by the query, never read or decoded.
+    public func events(ids: [String], excludingKinds: Set<String>) async throws -> [InspectionEvent] {
         let wanted = Set(ids).sorted()
+        let excluded = excludingKinds.sorted()
+        let notKinds = excluded.isEmpty
+            ? "" : " AND kind NOT IN (\(Array(repeating: "?", count: excluded.count).joined(separator: ",")))"
         var bodies: [String] = []
         for start in stride(from: 0, to: wanted.count, by: 500) {
             let chunk = Array(wanted[start..<min(start + 500, wanted.count)])
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
             bodies += try await pool.read { db in
                 try String.fetchAll(
-                    db, sql: "SELECT body FROM events WHERE id IN (\(marks)) ORDER BY id", arguments: StatementArguments(chunk))
+                    db, sql: "SELECT body FROM events WHERE id IN (\(marks))\(notKinds) ORDER BY id",
+                    arguments: StatementArguments(chunk + excluded))
             }
         }
         let decoder = JSONDecoder()

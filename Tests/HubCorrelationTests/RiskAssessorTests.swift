@@ -36,6 +36,18 @@ struct RiskAssessorTests {
         #expect(a.score == 0 && a.channel == .green && a.signals.isEmpty)
     }
 
+    /// Position fixes are no evidence: a tracker's fix naming the second container does not make it
+    /// seen at the gate, and fixes alone assess as nothing at all.
+    @Test func positionFixesAreNotEvidence() {
+        let p = event("gate.passage", containers: ["CSQU3054383"], plates: ["51C12345"])
+        let fix = event("gps.fix", containers: ["TCNU7200794"], seals: ["VN1"],
+                        data: ["lat": 10.8, "lon": 106.7, "fixQuality": "gps"], severity: .info)
+        let a = RiskAssessor.assess(declaration(), linked: [p, fix], policy: RiskPolicy())
+        #expect(a.signals.map(\.name) == ["missingContainer"])
+        #expect(a.signals.first?.detail.contains("TCNU7200794") == true)
+        #expect(RiskAssessor.assess(declaration(), linked: [fix], policy: RiskPolicy()).signals.isEmpty)
+    }
+
     @Test func radiationAlarmAndAnUndeclaredContainerGoRedWithTheirEvidence() {
         let p = event("gate.passage", containers: ["CSQU3054383", "TCNU7200794", "GYOU4047990"], plates: ["51C12345"],
                       data: ["gammaAlarm": true], severity: .alarm)

@@ -146,6 +146,11 @@ struct LinkOrderTests {
         let events = try await store.events(ids: ids.reversed())
         #expect(events.map(\.id) == w.events.map(\.id).sorted())
         #expect(try events.map { try $0.jsonLine() } == w.events.sorted { $0.id < $1.id }.map { try $0.jsonLine() })
+        // Without some kinds (what the risk stage leaves unread): exactly the others.
+        for dropped in Set(w.events.map(\.kind)).sorted() + ["no.such-kind"] {
+            let without = try await store.events(ids: ids, excludingKinds: [dropped, "gps.fix"])
+            #expect(without.map(\.id) == w.events.filter { $0.kind != dropped && $0.kind != "gps.fix" }.map(\.id).sorted())
+        }
     }
 }
 
