@@ -28,7 +28,7 @@ TEST_TRAITS := --traits PostgreSQL
 
 TEST_BUNDLE = $(shell $(SWIFT) build --show-bin-path $(TEST_TRAITS))/niihubPackageTests.xctest
 
-.PHONY: all build release demo test deps test-deps corpus-check corpus-check-built bench bench-ingest soak fuzz clean
+.PHONY: all build release demo test deps test-deps corpus-check corpus-check-built bench bench-quick bench-ingest soak fuzz clean
 
 all: build
 
@@ -96,7 +96,15 @@ bench: release
 	@case "$(BENCH_STORE)" in sqlite:*) rm -f "$(patsubst sqlite:%,%,$(BENCH_STORE))"*;; esac
 	.build/release/niihub bench-store --store $(BENCH_STORE) --json $(BENCH_RESULTS)/ingest-$(firstword $(subst :, ,$(BENCH_STORE))).json
 	.build/release/niihub bench-attribution --trucks 10000 --seed 1 --json $(BENCH_RESULTS)/attribution.json
+	python3 scripts/bench/cpu_per_message.py --sweep 100,1000,10000
 	@python3 scripts/bench/summary.py $(BENCH_RESULTS)
+	@# Last, so its verdict is the last thing said: worse CPU per message than recorded fails the run.
+	python3 scripts/bench/cpu_per_message.py --quick
+
+## About a minute: hub CPU per message, end to end, against the recorded figure (fails when >20 % worse).
+## BENCH_RECORD=1 records this run as the new figure (scripts/bench/baseline.json).
+bench-quick: release
+	python3 scripts/bench/cpu_per_message.py --quick $(if $(BENCH_RECORD),--record)
 
 ## The hub at SOAK_RATE events/s from simulated trackers for SOAK_MINUTES (SOAK_HOGS busy processes beside it); RSS, descriptors and stage queues to var/soak/soak.csv.
 soak: release

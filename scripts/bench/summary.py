@@ -82,3 +82,39 @@ if attribution:
           f"wrong {a['wrong']}, alarms off their truck {a['misplacedAlarms']}; assembler {a['seconds']:.2f} s "
           f"(load {a['loadAverage']})")
     print()
+
+units = load("e2e-units")
+if units:
+    print("Hub CPU per message by units reporting (the same messages spread over more seals):")
+    print("| units | messages per unit | hub CPU µs/message | messages/s | ack p99 ms | load |")
+    print("|---:|---:|---:|---:|---:|---|")
+    for row in units["rows"]:
+        print(f"| {row['units']:,} | {row['messagesPerUnit']} | {row['hubCpuMicrosPerMessage']} | "
+              f"{row['messagesPerSecondSustained']:,} | {row['ackLatencyP99Ms']} | {' '.join(row['loadavg'])} |")
+    print(f"Most / least: {units['spread']}×; flat (≤ 1.5×): {verdict(units['spread'] <= 1.5)}")
+    print()
+
+# Issue 19's targets against what this run measured.
+rows = []
+if nmea:
+    rows.append(("NMEA → JSON vs gpsdecode (CPU)", f"{nmea['ratioCpu']}×", "≥ 5×", nmea["ratioCpu"] >= 5))
+if e2e:
+    rows.append(("10,000 seals, sustained messages/s", f"{e2e['messagesPerSecondSustained']:,}", "≥ 15,000",
+                 e2e["messagesPerSecondSustained"] >= 15_000))
+    rows.append(("10,000 seals, ack p99", f"{e2e['ackLatencyP99Ms']:,} ms", "≤ 1,000 ms", e2e["ackLatencyP99Ms"] <= 1000))
+    rows.append(("hub CPU per message", f"{e2e['hubCpuMicrosPerMessage']} µs", "≤ 60 µs", e2e["hubCpuMicrosPerMessage"] <= 60))
+    if e2e.get("idleConnections"):
+        mb = e2e["idleConnections"]["rssPer10kConnectionsMB"]
+        rows.append(("memory per 10,000 idle connections", f"{mb} MB", "≤ 100 MB", mb <= 100))
+if alarm:
+    rows.append(("alarm pty → WebSocket p99", f"{alarm['p99Ms']} ms", "≤ 2 ms", alarm["p99Ms"] <= 2))
+if link:
+    q = max(link["eventLinkQuery"]["p99Ms"], link["declarationLinkQuery"]["p99Ms"])
+    rows.append(("link query p99 at 100k declarations / 1M events", f"{q:.3f} ms", "≤ 1 ms", q <= 1))
+if rows:
+    print("Issue 19's targets:")
+    print("| measure | this run | target | |")
+    print("|---|---:|---:|---|")
+    for name, value, target, ok in rows:
+        print(f"| {name} | {value} | {target} | {verdict(ok)} |")
+    print()

@@ -77,22 +77,32 @@ public struct NMEAStreamFramer: Sendable {
     public var pendingCount: Int { buffer.count + header.count }
 
     public mutating func push(_ bytes: ArraySlice<UInt8>, _ emit: (Output) -> Void) {
-        var i = bytes.startIndex
-        let end = bytes.endIndex
-        while i < end {
-            if case .sentence = state, crs == 0, dropped == 0 {
-                // The hot path: a sentence's printable run is copied in one append.
-                let stop = min(end, i + (maxSentenceBytes - buffer.count))
-                var j = i
-                while j < stop, Self.isText(bytes[j]) { j += 1 }
-                if j > i {
-                    buffer.append(contentsOf: bytes[i..<j])
-                    i = j
-                    continue
+        bytes.withUnsafeBufferPointer { raw in
+            let end = raw.count
+            var i = 0
+            while i < end {
+                if case .sentence = state, crs == 0, dropped == 0 {
+                    // The hot path: a sentence's printable run is copied in one append, and a plain
+                    // CR LF after it ends the sentence without a step per byte.
+                    let stop = min(end, i + (maxSentenceBytes - buffer.count))
+                    var j = i
+                    while j < stop, Self.isText(raw[j]) { j += 1 }
+                    if j > i {
+                        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: raw[i..<j]))
+                        i = j
+                    }
+                    if i + 1 < end, raw[i] == 13, raw[i + 1] == 10 {
+                        buffer.append(13)
+                        buffer.append(10)
+                        endSentence(emit)
+                        i += 2
+                        continue
+                    }
+                    if i >= end { break }
                 }
+                step(raw[i], emit)
+                i += 1
             }
-            step(bytes[i], emit)
-            i += 1
         }
     }
 
