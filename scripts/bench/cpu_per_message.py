@@ -56,7 +56,7 @@ def quick(record):
         if worse:
             bar = "!" * 78
             print(f"\n{bar}\n!! REGRESSION: a message costs {change:+.0%} hub CPU against the recorded figure "
-                  f"(allowed +{ALLOWED_WORSENING:.0%}).\n!! Profile it (BENCHMARKS.md, 'Finding where the time goes') "
+                  f"(allowed +{ALLOWED_WORSENING:.0%}).\n!! Profile it (BENCHMARKS.md, "Finding where the time goes") "
                   f"before recording a new baseline.\n{bar}\n")
     if record or not last:
         baseline["e2e-quick"] = {"hubCpuMicrosPerMessage": now, "commit": commit(), "at": r["at"], "loadavg": r["loadavg"],
