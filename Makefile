@@ -9,7 +9,7 @@ RUNTIME_PACKAGES := libsqlite3-dev libudev-dev libxml2 libxml2-dev pkg-config py
 	libjs-leaflet libjs-chart.js libjs-bootstrap5 libpng-dev libtiff-dev
 # What the benchmarks need on top: gpsd's gpsdecode, to race the NMEA decoder against; Chromium for
 # the scan-to-screen figures.
-BENCH_PACKAGES := $(RUNTIME_PACKAGES) gpsd-clients chromium chromium-driver
+BENCH_PACKAGES := $(RUNTIME_PACKAGES) gpsd gpsd-clients chromium chromium-driver
 # Where `make bench` measures ingest (a throwaway store, emptied first; sqlite:PATH).
 BENCH_STORE ?= sqlite:var/bench/ingest/ingest.sqlite
 BENCH_RESULTS := var/bench/results

@@ -17,6 +17,7 @@ import time
 import tty
 
 sys.path.insert(0, os.path.dirname(__file__))
+from gpsd_peer import gpsd_latency  # noqa: E402
 from hubrun import REPO, Hub, machine, percentile, write_result  # noqa: E402
 
 
@@ -129,6 +130,11 @@ def main():
             "p99Ms": round(percentile(latencies, 99), 3), "maxMs": round(max(latencies), 3),
             "minMs": round(min(latencies), 3), "machine": machine(),
         }
+        # The peer in the same run: gpsd from a pty to its socket client (None when not installed).
+        peer = gpsd_latency(a.samples, a.out)
+        if peer and peer.get("samples"):
+            result["gpsd"] = peer
+            result["p99RatioToGpsd"] = round(result["p99Ms"] / max(peer["p99Ms"], 1e-6), 1)
         write_result("alarm", result)
         return 0 if not lost else 1
     finally:

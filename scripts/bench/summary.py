@@ -52,6 +52,10 @@ alarm = load("alarm")
 if alarm:
     print(f"Alarm latency (pty → WebSocket), {alarm['samples']} alarms: p50 {alarm['p50Ms']} ms, p99 {alarm['p99Ms']} ms, "
           f"max {alarm['maxMs']} ms. Target p99 ≤ 10 ms: {verdict(alarm['p99Ms'] <= 10)}")
+    if alarm.get("gpsd"):
+        g = alarm["gpsd"]
+        print(f"Peer, same run: gpsd {g.get('version', '')} pty → socket client, {g['samples']} reports: p50 {g['p50Ms']} ms, "
+              f"p99 {g['p99Ms']} ms; the hub's p99 is {alarm['p99RatioToGpsd']}× gpsd's (the hub commits each alarm first)")
     print()
 
 link = load("link")
