@@ -90,7 +90,9 @@ struct SerialBaudHuntTests {
         let simulating = Task { await receiver.run() }
         func serial() -> String? { sink.registry.status("gps-1")?.serial }
 
-        #expect(await eventually { serial() == "38400 8N1 (found by auto)" }, "\(serial() ?? "nil")")
+        // Generous: on a CI machine running every suite on two cores the pool can stall for seconds,
+        // and the hunt needs three candidates' worth of reads. A pass does not wait for the limit.
+        #expect(await eventually(timeout: .seconds(90)) { serial() == "38400 8N1 (found by auto)" }, "\(serial() ?? "nil")")
         // Tried in the profile's order: the pseudo-terminal's own 9600, then 4800, then the right one.
         #expect(receiver.speeds == [9600, 4800, 38400], "\(receiver.speeds)")
         // Said in the log, and in the device's row as the API writes it.
@@ -103,7 +105,7 @@ struct SerialBaudHuntTests {
         func fixes() async -> [GPSFixPayload] {
             ((try? await store.events(query).events) ?? []).compactMap(\.gpsFix)
         }
-        #expect(await eventually { await fixes().count >= 10 })
+        #expect(await eventually(timeout: .seconds(60)) { await fixes().count >= 10 })
         // Every stored fix is one the receiver wrote at its speed: nothing decoded from the noise.
         let written = receiver.fixes.map { $0.written.lat }
         let stored = await fixes()
@@ -119,7 +121,9 @@ struct SerialBaudHuntTests {
         let again = try SpeedKeyedReceiver(baud: 38400)
         try again.pty.link(at: dir.path("gps"))
         let resumed = Task { await again.run() }
-        #expect(await eventually { sink.registry.status("gps-1")?.connects == 2 && serial() == "38400 8N1 (found by auto)" })
+        #expect(await eventually(timeout: .seconds(60)) {
+            sink.registry.status("gps-1")?.connects == 2 && serial() == "38400 8N1 (found by auto)"
+        })
         #expect(!again.speeds.contains(4800), "\(again.speeds)")
         #expect(again.speeds.last == 38400)
 
