@@ -28,7 +28,7 @@ TEST_TRAITS := --traits PostgreSQL
 
 TEST_BUNDLE = $(shell $(SWIFT) build --show-bin-path $(TEST_TRAITS))/niihubPackageTests.xctest
 
-.PHONY: all build release demo test deps test-deps corpus-check corpus-check-built bench bench-quick bench-ingest soak fuzz clean
+.PHONY: all build release demo test deps test-deps corpus-check corpus-check-built bench bench-quick bench-growth bench-ingest soak fuzz clean
 
 all: build
 
@@ -100,6 +100,13 @@ bench: release
 	@python3 scripts/bench/summary.py $(BENCH_RESULTS)
 	@# Last, so its verdict is the last thing said: worse CPU per message than recorded fails the run.
 	python3 scripts/bench/cpu_per_message.py --quick
+
+## Commit latency as a SQLite store grows to GROWTH_GB (about a minute per GB, GROWTH_GB of disk); the
+## summary of `make bench` shows its last run. The store is kept in var/bench/growth for a later, larger run.
+GROWTH_GB ?= 20
+bench-growth: release
+	@mkdir -p var/bench/growth $(BENCH_RESULTS)
+	.build/release/niihub bench-growth --store sqlite:var/bench/growth/store.sqlite --gigabytes $(GROWTH_GB) --json $(BENCH_RESULTS)/growth.json
 
 ## About a minute: hub CPU per message, end to end, against the recorded figure (fails when >20 % worse).
 ## BENCH_RECORD=1 records this run as the new figure (scripts/bench/baseline.json).

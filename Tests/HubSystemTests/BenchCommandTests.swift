@@ -38,6 +38,26 @@ struct BenchCommandTests {
         #expect(try await SQLiteEventStore(path: path).counts().events == 45)
     }
 
+    @Test func benchGrowthTimesAWindowAtEveryStepAndKeepsWhatItWrote() async throws {
+        let dir = try TemporaryDirectory("bench-growth")
+        let path = dir.path("growth.sqlite")
+        let r = try CommandLineTests.run([
+            "bench-growth", "--store", "sqlite:" + path, "--gigabytes", "0.002", "--step-gb", "0.001", "--window", "3",
+            "--batch", "4", "--fill", "100", "--json", dir.path("growth.json"),
+        ])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.path("growth.json")))) as? [String: Any])
+        let steps = try #require(json["steps"] as? [[String: Any]])
+        // One window at 1 MB, one at 2 MB and one past the end; each of 3 commits of 4 events.
+        #expect(steps.count == 3, "\(steps)")
+        #expect(steps.allSatisfy { ($0["commitLatency"] as? [String: Any])?["count"] as? Int == 3 })
+        let sizes = steps.compactMap { $0["gigabytes"] as? Double }
+        #expect(sizes == sizes.sorted() && (sizes.last ?? 0) >= 0.002, "\(sizes)")
+        let events = try #require(steps.last?["events"] as? Int)
+        #expect(try await SQLiteEventStore(path: path).counts().events == events)
+        #expect(r.out.contains("last / first step"))
+    }
+
     @Test func aStoreURLThisBuildCannotOpenIsRefusedClearly() throws {
         let r = try CommandLineTests.run(["bench-store", "--store", "postgres://127.0.0.1/niihub"])
         #expect(r.status != 0)

@@ -115,6 +115,12 @@ if alarm:
 if link:
     q = max(link["eventLinkQuery"]["p99Ms"], link["declarationLinkQuery"]["p99Ms"])
     rows.append(("link query p99 at 100k declarations / 1M events", f"{q:.3f} ms", "≤ 1 ms", q <= 1))
+growth = load("growth")
+if growth and len(growth["steps"]) >= 2:
+    first, last = growth["steps"][0], growth["steps"][-1]
+    ratio = last["commitLatency"]["p50Ms"] / max(first["commitLatency"]["p50Ms"], 1e-9)
+    rows.append((f"commit p50 at {last['gigabytes']:.1f} GB vs {first['gigabytes']:.1f} GB (`make bench-growth`)",
+                 f"{ratio:.2f}×", "≤ 1.5×", ratio <= 1.5))
 if rows:
     print("Issue 19's targets:")
     print("| measure | this run | target | |")
