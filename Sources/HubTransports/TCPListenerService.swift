@@ -54,7 +54,9 @@ public struct TCPListenerService: Service {
                 .childChannelInitializer { ch in
                     ch.eventLoop.makeCompletedFuture {
                         guard connections.admit(ch) else {
-                            logger.warning("connection refused: listener full", metadata: ["max": "\(network.maxConnections)"])
+                            if !connections.isClosing {
+                                logger.warning("connection refused: listener full", metadata: ["max": "\(network.maxConnections)"])
+                            }
                             ch.close(promise: nil)
                             return
                         }
@@ -98,6 +100,9 @@ final class ListenerConnections: Sendable {
     private struct State {
         var open: [ObjectIdentifier: any Channel] = [:]
         var waiters: [CheckedContinuation<Void, Never>] = []
+        /// Set when the hub stops: a connection accepted just before the listener closed, whose
+        /// set-up runs after `closeAll`, is refused rather than left open past it.
+        var closing = false
     }
 
     private let state = Mutex(State())
@@ -111,10 +116,13 @@ final class ListenerConnections: Sendable {
         self.limit = limit
     }
 
-    /// Counts `channel` in, unless the listener is full.
+    /// True once the hub began to stop.
+    var isClosing: Bool { state.withLock { $0.closing } }
+
+    /// Counts `channel` in, unless the listener is full or closing.
     func admit(_ channel: any Channel) -> Bool {
         let admitted = state.withLock { s in
-            guard s.open.count < limit else { return false }
+            guard s.open.count < limit, !s.closing else { return false }
             s.open[ObjectIdentifier(channel)] = channel
             return true
         }
@@ -136,7 +144,11 @@ final class ListenerConnections: Sendable {
 
     /// Closes every open connection (each ends its session as it goes).
     func closeAll() {
-        for channel in state.withLock({ Array($0.open.values) }) { channel.close(promise: nil) }
+        let open = state.withLock { s in
+            s.closing = true
+            return Array(s.open.values)
+        }
+        for channel in open { channel.close(promise: nil) }
     }
 
     /// Returns once no connection is open.
