@@ -66,7 +66,7 @@ struct BenchGrowth: AsyncParsableCommand {
                 steps.append(step)
                 print(String(format: "  %7.3f GB, %@ events: commit of %d events %@", step.gigabytes,
                              "\(step.events)", batch, step.commitLatency.text))
-                fflush(stdout)  // a run takes half an hour: show each step as it comes
+                fflush(nil)  // every stream: a run takes half an hour, each step shows as it comes
                 if mark > gigabytes { break }
                 mark += stepGb
             }
