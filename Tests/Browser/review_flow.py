@@ -81,6 +81,16 @@ def open_scan(driver, wait, a, tab):
     return text, round((time.monotonic() - started) * 1000)
 
 
+def claim_when_ready(driver, wait):
+    """Clicks the claim button once the scan's page is ready: its image drawn and the button wired
+    (wireClaim names it and sets its handler together). A drawn canvas alone is not enough: on a
+    loaded machine the previous page's canvas can still be on screen while this one loads."""
+    wait.until(lambda d: d.execute_script(
+        "const c = document.querySelector('.viewer-canvas'), b = document.getElementById('claim');"
+        " return !!(c && c.dataset.drawn && b && !b.hidden && b.textContent.trim())"))
+    driver.find_element(By.ID, "claim").click()
+
+
 def main():
     p = argparse.ArgumentParser()
     for name in ("url", "first", "second", "password", "artifacts", "scan", "image-sha", "container", "object"):
@@ -107,10 +117,8 @@ def main():
         visible_text_is_clean(driver, "queue")
         shot("r1-queue.png")
         driver.find_element(By.CSS_SELECTOR, f"tr[data-scan='{a.scan}'] a").click()
-        wait.until(lambda d: d.execute_script("const c = document.querySelector('.viewer-canvas'); return c && c.dataset.drawn"))
-
         # Claim it: the verdict buttons open, the state names the analyst.
-        driver.find_element(By.ID, "claim").click()
+        claim_when_ready(driver, wait)
         wait.until(EC.visibility_of_element_located((By.ID, "release")))
         assert f"{a.first} đang phân tích" in driver.find_element(By.ID, "review-state").text
         assert driver.find_element(By.CSS_SELECTOR, "[data-verdict=suspect]").is_enabled()
@@ -167,7 +175,7 @@ def main():
         text, _ = open_scan(driver, wait, a, "second")
         assert f"{a.first} judged it suspect; a second analyst must confirm." in text, text
         assert "khối hữu cơ đặc" in driver.find_element(By.ID, "verdict-history").text
-        driver.find_element(By.ID, "claim").click()
+        claim_when_ready(driver, wait)
         wait.until(EC.visibility_of_element_located((By.ID, "release")))
         driver.find_element(By.CSS_SELECTOR, "[data-tool=mark]").click()
         drag(driver, ox, oy, ox + ow, oy + oh)
