@@ -127,7 +127,7 @@ public final class SQLiteEventStore: HubRecordStore {
         let bodies = try batch.events.map { try $0.jsonLine() }
         let now = Timestamp.format(Date())
         try await pool.write { db in try Self.insert(batch, bodies: bodies, now: now, db) }
-        checkpointer.committed()
+        checkpointer.committed(rows: batch.events.count + batch.records.count)
     }
 
     /// The rows of one batch, inside the caller's transaction: ingest and forwarded batches

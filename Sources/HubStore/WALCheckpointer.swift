@@ -23,11 +23,18 @@ final class WALCheckpointer: Sendable {
     static let restartPages = 1_000
     /// Shortest time between two background checkpoints: commits in between are folded into one.
     static let interval: DispatchTimeInterval = .milliseconds(50)
+    /// Rows (events and raw records) appended since the last checkpoint before the next is worth
+    /// its `fsync` of the database file: in a large store a few thousand pages of log (each row
+    /// touches index pages all over the file), in a small one a hundred. A quiet hub, or a test's
+    /// small store, then does not sync its file after every burst of commits (a fresh-clone test
+    /// run with dozens of hubs at once was slowed to a halt by that).
+    static let rowsPerCheckpoint = 256
 
     private let path: String
     private let finish: @Sendable () -> Void
     private let connection = Mutex<DatabaseQueue?>(nil)
     private let scheduled = Atomic<Bool>(false)
+    private let rowsSince = Atomic<Int>(0)
     private let stopped = Atomic<Bool>(false)
     private let runs = Atomic<Int>(0)
     private let restarts = Atomic<Int>(0)
@@ -40,15 +47,23 @@ final class WALCheckpointer: Sendable {
         self.finish = finish
     }
 
+    /// Rows committed since the last background checkpoint was scheduled, and whether one is due.
+    var backlog: (rows: Int, scheduled: Bool) {
+        (rowsSince.load(ordering: .relaxed), scheduled.load(ordering: .relaxed))
+    }
+
     /// Background checkpoints run so far, and how many of them were finished on the writer.
     var checkpoints: (background: Int, finishedOnWriter: Int) {
         (runs.load(ordering: .relaxed), restarts.load(ordering: .relaxed))
     }
 
-    /// A transaction was committed: a checkpoint follows shortly, unless one is already due.
-    func committed() {
-        guard scheduled.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+    /// A transaction of `rows` rows was committed: once enough have come since the last checkpoint,
+    /// one follows shortly, unless one is already due.
+    func committed(rows: Int) {
+        guard rowsSince.add(rows, ordering: .relaxed).newValue >= Self.rowsPerCheckpoint,
+            scheduled.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
         else { return }
+        rowsSince.store(0, ordering: .relaxed)
         work.asyncAfter(deadline: .now() + Self.interval) { [weak self] in
             guard let self, !stopped.load(ordering: .acquiring) else { return }
             // Cleared before the checkpoint, so a commit made while it runs schedules the next one.
@@ -57,12 +72,11 @@ final class WALCheckpointer: Sendable {
         }
     }
 
-    /// The store is closing: waits for a checkpoint under way and closes this connection before the
-    /// store's own, so the file is released when the store is (a tool opening it next is not met by
-    /// a lock) and the last connection to close is still the store's.
+    /// The store is closing: no checkpoint starts any more, and this connection is closed once one
+    /// under way ends. Never waits: a store may be freed on any thread, an event loop's included.
     func stop() {
         stopped.store(true, ordering: .releasing)
-        work.sync { connection.withLock { $0 = nil } }
+        work.async { [self] in connection.withLock { $0 = nil } }
     }
 
     private func checkpoint() {

@@ -89,7 +89,11 @@ public struct TCPListenerService: Service {
         try? await gracefulShutdown()
         try? await server.close().get()
         connections.closeAll()
-        await connections.drained()
+        // In a task of its own: the supervisor cancels its listeners when the hub stops, and the last
+        // bytes must still be stored before this returns.
+        if await !Task(operation: { await connections.drained() }).value {
+            logger.warning("connections still storing their last bytes when the hub stopped")
+        }
         await sink.link(device.id, .down, error: "hub stopped")
     }
 }
@@ -99,7 +103,6 @@ public struct TCPListenerService: Service {
 final class ListenerConnections: Sendable {
     private struct State {
         var open: [ObjectIdentifier: any Channel] = [:]
-        var waiters: [CheckedContinuation<Void, Never>] = []
         /// Set when the hub stops: a connection accepted just before the listener closed, whose
         /// set-up runs after `closeAll`, is refused rather than left open past it.
         var closing = false
@@ -132,14 +135,8 @@ final class ListenerConnections: Sendable {
 
     /// `channel` is closed and its session's last bytes are stored.
     func ended(_ channel: any Channel) {
-        let (removed, waiters) = state.withLock { s -> (Bool, [CheckedContinuation<Void, Never>]) in
-            let removed = s.open.removeValue(forKey: ObjectIdentifier(channel)) != nil
-            guard s.open.isEmpty else { return (removed, []) }
-            defer { s.waiters = [] }
-            return (removed, s.waiters)
-        }
+        let removed = state.withLock { $0.open.removeValue(forKey: ObjectIdentifier(channel)) != nil }
         if removed { registry.connections(deviceID, delta: -1) }
-        for w in waiters { w.resume() }
     }
 
     /// Closes every open connection (each ends its session as it goes).
@@ -151,15 +148,14 @@ final class ListenerConnections: Sendable {
         for channel in open { channel.close(promise: nil) }
     }
 
-    /// Returns once no connection is open.
-    func drained() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { s in
-                guard !s.open.isEmpty else { return true }
-                s.waiters.append(c)
-                return false
-            }
-            if now { c.resume() }
+    /// Returns once no connection is open, or after `limit` (a store that stopped answering must not
+    /// hold the hub's stop forever); true when every connection ended.
+    func drained(within limit: Duration = .seconds(30)) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while state.withLock({ !$0.open.isEmpty }) {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(20))
         }
+        return true
     }
 }
