@@ -101,7 +101,7 @@ bench: release
 	@# Last, so its verdict is the last thing said: worse CPU per message than recorded fails the run.
 	python3 scripts/bench/cpu_per_message.py --quick
 
-## Commit latency as a SQLite store grows to GROWTH_GB (about a minute per GB, GROWTH_GB of disk); the
+## Commit latency as a SQLite store grows to GROWTH_GB (1–2 minutes per GB, GROWTH_GB of disk); the
 ## summary of `make bench` shows its last run. The store is kept in var/bench/growth for a later, larger run.
 GROWTH_GB ?= 20
 bench-growth: release

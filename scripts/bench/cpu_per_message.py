@@ -4,8 +4,9 @@ and whether it got worse.
 
 `--quick` runs 1,000 seals × 21 messages (about a minute) and compares the hub's CPU µs per message
 with the figure recorded in scripts/bench/baseline.json for the same CPU model: worse by more than
-20 % prints a banner and exits 1 (a CPU with no figure yet gets this run as its baseline). CPU time, not wall time, so a busy machine neither hides nor fakes a regression (it still
-records the load average beside each figure). `--record` makes this run the new baseline.
+20 % prints a banner and exits 1 (a CPU with no figure yet gets this run as its baseline). CPU time,
+not wall time, so a busy machine neither hides nor fakes a regression (it still records the load
+average beside each figure). `--record` makes this run the new baseline.
 
 `--sweep 100,1000,10000` runs the same number of messages spread over that many seals each, to show
 that a message costs the same however many units report: the figure must stay flat.
