@@ -12,8 +12,9 @@ enum GPSEvents {
             sentence: f.talker == nil ? nil : f.source, talker: f.talker, priority: f.priority, eventIO: f.eventIO,
             // Values past 2^53 go as strings (`IOValue`): many tools read JSON numbers as doubles.
             io: f.io.isEmpty ? nil : Dictionary(uniqueKeysWithValues: f.io.map { k, v in (String(k), GPSFixPayload.IOValue(v)) }))
+        // The typed case directly, not through `any EventPayloadBody`: one box less per position.
         return EventBody(
-            kind: EventKind.gpsFix, observedAt: f.observedAt, subject: Subject(seals: f.sealID.map { [$0] }), payload: payload,
-            severity: .info, unitID: f.unitID)
+            kind: EventKind.gpsFix, observedAt: f.observedAt, subject: Subject(seals: f.sealID.map { [$0] }),
+            payload: .gpsFix(payload), severity: .info, unitID: f.unitID)
     }
 }

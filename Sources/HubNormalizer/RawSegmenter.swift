@@ -64,7 +64,8 @@ public struct RawSegmenter: Sendable {
         -> RawRecord
     {
         RawRecord(
-            sha256: Hex.encode(SHA256.hash(data: bytes)), format: format, deviceID: deviceID, firstReceivedAt: first, receivedAt: last,
+            sha256: SHA256.hash(data: bytes).withUnsafeBytes { Hex.encode($0) }, format: format, deviceID: deviceID,
+            firstReceivedAt: first, receivedAt: last,
             frameCount: frames, bytes: bytes)
     }
 }

@@ -35,20 +35,22 @@ public final class EventIDGenerator: Sendable {
     private static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
     static func encode(time: UInt64, high: UInt16, low: UInt64) -> String {
-        var out = [UInt8](repeating: 0, count: 26)
-        var t = time
-        for i in stride(from: 9, through: 0, by: -1) {
-            out[i] = alphabet[Int(t & 31)]
-            t >>= 5
+        // Digits straight into the string's storage: one allocation per id, not an array and a string.
+        String(unsafeUninitializedCapacity: 26) { out in
+            var t = time
+            for i in stride(from: 9, through: 0, by: -1) {
+                out[i] = alphabet[Int(t & 31)]
+                t >>= 5
+            }
+            // 80 random bits = high(16) + low(64), written as 16 base-32 digits.
+            var lo = low
+            var hi = UInt64(high)
+            for i in stride(from: 25, through: 10, by: -1) {
+                out[i] = alphabet[Int(lo & 31)]
+                lo = (lo >> 5) | ((hi & 31) << 59)
+                hi >>= 5
+            }
+            return 26
         }
-        // 80 random bits = high(16) + low(64), written as 16 base-32 digits.
-        var lo = low
-        var hi = UInt64(high)
-        for i in stride(from: 25, through: 10, by: -1) {
-            out[i] = alphabet[Int(lo & 31)]
-            lo = (lo >> 5) | ((hi & 31) << 59)
-            hi >>= 5
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -3,16 +3,26 @@
 /// shortest description without a trailing `.0`, strings escaped as it escapes them), several
 /// times faster: encoding is most of the cost of a small frame on the ingest path and in
 /// `niihub decode`. A test holds it to `JSONEncoder`'s output over every corpus.
+///
+/// Typed payloads with a writer of their own (`gps.fix`) go straight from their fields to bytes;
+/// the others through their `data` dictionary. Times and numbers are written into the bytes
+/// directly, so a line costs no intermediate strings.
 struct EventJSONWriter {
-    private(set) var bytes: [UInt8] = []
+    var bytes: [UInt8]
 
-    init(capacity: Int = 512) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int = 512) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// Continues `bytes`: a caller writing many lines into one buffer lends it (no buffer per line).
+    init(continuing bytes: consuming [UInt8]) { self.bytes = bytes }
 
     mutating func write(_ e: InspectionEvent) {
         // Members in sorted order: data, device, id, kind, lane, observedAt, raw, receivedAt,
         // schema, severity, site, subject (site and lane only when present).
         raw("{\"data\":")
-        write(e.data)
+        write(e.payload)
         raw(",\"device\":{\"family\":")
         string(e.device.family)
         raw(",\"id\":")
@@ -27,15 +37,16 @@ struct EventJSONWriter {
             raw(",\"lane\":")
             string(lane)
         }
-        raw(",\"observedAt\":")
-        string(Timestamp.format(e.observedAt))
-        raw(",\"raw\":{\"format\":")
+        // Times need no escaping: their digits go straight in between the quotes.
+        raw(",\"observedAt\":\"")
+        Timestamp.append(e.observedAt, to: &bytes)
+        raw("\",\"raw\":{\"format\":")
         string(e.raw.format)
         raw(",\"sha256\":")
         string(e.raw.sha256)
-        raw("},\"receivedAt\":")
-        string(Timestamp.format(e.receivedAt))
-        raw(",\"schema\":")
+        raw("},\"receivedAt\":\"")
+        Timestamp.append(e.receivedAt, to: &bytes)
+        raw("\",\"schema\":")
         string(e.schema)
         raw(",\"severity\":")
         string(e.severity.rawValue)
@@ -48,19 +59,26 @@ struct EventJSONWriter {
         bytes.append(UInt8(ascii: "}"))
     }
 
+    /// The `data` member: from the typed fields where the payload has a writer, else its dictionary.
+    private mutating func write(_ payload: EventPayload) {
+        switch payload {
+        case .gpsFix(let p): write(p)
+        default: write(payload.json)
+        }
+    }
+
     private mutating func write(_ s: Subject) {
         var first = true
-        func key(_ k: String, _ w: inout EventJSONWriter) {
+        func key(_ k: StaticString, _ w: inout EventJSONWriter) {
             w.bytes.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
             first = false
-            w.string(k)
-            w.bytes.append(UInt8(ascii: ":"))
+            w.raw(k)
         }
-        if let c = s.containers { key("containers", &self); strings(c) }
-        if let d = s.declaration { key("declaration", &self); string(d) }
-        if let p = s.plates { key("plates", &self); strings(p) }
-        if let x = s.seals { key("seals", &self); strings(x) }
-        if let u = s.ucr { key("ucr", &self); string(u) }
+        if let c = s.containers { key("\"containers\":", &self); strings(c) }
+        if let d = s.declaration { key("\"declaration\":", &self); string(d) }
+        if let p = s.plates { key("\"plates\":", &self); strings(p) }
+        if let x = s.seals { key("\"seals\":", &self); strings(x) }
+        if let u = s.ucr { key("\"ucr\":", &self); string(u) }
         if first { bytes.append(UInt8(ascii: "{")) }
         bytes.append(UInt8(ascii: "}"))
     }
@@ -74,7 +92,7 @@ struct EventJSONWriter {
         bytes.append(UInt8(ascii: "]"))
     }
 
-    private mutating func write(_ object: [String: JSONValue]) {
+    mutating func write(_ object: [String: JSONValue]) {
         bytes.append(UInt8(ascii: "{"))
         var first = true
         for (k, v) in object.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
@@ -91,14 +109,8 @@ struct EventJSONWriter {
         switch v {
         case .null: raw("null")
         case .bool(let b): raw(b ? "true" : "false")
-        case .int(let i): raw(String(i))
-        case .double(let d):
-            // JSONEncoder writes a double's description, less a trailing ".0"; JSONValue sends
-            // non-finite values as null.
-            guard d.isFinite else { return raw("null") }
-            var text = d.description
-            if text.hasSuffix(".0") { text.removeLast(2) }
-            raw(text)
+        case .int(let i): integer(i)
+        case .double(let d): number(d)
         case .string(let s): string(s)
         case .array(let a):
             bytes.append(UInt8(ascii: "["))
@@ -111,19 +123,34 @@ struct EventJSONWriter {
         }
     }
 
-    private mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    /// Text known to need no escaping (member names with their quotes, punctuation, literals).
+    mutating func raw(_ s: StaticString) {
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
 
-    private static let hex = Array("0123456789abcdef".utf8)
+    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    private mutating func string(_ s: String) {
+    mutating func string(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        // Most strings (ids, kinds, hashes, times) need no escape: copied whole.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            bytes.append(contentsOf: s.utf8)
-            bytes.append(UInt8(ascii: "\""))
-            return
+        var s = s
+        s.withUTF8 { utf8 in
+            // Most strings (ids, kinds, hashes) need no escape: checked and copied whole.
+            var clean = true
+            for c in utf8 where c < 0x20 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") {
+                clean = false
+                break
+            }
+            if clean {
+                bytes.append(contentsOf: utf8)
+            } else {
+                escape(utf8)
+            }
         }
-        for c in s.utf8 {
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escape(_ utf8: UnsafeBufferPointer<UInt8>) {
+        for c in utf8 {
             switch c {
             case UInt8(ascii: "\""): bytes += [92, 34]
             case UInt8(ascii: "\\"): bytes += [92, 92]
@@ -136,6 +163,5 @@ struct EventJSONWriter {
             default: bytes.append(c)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 }

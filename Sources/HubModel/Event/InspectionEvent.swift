@@ -118,6 +118,15 @@ public struct InspectionEvent: Sendable, Equatable, Codable {
         w.write(self)
         return w.bytes
     }
+
+    /// Appends the event's JSON line (no newline) to `out`: the same bytes as `jsonBytes()`, for a
+    /// writer of many lines that keeps one buffer instead of one array per event.
+    public func appendJSON(to out: inout [UInt8]) {
+        var w = EventJSONWriter(continuing: [])
+        swap(&w.bytes, &out)
+        w.write(self)
+        swap(&w.bytes, &out)
+    }
 }
 
 /// Which device an event came from.

@@ -7,50 +7,81 @@ import Foundation
 public enum Timestamp {
     /// `2016-06-01T22:03:44.163Z`
     public static func format(_ date: Date) -> String {
-        let totalMs = Int64((date.timeIntervalSince1970 * 1000).rounded())
-        var days = totalMs / 86_400_000
-        var msOfDay = totalMs % 86_400_000
-        if msOfDay < 0 {
-            msOfDay += 86_400_000
-            days -= 1
+        let f = Fields(date)
+        guard f.fitsFourDigits else { return f.padded() }
+        // Digits straight into the string's bytes: no intermediate strings per field.
+        return String(unsafeUninitializedCapacity: 24) { buf in
+            f.write(into: buf)
+            return 24
         }
-        let (y, m, d) = civilDate(daysSinceEpoch: days)
-        let h = msOfDay / 3_600_000
-        let mi = (msOfDay / 60_000) % 60
-        let s = (msOfDay / 1000) % 60
-        let ms = msOfDay % 1000
-        if (0...9999).contains(y) {
-            // Digits straight into the string's bytes: no intermediate strings per field.
-            return String(unsafeUninitializedCapacity: 24) { buf in
-                func put(_ value: Int64, _ width: Int, at start: Int) {
-                    var v = value
-                    for i in stride(from: start + width - 1, through: start, by: -1) {
-                        buf[i] = UInt8(truncatingIfNeeded: 48 + v % 10)
-                        v /= 10
-                    }
-                }
-                put(y, 4, at: 0)
-                put(m, 2, at: 5)
-                put(d, 2, at: 8)
-                put(h, 2, at: 11)
-                put(mi, 2, at: 14)
-                put(s, 2, at: 17)
-                put(ms, 3, at: 20)
-                buf[4] = UInt8(ascii: "-")
-                buf[7] = UInt8(ascii: "-")
-                buf[10] = UInt8(ascii: "T")
-                buf[13] = UInt8(ascii: ":")
-                buf[16] = UInt8(ascii: ":")
-                buf[19] = UInt8(ascii: ".")
-                buf[23] = UInt8(ascii: "Z")
-                return 24
+    }
+
+    /// Appends `format(date)`'s UTF-8 bytes to `out` without making the string (event JSON lines).
+    public static func append(_ date: Date, to out: inout [UInt8]) {
+        let f = Fields(date)
+        guard f.fitsFourDigits else { return out.append(contentsOf: f.padded().utf8) }
+        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, on the stack
+        withUnsafeMutableBytes(of: &text) { raw in
+            let buf = raw.bindMemory(to: UInt8.self)
+            f.write(into: buf)
+            out.append(contentsOf: buf)
+        }
+    }
+
+    /// A date's UTC calendar fields at millisecond precision.
+    private struct Fields {
+        var y, m, d, h, mi, s, ms: Int64
+
+        init(_ date: Date) {
+            let totalMs = Int64((date.timeIntervalSince1970 * 1000).rounded())
+            var days = totalMs / 86_400_000
+            var msOfDay = totalMs % 86_400_000
+            if msOfDay < 0 {
+                msOfDay += 86_400_000
+                days -= 1
             }
+            (y, m, d) = Timestamp.civilDate(daysSinceEpoch: days)
+            h = msOfDay / 3_600_000
+            mi = (msOfDay / 60_000) % 60
+            s = (msOfDay / 1000) % 60
+            ms = msOfDay % 1000
         }
-        var out = ""
-        out.reserveCapacity(24)
-        out += pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
-        out += "T" + pad(h, 2) + ":" + pad(mi, 2) + ":" + pad(s, 2) + "." + pad(ms, 3) + "Z"
-        return out
+
+        var fitsFourDigits: Bool { (0...9999).contains(y) }
+
+        /// The 24 bytes of the text (years 0-9999 only).
+        func write(into buf: UnsafeMutableBufferPointer<UInt8>) {
+            func put(_ value: Int64, _ width: Int, at start: Int) {
+                var v = value
+                for i in stride(from: start + width - 1, through: start, by: -1) {
+                    buf[i] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(y, 4, at: 0)
+            put(m, 2, at: 5)
+            put(d, 2, at: 8)
+            put(h, 2, at: 11)
+            put(mi, 2, at: 14)
+            put(s, 2, at: 17)
+            put(ms, 3, at: 20)
+            buf[4] = UInt8(ascii: "-")
+            buf[7] = UInt8(ascii: "-")
+            buf[10] = UInt8(ascii: "T")
+            buf[13] = UInt8(ascii: ":")
+            buf[16] = UInt8(ascii: ":")
+            buf[19] = UInt8(ascii: ".")
+            buf[23] = UInt8(ascii: "Z")
+        }
+
+        /// The text for years outside 0-9999 (a device clock gone wrong), as it always was.
+        func padded() -> String {
+            var out = ""
+            out.reserveCapacity(24)
+            out += Timestamp.pad(y, 4) + "-" + Timestamp.pad(m, 2) + "-" + Timestamp.pad(d, 2)
+            out += "T" + Timestamp.pad(h, 2) + ":" + Timestamp.pad(mi, 2) + ":" + Timestamp.pad(s, 2) + "." + Timestamp.pad(ms, 3) + "Z"
+            return out
+        }
     }
 
     /// Parses RFC 3339 (`Z` or `±hh:mm` offsets, optional fraction); nil when it is not one.
@@ -151,7 +182,7 @@ public enum Timestamp {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
-    private static func pad(_ v: Int64, _ width: Int) -> String {
+    fileprivate static func pad(_ v: Int64, _ width: Int) -> String {
         let s = String(v)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }

@@ -5,6 +5,7 @@ public enum Hex {
 
     /// `bytes` as lower-case hex, two digits a byte.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        if let text = bytes.withContiguousStorageIfAvailable({ encode(UnsafeRawBufferPointer($0)) }) { return text }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.underestimatedCount * 2)
         for b in bytes {
@@ -12,6 +13,17 @@ public enum Hex {
             out.append(digits[Int(b & 15)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `bytes` as lower-case hex, written straight into the string (a digest per raw record).
+    public static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            for (i, b) in bytes.enumerated() {
+                out[2 * i] = digits[Int(b >> 4)]
+                out[2 * i + 1] = digits[Int(b & 15)]
+            }
+            return bytes.count * 2
+        }
     }
 
     /// The bytes of an even-length run of hex digits (either case); nil when it is not one.
