@@ -31,16 +31,27 @@ public struct NMEADriver: DeviceDriver {
 
     public mutating func push(_ bytes: ArraySlice<UInt8>, receivedAt: Date, into steps: inout [DriverStep]) {
         counters.bytes += bytes.count
-        var framer = self.framer
+        var framer = takeFramer()
         framer.push(bytes) { handle($0, into: &steps) }
         self.framer = framer
     }
 
     public mutating func finish(receivedAt: Date, into steps: inout [DriverStep]) {
-        var framer = self.framer
+        var framer = takeFramer()
         framer.finish { handle($0, into: &steps) }
         self.framer = framer
     }
+
+    /// The framer, moved out while `handle` (which mutates the rest of the driver) runs under it; a
+    /// shared idle one stands in, so the framer's buffers stay uniquely held and are not copied on
+    /// every read.
+    private mutating func takeFramer() -> NMEAStreamFramer {
+        let framer = self.framer
+        self.framer = Self.idleFramer
+        return framer
+    }
+
+    private static let idleFramer = NMEAStreamFramer(maxSentenceBytes: 8)
 
     mutating func handle(_ output: NMEAStreamFramer.Output, into steps: inout [DriverStep]) {
         switch output {

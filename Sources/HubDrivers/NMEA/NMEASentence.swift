@@ -10,8 +10,8 @@ struct NMEASentence {
 
     /// The bytes between the start character and `*`.
     let body: ArraySlice<UInt8>
-    /// Each comma-separated field of `body`; field 0 is the address (`GPRMC`).
-    let fields: [Range<Int>]
+    /// Where each comma-separated field of `body` ends; field 0 is the address (`GPRMC`).
+    let fields: NMEAFieldEnds
     /// Two-letter talker (`GP`, `GN`, `GL`, `GA`, `GB`, `BD`, …); empty for proprietary sentences.
     let talker: String
     /// Sentence type (`RMC`), or the whole address of a proprietary sentence (`PGRME`).
@@ -20,29 +20,17 @@ struct NMEASentence {
     /// Parses a line without its CR LF. Noise before the last start character is ignored, because a
     /// receiver that drops bytes leaves the tail of one sentence in front of the next.
     static func parse(_ line: ArraySlice<UInt8>) throws(ParseError) -> NMEASentence {
-        guard let start = line.lastIndex(where: { $0 == UInt8(ascii: "$") || $0 == UInt8(ascii: "!") }) else {
-            throw .garbage
+        // Every sentence a receiver sends passes here: the scans run over a buffer pointer, without
+        // a bounds check per byte.
+        let checked = line.withUnsafeBufferPointer { checksummed($0) }
+        guard case .valid(let startOffset, let starOffset) = checked else {
+            throw checked == .noStart ? .garbage : .checksum
         }
-        var end = line.endIndex
-        while end > start, line[end - 1] == 32 || line[end - 1] == 9 { end -= 1 }
-        guard let star = line[start..<end].lastIndex(of: UInt8(ascii: "*")) else { throw .checksum }
-        guard end - star == 3, let hi = hexValue(line[star + 1]), let lo = hexValue(line[star + 2]) else {
-            throw .checksum
-        }
-        var sum: UInt8 = 0
-        for b in line[(start + 1)..<star] { sum ^= b }
-        guard sum == hi << 4 | lo else { throw .checksum }
-
+        let start = line.startIndex + startOffset
+        let star = line.startIndex + starOffset
         let body = line[(start + 1)..<star]
-        var fields: [Range<Int>] = []
-        fields.reserveCapacity(20)
-        var fieldStart = body.startIndex
-        for i in body.indices where body[i] == UInt8(ascii: ",") {
-            fields.append(fieldStart..<i)
-            fieldStart = i + 1
-        }
-        fields.append(fieldStart..<body.endIndex)
-        let address = body[fields[0]]
+        let fields = NMEAFieldEnds(body)
+        let address = body[fields.range(0, in: body)]
         guard !address.isEmpty, address.count <= 8, address.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) })
         else { throw .garbage }
         if address.first == UInt8(ascii: "P") || address.count != 5 {
@@ -55,7 +43,7 @@ struct NMEASentence {
 
     /// Field `i`'s bytes; empty when the sentence is shorter (older receivers omit trailing fields).
     func field(_ i: Int) -> ArraySlice<UInt8> {
-        i < fields.count ? body[fields[i]] : body[body.endIndex...]
+        i < fields.count ? body[fields.range(i, in: body)] : body[body.endIndex...]
     }
 
     /// Field `i` when it is a single character.
@@ -106,6 +94,31 @@ struct NMEASentence {
         guard f.count == 6, let v = int(i) else { return nil }
         let d = v / 10_000, m = v / 100 % 100, yy = v % 100
         return CivilDate.days(year: yy < 80 ? 2000 + yy : 1900 + yy, month: m, day: d)
+    }
+
+    private enum Checked: Equatable {
+        case noStart
+        case badChecksum
+        /// Offsets of the start character and of `*`.
+        case valid(start: Int, star: Int)
+    }
+
+    /// Finds the last start character and the `*hh` after it (trailing blanks allowed), and checks
+    /// the XOR of the bytes between them.
+    private static func checksummed(_ b: UnsafeBufferPointer<UInt8>) -> Checked {
+        var start = b.count - 1
+        while start >= 0, b[start] != UInt8(ascii: "$"), b[start] != UInt8(ascii: "!") { start -= 1 }
+        guard start >= 0 else { return .noStart }
+        var end = b.count
+        while end > start, b[end - 1] == 32 || b[end - 1] == 9 { end -= 1 }
+        var star = end - 1
+        while star > start, b[star] != UInt8(ascii: "*") { star -= 1 }
+        guard star > start, end - star == 3, let hi = hexValue(b[star + 1]), let lo = hexValue(b[star + 2]) else {
+            return .badChecksum
+        }
+        var sum: UInt8 = 0
+        for i in (start + 1)..<star { sum ^= b[i] }
+        return sum == hi << 4 | lo ? .valid(start: start, star: star) : .badChecksum
     }
 
     private static func hexValue(_ c: UInt8) -> UInt8? {

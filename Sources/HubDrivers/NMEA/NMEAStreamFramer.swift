@@ -86,6 +86,13 @@ public struct NMEAStreamFramer: Sendable {
                     // CR LF after it ends the sentence without a step per byte.
                     let stop = min(end, i + (maxSentenceBytes - buffer.count))
                     var j = i
+                    // Eight bytes at a time while all are plainly printable; the byte loop after it
+                    // decides exactly (a tab, or a word the test flags spuriously, is read there).
+                    while j + 8 <= stop,
+                        !Self.mayHoldNonText(UnsafeRawPointer(raw.baseAddress! + j).loadUnaligned(as: UInt64.self))
+                    {
+                        j += 8
+                    }
                     while j < stop, Self.isText(raw[j]) { j += 1 }
                     if j > i {
                         buffer.append(contentsOf: UnsafeBufferPointer(rebasing: raw[i..<j]))
@@ -126,6 +133,19 @@ public struct NMEAStreamFramer: Sendable {
 
     @inline(__always)
     private static func isText(_ b: UInt8) -> Bool { (b >= 0x20 && b < 0x7F) || b == 9 }
+
+    /// False only when all eight bytes of `w` are in 0x20...0x7E. True for any byte outside (a
+    /// tab included) and, through borrows between bytes, sometimes for a word without one: callers
+    /// use it to skip ahead and let `isText` judge the rest.
+    @inline(__always)
+    static func mayHoldNonText(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below20 = (w &- ones &* 0x20) & ~w & highs
+        let x = w ^ (ones &* 0x7F)
+        let is7F = (x &- ones) & ~x & highs
+        return (w & highs) | below20 | is7F != 0
+    }
 
     private mutating func step(_ b: UInt8, _ emit: (Output) -> Void) {
         switch state {

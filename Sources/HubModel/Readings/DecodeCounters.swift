@@ -53,8 +53,11 @@ public struct DecodeCounters: Sendable, Equatable, Codable {
     public mutating func reject(_ reason: Reject) { rejected[reason.rawValue, default: 0] += 1 }
 
     public mutating func unknown(_ code: String) {
-        if unknownCodes[code] != nil || unknownCodes.count < Self.maxDistinctUnknownCodes {
-            unknownCodes[code, default: 0] += 1
+        // One hash of the code for the common case, a code already counted (every GSV of a receiver).
+        if let i = unknownCodes.index(forKey: code) {
+            unknownCodes.values[i] += 1
+        } else if unknownCodes.count < Self.maxDistinctUnknownCodes {
+            unknownCodes[code] = 1
         } else {
             unknownCodes["other", default: 0] += 1
         }
