@@ -85,8 +85,10 @@ public struct FeedDecoder: Sendable {
 
     /// Decodes bytes received at `receivedAt`.
     public mutating func push(_ bytes: ArraySlice<UInt8>, receivedAt: Date) -> IngestBatch {
-        // One large read must not leave its step list's capacity behind for the link's life.
-        steps.removeAll(keepingCapacity: steps.capacity <= 256)
+        // One large read must not leave its step list's capacity behind for the link's life, but a
+        // feed whose reads are all large (a capture being decoded, a busy listener) keeps it rather
+        // than growing the list again on every read: it is kept while the last read filled a quarter.
+        steps.removeAll(keepingCapacity: steps.capacity <= 256 || steps.count * 4 >= steps.capacity)
         driver.push(bytes, receivedAt: receivedAt, into: &steps)
         return collect(receivedAt: receivedAt)
     }

@@ -40,10 +40,9 @@ struct Decode: ParsableCommand {
         let out = FileHandle.standardOutput
         var failed = false
         for file in files {
-            let data: Data
+            let bytes: [UInt8]
             do {
-                data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile()
-                    : try Data(contentsOf: URL(fileURLWithPath: file))
+                bytes = try CaptureFile.read(file)
             } catch {
                 warn("\(file): cannot read: \(error.localizedDescription)")
                 failed = true
@@ -53,20 +52,22 @@ struct Decode: ParsableCommand {
                 device: DeviceRef(id: device, profile: `protocol`, family: entry.family), site: site, lane: lane)
             var decoder = FeedDecoder(protocolName: `protocol`, context: context, options: options, ids: ids)!
             var events = 0
-            var buffer = Data()
+            // One buffer of JSON lines for the whole file, written out a megabyte at a time.
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(1 << 20 + 4096)
             let receivedAt = Date()
             var badHexLines = 0
-            for chunk in entry.capture.chunks(of: [UInt8](data), badLines: &badHexLines) {
+            for chunk in entry.capture.chunks(of: bytes, badLines: &badHexLines) {
                 let batch = decoder.push(chunk, receivedAt: receivedAt)
                 events += try write(batch.events, into: &buffer)
                 if buffer.count > 1 << 20 {
-                    out.write(buffer)
+                    try out.write(contentsOf: buffer)
                     buffer.removeAll(keepingCapacity: true)
                 }
             }
             if badHexLines > 0 { warn("\(file): \(badHexLines) lines are not hex and were skipped") }
             events += try write(decoder.finish(receivedAt: receivedAt).events, into: &buffer)
-            out.write(buffer)
+            try out.write(contentsOf: buffer)
             let c = decoder.counters
             var summary = "\(file): \(c.frames) frames, \(events) events, \(c.rejectedTotal) rejected"
             if !c.rejected.isEmpty { summary += " " + describe(c.rejected) }
@@ -78,9 +79,10 @@ struct Decode: ParsableCommand {
         if failed { throw ExitCode(1) }
     }
 
-    private func write(_ events: [InspectionEvent], into buffer: inout Data) throws -> Int {
-        for e in events {
-            buffer.append(contentsOf: e.jsonBytes())
+    private func write(_ events: [InspectionEvent], into buffer: inout [UInt8]) throws -> Int {
+        // By index: each event is read in place, not copied out of the batch.
+        for i in events.indices {
+            events[i].appendJSON(to: &buffer)
             buffer.append(10)
         }
         return events.count
