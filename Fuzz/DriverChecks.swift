@@ -79,7 +79,7 @@ private func decode(_ protocolName: String, _ stream: [UInt8], chunkSizes: () ->
     check(driver.pendingBytes == 0 || protocolName == "n42", "\(protocolName): \(driver.pendingBytes) bytes left after finish")
     for step in steps {
         switch step {
-        case .frame(let f): pass.frames.append(f)
+        case .frame(let f): pass.frames.append(Array(f))
         case .reading(let r, _): pass.readings.append(r)
         case .reply(let r): pass.replies.append(r)
         }

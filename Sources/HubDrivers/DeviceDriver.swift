@@ -29,8 +29,10 @@ extension DeviceDriver {
 
 /// What a driver hands on, in stream order.
 public enum DriverStep: Sendable, Equatable {
-    /// The exact bytes of one frame (terminator included), for the raw archive.
-    case frame([UInt8])
+    /// The exact bytes of one frame (terminator included), for the raw archive. A slice, so a driver
+    /// can hand on a frame that lies whole in the bytes it was given without copying it out; the
+    /// archive copies what it keeps.
+    case frame(ArraySlice<UInt8>)
     /// A reading, and which archived bytes it was derived from.
     case reading(DeviceReading, RawSpan)
     /// Bytes the device expects back (an acknowledgement); the transport writes them, and only

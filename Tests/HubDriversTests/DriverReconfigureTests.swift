@@ -22,7 +22,7 @@ struct DriverReconfigureTests {
         run.steps = steps
         for s in steps {
             switch s {
-            case .frame(let f): run.frames.append(f)
+            case .frame(let f): run.frames.append(Array(f))
             case .reading(let r, _): run.readings.append(r)
             case .reply(let r): run.replies.append(r)
             }

@@ -27,7 +27,7 @@ struct DriverRun {
         if finish { driver.finish(receivedAt: at, into: &steps) }
         for s in steps {
             switch s {
-            case .frame(let f): frames.append(f)
+            case .frame(let f): frames.append(Array(f))
             case .reading(let r, _): readings.append(r)
             case .reply(let r): replies.append(r)
             }

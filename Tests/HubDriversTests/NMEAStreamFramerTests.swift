@@ -117,12 +117,12 @@ struct NMEAStreamFramerTests {
         framer.push(input[...]) { out.append($0) }
         framer.finish { out.append($0) }
         #expect(out == [
-            .sentence(bytes: Array("$A*41\r\r\n".utf8), contentCount: 5),
-            .sentence(bytes: Array("$B*42\n".utf8), contentCount: 5),
-            .sentence(bytes: Array("$C*43\r".utf8), contentCount: 5),
-            .sentence(bytes: Array("$D".utf8), contentCount: 2),
+            .sentence(bytes: Array("$A*41\r\r\n".utf8)[...], contentCount: 5),
+            .sentence(bytes: Array("$B*42\n".utf8)[...], contentCount: 5),
+            .sentence(bytes: Array("$C*43\r".utf8)[...], contentCount: 5),
+            .sentence(bytes: Array("$D".utf8)[...], contentCount: 2),
             .garbage(head: [0xB5, 0x62, 1, 7, 0xFF, 0xFF], count: 6),
-            .sentence(bytes: Array("$E*45\r\n".utf8), contentCount: 5),
+            .sentence(bytes: Array("$E*45\r\n".utf8)[...], contentCount: 5),
         ])
     }
 

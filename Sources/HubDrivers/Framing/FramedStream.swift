@@ -53,11 +53,11 @@ struct FramedStream<Decoder: FrameDecoder>: Sendable {
     private mutating func handle(_ output: StreamFramer.Output, into steps: inout [DriverStep]) {
         switch output {
         case .junk(let bytes, let reason):
-            steps.append(.frame(bytes))
+            steps.append(.frame(bytes[...]))
             counters.countJunk(bytes, reason)
         case .frame(let bytes):
             counters.frames += 1
-            steps.append(.frame(Array(bytes)))
+            steps.append(.frame(Array(bytes)[...]))
             decoder.decode(bytes, counters: &counters, into: &steps)
         }
     }

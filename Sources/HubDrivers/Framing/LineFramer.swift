@@ -72,11 +72,11 @@ extension LineFramer.Output {
         counters.frames += 1
         switch self {
         case .overlong(let head, _):
-            steps.append(.frame(head))
+            steps.append(.frame(head[...]))
             counters.reject(.overlong)
             return nil
         case .line(let bytes, let contentCount):
-            steps.append(.frame(bytes))
+            steps.append(.frame(bytes[...]))
             return bytes[..<contentCount]
         }
     }

@@ -78,7 +78,7 @@ public struct N42Driver: DeviceDriver {
         if dropping == 0 {
             counters.frames += 1
             counters.reject(.overlong)
-            steps.append(.frame(Array(buffer.prefix(Self.overlongHeadBytes))))
+            steps.append(.frame(Array(buffer.prefix(Self.overlongHeadBytes))[...]))
             dropping = buffer.count
             // Keep a short tail so a closing tag split across pushes is still seen.
             buffer = Array(buffer.suffix(40))
@@ -98,7 +98,7 @@ public struct N42Driver: DeviceDriver {
 
     private mutating func decode(_ document: [UInt8], receivedAt: Date, into steps: inout [DriverStep]) {
         counters.frames += 1
-        steps.append(.frame(document))
+        steps.append(.frame(document[...]))
         switch N42Document.decode(document, utcOffsetSeconds: options.utcOffsetSeconds) {
         case .failure(.notWellFormed):
             counters.reject(.garbage)

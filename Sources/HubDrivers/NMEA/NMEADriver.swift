@@ -62,19 +62,19 @@ public struct NMEADriver: DeviceDriver {
             counters.skippedBytes += count
         case .garbage(let head, let count):
             counters.frames += 1
-            steps.append(.frame(head))
+            steps.append(.frame(head[...]))
             counters.reject(.garbage)
             counters.skippedBytes += count
         case .overlong(let head, _):
             counters.frames += 1
-            steps.append(.frame(head))
+            steps.append(.frame(head[...]))
             counters.reject(.overlong)
         case .sentence(let bytes, let contentCount):
             counters.frames += 1
             steps.append(.frame(bytes))
             let sentence: NMEASentence
             do {
-                sentence = try NMEASentence.parse(bytes[..<contentCount])
+                sentence = try NMEASentence.parse(bytes.prefix(contentCount))
             } catch {
                 counters.reject(error == .checksum ? .checksum : .garbage)
                 return

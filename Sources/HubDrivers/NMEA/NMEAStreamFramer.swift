@@ -19,8 +19,9 @@ public enum NMEABinaryFrame: String, Sendable, Equatable, CaseIterable {
 public struct NMEAStreamFramer: Sendable {
     public enum Output: Sendable, Equatable {
         /// A sentence's exact bytes from its start character, terminator included (what the archive
-        /// keeps); the first `contentCount` bytes are the sentence without CR/LF.
-        case sentence(bytes: [UInt8], contentCount: Int)
+        /// keeps); the first `contentCount` bytes are the sentence without CR/LF. A sentence that lies
+        /// whole in one push is a slice of the pushed bytes, not a copy.
+        case sentence(bytes: ArraySlice<UInt8>, contentCount: Int)
         /// A sentence longer than the limit: its first `maxSentenceBytes` bytes, and how many were dropped.
         case overlong(head: [UInt8], dropped: Int)
         /// A run of bytes in no frame (noise, a comment line, a false binary header), ended by LF or by
@@ -53,6 +54,9 @@ public struct NMEAStreamFramer: Sendable {
     private var dropped = 0
     /// CRs seen at the end of the sentence in hand.
     private var crs = 0
+    /// Where the sentence in hand starts in the bytes being pushed, when it started in them (its
+    /// bytes are then those bytes, and go out as a slice of them).
+    private var startInPush: Int?
     /// A binary frame's header so far.
     private var header: [UInt8] = []
     /// Bytes of the binary frame still to come (checksum included), and its whole length.
@@ -77,6 +81,12 @@ public struct NMEAStreamFramer: Sendable {
     public var pendingCount: Int { buffer.count + header.count }
 
     public mutating func push(_ bytes: ArraySlice<UInt8>, _ emit: (Output) -> Void) {
+        pushed = bytes
+        defer {
+            // A sentence still in hand goes on in the next push: from now on it is only in `buffer`.
+            startInPush = nil
+            pushed = []
+        }
         bytes.withUnsafeBufferPointer { raw in
             let end = raw.count
             var i = 0
@@ -107,7 +117,10 @@ public struct NMEAStreamFramer: Sendable {
                     }
                     if i >= end { break }
                 }
+                let wasInSentence = inSentence
                 step(raw[i], emit)
+                // A sentence that starts at this very byte: its bytes are in `bytes` from here.
+                if !wasInSentence, inSentence, buffer.count == 1 { startInPush = i }
                 i += 1
             }
         }
@@ -129,6 +142,14 @@ public struct NMEAStreamFramer: Sendable {
                 state = .ground
             }
         }
+    }
+
+    /// The bytes of the push in progress (empty between pushes).
+    private var pushed: ArraySlice<UInt8> = []
+
+    private var inSentence: Bool {
+        if case .sentence = state { return true }
+        return false
     }
 
     @inline(__always)
@@ -216,9 +237,16 @@ public struct NMEAStreamFramer: Sendable {
         } else {
             var content = buffer.count
             while content > 0, buffer[content - 1] == 10 || buffer[content - 1] == 13 { content -= 1 }
-            emit(.sentence(bytes: exactCopy(), contentCount: content))
+            if let start = startInPush {
+                // Every byte since the start character was kept, so they are the pushed bytes there.
+                let from = pushed.startIndex + start
+                emit(.sentence(bytes: pushed[from..<(from + buffer.count)], contentCount: content))
+            } else {
+                emit(.sentence(bytes: exactCopy()[...], contentCount: content))
+            }
         }
         buffer.removeAll(keepingCapacity: true)
+        startInPush = nil
         dropped = 0
         crs = 0
         state = .ground

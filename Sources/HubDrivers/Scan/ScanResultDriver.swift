@@ -47,7 +47,7 @@ public struct ScanResultDriver: DeviceDriver {
             } else if buffer.count > Self.maxDocumentBytes {
                 counters.frames += 1
                 counters.reject(.overlong)
-                steps.append(.frame(Array(buffer.prefix(64 << 10))))
+                steps.append(.frame(Array(buffer.prefix(64 << 10))[...]))
                 buffer.removeAll()
                 dropping = true
             }
@@ -85,7 +85,7 @@ public struct ScanResultDriver: DeviceDriver {
     private mutating func emitGarbage(into steps: inout [DriverStep]) {
         counters.frames += 1
         counters.reject(.garbage)
-        steps.append(.frame(buffer))
+        steps.append(.frame(buffer[...]))
         buffer.removeAll()
         depth = 0
         inString = false
@@ -96,7 +96,7 @@ public struct ScanResultDriver: DeviceDriver {
         counters.frames += 1
         let document = buffer
         buffer.removeAll()
-        steps.append(.frame(document))
+        steps.append(.frame(document[...]))
         switch ScanResultDocument.decode(document) {
         case .success(let doc):
             steps.append(.reading(.scan(doc), .segment))
