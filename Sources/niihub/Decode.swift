@@ -80,10 +80,12 @@ struct Decode: ParsableCommand {
     }
 
     private func write(_ events: [InspectionEvent], into buffer: inout [UInt8]) throws -> Int {
-        // By index: each event is read in place, not copied out of the batch.
-        for i in events.indices {
-            events[i].appendJSON(to: &buffer)
-            buffer.append(10)
+        // Through the buffer's addressor: each event is read in place, not copied out of the batch.
+        events.withUnsafeBufferPointer { all in
+            for i in all.indices {
+                all[i].appendJSON(to: &buffer)
+                buffer.append(10)
+            }
         }
         return events.count
     }

@@ -72,19 +72,22 @@ public struct NMEADriver: DeviceDriver {
         case .sentence(let bytes, let contentCount):
             counters.frames += 1
             steps.append(.frame(bytes))
-            let sentence: NMEASentence
+            // The sentence is read in place (it points into `bytes`), so the assembler runs inside.
+            let read: (outcome: NMEAFixAssembler.Outcome, type: String)
             do {
-                sentence = try NMEASentence.parse(bytes.prefix(contentCount))
+                read = try NMEASentence.parsing(bytes.prefix(contentCount), splitting: NMEAFixAssembler.reads) {
+                    (assembler.handle($0), $0.type)
+                }
             } catch {
                 counters.reject(error == .checksum ? .checksum : .garbage)
                 return
             }
-            switch assembler.handle(sentence) {
+            switch read.outcome {
             case .fix(let fix):
                 steps.append(.reading(.gpsFix(fix), .segment))
                 counters.readings += 1
             case .noFix: break
-            case .unknown: counters.unknown(sentence.type)
+            case .unknown: counters.unknown(read.type)
             case .malformed: counters.reject(.malformed)
             }
         }

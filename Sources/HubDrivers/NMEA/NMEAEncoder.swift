@@ -1,7 +1,7 @@
 import Foundation
 
 /// NMEA 0183 sentences as a receiver writes them, for simulators and tests: the checksum is the same
-/// XOR the driver checks (`NMEASentence.parse`).
+/// XOR the driver checks (`NMEASentence.parsing`).
 public enum NMEAEncoder {
     /// `$<body>*hh\r\n`, the checksum over `body`.
     public static func sentence(_ body: String) -> [UInt8] {

@@ -14,26 +14,24 @@ struct NMEAFieldEnds {
     private let ends: Table
     private typealias Table = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
-    init(_ body: ArraySlice<UInt8>) {
+    init(_ body: UnsafeBufferPointer<UInt8>) {
         var count = 1
         var kept = 0
         let storable = body.count <= Int(UInt16.max)
         var ends: Table = (0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &ends) { raw in
             let table = raw.bindMemory(to: UInt16.self)
-            body.withUnsafeBufferPointer { b in
-                for i in 0..<b.count where b[i] == UInt8(ascii: ",") {
-                    if storable, kept < Self.inlineCount {
-                        table[kept] = UInt16(truncatingIfNeeded: i)
-                        kept += 1
-                    }
-                    count += 1
-                }
-                // The last field ends at the end of the body.
+            for i in 0..<body.count where body[i] == UInt8(ascii: ",") {
                 if storable, kept < Self.inlineCount {
-                    table[kept] = UInt16(truncatingIfNeeded: b.count)
+                    table[kept] = UInt16(truncatingIfNeeded: i)
                     kept += 1
                 }
+                count += 1
+            }
+            // The last field ends at the end of the body.
+            if storable, kept < Self.inlineCount {
+                table[kept] = UInt16(truncatingIfNeeded: body.count)
+                kept += 1
             }
         }
         self.count = count
@@ -41,21 +39,29 @@ struct NMEAFieldEnds {
         self.ends = ends
     }
 
-    /// Field `i`'s indices in `body` (`i < count`).
-    func range(_ i: Int, in body: ArraySlice<UInt8>) -> Range<Int> {
-        let base = body.startIndex
+    /// The address field alone (ending at `end`), for a sentence whose other fields nobody reads
+    /// (a type the assembler only counts): fields past it read as absent.
+    init(addressOnly body: UnsafeBufferPointer<UInt8>, end: Int) {
+        var ends: Table = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &ends) { $0.bindMemory(to: UInt16.self)[0] = UInt16(truncatingIfNeeded: end) }
+        count = 1
+        kept = body.count <= Int(UInt16.max) ? 1 : 0
+        self.ends = ends
+    }
+
+    /// Field `i`'s offsets in `body` (`i < count`).
+    func range(_ i: Int, in body: UnsafeBufferPointer<UInt8>) -> Range<Int> {
         if i < kept {
-            let (start, end) = withUnsafeBytes(of: ends) { raw in
+            return withUnsafeBytes(of: ends) { raw in
                 let table = raw.bindMemory(to: UInt16.self)
-                return (i == 0 ? 0 : Int(table[i - 1]) + 1, Int(table[i]))
+                return (i == 0 ? 0 : Int(table[i - 1]) + 1)..<Int(table[i])
             }
-            return (base + start)..<(base + end)
         }
         // Past the kept fields: count commas from the end of the last kept one.
         var field = kept
-        var start = kept == 0 ? base : range(kept - 1, in: body).upperBound + 1
+        var start = kept == 0 ? 0 : range(kept - 1, in: body).upperBound + 1
         var j = start
-        while j < body.endIndex {
+        while j < body.count {
             if body[j] == UInt8(ascii: ",") {
                 if field == i { return start..<j }
                 field += 1
@@ -63,6 +69,6 @@ struct NMEAFieldEnds {
             }
             j += 1
         }
-        return start..<body.endIndex
+        return start..<body.count
     }
 }

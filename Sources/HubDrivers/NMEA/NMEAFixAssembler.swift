@@ -36,6 +36,15 @@ struct NMEAFixAssembler {
         case malformed
     }
 
+    /// Whether `handle` reads the fields of sentences of `type` (the others it only counts, so their
+    /// fields need not be split). The same types as `handle`'s cases.
+    static func reads(_ type: String) -> Bool {
+        switch type {
+        case "RMC", "GGA", "GLL", "VTG", "GSA", "ZDA": true
+        default: false
+        }
+    }
+
     mutating func handle(_ s: NMEASentence) -> Outcome {
         switch s.type {
         case "RMC": rmc(s)

@@ -10,7 +10,7 @@ enum NMEANumber {
     static let powersOfTen: [Int64] = (0...15).map { p in (0..<p).reduce(Int64(1)) { v, _ in v * 10 } }
 
     /// `[-]ddd[.ddd]`; nil when empty, not a number, or more digits than a Double holds exactly.
-    static func decimal(_ f: ArraySlice<UInt8>) -> Decimal? {
+    static func decimal(_ f: UnsafeBufferPointer<UInt8>) -> Decimal? {
         var i = f.startIndex
         var negative = false
         if i < f.endIndex, f[i] == UInt8(ascii: "-") || f[i] == UInt8(ascii: "+") {

@@ -1,5 +1,8 @@
 /// One NMEA 0183 sentence, `$GPRMC,…*hh`, checked and split into fields without copying: fields are
-/// index ranges into the line's bytes.
+/// offsets into the line's bytes, read through a pointer.
+///
+/// A sentence lives only inside `NMEASentence.parsing`'s body: it points into bytes it does not own
+/// (no reference counting and no bounds check per byte on a path every line takes), and is never kept.
 struct NMEASentence {
     enum ParseError: Error, Equatable {
         /// No `$`/`!` start or no fields: not NMEA at all.
@@ -9,41 +12,58 @@ struct NMEASentence {
     }
 
     /// The bytes between the start character and `*`.
-    let body: ArraySlice<UInt8>
-    /// Where each comma-separated field of `body` ends; field 0 is the address (`GPRMC`).
+    let body: UnsafeBufferPointer<UInt8>
+    /// Where each comma-separated field of `body` ends; field 0 is the address (`GPRMC`). Split only
+    /// for the types the fix assembler reads (`splitting`): the others need their address alone.
     let fields: NMEAFieldEnds
     /// Two-letter talker (`GP`, `GN`, `GL`, `GA`, `GB`, `BD`, …); empty for proprietary sentences.
     let talker: String
     /// Sentence type (`RMC`), or the whole address of a proprietary sentence (`PGRME`).
     let type: String
 
-    /// Parses a line without its CR LF. Noise before the last start character is ignored, because a
-    /// receiver that drops bytes leaves the tail of one sentence in front of the next.
-    static func parse(_ line: ArraySlice<UInt8>) throws(ParseError) -> NMEASentence {
-        // Every sentence a receiver sends passes here: the scans run over a buffer pointer, without
-        // a bounds check per byte.
-        let checked = line.withUnsafeBufferPointer { checksummed($0) }
-        guard case .valid(let startOffset, let starOffset) = checked else {
-            throw checked == .noStart ? .garbage : .checksum
+    /// Parses a line without its CR LF and hands the sentence to `body`, or throws. Noise before the
+    /// last start character is ignored, because a receiver that drops bytes leaves the tail of one
+    /// sentence in front of the next. `splitting` says which sentence types need their fields.
+    static func parsing<R>(
+        _ line: ArraySlice<UInt8>, splitting: (String) -> Bool, _ body: (NMEASentence) -> R
+    ) throws(ParseError) -> R {
+        let parsed: Result<R, ParseError> = line.withUnsafeBufferPointer { b in
+            switch parse(b, splitting: splitting) {
+            case .success(let sentence): .success(body(sentence))
+            case .failure(let e): .failure(e)
+            }
         }
-        let start = line.startIndex + startOffset
-        let star = line.startIndex + starOffset
-        let body = line[(start + 1)..<star]
-        let fields = NMEAFieldEnds(body)
-        let address = body[fields.range(0, in: body)]
+        return try parsed.get()
+    }
+
+    private static func parse(_ line: UnsafeBufferPointer<UInt8>, splitting: (String) -> Bool) -> Result<NMEASentence, ParseError> {
+        let checked = checksummed(line)
+        guard case .valid(let start, let star) = checked else {
+            return .failure(checked == .noStart ? .garbage : .checksum)
+        }
+        let body = UnsafeBufferPointer(rebasing: line[(start + 1)..<star])
+        var addressEnd = 0
+        while addressEnd < body.count, body[addressEnd] != UInt8(ascii: ",") { addressEnd += 1 }
+        let address = UnsafeBufferPointer(rebasing: body[..<addressEnd])
         guard !address.isEmpty, address.count <= 8, address.allSatisfy({ (48...57).contains($0) || (65...90).contains($0) })
-        else { throw .garbage }
-        if address.first == UInt8(ascii: "P") || address.count != 5 {
-            return NMEASentence(body: body, fields: fields, talker: "", type: String(decoding: address, as: UTF8.self))
+        else { return .failure(.garbage) }
+        let talker: String
+        let type: String
+        if address[0] == UInt8(ascii: "P") || address.count != 5 {
+            talker = ""
+            type = String(decoding: address, as: UTF8.self)
+        } else {
+            talker = String(decoding: UnsafeBufferPointer(rebasing: address[..<2]), as: UTF8.self)
+            type = String(decoding: UnsafeBufferPointer(rebasing: address[2...]), as: UTF8.self)
         }
-        return NMEASentence(
-            body: body, fields: fields, talker: String(decoding: address.prefix(2), as: UTF8.self),
-            type: String(decoding: address.suffix(3), as: UTF8.self))
+        let fields = splitting(type) ? NMEAFieldEnds(body) : NMEAFieldEnds(addressOnly: body, end: addressEnd)
+        return .success(NMEASentence(body: body, fields: fields, talker: talker, type: type))
     }
 
     /// Field `i`'s bytes; empty when the sentence is shorter (older receivers omit trailing fields).
-    func field(_ i: Int) -> ArraySlice<UInt8> {
-        i < fields.count ? body[fields.range(i, in: body)] : body[body.endIndex...]
+    func field(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+        let r = i < fields.count ? fields.range(i, in: body) : body.count..<body.count
+        return UnsafeBufferPointer(rebasing: body[r])
     }
 
     /// Field `i` when it is a single character.
