@@ -33,8 +33,9 @@ public enum DriverStep: Sendable, Equatable {
     /// can hand on a frame that lies whole in the bytes it was given without copying it out; the
     /// archive copies what it keeps.
     case frame(ArraySlice<UInt8>)
-    /// A reading, and which archived bytes it was derived from.
-    case reading(DeviceReading, RawSpan)
+    /// A reading, and which archived bytes it was derived from. Boxed: a reading is far larger than
+    /// a frame's slice, and every step (one per frame, most of them frames) would otherwise be its size.
+    indirect case reading(DeviceReading, RawSpan)
     /// Bytes the device expects back (an acknowledgement); the transport writes them, and only
     /// after the readings before it are stored.
     case reply([UInt8])

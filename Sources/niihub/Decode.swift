@@ -37,7 +37,6 @@ struct Decode: ParsableCommand {
         let ids = EventIDGenerator()
         var options = DriverOptions()
         options.utcOffsetSeconds = utcOffsetMinutes * 60
-        let out = FileHandle.standardOutput
         var failed = false
         for file in files {
             let bytes: [UInt8]
@@ -61,13 +60,13 @@ struct Decode: ParsableCommand {
                 let batch = decoder.push(chunk, receivedAt: receivedAt)
                 events += try write(batch.events, into: &buffer)
                 if buffer.count > 1 << 20 {
-                    try out.write(contentsOf: buffer)
+                    try CaptureFile.writeStandardOutput(buffer)
                     buffer.removeAll(keepingCapacity: true)
                 }
             }
             if badHexLines > 0 { warn("\(file): \(badHexLines) lines are not hex and were skipped") }
             events += try write(decoder.finish(receivedAt: receivedAt).events, into: &buffer)
-            try out.write(contentsOf: buffer)
+            try CaptureFile.writeStandardOutput(buffer)
             let c = decoder.counters
             var summary = "\(file): \(c.frames) frames, \(events) events, \(c.rejectedTotal) rejected"
             if !c.rejected.isEmpty { summary += " " + describe(c.rejected) }
