@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+import Glibc
 
 /// A captured feed read whole into one byte array, for `niihub decode`.
 enum CaptureFile {
@@ -29,7 +25,7 @@ enum CaptureFile {
             let bytes = try [UInt8](unsafeUninitializedCapacity: part) { buf, count in
                 count = 0
                 while count < buf.count {
-                    let n = systemRead(fd, buf.baseAddress! + count, buf.count - count)
+                    let n = Glibc.read(fd, buf.baseAddress! + count, buf.count - count)
                     if n == 0 {
                         ended = true
                         return
@@ -53,7 +49,7 @@ enum CaptureFile {
         try bytes.withUnsafeBytes { raw in
             var done = 0
             while done < raw.count {
-                let n = systemWrite(1, raw.baseAddress! + done, raw.count - done)
+                let n = Glibc.write(1, raw.baseAddress! + done, raw.count - done)
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
@@ -61,21 +57,5 @@ enum CaptureFile {
                 done += n
             }
         }
-    }
-
-    private static func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.write(fd, buffer, count)
-        #else
-        Darwin.write(fd, buffer, count)
-        #endif
-    }
-
-    private static func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-        #if canImport(Glibc)
-        Glibc.read(fd, buffer, count)
-        #else
-        Darwin.read(fd, buffer, count)
-        #endif
     }
 }
