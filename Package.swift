@@ -277,7 +277,7 @@ let package = Package(
             dependencies: [
                 "HubTransports", "HubIngest", "HubApp", "HubAppTesting", "HubServer", "HubSite", "HubDevices", "HubDrivers",
                 "HubStore", "HubModel", "HubTesting", .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict

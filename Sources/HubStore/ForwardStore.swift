@@ -160,6 +160,7 @@ extension SQLiteEventStore {
     public func acceptForwarded(_ batch: ForwardedBatch) async throws -> ForwardReceipt {
         let now = Timestamp.format(Date())
         let bodies = try batch.events.map { try $0.jsonLine() }
+        defer { checkpointer.committed(rows: batch.events.count + batch.raw.count) }
         return try await pool.write { db in
             let held = try Int64.fetchOne(
                 db, sql: "SELECT through FROM forward_sources WHERE source = ?", arguments: [batch.source]) ?? 0

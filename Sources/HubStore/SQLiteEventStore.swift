@@ -10,6 +10,8 @@ import HubModel
 /// tables are hash-chained (`SQLiteHashChain`), which `verify()` checks.
 public final class SQLiteEventStore: HubRecordStore {
     let pool: DatabasePool
+    /// Copies the log into the file beside the writer (see `WALCheckpointer`).
+    let checkpointer: WALCheckpointer
     public let path: String
     public var location: String { path }
 
@@ -25,8 +27,15 @@ public final class SQLiteEventStore: HubRecordStore {
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Checkpoints run in the background after commits; the writer's own is the backstop.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.inlinePages)")
         }
-        pool = try DatabasePool(path: path, configuration: config)
+        let pool = try DatabasePool(path: path, configuration: config)
+        self.pool = pool
+        checkpointer = WALCheckpointer(path: path) { [weak pool] in
+            // Between two commits, so only what was appended since the background copy is left.
+            try? pool?.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+        }
         try SchemaLock.holding(path + ".migrating") {
             let migrator = Self.migrator
             let applied = try pool.read { try migrator.appliedIdentifiers($0) }
@@ -40,6 +49,8 @@ public final class SQLiteEventStore: HubRecordStore {
 
     /// Nothing to release: the pool closes its connections when the store is freed.
     public func close() async {}
+
+    deinit { checkpointer.stop() }
 
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
@@ -116,6 +127,7 @@ public final class SQLiteEventStore: HubRecordStore {
         let bodies = try batch.events.map { try $0.jsonLine() }
         let now = Timestamp.format(Date())
         try await pool.write { db in try Self.insert(batch, bodies: bodies, now: now, db) }
+        checkpointer.committed(rows: batch.events.count + batch.records.count)
     }
 
     /// The rows of one batch, inside the caller's transaction: ingest and forwarded batches

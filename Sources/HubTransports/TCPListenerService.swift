@@ -9,9 +9,9 @@ import ServiceLifecycle
 import Synchronization
 
 /// Accepts connections from devices that dial in (GPS seals and trackers over GPRS): each connection
-/// gets its own decoder, its replies written back after its batch is stored, an idle timeout, and a
-/// bounded read buffer; reading pauses while the store catches up (backpressure), so a flooding
-/// unit slows itself, not the others. A connection that sends nothing but noise is closed after
+/// gets its own decoder (`UnitConnectionHandler`), its replies written back after its batch is
+/// stored, an idle timeout, and a bounded read buffer; the next read waits until the store took the
+/// last one (backpressure), so a flooding unit slows itself, not the others. A connection that sends nothing but noise is closed after
 /// `maxRejectsWithoutReading` rejected frames, and counted (`connectionsDropped`).
 public struct TCPListenerService: Service {
     /// Rejected frames a connection may send in a row, with no reading between, before it is closed.
@@ -34,7 +34,10 @@ public struct TCPListenerService: Service {
     public func run() async throws {
         let address = device.listen!
         let network = device.profile.transport.network
-        let server: NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+        let connections = ListenerConnections(deviceID: device.id, registry: sink.registry, limit: network.maxConnections)
+        let listener = UnitConnectionHandler.Listener(device: device, sink: sink, ids: ids, logger: logger, connections: connections)
+        let (device, logger) = (device, logger)
+        let server: any Channel
         do {
             server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.backlog, value: 4096)
@@ -43,108 +46,116 @@ public struct TCPListenerService: Service {
                 // A unit that half-closes after its last report still gets that report's ack.
                 .childChannelOption(.allowRemoteHalfClosure, value: true)
                 .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+                // The handler asks for each read once the previous one is stored (backpressure).
+                .childChannelOption(.autoRead, value: false)
+                // A seal's report is about a hundred bytes; the buffer grows for units that send more.
                 .childChannelOption(
-                    .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 16_384))
-                .bind(host: address.host, port: address.port) { ch in
+                    .recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 256, maximum: 16_384))
+                .childChannelInitializer { ch in
                     ch.eventLoop.makeCompletedFuture {
-                        try ch.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: .fractionalSeconds(network.idleTimeoutS)))
-                        try ch.pipeline.syncOperations.addHandler(IdleConnectionCloser())
-                        return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                            wrappingChannelSynchronously: ch,
-                            configuration: .init(backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8)))
+                        guard connections.admit(ch) else {
+                            if !connections.isClosing {
+                                logger.warning("connection refused: listener full", metadata: ["max": "\(network.maxConnections)"])
+                            }
+                            ch.close(promise: nil)
+                            return
+                        }
+                        do {
+                            guard let handler = UnitConnectionHandler(listener: listener, channel: ch) else {
+                                throw ChannelError.ioOnClosedChannel
+                            }
+                            try ch.pipeline.syncOperations.addHandler(
+                                IdleStateHandler(readTimeout: .fractionalSeconds(network.idleTimeoutS)))
+                            try ch.pipeline.syncOperations.addHandler(IdleConnectionCloser())
+                            try ch.pipeline.syncOperations.addHandler(handler)
+                        } catch {
+                            connections.ended(ch)
+                            throw error
+                        }
                     }
                 }
+                .bind(host: address.host, port: address.port).get()
         } catch {
             logger.error("cannot listen", metadata: ["address": "\(address)", "error": "\(error)"])
             await sink.link(device.id, .down, error: "cannot listen on \(address): \(error)")
             return
         }
-        let port = server.channel.localAddress?.port ?? address.port
+        let port = server.localAddress?.port ?? address.port
         sink.registry.endpoint(device.id, "listen \(NetworkAddress(host: address.host, port: port))")
         await sink.link(device.id, .up)
         logger.info("listening", metadata: ["address": "\(address.host):\(port)"])
-        let open = ConnectionCount()
-        await cancelWhenGracefulShutdown {
-            try? await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { connections in
-                    for try await connection in connections {
-                        guard open.tryAdd(limit: network.maxConnections) else {
-                            logger.warning("connection refused: listener full", metadata: ["max": "\(network.maxConnections)"])
-                            try? await connection.channel.close()
-                            continue
-                        }
-                        group.addTask {
-                            sink.registry.connections(device.id, delta: 1)
-                            await serve(connection)
-                            sink.registry.connections(device.id, delta: -1)
-                            open.remove()
-                        }
-                    }
-                }
-            }
+        // Connections live on their event loops; this service only waits for the hub to stop, then
+        // closes the listener and every connection and waits until each one's last bytes are stored.
+        try? await gracefulShutdown()
+        try? await server.close().get()
+        connections.closeAll()
+        // In a task of its own: the supervisor cancels its listeners when the hub stops, and the last
+        // bytes must still be stored before this returns.
+        if await !Task(operation: { await connections.drained() }).value {
+            logger.warning("connections still storing their last bytes when the hub stopped")
         }
         await sink.link(device.id, .down, error: "hub stopped")
     }
-
-    private func serve(_ connection: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
-        let admissions = sink.registry.admissions
-        guard var session = DeviceSession(device: device, ids: ids, admission: admissions.rule(for: device)) else { return }
-        var watch = AdmissionWatch(
-            device: device.id, remoteAddress: connection.channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" })
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                // A unit may close its side right after sending: every frame it sent is still decoded
-                // and stored, even once its acks can no longer be written.
-                var canReply = true
-                for try await buffer in inbound {
-                    guard let replies = await session.receive(Array(buffer.readableBytesView)[...], sink: sink) else {
-                        return  // not stored: close without acknowledging, the unit will resend
-                    }
-                    sink.registry.pending(device.id, bytes: session.decoder.pendingBytes)
-                    if session.rejectsSinceReading >= Self.maxRejectsWithoutReading {
-                        let dropped = sink.registry.droppedConnection(device.id)
-                        // A flooder that dials again and again must not flood the log as well.
-                        if dropped == 1 || dropped % 100 == 0 {
-                            logger.warning("connection closed: it sends only noise", metadata: [
-                                "rejected": "\(session.rejectsSinceReading)", "droppedSoFar": "\(dropped)",
-                                "remote": "\(connection.channel.remoteAddress.map { "\($0)" } ?? "?")",
-                            ])
-                        }
-                        return
-                    }
-                    let close = watch.mustClose(
-                        unit: session.decoder.unit, frames: session.decoder.counters.frames, admissions: admissions)
-                    if canReply {
-                        do {
-                            for r in replies { try await outbound.write(ByteBuffer(bytes: r)) }
-                        } catch {
-                            canReply = false
-                        }
-                    }
-                    if close {
-                        logger.info("unit not admitted: connection closed", metadata: ["unit": "\(session.decoder.unit?.id ?? "")"])
-                        return
-                    }
-                }
-            }
-        } catch {
-            logger.debug("connection ended", metadata: ["error": "\(error)"])
-        }
-        await session.end(sink: sink)
-    }
 }
 
-/// Open connections of one listener, with a ceiling.
-final class ConnectionCount: Sendable {
-    private let count = Mutex(0)
-
-    func tryAdd(limit: Int) -> Bool {
-        count.withLock { c in
-            guard c < limit else { return false }
-            c += 1
-            return true
-        }
+/// The open connections of one listener: a ceiling on their number, their count in the device's
+/// row, and, when the hub stops, closing them all and waiting until each has stored its last bytes.
+final class ListenerConnections: Sendable {
+    private struct State {
+        var open: [ObjectIdentifier: any Channel] = [:]
+        /// Set when the hub stops: a connection accepted just before the listener closed, whose
+        /// set-up runs after `closeAll`, is refused rather than left open past it.
+        var closing = false
     }
 
-    func remove() { count.withLock { $0 -= 1 } }
+    private let state = Mutex(State())
+    private let deviceID: String
+    private let registry: DeviceRegistry
+    private let limit: Int
+
+    init(deviceID: String, registry: DeviceRegistry, limit: Int) {
+        self.deviceID = deviceID
+        self.registry = registry
+        self.limit = limit
+    }
+
+    /// True once the hub began to stop.
+    var isClosing: Bool { state.withLock { $0.closing } }
+
+    /// Counts `channel` in, unless the listener is full or closing.
+    func admit(_ channel: any Channel) -> Bool {
+        let admitted = state.withLock { s in
+            guard s.open.count < limit, !s.closing else { return false }
+            s.open[ObjectIdentifier(channel)] = channel
+            return true
+        }
+        if admitted { registry.connections(deviceID, delta: 1) }
+        return admitted
+    }
+
+    /// `channel` is closed and its session's last bytes are stored.
+    func ended(_ channel: any Channel) {
+        let removed = state.withLock { $0.open.removeValue(forKey: ObjectIdentifier(channel)) != nil }
+        if removed { registry.connections(deviceID, delta: -1) }
+    }
+
+    /// Closes every open connection (each ends its session as it goes).
+    func closeAll() {
+        let open = state.withLock { s in
+            s.closing = true
+            return Array(s.open.values)
+        }
+        for channel in open { channel.close(promise: nil) }
+    }
+
+    /// Returns once no connection is open, or after `limit` (a store that stopped answering must not
+    /// hold the hub's stop forever); true when every connection ended.
+    func drained(within limit: Duration = .seconds(30)) async -> Bool {
+        let deadline = ContinuousClock.now + limit
+        while state.withLock({ !$0.open.isEmpty }) {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HubAppTesting
 import HubDevices
 import HubTesting
@@ -38,6 +39,32 @@ struct TransportTests {
         for u in units { #expect(await u.receive(timeoutMs: 15_000) == nil) }
         #expect(await eventually { (try? await h.device("rpm-tcp")["connections"] as? Int) == 0 })
         try await h.stop()
+    }
+
+    /// Stopping the hub closes the units still connected, and what each had sent is stored first,
+    /// down to a last line that no line end finished.
+    @Test func stoppingTheHubClosesOpenConnectionsAndStoresWhatTheyHeld() async throws {
+        let h = try await HubHarness(
+            label: "tcp-stop",
+            devices: "  - {id: rpm-tcp, profile: rpm-tcp, lane: \"4\", listen: \"127.0.0.1:0\"}",
+            profiles: ["rpm-tcp.yaml": RapiscanFeed.profile("rpm-tcp", transport: "  kind: tcp\n  network: {idleTimeoutS: 600}")])
+        #expect(await eventually { (try? await h.boundPort("rpm-tcp")) ?? 0 > 0 })
+        let port = try #require(try await h.boundPort("rpm-tcp"))
+        let units = try (0..<3).map { _ in try LoopbackClient(port: port) }
+        for (i, u) in units.enumerated() { try u.send("GS,000070,000071,000072,00007\(i)\r\nGS,000080,000081,000082,00008\(i)") }
+        #expect(await eventually { (try? await h.device("rpm-tcp")["connections"] as? Int) == 3 })
+        #expect(await eventually { (try? await h.device("rpm-tcp")["counters"] as? [String: Any])?["bytes"] as? Int == 3 * 62 })
+        try await h.stop()
+        for u in units { #expect(await u.receive(timeoutMs: 5_000) == nil, "the hub closed the connection") }
+        // Every byte each unit sent is in the raw archive, the unfinished last lines included.
+        let archived = try await DatabaseQueue(path: h.dir.path("hub.sqlite")).read { db in
+            try Data.fetchAll(db, sql: "SELECT bytes FROM raw_records WHERE device_id = 'rpm-tcp'").flatMap { Array($0) }
+        }
+        let text = String(decoding: archived, as: UTF8.self)
+        for i in 0..<3 {
+            #expect(text.contains("GS,000080,000081,000082,00008\(i)"), "unit \(i)'s unfinished line")
+            #expect(text.contains("GS,000070,000071,000072,00007\(i)\r\n"), "unit \(i)'s whole line")
+        }
     }
 
     @Test func theHubConnectsToADeviceThatServesAndReconnectsWhenItDrops() async throws {

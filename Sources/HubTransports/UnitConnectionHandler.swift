@@ -1,0 +1,173 @@
+import Foundation
+import HubDevices
+import HubIngest
+import HubModel
+import Logging
+import NIOCore
+
+/// One dialled-in unit's connection, served on its channel's event loop. An idle connection holds
+/// only its channel, this handler and its decoder: no task waits on it. (A task per connection kept
+/// the deepest stack its first delivery reached for the connection's whole life, about 14 KB each,
+/// most of the hub's memory with 10,000 seals connected.) Reading is driven by hand (`autoRead` off):
+/// what one read brought is decoded and delivered by a short task, its replies (acks) are written
+/// once it is stored, and only then is the next read asked for, so a unit can never be acknowledged
+/// ahead of the store and a flooding unit slows itself, not the others.
+final class UnitConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// What every connection of one listener shares.
+    struct Listener: Sendable {
+        let device: DeviceInstance
+        let sink: IngestSink
+        let ids: EventIDGenerator
+        let logger: Logger
+        let connections: ListenerConnections
+    }
+
+    private let listener: Listener
+    /// The decoder, or nil while a task is delivering what it decoded.
+    private var session: DeviceSession?
+    private var watch: AdmissionWatch
+    /// Bytes read since the last delivery started.
+    private var unread: [UInt8] = []
+    private var inputClosed = false
+    private var canReply = true
+    /// Set once the session was ended (its trailing frame stored); nothing is read after.
+    private var ended = false
+
+    init?(listener: Listener, channel: any Channel) {
+        let admissions = listener.sink.registry.admissions
+        guard let session = DeviceSession(device: listener.device, ids: listener.ids, admission: admissions.rule(for: listener.device))
+        else { return nil }
+        self.listener = listener
+        self.session = session
+        watch = AdmissionWatch(
+            device: listener.device.id, remoteAddress: channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" })
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.read()
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        unread.append(contentsOf: unwrapInboundIn(data).readableBytesView)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if session != nil { deliverOrRead(context) }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // A unit may close its side right after sending: what it sent is still decoded and stored,
+        // and its acks written while the other side stays open.
+        if let e = event as? ChannelEvent, e == .inputClosed {
+            inputClosed = true
+            if session != nil { deliverOrRead(context) }
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        inputClosed = true
+        canReply = false
+        if session != nil { end(context) }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        listener.logger.debug("connection ended", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    /// Delivers what was read, or asks for more; at the end of input, ends the session.
+    private func deliverOrRead(_ context: ChannelHandlerContext) {
+        if !unread.isEmpty {
+            deliver(context)
+        } else if inputClosed {
+            end(context)
+        } else {
+            context.read()
+        }
+    }
+
+    private func deliver(_ context: ChannelHandlerContext) {
+        guard let taken = session else { return }
+        session = nil
+        let bytes = unread
+        unread = []
+        let sink = listener.sink
+        let loop = context.eventLoop
+        let bound = NIOLoopBound((self, context), eventLoop: loop)
+        Task {
+            var s = taken
+            let replies = await s.receive(bytes[...], sink: sink)
+            let back = s
+            loop.execute {
+                let (handler, context) = bound.value
+                handler.delivered(back, replies: replies, context)
+            }
+        }
+    }
+
+    private func delivered(_ session: DeviceSession, replies: [[UInt8]]?, _ context: ChannelHandlerContext) {
+        self.session = session
+        let sink = listener.sink
+        guard let replies else {
+            // Not stored: close without acknowledging, the unit will resend.
+            return close(context)
+        }
+        sink.registry.pending(listener.device.id, bytes: session.decoder.pendingBytes)
+        if session.rejectsSinceReading >= TCPListenerService.maxRejectsWithoutReading {
+            let dropped = sink.registry.droppedConnection(listener.device.id)
+            // A flooder that dials again and again must not flood the log as well.
+            if dropped == 1 || dropped % 100 == 0 {
+                listener.logger.warning("connection closed: it sends only noise", metadata: [
+                    "rejected": "\(session.rejectsSinceReading)", "droppedSoFar": "\(dropped)",
+                    "remote": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")",
+                ])
+            }
+            return close(context)
+        }
+        let mustClose = watch.mustClose(
+            unit: session.decoder.unit, frames: session.decoder.counters.frames, admissions: sink.registry.admissions)
+        if canReply, context.channel.isActive, !replies.isEmpty {
+            for r in replies { context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: r)), promise: nil) }
+            context.flush()
+        }
+        if mustClose {
+            listener.logger.info("unit not admitted: connection closed", metadata: ["unit": "\(session.decoder.unit?.id ?? "")"])
+            return close(context)
+        }
+        if context.channel.isActive || !unread.isEmpty {
+            deliverOrRead(context)
+        } else {
+            end(context)
+        }
+    }
+
+    /// Ends the session (its trailing partial frame decoded and stored), then closes the channel.
+    private func close(_ context: ChannelHandlerContext) {
+        inputClosed = true
+        unread = []
+        end(context)
+    }
+
+    /// Closes the channel and ends the session: its trailing partial frame is decoded and stored.
+    private func end(_ context: ChannelHandlerContext) {
+        guard !ended, let taken = session else { return }
+        ended = true
+        session = nil
+        context.close(promise: nil)
+        let sink = listener.sink
+        let connections = listener.connections
+        let channel = context.channel
+        Task {
+            var s = taken
+            await s.end(sink: sink)
+            connections.ended(channel)
+        }
+    }
+}
