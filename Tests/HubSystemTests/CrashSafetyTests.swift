@@ -150,11 +150,28 @@ struct CrashSafetyTests {
         for key in inFlight.sorted() { #expect(copies[key, default: 0] >= 2, "\(key) was in flight at the kill") }
         let redelivered = copies.values.filter { $0 > 1 }.count
 
-        // The monitors' ports were opened again by the restarted hub.
-        #expect(await eventually(timeout: .seconds(30)) {
-            let list = (try? await hub.get("/api/v1/devices", token: token))?["devices"] as? [[String: Any]] ?? []
-            return list.filter { ($0["id"] as? String)?.hasPrefix("rpm-") == true && $0["state"] as? String == "online" }.count == 2
-        })
+        // The monitors' ports were opened again by the restarted hub. On failure the rows and the
+        // hub's log say why (state, reason, link error), not only that it did not happen.
+        var monitors: [[String: Any]] = []
+        var asked = "not asked"
+        let reopened = await eventually(timeout: .seconds(30)) {
+            let list: [[String: Any]]
+            do {
+                list = try await hub.get("/api/v1/devices", token: token)["devices"] as? [[String: Any]] ?? []
+                asked = "answered"
+            } catch {
+                asked = "\(error)"
+                list = []
+            }
+            monitors = list.filter { ($0["id"] as? String)?.hasPrefix("rpm-") == true }
+            return monitors.filter { $0["state"] as? String == "online" }.count == 2
+        }
+        let rows = monitors.map { m in
+            let fields = ["state", "link", "reason", "lastError", "connects"].map { "\($0)=\(m[$0] ?? "-")" }
+            return "\(m["id"] ?? "?"): " + fields.joined(separator: " ")
+        }
+        let rpmLog = hub.output.text.withLock { $0 }.split(separator: "\n").filter { $0.contains("rpm-") }.suffix(20)
+        #expect(reopened, "devices route: \(asked); monitors: \(rows); hub log: \(rpmLog.joined(separator: "\n"))")
         let counts = try await store.counts()
         var rpm = EventQuery()
         rpm.kind = "radiation."
