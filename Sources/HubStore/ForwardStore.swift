@@ -174,7 +174,7 @@ extension SQLiteEventStore {
             }
             var shas = Set<String>()
             for r in batch.raw.compactMap(\.record) where shas.insert(r.sha256).inserted {
-                if try !Bool(exists: db, sql: "SELECT 1 FROM raw_records WHERE sha256 = ?", r.sha256) {
+                if try Row.fetchOne(db, sql: ByHash.rawStored, arguments: HashKey.arguments(r.sha256)) == nil {
                     fresh.records.append(r)
                 }
             }

@@ -8,8 +8,7 @@ extension SQLiteEventStore {
         try await pool.read { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT \(Self.rawLinkColumns), chain FROM raw_records WHERE sha256 = ? ORDER BY seq LIMIT 1",
-                    arguments: [sha256])
+                    db, sql: ByHash.chainProof, arguments: HashKey.arguments(sha256))
             else {
                 let purged = try Row.fetchOne(
                     db, sql: "SELECT COALESCE(SUM(rows), 0) AS n, MAX(at) AS last FROM purges WHERE tbl = 'raw_records'")

@@ -119,6 +119,7 @@ public final class SQLiteEventStore: HubRecordStore {
         registerChainMigrations(&m)
         registerRetentionMigrations(&m)
         registerAlarmMigrations(&m)
+        registerHashPrefixMigrations(&m)
         return m
     }
 
@@ -189,7 +190,7 @@ public final class SQLiteEventStore: HubRecordStore {
     public func rawRecords(sha256: String) async throws -> [RawRecord] {
         try await pool.read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT * FROM raw_records WHERE sha256 = ? ORDER BY seq", arguments: [sha256])
+                db, sql: ByHash.rawRecords, arguments: HashKey.arguments(sha256))
             return rows.map { row in
                 let bytes: Data = row["bytes"]
                 return RawRecord(

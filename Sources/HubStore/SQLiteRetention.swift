@@ -87,8 +87,8 @@ extension SQLiteEventStore {
                 arguments: [cutoff, from.receivedAt, from.receivedAt, from.seq, limit])
             let next = scanned.last.map { RawPurgePosition(receivedAt: $0["received_at"], seq: $0["seq"]) }
             var doomed: [Row] = []
-            let referenced = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM events WHERE raw_sha256 = ?)")
-            for row in scanned where try Bool.fetchOne(referenced, arguments: [row["sha256"] as String]) != true {
+            let referenced = try db.cachedStatement(sql: ByHash.rawReferenced)
+            for row in scanned where try Bool.fetchOne(referenced, arguments: HashKey.arguments(row["sha256"])) != true {
                 doomed.append(row)
             }
             if !doomed.isEmpty {

@@ -35,11 +35,7 @@ extension SQLiteEventStore {
         var pending = try nextRange()
         let sql = table == .raw
             ? "SELECT \(rawLinkColumns), bytes, chain FROM raw_records ORDER BY seq"
-            : """
-                SELECT \(eventLinkColumns), body, body_sha256, chain,
-                       EXISTS (SELECT 1 FROM raw_records r WHERE r.sha256 = events.raw_sha256) AS has_raw
-                FROM events ORDER BY seq
-                """
+            : ByHash.verifiedEvents
         let rows = try Row.fetchCursor(db, sql: sql)
         while let row = try rows.next() {
             let seq: Int64 = row["seq"]
