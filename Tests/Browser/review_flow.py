@@ -15,6 +15,7 @@ import os
 import sys
 import time
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -69,13 +70,28 @@ def drag(driver, x0, y0, x1, y1):
         .move_by_offset(int((bx - ax) / 2), int((by - ay) / 2)).move_by_offset(int((bx - ax) / 2), int((by - ay) / 2)).release().perform()
 
 
+def row_text(driver, selector, click=False):
+    """The text of the element `selector` names (clicked first when asked), or None while the page
+    replaces it under us."""
+    try:
+        element = driver.find_element(By.CSS_SELECTOR, selector)
+        if click:
+            element.click()
+            return ""
+        return element.text
+    except (StaleElementReferenceException, NoSuchElementException):
+        return None
+
+
 def open_scan(driver, wait, a, tab):
     driver.get(f"{a.url}#review?state={tab}")
     row = f"tr[data-scan='{a.scan}']"
+    # The queue may be drawn again (its first fetch, then a live update) between finding the row and
+    # reading it: a row gone stale is looked up again.
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, row)))
-    text = driver.find_element(By.CSS_SELECTOR, row).text
+    text = wait.until(lambda d: row_text(d, row))
     started = time.monotonic()
-    driver.find_element(By.CSS_SELECTOR, row + " a").click()
+    wait.until(lambda d: row_text(d, row + " a", click=True) is not None)
     WebDriverWait(driver, 60, poll_frequency=0.02).until(lambda d: d.execute_script(
         "const c = document.querySelector('.viewer-canvas'); return c && c.dataset.drawn"))
     return text, round((time.monotonic() - started) * 1000)
