@@ -199,12 +199,15 @@ public final class DeviceRegistry: Sendable {
         return out
     }
 
-    /// Marks as silent every connected device that has sent nothing for three heartbeats.
+    /// Marks as silent every connected device that has sent nothing for three heartbeats. A silent
+    /// device stays so until it sends bytes again (`traffic`) or its link comes up anew (`link`):
+    /// measured from its last state change alone, a device that never spoke again turned back
+    /// `online` one check after turning `degraded`, and flipped between the two every three heartbeats.
     public func checkSilence(at now: Date = Date()) -> [Transition] {
         let ids = order.withLock { $0 }
         return ids.compactMap { id in
             update(id, at: now) { s in
-                guard s.link == .up else { return }
+                guard s.link == .up, !s.silent else { return }
                 let last = max(s.lastFrameAt ?? s.since, s.since)
                 s.silent = now.timeIntervalSince(last) > 3 * s.heartbeatIntervalS
             }
