@@ -62,6 +62,9 @@ final class GroupCommitter: Sendable {
                 try await store.append(merged)
                 IngestMetrics.committed(batches: work.count, seconds: ContinuousClock.now - started)
                 for p in work { p.done.resume() }
+            } catch let away as StoreUnavailable {
+                // No server to take any of them: each caller waits and tries again.
+                for p in work { p.done.resume(throwing: away) }
             } catch {
                 // One bad batch must not sink the others that shared its transaction.
                 for p in work {

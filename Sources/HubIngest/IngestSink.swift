@@ -17,17 +17,21 @@ public final class IngestSink: Sendable {
     private let observers: [Observer]
     private let stages: [StageMeter]
     private let maxHold: Duration
+    private let storeWait: Duration
     private let held = Atomic<Int>(0)
     private let logger: Logger
 
     /// `stages` are the correlation stages fed by `observers`: while one is past its high-water
     /// mark, device batches wait (up to `maxHold` each) before they are stored, so a stage that
-    /// falls behind slows the devices down instead of growing without bound.
+    /// falls behind slows the devices down instead of growing without bound. While the store is
+    /// unavailable (`StoreUnavailable`: its server failed over or restarts), a batch is retried for
+    /// up to `storeWait` before it is given up.
     public init(
         store: any EventStore, registry: DeviceRegistry, ids: EventIDGenerator, observers: [Observer] = [],
-        stages: [StageMeter] = [], maxHold: Duration = .seconds(10), logger: Logger
+        stages: [StageMeter] = [], maxHold: Duration = .seconds(10), storeWait: Duration = .seconds(30), logger: Logger
     ) {
         self.stages = stages
+        self.storeWait = storeWait
         self.maxHold = maxHold
         self.store = store
         self.registry = registry
@@ -46,8 +50,8 @@ public final class IngestSink: Sendable {
 
     /// Stores a device's batch (with any state changes it causes; `counted` is what its decoder
     /// counted since the previous delivery) and returns true once it is
-    /// durable. A store that keeps failing is retried a few times, then the batch is given up and
-    /// false returned: the caller must not acknowledge it to the device. A stage's own results
+    /// durable. A store that keeps failing is retried a few times (one that is away, for up to
+    /// `storeWait`), then the batch is given up and false returned: the caller must not acknowledge it to the device. A stage's own results
     /// pass `fromStage: true`, so they never wait for stages (one of which may be theirs).
     @discardableResult
     public func deliver(
@@ -105,27 +109,38 @@ public final class IngestSink: Sendable {
     @discardableResult
     private func commit(_ batch: IngestBatch, deviceID: String) async -> Bool {
         guard !batch.isEmpty else { return true }
-        var delay: Duration = .milliseconds(100)
-        for attempt in 1...4 {
+        var batch = batch
+        let started = ContinuousClock.now
+        var failures = 0
+        var pause: Duration = .milliseconds(100)
+        while true {
             do {
                 try await committer.commit(batch)
                 for observe in observers { observe(batch.events) }
                 return true
             } catch {
-                if attempt == 4 {
+                // A store that is away (a failover, a restart) is waited for, up to `storeWait`, while
+                // the device waits for its ack; one that refuses the batch is tried four times.
+                let away = error is StoreUnavailable
+                failures += 1
+                let waited = ContinuousClock.now - started
+                if Task.isCancelled || (away ? waited >= storeWait : failures >= 4) {
                     logger.error(
                         "store failed, batch not stored",
-                        metadata: ["device": "\(deviceID)", "events": "\(batch.events.count)", "error": "\(error)"])
+                        metadata: ["device": "\(deviceID)", "events": "\(batch.events.count)", "waited": "\(waited)", "error": "\(error)"])
                     registry.storeFailure(deviceID, error: "\(error)")
                     IngestMetrics.storeFailed()
                     return false
                 }
-                logger.warning("store failed, retrying", metadata: ["device": "\(deviceID)", "error": "\(error)"])
-                try? await Task.sleep(for: delay)
-                delay *= 4
+                // The failed try may have been committed all the same: the store keeps the rest only.
+                if away { batch.retried = true }
+                if failures == 1 || !away {
+                    logger.warning("store failed, retrying", metadata: ["device": "\(deviceID)", "error": "\(error)"])
+                }
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, away ? .seconds(1) : .milliseconds(1600))
             }
         }
-        return false
     }
 }
 

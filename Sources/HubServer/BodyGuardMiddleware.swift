@@ -1,9 +1,13 @@
 import Foundation
+import HubIngest
+import HubStore
 import Hummingbird
 import NIOCore
 
 /// A body past the route's limit (`collect(upTo:)` throws) becomes a 413 with a JSON reason, like
-/// every other refusal. Which media types a route reads is part of its `RouteRule`.
+/// every other refusal. Which media types a route reads is part of its `RouteRule`. A store that is
+/// away (a database failover outlasting the ingest sink's wait) is a 503 with `Retry-After`, so a
+/// client knows that nothing was stored and that sending again later is right.
 struct BodyGuardMiddleware: RouterMiddleware {
     typealias Context = HubRequestContext
 
@@ -15,7 +19,18 @@ struct BodyGuardMiddleware: RouterMiddleware {
         } catch let e as NIOTooManyBytesError {
             let limit = e.maxBytes.map { " (\($0) bytes)" } ?? ""
             return JSONResponse.error(.contentTooLarge, "the body is larger than this route accepts\(limit)", field: "body")
+        } catch is SinkBackedEventStore.NotStored {
+            return Self.unavailable()
+        } catch is StoreUnavailable {
+            return Self.unavailable()
         }
+    }
+
+    /// 503: nothing was stored; try again in a few seconds.
+    static func unavailable() -> Response {
+        var response = JSONResponse.error(.serviceUnavailable, "the store is not reachable now; nothing was stored, send it again")
+        response.headers[.retryAfter] = "5"
+        return response
     }
 
     /// The media type without parameters, lower-cased.

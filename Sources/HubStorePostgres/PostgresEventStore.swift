@@ -5,6 +5,7 @@ import HubStore
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 
 /// The store on PostgreSQL, for several hubs (one per site) writing to one database and analysts
 /// querying across sites. The schema follows the SQLite store's table for table (`PostgresSchema`);
@@ -14,20 +15,45 @@ import PostgresNIO
 /// order: a reader paging by `seq` (the feed, store-and-forward) never skips a row that a slower
 /// hub commits later with a smaller number.
 public final class PostgresEventStore: HubRecordStore {
-    let client: PostgresClient
+    /// The pool in use: its client, the task running it, and which endpoint it reaches. Replaced
+    /// whole when the primary moves (`relocate`).
+    struct Pool {
+        var client: PostgresClient
+        var runner: Task<Void, Never>
+        var endpoint: Int
+        var generation: Int
+    }
+
+    let at: PostgresLocation
     let logger: Logger
-    private let runner: Task<Void, Never>
+    let maxConnections: Int
+    let pool: Mutex<Pool>
+    /// The one relocation under way, which every failing writer waits for instead of starting its own.
+    let relocation = Mutex<Task<Void, Never>?>(nil)
+    /// How long a relocation keeps asking the endpoints before it gives up (until the next failure).
+    let failoverWindow: Duration
+    let watchdog = Mutex<Task<Void, Never>?>(nil)
     public let location: String
 
     /// The advisory lock key appends hold for the length of their transaction.
     static let appendLock: Int64 = 0x6E69_6968_7562_0001
 
+    /// The pool every query goes through; after a failover, the new primary's.
+    var client: PostgresClient { pool.withLock { $0.client } }
+
     /// Connects (a pool of up to `maxConnections`) and brings the schema up to date, one hub at a time.
-    /// Fails within `connectTimeout` when the server cannot be reached.
+    /// Fails within `connectTimeout` when no server can be reached. With several endpoints (a primary
+    /// and standbys) it settles on the one `target_session_attrs` asks for, watches it, and moves to
+    /// the promoted standby when the primary fails.
     public static func open(
-        _ at: PostgresLocation, logger: Logger, maxConnections: Int = 8, connectTimeout: Duration = .seconds(30)
+        _ at: PostgresLocation, logger: Logger, maxConnections: Int = 8, connectTimeout: Duration = .seconds(30),
+        failoverWindow: Duration = .seconds(60)
     ) async throws -> PostgresEventStore {
-        let store = PostgresEventStore(at, logger: logger, maxConnections: maxConnections)
+        let endpoint = try await Deadline.within(connectTimeout, what: "finding a server at \(at.redacted)") {
+            try await Self.settle(at, until: .now + connectTimeout, logger: logger)
+        }
+        let store = PostgresEventStore(
+            at, endpoint: endpoint, logger: logger, maxConnections: maxConnections, failoverWindow: failoverWindow)
         do {
             try await Deadline.within(connectTimeout, what: "connecting to \(at.redacted)") {
                 try await PostgresSchema.migrate(store.client, store: at.redacted, logger: logger)
@@ -36,33 +62,58 @@ public final class PostgresEventStore: HubRecordStore {
             await store.close()
             throw error
         }
+        store.startWatchdog()
         return store
     }
 
-    private init(_ at: PostgresLocation, logger: Logger, maxConnections: Int) {
-        var config = Self.configuration(at)
-        config.options.maximumConnections = maxConnections
-        let client = PostgresClient(configuration: config, backgroundLogger: logger)
-        self.client = client
-        self.logger = logger
-        location = at.redacted
-        runner = Task { await client.run() }
+    /// The endpoint to use: the only one, or the first that suits `target_session_attrs`, asking
+    /// again every 250 ms until `deadline` (a standby may be being promoted right now).
+    static func settle(_ at: PostgresLocation, until deadline: ContinuousClock.Instant, logger: Logger) async throws -> Int {
+        guard at.endpoints.count > 1 || at.targetSessionAttrs != .any else { return 0 }
+        while true {
+            do {
+                return try await PrimaryLocator.locate(at, logger: logger)
+            } catch {
+                guard ContinuousClock.now + .milliseconds(250) < deadline else { throw error }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
     }
 
-    /// How postgres-nio reaches `at`: its Unix socket, or TCP with the URL's TLS policy.
-    static func configuration(_ at: PostgresLocation) -> PostgresClient.Configuration {
+    private init(_ at: PostgresLocation, endpoint: Int, logger: Logger, maxConnections: Int, failoverWindow: Duration) {
+        self.at = at
+        self.logger = logger
+        self.maxConnections = maxConnections
+        self.failoverWindow = failoverWindow
+        location = at.redacted
+        pool = Mutex(Self.makePool(at, endpoint: endpoint, generation: 0, maxConnections: maxConnections, logger: logger))
+    }
+
+    static func makePool(_ at: PostgresLocation, endpoint: Int, generation: Int, maxConnections: Int, logger: Logger) -> Pool {
+        var config = Self.configuration(at, endpoint: endpoint)
+        config.options.maximumConnections = maxConnections
+        // A dead host should fail a connection attempt quickly, so a write learns of a failover
+        // in seconds rather than the default ten.
+        config.options.connectTimeout = .seconds(3)
+        let client = PostgresClient(configuration: config, backgroundLogger: logger)
+        return Pool(client: client, runner: Task { await client.run() }, endpoint: endpoint, generation: generation)
+    }
+
+    /// How postgres-nio reaches endpoint `index` of `at`: its Unix socket, or TCP with the URL's TLS policy.
+    static func configuration(_ at: PostgresLocation, endpoint index: Int = 0) -> PostgresClient.Configuration {
+        let endpoint = at.endpoints[index]
         var config: PostgresClient.Configuration
-        if let socket = at.socketPath {
+        if let socket = endpoint.socketPath {
             config = .init(unixSocketPath: socket, username: at.user, password: at.password, database: at.database)
         } else {
             let tls: PostgresClient.Configuration.TLS =
-                switch at.tlsPolicy {
+                switch at.tlsPolicy(for: endpoint) {
                 case .none: .disable
                 case .preferred(let check): .prefer(tlsConfiguration(check))
                 case .required(let check): .require(tlsConfiguration(check))
                 }
             config = .init(
-                host: at.host ?? "localhost", port: at.port, username: at.user, password: at.password,
+                host: endpoint.host ?? "localhost", port: endpoint.port, username: at.user, password: at.password,
                 database: at.database, tls: tls)
         }
         config.options.additionalStartupParameters = [("application_name", "niihub")]
@@ -87,6 +138,9 @@ public final class PostgresEventStore: HubRecordStore {
     }
 
     public func close() async {
+        watchdog.withLock { $0 }?.cancel()
+        relocation.withLock { $0 }?.cancel()
+        let runner = pool.withLock { $0.runner }
         runner.cancel()
         await runner.value
     }
@@ -95,9 +149,16 @@ public final class PostgresEventStore: HubRecordStore {
         guard !batch.isEmpty else { return }
         let bodies = try batch.events.map { try $0.jsonLine() }
         let now = Timestamp.format(Date())
-        try await client.withTransaction(logger: logger) { db in
-            try await db.query("SELECT pg_advisory_xact_lock(\(Self.appendLock))", logger: logger)
-            try await Self.insert(db, batch, bodies: bodies, now: now, logger)
+        try await writing { client in
+            try await client.withTransaction(logger: self.logger) { db in
+                try await db.query("SELECT pg_advisory_xact_lock(\(Self.appendLock))", logger: self.logger)
+                if batch.retried {
+                    let (fresh, freshBodies) = try await Self.unstored(db, batch, bodies: bodies, self.logger)
+                    try await Self.insert(db, fresh, bodies: freshBodies, now: now, self.logger)
+                } else {
+                    try await Self.insert(db, batch, bodies: bodies, now: now, self.logger)
+                }
+            }
         }
     }
 
@@ -107,7 +168,11 @@ public final class PostgresEventStore: HubRecordStore {
         _ db: PostgresConnection, _ batch: IngestBatch, bodies: [String], now: String, _ logger: Logger
     ) async throws {
         let files = batch.files
-        try await Self.insert(db, "ingested_files (device_id, name, sha256, size, outcome, reason, at)", files.count, logger) {
+        // A retried batch may have stored its files already; the file's row is the same either way.
+        try await Self.insert(
+            db, "ingested_files (device_id, name, sha256, size, outcome, reason, at)", files.count, logger,
+            then: " ON CONFLICT DO NOTHING"
+        ) {
             let f = files[$1]
             return [$0.bind(f.deviceID), $0.bind(f.name), $0.bind(f.sha256), $0.bind(f.size), $0.bind(f.outcome),
                     $0.bind(f.reason), $0.bind(now)]

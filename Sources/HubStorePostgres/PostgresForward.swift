@@ -45,7 +45,13 @@ extension PostgresEventStore {
     }
 
     private func accept(_ batch: ForwardedBatch, bodies: [String], now: String) async throws -> ForwardReceipt {
-        try await client.withTransaction(logger: logger) { db in
+        // Idempotent (events by id, records by hash), so a batch the failover interrupted is simply sent again.
+        try await writing { client in try await self.acceptOnce(client, batch, bodies: bodies, now: now) }
+    }
+
+    private func acceptOnce(_ client: PostgresClient, _ batch: ForwardedBatch, bodies: [String], now: String) async throws -> ForwardReceipt {
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { db in
             try await db.query("SELECT pg_advisory_xact_lock(\(Self.appendLock))", logger: logger)
             var held: Int64 = 0
             for try await t in try await db.query(

@@ -62,6 +62,54 @@ struct StoreConfigTests {
         #expect(at.redacted.contains("sslmode") == (mode != at.defaultTLS))
     }
 
+    /// libpq's multi-host forms: a primary and its standby listed in order, for a hub that must
+    /// find whichever of them takes writes after a failover.
+    @Test func aURLMayListSeveralServersAndAskForTheOneThatTakesWrites() throws {
+        typealias E = PostgresLocation.Endpoint
+        let pair = try PostgresLocation(
+            url: "postgres://niihub@127.0.0.1:5432,127.0.0.1:5433/postgres?target_session_attrs=read-write&sslmode=disable")
+        #expect(pair.endpoints == [E(host: "127.0.0.1", port: 5432), E(host: "127.0.0.1", port: 5433)])
+        #expect(pair.targetSessionAttrs == .readWrite && pair.tls == .disable)
+        #expect(pair.redacted == "postgres://niihub@127.0.0.1:5432,127.0.0.1:5433/postgres?target_session_attrs=read-write&sslmode=disable")
+
+        let listed = try PostgresLocation(url: "postgres://u:pw@/db?host=db-a,db-b&port=6432,6433&target_session_attrs=primary")
+        #expect(listed.endpoints == [E(host: "db-a", port: 6432), E(host: "db-b", port: 6433)])
+        #expect(listed.targetSessionAttrs == .primary && listed.tls == .require)
+        #expect(listed.redacted == "postgres://u:***@db-a:6432,db-b:6433/db?target_session_attrs=primary")
+
+        let sockets = try PostgresLocation(url: "postgres://u@/db?host=/run/a,/run/b&port=5433")
+        #expect(sockets.endpoints == [E(host: nil, socketDirectory: "/run/a", port: 5433), E(host: nil, socketDirectory: "/run/b", port: 5433)])
+        #expect(sockets.socketPath == "/run/a/.s.PGSQL.5433" && sockets.tls == .disable)
+        #expect(sockets.redacted == "postgres://u@/db?host=/run/a,/run/b&port=5433,5433")
+
+        let mixed = try PostgresLocation(url: "postgres://u@/db?host=/run/a,db-b&port=5432,5433")
+        #expect(mixed.tls == .require, "a TCP host in the list gets TLS by default")
+        #expect(mixed.tlsPolicy(for: mixed.endpoints[0]) == .none && mixed.tlsPolicy(for: mixed.endpoints[1]) == .required(.none))
+
+        let v6 = try PostgresLocation(url: "postgres://u@[::1]:5432,[::1]/db")
+        #expect(v6.endpoints == [E(host: "[::1]", port: 5432), E(host: "[::1]", port: 5432)])
+        #expect(v6.targetSessionAttrs == .any)
+        for at in [pair, listed, sockets, mixed, v6] {
+            var shown = at
+            if shown.password != nil { shown.password = "***" }
+            #expect(try PostgresLocation(url: at.redacted) == shown, "\(at.redacted)")
+        }
+    }
+
+    @Test(arguments: [
+        ("postgres://u@h1,h2/db?target_session_attrs=standby", "target_session_attrs must be one of any, read-write, primary"),
+        ("postgres://u@h1,h2/db?target_session_attrs=read-only", "never settles on a standby"),
+        ("postgres://u@/db?host=a,b,c&port=1,2", "2 ports for 3 hosts"),
+        ("postgres://u@h1:5432,,h2/db", "empty entry"),
+        ("postgres://u@h1:5432,h2:99999/db", "bad port in 'h2:99999'"),
+        ("postgres://u@h1/db?target_session=read-write", "unknown query parameter 'target_session'"),
+    ])
+    func aBadServerListIsRefusedByName(url: String, says: String) {
+        #expect {
+            try PostgresLocation(url: url)
+        } throws: { ($0 as? InvalidPostgresURL)?.reason.contains(says) == true }
+    }
+
     @Test func sslrootcertIsResolvedBesideTheConfigAndMustBeACertificate() throws {
         let dir = try TemporaryDirectory("pg-ca")
         try FileManager.default.createDirectory(atPath: dir.path("profiles"), withIntermediateDirectories: true)

@@ -7,6 +7,11 @@ public struct IngestBatch: Sendable, Equatable {
     /// Files this batch finishes (file-drop devices): written in the same transaction, so a file is
     /// either wholly ingested and marked, or neither.
     public var files: [IngestedFile]
+    /// Set when this batch, or one it was merged into, was tried before and the outcome of that try is
+    /// unknown (the connection broke around COMMIT). A store that can lose a commit's answer then
+    /// keeps only what it does not already hold, so a retry never stores an event twice. Not part of
+    /// a batch's identity (`==`).
+    public var retried = false
 
     public init(records: [RawRecord] = [], events: [InspectionEvent] = [], files: [IngestedFile] = []) {
         self.records = records
@@ -20,6 +25,11 @@ public struct IngestBatch: Sendable, Equatable {
         records += other.records
         events += other.events
         files += other.files
+        retried = retried || other.retried
+    }
+
+    public static func == (a: IngestBatch, b: IngestBatch) -> Bool {
+        a.records == b.records && a.events == b.events && a.files == b.files
     }
 }
 
