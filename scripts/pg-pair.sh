@@ -14,6 +14,14 @@
 # `postgres` (Debian's package makes it), as in with-postgres.sh. Every wait is bounded (60 s).
 set -euo pipefail
 
+# Close what the caller left open: Foundation's Process (Linux) learns that its child ended when a
+# socket the child inherited closes, and a server started here would keep it open, so the caller
+# would wait for as long as the server runs. (255 is bash's handle on this script.)
+for fd in /proc/$$/fd/*; do
+    fd=${fd##*/}
+    [ "$fd" -gt 2 ] && [ "$fd" != 255 ] && eval "exec $fd>&-"
+done
+
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
     echo "pg-pair: no PostgreSQL server under /usr/lib/postgresql (apt-get install postgresql)" >&2
