@@ -159,11 +159,20 @@ status() {
     done
 }
 
+# Whether the postmaster of data folder $1 runs. A killed one stays a zombie until pid 1 reaps it,
+# which here can take long; pg_ctl would wait for it to remove its pid file, which it never will.
+running() {
+    local pid
+    pid=$(head -n 1 "$1/postmaster.pid" 2>/dev/null) || return 1
+    [ -n "$pid" ] && ps -o stat= -p "$pid" 2>/dev/null | grep -qv Z
+}
+
 stop() {
-    local dir=$1
+    local dir=$1 d
     [ -d "$dir" ] || return 0
     for d in a b; do
-        [ -d "$dir/$d" ] && { "${as[@]}" "$bindir/pg_ctl" -D "$dir/$d" -m immediate -w -t "$wait_s" stop >/dev/null 2>&1 || true; }
+        running "$dir/$d" || continue
+        "${as[@]}" "$bindir/pg_ctl" -D "$dir/$d" -m immediate -w -t "$wait_s" stop >/dev/null 2>&1 || true
     done
     rm -rf "$dir"
 }
