@@ -265,8 +265,8 @@ let package = Package(
         .testTarget(
             name: "HubIngestTests",
             dependencies: [
-                "HubIngest", "HubCorrelation", "HubApp", "HubAppTesting", "HubServer", "HubDevices", "HubStore", "HubModel", "HubTesting",
-                .product(name: "Logging", package: "swift-log"),
+                "HubIngest", "HubCorrelation", "HubApp", "HubAppTesting", "HubServer", "HubDevices", "HubStore", "HubStorePostgres",
+                "HubModel", "HubTesting", .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict

@@ -6,10 +6,12 @@ import PostgresNIO
 
 extension PostgresEventStore {
     public func save(_ declaration: Declaration, at: Date) async throws -> (declaration: Declaration, created: Bool) {
-        let encoder = DeclarationJSON.encoder
-        let decoder = DeclarationJSON.decoder
+        let logger = self.logger
         // Saving again what is stored changes nothing (`sameContent`), so after a failover the sender simply posts again.
-        return try await writing { client in try await client.withTransaction(logger: logger) { db in
+        return try await writing { client in
+          let encoder = DeclarationJSON.encoder
+          let decoder = DeclarationJSON.decoder
+          return try await client.withTransaction(logger: logger) { db in
             // Two hubs saving the same number at once take turns, so versions stay 1, 2, 3 …
             try await db.query("SELECT pg_advisory_xact_lock(hashtext('declaration ' || \(declaration.number)))", logger: logger)
             var latest: Declaration?

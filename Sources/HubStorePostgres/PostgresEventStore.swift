@@ -32,6 +32,8 @@ public final class PostgresEventStore: HubRecordStore {
     let relocation = Mutex<Task<Void, Never>?>(nil)
     /// How long a relocation keeps asking the endpoints before it gives up (until the next failure).
     let failoverWindow: Duration
+    /// How long one write may take before it is given up as lost with its server (and retried).
+    let writeLimit: Duration = .seconds(20)
     let watchdog = Mutex<Task<Void, Never>?>(nil)
     public let location: String
 

@@ -17,14 +17,45 @@ extension PostgresEventStore {
         var description: String { "\(endpoint) is in recovery (a standby)" }
     }
 
+    /// The pool a write was running on was replaced by a new primary's while it waited.
+    struct PoolMoved: Error, CustomStringConvertible {
+        var description: String { "the store moved to another server while the write waited" }
+    }
+
     /// Runs a write on the current pool. When it fails because the server is gone or is no longer
     /// the primary, waits for the primary to be found (at most `failoverWindow`) and throws
     /// `StoreUnavailable`: the write may or may not have been committed, and the caller retries it
     /// (as `retried`, so nothing is stored twice).
-    func writing<T: Sendable>(_ body: (PostgresClient) async throws -> T) async throws -> T {
+    ///
+    /// A write queued on a pool whose server died is not always failed by that pool, so it is
+    /// abandoned when the pool is replaced, or after `writeLimit`. That is safe: an abandoned write
+    /// that commits after all is found by the retry (same event ids, under the append lock), and
+    /// one that would commit after the retry fails on the ids' uniqueness.
+    func writing<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let (client, generation) = pool.withLock { ($0.client, $0.generation) }
         do {
-            return try await body(client)
+            let outcome = FirstOutcome<T>()
+            let started = ContinuousClock.now
+            let watch = Task { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    guard let self else { return }
+                    if pool.withLock({ $0.generation }) != generation {
+                        outcome.settle(.failure(PoolMoved()))
+                    } else if ContinuousClock.now - started > writeLimit {
+                        outcome.settle(.failure(DeadlinePassed(what: "a write to \(location)", limit: writeLimit)))
+                    }
+                }
+            }
+            defer { watch.cancel() }
+            Task {
+                do {
+                    outcome.settle(.success(try await body(client)))
+                } catch {
+                    outcome.settle(.failure(error))
+                }
+            }
+            return try await outcome.value()
         } catch {
             guard Self.isFailover(error) else { throw error }
             await relocate(from: generation, after: error).value
@@ -138,6 +169,38 @@ extension PostgresEventStore {
         fresh.records = batch.records.filter { !storedRaw.contains($0.sha256) }
         logger.info("retried batch partly stored already", metadata: ["kept": "\(known.count)", "added": "\(fresh.events.count)"])
         return (fresh, freshBodies)
+    }
+}
+#endif
+
+#if PostgreSQL
+/// Whichever of several racers settles first: its result is the value, the others are ignored.
+final class FirstOutcome<T: Sendable>: Sendable {
+    private struct State {
+        var result: Result<T, any Error>?
+        var waiter: CheckedContinuation<T, any Error>?
+    }
+    private let state = Mutex(State())
+
+    func settle(_ result: Result<T, any Error>) {
+        let waiter = state.withLock { s -> CheckedContinuation<T, any Error>? in
+            guard s.result == nil else { return nil }
+            s.result = result
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume(with: result)
+    }
+
+    func value() async throws -> T {
+        try await withCheckedThrowingContinuation { c in
+            let settled = state.withLock { s -> Result<T, any Error>? in
+                if let r = s.result { return r }
+                s.waiter = c
+                return nil
+            }
+            if let settled { c.resume(with: settled) }
+        }
     }
 }
 #endif

@@ -87,7 +87,7 @@ extension PostgresEventStore {
     /// that it refused the statement: a write that failed so is retried after locating the primary.
     static func isFailover(_ error: any Error) -> Bool {
         switch error {
-        case is DeadlinePassed, is PrimaryLocator.NoPrimary:
+        case is DeadlinePassed, is PrimaryLocator.NoPrimary, is PoolMoved:
             return true
         case _ where String(reflecting: type(of: error)).hasSuffix(".ConnectionPoolError"):
             // The pool's own errors (its circuit breaker, its shutdown) live in a module postgres-nio
