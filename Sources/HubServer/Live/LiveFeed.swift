@@ -31,7 +31,7 @@ public final class LiveFeed: Sendable {
     public init() {}
 
     /// Whether an event is pushed live.
-    public static func wanted(_ e: InspectionEvent) -> Bool { e.severity == .alarm || e.kind == EventKind.deviceStatus }
+    public static func wanted(_ e: InspectionEvent) -> Bool { StoreNotice.wanted(e) }
 
     /// Pushes the wanted ones among a stored batch.
     public func publish(_ events: [InspectionEvent]) {
