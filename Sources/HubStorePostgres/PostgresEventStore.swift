@@ -18,16 +18,22 @@ public final class PostgresEventStore: HubRecordStore {
     let logger: Logger
     private let runner: Task<Void, Never>
     public let location: String
+    /// This replica's name in the notices it sends (`PostgresNotify`), so the others can tell its
+    /// own from theirs.
+    public let replica: String
 
     /// The advisory lock key appends hold for the length of their transaction.
     static let appendLock: Int64 = 0x6E69_6968_7562_0001
 
     /// Connects (a pool of up to `maxConnections`) and brings the schema up to date, one hub at a time.
-    /// Fails within `connectTimeout` when the server cannot be reached.
+    /// Fails within `connectTimeout` when the server cannot be reached. `replica` names this hub
+    /// among those sharing the database (`PostgresNotify.defaultReplica()` unless told).
     public static func open(
-        _ at: PostgresLocation, logger: Logger, maxConnections: Int = 8, connectTimeout: Duration = .seconds(30)
+        _ at: PostgresLocation, logger: Logger, maxConnections: Int = 8, connectTimeout: Duration = .seconds(30),
+        replica: String? = nil
     ) async throws -> PostgresEventStore {
-        let store = PostgresEventStore(at, logger: logger, maxConnections: maxConnections)
+        let store = PostgresEventStore(
+            at, logger: logger, maxConnections: maxConnections, replica: replica ?? PostgresNotify.defaultReplica())
         do {
             try await Deadline.within(connectTimeout, what: "connecting to \(at.redacted)") {
                 try await PostgresSchema.migrate(store.client, store: at.redacted, logger: logger)
@@ -39,13 +45,14 @@ public final class PostgresEventStore: HubRecordStore {
         return store
     }
 
-    private init(_ at: PostgresLocation, logger: Logger, maxConnections: Int) {
+    private init(_ at: PostgresLocation, logger: Logger, maxConnections: Int, replica: String) {
         var config = Self.configuration(at)
         config.options.maximumConnections = maxConnections
         let client = PostgresClient(configuration: config, backgroundLogger: logger)
         self.client = client
         self.logger = logger
         location = at.redacted
+        self.replica = PostgresNotify.bounded(replica)
         runner = Task { await client.run() }
     }
 
@@ -98,6 +105,7 @@ public final class PostgresEventStore: HubRecordStore {
         try await client.withTransaction(logger: logger) { db in
             try await db.query("SELECT pg_advisory_xact_lock(\(Self.appendLock))", logger: logger)
             try await Self.insert(db, batch, bodies: bodies, now: now, logger)
+            try await PostgresNotify.appended(db, batch.events, by: self.replica, logger)
         }
     }
 
