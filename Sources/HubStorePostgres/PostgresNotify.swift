@@ -36,7 +36,9 @@ enum PostgresNotify {
     /// are the last `events.count` seqs up to the chain head). Only a batch holding an alarm or a
     /// device.status is announced: those are all the other replicas act on today, and every NOTIFY
     /// takes PostgreSQL's global notify-queue lock at commit, which a plain batch need not pay.
-    static func appended(_ db: PostgresConnection, _ events: [InspectionEvent], by replica: String, _ logger: Logger) async throws {
+    /// `replica` is nil for events no replica's feed has pushed (forwarded from a gate), so that
+    /// every replica pushes them, the one that stored them included.
+    static func appended(_ db: PostgresConnection, _ events: [InspectionEvent], by replica: String?, _ logger: Logger) async throws {
         guard events.contains(where: StoreNotice.wanted) else { return }
         guard let head = try await PostgresEventStore.head(db, .events, logger) else { return }
         let seqs = (head.seq - Int64(events.count) + 1)...head.seq

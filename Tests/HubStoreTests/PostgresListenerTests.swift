@@ -23,6 +23,7 @@ struct PostgresListenerTests {
         #expect(StoreNotice(livePayload: ack) == .change(replica: "hub-2:4711", .acknowledgement(eventID: "01JABC")))
         let adj = StoreNotice.livePayload(replica: "a", .adjudication(eventID: "01JXYZ"))
         #expect(StoreNotice(livePayload: adj) == .change(replica: "a", .adjudication(eventID: "01JXYZ")))
+        #expect(StoreNotice(eventsPayload: StoreNotice.eventsPayload(replica: nil, seqs: 5...5)) == .events(replica: nil, seqs: 5...5))
         #expect(StoreNotice(eventsPayload: "a:9:3:1") == nil)
         #expect(StoreNotice(livePayload: "a:deleted:01J") == nil)
     }
@@ -75,6 +76,12 @@ struct PostgresListenerTests {
         await a.announce(.acknowledgement(eventID: read[0].event.id))
         #expect(await eventually { heard.all.contains(.change(replica: "replica-a", .acknowledgement(eventID: read[0].event.id))) })
 
+        // An alarm forwarded from a gate to B itself: announced without a replica, so B pushes it too.
+        let gate = Self.alarm(3)
+        let forwarded = ForwardedBatch(source: "gate-9", after: 0, first: 1, last: 1, events: gate.events, raw: [])
+        #expect(try await b.acceptForwarded(forwarded).stored == 1)
+        #expect(await eventually { heard.all.contains { $0.replica == nil } }, "\(heard.all)")
+
         // The listener's connection is cut (as a failover would), and an alarm is stored at once:
         // heard either live after the reconnect or in the catch-up range, never lost.
         // This database's listener only: other suites' hubs listen on the same server.
@@ -82,7 +89,7 @@ struct PostgresListenerTests {
             unsafeSQL: "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                 + "WHERE application_name = 'niihub-listen' AND datname = current_database()")
         try await a.append(Self.alarm(2))
-        let second = try #require(try await a.liveEvents(in: 1...1000, limit: 10).last?.seq)
+        let second = try #require(try await a.liveEvents(in: 1...1000, limit: 10).last { $0.event.kind == "radiation.alarm" }?.seq)
         #expect(second > seqs.upperBound)
         #expect(await eventually { heard.covers(second) }, "\(heard.all)")
         #expect(await eventually { listener.isListening })

@@ -12,8 +12,9 @@ public enum LiveChange: Sendable, Equatable {
 
 /// What a replica told the others it stored, as read from the database's notices.
 public enum StoreNotice: Sendable, Equatable {
-    /// Events `seqs` were stored, some of them wanted live. `replica` is nil for a range found
-    /// when catching up after a reconnect: who stored it is then unknown.
+    /// Events `seqs` were stored, some of them wanted live. `replica` is nil when no replica's
+    /// own feed has them: a range found when catching up after a reconnect (who stored it is
+    /// unknown), or a batch forwarded from a gate (no observer pushed it anywhere).
     case events(replica: String?, seqs: ClosedRange<Int64>)
     /// An acknowledgement or adjudication was stored by `replica`.
     case change(replica: String, LiveChange)
@@ -30,10 +31,10 @@ public enum StoreNotice: Sendable, Equatable {
     /// and the store's notices share, so a replica announces exactly what the others would push.
     public static func wanted(_ e: InspectionEvent) -> Bool { e.severity == .alarm || e.kind == EventKind.deviceStatus }
 
-    /// The payload on the events channel: `<replica>:<firstSeq>:<lastSeq>:1`. Seqs and a name,
-    /// never bodies: PostgreSQL refuses payloads of 8000 bytes or more.
-    public static func eventsPayload(replica: String, seqs: ClosedRange<Int64>) -> String {
-        "\(replica):\(seqs.lowerBound):\(seqs.upperBound):1"
+    /// The payload on the events channel: `<replica>:<firstSeq>:<lastSeq>:1` (an empty replica
+    /// for nil). Seqs and a name, never bodies: PostgreSQL refuses payloads of 8000 bytes or more.
+    public static func eventsPayload(replica: String?, seqs: ClosedRange<Int64>) -> String {
+        "\(replica ?? ""):\(seqs.lowerBound):\(seqs.upperBound):1"
     }
 
     /// The payload on the live channel: `<replica>:acknowledgement:<eventID>` or `…:adjudication:…`.
@@ -51,7 +52,8 @@ public enum StoreNotice: Sendable, Equatable {
         guard parts.count >= 4, let first = Int64(parts[parts.count - 3]), let last = Int64(parts[parts.count - 2]),
             first <= last
         else { return nil }
-        self = .events(replica: parts.dropLast(3).joined(separator: ":"), seqs: first...last)
+        let replica = parts.dropLast(3).joined(separator: ":")
+        self = .events(replica: replica.isEmpty ? nil : replica, seqs: first...last)
     }
 
     /// Reads a live-channel payload; nil when it is not one (event ids hold no colon).
