@@ -10,26 +10,32 @@ import Synchronization
 /// the pool, which may close its connections at will, dropping a LISTEN) on both notice channels.
 /// When the connection fails it reconnects with backoff, to wherever `connect` says the primary is
 /// then, and catches up: the events stored since the last notice it heard are reported as one
-/// range, so a reconnect (or a failover) loses no alarm.
+/// range, so a reconnect (or a failover) loses no alarm. It pings the server too: a connection whose
+/// server stopped answering (a link cut without a reset, a stalled host) would otherwise be waited on
+/// for as long as TCP takes to give up, minutes in which no alarm is heard.
 public final class PostgresListener: StoreNoticeSource {
     public let replica: String
     private let connect: @Sendable () async throws -> PostgresConnection.Configuration
     private let logger: Logger
     private let backoff: (first: Duration, most: Duration)
+    private let health: (every: Duration, within: Duration)
     private let listening = Atomic<Bool>(false)
 
     public var isListening: Bool { listening.load(ordering: .relaxed) }
 
     /// `replica` is this hub's name in the notices (its store's `replica`); `connect` gives the
-    /// server to listen on at each (re)connection.
+    /// server to listen on at each (re)connection. The server is pinged `health.every`; a connection
+    /// that answered nothing for `health.within` is closed and made anew.
     public init(
         replica: String, logger: Logger, backoff: (first: Duration, most: Duration) = (.milliseconds(200), .seconds(5)),
+        health: (every: Duration, within: Duration) = (.seconds(10), .seconds(30)),
         connect: @escaping @Sendable () async throws -> PostgresConnection.Configuration
     ) {
         self.replica = replica
         self.connect = connect
         self.logger = logger
         self.backoff = backoff
+        self.health = health
     }
 
     /// A listener for `store`'s replica on its own server.
@@ -85,6 +91,24 @@ public final class PostgresListener: StoreNoticeSource {
                             sink.finish(throwing: ListenEnded())
                         } catch { sink.finish(throwing: error) }
                     }
+                    let heartbeat = Heartbeat()
+                    group.addTask { [health = self.health, logger = self.logger] in
+                        while true {
+                            try await Task.sleep(for: health.every)
+                            try await db.query("SELECT 1", logger: logger)
+                            heartbeat.beat()
+                        }
+                    }
+                    group.addTask { [health = self.health] in
+                        while true {
+                            try await Task.sleep(for: health.every)
+                            guard heartbeat.silence > health.within else { continue }
+                            // Closing fails the unanswered ping and both notice streams at once.
+                            sink.finish(throwing: Unanswered(within: health.within))
+                            try? await db.close()
+                            throw Unanswered(within: health.within)
+                        }
+                    }
                     // Both LISTENs are in force: whatever commits from now on is heard, so the head
                     // read now closes the gap since the last connection.
                     let head = try await PostgresEventStore.head(db, .events, logger)?.seq ?? 0
@@ -104,6 +128,20 @@ public final class PostgresListener: StoreNoticeSource {
                 }
             }
         }
+    }
+
+    /// When the listening connection last answered.
+    final class Heartbeat: Sendable {
+        private let at = Mutex(ContinuousClock.now)
+        func beat() { at.withLock { $0 = .now } }
+        /// How long since it last answered.
+        var silence: Duration { ContinuousClock.now - at.withLock { $0 } }
+    }
+
+    /// The server answered no ping for `within`.
+    struct Unanswered: Error, CustomStringConvertible {
+        var within: Duration
+        var description: String { "the server answered no ping within \(within)" }
     }
 
     /// The server ended a notice stream without an error.

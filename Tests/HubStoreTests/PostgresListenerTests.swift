@@ -99,5 +99,43 @@ struct PostgresListenerTests {
         await a.close()
         await b.close()
     }
+
+    /// Whether this process may stop a server backend (the server runs as `postgres`): as root.
+    static let mayStopBackends = getuid() == 0
+
+    /// The listener's backend is stopped (SIGSTOP: it holds its socket open and answers nothing, as a
+    /// server behind a cut link does): the listener gives it up after its ping goes unanswered,
+    /// reconnects and catches up on the alarm stored meanwhile.
+    @Test(.enabled(if: PostgresTestServer.wanted && mayStopBackends, "needs a PostgreSQL server and root to stop its backend"))
+    func aListenerWhoseServerStopsAnsweringReconnectsAndCatchesUp() async throws {
+        let at = try await PostgresTestServer.scratch()
+        var logger = Logger(label: "pg-listen")
+        logger.logLevel = .critical
+        let a = try await PostgresEventStore.open(at, logger: logger, replica: "replica-a")
+        let listener = PostgresListener(
+            replica: "replica-b", logger: logger, health: (every: .milliseconds(200), within: .seconds(1))
+        ) { try PostgresEventStore.connectionConfiguration(at) }
+        let heard = Heard()
+        let running = Task { await listener.run { heard.add($0) } }
+        #expect(await eventually { listener.isListening })
+
+        // The listener's backend pid, written by the server (the test user is its superuser).
+        let file = "/tmp/niihub-listen-\(UUID().uuidString).pid"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try await a.execute(
+            unsafeSQL: "COPY (SELECT pid FROM pg_stat_activity WHERE application_name = 'niihub-listen' "
+                + "AND datname = current_database()) TO '\(file)'")
+        let pid = try #require(Int32(try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(kill(pid, SIGSTOP) == 0)
+        defer { kill(pid, SIGCONT) }
+
+        try await a.append(Self.alarm(7))
+        let seq = try #require(try await a.liveEvents(in: 1...1000, limit: 10).last?.seq)
+        #expect(await eventually { heard.covers(seq) }, "\(heard.all)")
+
+        running.cancel()
+        await running.value
+        await a.close()
+    }
     #endif
 }
