@@ -44,6 +44,9 @@ public struct HubApplication: Sendable {
     public let auth: AuthService
     /// Alarms and device state changes pushed to WebSocket clients.
     public let live: LiveFeed
+    /// What other replicas sharing a PostgreSQL store put on their live feeds, put on this one too
+    /// (nil on SQLite).
+    public let liveRelay: LiveRelay?
     /// Sends this hub's events to a central hub, when the site config has `forward:`.
     public let forwarder: ForwarderService?
     /// The one HTTP client the webhook and the forwarder post with (shut down when the hub stops).
@@ -103,6 +106,7 @@ public struct HubApplication: Sendable {
         self.risk = risk
         let live = LiveFeed()
         self.live = live
+        liveRelay = Self.liveRelay(store: store, settings: config.store, feed: live, logger: logger)
         sink = IngestSink(
             store: store, registry: registry, ids: ids,
             observers: [
@@ -208,8 +212,23 @@ public struct HubApplication: Sendable {
             services.append(FeedDeliveryService(url: url, caFile: config.feedCAFile, http: outbound, store: store, logger: logger))
         }
         if let forwarder { services.append(forwarder) }
+        if let liveRelay { services.append(liveRelay) }
         services.append(app)
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
+    }
+}
+
+extension HubApplication {
+    /// On a PostgreSQL store, which other replicas may share: what they store reaches this hub's
+    /// live feed. Nil on SQLite, which one hub alone uses.
+    static func liveRelay(store: any HubRecordStore, settings: StoreSettings, feed: LiveFeed, logger: Logger) -> LiveRelay? {
+        #if PostgreSQL
+        if let postgres = store as? PostgresEventStore, case .postgres(let at) = settings {
+            return LiveRelay(
+                notices: PostgresListener(store: postgres, at: at, logger: logger), store: postgres, feed: feed, logger: logger)
+        }
+        #endif
+        return nil
     }
 }
 

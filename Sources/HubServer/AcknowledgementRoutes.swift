@@ -40,7 +40,11 @@ struct AcknowledgementRoutes: RouteController {
             let when = Timestamp.format(standing.at)
             context.auditNote.set(
                 target: id, detail: new ? "acknowledged" : "already acknowledged by \(standing.by) at \(when)")
-            if new { feed?.publish(standing) }
+            if new {
+                feed?.publish(standing)
+                // The consoles on the other replicas sharing the store (`LiveRelay`).
+                await records.announce(.acknowledgement(eventID: id))
+            }
             return try JSONResponse.make(standing, status: new ? .created : .ok)
         }
     }

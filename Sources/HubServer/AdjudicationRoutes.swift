@@ -63,6 +63,7 @@ struct AdjudicationRoutes: RouteController {
             context.auditNote.set(
                 target: id, detail: (code.map { "code \($0.rawValue), " } ?? "") + "\(outcome.rawValue), secondary \(secondary.rawValue)")
             feed?.publish(a)
+            await records.announce(.adjudication(eventID: id))
             return try JSONResponse.make(a, status: .created)
         }
         routes.get(

@@ -36,6 +36,9 @@ public final class PostgresEventStore: HubRecordStore {
     let writeLimit: Duration = .seconds(20)
     let watchdog = Mutex<Task<Void, Never>?>(nil)
     public let location: String
+    /// This replica's name in the notices it sends (`PostgresNotify`), so the others can tell its
+    /// own from theirs.
+    public let replica: String
 
     /// The advisory lock key appends hold for the length of their transaction.
     static let appendLock: Int64 = 0x6E69_6968_7562_0001
@@ -46,16 +49,18 @@ public final class PostgresEventStore: HubRecordStore {
     /// Connects (a pool of up to `maxConnections`) and brings the schema up to date, one hub at a time.
     /// Fails within `connectTimeout` when no server can be reached. With several endpoints (a primary
     /// and standbys) it settles on the one `target_session_attrs` asks for, watches it, and moves to
-    /// the promoted standby when the primary fails.
+    /// the promoted standby when the primary fails. `replica` names this hub among those sharing the
+    /// database (`PostgresNotify.defaultReplica()` unless told).
     public static func open(
         _ at: PostgresLocation, logger: Logger, maxConnections: Int = 8, connectTimeout: Duration = .seconds(30),
-        failoverWindow: Duration = .seconds(60)
+        failoverWindow: Duration = .seconds(60), replica: String? = nil
     ) async throws -> PostgresEventStore {
         let endpoint = try await Deadline.within(connectTimeout, what: "finding a server at \(at.redacted)") {
             try await Self.settle(at, until: .now + connectTimeout, logger: logger)
         }
         let store = PostgresEventStore(
-            at, endpoint: endpoint, logger: logger, maxConnections: maxConnections, failoverWindow: failoverWindow)
+            at, endpoint: endpoint, logger: logger, maxConnections: maxConnections, failoverWindow: failoverWindow,
+            replica: replica ?? PostgresNotify.defaultReplica())
         do {
             try await Deadline.within(connectTimeout, what: "connecting to \(at.redacted)") {
                 try await PostgresSchema.migrate(store.client, store: at.redacted, logger: logger)
@@ -82,7 +87,10 @@ public final class PostgresEventStore: HubRecordStore {
         }
     }
 
-    private init(_ at: PostgresLocation, endpoint: Int, logger: Logger, maxConnections: Int, failoverWindow: Duration) {
+    private init(
+        _ at: PostgresLocation, endpoint: Int, logger: Logger, maxConnections: Int, failoverWindow: Duration, replica: String
+    ) {
+        self.replica = PostgresNotify.bounded(replica)
         self.at = at
         self.logger = logger
         self.maxConnections = maxConnections
@@ -154,12 +162,15 @@ public final class PostgresEventStore: HubRecordStore {
         try await writing { client in
             try await client.withTransaction(logger: self.logger) { db in
                 try await db.query("SELECT pg_advisory_xact_lock(\(Self.appendLock))", logger: self.logger)
+                var stored = batch
                 if batch.retried {
                     let (fresh, freshBodies) = try await Self.unstored(db, batch, bodies: bodies, self.logger)
                     try await Self.insert(db, fresh, bodies: freshBodies, now: now, self.logger)
+                    stored = fresh
                 } else {
                     try await Self.insert(db, batch, bodies: bodies, now: now, self.logger)
                 }
+                try await PostgresNotify.appended(db, stored.events, by: self.replica, self.logger)
             }
         }
     }

@@ -73,6 +73,7 @@ extension PostgresEventStore {
                 db, "SELECT sha256 FROM raw_records WHERE sha256 = ANY(\(records.map(\.sha256)))", logger)
             for r in records where knownSHAs.insert(r.sha256).inserted { fresh.records.append(r) }
             try await Self.insert(db, fresh, bodies: freshBodies, now: now, logger)
+            try await PostgresNotify.appended(db, fresh.events, by: nil, logger)
             let through = max(held, batch.last)
             try await db.query(
                 """

@@ -63,7 +63,7 @@ enum PrimaryLocator {
 extension PostgresEventStore {
     /// A single connection's settings for one endpoint (the locator's probes, a listener).
     static func connectionConfiguration(
-        _ at: PostgresLocation, _ endpoint: PostgresLocation.Endpoint
+        _ at: PostgresLocation, _ endpoint: PostgresLocation.Endpoint, application: String = "niihub"
     ) throws -> PostgresConnection.Configuration {
         var config: PostgresConnection.Configuration
         if let socket = endpoint.socketPath {
@@ -79,7 +79,7 @@ extension PostgresEventStore {
                 host: endpoint.host ?? "localhost", port: endpoint.port, username: at.user, password: at.password,
                 database: at.database, tls: tls)
         }
-        config.options.additionalStartupParameters = [("application_name", "niihub")]
+        config.options.additionalStartupParameters = [("application_name", application)]
         return config
     }
 

@@ -6,7 +6,8 @@ import Synchronization
 /// Fans what an operator must see at once (alarms, device state changes, acknowledgements and
 /// adjudications) out to
 /// every open WebSocket, as JSON text frames. Fed by the ingest sink after each commit, so a frame
-/// never announces an event the store does not have.
+/// never announces an event the store does not have, and by `LiveRelay` with what other replicas
+/// sharing a PostgreSQL store committed.
 public final class LiveFeed: Sendable {
     /// One frame: `{"type": "event", "event": …}`, `{"type": "adjudication", "adjudication": …}` or
     /// `{"type": "acknowledgement", "acknowledgement": …}`.
@@ -31,7 +32,7 @@ public final class LiveFeed: Sendable {
     public init() {}
 
     /// Whether an event is pushed live.
-    public static func wanted(_ e: InspectionEvent) -> Bool { e.severity == .alarm || e.kind == EventKind.deviceStatus }
+    public static func wanted(_ e: InspectionEvent) -> Bool { StoreNotice.wanted(e) }
 
     /// Pushes the wanted ones among a stored batch.
     public func publish(_ events: [InspectionEvent]) {

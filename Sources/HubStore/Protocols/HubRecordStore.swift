@@ -56,7 +56,8 @@ public protocol AdjudicationStore: Sendable {
 /// and the hash chains' verification. The hub runs on any store that is one (`SQLiteEventStore`, or
 /// `PostgresEventStore` in the `HubStorePostgres` module).
 public protocol HubRecordStore:
-    EventStore, DeclarationStore, FeedCursorStore, AuthStore, AdjudicationStore, ForwardingStore, RetentionStore, VerifiableStore
+    EventStore, DeclarationStore, FeedCursorStore, AuthStore, AdjudicationStore, ForwardingStore, RetentionStore, VerifiableStore,
+    LiveAnnouncing
 {
     /// Where the records are, for logs: a file path, or a URL without its password.
     var location: String { get }

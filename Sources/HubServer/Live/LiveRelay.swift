@@ -1,0 +1,58 @@
+import Foundation
+import HubModel
+import HubStore
+import Logging
+import ServiceLifecycle
+
+/// Puts on this replica's live feed what the other replicas sharing its database store, so an
+/// operator sees every alarm, acknowledgement and adjudication whichever replica they are
+/// connected to. Its own replica's notices are skipped: the ingest observer and the routes have
+/// pushed those already.
+public struct LiveRelay: Service {
+    /// Where the other replicas' notices come from (also says whether it hears them now).
+    public let notices: any StoreNoticeSource
+    let store: any LiveEventReader & AdjudicationStore
+    let feed: LiveFeed
+    let logger: Logger
+    /// Events read back per query, so a long catch-up is paged rather than loaded at once.
+    static let page = 500
+
+    public init(notices: any StoreNoticeSource, store: any LiveEventReader & AdjudicationStore, feed: LiveFeed, logger: Logger) {
+        self.notices = notices
+        self.store = store
+        self.feed = feed
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await notices.run { notice in await relay(notice) }
+        }
+    }
+
+    /// Reads back what a remote notice points at and pushes it. A range from a catch-up (no
+    /// replica) may hold this replica's own alarms as well: pushed again, an operator sees an
+    /// alarm twice rather than miss one.
+    func relay(_ notice: StoreNotice) async {
+        guard notice.replica != notices.replica else { return }
+        do {
+            switch notice {
+            case .events(_, let seqs):
+                var from = seqs.lowerBound
+                while from <= seqs.upperBound {
+                    let rows = try await store.liveEvents(in: from...seqs.upperBound, limit: Self.page)
+                    feed.publish(rows.map(\.event))
+                    guard rows.count == Self.page, let last = rows.last?.seq else { break }
+                    from = last + 1
+                }
+            case .change(_, .acknowledgement(let id)):
+                if let a = try await store.acknowledgements(eventIDs: [id]).first { feed.publish(a) }
+            case .change(_, .adjudication(let id)):
+                // The newest counts; a notice for an older one of the same alarm pushes the newest again.
+                if let a = try await store.adjudications(eventIDs: [id]).last { feed.publish(a) }
+            }
+        } catch {
+            logger.warning("could not read back another replica's change", metadata: ["notice": "\(notice)", "error": "\(error)"])
+        }
+    }
+}
