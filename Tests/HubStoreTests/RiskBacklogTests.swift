@@ -5,7 +5,7 @@ import HubTesting
 import Testing
 
 /// What a restarted hub must still assess: declarations without an assessment of their version in
-/// force, and declarations with a linked event newer than their latest assessment.
+/// force, and declarations with a linked event newer than their latest assessment; on both stores.
 struct RiskBacklogTests {
     static func event(_ kind: String, subject: Subject, data: [String: JSONValue] = [:], n: Int) -> InspectionEvent {
         InspectionEvent(
@@ -19,9 +19,12 @@ struct RiskBacklogTests {
         event("risk.assessment", subject: Subject(declaration: number), data: ["declarationVersion": .int(Int64(version))], n: n)
     }
 
-    @Test func declarationsLeftUnassessedAreFound() async throws {
+    @Test(arguments: StoreKind.testable)
+    func declarationsLeftUnassessedAreFound(kind: StoreKind) async throws {
         let dir = try TemporaryDirectory("risk-backlog")
-        let store = try SQLiteEventStore(path: dir.path("hub.sqlite"))
+        let s = try await StoreUnderTest.make(kind, dir)
+        defer { Task { await s.store.close() } }
+        let store = try #require(s.store as? any HubRecordStore & RiskBacklogStore, "\(kind) has no risk backlog")
         let decl = { (n: String, c: String) in LinkOrderTests.declaration(n, containers: [c], plates: []) }
         _ = try await store.save(decl("D1", "CSQU3054383"), at: Date())
         _ = try await store.save(decl("D2", "TCNU7200794"), at: Date())
