@@ -84,7 +84,8 @@ public struct HubApplication: Sendable {
         DescriptorLimit.raise()
         store = try await StoreOpener.open(config.store, logger: logger)
         blobs = try BlobStore(besideStore: config.storePath)
-        registry = DeviceRegistry(devices: config.devices)
+        let registry = DeviceRegistry(devices: config.devices)
+        self.registry = registry
         let lanes = LaneActivity()
         self.lanes = lanes
         // The lane board starts from what is already stored, so a restart does not blank it.
@@ -106,7 +107,7 @@ public struct HubApplication: Sendable {
         self.risk = risk
         let live = LiveFeed()
         self.live = live
-        liveRelay = Self.liveRelay(store: store, settings: config.store, feed: live, logger: logger)
+        liveRelay = Self.liveRelay(store: store, settings: config.store, feed: live, admissions: registry.admissions, logger: logger)
         sink = IngestSink(
             store: store, registry: registry, ids: ids,
             observers: [
@@ -221,11 +222,22 @@ public struct HubApplication: Sendable {
 extension HubApplication {
     /// On a PostgreSQL store, which other replicas may share: what they store reaches this hub's
     /// live feed. Nil on SQLite, which one hub alone uses.
-    static func liveRelay(store: any HubRecordStore, settings: StoreSettings, feed: LiveFeed, logger: Logger) -> LiveRelay? {
+    /// An admission decided on another replica is read back from the audit log, so a unit an admin
+    /// approved there is admitted here at its next connection.
+    static func liveRelay(
+        store: any HubRecordStore, settings: StoreSettings, feed: LiveFeed, admissions: UnitAdmissions, logger: Logger
+    ) -> LiveRelay? {
         #if PostgreSQL
         if let postgres = store as? PostgresEventStore, case .postgres(let at) = settings {
             return LiveRelay(
-                notices: PostgresListener(store: postgres, at: at, logger: logger), store: postgres, feed: feed, logger: logger)
+                notices: PostgresListener(store: postgres, at: at, logger: logger), store: postgres, feed: feed, logger: logger
+            ) { target in
+                do {
+                    try await AdmissionAudit.replay(from: postgres, into: admissions)
+                } catch {
+                    logger.warning("could not read another replica's admission decision", metadata: ["unit": "\(target)", "error": "\(error)"])
+                }
+            }
         }
         #endif
         return nil

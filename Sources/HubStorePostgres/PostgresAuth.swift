@@ -101,6 +101,10 @@ extension PostgresEventStore {
             INSERT INTO audit_log (at, actor, role, action, target, detail)
             VALUES (\(Timestamp.format(e.at)), \(e.actor), \(e.role), \(e.action), \(e.target), \(e.detail))
             """, logger: logger)
+        // Admission decisions are kept in the audit log alone; the other replicas re-read them when told.
+        if ["admission.approve", "admission.deny"].contains(e.action), let target = e.target {
+            await announce(.admission(target: target))
+        }
     }
 
     public func auditEntries(action: String?, actor: String?, since: Date?, until: Date?, before: Int64?, limit: Int)

@@ -76,4 +76,27 @@ struct LiveRelayTests {
         try await b.stop()
         pty.close()
     }
+
+    /// An admin approves a quarantined unit on replica A: replica B, where the unit may dial in
+    /// next (a load balancer picks), admits it too, without a restart.
+    @Test(.enabled(if: PostgresTestServer.wanted, Comment(rawValue: PostgresTestServer.skipReason)))
+    func aUnitApprovedOnOneReplicaIsAdmittedOnTheOther() async throws {
+        let store = StoreKind.postgresBlock(try await PostgresTestServer.scratch())
+        let devices = """
+              - {id: seals, profile: gt06-eseal, listen: "127.0.0.1:0", units: ["\(AdmissionTests.known)"], admission: quarantine}
+            """
+        let a = try await HubHarness(label: "admit-a", devices: devices, site: "gate-a", store: store)
+        let b = try await HubHarness(label: "admit-b", devices: devices, site: "gate-a", store: store, adminToken: a.adminToken)
+        #expect(await eventually { b.hub.liveRelay?.notices.isListening == true })
+        let unit = AdmissionTests.stranger
+        #expect(b.hub.registry.admissions.decision(device: "seals", unit: unit) == nil)
+
+        #expect(try await a.post("/api/v1/admission/seals/\(unit)/approve", "").status == 200)
+        #expect(await eventually { b.hub.registry.admissions.decision(device: "seals", unit: unit) == .approved })
+        #expect(try await b.post("/api/v1/admission/seals/\(unit)/deny", "").status == 200)
+        #expect(await eventually { a.hub.registry.admissions.decision(device: "seals", unit: unit) == .denied })
+
+        try await a.stop()
+        try await b.stop()
+    }
 }

@@ -14,10 +14,16 @@ public struct LiveRelay: Service {
     let store: any LiveEventReader & AdjudicationStore
     let feed: LiveFeed
     let logger: Logger
+    /// Re-reads the admission decisions after another replica made one (`device/unit`).
+    let onAdmission: @Sendable (String) async -> Void
     /// Events read back per query, so a long catch-up is paged rather than loaded at once.
     static let page = 500
 
-    public init(notices: any StoreNoticeSource, store: any LiveEventReader & AdjudicationStore, feed: LiveFeed, logger: Logger) {
+    public init(
+        notices: any StoreNoticeSource, store: any LiveEventReader & AdjudicationStore, feed: LiveFeed, logger: Logger,
+        onAdmission: @escaping @Sendable (String) async -> Void = { _ in }
+    ) {
+        self.onAdmission = onAdmission
         self.notices = notices
         self.store = store
         self.feed = feed
@@ -50,6 +56,8 @@ public struct LiveRelay: Service {
             case .change(_, .adjudication(let id)):
                 // The newest counts; a notice for an older one of the same alarm pushes the newest again.
                 if let a = try await store.adjudications(eventIDs: [id]).last { feed.publish(a) }
+            case .change(_, .admission(let target)):
+                await onAdmission(target)
             }
         } catch {
             logger.warning("could not read back another replica's change", metadata: ["notice": "\(notice)", "error": "\(error)"])

@@ -1,13 +1,16 @@
 import Foundation
 import HubModel
 
-/// A change to an alarm that live screens must see, told by the replica that stored it to the
-/// others sharing its database.
+/// A change the other replicas sharing a database must learn of, told by the replica that stored it:
+/// what live screens show of an alarm, and a unit admitted or refused at a listener.
 public enum LiveChange: Sendable, Equatable {
     /// The alarm `eventID` was acknowledged (its first acknowledgement stands).
     case acknowledgement(eventID: String)
     /// The alarm `eventID` got a new adjudication (its newest counts).
     case adjudication(eventID: String)
+    /// An admin approved or denied unit `target` (`device/unit`) at a listener; the decision is in
+    /// the audit log, where every replica reads decisions from.
+    case admission(target: String)
 }
 
 /// What a replica told the others it stored, as read from the database's notices.
@@ -42,6 +45,8 @@ public enum StoreNotice: Sendable, Equatable {
         switch change {
         case .acknowledgement(let id): "\(replica):acknowledgement:\(id)"
         case .adjudication(let id): "\(replica):adjudication:\(id)"
+        // A unit id may hold a colon, the field separator; the replica name is read from the left of the last two.
+        case .admission(let target): "\(replica):admission:\(target.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: ":", with: "%3A"))"
         }
     }
 
@@ -64,6 +69,7 @@ public enum StoreNotice: Sendable, Equatable {
         switch parts[parts.count - 2] {
         case "acknowledgement": self = .change(replica: replica, .acknowledgement(eventID: id))
         case "adjudication": self = .change(replica: replica, .adjudication(eventID: id))
+        case "admission": self = .change(replica: replica, .admission(target: id.removingPercentEncoding ?? id))
         default: return nil
         }
     }
