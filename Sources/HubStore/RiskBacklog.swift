@@ -11,28 +11,34 @@ public protocol RiskBacklogStore: Sendable {
     func declarationsAwaitingAssessment() async throws -> [String]
 }
 
+/// The backlog query, written once for both stores; only how a JSON member is read differs.
+public enum RiskBacklogSQL {
+    /// `declaration` and `version` read an assessment's `subject.declaration` and
+    /// `data.declarationVersion` (an integer) from `body` in the store's dialect.
+    public static func query(declaration: String, version: String) -> String {
+        """
+        WITH latest AS (
+            SELECT number, MAX(version) AS version FROM declarations GROUP BY number
+        ), assessed AS (
+            SELECT \(declaration) AS number, MAX(seq) AS seq, MAX(\(version)) AS version
+            FROM events WHERE kind = 'risk.assessment' GROUP BY 1
+        )
+        SELECT l.number FROM latest l LEFT JOIN assessed a ON a.number = l.number
+        WHERE a.number IS NULL OR a.version < l.version OR EXISTS (
+            SELECT 1 FROM declaration_keys d
+            JOIN event_keys k ON k.kind = d.kind AND k.value = d.value
+            JOIN events e ON e.id = k.event_id
+            WHERE d.number = l.number AND e.seq > a.seq
+        )
+        ORDER BY l.number
+        """
+    }
+}
+
 extension SQLiteEventStore: RiskBacklogStore {
     public func declarationsAwaitingAssessment() async throws -> [String] {
-        try await pool.read { db in
-            try String.fetchAll(
-                db,
-                sql: """
-                    WITH latest AS (
-                        SELECT number, MAX(version) AS version FROM declarations GROUP BY number
-                    ), assessed AS (
-                        SELECT json_extract(body, '$.subject.declaration') AS number, MAX(seq) AS seq,
-                            MAX(json_extract(body, '$.data.declarationVersion')) AS version
-                        FROM events WHERE kind = 'risk.assessment' GROUP BY 1
-                    )
-                    SELECT l.number FROM latest l LEFT JOIN assessed a ON a.number = l.number
-                    WHERE a.number IS NULL OR a.version < l.version OR EXISTS (
-                        SELECT 1 FROM declaration_keys d
-                        JOIN event_keys k ON k.kind = d.kind AND k.value = d.value
-                        JOIN events e ON e.id = k.event_id
-                        WHERE d.number = l.number AND e.seq > a.seq
-                    )
-                    ORDER BY l.number
-                    """)
-        }
+        let sql = RiskBacklogSQL.query(
+            declaration: "json_extract(body, '$.subject.declaration')", version: "json_extract(body, '$.data.declarationVersion')")
+        return try await pool.read { db in try String.fetchAll(db, sql: sql) }
     }
 }
