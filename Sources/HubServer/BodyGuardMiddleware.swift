@@ -26,9 +26,10 @@ struct BodyGuardMiddleware: RouterMiddleware {
         }
     }
 
-    /// 503: nothing was stored; try again in a few seconds.
+    /// 503: the store could not be reached, so nothing was stored (or the credential could not be
+    /// checked); try again in a few seconds.
     static func unavailable() -> Response {
-        var response = JSONResponse.error(.serviceUnavailable, "the store is not reachable now; nothing was stored, send it again")
+        var response = JSONResponse.error(.serviceUnavailable, "the store is not reachable now; nothing was done, send it again")
         response.headers[.retryAfter] = "5"
         return response
     }

@@ -36,9 +36,11 @@ public final class AuthService: Sendable {
         self.maxTokenLifetime = maxTokenLifetime
     }
 
-    /// The identity a bearer secret stands for, if it is known, unexpired and not revoked.
-    public func authenticate(_ secret: String, at now: Date = Date()) async -> Identity? {
-        guard let t = try? await store.token(sha256: Secrets.sha256(secret)), t.isValid(at: now) else { return nil }
+    /// The identity a bearer secret stands for, if it is known, unexpired and not revoked. Throws
+    /// when the store cannot be asked (a database failing over): that is not a bad credential, and
+    /// the caller answers 503, not 401.
+    public func authenticate(_ secret: String, at now: Date = Date()) async throws -> Identity? {
+        guard let t = try await store.token(sha256: Secrets.sha256(secret)), t.isValid(at: now) else { return nil }
         return Identity(name: t.owner, role: t.role, tokenID: t.id)
     }
 

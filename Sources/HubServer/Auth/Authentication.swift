@@ -15,11 +15,16 @@ struct Authentication: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            context.identity = await auth.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
-        } else if let secret = Self.sessionCookie(request) {
-            context.identity = await auth.authenticate(secret)
-            context.credentialFromCookie = context.identity != nil
+        do {
+            if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
+                context.identity = try await auth.authenticate(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+            } else if let secret = Self.sessionCookie(request) {
+                context.identity = try await auth.authenticate(secret)
+                context.credentialFromCookie = context.identity != nil
+            }
+        } catch {
+            // The credential could not be checked (the store is away): not a refusal, a "try again".
+            return BodyGuardMiddleware.unavailable()
         }
         return try await next(request, context)
     }

@@ -29,7 +29,11 @@ struct RouteGuard: RouterMiddleware {
         // Embedded without auth (a library user's own server): every route is served as is.
         guard let auth else { return try await next(request, context) }
         if context.identity == nil, rule.tokenInQuery, let secret = request.uri.queryParameters.get("token") {
-            context.identity = await auth.authenticate(String(secret))
+            do {
+                context.identity = try await auth.authenticate(String(secret))
+            } catch {
+                return BodyGuardMiddleware.unavailable()
+            }
         }
         guard let who = context.identity else {
             if rule.adminOnly { await auditRefusal(request, context, who: nil, auth: auth) }
