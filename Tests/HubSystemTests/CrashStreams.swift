@@ -52,8 +52,10 @@ final class CrashStreams: Sendable {
     private func ack(_ unit: String, _ frame: [UInt8]) { ackedFrames.withLock { $0[unit, default: []].append(frame) } }
 
     /// A GT06 e-seal: login, then heartbeats and alarms (each acknowledged) with positions between.
-    func gt06(imei: String, port: Int) async {
-        var serial: UInt16 = 1
+    /// `firstSerial` sets where its serials start: a heartbeat's bytes are its serial alone, so units
+    /// given apart ranges send frames no other unit sends, and each can be found in the archive.
+    func gt06(imei: String, port: Int, firstSerial: UInt16 = 1) async {
+        var serial = firstSerial
         var client: LoopbackClient?
         var reader: AckReader?
         /// Sends `frame` on the current link; with `ackSerial`, true once the reply echoing it came
@@ -101,8 +103,9 @@ final class CrashStreams: Sendable {
     }
 
     /// A Teltonika tracker: IMEI handshake, then codec 8 packets of two records, each acknowledged
-    /// with its record count.
-    func teltonika(imei: String, port: Int) async {
+    /// with its record count. A packet does not name its unit, so trackers given apart `lon`s send
+    /// packets no other tracker sends.
+    func teltonika(imei: String, port: Int, lon: Double = 105.8) async {
         var client: LoopbackClient?
         var reader: AckReader?
         func handshake() async -> Bool {
@@ -128,7 +131,7 @@ final class CrashStreams: Sendable {
             let records = (0..<2).map { k in
                 TeltonikaEncoder.Record(
                     at: Date(timeIntervalSince1970: 1_780_000_000 + Double(i + k)), lat: 21.0 + Double(i + k) / 10_000,
-                    lon: 105.8, speedKmh: 50)
+                    lon: lon, speedKmh: 50)
             }
             let packet = TeltonikaEncoder.codec8(records)
             guard await deliver(imei, packet, connect: handshake, { await send(packet) }) else { return }
