@@ -121,6 +121,21 @@ struct FailoverTests {
         let census = spread.keys.sorted().map { k in
             "\(k) " + spread[k, default: [:]].sorted { $0.key < $1.key }.map { "\($0.value)x\($0.key)" }.joined(separator: ",")
         }
+        // For the report: frames above their kind's most common count in calm, and where they
+        // fall (right after a login, or acked after the kill). The bound above uses the largest
+        // count in calm, which a few calm heartbeats stored twice raise for every heartbeat.
+        var calmSpread: [String: [Int: Int]] = [:]
+        for frame in calm { calmSpread[Self.kind(frame), default: [:]][found[frame, default: 0], default: 0] += 1 }
+        let mode = calmSpread.mapValues { counts in counts.max { $0.value < $1.value }?.key ?? 1 }
+        var afterLogin = Set<[UInt8]>()
+        for frames in streams.ackedFrames.withLock({ $0 }).values {
+            for (previous, next) in zip(frames, frames.dropFirst()) where Self.kind(previous) == "gt06/1" { afterLogin.insert(next) }
+        }
+        let calmSet = Set(calm)
+        let aboveMode = acked.filter { found[$0, default: 0] > mode[Self.kind($0), default: 1] }
+        let aboveModeNote =
+            "\(aboveMode.count) above their kind's usual count (\(aboveMode.filter { afterLogin.contains($0) }.count) right after a login, "
+            + "\(aboveMode.filter { !calmSet.contains($0) }.count) acked after the kill)"
         // Counts, not the arrays: a failure must not print thousands of frames.
         let (missingCount, tooManyCount) = (missing.count, tooMany.count)
         #expect(missingCount == 0, "of \(acked.count) acknowledged frames not in raw_records")
@@ -153,7 +168,7 @@ struct FailoverTests {
             kill to first ack after it \(toFirstAck), promote took until \(promotedAt - killedAt); \
             \(streams.reconnects.withLock { $0 }) reconnects, \(resent.count) frames resent, \
             \(duplicates) acked frames stored more often than their kind in calm (\(tooMany.count) beyond the unit's sends), \(missing.count) missing; \
-            frames by kind (count x copies) [\(census.joined(separator: "; "))]; \
+            frames by kind (count x copies) [\(census.joined(separator: "; "))], \(aboveModeNote); \
             declarations \(answered.count) answered 2xx, statuses [\(statuses.joined(separator: " "))], \
             \(lostDeclarations.count) lost; raw_records rows|distinct sha256 \(rawRows); verify exit \(verified.status)
             """)
