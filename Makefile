@@ -64,8 +64,11 @@ test: test-deps
 	@# Ten thousand connections alone: a test process holding 10,000 descriptors made Foundation's
 	@# Process.run crash (Signal 11 in memcpy) for a suite that started niisim at that moment.
 	$(SWIFT) test --skip-build $(TEST_TRAITS) --filter ConnectionScaleTests
+	@# The failover system test alone (issue 20, T3): its own primary + standby pair (no with-postgres),
+	@# a served hub and five units on two cores, whose timings the parallel suites would stretch.
+	$(SWIFT) test --skip-build $(TEST_TRAITS) --filter HubSystemTests.FailoverTests
 	@# A throwaway PostgreSQL (scripts/with-postgres.sh) for the store suites, which run on both stores.
-	bash scripts/with-postgres.sh $(SWIFT) test --skip-build $(TEST_TRAITS) --skip ConnectionScaleTests
+	bash scripts/with-postgres.sh $(SWIFT) test --skip-build $(TEST_TRAITS) --skip ConnectionScaleTests --skip HubSystemTests.FailoverTests
 
 ## The hub against the outside corpora, as the before-stop hook runs it.
 corpus-check: build corpus-check-built
