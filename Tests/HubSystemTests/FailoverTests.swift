@@ -162,6 +162,10 @@ struct FailoverTests {
 
         let rawRows = try await pair.query(port: newPrimary, sql: "SELECT count(*), count(DISTINCT sha256) FROM raw_records")
         let statuses = declarant.statuses.withLock { $0 }.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }
+        // While the store is away a client is told to try again (503), never that its credential or
+        // its declaration is wrong (401, 4xx) or that the hub broke (500).
+        let refusals = declarant.statuses.withLock { $0 }.keys.filter { !(200..<300).contains($0) && $0 != 503 }
+        #expect(refusals.isEmpty, "statuses \(statuses)")
         let toFirstAck = resumedAt.map { "\($0 - killedAt)" } ?? "none"
         print(
             """
