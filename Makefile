@@ -17,7 +17,7 @@ SOAK_MINUTES ?= 30
 SOAK_RATE ?= 5000
 SOAK_HOGS ?= 0
 # What the tests need on top.
-TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev libxml2-utils chromium chromium-driver postgresql openssl curl
+TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev libxml2-utils chromium chromium-driver postgresql openssl curl procps
 TEST_PYTHON := jsonschema selenium schemathesis
 
 # The tests build with the PostgreSQL store (a package trait, off in a plain `swift build`); every
