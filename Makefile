@@ -17,7 +17,7 @@ SOAK_MINUTES ?= 30
 SOAK_RATE ?= 5000
 SOAK_HOGS ?= 0
 # What the tests need on top.
-TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev libxml2-utils chromium chromium-driver postgresql openssl curl procps
+TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev libxml2-utils chromium chromium-driver postgresql openssl curl procps nginx libnginx-mod-stream
 TEST_PYTHON := jsonschema selenium schemathesis
 
 # The tests build with the PostgreSQL store (a package trait, off in a plain `swift build`); every
@@ -67,8 +67,12 @@ test: test-deps
 	@# The failover system test alone (issue 20, T3): its own primary + standby pair (no with-postgres),
 	@# a served hub and five units on two cores, whose timings the parallel suites would stretch.
 	$(SWIFT) test --skip-build $(TEST_TRAITS) --filter HubSystemTests.FailoverTests
+	@# Three served replicas behind nginx on one database, the correlating one killed (issue 20, T7):
+	@# alone too, for the same reason.
+	bash scripts/with-postgres.sh $(SWIFT) test --skip-build $(TEST_TRAITS) --filter HubSystemTests.ReplicaTests
 	@# A throwaway PostgreSQL (scripts/with-postgres.sh) for the store suites, which run on both stores.
-	bash scripts/with-postgres.sh $(SWIFT) test --skip-build $(TEST_TRAITS) --skip ConnectionScaleTests --skip HubSystemTests.FailoverTests
+	bash scripts/with-postgres.sh $(SWIFT) test --skip-build $(TEST_TRAITS) --skip ConnectionScaleTests --skip HubSystemTests.FailoverTests \
+		--skip HubSystemTests.ReplicaTests
 
 ## The hub against the outside corpora, as the before-stop hook runs it.
 corpus-check: build corpus-check-built

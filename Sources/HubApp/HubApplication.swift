@@ -38,6 +38,11 @@ public struct HubApplication: Sendable {
     public let risk: StageRunner<RiskStage>
     /// Stores what the three stages conclude, through the sink that feeds them.
     private let stageResults: StageResults
+    /// On a store several hubs share: this hub's leases (correlation, the feed's webhook,
+    /// retention), and the reader that feeds the stages from the store while it holds correlation.
+    /// Nil on SQLite, which one hub alone uses: its stages are fed by the sink and always run.
+    public let leases: LeaseService?
+    public let storeTail: StoreTail?
     /// The configuration in force (it changes on reload) and the last reload's outcome.
     public let configState: ConfigState
     /// Logins, tokens and the audit log.
@@ -82,7 +87,7 @@ public struct HubApplication: Sendable {
         configState = ConfigState(config)
         tls = try config.tls.map { try TLSSetup.configuration($0, siteFile: config.file) }
         DescriptorLimit.raise()
-        store = try await StoreOpener.open(config.store, logger: logger)
+        store = try await StoreOpener.open(config.store, logger: logger, replica: config.replica.name)
         blobs = try BlobStore(besideStore: config.storePath)
         let registry = DeviceRegistry(devices: config.devices)
         self.registry = registry
@@ -96,24 +101,49 @@ public struct HubApplication: Sendable {
         // Only this hub's sites: a PostgreSQL store holds the lanes of every hub sharing it.
         let sites = Set(config.devices.map(\.site) + [config.site])
         lanes.observe(try await store.events(q).events.reversed().filter { $0.site.map(sites.contains) ?? true })
-        let passages = StageRunner(PassageStage(
-            windows: config.passageWindows, layout: config.laneLayout, ids: ids, logger: logger,
-            history: { [store] windows in await PassageHistory.load(store, sites: sites, windows: windows) }))
+        let leases = Self.leases(store: store, site: config.site, settings: config.replica, logger: logger)
+        self.leases = leases
+        let correlationLease = Self.lease("correlation", site: config.site)
+        let correlation = leases.map { l in { @Sendable in l.changes(correlationLease) } }
+        let passages = StageRunner(
+            PassageStage(
+                windows: config.passageWindows, layout: config.laneLayout, ids: ids, logger: logger,
+                history: { [store] windows in await PassageHistory.load(store, sites: sites, windows: windows) }),
+            lease: correlation)
         self.passages = passages
-        let transits = StageRunner(TransitStage(declarations: store, routes: config.routes, ids: ids))
+        let transits = StageRunner(TransitStage(declarations: store, routes: config.routes, ids: ids), lease: correlation)
         self.transits = transits
         let policy = try config.riskPolicyPath.map { try YAMLDocument.load(RiskPolicy.self, path: $0) } ?? RiskPolicy()
-        let risk = StageRunner(RiskStage(store: store, policy: policy, ids: ids, logger: logger), limits: RiskStage.limits)
+        let risk = StageRunner(
+            RiskStage(store: store, policy: policy, ids: ids, logger: logger), limits: RiskStage.limits, lease: correlation)
         self.risk = risk
+        // Shared by replicas: the stages follow the store (events any replica stored), not this sink.
+        var storeTail: StoreTail?
+        if let leases {
+            storeTail = StoreTail(
+                store: store, leases: leases, lease: correlationLease, cursor: Self.lease(StoreTail.cursorName, site: config.site),
+                feeds: [
+                    .init(meter: passages.meter) { passages.take($0) }, .init(meter: transits.meter) { transits.take($0) },
+                    .init(meter: risk.meter, catchesUp: true) { risk.take($0) },
+                ], logger: logger
+            ) { e in e.site.map(sites.contains) ?? true }
+        }
+        self.storeTail = storeTail
         let live = LiveFeed()
         self.live = live
-        liveRelay = Self.liveRelay(store: store, settings: config.store, feed: live, admissions: registry.admissions, logger: logger)
+        liveRelay = Self.liveRelay(
+            store: store, settings: config.store, feed: live, admissions: registry.admissions, logger: logger
+        ) { [risk, transits] number in
+            transits.declarationChanged(number)
+            risk.declarationChanged(number)
+        }
+        let stageObservers: [@Sendable ([InspectionEvent]) -> Void] =
+            if let storeTail { [{ _ in storeTail.wake() }] } else {
+                [{ passages.observe($0) }, { transits.observe($0) }, { risk.observe($0) }]
+            }
         sink = IngestSink(
             store: store, registry: registry, ids: ids,
-            observers: [
-                { lanes.observe($0) }, { live.publish($0) }, { passages.observe($0) }, { transits.observe($0) },
-                { risk.observe($0) },
-            ],
+            observers: [{ lanes.observe($0) }, { live.publish($0) }] + stageObservers,
             stages: [passages.meter, transits.meter, risk.meter],
             logger: logger)
         // The stages' results go back through the sink that feeds them: built last, bound to nothing late.
@@ -150,7 +180,9 @@ public struct HubApplication: Sendable {
         // declaration changes reach the risk service.
         HubAPI(
             store: SinkBackedEventStore(sink), registry: registry, lanes: lanes, site: config.site, config: configState,
-            ids: ids, declarations: ObservedDeclarationStore(store) { [risk, transits] in
+            ids: ids,
+            declarations: ObservedDeclarationStore(store, announce: { [store] in await store.announce(.declaration(number: $0)) }) {
+                [risk, transits] in
                 transits.declarationChanged($0)
                 risk.declarationChanged($0)
             }, auth: auth,
@@ -204,13 +236,22 @@ public struct HubApplication: Sendable {
         // First in the group, so the last to stop: every other part may still write while it stops.
         // The outbound client next: it stops after the webhook and the forwarder that post with it.
         var services: [any Service] = [
-            StoreCloser(store: store), outbound, HealthMonitorService(sink: sink), supervisor, hotplug, reload, stageResults,
-            passages, transits, risk,
+            StoreCloser(store: store), outbound, HealthMonitorService(sink: sink), supervisor, hotplug, reload,
         ]
+        // The leases stop after the stages that work under them (which conclude while still holding them).
+        if let leases { services.append(leases) }
+        services += [stageResults, passages, transits, risk]
+        if let storeTail { services.append(storeTail) }
         // Always present, so retention added by a reload starts without a restart.
-        services.append(RetentionService(store: store, logger: logger) { [configState] in configState.current.retention })
+        // One hub among those sharing a store purges and posts the feed: the one holding the lease.
+        func leased(_ service: any Service, _ lease: String) -> any Service {
+            leases.map { LeasedService(service, lease: Self.lease(lease, site: config.site), leases: $0) } ?? service
+        }
+        services.append(
+            leased(RetentionService(store: store, logger: logger) { [configState] in configState.current.retention }, "retention"))
         if let url = config.feedWebhook {
-            services.append(FeedDeliveryService(url: url, caFile: config.feedCAFile, http: outbound, store: store, logger: logger))
+            let feed = FeedDeliveryService(url: url, caFile: config.feedCAFile, http: outbound, store: store, logger: logger)
+            services.append(leased(feed, FeedDeliveryService.consumerName))
         }
         if let forwarder { services.append(forwarder) }
         if let liveRelay { services.append(liveRelay) }
@@ -225,7 +266,8 @@ extension HubApplication {
     /// An admission decided on another replica is read back from the audit log, so a unit an admin
     /// approved there is admitted here at its next connection.
     static func liveRelay(
-        store: any HubRecordStore, settings: StoreSettings, feed: LiveFeed, admissions: UnitAdmissions, logger: Logger
+        store: any HubRecordStore, settings: StoreSettings, feed: LiveFeed, admissions: UnitAdmissions, logger: Logger,
+        onDeclaration: @escaping @Sendable (String) -> Void
     ) -> LiveRelay? {
         #if PostgreSQL
         if let postgres = store as? PostgresEventStore, case .postgres(let at) = settings {
@@ -237,10 +279,30 @@ extension HubApplication {
                 } catch {
                     logger.warning("could not read another replica's admission decision", metadata: ["unit": "\(target)", "error": "\(error)"])
                 }
-            }
+            } onDeclaration: { onDeclaration($0) }
         }
         #endif
         return nil
+    }
+}
+
+extension HubApplication {
+    /// A lease of this site's: replicas of one site share it (one of them correlates, posts the
+    /// feed, purges); hubs of other sites sharing the database have their own (`correlation/gate-a`).
+    static func lease(_ work: String, site: String) -> String { "\(work)/\(site)" }
+
+    /// Leases, on a store other hubs may share: correlation (passages, transits, risk), the feed's
+    /// webhook, retention.
+    static func leases(store: any HubRecordStore, site: String, settings: ReplicaSettings, logger: Logger) -> LeaseService? {
+        guard store.sharesLeases else { return nil }
+        #if PostgreSQL
+        let owner = (store as? PostgresEventStore)?.replica ?? settings.name ?? "hub"
+        #else
+        let owner = settings.name ?? "hub"
+        #endif
+        return LeaseService(
+            store: store, owner: owner, names: ["correlation", FeedDeliveryService.consumerName, "retention"].map { lease($0, site: site) },
+            ttl: .milliseconds(Int64(settings.leaseS * 1000)), logger: logger)
     }
 }
 

@@ -124,6 +124,11 @@ public final class IngestSink: Sendable {
                 let away = error is StoreUnavailable
                 failures += 1
                 let waited = ContinuousClock.now - started
+                // A batch concluded under a lease since lost is never stored: the new owner concludes it.
+                if error is Fenced {
+                    logger.info("stage results refused, lease lost", metadata: ["device": "\(deviceID)", "error": "\(error)"])
+                    return false
+                }
                 if Task.isCancelled || (away ? waited >= storeWait : failures >= 4) {
                     logger.error(
                         "store failed, batch not stored",

@@ -144,15 +144,25 @@ extension StageRunner where Stage == RiskStage {
 public struct ObservedDeclarationStore: DeclarationStore {
     let base: any DeclarationStore
     let changed: @Sendable (String) -> Void
+    let announce: @Sendable (String) async -> Void
 
-    public init(_ base: any DeclarationStore, changed: @escaping @Sendable (String) -> Void) {
+    /// `changed` tells this hub's stages; `announce` the other hubs sharing the store, whose
+    /// stages may be the ones that correlate.
+    public init(
+        _ base: any DeclarationStore, announce: @escaping @Sendable (String) async -> Void = { _ in },
+        changed: @escaping @Sendable (String) -> Void
+    ) {
         self.base = base
         self.changed = changed
+        self.announce = announce
     }
 
     public func save(_ declaration: Declaration, at: Date) async throws -> (declaration: Declaration, created: Bool) {
         let r = try await base.save(declaration, at: at)
-        if r.created { changed(declaration.number) }
+        if r.created {
+            changed(declaration.number)
+            await announce(declaration.number)
+        }
         return r
     }
 

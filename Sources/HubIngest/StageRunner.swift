@@ -13,6 +13,11 @@ import Synchronization
 ///
 /// At start the stage rebuilds what it had (passages reopen from the store); at shutdown it stops
 /// taking work and concludes what is still open.
+///
+/// With a `lease` (hubs sharing a PostgreSQL store), the stage runs only while this hub holds it:
+/// each time the lease is taken the stage starts afresh from the store, as after a restart; when it
+/// is lost the stage is dropped at once, without concluding (the new owner does), and what waited
+/// for it is let go. Its results carry the lease's fence, so none is stored once another holds it.
 public final class StageRunner<Stage: CorrelationStage>: Service, Sendable {
     /// Queue depth, latency and the high-water mark of this stage.
     public let meter: StageMeter
@@ -23,19 +28,22 @@ public final class StageRunner<Stage: CorrelationStage>: Service, Sendable {
     private let output: AsyncStream<StageResult>.Continuation
     private let inbox = Mutex(StageInbox<Stage.Work, Stage.Request, Stage.Reply>())
     /// Wakes the runner when the inbox gains something (one signal stands for any number of items).
-    private let wake: AsyncStream<Void>
-    private let wakeInput: AsyncStream<Void>.Continuation
-    /// The stage, until `run` takes it.
-    private let initial: Mutex<Stage?>
+    /// The running tenure's wake-ups: a stream per tenure, since a cancelled wait ends its stream.
+    private let wakeInput = Mutex<AsyncStream<Void>.Continuation?>(nil)
+    /// The stage as built: each tenure of the lease starts from a copy of it.
+    private let initial: Stage
     private let tickInterval: Duration?
+    /// The lease's holder over time (nil: not held), current value first; nil when no lease is needed.
+    private let lease: (@Sendable () -> AsyncStream<Fence?>)?
+    private let started = Atomic<Bool>(false)
 
-    public init(_ stage: Stage, limits: StageLimits = StageLimits()) {
+    public init(_ stage: Stage, limits: StageLimits = StageLimits(), lease: (@Sendable () -> AsyncStream<Fence?>)? = nil) {
         meter = StageMeter(stage: Stage.name, limits: limits)
         shared = stage.shared
         tickInterval = stage.tickInterval
-        initial = Mutex(stage)
+        initial = stage
+        self.lease = lease
         (results, output) = AsyncStream.makeStream(of: StageResult.self, bufferingPolicy: .unbounded)
-        (wake, wakeInput) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// An `IngestSink` observer: what of the stored events the stage wants waits for it.
@@ -44,79 +52,154 @@ public final class StageRunner<Stage: CorrelationStage>: Service, Sendable {
         enqueue(work)
     }
 
+    /// Whether the stage is running: always once started without a lease; with one, while it is held.
+    public var running: Bool { wakeInput.withLock { $0 != nil } }
+
+    /// A `StoreTail` feed: what of the stored events the stage wants is always taken (the tail
+    /// waits while the stage is behind instead of having work turned away).
+    public func take(_ events: [InspectionEvent]) {
+        guard let work = Stage.work(from: events) else { return }
+        enqueue(work, always: true)
+    }
+
     /// Queues work. The meter bounds what waits: a full stage turns it away and counts it, unless
-    /// it is `always` taken (a declaration's change).
+    /// it is `always` taken (a declaration's change). A stage that needs a lease takes none while
+    /// it does not hold it: the lease's holder does that work, and a stage that takes the lease
+    /// later starts from the store.
     public func enqueue(_ work: Stage.Work, always: Bool = false) {
+        guard lease == nil || wakeInput.withLock({ $0 != nil }) else { return }
         guard work.count > 0, let at = meter.enter(work.count, always: always) else { return }
         inbox.withLock { $0.add(work, count: work.count, at: at) }
-        wakeInput.yield()
+        wakeUp()
     }
 
     /// Asks the stage and returns its answer once what it concluded is stored; nil when the runner
     /// has stopped (or stops before the request's turn).
     public func request(_ request: Stage.Request) async -> Stage.Reply? {
         await withCheckedContinuation { (c: CheckedContinuation<Stage.Reply?, Never>) in
-            let taken = inbox.withLock { $0.ask(request) { c.resume(returning: $0) } }
-            if taken { wakeInput.yield() } else { c.resume(returning: nil) }
+            // Asked of a hub that does not hold the stage's lease: no answer here.
+            let running = lease == nil || wakeInput.withLock { $0 != nil }
+            let taken = running && inbox.withLock { $0.ask(request) { c.resume(returning: $0) } }
+            if taken { wakeUp() } else { c.resume(returning: nil) }
         }
     }
 
     public func run() async throws {
-        guard let first = initial.withLock({ s -> Stage? in
-            defer { s = nil }
-            return s
-        }) else { return }
+        guard !started.exchange(true, ordering: .relaxed) else { return }
         defer {
             // Requests not answered now never will be.
             for reply in inbox.withLock({ $0.stop() }) { reply(nil) }
             output.finish()
         }
-        let interval = tickInterval
-        // Cancelled at graceful shutdown: the stage stops taking work (what still waits is skipped)…
-        var stage = await cancelWhenGracefulShutdown {
-            var stage = first
-            let start = await stage.start()
-            await self.emit(start.concluded)
-            if let queued = start.queued { self.enqueue(queued, always: true) }
-            await withDiscardingTaskGroup { group in
-                if let interval {
-                    group.addTask {
-                        while !Task.isCancelled {
-                            try? await Task.sleep(for: interval)
-                            if self.inbox.withLock({ $0.tick() }) { self.wakeInput.yield() }
-                        }
-                    }
-                }
-                for await _ in self.wake {
-                    while !Task.isCancelled, let next = self.inbox.withLock({ $0.next() }) {
-                        await self.take(next, into: &stage)
-                    }
-                }
-                group.cancelAll()
-            }
-            return stage
+        guard let lease else {
+            // Cancelled at graceful shutdown: the stage stops taking work (what still waits is skipped)…
+            var stage = await cancelWhenGracefulShutdown { await self.tenure(fence: nil) }
+            // …and concludes what is open, outside the cancelled task.
+            await emit(await stage.flush(), fence: nil)
+            return
         }
-        // …and concludes what is open, outside the cancelled task.
-        await emit(await stage.flush())
+        let held = await cancelWhenGracefulShutdown { await self.tenures(lease) }
+        // Stopping while the lease is held: what is open is concluded, under the lease.
+        if let held {
+            var stage = held.stage
+            await emit(await stage.flush(), fence: held.fence)
+        }
     }
 
-    private func take(_ entry: StageInbox<Stage.Work, Stage.Request, Stage.Reply>.Entry, into stage: inout Stage) async {
+    /// Runs a tenure each time the lease is taken, until cancelled (shutdown): then the stage of
+    /// the tenure under way, with its fence, or nil when the lease was not held.
+    private func tenures(_ lease: @escaping @Sendable () -> AsyncStream<Fence?>) async -> (stage: Stage, fence: Fence)? {
+        while !Task.isCancelled {
+            var fence: Fence?
+            for await f in lease() where f != nil {
+                fence = f
+                break
+            }
+            guard let fence, !Task.isCancelled else { return nil }
+            let end = await withTaskGroup(of: TenureEnd.self) { group in
+                group.addTask { .stopped(await self.tenure(fence: fence)) }
+                group.addTask {
+                    for await f in lease() where f != fence { return .lost }
+                    return .lost
+                }
+                let first = await group.next()!
+                group.cancelAll()
+                if case .stopped(let stage) = first { return TenureEnd.stopped(stage) }
+                return TenureEnd.lost
+            }
+            switch end {
+            case .stopped(let stage):
+                // Cancelled from outside (shutdown) while held: the caller concludes it.
+                if Task.isCancelled { return (stage, fence) }
+            case .lost:
+                // Another hub takes over from the store: what waited here is not this hub's any more.
+                let (work, replies) = inbox.withLock { $0.clear() }
+                for (count, at) in work { meter.done(count, since: at) }
+                for reply in replies { reply(nil) }
+            }
+        }
+        return nil
+    }
+
+    /// How a tenure ended: stopped from outside (with the stage as it stands), or its lease lost.
+    private enum TenureEnd: Sendable {
+        case stopped(Stage)
+        case lost
+    }
+
+    /// Starts a stage from the store and takes its work until cancelled; returns it as it stands.
+    private func tenure(fence: Fence?) async -> Stage {
+        var stage = initial
+        let interval = tickInterval
+        let (wakes, input) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        wakeInput.withLock { $0 = input }
+        defer { wakeInput.withLock { $0 = nil } }
+        // Work may have come before the tenure did.
+        input.yield()
+        let start = await stage.start()
+        await emit(start.concluded, fence: fence)
+        if let queued = start.queued { enqueue(queued, always: true) }
+        await withDiscardingTaskGroup { group in
+            if let interval {
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        if self.inbox.withLock({ $0.tick() }) { self.wakeUp() }
+                    }
+                }
+            }
+            for await _ in wakes {
+                while !Task.isCancelled, let next = self.inbox.withLock({ $0.next() }) {
+                    await self.take(next, into: &stage, fence: fence)
+                }
+            }
+            group.cancelAll()
+        }
+        return stage
+    }
+
+    private func take(_ entry: StageInbox<Stage.Work, Stage.Request, Stage.Reply>.Entry, into stage: inout Stage, fence: Fence?) async {
         switch entry {
         case .work(let work, let count, let at):
-            await emit(await stage.take(work))
+            await emit(await stage.take(work), fence: fence)
             meter.done(count, since: at)
         case .tick:
-            await emit(await stage.tick(now: Date()))
+            await emit(await stage.tick(now: Date()), fence: fence)
         case .request(let request, let reply):
             let (answer, concluded) = await stage.handle(request)
-            await emit(concluded)
+            await emit(concluded, fence: fence)
             reply(answer)
         }
     }
 
-    /// Hands `batch` on and returns once it is stored (or given up).
-    private func emit(_ batch: IngestBatch) async {
+    private func wakeUp() { wakeInput.withLock { $0 }?.yield() }
+
+    /// Hands `batch` on (under `fence`, when the stage holds a lease) and returns once it is stored
+    /// (or given up).
+    private func emit(_ batch: IngestBatch, fence: Fence?) async {
         guard !batch.isEmpty else { return }
+        var batch = batch
+        if let fence { batch.fences = [fence] }
         _ = await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
             let result = StageResult(stage: Stage.name, batch: batch) { c.resume(returning: $0) }
             if case .terminated = output.yield(result) { result.stored(false) }
@@ -175,6 +258,23 @@ struct StageInbox<Work: StageWork, Request: Sendable, Reply: Sendable> {
             head = 0
         }
         return e
+    }
+
+    /// Lets go of everything waiting (the stage lost its lease): the work's counts and arrival
+    /// times, for the meter, and the replies of requests, which get none.
+    mutating func clear() -> (work: [(Int, ContinuousClock.Instant)], replies: [@Sendable (Reply?) -> Void]) {
+        var work: [(Int, ContinuousClock.Instant)] = []
+        var replies: [@Sendable (Reply?) -> Void] = []
+        for e in entries[head...] {
+            switch e {
+            case .work(_, let count, let at): work.append((count, at))
+            case .request(_, let reply): replies.append(reply)
+            case .tick: break
+            }
+        }
+        entries.removeAll()
+        head = 0
+        return (work, replies)
     }
 
     /// Takes no more requests; returns the replies of those still waiting.

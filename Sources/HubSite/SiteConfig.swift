@@ -69,6 +69,22 @@ public struct SiteConfig: Sendable, Equatable {
     public var console = ConsoleSettings()
     /// Central image review: time limits per lane, the share of clears re-checked (`review:`).
     public var review = ReviewSettings()
+    /// This hub among several sharing one PostgreSQL store (`store.replica`, `store.leaseS`).
+    public var replica = ReplicaSettings()
+}
+
+/// How a hub shares a PostgreSQL store with other replicas of itself.
+public struct ReplicaSettings: Sendable, Equatable {
+    /// Its name in leases, notices and logs (`store.replica`); nil: `host:pid`.
+    public var name: String?
+    /// How long a lease outlives its last renewal (`store.leaseS`): the longest a dead replica's
+    /// correlation waits for another to take it over.
+    public var leaseS: Double = 15
+
+    public init(name: String? = nil, leaseS: Double = 15) {
+        self.name = name
+        self.leaseS = leaseS
+    }
 }
 
 extension SiteConfig {
@@ -163,7 +179,8 @@ extension SiteConfig {
             routes: raw.routes,
             forward: forward, retention: raw.retention?.policy, profiles: catalog.profiles,
             profilesDir: dir,
-            file: path, console: raw.console.resolvingAssets(resolve), review: raw.review)
+            file: path, console: raw.console.resolvingAssets(resolve), review: raw.review,
+            replica: ReplicaSettings(name: raw.store.replica, leaseS: raw.store.leaseS))
     }
 }
 

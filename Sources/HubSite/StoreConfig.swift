@@ -11,6 +11,8 @@ import HubModel
 ///   kind: postgres                     # one database shared by several hubs
 ///   url: postgres://niihub@/niihub?host=/run/postgresql
 ///   data: var/gate-a                   # this hub's own files: scanner images, first-start credential
+///   replica: central-1                 # optional: this hub among replicas sharing the database
+///   leaseS: 15                         # optional: a dead replica's correlation is taken over within this
 /// ```
 ///
 /// Over TCP the URL's `sslmode` defaults to `require`; `sslrootcert` (relative to the config) names
@@ -20,9 +22,11 @@ struct RawStore: Decodable {
     var sqlite = "var/niihub.sqlite"
     var postgres: PostgresLocation?
     var data = "var"
+    var replica: String?
+    var leaseS: Double = 15
 
     enum Kind: String, CaseIterable { case sqlite, postgres }
-    enum CodingKeys: String, CodingKey, CaseIterable { case kind, sqlite, url, data }
+    enum CodingKeys: String, CodingKey, CaseIterable { case kind, sqlite, url, data, replica, leaseS }
 
     init() {}
 
@@ -35,7 +39,7 @@ struct RawStore: Decodable {
         }
         switch kind {
         case .sqlite:
-            for key in [CodingKeys.url, .data] where c.contains(key) {
+            for key in [CodingKeys.url, .data, .replica, .leaseS] where c.contains(key) {
                 throw notFor(key, "'\(key.stringValue)' is for kind: postgres; a SQLite store is just 'sqlite: FILE'")
             }
             sqlite = try c.decode(String.self, forKey: .sqlite, default: sqlite, where: { !$0.isEmpty }, expected: "a file path")
@@ -48,6 +52,9 @@ struct RawStore: Decodable {
                 throw notFor(.url, "\(error.reason)")
             }
             data = try c.decode(String.self, forKey: .data, default: data, where: { !$0.isEmpty }, expected: "a folder path")
+            replica = try c.decodeIfPresent(String.self, forKey: .replica)
+            if let r = replica, r.isEmpty || r.count > 200 { throw notFor(.replica, "a replica name is 1 to 200 characters") }
+            leaseS = try c.decode(Double.self, forKey: .leaseS, default: leaseS, where: { $0 >= 1 && $0 <= 600 }, expected: "seconds, 1 to 600")
         }
     }
 

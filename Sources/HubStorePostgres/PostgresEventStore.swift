@@ -159,9 +159,20 @@ public final class PostgresEventStore: HubRecordStore {
         guard !batch.isEmpty else { return }
         let bodies = try batch.events.map { try $0.jsonLine() }
         let now = Timestamp.format(Date())
+        do {
+            try await appendOnce(batch, bodies: bodies, now: now)
+        } catch let e as PostgresTransactionError {
+            // A lease lost is the stage's to hear (it stops), not a database failure to retry.
+            if let fenced = e.closureError as? Fenced { throw fenced }
+            throw e
+        }
+    }
+
+    private func appendOnce(_ batch: IngestBatch, bodies: [String], now: String) async throws {
         try await writing { client in
             try await client.withTransaction(logger: self.logger) { db in
                 try await db.query("SELECT pg_advisory_xact_lock(\(Self.appendLock))", logger: self.logger)
+                try await Self.checkFences(db, batch.fences, self.logger)
                 var stored = batch
                 if batch.retried {
                     let (fresh, freshBodies) = try await Self.unstored(db, batch, bodies: bodies, self.logger)

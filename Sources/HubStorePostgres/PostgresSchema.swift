@@ -147,6 +147,14 @@ enum PostgresSchema {
                 at TEXT NOT NULL)
             """,
         ] + appendOnly("acknowledgements")),
+        // Who does the work one hub at a time must do (correlation, the feed's webhook, retention),
+        // until when by the database's clock, and at which epoch (raised at each change of owner).
+        (10, "leases", [
+            """
+            CREATE TABLE leases (
+                name TEXT PRIMARY KEY, owner TEXT NOT NULL, epoch BIGINT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)
+            """,
+        ]),
     ]
 
     /// Work a migration does in Swift after its statements, in the same transaction.

@@ -15,13 +15,14 @@ public enum StoreOpener {
         #endif
     }
 
-    public static func open(_ settings: StoreSettings, logger: Logger) async throws -> any HubRecordStore {
+    /// `replica` names this hub among those sharing a PostgreSQL store (nil: `host:pid`).
+    public static func open(_ settings: StoreSettings, logger: Logger, replica: String? = nil) async throws -> any HubRecordStore {
         switch settings {
         case .sqlite(let path):
             return try SQLiteEventStore(path: path)
         case .postgres(let location):
             #if PostgreSQL
-            return try await PostgresEventStore.open(location, logger: logger)
+            return try await PostgresEventStore.open(location, logger: logger, replica: replica)
             #else
             throw PostgreSQLNotBuilt(location: location.redacted)
             #endif

@@ -71,3 +71,24 @@ public enum StoreKind: String, Sendable, CaseIterable, CustomStringConvertible {
         "store:\n  kind: postgres\n  url: \"\(at.redacted)\"\n  data: \(data)"
     }
 }
+
+/// `psql` on a test database, for what a test reads beside the hub (its leases, its counts).
+public enum Psql {
+    /// Runs `sql` on `at` and returns psql's unaligned, tuples-only output, trimmed.
+    public static func query(_ at: PostgresLocation, _ sql: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        p.arguments = ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", at.redacted, "-c", sql]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let problem = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw Failure(description: "psql: \(problem)") }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    public struct Failure: Error, CustomStringConvertible { public var description: String }
+}

@@ -52,3 +52,37 @@ struct SimulatorRun {
         return (events, r.err)
     }
 }
+
+/// `niisim` running beside the test, for a test that acts while it plays (kills a replica).
+final class SimulatorProcess: Sendable {
+    let process: Process
+    let outPath: String
+
+    init(_ args: [String], in dir: TemporaryDirectory) throws {
+        let p = Process()
+        p.executableURL = SimulatorRun.niisim
+        p.arguments = args
+        outPath = dir.path("niisim-\(UUID().uuidString).out")
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        process = p
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+
+    /// What it printed so far (stdout and stderr together).
+    func output() -> String { (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "" }
+
+    /// Its exit status, or nil when it is still running after `timeout` (then it is stopped).
+    func wait(timeout: Duration) async -> Int32? {
+        _ = await eventually(timeout: timeout, every: .milliseconds(100)) { !process.isRunning }
+        guard !process.isRunning else {
+            process.terminate()
+            return nil
+        }
+        return process.terminationStatus
+    }
+}

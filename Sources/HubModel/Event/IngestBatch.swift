@@ -12,6 +12,10 @@ public struct IngestBatch: Sendable, Equatable {
     /// keeps only what it does not already hold, so a retry never stores an event twice. Not part of
     /// a batch's identity (`==`).
     public var retried = false
+    /// The leases the batch was concluded under (a correlation stage's results): a store shared by
+    /// several hubs stores it only while each is still held at its epoch, so a replica that lost
+    /// its lease (paused, cut off) cannot store what the new owner concludes too. Not part of `==`.
+    public var fences: [Fence] = []
 
     public init(records: [RawRecord] = [], events: [InspectionEvent] = [], files: [IngestedFile] = []) {
         self.records = records
@@ -26,11 +30,27 @@ public struct IngestBatch: Sendable, Equatable {
         events += other.events
         files += other.files
         retried = retried || other.retried
+        for f in other.fences where !fences.contains(f) { fences.append(f) }
     }
 
     public static func == (a: IngestBatch, b: IngestBatch) -> Bool {
         a.records == b.records && a.events == b.events && a.files == b.files
     }
+}
+
+/// A lease held at an epoch: what a batch concluded under it is stored only while it still is.
+public struct Fence: Sendable, Hashable, CustomStringConvertible {
+    public var lease: String
+    public var owner: String
+    public var epoch: Int64
+
+    public init(lease: String, owner: String, epoch: Int64) {
+        self.lease = lease
+        self.owner = owner
+        self.epoch = epoch
+    }
+
+    public var description: String { "\(lease) held by \(owner) at epoch \(epoch)" }
 }
 
 /// A dropped file the hub has taken in, so that it is processed exactly once across restarts.

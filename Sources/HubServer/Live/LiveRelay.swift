@@ -16,14 +16,18 @@ public struct LiveRelay: Service {
     let logger: Logger
     /// Re-reads the admission decisions after another replica made one (`device/unit`).
     let onAdmission: @Sendable (String) async -> Void
+    /// Another replica saved a declaration (its number): the stages here look it up afresh.
+    let onDeclaration: @Sendable (String) -> Void
     /// Events read back per query, so a long catch-up is paged rather than loaded at once.
     static let page = 500
 
     public init(
         notices: any StoreNoticeSource, store: any LiveEventReader & AdjudicationStore, feed: LiveFeed, logger: Logger,
-        onAdmission: @escaping @Sendable (String) async -> Void = { _ in }
+        onAdmission: @escaping @Sendable (String) async -> Void = { _ in },
+        onDeclaration: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.onAdmission = onAdmission
+        self.onDeclaration = onDeclaration
         self.notices = notices
         self.store = store
         self.feed = feed
@@ -58,6 +62,8 @@ public struct LiveRelay: Service {
                 if let a = try await store.adjudications(eventIDs: [id]).last { feed.publish(a) }
             case .change(_, .admission(let target)):
                 await onAdmission(target)
+            case .change(_, .declaration(let number)):
+                onDeclaration(number)
             }
         } catch {
             logger.warning("could not read back another replica's change", metadata: ["notice": "\(notice)", "error": "\(error)"])

@@ -11,6 +11,9 @@ public enum LiveChange: Sendable, Equatable {
     /// An admin approved or denied unit `target` (`device/unit`) at a listener; the decision is in
     /// the audit log, where every replica reads decisions from.
     case admission(target: String)
+    /// Declaration `number` was created, amended or cancelled: the replica that correlates
+    /// re-reads it (its transits, its risk).
+    case declaration(number: String)
 }
 
 /// What a replica told the others it stored, as read from the database's notices.
@@ -46,8 +49,14 @@ public enum StoreNotice: Sendable, Equatable {
         case .acknowledgement(let id): "\(replica):acknowledgement:\(id)"
         case .adjudication(let id): "\(replica):adjudication:\(id)"
         // A unit id may hold a colon, the field separator; the replica name is read from the left of the last two.
-        case .admission(let target): "\(replica):admission:\(target.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: ":", with: "%3A"))"
+        case .admission(let target): "\(replica):admission:\(escaped(target))"
+        case .declaration(let number): "\(replica):declaration:\(escaped(number))"
         }
+    }
+
+    /// A field that may hold the separator.
+    private static func escaped(_ field: String) -> String {
+        field.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: ":", with: "%3A")
     }
 
     /// Reads an events-channel payload; nil when it is not one. The replica name may hold colons
@@ -70,6 +79,7 @@ public enum StoreNotice: Sendable, Equatable {
         case "acknowledgement": self = .change(replica: replica, .acknowledgement(eventID: id))
         case "adjudication": self = .change(replica: replica, .adjudication(eventID: id))
         case "admission": self = .change(replica: replica, .admission(target: id.removingPercentEncoding ?? id))
+        case "declaration": self = .change(replica: replica, .declaration(number: id.removingPercentEncoding ?? id))
         default: return nil
         }
     }
