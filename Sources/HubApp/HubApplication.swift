@@ -100,7 +100,7 @@ public struct HubApplication: Sendable {
             windows: config.passageWindows, layout: config.laneLayout, ids: ids, logger: logger,
             history: { [store] windows in await PassageHistory.load(store, sites: sites, windows: windows) }))
         self.passages = passages
-        let transits = StageRunner(TransitStage(declarations: store, routes: config.routes, ids: ids))
+        let transits = StageRunner(TransitStage(declarations: store, routes: config.routes, ids: ids, history: .store(store)))
         self.transits = transits
         let policy = try config.riskPolicyPath.map { try YAMLDocument.load(RiskPolicy.self, path: $0) } ?? RiskPolicy()
         let risk = StageRunner(RiskStage(store: store, policy: policy, ids: ids, logger: logger), limits: RiskStage.limits)

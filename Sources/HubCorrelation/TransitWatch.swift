@@ -21,7 +21,7 @@ public struct TransitWatch: Sendable {
 
     /// What the watch found, for a `transit.*` event.
     public struct Finding: Sendable, Equatable {
-        public enum Kind: String, Sendable {
+        public enum Kind: String, Sendable, CaseIterable {
             case deviation, returned, stop, seal, signalLost = "signal-lost", signalRegained = "signal-regained"
             case overdue, arrived
         }
@@ -33,6 +33,19 @@ public struct TransitWatch: Sendable {
         /// Metres from the corridor, for a deviation.
         public var distanceM: Double?
         public var detail: String
+
+        public init(
+            kind: Kind, at: Date, severity: Severity, lat: Double? = nil, lon: Double? = nil, distanceM: Double? = nil,
+            detail: String
+        ) {
+            self.kind = kind
+            self.at = at
+            self.severity = severity
+            self.lat = lat
+            self.lon = lon
+            self.distanceM = distanceM
+            self.detail = detail
+        }
     }
 
     public let declaration: String
@@ -129,6 +142,83 @@ public struct TransitWatch: Sendable {
             out.append(Finding(kind: .overdue, at: now, severity: .alarm, detail: "not arrived by \(Timestamp.format(end))"))
         }
         return out
+    }
+
+    /// What a watch is fed, kept to replay it: a fix or a seal report.
+    public enum Report: Sendable, Equatable {
+        case fix(lat: Double, lon: Double, speedKmh: Double?, at: Date)
+        case seal(status: String, lat: Double?, lon: Double?, at: Date)
+
+        public var at: Date {
+            switch self {
+            case .fix(_, _, _, let at), .seal(_, _, _, let at): at
+            }
+        }
+    }
+
+    /// Feeds one report.
+    public mutating func feed(_ r: Report) -> [Finding] {
+        switch r {
+        case .fix(let lat, let lon, let speed, let at): fix(lat: lat, lon: lon, speedKmh: speed, at: at)
+        case .seal(let status, let lat, let lon, let at): seal(status: status, lat: lat, lon: lon, at: at)
+        }
+    }
+
+    /// Rebuilds a fresh watch after a restart or a hand-over, from what was stored: `stored`, the
+    /// findings already stored for its declaration, and `reports`, what it was fed, in the order it
+    /// was fed. The reports are replayed with the stored tick findings (lost signal, overdue) put
+    /// back at their times, so the watch ends where the uninterrupted one would be; a fix-driven
+    /// finding carries its report's time, so replay makes each again at the same (kind, time).
+    /// Returns the findings replay makes that are not stored (the old owner stopped between
+    /// making and storing them). What the reports no longer show (older ones purged) the latest
+    /// stored findings still say: deviating or not, stop reported, signal lost, overdue, arrived.
+    public mutating func restore(findings stored: [Finding], replaying reports: [Report]) -> [Finding] {
+        var known = Set(stored.map(FindingKey.init))
+        var ticks = stored.filter { $0.kind == .signalLost || $0.kind == .overdue }.sorted { $0.at < $1.at }[...]
+        var new: [Finding] = []
+        for r in reports {
+            while let t = ticks.first, t.at <= r.at {
+                putBack(t)
+                ticks.removeFirst()
+            }
+            for f in feed(r) where known.insert(FindingKey(f)).inserted { new.append(f) }
+        }
+        for t in ticks { putBack(t) }
+        let replayedTo = reports.last?.at ?? .distantPast
+        for f in stored.sorted(by: { $0.at < $1.at }) where f.at > replayedTo { putBack(f) }
+        return new
+    }
+
+    /// Sets the state a stored finding says, as the watch was when it made it.
+    private mutating func putBack(_ f: Finding) {
+        switch f.kind {
+        case .signalLost: signalLost = !closed
+        case .overdue: overdueReported = true
+        case .arrived: closed = true
+        case .deviation:
+            deviating = true
+            outside = max(outside, rules.deviationFixes)
+        case .returned:
+            deviating = false
+            outside = 0
+        case .stop:
+            stopReported = true
+            stoppedSince = stoppedSince ?? f.at.addingTimeInterval(-rules.stopMinutes * 60)
+        case .signalRegained: signalLost = false
+        case .seal: break
+        }
+        if f.kind != .signalLost && f.kind != .overdue { lastFixAt = max(lastFixAt ?? f.at, f.at) }
+    }
+
+    /// A finding as the store tells it apart: its kind and its time to the millisecond (what a
+    /// stored timestamp keeps).
+    private struct FindingKey: Hashable {
+        var kind: String
+        var ms: Int64
+        init(_ f: Finding) {
+            kind = f.kind.rawValue
+            ms = Int64((f.at.timeIntervalSince1970 * 1000).rounded())
+        }
     }
 
     private func inZone(_ lat: Double, _ lon: Double) -> Bool {
