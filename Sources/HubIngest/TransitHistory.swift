@@ -33,9 +33,16 @@ public struct TransitHistory: Sendable {
     /// Pages of declarations read at start, at most (`EventQuery.maxLimit` each).
     static let pageLimit = 50
 
-    /// The history in a hub's store: declarations listed by received time, a transit's findings
-    /// and subject-named reports through its links (the seal key), and the reports of a tracking
-    /// e-seal that is its own seal (its unit id is the seal number) by device.
+    /// How much earlier than the declaration's first receipt its seals' reports are read: a unit
+    /// that was offline delivers positions observed before they are received, and a report the
+    /// stage took counts by when it was received.
+    static let observedBefore: TimeInterval = 24 * 3600
+    /// Pages of one seal's events read, at most (`EventQuery.maxLimit` each).
+    static let sealPageLimit = 100
+
+    /// The history in a hub's store: declarations listed by received time; a transit's findings
+    /// and its seals' reports by seal (the subject's seal, as links are made) and, for a tracking
+    /// e-seal that is its own seal (its unit id is the seal number), by device.
     public static func store(_ store: any EventStore & DeclarationStore) -> TransitHistory {
         TransitHistory(
             open: { now in
@@ -53,38 +60,33 @@ public struct TransitHistory: Sendable {
                 }
                 return out
             },
-            stored: { d in await events(about: d, in: store) })
+            stored: { d in try? await events(about: d, in: store) })
     }
 
-    /// Findings and reports about `d` since its first version was received.
-    static func events(about d: Declaration, in store: any EventStore & DeclarationStore) async -> [InspectionEvent]? {
-        do {
-            let since = try await store.versions(number: d.number).first?.receivedAt ?? d.receivedAt ?? .distantPast
-            let seals = Set(d.seals.map { $0.uppercased() })
-            let linked = try await store.links(declaration: d.number)
-                .filter { $0.kind == "seal" && seals.contains($0.value) }.map(\.eventID)
-            var out = try await store.events(ids: Array(Set(linked)))
-            for seal in d.seals {
+    /// Findings and reports about `d` received since its first version was, in the order stored.
+    static func events(about d: Declaration, in store: any EventStore & DeclarationStore) async throws -> [InspectionEvent] {
+        let since = try await store.versions(number: d.number).first?.receivedAt ?? d.receivedAt ?? .distantPast
+        var out: [InspectionEvent] = []
+        for seal in d.seals {
+            for byDevice in [false, true] {
                 var q = EventQuery()
-                q.device = seal
-                q.since = since
+                if byDevice { q.device = seal } else { q.seal = seal }
+                q.since = since.addingTimeInterval(-observedBefore)
                 q.limit = EventQuery.maxLimit
-                for _ in 0..<100 {
+                for _ in 0..<sealPageLimit {
                     let page = try await store.events(q)
                     out += page.events
                     guard let next = page.next else { break }
                     q.cursor = next
                 }
             }
-            var seen = Set<String>()
-            return out.filter { e in
-                guard seen.insert(e.id).inserted else { return false }
-                if e.kind.hasPrefix("transit.") { return e.subject.declaration == d.number }
-                return (e.kind == EventKind.gpsFix || e.kind == EventKind.sealStatus) && e.receivedAt >= since
-            }
-            .sorted { ($0.receivedAt, $0.id) < ($1.receivedAt, $1.id) }
-        } catch {
-            return nil
         }
+        var seen = Set<String>()
+        return out.filter { e in
+            guard seen.insert(e.id).inserted else { return false }
+            if e.kind.hasPrefix("transit.") { return e.subject.declaration == d.number }
+            return (e.kind == EventKind.gpsFix || e.kind == EventKind.sealStatus) && e.receivedAt >= since
+        }
+        .sorted { ($0.receivedAt, $0.id) < ($1.receivedAt, $1.id) }
     }
 }
