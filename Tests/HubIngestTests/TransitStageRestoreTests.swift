@@ -42,9 +42,12 @@ struct TransitStageRestoreTests {
         return try await store.save(d, at: now).declaration
     }
 
-    /// Positions of the seal, `minutes` after `base`, stored as the seal's unit delivers them.
-    static func fixes(_ seal: String, _ points: [(minutes: Double, lat: Double, lon: Double)], base: Date, into store: any HubRecordStore)
-        async throws -> [InspectionEvent]
+    /// Positions of the seal, `minutes` after `base`, stored as the seal's unit delivers them:
+    /// naming the seal, or (`named` false) as a tracking e-seal that is its own seal does (GT06).
+    static func fixes(
+        _ seal: String, _ points: [(minutes: Double, lat: Double, lon: Double)], base: Date, named: Bool = true,
+        into store: any HubRecordStore
+    ) async throws -> [InspectionEvent]
     {
         let now = Date()
         let bytes = Array("fixes \(seal) \(points.map(\.minutes))\r\n".utf8)
@@ -54,7 +57,7 @@ struct TransitStageRestoreTests {
         let events = points.map { p in
             InspectionEvent(
                 id: ids.next(at: now), kind: EventKind.gpsFix, device: DeviceRef(id: seal, profile: "ascii-eseal", family: "e-seal"),
-                site: nil, lane: nil, observedAt: base.addingTimeInterval(p.minutes * 60), receivedAt: now, subject: Subject(seals: [seal]),
+                site: nil, lane: nil, observedAt: base.addingTimeInterval(p.minutes * 60), receivedAt: now, subject: named ? Subject(seals: [seal]) : Subject(),
                 data: ["lat": .double(p.lat), "lon": .double(p.lon), "speedKmh": .double(40), "source": .string("eseal")],
                 severity: .info, raw: record.ref)
         }
@@ -147,6 +150,29 @@ struct TransitStageRestoreTests {
         var after = Self.stage(store)
         #expect(await after.start().concluded.isEmpty)
         #expect(try await Self.count("deviation", "TR-2", in: store) == 1)
+        await store.close()
+    }
+
+    @Test(arguments: StoreKind.testable)
+    func aTrackingSealThatIsItsOwnSealIsRestoredFromItsUnitsPositions(kind: StoreKind) async throws {
+        let dir = try TemporaryDirectory("transit-gt06")
+        let store = try await Self.open(kind, dir)
+        _ = try await Self.declare("TR-3", seal: "862000000000003", in: store)
+        let base = Date()
+        let off = Self.off
+        var first = Self.stage(store)
+        let leaving = try await Self.fixes(
+            "862000000000003", [(0, 10.80, 106.71), (1, off.lat, off.lon), (2, off.lat, off.lon), (3, off.lat, off.lon)],
+            base: base, named: false, into: store)
+        let alarm = await first.take(StoredEvents(leaving))
+        #expect(alarm.events.map(\.kind) == [EventKind.transit("deviation")])
+        try await store.append(alarm)
+
+        var second = Self.stage(store)
+        #expect(await second.start().concluded.isEmpty)
+        let still = try await Self.fixes("862000000000003", [(4, off.lat, off.lon)], base: base, named: false, into: store)
+        #expect(await second.take(StoredEvents(still)).isEmpty, "still deviating: not said again")
+        #expect(try await Self.count("deviation", "TR-3", in: store) == 1)
         await store.close()
     }
 }
