@@ -164,29 +164,50 @@ public struct TransitWatch: Sendable {
         }
     }
 
-    /// Rebuilds a fresh watch after a restart or a hand-over, from what was stored: `stored`, the
-    /// findings already stored for its declaration, and `reports`, what it was fed, in the order it
-    /// was fed. The reports are replayed with the stored tick findings (lost signal, overdue) put
-    /// back at their times, so the watch ends where the uninterrupted one would be; a fix-driven
-    /// finding carries its report's time, so replay makes each again at the same (kind, time).
-    /// Returns the findings replay makes that are not stored (the old owner stopped between
-    /// making and storing them). What the reports no longer show (older ones purged) the latest
-    /// stored findings still say: deviating or not, stop reported, signal lost, overdue, arrived.
-    public mutating func restore(findings stored: [Finding], replaying reports: [Report]) -> [Finding] {
-        var known = Set(stored.map(FindingKey.init))
-        var ticks = stored.filter { $0.kind == .signalLost || $0.kind == .overdue }.sorted { $0.at < $1.at }[...]
+    /// What was stored about a watch, in the order it was stored: a report it was fed, or a
+    /// finding it made.
+    public enum Stored: Sendable, Equatable {
+        case report(Report)
+        case finding(Finding)
+    }
+
+    /// Rebuilds a fresh watch after a restart or a hand-over from what was stored about it, in the
+    /// order it was stored. The reports are replayed, and a stored tick finding (lost signal,
+    /// overdue) is put back where it stands among them, as the clock made it between two reports
+    /// (a position observed earlier but delivered after the silence was reported still ends it);
+    /// a report's findings carry its time, so replay makes each again at the same (kind, time).
+    /// Returns the findings replay makes that are not stored (the old owner stopped between making
+    /// and storing them). A stored finding replay does not make again (its reports were purged)
+    /// still says what it said: deviating or not, stop reported, signal back, arrived.
+    public mutating func restore(_ stored: [Stored]) -> [Finding] {
+        let findings = stored.compactMap { if case .finding(let f) = $0 { f } else { nil } }
+        var known = Set(findings.map(FindingKey.init))
+        var made = Set<FindingKey>()
         var new: [Finding] = []
-        for r in reports {
-            while let t = ticks.first, t.at <= r.at {
-                putBack(t)
-                ticks.removeFirst()
+        for s in stored {
+            switch s {
+            case .finding(let f) where f.kind == .signalLost || f.kind == .overdue: putBack(f)
+            case .finding: break
+            case .report(let r):
+                for f in feed(r) {
+                    made.insert(FindingKey(f))
+                    if known.insert(FindingKey(f)).inserted { new.append(f) }
+                }
             }
-            for f in feed(r) where known.insert(FindingKey(f)).inserted { new.append(f) }
         }
-        for t in ticks { putBack(t) }
-        let replayedTo = reports.last?.at ?? .distantPast
-        for f in stored.sorted(by: { $0.at < $1.at }) where f.at > replayedTo { putBack(f) }
+        for f in findings.sorted(by: { $0.at < $1.at })
+        where f.kind != .signalLost && f.kind != .overdue && !made.contains(FindingKey(f)) {
+            putBack(f)
+        }
         return new
+    }
+
+    /// `restore(_:)` with the stored findings and reports apart, merged by time.
+    public mutating func restore(findings: [Finding], replaying reports: [Report]) -> [Finding] {
+        let merged = (findings.map { (at: $0.at, order: 1, item: Stored.finding($0)) }
+            + reports.map { (at: $0.at, order: 0, item: Stored.report($0)) })
+            .enumerated().sorted { ($0.element.at, $0.element.order, $0.offset) < ($1.element.at, $1.element.order, $1.offset) }
+        return restore(merged.map(\.element.item))
     }
 
     /// Sets the state a stored finding says, as the watch was when it made it.

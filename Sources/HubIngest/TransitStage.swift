@@ -166,27 +166,28 @@ public struct TransitStage: CorrelationStage {
     {
         guard var w = TransitWatch(declaration: d, routes: routes), let past = await history.stored(d) else { return [] }
         let seals = Set(d.seals.map { $0.uppercased() })
+        var sequence: [TransitWatch.Stored] = []
         var stored: [TransitWatch.Finding] = []
-        var reports: [TransitWatch.Report] = []
         var fixes: [InspectionEvent] = []
-        var seal = d.seals.first ?? ""
+        var findingSeal: String?
+        var reportSeal: String?
         for e in past {
             if let f = Self.finding(e) {
+                sequence.append(.finding(f))
                 stored.append(f)
-                seal = e.subject.seals?.first ?? seal
+                findingSeal = e.subject.seals?.first ?? findingSeal
                 continue
             }
             // Fed once for each of the transit's seals it names, as `take` does.
-            let times = Self.seals(of: e).filter { seals.contains($0.uppercased()) }.count
-            guard let r = Self.report(e), times > 0 else { continue }
-            reports += Array(repeating: r, count: times)
+            let named = Self.seals(of: e).filter { seals.contains($0.uppercased()) }
+            guard let r = Self.report(e), let first = named.first else { continue }
+            sequence += Array(repeating: .report(r), count: named.count)
+            reportSeal = reportSeal ?? first
             if e.gpsFix != nil { fixes.append(e) }
         }
-        if unlessUnheard && stored.isEmpty && reports.isEmpty { return [] }
-        if stored.isEmpty, let first = past.first(where: { !$0.kind.hasPrefix("transit.") }) {
-            seal = Self.seals(of: first).first { seals.contains($0.uppercased()) } ?? seal
-        }
-        let new = w.restore(findings: stored, replaying: reports)
+        if unlessUnheard && sequence.isEmpty { return [] }
+        let seal = findingSeal ?? reportSeal ?? d.seals.first ?? ""
+        let new = w.restore(sequence)
         let recent = Date().addingTimeInterval(-Self.replayedKept)
         let replayed = Set(past.filter { !$0.kind.hasPrefix("transit.") && $0.receivedAt >= recent }.map(\.id))
         watches[d.number] = Watched(watch: w, seal: seal, replayed: replayed)

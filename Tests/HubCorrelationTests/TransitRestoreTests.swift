@@ -51,8 +51,21 @@ struct TransitRestoreTests {
         return out
     }
 
-    static func reports(_ steps: some Sequence<Step>) -> [TransitWatch.Report] {
-        steps.compactMap { if case .report(let r) = $0 { r } else { nil } }
+    /// Runs the steps and returns what a hub stores of them, in order: each report, then what the
+    /// watch found.
+    static func stored(_ w: inout TransitWatch, _ steps: some Sequence<Step>) -> [TransitWatch.Stored] {
+        var out: [TransitWatch.Stored] = []
+        for step in steps {
+            switch step {
+            case .report(let r): out += [.report(r)] + w.feed(r).map { .finding($0) }
+            case .tick(let now): out += w.tick(now).map { .finding($0) }
+            }
+        }
+        return out
+    }
+
+    static func findings(_ stored: [TransitWatch.Stored]) -> [TransitWatch.Finding] {
+        stored.compactMap { if case .finding(let f) = $0 { f } else { nil } }
     }
 
     static func watch() -> TransitWatch { TransitWatchTests.watch(end: 3 * 3600) }
@@ -71,12 +84,11 @@ struct TransitRestoreTests {
         let expected = Self.run(&whole, Self.steps)
         for k in 0...Self.steps.count {
             var before = Self.watch()
-            let stored = Self.run(&before, Self.steps.prefix(k))
+            let stored = Self.stored(&before, Self.steps.prefix(k))
             var restored = Self.watch()
-            let again = restored.restore(findings: stored, replaying: Self.reports(Self.steps.prefix(k)))
-            #expect(again.isEmpty, "cut after step \(k): everything found was stored")
+            #expect(restored.restore(stored).isEmpty, "cut after step \(k): everything found was stored")
             let after = Self.run(&restored, Self.steps.dropFirst(k))
-            #expect(stored + after == expected, "cut after step \(k)")
+            #expect(Self.findings(stored) + after == expected, "cut after step \(k)")
         }
     }
 
@@ -85,17 +97,17 @@ struct TransitRestoreTests {
         let expected = Self.run(&whole, Self.steps)
         var cases = 0
         for k in 1...Self.steps.count {
-            guard case .report = Self.steps[k - 1] else { continue }
+            guard case .report(let report) = Self.steps[k - 1] else { continue }
             var before = Self.watch()
-            let storedFirst = Self.run(&before, Self.steps.prefix(k - 1))
-            // The k-th report's findings were made and never stored.
-            let lost = Self.run(&before, Self.steps[(k - 1)..<k])
+            let storedFirst = Self.stored(&before, Self.steps.prefix(k - 1))
+            // The k-th report was stored; what the watch found in it was not.
+            let lost = before.feed(report)
             if !lost.isEmpty { cases += 1 }
             var restored = Self.watch()
-            let again = restored.restore(findings: storedFirst, replaying: Self.reports(Self.steps.prefix(k)))
+            let again = restored.restore(storedFirst + [.report(report)])
             #expect(again == lost, "died after step \(k)")
             let after = Self.run(&restored, Self.steps.dropFirst(k))
-            #expect(storedFirst + again + after == expected, "died after step \(k)")
+            #expect(Self.findings(storedFirst) + again + after == expected, "died after step \(k)")
         }
         #expect(cases == 8, "every report-driven finding is among the cases")
     }
@@ -122,5 +134,24 @@ struct TransitRestoreTests {
         _ = arrived.restore(findings: [end], replaying: [])
         #expect(arrived.closed)
         #expect(arrived.fix(lat: 11.0700, lon: 106.1902, speedKmh: 0, at: Self.at(205)).isEmpty, "arrived once")
+    }
+
+    /// A unit out of coverage keeps its positions and delivers them late: observed before the
+    /// silence was reported, they still end it, once, in a restored watch as in the first.
+    @Test func positionsDeliveredAfterTheSilenceWasReportedEndItOnce() {
+        let late: [Step] = [
+            Self.fix(10, 10.80, 106.71), .tick(Self.at(45)), Self.fix(30, 10.85, 106.6035), Self.fix(31, 10.86, 106.583),
+            .tick(Self.at(50)), Self.fix(52, 10.90, 106.50),
+        ]
+        var whole = Self.watch()
+        let expected = Self.run(&whole, late)
+        #expect(expected.map(\.kind) == [.signalLost, .signalRegained])
+        for k in 0...late.count {
+            var before = Self.watch()
+            let stored = Self.stored(&before, late.prefix(k))
+            var restored = Self.watch()
+            #expect(restored.restore(stored).isEmpty, "cut after step \(k)")
+            #expect(Self.findings(stored) + Self.run(&restored, late.dropFirst(k)) == expected, "cut after step \(k)")
+        }
     }
 }
