@@ -42,6 +42,14 @@ struct TransitStageRestoreTests {
         return try await store.save(d, at: now).declaration
     }
 
+    /// A new store of `kind` (in `dir`, kept by the caller) holding transit `number` sealed with `seal`.
+    static func transit(_ kind: StoreKind, _ dir: TemporaryDirectory, _ number: String, seal: String) async throws
+        -> (store: any HubRecordStore, declaration: Declaration)
+    {
+        let store = try await open(kind, dir)
+        return (store, try await declare(number, seal: seal, in: store))
+    }
+
     /// Positions of the seal, `minutes` after `base`, stored as the seal's unit delivers them:
     /// naming the seal, or (`named` false) as a tracking e-seal that is its own seal does (GT06).
     static func fixes(
@@ -78,18 +86,19 @@ struct TransitStageRestoreTests {
     }
 
     static let off = (lat: 10.86, lon: 106.70)
+    /// On the corridor, then three fixes about 5 km off it: a deviation at the third.
+    static let leaving: [(minutes: Double, lat: Double, lon: Double)] = [
+        (0, 10.80, 106.71), (1, off.lat, off.lon), (2, off.lat, off.lon), (3, off.lat, off.lon),
+    ]
 
     @Test(arguments: StoreKind.testable)
     func aRestartedStageSaysNothingTwice(kind: StoreKind) async throws {
         let dir = try TemporaryDirectory("transit-restore")
-        let store = try await Self.open(kind, dir)
-        let d = try await Self.declare("TR-1", seal: "ESR1", in: store)
+        let (store, d) = try await Self.transit(kind, dir, "TR-1", seal: "ESR1")
         let base = Date()
         var first = Self.stage(store)
         #expect(await first.start().concluded.isEmpty, "the seal has not reported: nothing to watch yet")
-        let leaving = try await Self.fixes(
-            "ESR1", [(0, 10.80, 106.71), (1, Self.off.lat, Self.off.lon), (2, Self.off.lat, Self.off.lon), (3, Self.off.lat, Self.off.lon)],
-            base: base, into: store)
+        let leaving = try await Self.fixes("ESR1", Self.leaving, base: base, into: store)
         let alarm = await first.take(StoredEvents(leaving))
         #expect(alarm.events.map(\.kind) == [EventKind.transit("deviation")])
         try await store.append(alarm)
@@ -130,13 +139,10 @@ struct TransitStageRestoreTests {
     @Test(arguments: StoreKind.testable)
     func aFindingTheOldOwnerNeverStoredIsStoredOnceAtStart(kind: StoreKind) async throws {
         let dir = try TemporaryDirectory("transit-died")
-        let store = try await Self.open(kind, dir)
-        _ = try await Self.declare("TR-2", seal: "ESR2", in: store)
+        let store = try await Self.transit(kind, dir, "TR-2", seal: "ESR2").store
         let base = Date()
         // The fixes were stored; the stage that would have found the deviation stopped first.
-        let leaving = try await Self.fixes(
-            "ESR2", [(0, 10.80, 106.71), (1, Self.off.lat, Self.off.lon), (2, Self.off.lat, Self.off.lon), (3, Self.off.lat, Self.off.lon)],
-            base: base, into: store)
+        let leaving = try await Self.fixes("ESR2", Self.leaving, base: base, into: store)
         var next = Self.stage(store)
         let start = await next.start()
         let deviation = try #require(start.concluded.events.first)
@@ -156,21 +162,17 @@ struct TransitStageRestoreTests {
     @Test(arguments: StoreKind.testable)
     func aTrackingSealThatIsItsOwnSealIsRestoredFromItsUnitsPositions(kind: StoreKind) async throws {
         let dir = try TemporaryDirectory("transit-gt06")
-        let store = try await Self.open(kind, dir)
-        _ = try await Self.declare("TR-3", seal: "862000000000003", in: store)
+        let store = try await Self.transit(kind, dir, "TR-3", seal: "862000000000003").store
         let base = Date()
-        let off = Self.off
         var first = Self.stage(store)
-        let leaving = try await Self.fixes(
-            "862000000000003", [(0, 10.80, 106.71), (1, off.lat, off.lon), (2, off.lat, off.lon), (3, off.lat, off.lon)],
-            base: base, named: false, into: store)
+        let leaving = try await Self.fixes("862000000000003", Self.leaving, base: base, named: false, into: store)
         let alarm = await first.take(StoredEvents(leaving))
         #expect(alarm.events.map(\.kind) == [EventKind.transit("deviation")])
         try await store.append(alarm)
 
         var second = Self.stage(store)
         #expect(await second.start().concluded.isEmpty)
-        let still = try await Self.fixes("862000000000003", [(4, off.lat, off.lon)], base: base, named: false, into: store)
+        let still = try await Self.fixes("862000000000003", [(4, Self.off.lat, Self.off.lon)], base: base, named: false, into: store)
         #expect(await second.take(StoredEvents(still)).isEmpty, "still deviating: not said again")
         #expect(try await Self.count("deviation", "TR-3", in: store) == 1)
         await store.close()
