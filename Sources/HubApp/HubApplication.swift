@@ -111,7 +111,8 @@ public struct HubApplication: Sendable {
                 history: { [store] windows in await PassageHistory.load(store, sites: sites, windows: windows) }),
             lease: correlation)
         self.passages = passages
-        let transits = StageRunner(TransitStage(declarations: store, routes: config.routes, ids: ids), lease: correlation)
+        let transits = StageRunner(
+            TransitStage(declarations: store, routes: config.routes, ids: ids, history: .store(store)), lease: correlation)
         self.transits = transits
         let policy = try config.riskPolicyPath.map { try YAMLDocument.load(RiskPolicy.self, path: $0) } ?? RiskPolicy()
         let risk = StageRunner(

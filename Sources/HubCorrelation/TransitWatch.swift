@@ -21,7 +21,7 @@ public struct TransitWatch: Sendable {
 
     /// What the watch found, for a `transit.*` event.
     public struct Finding: Sendable, Equatable {
-        public enum Kind: String, Sendable {
+        public enum Kind: String, Sendable, CaseIterable {
             case deviation, returned, stop, seal, signalLost = "signal-lost", signalRegained = "signal-regained"
             case overdue, arrived
         }
@@ -33,6 +33,19 @@ public struct TransitWatch: Sendable {
         /// Metres from the corridor, for a deviation.
         public var distanceM: Double?
         public var detail: String
+
+        public init(
+            kind: Kind, at: Date, severity: Severity, lat: Double? = nil, lon: Double? = nil, distanceM: Double? = nil,
+            detail: String
+        ) {
+            self.kind = kind
+            self.at = at
+            self.severity = severity
+            self.lat = lat
+            self.lon = lon
+            self.distanceM = distanceM
+            self.detail = detail
+        }
     }
 
     public let declaration: String
@@ -129,6 +142,104 @@ public struct TransitWatch: Sendable {
             out.append(Finding(kind: .overdue, at: now, severity: .alarm, detail: "not arrived by \(Timestamp.format(end))"))
         }
         return out
+    }
+
+    /// What a watch is fed, kept to replay it: a fix or a seal report.
+    public enum Report: Sendable, Equatable {
+        case fix(lat: Double, lon: Double, speedKmh: Double?, at: Date)
+        case seal(status: String, lat: Double?, lon: Double?, at: Date)
+
+        public var at: Date {
+            switch self {
+            case .fix(_, _, _, let at), .seal(_, _, _, let at): at
+            }
+        }
+    }
+
+    /// Feeds one report.
+    public mutating func feed(_ r: Report) -> [Finding] {
+        switch r {
+        case .fix(let lat, let lon, let speed, let at): fix(lat: lat, lon: lon, speedKmh: speed, at: at)
+        case .seal(let status, let lat, let lon, let at): seal(status: status, lat: lat, lon: lon, at: at)
+        }
+    }
+
+    /// What was stored about a watch, in the order it was stored: a report it was fed, or a
+    /// finding it made.
+    public enum Stored: Sendable, Equatable {
+        case report(Report)
+        case finding(Finding)
+    }
+
+    /// Rebuilds a fresh watch after a restart or a hand-over from what was stored about it, in the
+    /// order it was stored. The reports are replayed, and a stored tick finding (lost signal,
+    /// overdue) is put back where it stands among them, as the clock made it between two reports
+    /// (a position observed earlier but delivered after the silence was reported still ends it);
+    /// a report's findings carry its time, so replay makes each again at the same (kind, time).
+    /// Returns the findings replay makes that are not stored (the old owner stopped between making
+    /// and storing them). A stored finding replay does not make again (its reports were purged)
+    /// still says what it said: deviating or not, stop reported, signal back, arrived.
+    public mutating func restore(_ stored: [Stored]) -> [Finding] {
+        let findings = stored.compactMap { if case .finding(let f) = $0 { f } else { nil } }
+        var known = Set(findings.map(FindingKey.init))
+        var made = Set<FindingKey>()
+        var new: [Finding] = []
+        for s in stored {
+            switch s {
+            case .finding(let f) where f.kind == .signalLost || f.kind == .overdue: putBack(f)
+            case .finding: break
+            case .report(let r):
+                for f in feed(r) {
+                    made.insert(FindingKey(f))
+                    if known.insert(FindingKey(f)).inserted { new.append(f) }
+                }
+            }
+        }
+        for f in findings.sorted(by: { $0.at < $1.at })
+        where f.kind != .signalLost && f.kind != .overdue && !made.contains(FindingKey(f)) {
+            putBack(f)
+        }
+        return new
+    }
+
+    /// `restore(_:)` with the stored findings and reports apart, merged by time.
+    public mutating func restore(findings: [Finding], replaying reports: [Report]) -> [Finding] {
+        let merged = (findings.map { (at: $0.at, order: 1, item: Stored.finding($0)) }
+            + reports.map { (at: $0.at, order: 0, item: Stored.report($0)) })
+            .enumerated().sorted { ($0.element.at, $0.element.order, $0.offset) < ($1.element.at, $1.element.order, $1.offset) }
+        return restore(merged.map(\.element.item))
+    }
+
+    /// Sets the state a stored finding says, as the watch was when it made it.
+    private mutating func putBack(_ f: Finding) {
+        switch f.kind {
+        case .signalLost: signalLost = !closed
+        case .overdue: overdueReported = true
+        case .arrived: closed = true
+        case .deviation:
+            deviating = true
+            outside = max(outside, rules.deviationFixes)
+        case .returned:
+            deviating = false
+            outside = 0
+        case .stop:
+            stopReported = true
+            stoppedSince = stoppedSince ?? f.at.addingTimeInterval(-rules.stopMinutes * 60)
+        case .signalRegained: signalLost = false
+        case .seal: break
+        }
+        if f.kind != .signalLost && f.kind != .overdue { lastFixAt = max(lastFixAt ?? f.at, f.at) }
+    }
+
+    /// A finding as the store tells it apart: its kind and its time to the millisecond (what a
+    /// stored timestamp keeps).
+    private struct FindingKey: Hashable {
+        var kind: String
+        var ms: Int64
+        init(_ f: Finding) {
+            kind = f.kind.rawValue
+            ms = Int64((f.at.timeIntervalSince1970 * 1000).rounded())
+        }
     }
 
     private func inZone(_ lat: Double, _ lon: Double) -> Bool {

@@ -9,6 +9,11 @@ import Synchronization
 /// that names the seal, fed to its `TransitWatch`, and what it finds is stored as `transit.*` events
 /// (subject: the seal and the declaration). A declaration that arrives after the seal started
 /// reporting is picked up at the seal's next report.
+///
+/// Given a `TransitHistory`, a watch survives a restart or a hand-over to another hub: at start the
+/// open transits' watches are rebuilt from what is stored (their findings and their seals' reports,
+/// replayed), and so is any other watch the first time its seal reports. A finding already stored is
+/// not stored again; one the old owner made but did not store is stored then.
 public struct TransitStage: CorrelationStage {
     public static let name = "transits"
 
@@ -63,13 +68,40 @@ public struct TransitStage: CorrelationStage {
     public let tickInterval: Duration?
     private let ids: EventIDGenerator
     private let routes: [String: [[Double]]]
-    private var watches: [String: (watch: TransitWatch, seal: String)] = [:]
+    private let history: TransitHistory?
+    private var watches: [String: Watched] = [:]
 
-    public init(declarations: any DeclarationStore, routes: [String: [[Double]]] = [:], ids: EventIDGenerator, tick: Duration = .seconds(10)) {
+    /// A watch, the seal its findings name, and the stored reports replayed into it when it was
+    /// restored: they may also be queued for the stage (stored while it started), and are not fed twice.
+    struct Watched {
+        var watch: TransitWatch
+        var seal: String
+        var replayed: Set<String> = []
+    }
+
+    /// A replayed report received longer than this before the restore is not expected in the queue.
+    static let replayedKept: TimeInterval = 3600
+
+    public init(
+        declarations: any DeclarationStore, routes: [String: [[Double]]] = [:], ids: EventIDGenerator, tick: Duration = .seconds(10),
+        history: TransitHistory? = nil
+    ) {
         shared = Board(declarations: declarations)
         self.routes = routes
         self.ids = ids
+        self.history = history
         tickInterval = tick
+    }
+
+    /// Rebuilds the watches of the transits still open from the store and stores what their
+    /// replay finds that was not stored.
+    public mutating func start() async -> StageStart<StoredEvents> {
+        guard let history else { return StageStart() }
+        var findings: [(TransitWatch.Finding, String, String)] = []
+        for d in await history.open(Date()) where watches[d.number] == nil {
+            findings += await restore(d, from: history, unlessUnheard: true)
+        }
+        return StageStart(concluded: events(for: findings))
     }
 
     /// Seal positions and reports.
@@ -83,14 +115,15 @@ public struct TransitStage: CorrelationStage {
         for e in work.events {
             for seal in Self.seals(of: e) {
                 for d in await shared.transitDeclarations(seal: seal.uppercased()) {
-                    if watches[d.number] == nil, let w = TransitWatch(declaration: d, routes: routes) {
-                        watches[d.number] = (w, seal)
-                        shared.draw(d.number) { _ in
-                            TransitPicture(
-                                watch: w, seal: seal, origin: d.transit?.origin ?? "", destination: d.transit?.destination ?? "")
+                    if watches[d.number] == nil {
+                        if let history {
+                            findings += await restore(d, from: history)
+                        } else if let w = TransitWatch(declaration: d, routes: routes) {
+                            watches[d.number] = Watched(watch: w, seal: seal)
+                            drawNew(w, d, seal: seal)
                         }
                     }
-                    guard var entry = watches[d.number] else { continue }
+                    guard var entry = watches[d.number], !entry.replayed.contains(e.id) else { continue }
                     let found = Self.feed(&entry.watch, e)
                     watches[d.number] = entry
                     findings += found.map { ($0, d.number, seal) }
@@ -111,7 +144,10 @@ public struct TransitStage: CorrelationStage {
         for (number, var entry) in watches {
             let found = entry.watch.tick(now)
             findings += found.map { ($0, number, entry.seal) }
-            watches[number] = entry.watch.closed ? nil : entry
+            // With a history a closed watch is kept, so its seal's later reports do not restore it
+            // again; it goes two days after its due time (a report then restores it, closed).
+            let kept = history != nil && now.timeIntervalSince(entry.watch.end) < TransitHistory.overdueFor
+            watches[number] = entry.watch.closed && !kept ? nil : entry
             shared.draw(number, closed: entry.watch.closed) { old in
                 var p = old
                 for f in found { p?.apply(f) }
@@ -119,6 +155,77 @@ public struct TransitStage: CorrelationStage {
             }
         }
         return events(for: findings)
+    }
+
+    /// Rebuilds the watch of `d` from what is stored about it and returns what replaying it finds
+    /// that was not stored. A store that cannot be read leaves the watch out, to be tried again at
+    /// the seal's next report. `unlessUnheard`: not for a transit whose seals have not reported and
+    /// which has no findings, which an uninterrupted hub would not be watching yet either.
+    private mutating func restore(_ d: Declaration, from history: TransitHistory, unlessUnheard: Bool = false) async
+        -> [(TransitWatch.Finding, String, String)]
+    {
+        guard var w = TransitWatch(declaration: d, routes: routes), let past = await history.stored(d) else { return [] }
+        let seals = Set(d.seals.map { $0.uppercased() })
+        var sequence: [TransitWatch.Stored] = []
+        var stored: [TransitWatch.Finding] = []
+        var fixes: [InspectionEvent] = []
+        var findingSeal: String?
+        var reportSeal: String?
+        for e in past {
+            if let f = Self.finding(e) {
+                sequence.append(.finding(f))
+                stored.append(f)
+                findingSeal = e.subject.seals?.first ?? findingSeal
+                continue
+            }
+            // Fed once for each of the transit's seals it names, as `take` does.
+            let named = Self.seals(of: e).filter { seals.contains($0.uppercased()) }
+            guard let r = Self.report(e), let first = named.first else { continue }
+            sequence += Array(repeating: .report(r), count: named.count)
+            reportSeal = reportSeal ?? first
+            if e.gpsFix != nil { fixes.append(e) }
+        }
+        if unlessUnheard && sequence.isEmpty { return [] }
+        let seal = findingSeal ?? reportSeal ?? d.seals.first ?? ""
+        let new = w.restore(sequence)
+        let recent = Date().addingTimeInterval(-Self.replayedKept)
+        let replayed = Set(past.filter { !$0.kind.hasPrefix("transit.") && $0.receivedAt >= recent }.map(\.id))
+        watches[d.number] = Watched(watch: w, seal: seal, replayed: replayed)
+        drawNew(w, d, seal: seal)
+        // The track and the findings in the order they came: a finding after the fix that made it.
+        shared.draw(d.number, closed: w.closed) { old in
+            guard var p = old else { return nil }
+            var findings = (stored + new).sorted { $0.at < $1.at }[...]
+            for e in fixes {
+                while let f = findings.first, f.at < e.observedAt { p.apply(findings.removeFirst()) }
+                if let fix = e.gpsFix { p.fix(lat: fix.lat, lon: fix.lon, at: e.observedAt) }
+            }
+            for f in findings { p.apply(f) }
+            return p
+        }
+        return new.map { ($0, d.number, seal) }
+    }
+
+    /// A stored `transit.*` event as the finding it stands for.
+    private static func finding(_ e: InspectionEvent) -> TransitWatch.Finding? {
+        guard e.kind.hasPrefix("transit."), let kind = TransitWatch.Finding.Kind(rawValue: String(e.kind.dropFirst("transit.".count)))
+        else { return nil }
+        let p = e.transitFinding
+        return TransitWatch.Finding(
+            kind: kind, at: e.observedAt, severity: e.severity, lat: p?.lat, lon: p?.lon, distanceM: p?.distanceM, detail: p?.detail ?? "")
+    }
+
+    private static func report(_ e: InspectionEvent) -> TransitWatch.Report? {
+        if let fix = e.gpsFix { return .fix(lat: fix.lat, lon: fix.lon, speedKmh: fix.speedKmh, at: e.observedAt) }
+        if let seal = e.sealStatus { return .seal(status: seal.status.rawValue, lat: seal.lat, lon: seal.lon, at: e.observedAt) }
+        return nil
+    }
+
+    /// A new watch's picture on the map, before any position.
+    private func drawNew(_ w: TransitWatch, _ d: Declaration, seal: String) {
+        shared.draw(d.number) { _ in
+            TransitPicture(watch: w, seal: seal, origin: d.transit?.origin ?? "", destination: d.transit?.destination ?? "")
+        }
     }
 
     /// The seals an event speaks of. A tracking e-seal that names no seal in its positions (GT06
@@ -129,9 +236,7 @@ public struct TransitStage: CorrelationStage {
     }
 
     private static func feed(_ w: inout TransitWatch, _ e: InspectionEvent) -> [TransitWatch.Finding] {
-        if let fix = e.gpsFix { return w.fix(lat: fix.lat, lon: fix.lon, speedKmh: fix.speedKmh, at: e.observedAt) }
-        if let seal = e.sealStatus { return w.seal(status: seal.status.rawValue, lat: seal.lat, lon: seal.lon, at: e.observedAt) }
-        return []
+        report(e).map { w.feed($0) } ?? []
     }
 
     private func events(for findings: [(TransitWatch.Finding, String, String)]) -> IngestBatch {

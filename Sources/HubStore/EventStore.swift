@@ -45,6 +45,9 @@ public struct EventQuery: Sendable, Equatable {
     public var device: String?
     public var site: String?
     public var lane: String?
+    /// Events whose subject names this seal (any case): its link key, so a query by seal reads
+    /// the index the links are made from, not every event.
+    public var seal: String?
     public var severity: Severity?
     public var since: Date?
     public var until: Date?

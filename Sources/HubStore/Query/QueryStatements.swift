@@ -20,6 +20,9 @@ extension EventQuery {
         if let device { clauses.append("device_id = \(s.bind(device))") }
         if let site { clauses.append("site = \(s.bind(site))") }
         if let lane { clauses.append("lane = \(s.bind(lane))") }
+        if let seal {
+            clauses.append("id IN (SELECT event_id FROM event_keys WHERE kind = 'seal' AND value = \(s.bind(seal.uppercased())))")
+        }
         if let severity { clauses.append("severity = \(s.bind(severity.rawValue))") }
         if let since { clauses.append("observed_at >= \(s.bind(Timestamp.format(since)))") }
         if let until { clauses.append("observed_at < \(s.bind(Timestamp.format(until)))") }
