@@ -147,6 +147,11 @@ enum PostgresSchema {
                 at TEXT NOT NULL)
             """,
         ] + appendOnly("acknowledgements")),
+        // Version 10 is another change's; the runner applies whichever versions a database lacks.
+        // A gate's uplink as it reports it: events waiting, the oldest's arrival, when it said so.
+        (11, "forward-source-status", [
+            "ALTER TABLE forward_sources ADD COLUMN backlog BIGINT, ADD COLUMN oldest_waiting_at TEXT, ADD COLUMN reported_at TEXT",
+        ]),
     ]
 
     /// Work a migration does in Swift after its statements, in the same transaction.
