@@ -45,9 +45,13 @@ function totalsUplink(f) {
   return f.backlog === 0 ? t("national.caughtUp") : plural("national.behind", f.backlog, {lag: duration(f.lagS || 0)});
 }
 
+/** A cell that asks for attention (alarms, deviations) is marked when its count is not zero. */
+function cell(key, n, urgent = false) {
+  return `<td${urgent && n ? ' class="attention"' : ""}>${esc(count(key, n))}</td>`;
+}
 function cells(f) {
-  return `<td>${esc(devices(f))}</td><td>${esc(count("alarmsN", f.alarmsLastDay))}</td><td>${esc(count("passagesN", f.passagesLastHour))}</td>
-    <td>${esc(count("scansN", f.scansAwaitingReview))}</td><td>${esc(count("sealsN", f.sealsInTransit))}</td><td>${esc(count("deviationsN", f.deviationsOpen))}</td>`;
+  return `<td>${esc(devices(f))}</td>${cell("alarmsN", f.alarmsLastDay, true)}${cell("passagesN", f.passagesLastHour)}
+    ${cell("scansN", f.scansAwaitingReview)}${cell("sealsN", f.sealsInTransit)}${cell("deviationsN", f.deviationsOpen, true)}`;
 }
 
 function rows(view) {
@@ -55,7 +59,7 @@ function rows(view) {
     const name = d.unassigned ? t("national.unassigned") : t("national.department", {id: d.id, name: d.name});
     const head = `<tr class="department"><th scope="rowgroup">${esc(name)} <span class="muted">${esc(plural("national.gates", d.gates.length))}</span></th>${cells(d.totals)}<td>${esc(totalsUplink(d.totals))}</td></tr>`;
     const gates = d.gates.map(g =>
-      `<tr class="gate${g.alarmsLastDay ? " alarm" : ""}" data-site="${esc(g.site)}"><td class="gate-name"><a href="#gate=${encodeURIComponent(g.site)}" title="${esc(t("national.lanesOpen"))}">${esc(g.site)}</a></td>${cells(g)}<td>${esc(uplink(g))}</td></tr>`).join("");
+      `<tr class="gate" data-site="${esc(g.site)}"><td class="gate-name"><a href="#gate=${encodeURIComponent(g.site)}" title="${esc(t("national.lanesOpen"))}">${esc(g.site)}</a></td>${cells(g)}<td>${esc(uplink(g))}</td></tr>`).join("");
     return head + gates;
   }).join("");
 }
