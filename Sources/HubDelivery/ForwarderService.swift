@@ -27,6 +27,8 @@ public final class ForwarderService: Service, Sendable {
         public var backlog = 0
         /// Scanner images sent ahead of their scans' batches (or that the central already had).
         public var images = 0
+        /// Status reports the central took while the forwarder was idle.
+        public var statusReports = 0
         public var lastError: String?
     }
 
@@ -44,13 +46,17 @@ public final class ForwarderService: Service, Sendable {
     private let maxBatchBytes: Int
     /// The gate's scanner images, sent ahead of the scans that name them; nil sends none.
     private let images: ForwardedImages?
+    /// How often an idle forwarder tells the central its backlog, so a quiet gate is seen alive.
+    private let statusEvery: Duration
 
     /// `http` is the hub's shared client (an https central's certificate is verified against
     /// `config.caFile`, else the system's roots).
     public init(
         config: ForwardConfig, http: OutboundHTTP, source: String, store: any ForwardingStore & EventStore & FeedCursorStore,
-        logger: Logger, poll: Duration = .milliseconds(200), maxBatchBytes: Int = 8 << 20, blobs: BlobStore? = nil
+        logger: Logger, poll: Duration = .milliseconds(200), maxBatchBytes: Int = 8 << 20, blobs: BlobStore? = nil,
+        statusEvery: Duration = .seconds(30)
     ) {
+        self.statusEvery = statusEvery
         self.images = blobs.map { ForwardedImages(blobs: $0) }
         self.config = config
         self.http = http
@@ -68,13 +74,21 @@ public final class ForwarderService: Service, Sendable {
         await cancelWhenGracefulShutdown {
             var cursor = Int64((try? await self.store.feedCursor(Self.consumer)) ?? "0") ?? 0
             self.state.withLock { $0.cursor = cursor }
+            // A batch reports the backlog too, so the clock restarts with each one taken.
+            var lastReport: ContinuousClock.Instant?
             while !Task.isCancelled {
                 await self.measureBacklog(after: cursor)
                 guard let batch = try? await self.nextBatch(after: cursor) else {
+                    // Tried once per period whether or not it is taken: a central that is down is not pressed.
+                    if lastReport.map({ ContinuousClock.now - $0 >= self.statusEvery }) ?? true {
+                        await self.reportStatus(through: cursor)
+                        lastReport = .now
+                    }
                     try? await Task.sleep(for: self.poll)
                     continue
                 }
                 guard let through = await self.send(batch) else { return }
+                lastReport = .now
                 cursor = through
                 try? await self.store.setFeedCursor(Self.consumer, String(cursor))
                 self.state.withLock { $0.cursor = cursor }
@@ -112,8 +126,11 @@ public final class ForwarderService: Service, Sendable {
         }
         let first = taken.first!.seq
         let last = taken.last!.seq
+        // What waits behind this batch, for the central's view of this gate's lag.
+        let behind = try await store.forwardBacklog(after: last)
         // The events go as stored, byte for byte; only the envelope is encoded here.
-        var text = "{\"source\":\(Self.quoted(source)),\"after\":\(cursor),\"first\":\(first),\"last\":\(last),\"raw\":"
+        var text = "{\"source\":\(Self.quoted(source)),\"after\":\(cursor),\"first\":\(first),\"last\":\(last),"
+        text += Self.uplinkFields(behind) + ",\"raw\":"
         text += String(decoding: try JSONEncoder().encode(records), as: UTF8.self)
         text += ",\"events\":["
         text += taken.map { $0.body.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ",")
@@ -121,6 +138,28 @@ public final class ForwarderService: Service, Sendable {
         return Batch(
             after: cursor, first: first, last: last, count: taken.count, body: Array(text.utf8), key: "\(source):\(first)-\(last)",
             images: images?.named(in: taken.map(\.body)) ?? [])
+    }
+
+    /// `"backlog":n` and, when events wait, `"oldestWaitingAt":"…"`.
+    static func uplinkFields(_ b: ForwardBacklog) -> String {
+        "\"backlog\":\(b.events)" + (b.oldestReceivedAt.map { ",\"oldestWaitingAt\":\"\(Timestamp.format($0))\"" } ?? "")
+    }
+
+    /// Tells the central, while nothing waits to be sent, that the gate is alive and how far it
+    /// stands. A failure is left to the next report.
+    private func reportStatus(through cursor: Int64) async {
+        guard let backlog = try? await store.forwardBacklog(after: cursor),
+            let token = try? String(contentsOfFile: config.tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        else { return }
+        let body = "{\"source\":\(Self.quoted(source)),\"through\":\(cursor),\(Self.uplinkFields(backlog))}"
+        guard
+            let answer = try? await http.post(
+                config.url.appendingPathComponent("status"),
+                headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(token)")], body: Array(body.utf8), tls: tls,
+                timeout: .seconds(10)),
+            (200..<300).contains(answer.status)
+        else { return }
+        state.withLock { $0.statusReports += 1 }
     }
 
     private static func quoted(_ s: String) -> String {

@@ -28,6 +28,7 @@ struct ForwardRoutes: RouteController {
                     "application/json",
                     S.object(
                         ["source": S.text, "after": S.integer, "first": S.integer, "last": S.integer, "events": S.array(S.eventRef),
+                         "backlog": S.integer, "oldestWaitingAt": S.time,
                          "raw": S.array(S.object(
                             ["sha256": S.sha256, "format": S.string, "deviceId": S.string, "firstReceivedAt": S.time, "receivedAt": S.time,
                              "frameCount": S.integer, "bytes": ["type": "string", "contentEncoding": "base64"]],
@@ -62,6 +63,67 @@ struct ForwardRoutes: RouteController {
                 return try JSONResponse.make(Body(error: gap.description, through: gap.through), status: .conflict)
             }
         }
+        // Audited as each batch is: an idle gate says this about every 30 s.
+        routes.post(
+            "/api/v1/forwarded/status", .gates, audit: "forward.status",
+            doc: .init(
+                summary: "An idle gate hub's uplink: events waiting to be forwarded and since when, so the central sees a quiet gate alive.",
+                body: (
+                    "application/json",
+                    S.object(
+                        ["source": S.text, "backlog": S.integer, "oldestWaitingAt": S.time, "through": S.integer],
+                        required: ["source", "backlog"])
+                ),
+                response: S.object(["source": S.string, "reportedAt": S.time], required: ["source", "reportedAt"]))
+        ) { request, context in
+            guard let forwarding else { return JSONResponse.error(.serviceUnavailable, "this hub does not take forwarded events") }
+            let body = try await request.body.collect(upTo: 16 << 10)
+            let status: ForwardStatus
+            switch Self.uplinkStatus(Data(body.readableBytesView), at: Date()) {
+            case .success(let s): status = s
+            case .failure(let bad): return JSONResponse.error(.badRequest, bad.message, field: bad.field)
+            }
+            if context.who.role == .gate, status.source != context.who.name {
+                return JSONResponse.error(
+                    .forbidden, "this gate credential reports for site '\(context.who.name)', not '\(status.source)'", field: "source")
+            }
+            try await forwarding.recordForwardStatus(status)
+            context.auditNote.set(target: status.source, detail: "backlog \(status.backlog)")
+            struct Answer: Encodable {
+                var source: String
+                var reportedAt: String
+            }
+            return try JSONResponse.make(Answer(source: status.source, reportedAt: Timestamp.format(status.reportedAt)))
+        }
+    }
+
+    /// An idle gate's status report, checked.
+    static func uplinkStatus(_ data: Data, at: Date) -> Result<ForwardStatus, BadRequest> {
+        struct Body: Decodable {
+            var source: String
+            var backlog: Int
+            var oldestWaitingAt: String?
+            /// The gate's cursor; the central knows its own `through`, so this is only for the log.
+            var through: Int64?
+        }
+        guard let b = try? JSONDecoder().decode(Body.self, from: data) else {
+            return .failure(BadRequest(field: "", message: "expected {source, backlog, oldestWaitingAt?, through?}"))
+        }
+        guard !b.source.isEmpty, b.source.count <= 64 else {
+            return .failure(BadRequest(field: "source", message: "expected the gate's site id"))
+        }
+        if let bad = uplinkProblem(backlog: b.backlog, oldestWaitingAt: b.oldestWaitingAt) { return .failure(bad) }
+        return .success(
+            ForwardStatus(source: b.source, backlog: b.backlog, oldestWaitingAt: b.oldestWaitingAt.flatMap(Timestamp.parse), reportedAt: at))
+    }
+
+    /// What is wrong with a reported backlog, if anything.
+    static func uplinkProblem(backlog: Int?, oldestWaitingAt: String?) -> BadRequest? {
+        if let backlog, backlog < 0 { return BadRequest(field: "backlog", message: "expected a count of events, 0 or more") }
+        if let oldestWaitingAt, Timestamp.parse(oldestWaitingAt) == nil {
+            return BadRequest(field: "oldestWaitingAt", message: "expected an RFC 3339 time")
+        }
+        return nil
     }
 
     /// The batch, checked: positions in order, events within the limit, each raw record's bytes
@@ -85,6 +147,7 @@ struct ForwardRoutes: RouteController {
         guard batch.after >= 0, batch.after < batch.first, batch.first <= batch.last else {
             return .failure(BadRequest(field: "first", message: "expected after < first <= last"))
         }
+        if let bad = uplinkProblem(backlog: batch.backlog, oldestWaitingAt: batch.oldestWaitingAt) { return .failure(bad) }
         guard !batch.events.isEmpty, batch.events.count <= maxForwardedEvents else {
             return .failure(BadRequest(field: "events", message: "expected 1 to \(maxForwardedEvents) events"))
         }

@@ -62,6 +62,7 @@ public struct HubAPI: Sendable {
             ImageRoutes(cache: blobs.map { ImageCache(blobs: $0) }),
             ReviewRoutes(store: store, declarations: declarations, ids: ids, config: config, claims: ReviewClaims()),
             ForwardRoutes(forwarding: forwarding),
+            NationalRoutes(forwarding: forwarding, config: config),
             AnalystRoutes(store: store, declarationStore: declarations, lanes: lanes),
             EventExportRoutes(store: store),
             AdmissionRoutes(registry: registry, config: config),

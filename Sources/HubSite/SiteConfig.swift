@@ -69,6 +69,8 @@ public struct SiteConfig: Sendable, Equatable {
     public var console = ConsoleSettings()
     /// Central image review: time limits per lane, the share of clears re-checked (`review:`).
     public var review = ReviewSettings()
+    /// On a central hub: the departments and their gates, for the national view (`national:`).
+    public var national = NationalConfig()
     /// This hub among several sharing one PostgreSQL store (`store.replica`, `store.leaseS`).
     public var replica = ReplicaSettings()
 }
@@ -179,7 +181,7 @@ extension SiteConfig {
             routes: raw.routes,
             forward: forward, retention: raw.retention?.policy, profiles: catalog.profiles,
             profilesDir: dir,
-            file: path, console: raw.console.resolvingAssets(resolve), review: raw.review,
+            file: path, console: raw.console.resolvingAssets(resolve), review: raw.review, national: raw.national,
             replica: ReplicaSettings(name: raw.store.replica, leaseS: raw.store.leaseS))
     }
 }
@@ -203,6 +205,7 @@ struct RawSiteConfig: Decodable {
     var auth: AuthSettings
     var console: ConsoleSettings
     var review: ReviewSettings
+    var national: NationalConfig
 
     struct Risk: Decodable {
         var policy: String?
@@ -323,7 +326,7 @@ struct RawSiteConfig: Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login, auth
-        case console, review
+        case console, review, national
     }
 
     init(from decoder: any Decoder) throws {
@@ -349,6 +352,7 @@ struct RawSiteConfig: Decodable {
         auth = try c.decodeIfPresent(AuthSettings.self, forKey: .auth) ?? AuthSettings()
         console = try c.decodeIfPresent(ConsoleSettings.self, forKey: .console) ?? ConsoleSettings()
         review = try c.decodeIfPresent(ReviewSettings.self, forKey: .review) ?? ReviewSettings()
+        national = try c.decodeIfPresent(NationalConfig.self, forKey: .national) ?? NationalConfig()
     }
 }
 

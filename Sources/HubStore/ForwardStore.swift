@@ -12,6 +12,12 @@ public protocol ForwardingStore: Sendable {
     /// Central side: stores what of `batch` is absent, in one transaction, and says what it holds.
     /// Throws `ForwardGap` when the batch starts after what the central holds from that source.
     func acceptForwarded(_ batch: ForwardedBatch) async throws -> ForwardReceipt
+    /// Central side: what an idle gate said of its uplink (`POST /api/v1/forwarded/status`).
+    func recordForwardStatus(_ status: ForwardStatus) async throws
+    /// Central side: every gate that forwards here, with its uplink's state and its figures at `now`.
+    func nationalFigures(now: Date) async throws -> [GateFigures]
+    /// Central side: each lane of `site` with its latest passage and last occupancy.
+    func gateLanes(site: String) async throws -> [LaneSnapshot]
 }
 
 /// An event with its store position and the exact JSON it is kept as.
@@ -47,14 +53,46 @@ public struct ForwardedBatch: Sendable, Decodable {
     public var last: Int64
     public var events: [InspectionEvent]
     public var raw: [ForwardedRawRecord]
+    /// Events still waiting at the gate behind this batch (absent from gates older than the field).
+    public var backlog: Int?
+    /// When the oldest of them reached the gate (RFC 3339), if any wait.
+    public var oldestWaitingAt: String?
 
-    public init(source: String, after: Int64, first: Int64, last: Int64, events: [InspectionEvent], raw: [ForwardedRawRecord]) {
+    public init(
+        source: String, after: Int64, first: Int64, last: Int64, events: [InspectionEvent], raw: [ForwardedRawRecord],
+        backlog: Int? = nil, oldestWaitingAt: String? = nil
+    ) {
         self.source = source
         self.after = after
         self.first = first
         self.last = last
         self.events = events
         self.raw = raw
+        self.backlog = backlog
+        self.oldestWaitingAt = oldestWaitingAt
+    }
+
+    /// The uplink's state the batch reports, or nil from a gate that does not report it.
+    public func uplink(at: Date) -> ForwardStatus? {
+        backlog.map {
+            ForwardStatus(source: source, backlog: $0, oldestWaitingAt: oldestWaitingAt.flatMap(Timestamp.parse), reportedAt: at)
+        }
+    }
+}
+
+/// A gate's uplink as it last reported it: how many events wait to be forwarded, since when.
+public struct ForwardStatus: Sendable, Equatable {
+    public var source: String
+    public var backlog: Int
+    public var oldestWaitingAt: Date?
+    /// When the central heard it.
+    public var reportedAt: Date
+
+    public init(source: String, backlog: Int, oldestWaitingAt: Date?, reportedAt: Date) {
+        self.source = source
+        self.backlog = backlog
+        self.oldestWaitingAt = oldestWaitingAt
+        self.reportedAt = reportedAt
     }
 }
 
@@ -136,6 +174,37 @@ extension SQLiteEventStore {
         }
     }
 
+    /// Registered last: a gate's uplink as it reports it (PostgreSQL's migration 11).
+    static func registerForwardStatusMigrations(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v11-forward-source-status") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE forward_sources ADD COLUMN backlog INTEGER;
+                    ALTER TABLE forward_sources ADD COLUMN oldest_waiting_at TEXT;
+                    ALTER TABLE forward_sources ADD COLUMN reported_at TEXT;
+                    """)
+        }
+    }
+
+    public func recordForwardStatus(_ status: ForwardStatus) async throws {
+        try await pool.write { db in
+            // A gate that has not forwarded yet gets its row now, holding nothing (through 0).
+            try db.execute(
+                sql: """
+                    INSERT INTO forward_sources (source, through, batches, at, backlog, oldest_waiting_at, reported_at)
+                    VALUES (?, 0, 0, ?, ?, ?, ?)
+                    ON CONFLICT(source) DO UPDATE SET backlog = excluded.backlog,
+                        oldest_waiting_at = excluded.oldest_waiting_at, reported_at = excluded.reported_at
+                    """,
+                arguments: Self.statusArguments(status))
+        }
+    }
+
+    private static func statusArguments(_ s: ForwardStatus) -> StatementArguments {
+        let at = Timestamp.format(s.reportedAt)
+        return [s.source, at, s.backlog, s.oldestWaitingAt.map(Timestamp.format), at]
+    }
+
     public func storedEvents(after seq: Int64, limit: Int) async throws -> [StoredEvent] {
         try await pool.read { db in
             try Row.fetchAll(
@@ -186,6 +255,11 @@ extension SQLiteEventStore {
                     ON CONFLICT(source) DO UPDATE SET through = excluded.through, batches = batches + 1, at = excluded.at
                     """,
                 arguments: [batch.source, through, now])
+            if let uplink = batch.uplink(at: Timestamp.parse(now) ?? Date()) {
+                try db.execute(
+                    sql: "UPDATE forward_sources SET backlog = ?, oldest_waiting_at = ?, reported_at = ? WHERE source = ?",
+                    arguments: [uplink.backlog, uplink.oldestWaitingAt.map(Timestamp.format), now, batch.source])
+            }
             return ForwardReceipt(
                 source: batch.source, received: batch.events.count, stored: fresh.events.count,
                 alreadyHad: batch.events.count - fresh.events.count, rawStored: fresh.records.count, through: through)

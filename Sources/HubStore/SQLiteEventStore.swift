@@ -120,6 +120,7 @@ public final class SQLiteEventStore: HubRecordStore {
         registerRetentionMigrations(&m)
         registerAlarmMigrations(&m)
         registerHashPrefixMigrations(&m)
+        registerForwardStatusMigrations(&m)
         return m
     }
 

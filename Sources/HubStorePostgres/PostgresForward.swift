@@ -81,6 +81,14 @@ extension PostgresEventStore {
                 ON CONFLICT (source) DO UPDATE
                 SET through = excluded.through, batches = forward_sources.batches + 1, at = excluded.at
                 """, logger: logger)
+            if let uplink = batch.uplink(at: Timestamp.parse(now) ?? Date()) {
+                let oldest = uplink.oldestWaitingAt.map(Timestamp.format)
+                try await db.query(
+                    """
+                    UPDATE forward_sources SET backlog = \(Int64(uplink.backlog)), oldest_waiting_at = \(oldest), reported_at = \(now)
+                    WHERE source = \(batch.source)
+                    """, logger: logger)
+            }
             return ForwardReceipt(
                 source: batch.source, received: batch.events.count, stored: fresh.events.count,
                 alreadyHad: batch.events.count - fresh.events.count, rawStored: fresh.records.count, through: through)

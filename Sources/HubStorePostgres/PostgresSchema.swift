@@ -155,6 +155,10 @@ enum PostgresSchema {
                 name TEXT PRIMARY KEY, owner TEXT NOT NULL, epoch BIGINT NOT NULL, expires_at TIMESTAMPTZ NOT NULL)
             """,
         ]),
+        // A gate's uplink as it reports it: events waiting, the oldest's arrival, when it said so.
+        (11, "forward-source-status", [
+            "ALTER TABLE forward_sources ADD COLUMN backlog BIGINT, ADD COLUMN oldest_waiting_at TEXT, ADD COLUMN reported_at TEXT",
+        ]),
     ]
 
     /// Work a migration does in Swift after its statements, in the same transaction.

@@ -319,6 +319,48 @@ struct SiteConfigTests {
                               "seals": nil, "gt06-seals": nil, "trackers": nil])
         #expect(scenarios.passageBeforeS == 30 && scenarios.passageAfterS == 2 && scenarios.passageGapS == 5)
     }
+
+    /// The national view's departments: read in order with their gates; a bad one is refused at
+    /// its line, naming the field.
+    @Test func nationalDepartmentsAreReadAndABadOneNamesItsLineAndField() throws {
+        let devices = "  - {id: a, profile: test-rpm, port: /dev/x}"
+        func national(_ departments: String) -> String { "national:\n  departments:\n" + departments + "\n" + Self.site(devices) }
+        let (_, good) = try load(site: national("""
+                - {id: "03", name: "Hải Phòng", gates: [gate-a, gate-b]}
+                - {id: "01", name: "Hà Nội", gates: [gate-c]}
+            """))
+        let config = try good.get()
+        #expect(config.national.departments == [
+            NationalConfig.Department(id: "03", name: "Hải Phòng", gates: ["gate-a", "gate-b"]),
+            NationalConfig.Department(id: "01", name: "Hà Nội", gates: ["gate-c"]),
+        ])
+        #expect(config.national.department(of: "gate-c")?.id == "01" && config.national.department(of: "gate-z") == nil)
+        #expect(try load(site: Self.site(devices)).1.get().national == NationalConfig())
+
+        let twice = try #require(try failure(site: national("""
+                - {id: "03", name: "Hải Phòng", gates: [gate-a]}
+                - {id: "01", name: "Hà Nội", gates: [gate-c, gate-a]}
+            """)))
+        #expect(twice.file.hasSuffix("site.yaml") && twice.line == 4 && twice.field == "national.departments[1].gates[1]", "\(twice)")
+        #expect(twice.message.contains("gate-a") && twice.message.contains("'03'"))
+        let sameID = try #require(try failure(site: national("""
+                - {id: "03", name: "Hải Phòng", gates: [gate-a]}
+                - {id: "03", name: "Hà Nội", gates: [gate-c]}
+            """)))
+        #expect(sameID.line == 4 && sameID.field == "national.departments[1].id", "\(sameID)")
+        let badGate = try #require(try failure(site: national("""
+                - {id: "03", name: "Hải Phòng", gates: ["gate a"]}
+            """)))
+        #expect(badGate.line == 3 && badGate.field == "national.departments[0].gates", "\(badGate)")
+        let noName = try #require(try failure(site: national("""
+                - {id: "03", gates: [gate-a]}
+            """)))
+        #expect(noName.line == 3 && noName.field == "national.departments[0].name", "\(noName)")
+        let unknown = try #require(try failure(site: national("""
+                - {id: "03", name: "Hải Phòng", gates: [gate-a], region: north}
+            """)))
+        #expect(unknown.field == "national.departments[0].region", "\(unknown)")
+    }
 }
 
 /// The shipped udev rules are what `niihub udev-rules` makes from the shipped profiles.

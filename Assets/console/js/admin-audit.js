@@ -10,7 +10,7 @@ const $ = s => document.querySelector(s);
 /** The actions the hub writes, in the order the filter offers them. */
 export const ACTIONS = ["login", "login.failed", "login.throttled", "logout", "token.create", "token.revoke", "user.create",
   "alarm.acknowledge", "alarm.adjudicate", "passage.resolve", "admission.held", "admission.approve", "admission.deny",
-  "declaration.post", "declaration.bulk", "declaration.cancel", "scan.post", "blob.post", "review.claim", "review.release", "review.verdict", "forward.receive", "forward.image", "retention.purge",
+  "declaration.post", "declaration.bulk", "declaration.cancel", "scan.post", "blob.post", "review.claim", "review.release", "review.verdict", "forward.receive", "forward.status", "forward.image", "retention.purge",
   "access.refused"];
 const ROLES = ["operator", "analyst", "admin", "gate"];
 const CODES = {real: "real", norm: "norm", false: "false", test: "test", "tamper-fault": "fault"};
@@ -116,6 +116,8 @@ export function sentence(a, tokens) {
       const m = /events (\d+)-(\d+): (\d+) stored, (\d+) already/.exec(d) || [];
       return t("audit.s.forward.receive", {...v, source: target, stored: number(m[3]), already: number(m[4])});
     }
+    case "forward.status":
+      return t("audit.s.forward.status", {...v, source: target, backlog: number(Number((/^backlog (\d+)/.exec(d) || [])[1]))});
     case "review.claim": case "review.release": case "review.verdict": {
       // The hub writes "scan <scanner's id>[, verdict <clear|suspect|inspect>][, second|recheck][, joined]".
       const scan = (/scan ([^,]+)/.exec(d) || [])[1] || "–", verdict = (/verdict (\w+)/.exec(d) || [])[1];

@@ -4,7 +4,8 @@ import Hummingbird
 import NIOCore
 
 /// The console: `GET /` (the operator's screen, with its login form), `GET /admin` (admission,
-/// audit, devices), `GET /analysis` (the analyst's search, passages and declarations), their files
+/// audit, devices), `GET /analysis` (the analyst's search, passages and declarations), `GET
+/// /national` (a central hub's departments and gates), their files
 /// under `/assets/<folder>/<file>` and Debian's browser libraries under `/vendor/<library>/…`. All
 /// open: the pages hold no data and ask the API, with the session cookie, for everything. Files are
 /// revalidated by `ETag` (`no-cache`), so an upgraded hub's console shows at once; the Debian
@@ -31,6 +32,10 @@ struct ConsoleRoutes: RouteController {
         // The analyst's searches and evidence come from the analyst-only API routes; the page itself holds no data.
         routes.get("/analysis", .open, doc: .init(summary: "The analyst workspace.", produces: "text/html", response: OpenAPISchemas.html)) {
             _, _ in page("analysis.html")
+        }
+        // The national view's figures come from `GET /api/v1/national`; the page holds no data.
+        routes.get("/national", .open, doc: .init(summary: "The national view.", produces: "text/html", response: OpenAPISchemas.html)) {
+            _, _ in page("national.html")
         }
         routes.get("/assets/:dir/:file", .open, doc: Self.fileDoc("A file of the console (CSS, JavaScript module, catalog).")) {
             request, context in
