@@ -54,59 +54,63 @@ extension PostgresEventStore {
         }
     }
 
-    /// Writes the partition's seqs to the ledger, drops its events' link keys, and drops it; one
-    /// transaction holding `appendLock`, so a row purge or an append never sees it half gone.
-    /// Nil when it held no rows (all purged one by one before): dropped without a ledger entry.
+    /// Drops the partition (`dropNow`) unless readers hold the table past `partitionLockWait`;
+    /// logs the drop.
     private func drop(_ partition: EventPartition, newest: String?, now: Date) async throws -> PurgeRun? {
         let logger = self.logger
-        let run: PurgeRun? = try await client.withTransaction(logger: logger) { db in
-            try await db.query("SELECT pg_advisory_xact_lock(\(Self.appendLock))", logger: logger)
-            var runs: [(first: Int64, last: Int64)] = []
-            // Runs of consecutive seqs (gaps and islands): what earlier row purges left.
-            for try await run in try await db.query(
-                PostgresQuery(
-                    unsafeSQL: """
-                        SELECT MIN(seq), MAX(seq) FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM \(partition.name)) s
-                        GROUP BY island ORDER BY 1
-                        """), logger: logger
-            ).decode((Int64, Int64).self) {
-                runs.append(run)
+        let outcome = try await Self.putOffWhenBusy("drop", logger) {
+            try await self.client.withTransaction(logger: logger) { db in
+                try await Self.dropNow(db, partition, newest: newest, now: now, logger)
             }
-            var result: PurgeRun?
-            if let first = runs.first?.first, let last = runs.last?.last {
-                var chains: [Int64: ChainHash] = [:]
-                for try await (seq, chain) in try await db.query(
-                    PostgresQuery(
-                        unsafeSQL: "SELECT seq, chain FROM \(partition.name) WHERE seq = ANY($1)", binds: Self.binds(runs.map(\.last))),
-                    logger: logger
-                ).decode((Int64, ByteBuffer?).self) {
-                    chains[seq] = chain.flatMap { ChainHash(Array($0.readableBytesView)) }
-                }
-                let ranges = try runs.map { r in
-                    guard let chain = chains[r.last] else {
-                        throw StoreCorruption(what: "row seq \(r.last) has no chain value; run niihub verify")
-                    }
-                    return PurgedRange(first: r.first, last: r.last, lastChain: chain)
-                }
-                try await Self.recordPurge(
-                    db, table: .events, kind: nil, before: nil, ranges: ranges, reason: "retention", at: now, logger)
-                try await db.query(
-                    PostgresQuery(unsafeSQL: "DELETE FROM event_keys WHERE event_id IN (SELECT id FROM \(partition.name))"),
-                    logger: logger)
-                let rows = Int(ranges.reduce(Int64(0)) { $0 + $1.last - $1.first + 1 })
-                result = PurgeRun(
-                    target: "events partition=\(partition.name)", rows: rows, batches: 1,
-                    before: newest.flatMap(Timestamp.parse) ?? now,
-                    partition: DroppedPartition(name: partition.name, firstSeq: first, lastSeq: last))
-            }
-            try await db.query(PostgresQuery(unsafeSQL: "ALTER TABLE events DETACH PARTITION \(partition.name)"), logger: logger)
-            try await db.query(PostgresQuery(unsafeSQL: "DROP TABLE \(partition.name)"), logger: logger)
-            return result
         }
-        logger.info(
-            "events partition dropped",
-            metadata: ["partition": "\(partition.name)", "rows": "\(run?.rows ?? 0)", "seqs": "\(run?.partition.map { "\($0.firstSeq)–\($0.lastSeq)" } ?? "none")"])
+        guard case .some(let run) = outcome else { return nil }
+        let seqs = run?.partition.map { "\($0.firstSeq)–\($0.lastSeq)" } ?? "none"
+        logger.info("events partition dropped", metadata: ["partition": "\(partition.name)", "rows": "\(run?.rows ?? 0)", "seqs": "\(seqs)"])
         return run
+    }
+
+    /// Writes the partition's seqs to the ledger, deletes its events' link keys, and drops it; one
+    /// transaction holding `appendLock`, so a row purge or an append never sees it half gone.
+    /// Nil when it held no rows (all purged one by one before): dropped without a ledger entry.
+    private static func dropNow(
+        _ db: PostgresConnection, _ partition: EventPartition, newest: String?, now: Date, _ logger: Logger
+    ) async throws -> PurgeRun? {
+        try await beginPartitionChange(db, logger)
+        var runs: [(first: Int64, last: Int64)] = []
+        // Runs of consecutive seqs (gaps and islands): what earlier row purges left.
+        for try await run in try await db.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT MIN(seq), MAX(seq) FROM (SELECT seq, seq - row_number() OVER (ORDER BY seq) AS island FROM \(partition.name)) s
+                    GROUP BY island ORDER BY 1
+                    """), logger: logger
+        ).decode((Int64, Int64).self) {
+            runs.append(run)
+        }
+        var result: PurgeRun?
+        if let first = runs.first?.first, let last = runs.last?.last {
+            var chains: [Int64: ChainHash] = [:]
+            for try await (seq, chain) in try await db.query(
+                PostgresQuery(unsafeSQL: "SELECT seq, chain FROM \(partition.name) WHERE seq = ANY($1)", binds: binds(runs.map(\.last))),
+                logger: logger
+            ).decode((Int64, ByteBuffer?).self) {
+                chains[seq] = chain.flatMap { ChainHash(Array($0.readableBytesView)) }
+            }
+            let ranges = try runs.map { r in
+                guard let chain = chains[r.last] else { throw StoreCorruption(what: "row seq \(r.last) has no chain value; run niihub verify") }
+                return PurgedRange(first: r.first, last: r.last, lastChain: chain)
+            }
+            try await recordPurge(db, table: .events, kind: nil, before: nil, ranges: ranges, reason: "retention", at: now, logger)
+            try await db.query(
+                PostgresQuery(unsafeSQL: "DELETE FROM event_keys WHERE event_id IN (SELECT id FROM \(partition.name))"), logger: logger)
+            result = PurgeRun(
+                target: "events partition=\(partition.name)", rows: Int(ranges.reduce(Int64(0)) { $0 + $1.last - $1.first + 1 }),
+                batches: 1, before: newest.flatMap(Timestamp.parse) ?? now,
+                partition: DroppedPartition(name: partition.name, firstSeq: first, lastSeq: last))
+        }
+        try await db.query(PostgresQuery(unsafeSQL: "ALTER TABLE events DETACH PARTITION \(partition.name)"), logger: logger)
+        try await db.query(PostgresQuery(unsafeSQL: "DROP TABLE \(partition.name)"), logger: logger)
+        return result
     }
 
     static func binds(_ values: [Int64]) -> PostgresBindings {

@@ -125,6 +125,29 @@ extension PostgresEventStore {
         for sql in statements { try await db.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
     }
 
+    /// How long a roll or a drop waits for the table: DETACH needs it to itself, so it queues behind
+    /// every reader (a `verify` holds it for its whole snapshot), and appends wait behind the roll's
+    /// append lock meanwhile. Past this the change is put off to the next retention turn.
+    static let partitionLockWait = "2s"
+
+    /// Takes the append lock and bounds the wait for the table's lock (`partitionLockWait`).
+    static func beginPartitionChange(_ db: PostgresConnection, _ logger: Logger) async throws {
+        try await db.query("SELECT pg_advisory_xact_lock(\(appendLock))", logger: logger)
+        try await db.query(PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = '\(partitionLockWait)'"), logger: logger)
+    }
+
+    /// Runs a partition change; nil when it gave up waiting for the table's lock (SQLSTATE 55P03),
+    /// so the turn's row purges still run.
+    static func putOffWhenBusy<T>(_ what: String, _ logger: Logger, _ body: () async throws -> T) async throws -> T? {
+        do {
+            return try await body()
+        } catch let e as PostgresTransactionError {
+            guard let psql = e.closureError as? PSQLError, psql.serverInfo?[.sqlState] == "55P03" else { throw e }
+            logger.warning("events partition \(what) put off to the next turn: readers held the table past \(partitionLockWait)")
+            return nil
+        }
+    }
+
     /// Creates the open partition from `first` on, with its own TRUNCATE trigger (a statement
     /// trigger on the parent does not fire for a partition truncated by name).
     static func openPartition(from first: Int64) -> [String] {
@@ -148,46 +171,53 @@ extension PostgresEventStore {
 
     public func rollPartition(period: PartitionPeriod) async throws -> String? {
         let logger = self.logger
-        let closed: EventPartition? = try await client.withTransaction(logger: logger) { db in
-            try await db.query("SELECT pg_advisory_xact_lock(\(Self.appendLock))", logger: logger)
-            guard let open = try await Self.partitions(db, logger).last, open.upper == nil else {
-                throw StoreCorruption(what: "the events table has no open partition")
-            }
-            var oldestText: String?
-            var newestText: String?
-            for try await (a, b) in try await db.query(
-                PostgresQuery(
-                    unsafeSQL: """
-                        SELECT (SELECT received_at FROM \(open.name) ORDER BY seq LIMIT 1),
-                               (SELECT received_at FROM \(open.name) ORDER BY seq DESC LIMIT 1)
-                        """), logger: logger
-            ).decode((String?, String?).self) {
-                (oldestText, newestText) = (a, b)
-            }
-            // The open partition's period is its first row's (by seq): rolls come in the first turn
-            // after a boundary, so that row is of the new period, unless a gate's late backlog came first.
-            guard let first = oldestText.flatMap(Timestamp.parse), let newest = newestText.flatMap(Timestamp.parse),
-                period.start(of: newest) > first,
-                let head = try await Self.head(db, .events, logger)
-            else { return nil }
-            var bounded = open
-            bounded.upper = head.seq + 1
-            let check = "\(open.name)_bounds"
-            let statements = [
-                "ALTER TABLE events DETACH PARTITION \(open.name)",
-                "ALTER TABLE \(open.name) ADD CONSTRAINT \(check) CHECK (seq >= \(open.lower ?? .min) AND seq < \(head.seq + 1))",
-                "ALTER TABLE events ATTACH PARTITION \(open.name) FOR VALUES \(bounded.bounds)",
-                "ALTER TABLE \(open.name) DROP CONSTRAINT \(check)",
-            ] + Self.openPartition(from: head.seq + 1)
-            for sql in statements { try await db.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
-            return bounded
-        }
+        let closed = try await Self.putOffWhenBusy("roll", logger) {
+            try await self.client.withTransaction(logger: logger) { db in try await Self.roll(db, period: period, logger) }
+        } ?? nil
         if let closed {
             logger.info(
                 "events partition closed",
                 metadata: ["partition": "\(closed.name)", "upTo": "\((closed.upper ?? 1) - 1)", "period": "\(period)"])
         }
         return closed?.name
+    }
+
+    /// Bounds the open partition at the head and opens the next, when its newest row is of a later
+    /// period than its first; returns the partition closed.
+    private static func roll(_ db: PostgresConnection, period: PartitionPeriod, _ logger: Logger) async throws -> EventPartition? {
+        try await beginPartitionChange(db, logger)
+        guard let open = try await partitions(db, logger).last, open.upper == nil else {
+            throw StoreCorruption(what: "the events table has no open partition")
+        }
+        var firstText: String?
+        var newestText: String?
+        for try await (a, b) in try await db.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT (SELECT received_at FROM \(open.name) ORDER BY seq LIMIT 1),
+                           (SELECT received_at FROM \(open.name) ORDER BY seq DESC LIMIT 1)
+                    """), logger: logger
+        ).decode((String?, String?).self) {
+            (firstText, newestText) = (a, b)
+        }
+        // The open partition's period is its first row's (by seq): rolls come in the first turn
+        // after a boundary, so that row is of the new period, unless a gate's late backlog came first.
+        guard let first = firstText.flatMap(Timestamp.parse), let newest = newestText.flatMap(Timestamp.parse),
+            period.start(of: newest) > first,
+            let head = try await Self.head(db, .events, logger)
+        else { return nil }
+        var bounded = open
+        bounded.upper = head.seq + 1
+        // The CHECK lets ATTACH trust the bounds without scanning the partition.
+        let check = "\(open.name)_bounds"
+        let statements = [
+            "ALTER TABLE events DETACH PARTITION \(open.name)",
+            "ALTER TABLE \(open.name) ADD CONSTRAINT \(check) CHECK (seq >= \(open.lower ?? .min) AND seq < \(head.seq + 1))",
+            "ALTER TABLE events ATTACH PARTITION \(open.name) FOR VALUES \(bounded.bounds)",
+            "ALTER TABLE \(open.name) DROP CONSTRAINT \(check)",
+        ] + openPartition(from: head.seq + 1)
+        for sql in statements { try await db.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+        return bounded
     }
 }
 
