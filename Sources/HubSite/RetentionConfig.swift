@@ -11,11 +11,12 @@ import HubModel
 ///   every: 1h                   # how often a purge runs
 ///   batch: 100                  # rows per write transaction
 ///   pause: 50ms                 # between two batches
+///   partition: month            # PostgreSQL: the time one events partition spans (week or month)
 /// ```
 struct RawRetention: Decodable {
     var policy: RetentionPolicy
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case `default`, kinds, raw, every, batch, pause }
+    enum CodingKeys: String, CodingKey, CaseIterable { case `default`, kinds, raw, every, batch, pause, partition }
 
     static let ageWords = "a number and a unit (ms, s, m, h, d, w, y), e.g. 90d or 5y"
 
@@ -34,6 +35,10 @@ struct RawRetention: Decodable {
         policy.batchRows = try c.decode(
             Int.self, forKey: .batch, default: policy.batchRows, where: (1...100_000).contains,
             expected: "rows per batch from 1 to 100000")
+        policy.partition = PartitionPeriod(
+            rawValue: try c.decode(
+                String.self, forKey: .partition, default: policy.partition.rawValue, where: { PartitionPeriod(rawValue: $0) != nil },
+                expected: "week or month"))!
         if c.contains(.kinds) {
             let kinds = try c.nestedContainer(keyedBy: AnyKey.self, forKey: .kinds)
             for key in kinds.allKeys {

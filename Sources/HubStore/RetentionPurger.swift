@@ -13,6 +13,21 @@ public protocol RetentionStore: Sendable {
     func purgeRaw(before: Date, after: RawPurgePosition?, limit: Int, now: Date) async throws -> RawPurgeBatch
     /// Notes a finished run (one kind, or the raw records) in the audit log.
     func recordPurgeRun(_ run: PurgeRun, at: Date) async throws
+    /// Stores whose events are partitioned by time (PostgreSQL): closes the open partition when its
+    /// newest event was received in a later `period` than its first, and opens a new one; returns
+    /// the closed partition's name, nil when nothing rolled.
+    func rollPartition(period: PartitionPeriod) async throws -> String?
+    /// Stores whose events are partitioned by time: drops each closed partition in which every
+    /// event is past its kind's age, after writing its seqs to the purge ledger; one run per drop
+    /// that removed rows.
+    func dropAgedPartitions(policy: RetentionPolicy, now: Date) async throws -> [PurgeRun]
+}
+
+extension RetentionStore {
+    /// Not partitioned: nothing to roll.
+    public func rollPartition(period: PartitionPeriod) async throws -> String? { nil }
+    /// Not partitioned: retention deletes rows only.
+    public func dropAgedPartitions(policy: RetentionPolicy, now: Date) async throws -> [PurgeRun] { [] }
 }
 
 /// Where a scan of old raw records stopped, to go on from there.
@@ -39,15 +54,45 @@ public struct RawPurgeBatch: Sendable, Equatable {
     }
 }
 
-/// What one run purged from one kind (or from the raw archive).
+/// What one run purged from one kind (or from the raw archive), or one events partition dropped whole.
 public struct PurgeRun: Sendable, Equatable {
-    /// `events kind=radiation.background` or `raw_records`.
+    /// `events kind=radiation.background`, `raw_records` or `events partition=events_p1001`.
     public var target: String
     public var rows: Int
     public var batches: Int
+    /// Rows received before this were purged; for a dropped partition, its newest row's receive time.
     public var before: Date
+    /// The partition dropped whole, with its first and last stored seq (nil: rows deleted one by one).
+    public var partition: DroppedPartition?
 
-    public var detail: String { "deleted \(rows) row(s) received before \(Timestamp.format(before)) in \(batches) batch(es)" }
+    public init(target: String, rows: Int, batches: Int, before: Date, partition: DroppedPartition? = nil) {
+        self.target = target
+        self.rows = rows
+        self.batches = batches
+        self.before = before
+        self.partition = partition
+    }
+
+    public var detail: String {
+        guard let partition else {
+            return "deleted \(rows) row(s) received before \(Timestamp.format(before)) in \(batches) batch(es)"
+        }
+        return "dropped partition \(partition.name): \(rows) row(s), seqs \(partition.firstSeq)–\(partition.lastSeq), "
+            + "the newest received \(Timestamp.format(before)), every kind past its age"
+    }
+}
+
+/// An events partition retention dropped whole.
+public struct DroppedPartition: Sendable, Equatable {
+    public var name: String
+    public var firstSeq: Int64
+    public var lastSeq: Int64
+
+    public init(name: String, firstSeq: Int64, lastSeq: Int64) {
+        self.name = name
+        self.firstSeq = firstSeq
+        self.lastSeq = lastSeq
+    }
 }
 
 /// Applies a `RetentionPolicy` to a store: each kind with an age, then the raw records, a small
@@ -62,9 +107,16 @@ public struct RetentionPurger: Sendable {
     }
 
     /// One pass at `now`; returns the runs that deleted something (each also noted in the audit log).
-    /// Stops between batches when the task is cancelled.
+    /// Partitions go first (a roll, then whole aged-out partitions), so the row deletes that
+    /// follow only meet the shorter-lived kinds of the partitions kept. Stops between batches when
+    /// the task is cancelled.
     public func purge(now: Date) async throws -> [PurgeRun] {
+        _ = try await store.rollPartition(period: policy.partition)
         var runs: [PurgeRun] = []
+        for run in try await store.dropAgedPartitions(policy: policy, now: now) {
+            try await store.recordPurgeRun(run, at: now)
+            runs.append(run)
+        }
         let limit = max(policy.batchRows, 1)
         for kind in try await store.storedKinds() {
             guard let age = policy.age(forKind: kind) else { continue }

@@ -203,6 +203,7 @@ public final class PostgresEventStore: HubRecordStore {
         }
         try await insertChained(db, records: batch.records, logger)
         let events = batch.events
+        try await refuseStoredIDs(db, events, logger)
         try await insertChained(db, events: events, bodies: bodies, logger)
         let keys = events.flatMap { e in Set(e.linkKeys).map { (e.id, $0) } }
         try await Self.insert(

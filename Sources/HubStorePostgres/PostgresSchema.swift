@@ -159,11 +159,34 @@ enum PostgresSchema {
         (11, "forward-source-status", [
             "ALTER TABLE forward_sources ADD COLUMN backlog BIGINT, ADD COLUMN oldest_waiting_at TEXT, ADD COLUMN reported_at TEXT",
         ]),
+        // `events` partitioned by seq with time-aligned bounds, so retention drops whole partitions
+        // (`PostgresPartitions.swift`). The triggers name their root table as an argument, which a
+        // partition's row trigger (cloned from the parent's) passes on.
+        (12, "events-partitioned", [
+            """
+            CREATE OR REPLACE FUNCTION niihub_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                tbl TEXT := COALESCE(TG_ARGV[0], TG_TABLE_NAME);
+            BEGIN
+                IF TG_LEVEL = 'ROW' AND tbl IN ('events', 'raw_records') THEN
+                    IF TG_OP = 'UPDATE' AND current_setting('niihub.chaining', true) = 'on' THEN RETURN NEW; END IF;
+                    IF TG_OP = 'DELETE' AND current_setting('niihub.purging', true) = 'on' THEN
+                        IF OLD.received_at COLLATE "C" < current_setting('niihub.purge_before', true) COLLATE "C" THEN
+                            IF tbl = 'events' THEN RETURN OLD; END IF;
+                            IF NOT EXISTS (SELECT 1 FROM events WHERE raw_sha256 = OLD.sha256) THEN RETURN OLD; END IF;
+                        END IF;
+                    END IF;
+                END IF;
+                RAISE EXCEPTION '% is append-only', tbl;
+            END $$
+            """,
+        ]),
     ]
 
     /// Work a migration does in Swift after its statements, in the same transaction.
     static func chainAfter(_ version: Int, _ db: PostgresConnection, _ logger: Logger) async throws {
         if version == 8 { try await PostgresEventStore.chainExistingRows(db, logger) }
+        if version == 12 { try await PostgresEventStore.partitionEvents(db, logger) }
     }
 
     /// Row triggers refusing UPDATE and DELETE, and a statement trigger refusing TRUNCATE.
@@ -179,11 +202,12 @@ enum PostgresSchema {
 
     /// Applies the migrations the database lacks, one hub at a time; refuses a database whose
     /// schema is newer than this build's.
-    static func migrate(_ client: PostgresClient, store: String, logger: Logger) async throws {
+    /// `through` stops after that version (tests making a store as an older build left it).
+    static func migrate(_ client: PostgresClient, store: String, logger: Logger, through: Int = .max) async throws {
         try await client.withConnection { db in
             try await db.query("SELECT pg_advisory_lock(\(migrationLock))", logger: logger)
             do {
-                try await apply(db, store: store, logger: logger)
+                try await apply(db, store: store, logger: logger, through: through)
             } catch {
                 _ = try? await db.query("SELECT pg_advisory_unlock(\(migrationLock))", logger: logger)
                 throw error
@@ -192,7 +216,7 @@ enum PostgresSchema {
         }
     }
 
-    private static func apply(_ db: PostgresConnection, store: String, logger: Logger) async throws {
+    private static func apply(_ db: PostgresConnection, store: String, logger: Logger, through: Int) async throws {
         try await db.query(
             """
             CREATE TABLE IF NOT EXISTS niihub_schema (
@@ -211,7 +235,7 @@ enum PostgresSchema {
                 store: store, found: unknown.map { "\($0.key) \($0.value)" }.joined(separator: ", "),
                 known: "\(migrations.last!.version) \(migrations.last!.name)")
         }
-        for m in migrations where applied[m.version] == nil {
+        for m in migrations where applied[m.version] == nil && m.version <= through {
             try await db.withTransaction(logger: logger) { tx in
                 for sql in m.statements { try await tx.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
                 try await chainAfter(m.version, tx, logger)

@@ -30,6 +30,7 @@ struct RetentionConfigTests {
               every: 30m
               batch: 200
               pause: 20ms
+              partition: week
 
             """).get()
         let p = try #require(config.retention)
@@ -39,9 +40,11 @@ struct RetentionConfigTests {
         #expect(p.age(forKind: "device.status")?.seconds == 365 * 86_400.0)
         #expect(p.rawRetention?.seconds == 400 * 86_400.0)
         #expect(p.everySeconds == 1800 && p.batchRows == 200 && abs(p.pauseSeconds - 0.02) < 1e-9)
+        #expect(p.partition == .week)
         #expect(try Self.load("").get().retention == nil, "no section: nothing is ever purged")
         let noDefault = try #require(try Self.load("retention:\n  kinds: {device.status: 1y}\n").get().retention)
         #expect(noDefault.age(forKind: "radiation.alarm") == nil && noDefault.rawRetention == nil)
+        #expect(noDefault.partition == .month, "partitions span a month unless told")
     }
 
     @Test func badValuesNameFileLineAndField() throws {
@@ -50,6 +53,7 @@ struct RetentionConfigTests {
             ("retention:\n  kinds:\n    radiation.background: 90\n", 6, "retention.kinds.radiation.background", "got '90'"),
             ("retention:\n  kinds:\n    Radiation Background: 90d\n", 6, "retention.kinds.Radiation Background", "an event kind"),
             ("retention:\n  batch: 0\n", 5, "retention.batch", "from 1 to 100000"),
+            ("retention:\n  partition: day\n", 5, "retention.partition", "week or month"),
             ("retention:\n  keep: 5y\n", 5, "retention.keep", "unknown field"),
         ]
         for c in cases {

@@ -16,10 +16,12 @@ public struct RetentionPolicy: Sendable, Equatable {
     public var batchRows: Int
     /// Pause between two batches, so ingest always gets the writer.
     public var pauseSeconds: Double
+    /// The time one events partition spans, on stores that partition (PostgreSQL).
+    public var partition: PartitionPeriod
 
     public init(
         defaultAge: RetentionAge? = nil, kinds: [String: RetentionAge] = [:], rawAge: RetentionAge? = nil,
-        everySeconds: Double = 3600, batchRows: Int = 100, pauseSeconds: Double = 0.05
+        everySeconds: Double = 3600, batchRows: Int = 100, pauseSeconds: Double = 0.05, partition: PartitionPeriod = .month
     ) {
         self.defaultAge = defaultAge
         self.kinds = kinds
@@ -27,6 +29,7 @@ public struct RetentionPolicy: Sendable, Equatable {
         self.everySeconds = everySeconds
         self.batchRows = batchRows
         self.pauseSeconds = pauseSeconds
+        self.partition = partition
     }
 
     /// How long events of `kind` are kept (nil: for ever).
