@@ -1,9 +1,14 @@
 #if PostgreSQL
 import Foundation
+import HubModel
 import HubServer
 import HubTesting
 import Synchronization
 import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 
 /// Issue 20, T7: three `niihub serve` replicas of one central site on one PostgreSQL database,
 /// behind Debian's nginx (HTTP round robin, and one TCP stream per device kind). A lane's portal
