@@ -124,7 +124,12 @@ public final class StageRunner<Stage: CorrelationStage>: Service, Sendable {
                 }
                 let first = await group.next()!
                 group.cancelAll()
-                if case .stopped(let stage) = first { return TenureEnd.stopped(stage) }
+                if case .stopped = first { return first }
+                // At shutdown both end at once and the watcher may come first: the stage as it
+                // stands is still wanted, to conclude it under the lease.
+                if Task.isCancelled {
+                    for await end in group { if case .stopped = end { return end } }
+                }
                 return TenureEnd.lost
             }
             switch end {

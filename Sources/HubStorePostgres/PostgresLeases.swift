@@ -37,9 +37,12 @@ extension PostgresEventStore {
     }
 
     public func release(_ name: String, owner: String) async throws {
-        // Expired, not deleted: the epoch must keep rising across owners.
-        try await client.query(
-            "UPDATE leases SET expires_at = now() WHERE name = \(name) AND owner = \(owner)", logger: logger)
+        // Expired, not deleted: the epoch must keep rising across owners. Bounded like every write,
+        // so a hub stopping while its server is gone does not wait on it for ever.
+        _ = try await writing { client in
+            try await client.query(
+                "UPDATE leases SET expires_at = now() WHERE name = \(name) AND owner = \(owner)", logger: self.logger)
+        }
     }
 
     /// Inside an append's transaction: throws `Fenced` unless every fence's lease is held, unexpired,

@@ -15,6 +15,7 @@ public final class NginxBalancer: Sendable {
     public let streamPorts: [String: Int]
     public let directory: TemporaryDirectory
     private let process: Process
+    private let stopped = Mutex(false)
 
     static let binary = "/usr/sbin/nginx"
     static let streamModule = "/usr/lib/nginx/modules/ngx_stream_module.so"
@@ -90,12 +91,20 @@ public final class NginxBalancer: Sendable {
 
     deinit { stop() }
 
-    /// Stops nginx at once (SIGKILL: it holds nothing a test needs).
+    /// Stops nginx: SIGTERM, so its master takes its workers down with it (a SIGKILLed master
+    /// leaves them holding the ports), SIGKILL after 5 s. It is reaped here: Foundation's own wait
+    /// did not reap it when called from a test's task (the master stayed a zombie).
     public func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        let pid = process.processIdentifier
+        guard !stopped.withLock({ let was = $0; $0 = true; return was }) else { return }
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        for _ in 0..<100 {
+            if waitpid(pid, &status, WNOHANG) != 0 { return }
+            usleep(50_000)
         }
+        kill(pid, SIGKILL)
+        _ = waitpid(pid, &status, 0)
     }
 
     public struct Failure: Error, CustomStringConvertible { public var description: String }

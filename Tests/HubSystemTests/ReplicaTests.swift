@@ -121,6 +121,7 @@ struct ReplicaTests {
             return passages >= 3 && deviations >= 1
         }
         try #require(midStream, "niisim: \(sim.output())\n\(logs())")
+        let passagesAtKill = (try? await Self.events(hub, token, "gate.passage").count) ?? 0
         let killedAt = ContinuousClock.now
         r1.kill()
         var newOwner: String?
@@ -163,7 +164,7 @@ struct ReplicaTests {
         #expect(verified.status == 0 && verified.out.hasSuffix("intact\n"), "verify: \(verified.out) \(verified.err)")
         print(
             """
-            replicas: r1 (correlating) SIGKILLed after \(passages.count) passage revisions so far; lease to \(newOwner ?? "none") \
+            replicas: r1 (correlating) SIGKILLed with \(passagesAtKill) of \(Self.trucks.count) passages stored; lease to \(newOwner ?? "none") \
             \(handOver) after the kill (lease \(Self.leaseS) s); \(containersOf.count) passages, findings \(findings.sorted { $0.key < $1.key })
             """)
         nginx.stop()
