@@ -251,6 +251,14 @@ final class ServedHub: @unchecked Sendable {
     func stop() async throws {
         process.terminate()
         _ = await eventually(timeout: .seconds(30)) { !process.isRunning }
+        // Still running: say so with its last lines (reading the status of a running process
+        // would crash the test process), and stop it hard.
+        guard !process.isRunning else {
+            let tail = output.text.withLock { $0 }.split(separator: "\n").suffix(40).joined(separator: "\n")
+            Issue.record("the hub did not stop within 30 s of SIGTERM; its last lines:\n\(tail)")
+            kill()
+            return
+        }
         #expect(process.terminationStatus == 0)
     }
 

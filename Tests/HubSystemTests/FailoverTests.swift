@@ -1,14 +1,21 @@
 #if PostgreSQL
 import Foundation
 import HubServer
+import HubStore
 import HubTesting
 import Synchronization
 import Testing
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 /// Issue 20, T3: the real `niihub serve` on a PostgreSQL primary with a synchronous standby
 /// (`scripts/pg-pair.sh`), five reconnecting units and a declarant streaming into it; the primary
 /// SIGKILLed and the standby promoted mid-stream. Whatever a unit or client was acknowledged is on
-/// the new primary, once unless the unit itself sent it again, and the hash chain is intact.
+/// the new primary, once unless the unit itself sent it again, and the hash chain is intact. A gate
+/// hub (SQLite) forwards to it throughout: every event the gate stored is on the new primary once.
+/// The feed's webhook delivers every risk assessment, again only under the same key.
 @Suite(.timeLimit(.minutes(5)))
 struct FailoverTests {
     /// Acks wanted before the kill, and again after it, so both sides of the failover carry load.
@@ -16,25 +23,70 @@ struct FailoverTests {
 
     @Test(.enabled(if: PostgresPair.installed || PostgresTestServer.required, "needs the PostgreSQL server binaries"))
     func everythingAcknowledgedSurvivesAKilledPrimaryUnderAServedHub() async throws {
-        let pair = try await PostgresPair.start(sync: true)
+        try await Self.run(sync: true)
+    }
+
+    /// A documented run (`NIIHUB_FAILOVER_ASYNC=1`): the same with an asynchronous standby, which
+    /// may lose the transactions not yet replicated at the kill. It records what was lost (acked
+    /// frames, declarations answered 2xx, a gate's events, which the gate sends again when the
+    /// central's position for it went back) instead of failing on it.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["NIIHUB_FAILOVER_ASYNC"] == "1", "a documented run"))
+    func anAsynchronousStandbyLosesAtMostItsUnreplicatedTail() async throws {
+        try await Self.run(sync: false)
+    }
+
+    static func run(sync: Bool) async throws {
+        let pair = try await PostgresPair.start(sync: sync)
         let streams = CrashStreams(reconnect: .init())
+        let gateStreams = CrashStreams(reconnect: .init())
         let declarant = FailoverDeclarant()
+        let receiver = try await WebhookReceiver(refuseFirst: 0)
         do {
-            try await Self.exercise(pair, streams, declarant)
+            try await Self.exercise(pair, streams, gateStreams, declarant, receiver, strict: sync)
         } catch {
-            // The hub is SIGKILLed as `exercise` lets it go (ServedHub's deinit); the units stop.
+            // The hubs are SIGKILLed as `exercise` lets them go (ServedHub's deinit); the units stop.
             streams.stop()
+            gateStreams.stop()
             declarant.stop()
+            try? await receiver.stop()
             await pair.stop()
             throw error
         }
+        try await receiver.stop()
         await pair.stop()
+    }
+
+    /// A gate's credential, made by the central's admin.
+    static func gateToken(hub: Int, admin: String) async throws -> String {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(hub)/api/v1/tokens")!)
+        request.httpMethod = "POST"
+        request.setValue("Bearer \(admin)", forHTTPHeaderField: "Authorization")
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(#"{"role": "gate", "label": "gate-a uplink", "owner": "gate-a"}"#.utf8)
+        let (body, _) = try await URLSession.shared.data(for: request)
+        let token = (try JSONSerialization.jsonObject(with: body) as? [String: Any])?["token"] as? String
+        return try #require(token, "no gate token: \(String(decoding: body, as: UTF8.self))")
+    }
+
+    /// Every event id in a gate's store.
+    static func ids(_ store: SQLiteEventStore) async throws -> [String] {
+        var out: [String] = []
+        var after: Int64 = 0
+        while true {
+            let page = try await store.storedEvents(after: after, limit: 1000)
+            guard let last = page.last else { return out }
+            out += page.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.body.utf8)) as? [String: Any])?["id"] as? String }
+            after = last.seq
+        }
     }
 
     /// A frame's kind for the archive census: GT06 by protocol number, else a Teltonika packet.
     static func kind(_ frame: [UInt8]) -> String { frame.count > 3 && frame[0] == 0x78 ? "gt06/\(frame[3])" : "teltonika" }
 
-    static func exercise(_ pair: PostgresPair, _ streams: CrashStreams, _ declarant: FailoverDeclarant) async throws {
+    static func exercise(
+        _ pair: PostgresPair, _ streams: CrashStreams, _ gateStreams: CrashStreams, _ declarant: FailoverDeclarant,
+        _ receiver: WebhookReceiver, strict: Bool
+    ) async throws {
         let dir = try TemporaryDirectory("failover")
         let config = try dir.write("site.yaml", """
             site: central
@@ -44,6 +96,7 @@ struct FailoverTests {
               url: "\(pair.url)"
               data: data
             http: {host: 127.0.0.1, port: 0}
+            feed: {webhook: "http://127.0.0.1:\(receiver.port)/feed"}
             devices:
               - {id: seals, profile: gt06-eseal, listen: "127.0.0.1:0"}
               - {id: trackers, profile: teltonika-fmb, listen: "127.0.0.1:0"}
@@ -51,6 +104,20 @@ struct FailoverTests {
         let hub = try await ServedHub(config: config)
         // On PostgreSQL the first-start credential is kept in the hub's `data` folder.
         let token = try AdminCredential.read(storePath: dir.path("data/niihub")).token
+        // A gate on SQLite forwarding to it, with a unit of its own.
+        _ = try dir.write("central.token", try await Self.gateToken(hub: hub.port, admin: token))
+        let gateConfig = try dir.write("gate.yaml", """
+            site: gate-a
+            profiles: \(Corpus.packageRoot.appendingPathComponent("DeviceProfiles").path)
+            store: {sqlite: gate.sqlite}
+            http: {host: 127.0.0.1, port: 0}
+            forward: {url: "http://127.0.0.1:\(hub.port)/api/v1/forwarded", tokenFile: central.token, batch: 50, maxBackoffS: 0.5}
+            devices:
+              - {id: gate-seals, profile: gt06-eseal, listen: "127.0.0.1:0"}
+            """)
+        let gate = try await ServedHub(config: gateConfig)
+        let gateAdmin = try AdminCredential.read(storePath: dir.path("gate.sqlite")).token
+        let gateSeals = try #require(try await gate.listenerPort("gate-seals", token: gateAdmin))
         let seals = try #require(try await hub.listenerPort("seals", token: token))
         let trackers = try #require(try await hub.listenerPort("trackers", token: token))
         let port = hub.port
@@ -64,6 +131,7 @@ struct FailoverTests {
                     g.addTask { await streams.teltonika(imei: "35290000000001\(i)", port: trackers, lon: 105.8 + Double(i)) }
                 }
                 g.addTask { await declarant.run(hub: port, token: token) }
+                g.addTask { await gateStreams.gt06(imei: "358200000000019", port: gateSeals, firstSerial: 60_001) }
             }
         }
         /// The hub's last lines, for a failure's message.
@@ -75,6 +143,9 @@ struct FailoverTests {
         let beforeKill = streams.acked
         // Stored in calm: the baseline of how often a frame of each kind is archived (below).
         let calm = streams.ackedFrames.withLock { $0 }.values.flatMap { $0 }
+        // WAL the standby has not replayed yet: what an asynchronous standby may lose.
+        let tail = (try? await pair.query(
+            port: pair.primaryPort, sql: "SELECT COALESCE(sum(pg_current_wal_lsn() - replay_lsn), 0)::bigint FROM pg_stat_replication")) ?? "?"
         let killedAt = ContinuousClock.now
         try await pair.killPrimary()
         // Counted once the primary refuses connections: an ack beyond this one was stored after it.
@@ -95,7 +166,35 @@ struct FailoverTests {
         #expect(after, "acks \(streams.acked) (\(atKill) at the kill); hub log:\n\(hubLog())")
         streams.stop()
         declarant.stop()
+        gateStreams.stop()
         await devices.value
+        let newPrimary = pair.standbyPort
+        // The gate's backlog drains: everything it stored is on the new primary, once. Compared once
+        // they agree (the gate still stores its unit's link going down meanwhile).
+        let gateStore = try SQLiteEventStore(path: dir.path("gate.sqlite"))
+        var gateIDs: [String] = [], centralGate = (rows: -1, distinct: -2)
+        let forwarded = await eventually(timeout: .seconds(60), every: .milliseconds(250)) {
+            gateIDs = (try? await Self.ids(gateStore)) ?? []
+            let row = (try? await pair.query(port: newPrimary, sql: "SELECT count(*), count(DISTINCT id) FROM events WHERE site = 'gate-a'")) ?? ""
+            let f = row.split(separator: "|").compactMap { Int($0) }
+            centralGate = f.count == 2 ? (f[0], f[1]) : (-1, -2)
+            return !gateIDs.isEmpty && centralGate.rows == gateIDs.count && centralGate.distinct == gateIDs.count
+        }
+        #expect(forwarded || !strict, "gate \(gateIDs.count) events, central \(centralGate) rows|distinct; hub log:\n\(hubLog())")
+        let centralGateIDs = Set(try await pair.query(port: newPrimary, sql: "SELECT id FROM events WHERE site = 'gate-a'").split(separator: "\n").map(String.init))
+        #expect(centralGateIDs == Set(gateIDs) || !strict, "the gate's events and the central's copy of them differ")
+        // The feed: every risk assessment stored reaches the webhook, and any sent twice (its answer
+        // lost in the failover) is sent under its own key again.
+        let assessments = Set(try await pair.query(port: newPrimary, sql: "SELECT id FROM events WHERE kind = 'risk.assessment'").split(separator: "\n").map(String.init))
+        let delivered = await eventually(timeout: .seconds(60), every: .milliseconds(250)) {
+            Set(receiver.received.withLock { $0.filter(\.accepted).map(\.key) }).isSuperset(of: assessments)
+        }
+        let deliveries = receiver.received.withLock { $0 }
+        #expect((delivered || !strict) && !assessments.isEmpty, "\(assessments.count) assessments stored, \(Set(deliveries.map(\.key)).count) delivered")
+        #expect(Set(deliveries.map(\.key)).isSubset(of: assessments), "a delivery of an assessment the new primary lacks")
+        #expect(deliveries.allSatisfy { $0.body["id"] as? String == $0.key }, "each delivery under its own event's id")
+        let redelivered = deliveries.count - Set(deliveries.map(\.key)).count
+        try await gate.stop()
         // A clean stop, so the store is quiet while it is checked.
         try await hub.stop()
 
@@ -103,7 +202,6 @@ struct FailoverTests {
         let resent = streams.resentFrames.withLock { $0 }.values.flatMap { $0 }
         var sends: [[UInt8]: Int] = [:]
         for frame in resent { sends[frame, default: 1] += 1 }
-        let newPrimary = pair.standbyPort
         let records = FrameCensus.records(
             fromHexLines: try await pair.query(port: newPrimary, sql: "SELECT encode(bytes, 'hex') FROM raw_records ORDER BY seq"))
         let found = FrameCensus.count(Set(acked), in: records)
@@ -139,7 +237,7 @@ struct FailoverTests {
             + "\(aboveUsual.filter { !calmSet.contains($0) }.count) acked after the kill)"
         // Counts, not the arrays: a failure must not print thousands of frames.
         let (missingCount, tooManyCount) = (missing.count, tooMany.count)
-        #expect(missingCount == 0, "of \(acked.count) acknowledged frames not in raw_records")
+        #expect(missingCount == 0 || !strict, "of \(acked.count) acknowledged frames not in raw_records")
         #expect(tooManyCount == 0, "acknowledged frames stored more often than their kind before the kill; \(census)")
 
         // Every declaration answered 2xx is stored, once (each number was posted once).
@@ -152,7 +250,7 @@ struct FailoverTests {
         }
         let lostDeclarations = answered.keys.filter { versions[$0] == nil }
         let doubledDeclarations = answered.keys.filter { versions[$0, default: 0] > 1 }
-        #expect(lostDeclarations.isEmpty, "declarations answered 2xx but not stored: \(lostDeclarations.sorted())")
+        #expect(lostDeclarations.isEmpty || !strict, "declarations answered 2xx but not stored: \(lostDeclarations.sorted())")
         #expect(doubledDeclarations.isEmpty, "declarations stored twice: \(doubledDeclarations.sorted())")
 
         // The hash chains over raw records and events hold across the failover (verify finds the
@@ -169,13 +267,15 @@ struct FailoverTests {
         let toFirstAck = resumedAt.map { "\($0 - killedAt)" } ?? "none"
         print(
             """
-            failover: \(beforeKill) acks before the kill (\(atKill) once it was down), \(streams.acked) in all; \
+            failover (\(strict ? "synchronous" : "asynchronous") standby, \(tail) bytes of WAL not replayed at the kill): \(beforeKill) acks before the kill (\(atKill) once it was down), \(streams.acked) in all; \
             kill to first ack after it \(toFirstAck), promote took until \(promotedAt - killedAt); \
             \(streams.reconnects.withLock { $0 }) reconnects, \(resent.count) frames resent, \
             \(duplicates) acked frames stored more often than their kind in calm (\(tooMany.count) beyond what a login or resend explains), \(missing.count) missing; \
             frames by kind (count x copies) [\(census.joined(separator: "; "))], \(aboveUsualNote); \
             declarations \(answered.count) answered 2xx, statuses [\(statuses.joined(separator: " "))], \
-            \(lostDeclarations.count) lost; raw_records rows|distinct sha256 \(rawRows); verify exit \(verified.status)
+            \(lostDeclarations.count) lost; raw_records rows|distinct sha256 \(rawRows); verify exit \(verified.status); \
+            gate: \(gateIDs.count) events forwarded, on the new primary \(centralGate.rows) rows, \(centralGate.distinct) distinct; \
+            feed: \(assessments.count) assessments, \(deliveries.count) deliveries (\(redelivered) again under the same key)
             """)
     }
 }
