@@ -124,12 +124,19 @@ class LockSampler:
 
     def stop(self):
         # SIGINT ends \watch; psql then reads the end of its input and exits.
-        self.proc.send_signal(signal.SIGINT)
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        end(self.proc, signal.SIGINT, 10)
+
+
+def end(proc, sig, patience):
+    """Sends `sig` to a child, SIGKILL after `patience` s, and reaps it."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=patience)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 # --- CPU from /proc ---------------------------------------------------------------------------------
@@ -254,7 +261,9 @@ class Nginx:
         def servers(ports):
             return " ".join(f"server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in ports)
         d = folder
-        # Each proxied connection holds two descriptors (client and upstream).
+        # Each proxied connection is two of nginx's connections (client and upstream), and every
+        # seal stays connected for the whole run: too few and nginx drops the rest at accept
+        # ("worker_connections are not enough"), which the seals see as failed logins.
         workers = max(1024, 2 * connections + 256)
         conf = f"""load_module {STREAM_MODULE};
 worker_processes 1;
@@ -303,14 +312,7 @@ http {{
         return self.proc.pid
 
     def stop(self):
-        if self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        end(self.proc, signal.SIGTERM, 5)
 
 
 # --- one run ----------------------------------------------------------------------------------------
@@ -366,7 +368,7 @@ def run(count, a, base_url, postmaster):
                         raise SystemExit("r1 did not take the correlation lease")
                     time.sleep(0.2)
         seal_ports = [r.listen_port("seals") for r in replicas]
-        nginx = Nginx(os.path.join(out, "nginx"), [r.port for r in replicas], seal_ports, a.concurrency)
+        nginx = Nginx(os.path.join(out, "nginx"), [r.port for r in replicas], seal_ports, a.units)
         # Declarations to the lease holder itself, so its transit watch has them before the first
         # report (one saved on another replica reaches it by NOTIFY, a moment later).
         status, _ = post(replicas[0], "/api/v1/declarations/bulk", declarations(a.declared))
