@@ -28,7 +28,7 @@ TEST_TRAITS := --traits PostgreSQL
 
 TEST_BUNDLE = $(shell $(SWIFT) build --show-bin-path $(TEST_TRAITS))/niihubPackageTests.xctest
 
-.PHONY: all build release demo test deps test-deps corpus-check corpus-check-built bench bench-quick bench-growth bench-ingest soak fuzz clean
+.PHONY: all build release demo test deps test-deps corpus-check corpus-check-built bench bench-quick bench-growth bench-ingest bench-replicas soak fuzz clean
 
 all: build
 
@@ -92,6 +92,17 @@ bench-ingest: deps
 	@mkdir -p var/bench && rm -f var/bench/ingest.sqlite*
 	.build/release/niihub bench-ingest --store sqlite:var/bench/ingest.sqlite
 	NIIHUB_PG_DURABLE=1 bash scripts/with-postgres.sh sh -c '.build/release/niihub bench-ingest --fresh-database --store "$$NIIHUB_TEST_POSTGRES_URL"'
+
+## Hub replicas on one PostgreSQL (issue 20): 1, 2 and 3 release replicas of one site behind nginx, on a
+## throwaway cluster with fsync on, the seal load of e2e.py sent through nginx; messages/s, ack latency,
+## CPU per message of each replica, PostgreSQL and nginx, the append lock's busy share, and each transit
+## deviation found exactly once. A few minutes after the build; REPLICAS_ARGS passes options (--units 10000).
+REPLICAS_ARGS ?=
+bench-replicas: deps
+	@bash scripts/ensure-packages.sh postgresql nginx libnginx-mod-stream
+	$(SWIFT) build -c release --traits PostgreSQL --product niihub
+	$(SWIFT) build -c release --traits PostgreSQL --product niisim
+	NIIHUB_PG_DURABLE=1 bash scripts/with-postgres.sh python3 scripts/bench/replicas.py $(REPLICAS_ARGS)
 
 ## Every benchmark of BENCHMARKS.md on a release build; results in var/bench/results, a summary at the end.
 bench: release
