@@ -62,6 +62,22 @@ public final class LeaseService: Service, Sendable {
         return nil
     }
 
+    /// Runs `work` each time this hub takes `name`, cancelling it as soon as the lease is lost,
+    /// until the calling task is cancelled.
+    public func whileHeld(_ name: String, _ work: @escaping @Sendable (Fence) async -> Void) async {
+        while !Task.isCancelled {
+            guard let fence = await acquired(name) else { return }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await work(fence) }
+                group.addTask {
+                    for await f in self.changes(name) where f != fence { return }
+                }
+                _ = await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
     public func run() async throws {
         let every = ttl / 5
         await cancelWhenGracefulShutdown {

@@ -17,23 +17,8 @@ public struct LeasedService: Service {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                guard let fence = await leases.acquired(name) else { return }
-                await withTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        do {
-                            try await service.run()
-                        } catch {
-                            // Cancelled with the lease; a real failure shows in the service's own log.
-                        }
-                    }
-                    group.addTask {
-                        for await f in leases.changes(name) where f != fence { return }
-                    }
-                    _ = await group.next()
-                    group.cancelAll()
-                }
-            }
+            // Cancelled with the lease; a real failure shows in the service's own log.
+            await leases.whileHeld(name) { _ in try? await service.run() }
         }
     }
 }

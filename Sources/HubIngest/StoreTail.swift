@@ -70,17 +70,7 @@ public final class StoreTail: Service, Sendable {
 
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                guard let fence = await self.leases.acquired(self.lease) else { return }
-                await withTaskGroup(of: Void.self) { group in
-                    group.addTask { await self.follow() }
-                    group.addTask {
-                        for await f in self.leases.changes(self.lease) where f != fence { return }
-                    }
-                    _ = await group.next()
-                    group.cancelAll()
-                }
-            }
+            await self.leases.whileHeld(self.lease) { _ in await self.follow() }
         }
     }
 
