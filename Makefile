@@ -103,6 +103,8 @@ bench-replicas: deps
 	$(SWIFT) build -c release --traits PostgreSQL --product niihub
 	$(SWIFT) build -c release --traits PostgreSQL --product niisim
 	NIIHUB_PG_DURABLE=1 bash scripts/with-postgres.sh python3 scripts/bench/replicas.py $(REPLICAS_ARGS)
+	@# The gate-forwarding load on the same tiers: gate hubs draining their backlogs into the replicas.
+	NIIHUB_PG_DURABLE=1 bash scripts/with-postgres.sh python3 scripts/bench/forwarding.py $(FORWARDING_ARGS)
 
 ## Every benchmark of BENCHMARKS.md on a release build; results in var/bench/results, a summary at the end.
 bench: release

@@ -253,10 +253,11 @@ class Nginx:
     the run's connections. A child process; `stop()` sends SIGTERM (its master takes the worker
     down) and reaps it."""
 
-    def __init__(self, folder, http, seals, connections):
+    def __init__(self, folder, http, seals, connections, http_port=None):
         self.folder = folder
         os.makedirs(folder, exist_ok=True)
-        self.http_port, self.seal_port = free_port(), free_port()
+        # `http_port`: one chosen beforehand, when clients are told where to send before nginx starts.
+        self.http_port, self.seal_port = http_port or free_port(), free_port()
 
         def servers(ports):
             return " ".join(f"server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in ports)
