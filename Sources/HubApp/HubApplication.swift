@@ -52,6 +52,9 @@ public struct HubApplication: Sendable {
     /// What other replicas sharing a PostgreSQL store put on their live feeds, put on this one too
     /// (nil on SQLite).
     public let liveRelay: LiveRelay?
+    /// Answers what only the replica correlating the site knows (the transit map, a passage
+    /// resolution), whichever replica an operator's request reached.
+    public let holderDesk: HolderDesk
     /// Sends this hub's events to a central hub, when the site config has `forward:`.
     public let forwarder: ForwarderService?
     /// The one HTTP client the webhook and the forwarder post with (shut down when the hub stops).
@@ -132,12 +135,15 @@ public struct HubApplication: Sendable {
         self.storeTail = storeTail
         let live = LiveFeed()
         self.live = live
+        let holderDesk = Self.holderDesk(
+            store: store, leases: leases, lease: correlationLease, passages: passages, transits: transits, logger: logger)
+        self.holderDesk = holderDesk
         liveRelay = Self.liveRelay(
-            store: store, settings: config.store, feed: live, admissions: registry.admissions, logger: logger
-        ) { [risk, transits] number in
-            transits.declarationChanged(number)
-            risk.declarationChanged(number)
-        }
+            store: store, settings: config.store, feed: live, admissions: registry.admissions, logger: logger,
+            onDeclaration: { [risk, transits] number in
+                transits.declarationChanged(number)
+                risk.declarationChanged(number)
+            }, onHolder: { await holderDesk.heard($0) })
         let stageObservers: [@Sendable ([InspectionEvent]) -> Void] =
             if let storeTail { [{ _ in storeTail.wake() }] } else {
                 [{ passages.observe($0) }, { transits.observe($0) }, { risk.observe($0) }]
@@ -187,9 +193,12 @@ public struct HubApplication: Sendable {
                 transits.declarationChanged($0)
                 risk.declarationChanged($0)
             }, auth: auth,
-            live: live, logger: logger, blobs: blobs, metricSources: metricSources, transits: { [transits] in transits.active() },
+            live: live, logger: logger, blobs: blobs, metricSources: metricSources, transits: { [holderDesk] in await holderDesk.ask(.transits) },
             forwarding: store, tls: tls != nil, allowedOrigins: config.allowedOrigins,
-            resolvePassage: { [passages] in await passages.resolve(event: $0, passage: $1, by: $2) })
+            resolvePassage: { [holderDesk] event, passage, user in
+                let answer = await holderDesk.ask(.resolve(event: event, passage: passage, by: user))
+                return answer.flatMap { try? JSONDecoder().decode(PassageStage.Resolution.self, from: $0) }
+            })
     }
 
     /// Queue depths and feed consumers for `/metrics`.
@@ -268,7 +277,7 @@ extension HubApplication {
     /// approved there is admitted here at its next connection.
     static func liveRelay(
         store: any HubRecordStore, settings: StoreSettings, feed: LiveFeed, admissions: UnitAdmissions, logger: Logger,
-        onDeclaration: @escaping @Sendable (String) -> Void
+        onDeclaration: @escaping @Sendable (String) -> Void, onHolder: @escaping @Sendable (HolderNotice) async -> Void
     ) -> LiveRelay? {
         #if PostgreSQL
         if let postgres = store as? PostgresEventStore, case .postgres(let at) = settings {
@@ -280,7 +289,7 @@ extension HubApplication {
                 } catch {
                     logger.warning("could not read another replica's admission decision", metadata: ["unit": "\(target)", "error": "\(error)"])
                 }
-            } onDeclaration: { onDeclaration($0) }
+            } onDeclaration: { onDeclaration($0) } onHolder: { await onHolder($0) }
         }
         #endif
         return nil

@@ -11,7 +11,7 @@ import Synchronization
 /// its member events and what in it is ambiguous.
 public struct PassageStage: CorrelationStage {
     /// What an operator's resolution did.
-    public enum Resolution: Sendable, Equatable {
+    public enum Resolution: Sendable, Equatable, Codable {
         /// The passages stored anew, as event ids.
         case resolved(events: [String])
         /// The evidence or the passage is no longer held (older than `lateS`, or the hub restarted).

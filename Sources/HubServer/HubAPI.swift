@@ -33,9 +33,9 @@ public struct HubAPI: Sendable {
         store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String, config: ConfigState? = nil,
         ids: EventIDGenerator = EventIDGenerator(), declarations: (any DeclarationStore)? = nil,
         auth: AuthService? = nil, live: LiveFeed? = nil, logger: Logger = Logger(label: "niihub.api"),
-        blobs: BlobStore? = nil, metricSources: MetricSources? = nil, transits: (@Sendable () -> [TransitPicture])? = nil,
+        blobs: BlobStore? = nil, metricSources: MetricSources? = nil, transits: (@Sendable () async -> Data?)? = nil,
         forwarding: (any ForwardingStore)? = nil, tls: Bool = false, allowedOrigins: [String] = [],
-        resolvePassage: (@Sendable (String, String, String) async -> PassageStage.Resolution)? = nil
+        resolvePassage: (@Sendable (String, String, String) async -> PassageStage.Resolution?)? = nil
     ) {
         origins = OriginPolicy(tls: tls, allowed: allowedOrigins)
         self.auth = auth

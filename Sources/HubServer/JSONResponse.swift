@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HubCorrelation
 import HubModel
 import NIOCore
 
@@ -39,4 +40,10 @@ enum JSONResponse {
 struct BadRequest: Error {
     var field: String
     var message: String
+}
+
+/// The transit map's pictures as `/api/v1/transits` sends them: what the replica correlating the
+/// site answers another replica with, so both serve the same bytes.
+public enum TransitMapJSON {
+    public static func encode(_ pictures: [TransitPicture]) throws -> Data { try JSONResponse.encoder.encode(pictures) }
 }

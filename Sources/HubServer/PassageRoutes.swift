@@ -10,7 +10,9 @@ import HubModel
 /// are the analyst's: `AnalystRoutes`.)
 struct PassageRoutes: RouteController {
     /// Resolves an ambiguous passage: evidence id, passage id, user; nil when the hub assembles none.
-    let resolvePassage: (@Sendable (String, String, String) async -> PassageStage.Resolution)?
+    /// Its answer is nil when no replica answered for the site's passages (the lease that says which
+    /// replica correlates is changing hands).
+    let resolvePassage: (@Sendable (String, String, String) async -> PassageStage.Resolution?)?
 
     private typealias S = OpenAPISchemas
 
@@ -32,6 +34,8 @@ struct PassageRoutes: RouteController {
                 return JSONResponse.error(.serviceUnavailable, "this hub assembles no passages")
             }
             switch await resolvePassage(ask.event, passage, context.who.name) {
+            case nil:
+                return JSONResponse.error(.serviceUnavailable, HolderDeskWords.noAnswer("passage \(passage)"))
             case .unknown:
                 return JSONResponse.error(
                     .notFound,
@@ -46,5 +50,12 @@ struct PassageRoutes: RouteController {
                 return try JSONResponse.make(Body(passage: passage, event: ask.event, revisions: events))
             }
         }
+    }
+}
+
+/// What an operator reads when the replica correlating the site did not answer in time.
+enum HolderDeskWords {
+    static func noAnswer(_ what: String) -> String {
+        "no replica answered for \(what): the one that correlates this site is changing (it takes up to the lease's time); try again in a few seconds"
     }
 }

@@ -5,6 +5,7 @@ import HubDevices
 import HubSite
 import HubModel
 import HubStore
+import NIOCore
 
 /// The site as it runs: the health check, devices and their state, active transits, and the loaded
 /// configuration.
@@ -13,8 +14,9 @@ struct SiteRoutes: RouteController {
     let registry: DeviceRegistry
     let site: String
     let config: ConfigState?
-    /// Active transits for the map, from the transit watch.
-    let transits: (@Sendable () -> [TransitPicture])?
+    /// Active transits for the map, from the transit watch (of the replica correlating the site);
+    /// as `TransitMapJSON` writes them; nil when no replica answered.
+    let transits: (@Sendable () async -> Data?)?
 
     private typealias S = OpenAPISchemas
 
@@ -43,8 +45,16 @@ struct SiteRoutes: RouteController {
                 summary: "Active GPS-sealed transits: corridor, tolerance, recent track, position and status.",
                 response: S.object(["transits": S.array(S.ref("Transit"))], required: ["transits"]))
         ) { _, _ in
-            struct Body: Encodable { var transits: [TransitPicture] }
-            return try JSONResponse.make(Body(transits: transits?() ?? []))
+            guard let transits else { return try JSONResponse.make(["transits": [TransitPicture]()]) }
+            guard let pictures = await transits() else {
+                return JSONResponse.error(.serviceUnavailable, HolderDeskWords.noAnswer("the transits"))
+            }
+            // The pictures as their watcher wrote them (here, or on the replica that correlates).
+            var body = Data(#"{"transits":"#.utf8)
+            body.append(pictures)
+            body.append(contentsOf: Array("}\n".utf8))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         }
         routes.get(
             "/api/v1/config", .people,

@@ -181,6 +181,11 @@ enum PostgresSchema {
             END $$
             """,
         ]),
+        // Answers of the replica that correlates a site to the other replicas' questions (the
+        // transit map, a passage resolution), kept until the asker takes them.
+        (13, "holder-answers", [
+            "CREATE TABLE holder_answers (id TEXT PRIMARY KEY, body BYTEA NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        ]),
     ]
 
     /// Work a migration does in Swift after its statements, in the same transaction.

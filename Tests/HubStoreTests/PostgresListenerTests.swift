@@ -28,6 +28,21 @@ struct PostgresListenerTests {
         #expect(StoreNotice(livePayload: "a:deleted:01J") == nil)
     }
 
+    /// A question to the lease holder carries user input (a user name, ids) with colons and percent
+    /// signs in it; it reads back whole, and a mangled one is no notice at all.
+    @Test func questionsToTheLeaseHolderReadBack() {
+        let asked = HolderNotice.asked(
+            id: "9F1C", lease: "correlation/gate:a", question: .resolve(event: "01J:X", passage: "P-1", by: "Lê Văn A 100%"))
+        let payload = StoreNotice.livePayload(replica: "hub:42", .holder(asked))
+        #expect(payload.hasPrefix("hub:42:holder:"))
+        #expect(StoreNotice(livePayload: payload) == .change(replica: "hub:42", .holder(asked)))
+        let map = StoreNotice.livePayload(replica: "r2", .holder(.asked(id: "1", lease: "correlation/x", question: .transits)))
+        #expect(StoreNotice(livePayload: map) == .change(replica: "r2", .holder(.asked(id: "1", lease: "correlation/x", question: .transits))))
+        let answered = StoreNotice.livePayload(replica: "r1", .holder(.answered(id: "9F1C")))
+        #expect(StoreNotice(livePayload: answered) == .change(replica: "r1", .holder(.answered(id: "9F1C"))))
+        #expect(StoreNotice(livePayload: "r1:holder:%7Bnot%20json") == nil)
+    }
+
     #if PostgreSQL
     /// What a listener has heard so far.
     final class Heard: Sendable {

@@ -18,14 +18,18 @@ public struct LiveRelay: Service {
     let onAdmission: @Sendable (String) async -> Void
     /// Another replica saved a declaration (its number): the stages here look it up afresh.
     let onDeclaration: @Sendable (String) -> Void
+    /// A question to the replica correlating the site, or an answer's arrival (`HolderDesk`).
+    let onHolder: @Sendable (HolderNotice) async -> Void
     /// Events read back per query, so a long catch-up is paged rather than loaded at once.
     static let page = 500
 
     public init(
         notices: any StoreNoticeSource, store: any LiveEventReader & AdjudicationStore, feed: LiveFeed, logger: Logger,
         onAdmission: @escaping @Sendable (String) async -> Void = { _ in },
-        onDeclaration: @escaping @Sendable (String) -> Void = { _ in }
+        onDeclaration: @escaping @Sendable (String) -> Void = { _ in },
+        onHolder: @escaping @Sendable (HolderNotice) async -> Void = { _ in }
     ) {
+        self.onHolder = onHolder
         self.onAdmission = onAdmission
         self.onDeclaration = onDeclaration
         self.notices = notices
@@ -64,6 +68,11 @@ public struct LiveRelay: Service {
                 await onAdmission(target)
             case .change(_, .declaration(let number)):
                 onDeclaration(number)
+            case .change(_, .holder(.asked(let id, let lease, let question))):
+                // Answered beside the relay: working out an answer must not hold up the alarms.
+                Task { await onHolder(.asked(id: id, lease: lease, question: question)) }
+            case .change(_, .holder(let notice)):
+                await onHolder(notice)
             }
         } catch {
             logger.warning("could not read back another replica's change", metadata: ["notice": "\(notice)", "error": "\(error)"])

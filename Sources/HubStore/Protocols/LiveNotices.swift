@@ -14,6 +14,8 @@ public enum LiveChange: Sendable, Equatable {
     /// Declaration `number` was created, amended or cancelled: the replica that correlates
     /// re-reads it (its transits, its risk).
     case declaration(number: String)
+    /// A question to the replica holding a lease, or its answer's arrival (`HolderQuestions.swift`).
+    case holder(HolderNotice)
 }
 
 /// What a replica told the others it stored, as read from the database's notices.
@@ -51,6 +53,9 @@ public enum StoreNotice: Sendable, Equatable {
         // A unit id may hold a colon, the field separator; the replica name is read from the left of the last two.
         case .admission(let target): "\(replica):admission:\(escaped(target))"
         case .declaration(let number): "\(replica):declaration:\(escaped(number))"
+        // JSON, escaped: ids and user names are short, far below the payload limit.
+        case .holder(let notice):
+            "\(replica):holder:\(escaped(String(decoding: (try? JSONEncoder().encode(notice)) ?? Data(), as: UTF8.self)))"
         }
     }
 
@@ -80,6 +85,11 @@ public enum StoreNotice: Sendable, Equatable {
         case "adjudication": self = .change(replica: replica, .adjudication(eventID: id))
         case "admission": self = .change(replica: replica, .admission(target: id.removingPercentEncoding ?? id))
         case "declaration": self = .change(replica: replica, .declaration(number: id.removingPercentEncoding ?? id))
+        case "holder":
+            guard let json = id.removingPercentEncoding,
+                let notice = try? JSONDecoder().decode(HolderNotice.self, from: Data(json.utf8))
+            else { return nil }
+            self = .change(replica: replica, .holder(notice))
         default: return nil
         }
     }
