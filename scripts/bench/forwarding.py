@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import shutil
 import sqlite3
 import subprocess
@@ -35,8 +34,8 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(__file__))
 from e2e import IMEI_BASE  # noqa: E402
 from hubrun import REPO, Hub, binary, machine, write_result  # noqa: E402
-from replicas import (LockSampler, Nginx, Replica, children, database_url, free_port, postmaster_pid,  # noqa: E402
-                      process_cpu, psql, tree_cpu, wait_quiet)
+from replicas import (LockSampler, Nginx, Replica, children, common_arguments, database_url, free_port,  # noqa: E402
+                      process_cpu, psql, run_all, tree_cpu, wait_quiet)
 
 
 class Gate(Hub):
@@ -241,32 +240,13 @@ def table(results):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--replicas", default="1,2,3", help="replica counts to run, in order")
+    common_arguments(ap, "forwarding")
     ap.add_argument("--gates", type=int, default=6, help="gate hubs, each its own site and SQLite file")
     ap.add_argument("--units", type=int, default=300, help="seals per gate")
     ap.add_argument("--reports", type=int, default=20, help="reports per seal after its LOCK")
     ap.add_argument("--batch", type=int, default=200, help="the gates' forward batch (events)")
-    ap.add_argument("--lease-s", type=float, default=15, help="store.leaseS of every replica")
     ap.add_argument("--timeout", type=float, default=600, help="longest drain before the run counts as failed")
-    ap.add_argument("--quiet-load", type=float, default=1.5, help="wait before each run for the 1-minute load below this")
-    ap.add_argument("--quiet-wait", type=float, default=90, help="… for at most this many seconds")
-    ap.add_argument("--out", default=os.path.join(REPO, "var", "bench", "forwarding"))
-    a = ap.parse_args()
-    base = os.environ.get("NIIHUB_TEST_POSTGRES_URL")
-    if not base:
-        env = dict(os.environ, NIIHUB_PG_DURABLE="1")
-        os.execvpe("bash", ["bash", os.path.join(REPO, "scripts", "with-postgres.sh"), sys.executable,
-                            os.path.abspath(__file__)] + sys.argv[1:], env)
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    postmaster = postmaster_pid(base)
-    results, failed = [], False
-    for count in [int(n) for n in a.replicas.split(",")]:
-        result, ok = run(count, a, base, postmaster)
-        results.append(result)
-        failed |= not ok
-    print("\n" + table(results))
-    return 1 if failed else 0
+    return run_all(ap.parse_args(), __file__, run, table)
 
 
 if __name__ == "__main__":

@@ -500,39 +500,51 @@ def table(results):
     return "\n".join(lines)
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def common_arguments(ap, out):
+    """The options replicas.py and forwarding.py share."""
     ap.add_argument("--replicas", default="1,2,3", help="replica counts to run, in order")
-    ap.add_argument("--units", type=int, default=2000, help="seals, each its own connection (up to 10,000)")
-    ap.add_argument("--reports", type=int, default=20, help="reports per seal after its LOCK")
-    ap.add_argument("--declared", type=int, default=500, help="seals with a transit declaration (each deviates)")
-    ap.add_argument("--concurrency", type=int, default=500, help="seals connected at once")
     ap.add_argument("--lease-s", type=float, default=15, help="store.leaseS of every replica")
     ap.add_argument("--quiet-load", type=float, default=1.5, help="wait before each run for the 1-minute load below this")
     ap.add_argument("--quiet-wait", type=float, default=90, help="… for at most this many seconds")
-    ap.add_argument("--out", default=os.path.join(REPO, "var", "bench", "replicas"))
-    a = ap.parse_args()
+    ap.add_argument("--out", default=os.path.join(REPO, "var", "bench", out))
+
+
+def run_all(a, script, run_one, tabulate, footnote=""):
+    """Runs `run_one(count, a, base_url, postmaster)` for each replica count of `a.replicas` on one
+    durable throwaway cluster (`script` starts itself inside scripts/with-postgres.sh when run
+    outside it), prints the Markdown table, and returns the exit status (1 when any run failed)."""
     base = os.environ.get("NIIHUB_TEST_POSTGRES_URL")
     if not base:
-        # A durable throwaway cluster around this script, removed when it ends.
+        # A durable throwaway cluster around the script, removed when it ends.
         env = dict(os.environ, NIIHUB_PG_DURABLE="1")
         os.execvpe("bash", ["bash", os.path.join(REPO, "scripts", "with-postgres.sh"), sys.executable,
-                            os.path.abspath(__file__)] + sys.argv[1:], env)
+                            os.path.abspath(script)] + sys.argv[1:], env)
+    name = os.path.basename(script)
     if os.environ.get("NIIHUB_PG_DURABLE") != "1":
-        print("replicas: PostgreSQL runs without fsync (NIIHUB_PG_DURABLE is not 1); figures are not durable ones",
+        print(f"{name}: PostgreSQL runs without fsync (NIIHUB_PG_DURABLE is not 1); figures are not durable ones",
               file=sys.stderr)
     if not (os.access(NGINX, os.X_OK) and os.path.exists(STREAM_MODULE)):
-        raise SystemExit("replicas: needs nginx and its stream module (apt-get install nginx libnginx-mod-stream)")
+        raise SystemExit(f"{name}: needs nginx and its stream module (apt-get install nginx libnginx-mod-stream)")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     postmaster = postmaster_pid(base)
     results, failed = [], False
     for count in [int(n) for n in a.replicas.split(",")]:
-        result, ok = run(count, a, base, postmaster)
+        result, ok = run_one(count, a, base, postmaster)
         results.append(result)
         failed |= not ok
-    print("\n" + table(results) + "\n(* the replica holding the correlation lease)")
+    print("\n" + tabulate(results) + footnote)
     return 1 if failed else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    common_arguments(ap, "replicas")
+    ap.add_argument("--units", type=int, default=2000, help="seals, each its own connection (up to 10,000)")
+    ap.add_argument("--reports", type=int, default=20, help="reports per seal after its LOCK")
+    ap.add_argument("--declared", type=int, default=500, help="seals with a transit declaration (each deviates)")
+    ap.add_argument("--concurrency", type=int, default=500, help="seals connected at once")
+    return run_all(ap.parse_args(), __file__, run, table, "\n(* the replica holding the correlation lease)")
 
 
 if __name__ == "__main__":
