@@ -7,7 +7,7 @@ import { number, coords, metres, esc } from "./format.js";
 export const DETECTORS = 4;
 export const CHANNELS = ["green", "yellow", "red"];
 const DEVICE_STATES = ["connecting", "online", "silent", "degraded", "offline", "faulted", "tampered", "disabled"];
-const FAMILIES = ["radiation-portal", "radiation-instrument", "container-scanner", "gate-ocr", "gps-receiver", "gps-tracker", "e-seal", "baggage-scanner"];
+const FAMILIES = ["radiation-portal", "radiation-instrument", "container-scanner", "gate-ocr", "gps-receiver", "gps-tracker", "e-seal", "baggage-scanner", "lane-relay"];
 
 export function channel(c) {
   return CHANNELS.includes(c) ? `<span class="chip ${c}">${esc(t(`channel.${c}`))}</span>` : "";

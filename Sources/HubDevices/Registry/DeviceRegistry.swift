@@ -54,7 +54,8 @@ public final class DeviceRegistry: Sendable {
         public var counters: DecodeCounters
         /// The profile's heartbeat: how often the device says something when all is quiet.
         public var heartbeatIntervalS: Double
-        /// The profile's longest silence allowed: past it, the device is `silent`.
+        /// The profile's longest silence allowed: past it, the device is `silent`. Nil for a relay
+        /// board, which speaks only when spoken to.
         public var maxSilenceS: Double?
 
         /// Whole seconds without a fraction (`15`, not `15.0`).
@@ -120,6 +121,28 @@ public final class DeviceRegistry: Sendable {
         }
         order.withLock { o in
             for d in devices where !o.contains(d.id) { o.append(d.id) }
+        }
+    }
+
+    /// Adds a lane relay board's channel (`relays:` in the site config): a row like a device's, so its
+    /// link and faults show where every device's do. It sends nothing unasked, so it is never silent.
+    public func addRelay(_ r: LaneRelaySettings, site: String, now: Date = Date()) {
+        let row = Status(
+            id: r.id, profile: "\(r.board.rawValue)-relay", family: LaneRelaySettings.family, protocol: r.board.rawValue, site: site,
+            lane: r.lane, port: r.port, state: .connecting, since: now, reason: nil, link: .connecting, activeFaults: [],
+            tampered: false, silent: false, lastFrameAt: nil, lastEventAt: nil, connects: 0, connections: 0, lastError: nil,
+            serial: r.serial.summary, events: 0, storeFailures: 0, counters: DecodeCounters(), heartbeatIntervalS: 86_400,
+            maxSilenceS: nil)
+        rows.withLock { m in if m[r.id] == nil { m[r.id] = row } }
+        order.withLock { o in if !o.contains(r.id) { o.append(r.id) } }
+    }
+
+    /// A fault the hub found itself (a relay board that did not answer), raised or cleared.
+    public func fault(_ id: String, _ fault: String, active: Bool, error: String? = nil, at now: Date = Date()) -> Transition? {
+        update(id, at: now) { s in
+            s.activeFaults.removeAll { $0 == fault }
+            if active { s.activeFaults.append(fault) }
+            if let error { s.lastError = error }
         }
     }
 
