@@ -110,12 +110,14 @@ public struct LaneRelayService: Service {
             transitions.append(registry.link(r.id, .up))
             _ = registry.traffic(r.id, added: Self.counted(answer), newEvents: 0)
             let problem = r.board == .modbus ? RelayFault.of(ModbusCoilFrame.answer(answer, to: command), timeoutMs: r.answerTimeoutMs) : nil
-            for f in RelayFault.allCases where f != problem?.fault {
-                transitions.append(registry.fault(r.id, f.rawValue, active: false))
-            }
+            // The new fault first, then the others cleared: one fault giving way to another is no
+            // passing `online` in between.
             if let problem {
                 transitions.append(registry.fault(r.id, problem.fault.rawValue, active: true, error: problem.words))
                 fault = problem.words
+            }
+            for f in RelayFault.allCases where f != problem?.fault {
+                transitions.append(registry.fault(r.id, f.rawValue, active: false))
             }
         }
         let changed = transitions.compactMap { $0 }
