@@ -120,7 +120,7 @@ let package = Package(
         .target(
             name: "HubTransports",
             dependencies: [
-                "HubModel", "HubDevices", "HubIngest", "HubStore",
+                "HubModel", "HubDevices", "HubDrivers", "HubIngest", "HubStore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -49,6 +49,8 @@ public struct HubApplication: Sendable {
     public let auth: AuthService
     /// Alarms and device state changes pushed to WebSocket clients.
     public let live: LiveFeed
+    /// What the lane relays are told (stored events, acknowledgements).
+    let relayInbox: RelayInbox
     /// What other replicas sharing a PostgreSQL store put on their live feeds, put on this one too
     /// (nil on SQLite).
     public let liveRelay: LiveRelay?
@@ -138,6 +140,9 @@ public struct HubApplication: Sendable {
         let holderDesk = Self.holderDesk(
             store: store, leases: leases, lease: correlationLease, passages: passages, transits: transits, logger: logger)
         self.holderDesk = holderDesk
+        let relayInbox = RelayInbox(wanted: !config.relays.isEmpty)
+        self.relayInbox = relayInbox
+        live.observeAcknowledgements { relayInbox.acknowledged($0.eventID) }
         liveRelay = Self.liveRelay(
             store: store, settings: config.store, feed: live, admissions: registry.admissions, logger: logger,
             onDeclaration: { [risk, transits] number in
@@ -150,7 +155,7 @@ public struct HubApplication: Sendable {
             }
         sink = IngestSink(
             store: store, registry: registry, ids: ids,
-            observers: [{ lanes.observe($0) }, { live.publish($0) }] + stageObservers,
+            observers: [{ lanes.observe($0) }, { live.publish($0) }, { relayInbox.observe($0) }] + stageObservers,
             stages: [passages.meter, transits.meter, risk.meter],
             logger: logger)
         // The stages' results go back through the sink that feeds them: built last, bound to nothing late.
@@ -248,6 +253,10 @@ public struct HubApplication: Sendable {
         var services: [any Service] = [
             StoreCloser(store: store), outbound, HealthMonitorService(sink: sink), supervisor, hotplug, reload,
         ]
+        if !config.relays.isEmpty {
+            services.append(
+                LaneRelayService(relays: config.relays, site: config.site, inbox: relayInbox, sink: sink, records: store, logger: logger))
+        }
         // The leases stop after the stages that work under them (which conclude while still holding them).
         if let leases { services.append(leases) }
         services += [stageResults, passages, transits, risk]

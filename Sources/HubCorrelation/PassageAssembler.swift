@@ -62,7 +62,10 @@ public struct PassageAssembler: Sendable {
             let end = e.occupancy?.endedAt ?? e.observedAt
             track.leave(e, started: e.occupancy?.startedAt ?? end, ended: end)
         case .deviceHealth:
-            if e.deviceStatus?.state == .offline { track.deviceDown(e.device.id, at: e.observedAt, windows) }
+            // A silent device is as good as gone for the passages it should have seen.
+            if let state = e.deviceStatus?.state, state == .offline || state == .silent {
+                track.deviceDown(e.device.id, at: e.observedAt, windows)
+            }
         case .read, .scan, .namedEvidence:
             track.add(e, role: role, position: layout.position(of: e.device.id))
             note(e, lane: lane)

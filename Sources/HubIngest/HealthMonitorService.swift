@@ -2,8 +2,8 @@ import Foundation
 import HubDevices
 import ServiceLifecycle
 
-/// Looks for devices gone quiet: once a second, any connected device silent for three heartbeats
-/// becomes degraded (and a `device.status` event says so).
+/// Looks for devices gone quiet: once a second, any connected device silent for longer than its
+/// profile's `maxSilenceS` becomes `silent` (and a `device.status` alarm says so).
 public struct HealthMonitorService: Service {
     private let sink: IngestSink
     private let interval: Duration

@@ -23,7 +23,8 @@ struct StatusEvents: Sendable {
 
     private func severity(_ s: DeviceRegistry.State) -> Severity {
         switch s {
-        case .tampered: .alarm
+        // Silence is an operator alarm: a portal monitor that says nothing may let a lane pass unchecked.
+        case .tampered, .silent: .alarm
         case .offline, .faulted, .degraded: .warning
         case .online, .connecting, .disabled: .info
         }

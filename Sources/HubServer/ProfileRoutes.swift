@@ -29,9 +29,9 @@ struct ProfileRoutes: RouteController {
              "network": S.object(["idleTimeoutS": S.number, "maxConnections": S.integer, "maxPeers": S.integer]),
              "files": S.object(["completion": S.oneOf(["rename", "marker"]), "maxFileBytes": S.integer, "extensions": S.strings]),
              "usb": S.array(S.object(["vendorId": S.string, "productId": S.string], required: ["vendorId", "productId"])),
-             "heartbeatIntervalS": S.number, "maxFrameBytes": S.integer,
+             "heartbeatIntervalS": S.number, "maxSilenceS": S.number, "maxFrameBytes": S.integer,
              "thresholds": ["type": "object", "additionalProperties": S.number], "devices": S.array(device)],
-            required: ["model", "name", "family", "protocol", "file", "transport", "heartbeatIntervalS", "maxFrameBytes", "devices"])
+            required: ["model", "name", "family", "protocol", "file", "transport", "heartbeatIntervalS", "maxSilenceS", "maxFrameBytes", "devices"])
         routes.get(
             "/api/v1/profiles", .admin,
             doc: .init(
@@ -86,6 +86,7 @@ struct ProfileList: Encodable {
         var files: Files?
         var usb: [USB]
         var heartbeatIntervalS: Double
+        var maxSilenceS: Double
         var maxFrameBytes: Int
         var thresholds: [String: Double]
         var devices: [Device]
@@ -115,7 +116,7 @@ struct ProfileList: Encodable {
                 files: t.kind == .file
                     ? Files(completion: t.file.completion.rawValue, maxFileBytes: t.file.maxFileBytes, extensions: t.file.extensions) : nil,
                 usb: p.usb.map { USB(vendorId: $0.vendorID, productId: $0.productID) }, heartbeatIntervalS: p.heartbeatIntervalS,
-                maxFrameBytes: p.framing.maxFrameBytes, thresholds: p.thresholds,
+                maxSilenceS: p.maxSilenceS, maxFrameBytes: p.framing.maxFrameBytes, thresholds: p.thresholds,
                 devices: devices.filter { $0.profile.model == p.model }.map(Self.device))
         }
     }

@@ -73,6 +73,8 @@ public struct SiteConfig: Sendable, Equatable {
     public var national = NationalConfig()
     /// This hub among several sharing one PostgreSQL store (`store.replica`, `store.leaseS`).
     public var replica = ReplicaSettings()
+    /// Relays at the lanes the hub switches on an alarm and releases on its acknowledgement (`relays:`).
+    public var relays: [LaneRelaySettings] = []
 }
 
 /// How a hub shares a PostgreSQL store with other replicas of itself.
@@ -182,7 +184,35 @@ extension SiteConfig {
             forward: forward, retention: raw.retention?.policy, profiles: catalog.profiles,
             profilesDir: dir,
             file: path, console: raw.console.resolvingAssets(resolve), review: raw.review, national: raw.national,
-            replica: ReplicaSettings(name: raw.store.replica, leaseS: raw.store.leaseS))
+            replica: ReplicaSettings(name: raw.store.replica, leaseS: raw.store.leaseS),
+            relays: try Self.relays(raw.relays, devices: devices, resolve: resolve) { i, field, message in
+                YAMLDocument.error(
+                    at: [AnyKey(stringValue: "relays"), IndexKey(i), AnyKey(stringValue: field)], message: message, in: node, file: path)
+            })
+    }
+
+    /// The relays with their ports resolved; an id used twice (by two relays, or a relay and a
+    /// device: both are rows of the device list) fails at the relay's `id`.
+    static func relays(
+        _ raw: [LaneRelaySettings], devices: [DeviceInstance], resolve: (String) -> String,
+        fail: (Int, String, String) -> ConfigError
+    ) throws -> [LaneRelaySettings] {
+        var seen = Set(devices.map(\.id))
+        var boards: [String: LaneRelaySettings] = [:]
+        return try raw.enumerated().map { i, r in
+            guard seen.insert(r.id).inserted else { throw fail(i, "id", "duplicate id '\(r.id)' (device and relay ids share one list)") }
+            var r = r
+            r.port = resolve(r.port)
+            // Relays on one port are channels of one board: the same kind of board, at one speed.
+            if let first = boards[r.port], first.board != r.board || first.serial != r.serial {
+                throw fail(i, "port", "'\(first.id)' drives this port as another board or at other serial settings")
+            }
+            if let taken = devices.first(where: { $0.port == r.port }) {
+                throw fail(i, "port", "device '\(taken.id)' reads this port")
+            }
+            boards[r.port] = boards[r.port] ?? r
+            return r
+        }
     }
 }
 
@@ -206,6 +236,7 @@ struct RawSiteConfig: Decodable {
     var console: ConsoleSettings
     var review: ReviewSettings
     var national: NationalConfig
+    var relays: [LaneRelaySettings]
 
     struct Risk: Decodable {
         var policy: String?
@@ -326,7 +357,7 @@ struct RawSiteConfig: Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login, auth
-        case console, review, national
+        case console, review, national, relays
     }
 
     init(from decoder: any Decoder) throws {
@@ -353,6 +384,7 @@ struct RawSiteConfig: Decodable {
         console = try c.decodeIfPresent(ConsoleSettings.self, forKey: .console) ?? ConsoleSettings()
         review = try c.decodeIfPresent(ReviewSettings.self, forKey: .review) ?? ReviewSettings()
         national = try c.decodeIfPresent(NationalConfig.self, forKey: .national) ?? NationalConfig()
+        relays = try c.decodeIfPresent([LaneRelaySettings].self, forKey: .relays) ?? []
     }
 }
 

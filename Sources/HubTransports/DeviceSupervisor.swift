@@ -139,7 +139,7 @@ public final class DeviceSupervisor: Service, Sendable {
 
     /// Whether going from `old` to `new` changes only how the device is decoded: the same transport,
     /// port or address, serial settings and protocol, the same units admitted. Profile reporting and
-    /// framing, thresholds, lane, position in the lane, site, clock offset, model names and heartbeat may differ.
+    /// framing, thresholds, lane, position in the lane, site, clock offset, model names, heartbeat and longest silence may differ.
     static func decodingOnly(from old: DeviceInstance, to new: DeviceInstance) -> Bool {
         var link = new
         link.site = old.site
@@ -150,6 +150,7 @@ public final class DeviceSupervisor: Service, Sendable {
         link.profile.name = old.profile.name
         link.profile.vendor = old.profile.vendor
         link.profile.heartbeatIntervalS = old.profile.heartbeatIntervalS
+        link.profile.maxSilenceS = old.profile.maxSilenceS
         link.profile.framing = old.profile.framing
         link.profile.reporting = old.profile.reporting
         link.profile.thresholds = old.profile.thresholds

@@ -104,6 +104,9 @@ struct PassageAssemblerTests {
         #expect(passages[0].devicesDown.isEmpty, "the device fell before the occupancy was known")
         let passages2 = run([occupancy(from: 0, to: 8), event("device.status", at: 9, data: ["state": "offline"], device: "scanner")])
         #expect(passages2[0].devicesDown == ["scanner"])
+        // A device connected but silent past its profile's limit saw nothing either.
+        let passages3 = run([occupancy(from: 0, to: 8), event("device.status", at: 9, data: ["state": "silent"], device: "scanner")])
+        #expect(passages3[0].devicesDown == ["scanner"])
     }
 
     @Test func readsWithoutAPortalGroupByGapAndLanesStayApart() {

@@ -9,10 +9,7 @@ import Testing
 @Suite(.timeLimit(.minutes(3)))
 struct DeviceHealthTests {
     @Test func silenceFaultsAndTamperMoveTheStateAndEachChangeIsAnEvent() async throws {
-        let fastHeartbeat = try String(
-            contentsOf: Corpus.packageRoot.appendingPathComponent("DeviceProfiles/rapiscan-rpm.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "model: rapiscan-rpm", with: "model: rpm-fast")
-            .replacingOccurrences(of: "heartbeatIntervalS: 5", with: "heartbeatIntervalS: 1")
+        let fastHeartbeat = try RapiscanFeed.quickSilenceProfile("rpm-fast", maxSilenceS: 3)
         let h = try await HubHarness(
             label: "health", devices: "  - {id: rpm-lane1, profile: rpm-fast, lane: \"1\", port: rpm-lane1}",
             profiles: ["rpm-fast.yaml": fastHeartbeat])
@@ -22,8 +19,8 @@ struct DeviceHealthTests {
         try pty.link(at: h.devicePath)
 
         #expect(await eventually { await state() == "online" })
-        // Nothing for three heartbeats: degraded. Bytes again: online.
-        #expect(await eventually { await state() == "degraded" })
+        // Nothing for longer than its `maxSilenceS`: silent. Bytes again: online.
+        #expect(await eventually { await state() == "silent" })
         pty.write(Array("GB,000400,000400,000400,000400\r\n".utf8))
         #expect(await eventually { await state() == "online" })
         // A gamma-high fault, then its end (background again).
@@ -44,7 +41,7 @@ struct DeviceHealthTests {
 
         let states = try await h.states("rpm-lane1")
         // The hub started before the port existed: offline first, then online when it appeared.
-        #expect(states == ["offline", "online", "degraded", "online", "faulted", "online", "tampered", "online", "offline"])
+        #expect(states == ["offline", "online", "silent", "online", "faulted", "online", "tampered", "online", "offline"])
         let events = try await h.events("kind=device.status&device=rpm-lane1")
         let tampered = try #require(events.first { ($0["data"] as? [String: Any])?["state"] as? String == "tampered" })
         #expect(tampered["severity"] as? String == "alarm")

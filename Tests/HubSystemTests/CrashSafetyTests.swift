@@ -151,7 +151,7 @@ struct CrashSafetyTests {
         let redelivered = copies.values.filter { $0 > 1 }.count
 
         // The monitors' ports were opened again by the restarted hub (their link is up; a monitor
-        // left silent through the catch-up above is rightly `degraded` by now, not `online`). On
+        // left silent through the catch-up above is rightly `silent` by now, not `online`). On
         // failure the rows and the hub's log say why (state, reason, link error).
         var monitors: [[String: Any]] = []
         var asked = "not asked"

@@ -24,7 +24,7 @@ function reason(d) {
   if (d.state === "disabled") return t("adminDevices.reason.disabled");
   if (d.tampered) return t("devices.tampered");
   if (d.activeFaults && d.activeFaults.length) return t("devices.faults", {faults: d.activeFaults.join(", ")});
-  if (d.state === "degraded" && d.silent) return t("adminDevices.reason.silent", {s: number(3 * (d.heartbeatIntervalS || 0))});
+  if (d.state === "silent") return t("adminDevices.reason.silent", {s: number(d.maxSilenceS || 0)});
   // A link error from before the device came online is history, not its state now. The error is the
   // system's own text (like an address), framed in words of the page.
   if (d.state !== "online" && d.lastError) return t("adminDevices.reason.linkError", {error: d.lastError});

@@ -38,7 +38,7 @@ function settings(p) {
     out.push(t("profiles.maxFile", {mb: number(p.files.maxFileBytes / 1048576)}));
   }
   if (p.usb && p.usb.length) out.push(t("profiles.usb", {ids: p.usb.map(u => `${u.vendorId}:${u.productId}`).join(", ")}));
-  out.push(t("profiles.heartbeat", {s: number(p.heartbeatIntervalS)}));
+  out.push(t("profiles.heartbeat", {s: number(p.maxSilenceS ?? 3 * p.heartbeatIntervalS)}));
   out.push(t("profiles.frame", {bytes: number(p.maxFrameBytes)}));
   const th = Object.entries(p.thresholds || {});
   if (th.length) out.push(t("profiles.thresholds", {list: th.map(([k, v]) => `${k} ${number(v)}`).join(", ")}));

@@ -55,12 +55,13 @@ export function draw(lanes, devices, starts, overdue = []) {
 
 /** Device health: a line per device with its state and why, problems first. */
 export function drawDevices(devices) {
-  const order = {tampered: 0, faulted: 1, offline: 2, degraded: 3, connecting: 4, online: 5, disabled: 6};
+  const order = {tampered: 0, faulted: 1, silent: 2, offline: 3, degraded: 4, connecting: 5, online: 6, disabled: 7};
   const sorted = [...devices].sort((a, b) => (order[a.state] ?? 9) - (order[b.state] ?? 9) || a.id.localeCompare(b.id));
   const ok = devices.filter(d => d.state === "online").length;
   document.getElementById("device-summary").textContent = t("devices.summary", {ok: number(ok), all: number(devices.length)});
   document.getElementById("devices").innerHTML = sorted.map(d => {
-    const why = d.tampered ? t("devices.tampered") : d.activeFaults && d.activeFaults.length ? t("devices.faults", {faults: d.activeFaults.join(", ")}) : d.reason || "";
+    const why = d.tampered ? t("devices.tampered") : d.activeFaults && d.activeFaults.length ? t("devices.faults", {faults: d.activeFaults.join(", ")})
+      : d.state === "silent" ? t("adminDevices.reason.silent", {s: number(d.maxSilenceS || 0)}) : d.reason || "";
     const connected = d.connections ? " · " + t("devices.connected", {n: number(d.connections)}) : "";
     return `<li class="${esc(d.state)}" data-device="${esc(d.id)}" title="${esc(family(d.family))}${d.lane ? " · " + esc(t("alarm.lane", {lane: d.lane})) : ""}"><b><span class="dot"></span>${esc(d.id)} <small class="muted">${esc(family(d.family))}${d.lane ? " · " + esc(t("alarm.lane", {lane: d.lane})) : ""}</small></b>
       <span class="state">${esc(deviceState(d.state))}${esc(connected)}${why ? " · " : ""}<span class="why">${esc(why)}</span></span>

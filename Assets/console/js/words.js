@@ -6,8 +6,8 @@ import { number, coords, metres, esc } from "./format.js";
 /** Gamma detectors in a Rapiscan-style portal monitor's lines (GB/GS/GA carry four counts). */
 export const DETECTORS = 4;
 export const CHANNELS = ["green", "yellow", "red"];
-const DEVICE_STATES = ["connecting", "online", "degraded", "offline", "faulted", "tampered", "disabled"];
-const FAMILIES = ["radiation-portal", "radiation-instrument", "container-scanner", "gate-ocr", "gps-receiver", "gps-tracker", "e-seal", "baggage-scanner"];
+const DEVICE_STATES = ["connecting", "online", "silent", "degraded", "offline", "faulted", "tampered", "disabled"];
+const FAMILIES = ["radiation-portal", "radiation-instrument", "container-scanner", "gate-ocr", "gps-receiver", "gps-tracker", "e-seal", "baggage-scanner", "lane-relay"];
 
 export function channel(c) {
   return CHANNELS.includes(c) ? `<span class="chip ${c}">${esc(t(`channel.${c}`))}</span>` : "";
@@ -43,7 +43,7 @@ export function headline(e) {
     case "seal.status":
       return SEAL_STATUSES.includes(d.status) ? t(`seal.${d.status}`) : t("seal.alarm");
     case "device.tamper": return t("alarm.tamper");
-    case "device.status": return d.alarm ? t("alarm.unit", {alarm: d.alarm}) : t("alarm.device");
+    case "device.status": return d.alarm ? t("alarm.unit", {alarm: d.alarm}) : d.state === "silent" ? t("alarm.silent") : t("alarm.device");
     case "scan.result": return t("alarm.scan");
     case "risk.assessment":
       return CHANNELS.includes(d.channel) ? t("alarm.risk", {channel: t(`channel.${d.channel}`).toLocaleLowerCase(), score: number(d.score)}) : t("alarm.riskOther");

@@ -13,8 +13,11 @@ public struct DeviceProfile: Sendable, Equatable, Decodable {
     public var transport: Transport
     /// USB ids that identify this model on the bus.
     public var usb: [USBMatch]
-    /// Longest silence that is still normal; past it the device is reported as silent.
+    /// How often the device says something when all is quiet (a heartbeat, a background line).
     public var heartbeatIntervalS: Double
+    /// Longest silence allowed on a connected device; past it the device is `silent` (an operator
+    /// alarm). Defaults to three heartbeats.
+    public var maxSilenceS: Double
     public var framing: Framing
     public var reporting: Reporting
     /// Named limits the normalizer applies (`gammaBackgroundHighCps`, …).
@@ -161,7 +164,7 @@ public struct DeviceProfile: Sendable, Equatable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case model, name, vendor, family, `protocol`, transport, usb, heartbeatIntervalS, framing, reporting, thresholds
+        case model, name, vendor, family, `protocol`, transport, usb, heartbeatIntervalS, maxSilenceS, framing, reporting, thresholds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -177,6 +180,11 @@ public struct DeviceProfile: Sendable, Equatable, Decodable {
         heartbeatIntervalS = try c.decode(
             Double.self, forKey: .heartbeatIntervalS, default: 30, where: { $0 > 0 && $0 <= 86_400 },
             expected: "a number of seconds above 0 and at most 86400")
+        maxSilenceS = try c.decode(
+            Double.self, forKey: .maxSilenceS, default: 3 * heartbeatIntervalS,
+            where: { [heartbeatIntervalS] in $0 >= heartbeatIntervalS && $0 <= 7 * 86_400 },
+            // Shorter than a heartbeat, a device doing just what it should would be reported silent.
+            expected: "a number of seconds at least heartbeatIntervalS (\(DeviceRegistry.Status.seconds(heartbeatIntervalS))) and at most 604800")
         framing = try c.decodeIfPresent(Framing.self, forKey: .framing) ?? Framing()
         reporting = try c.decodeIfPresent(Reporting.self, forKey: .reporting) ?? Reporting()
         thresholds = try c.decodeIfPresent([String: Double].self, forKey: .thresholds) ?? [:]

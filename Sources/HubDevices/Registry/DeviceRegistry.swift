@@ -52,8 +52,14 @@ public final class DeviceRegistry: Sendable {
         /// Batches the store refused even after retries.
         public var storeFailures: Int
         public var counters: DecodeCounters
-        /// The profile's heartbeat: silence longer than three of these is not normal.
+        /// The profile's heartbeat: how often the device says something when all is quiet.
         public var heartbeatIntervalS: Double
+        /// The profile's longest silence allowed: past it, the device is `silent`. Nil for a relay
+        /// board, which speaks only when spoken to.
+        public var maxSilenceS: Double?
+
+        /// Whole seconds without a fraction (`15`, not `15.0`).
+        static func seconds(_ s: Double) -> String { s == s.rounded() && abs(s) < 1e15 ? String(Int(s)) : String(s) }
 
         var derived: (State, String?) {
             switch link {
@@ -63,7 +69,7 @@ public final class DeviceRegistry: Sendable {
             case .up:
                 if tampered { return (.tampered, "tamper reported by the device") }
                 if !activeFaults.isEmpty { return (.faulted, "fault: " + activeFaults.joined(separator: ", ")) }
-                if silent { return (.degraded, "silent for more than \(Int(3 * heartbeatIntervalS)) s") }
+                if silent { return (.silent, "silent for more than \(Self.seconds(maxSilenceS ?? 0)) s") }
                 return (.online, nil)
             }
         }
@@ -96,7 +102,8 @@ public final class DeviceRegistry: Sendable {
             lane: d.lane, port: d.endpoint ?? d.usbPin.map { "usb \($0.serial ?? $0.path ?? "")" }, state: d.enabled ? .connecting : .disabled, since: now,
             reason: nil, link: d.enabled ? .connecting : .disabled, activeFaults: [], tampered: false, silent: false,
             lastFrameAt: nil, lastEventAt: nil, connects: 0, connections: 0, lastError: nil, serial: d.serial?.summary, events: 0,
-            storeFailures: 0, counters: DecodeCounters(), heartbeatIntervalS: d.profile.heartbeatIntervalS)
+            storeFailures: 0, counters: DecodeCounters(), heartbeatIntervalS: d.profile.heartbeatIntervalS,
+            maxSilenceS: d.profile.maxSilenceS)
     }
 
     /// Every device, in configuration order.
@@ -114,6 +121,28 @@ public final class DeviceRegistry: Sendable {
         }
         order.withLock { o in
             for d in devices where !o.contains(d.id) { o.append(d.id) }
+        }
+    }
+
+    /// Adds a lane relay board's channel (`relays:` in the site config): a row like a device's, so its
+    /// link and faults show where every device's do. It sends nothing unasked, so it is never silent.
+    public func addRelay(_ r: LaneRelaySettings, site: String, now: Date = Date()) {
+        let row = Status(
+            id: r.id, profile: "\(r.board.rawValue)-relay", family: LaneRelaySettings.family, protocol: r.board.rawValue, site: site,
+            lane: r.lane, port: r.port, state: .connecting, since: now, reason: nil, link: .connecting, activeFaults: [],
+            tampered: false, silent: false, lastFrameAt: nil, lastEventAt: nil, connects: 0, connections: 0, lastError: nil,
+            serial: r.serial.summary, events: 0, storeFailures: 0, counters: DecodeCounters(), heartbeatIntervalS: 86_400,
+            maxSilenceS: nil)
+        rows.withLock { m in if m[r.id] == nil { m[r.id] = row } }
+        order.withLock { o in if !o.contains(r.id) { o.append(r.id) } }
+    }
+
+    /// A fault the hub found itself (a relay board that did not answer), raised or cleared.
+    public func fault(_ id: String, _ fault: String, active: Bool, error: String? = nil, at now: Date = Date()) -> Transition? {
+        update(id, at: now) { s in
+            s.activeFaults.removeAll { $0 == fault }
+            if active { s.activeFaults.append(fault) }
+            if let error { s.lastError = error }
         }
     }
 
@@ -199,17 +228,17 @@ public final class DeviceRegistry: Sendable {
         return out
     }
 
-    /// Marks as silent every connected device that has sent nothing for three heartbeats. A silent
-    /// device stays so until it sends bytes again (`traffic`) or its link comes up anew (`link`):
-    /// measured from its last state change alone, a device that never spoke again turned back
-    /// `online` one check after turning `degraded`, and flipped between the two every three heartbeats.
+    /// Marks as silent every connected device that has sent nothing for longer than its profile's
+    /// `maxSilenceS`. A silent device stays so until it sends bytes again (`traffic`) or its link
+    /// comes up anew (`link`): measured from its last state change alone, a device that never spoke
+    /// again turned back `online` one check after turning silent, and flipped between the two.
     public func checkSilence(at now: Date = Date()) -> [Transition] {
         let ids = order.withLock { $0 }
         return ids.compactMap { id in
             update(id, at: now) { s in
-                guard s.link == .up, !s.silent else { return }
+                guard s.link == .up, !s.silent, let limit = s.maxSilenceS else { return }
                 let last = max(s.lastFrameAt ?? s.since, s.since)
-                s.silent = now.timeIntervalSince(last) > 3 * s.heartbeatIntervalS
+                s.silent = now.timeIntervalSince(last) > limit
             }
         }
     }

@@ -165,10 +165,11 @@ enum OpenAPISchemas {
     nonisolated(unsafe) static let device = object(
         [
             "id": string, "profile": string, "family": string, "protocol": string, "site": string, "lane": string,
-            "port": string, "state": oneOf(["online", "degraded", "offline", "faulted", "tampered", "disabled", "connecting"]),
+            "port": string, "state": oneOf(["online", "silent", "offline", "faulted", "tampered", "disabled", "connecting"]),
             "since": time, "reason": string, "link": oneOf(["connecting", "up", "down", "disabled"]), "activeFaults": strings, "tampered": boolean, "silent": boolean,
             "lastFrameAt": time, "lastEventAt": time, "connects": integer, "connections": integer, "lastError": string,
             "serial": string, "events": integer, "storeFailures": integer, "counters": ["type": "object"], "heartbeatIntervalS": number,
+            "maxSilenceS": number,
         ],
         required: ["id", "profile", "state"])
 

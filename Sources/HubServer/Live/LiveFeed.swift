@@ -25,6 +25,8 @@ public final class LiveFeed: Sendable {
     }
 
     private let subscribers = Mutex<[UUID: Subscriber]>([:])
+    /// Told of every acknowledgement published (the lane relays release on them).
+    private let acknowledgementObservers = Mutex<[@Sendable (Acknowledgement) -> Void]>([])
     /// Frames kept per subscriber when it reads slower than alarms come: the newest win.
     static let bufferPerSubscriber = 256
 
@@ -44,9 +46,17 @@ public final class LiveFeed: Sendable {
         send(Frame(type: "adjudication", adjudication: adjudication))
     }
 
-    /// Tells every screen that an alarm was acknowledged, so its tone stops on every console.
+    /// Tells every screen that an alarm was acknowledged, so its tone stops on every console, and
+    /// every acknowledgement observer.
     public func publish(_ acknowledgement: Acknowledgement) {
         send(Frame(type: "acknowledgement", acknowledgement: acknowledgement))
+        for observe in acknowledgementObservers.withLock({ $0 }) { observe(acknowledgement) }
+    }
+
+    /// Calls `observer` with each acknowledgement published from now on (this hub's, and those
+    /// `LiveRelay` brings from replicas sharing the store).
+    public func observeAcknowledgements(_ observer: @escaping @Sendable (Acknowledgement) -> Void) {
+        acknowledgementObservers.withLock { $0.append(observer) }
     }
 
     /// A stream of frames until `unsubscribe`.

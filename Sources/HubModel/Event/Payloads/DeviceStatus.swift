@@ -16,8 +16,12 @@ public struct DeviceStatus: EventPayloadBody {
         case connecting
         /// Connected, talking, nothing wrong.
         case online
-        /// Connected but silent for longer than three heartbeats.
+        /// The name events stored before `silent` existed gave a silent device; the hub no longer
+        /// reports it, but stored events and other hubs' feeds still carry it.
         case degraded
+        /// Connected, but nothing heard for longer than its profile's `maxSilenceS` (Traccar's
+        /// "unknown"): an operator alarm, and not available.
+        case silent
         /// The link is down (port gone, connection lost); the hub keeps retrying.
         case offline
         /// The device reports a fault of its own (e.g. a detector high or low).

@@ -1,0 +1,99 @@
+import Foundation
+import HubAppTesting
+import HubDevices
+import HubDrivers
+import HubTesting
+import Testing
+
+/// Two relay boards on real pseudo-terminals at lane 1, the test playing both boards: an LCUS board
+/// (a beacon) and a Modbus RTU module (a barrier hold). A radiation alarm switches both on, the
+/// operator's acknowledgement releases them; the module that does not echo its command, then
+/// refuses it, is a device fault until it echoes again.
+@Suite(.timeLimit(.minutes(3)))
+struct LaneRelayTests {
+    /// The next `count` bytes the hub wrote to a board, read without blocking the hub's threads.
+    static func command(_ board: PseudoTerminal, _ count: Int) async -> [UInt8] {
+        var got: [UInt8] = []
+        _ = await eventually {
+            got += board.read(max: count - got.count, timeoutMs: 0)
+            return got.count >= count
+        }
+        return got
+    }
+
+    static let relays = """
+        relays:
+          - {id: beacon-1, lane: "1", board: lcus, port: relay-lcus, channel: 2, on: [radiation-alarm]}
+          - {id: barrier-1, lane: "1", board: modbus, port: relay-modbus, slave: 1, coil: 0, on: [radiation-alarm], answerTimeoutMs: 2000}
+        """
+
+    @Test func anAlarmSwitchesTheLaneRelaysAndItsAcknowledgementReleasesThem() async throws {
+        let dir = try TemporaryDirectory("relays")
+        let lcus = try PseudoTerminal(), modbus = try PseudoTerminal()
+        try lcus.link(at: dir.path("relay-lcus"))
+        try modbus.link(at: dir.path("relay-modbus"))
+        let h = try await HubHarness(reusing: dir, siteExtra: Self.relays)
+        let (lcusOff, lcusOn) = ([UInt8]([0xA0, 0x02, 0x00, 0xA2]), [UInt8]([0xA0, 0x02, 0x01, 0xA3]))
+        let (coilOff, coilOn) = (
+            [UInt8]([0x01, 0x05, 0x00, 0x00, 0x00, 0x00, 0xCD, 0xCA]), [UInt8]([0x01, 0x05, 0x00, 0x00, 0xFF, 0x00, 0x8C, 0x3A])
+        )
+        func row(_ id: String) async -> [String: Any] { (try? await h.device(id)) ?? [:] }
+
+        // At start each relay is released; the module echoes.
+        #expect(await Self.command(lcus, 4) == lcusOff)
+        #expect(await Self.command(modbus, 8) == coilOff)
+        modbus.write(coilOff)
+        #expect(await eventually { await row("barrier-1")["state"] as? String == "online" })
+        #expect(await row("beacon-1")["state"] as? String == "online")
+        #expect(await row("barrier-1")["family"] as? String == "lane-relay")
+        #expect(await row("barrier-1")["lane"] as? String == "1")
+
+        // A radiation alarm at lane 1: both switch on.
+        let pty = try PseudoTerminal()
+        try pty.link(at: h.devicePath)
+        #expect(await eventually { await row("rpm-lane1")["state"] as? String == "online" })
+        try await pty.play(LiveAlarmTests.linesToFirstAlarm()[...])
+        #expect(await Self.command(lcus, 4) == lcusOn)
+        #expect(await Self.command(modbus, 8) == coilOn)
+        modbus.write(coilOn)
+        let alarm = try #require(try await h.events("kind=radiation.alarm").first?["id"] as? String)
+        var switched: [[String: Any]] = []
+        #expect(await eventually {
+            switched = (try? await h.get("/api/v1/audit?action=relay.on").json["entries"] as? [[String: Any]]) ?? []
+            return switched.count == 2
+        })
+        #expect(Set(switched.compactMap { $0["target"] as? String }) == ["beacon-1", "barrier-1"])
+        #expect(switched.allSatisfy { ($0["detail"] as? String)?.hasSuffix("radiation.alarm \(alarm)") == true && $0["actor"] as? String == "hub" })
+
+        // The operator acknowledges: both are released. The module says nothing: a device fault.
+        #expect(try await h.post("/api/v1/alarms/\(alarm)/acknowledgement", "{}", token: try await h.token("operator")).status == 201)
+        #expect(await Self.command(lcus, 4) == lcusOff)
+        #expect(await Self.command(modbus, 8) == coilOff)
+        #expect(await eventually { await row("barrier-1")["state"] as? String == "faulted" })
+        #expect(await row("barrier-1")["activeFaults"] as? [String] == ["relay-no-answer"])
+        #expect(await row("barrier-1")["lastError"] as? String == "no answer within 2000 ms")
+        let released = try await h.get("/api/v1/audit?action=relay.off").json["entries"] as? [[String: Any]] ?? []
+        #expect(released.count == 2)
+        #expect(released.contains { $0["target"] as? String == "barrier-1" && ($0["detail"] as? String)?.contains("not taken: no answer") == true })
+
+        // The hub sends it again: refused (Modbus exception 2, illegal address) is a fault too.
+        #expect(await Self.command(modbus, 8) == coilOff)
+        modbus.write(ModbusCoilFrame.sealed([0x01, 0x85, 0x02]))
+        #expect(await eventually { await row("barrier-1")["activeFaults"] as? [String] == ["relay-refused"] })
+        // Again, echoed: online.
+        #expect(await Self.command(modbus, 8) == coilOff)
+        modbus.write(coilOff)
+        #expect(await eventually { await row("barrier-1")["state"] as? String == "online" })
+
+        // Each change of the module's state is a stored device.status event.
+        let states = try await h.states("barrier-1")
+        // Online at start, faulted once (no answer giving way to a refusal is no passing online), online again.
+        #expect(states == ["online", "faulted", "online"], "\(states)")
+        #expect(await row("beacon-1")["state"] as? String == "online")
+
+        pty.close()
+        try await h.stop()
+        lcus.close()
+        modbus.close()
+    }
+}
