@@ -124,41 +124,24 @@ struct EventConfig: Decodable {
             alarmValues: try c.decodeIfPresent([String].self, forKey: .alarmValues) ?? [])
         mapping.time = try c.decodeIfPresent(String.self, forKey: .time)
         mapping.lane = try c.decodeIfPresent(String.self, forKey: .lane)
-        if let s = try c.decodeIfPresent(SubjectConfig.self, forKey: .subject) {
-            mapping.containers = s.containers
-            mapping.plates = s.plates
-            mapping.seals = s.seals
-        }
-        if let d = try c.decodeIfPresent(DataConfig.self, forKey: .data) {
-            mapping.substance = d.substance
-            mapping.channel = d.channel
-            mapping.amplitude = d.amplitude
-        }
+        let subject = try c.decodeIfPresent(FieldNames<SubjectKeys>.self, forKey: .subject)?.names ?? [:]
+        mapping.containers = subject[.containers]
+        mapping.plates = subject[.plates]
+        mapping.seals = subject[.seals]
+        let data = try c.decodeIfPresent(FieldNames<DataKeys>.self, forKey: .data)?.names ?? [:]
+        mapping.substance = data[.substance]
+        mapping.channel = data[.channel]
+        mapping.amplitude = data[.amplitude]
     }
 
-    /// `event.subject`: the fields naming what a line concerns.
-    struct SubjectConfig: Decodable {
-        var containers, plates, seals: String?
+    /// `event.subject` and `event.data`: which field plays each role, by the role's key.
+    struct FieldNames<K: CodingKey & CaseIterable & Hashable>: Decodable {
+        var names: [K: String] = [:]
 
         init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(SubjectKeys.self)
-            let c = try decoder.container(keyedBy: SubjectKeys.self)
-            containers = try c.decodeIfPresent(String.self, forKey: .containers)
-            plates = try c.decodeIfPresent(String.self, forKey: .plates)
-            seals = try c.decodeIfPresent(String.self, forKey: .seals)
-        }
-    }
-
-    /// `event.data`: the fields that fill the kind's payload.
-    struct DataConfig: Decodable {
-        var substance, channel, amplitude: String?
-
-        init(from decoder: any Decoder) throws {
-            try decoder.rejectUnknownKeys(DataKeys.self)
-            let c = try decoder.container(keyedBy: DataKeys.self)
-            substance = try c.decodeIfPresent(String.self, forKey: .substance)
-            channel = try c.decodeIfPresent(String.self, forKey: .channel)
-            amplitude = try c.decodeIfPresent(String.self, forKey: .amplitude)
+            try decoder.rejectUnknownKeys(K.self)
+            let c = try decoder.container(keyedBy: K.self)
+            for key in K.allCases { names[key] = try c.decodeIfPresent(String.self, forKey: key) }
         }
     }
 
