@@ -7,7 +7,7 @@ struct NIISim: AsyncParsableCommand {
         abstract: "Simulated inspection devices, for testers and the demo.",
         subcommands: [
             RPMSimulatorCommand.self, NMEASimulatorCommand.self, GT06SimulatorCommand.self, TeltonikaSimulatorCommand.self,
-            ESealSimulatorCommand.self, N42SimulatorCommand.self, ScanSimulatorCommand.self, OCRSimulatorCommand.self,
+            ESealSimulatorCommand.self, N42SimulatorCommand.self, ScanSimulatorCommand.self, OCRSimulatorCommand.self, TraceSimulatorCommand.self,
             TCPFloodCommand.self, RunScenarioCommand.self, QueueCommand.self,
         ]
     )

@@ -107,6 +107,9 @@ extension LaneTrack {
                 p.scanResult = e.scanResult?.verdict
                 p.scanSuspect = e.severity == .alarm
             }
+            // Any alarmed sample alarms the passage; a clear one only says it was sampled.
+            if e.kind == EventKind.traceAlarm { p.traceAlarm = true }
+            if e.kind == EventKind.traceClear, p.traceAlarm == nil { p.traceAlarm = false }
             // Everyone who may own it: its candidates now, passages stored with it, other lanes.
             let holders = heldBy[id] ?? []
             let here = Self.unique(ev.vehicles + (holders.count > 1 ? holders.sorted(by: order) : Array(holders)))

@@ -23,6 +23,8 @@ public struct Passage: Sendable, Equatable {
     /// `clear`, `suspect`, … from the scan's threat detection or the operator's verdict.
     public var scanResult: String?
     public var scanSuspect: Bool?
+    /// A trace detector's sample of this vehicle alarmed (true) or was clear (false).
+    public var traceAlarm: Bool?
     /// In the order first seen; identifiers of ambiguous evidence are included (see `ambiguities`).
     public var containers: [String] = []
     public var plates: [String] = []
@@ -58,8 +60,8 @@ public struct Passage: Sendable, Equatable {
         return m
     }
 
-    /// An alarm on the passage: radiation, or a suspect scan.
-    public var alarmed: Bool { gammaAlarm == true || neutronAlarm == true || scanSuspect == true }
+    /// An alarm on the passage: radiation, a suspect scan, or a trace detector's alarm.
+    public var alarmed: Bool { gammaAlarm == true || neutronAlarm == true || scanSuspect == true || traceAlarm == true }
 }
 
 /// How a lane's reads are tied to its vehicles: windows in time, and the physics of the lane.

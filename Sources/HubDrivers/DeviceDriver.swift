@@ -72,6 +72,9 @@ public struct DriverOptions: Sendable, Equatable {
     /// A unit the list does not name is quarantined (answered, archived, counted, not decoded into
     /// readings) instead of refused.
     public var quarantineUnknownUnits = false
+    /// The line protocol a profile describes (`line:`), for the `declarative-line` driver; nil
+    /// reads that driver's standard trace line.
+    public var lineSchema: LineSchema? = nil
 
     public init() {}
 

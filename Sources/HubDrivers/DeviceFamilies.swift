@@ -11,6 +11,7 @@ public enum DeviceFamilies {
         NMEAFamily.family,
         ESealFamily.family,
         TeltonikaFamily.family,
+        TraceFamily.family,
     ]
 
     /// The family named `name` (a profile's `family:`).

@@ -139,5 +139,6 @@ extension DriverOptions {
         neutronSampleIntervalS = p.reporting.neutronSampleIntervalS
         utcOffsetSeconds = device.utcOffsetSeconds
         allowedUnitIDs = device.allowedUnits.map(Set.init)
+        lineSchema = p.line
     }
 }

@@ -14,6 +14,7 @@ enum PassageEvents {
         body.entryEvent = p.entry
         body.gammaAlarm = p.gammaAlarm
         body.neutronAlarm = p.neutronAlarm
+        body.traceAlarm = p.traceAlarm
         body.scanEvent = p.scanEvent
         body.scanResult = p.scanResult
         body.devicesDown = p.devicesDown.isEmpty ? nil : p.devicesDown

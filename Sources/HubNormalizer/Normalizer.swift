@@ -23,6 +23,7 @@ public struct Normalizer: Sendable {
         case .gpsFix(let f): body = GPSEvents.body(for: f)
         case .sealStatus(let s): body = SealEvents.body(for: s)
         case .trackerStatus(let t): body = TrackerEvents.body(for: t)
+        case .trace(let r): body = TraceEvents.body(for: r)
         }
         var device = context.device
         // A unit that names itself on a shared link (a tracker's IMEI on a TCP listener) is the device.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HubDevices
 import HubDrivers
 import HubIngest
 import HubModel
@@ -27,6 +28,9 @@ struct Decode: ParsableCommand {
     @Option(name: .long, help: "Minutes east of UTC of the device clock, for timestamps without a zone.")
     var utcOffsetMinutes: Int = 0
 
+    @Option(name: .long, help: "A device profile (YAML) whose line: section describes the lines (protocol declarative-line).")
+    var profile: String?
+
     @Argument(help: "Captured files.")
     var files: [String]
 
@@ -37,6 +41,22 @@ struct Decode: ParsableCommand {
         let ids = EventIDGenerator()
         var options = DriverOptions()
         options.utcOffsetSeconds = utcOffsetMinutes * 60
+        var profileName = `protocol`
+        if let profile {
+            // A bad profile is a usage error naming its file, line and field.
+            let p: DeviceProfile
+            do {
+                p = try YAMLDocument.load(DeviceProfile.self, path: profile)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            guard p.protocol == `protocol` else {
+                throw ValidationError("\(profile) is a profile of protocol '\(p.protocol)', not '\(`protocol`)'")
+            }
+            options.lineSchema = p.line
+            options.maxFrameBytes = p.framing.maxFrameBytes
+            profileName = p.model
+        }
         var failed = false
         for file in files {
             let bytes: [UInt8]
@@ -48,7 +68,7 @@ struct Decode: ParsableCommand {
                 continue
             }
             let context = DeviceContext(
-                device: DeviceRef(id: device, profile: `protocol`, family: entry.family), site: site, lane: lane)
+                device: DeviceRef(id: device, profile: profileName, family: entry.family), site: site, lane: lane)
             var decoder = FeedDecoder(protocolName: `protocol`, context: context, options: options, ids: ids)!
             var events = 0
             // One buffer of JSON lines for the whole file, written out a megabyte at a time.

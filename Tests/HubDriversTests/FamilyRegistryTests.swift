@@ -57,7 +57,10 @@ struct FamilyRegistryTests {
         // What a restarted hub reads back to rebuild its lanes (PassageHistory).
         #expect(PassageRole.memberKinds == [
             EventKind.deviceStatus, EventKind.ocrRead, EventKind.occupancy, EventKind.occupancyStart, EventKind.scanResult, EventKind.sealStatus,
+            EventKind.traceAlarm, EventKind.traceClear,
         ])
+        // A trace detector's results follow the identifiers they name, like a seal report.
+        #expect(TraceFamily.family.passageRoles == [EventKind.traceAlarm: .namedEvidence, EventKind.traceClear: .namedEvidence])
         // GT06 is the e-seal family's, as its profile says (the catalog once called it a gps-tracker).
         #expect(DriverCatalog.family(of: "gt06") == "e-seal")
         #expect(DriverCatalog.family(of: "teltonika") == "gps-tracker")

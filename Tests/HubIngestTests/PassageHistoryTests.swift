@@ -27,7 +27,7 @@ struct PassageHistoryTests {
         let back = await PassageHistory.load(store, sites: ["gate-3"], windows: PassageWindows())
         let expected = [
             EventKind.occupancyStart, EventKind.occupancy, EventKind.ocrRead, EventKind.scanResult, EventKind.sealStatus,
-            EventKind.deviceStatus, EventKind.passage, EventKind.passageResolution,
+            EventKind.traceAlarm, EventKind.traceClear, EventKind.deviceStatus, EventKind.passage, EventKind.passageResolution,
         ]
         #expect(back.map(\.kind).sorted() == expected.sorted())
         #expect(back.map(\.id) == back.sorted { ($0.receivedAt, $0.id) < ($1.receivedAt, $1.id) }.map(\.id))

@@ -6,7 +6,7 @@ import { number, coords, metres, timeZone, esc } from "./format.js";
 import { plate, deviceState, family, headline, CHANNELS } from "./words.js";
 
 const KINDS = ["radiation.alarm", "radiation.occupancy", "radiation.occupancy-start", "radiation.measurement", "radiation.background",
-  "radiation.fault", "ocr.read", "scan.result", "scan.verdict", "seal.status", "seal.tamper", "gps.fix", "device.status", "device.tamper",
+  "radiation.fault", "ocr.read", "scan.result", "scan.verdict", "seal.status", "seal.tamper", "trace.alarm", "trace.clear", "gps.fix", "device.status", "device.tamper",
   "gate.passage", "gate.passage-resolution", "risk.assessment", "transit.deviation", "transit.seal", "transit.overdue",
   "transit.stop", "transit.signal-lost", "transit.returned", "transit.signal-regained", "transit.arrived"];
 export const SIGNALS = ["radiationAlarm", "scanSuspect", "undeclaredContainer", "missingContainer", "sealMismatch", "plateMismatch",
@@ -148,10 +148,19 @@ export function describe(e) {
       const where = d.lat != null && d.lon != null ? " " + t("alarm.at", {place: coords(d.lat, d.lon)}) : "";
       return t("analysis.ev.seal", {what: headline(e), seal: (s.seals || []).join(", ") || "–"}) + where;
     }
+    case "trace.alarm":
+    case "trace.clear": {
+      const detail = [d.channel ? t("analysis.ev.traceChannel", {channel: d.channel}) : "",
+        d.amplitude != null ? t("analysis.ev.traceAmplitude", {amplitude: number(d.amplitude), unit: d.amplitudeUnit || ""}) : ""].filter(Boolean).join(", ");
+      const subject = subjectText(s) || "–";
+      return (e.kind === "trace.alarm" ? t("analysis.ev.trace", {substance: d.substance || "–", subject}) : t("analysis.ev.traceClear", {subject}))
+        + (detail ? " (" + detail + ")" : "");
+    }
     case "gate.passage": {
       const rpm = d.gammaAlarm || d.neutronAlarm ? t("analysis.ev.passageRpmAlarm") : d.occupancyEvent ? t("analysis.ev.passageRpmClear") : "";
       const scan = d.scanResult ? t("analysis.ev.passageScan", {result: atdWord(d.scanResult)}) : "";
-      return [t("analysis.ev.passage", {revision: number(d.revision || 1), subject: subjectText(s) || t("analysis.noPlate")}), rpm, scan,
+      const trace = d.traceAlarm ? t("analysis.ev.passageTraceAlarm") : "";
+      return [t("analysis.ev.passage", {revision: number(d.revision || 1), subject: subjectText(s) || t("analysis.noPlate")}), rpm, scan, trace,
         d.missing && d.missing.length ? t("analysis.ev.passageMissing", {list: missingText(d.missing)}) : ""].filter(Boolean).join(" ");
     }
     case "risk.assessment":

@@ -7,7 +7,7 @@ import { number, coords, metres, esc } from "./format.js";
 export const DETECTORS = 4;
 export const CHANNELS = ["green", "yellow", "red"];
 const DEVICE_STATES = ["connecting", "online", "silent", "degraded", "offline", "faulted", "tampered", "disabled"];
-const FAMILIES = ["radiation-portal", "radiation-instrument", "container-scanner", "gate-ocr", "gps-receiver", "gps-tracker", "e-seal", "baggage-scanner", "lane-relay"];
+const FAMILIES = ["radiation-portal", "radiation-instrument", "container-scanner", "gate-ocr", "gps-receiver", "gps-tracker", "e-seal", "baggage-scanner", "trace-detector", "lane-relay"];
 
 export function channel(c) {
   return CHANNELS.includes(c) ? `<span class="chip ${c}">${esc(t(`channel.${c}`))}</span>` : "";
@@ -45,6 +45,8 @@ export function headline(e) {
     case "device.tamper": return t("alarm.tamper");
     case "device.status": return d.alarm ? t("alarm.unit", {alarm: d.alarm}) : d.state === "silent" ? t("alarm.silent") : t("alarm.device");
     case "scan.result": return t("alarm.scan");
+    case "trace.alarm":
+      return d.substance ? t("alarm.trace", {substance: d.substance}) : t("alarm.traceUnnamed");
     case "risk.assessment":
       return CHANNELS.includes(d.channel) ? t("alarm.risk", {channel: t(`channel.${d.channel}`).toLocaleLowerCase(), score: number(d.score)}) : t("alarm.riskOther");
     case "gate.passage": return d.rpmResult === "alarm" || d.alarmed ? t("alarm.passage") : t("alarm.passageOther");

@@ -1,4 +1,5 @@
 import Foundation
+import HubModel
 
 /// A device model as `DeviceProfiles/*.yaml` describes it: what it is, how it talks, how to find it.
 public struct DeviceProfile: Sendable, Equatable, Decodable {
@@ -22,6 +23,9 @@ public struct DeviceProfile: Sendable, Equatable, Decodable {
     public var reporting: Reporting
     /// Named limits the normalizer applies (`gammaBackgroundHighCps`, …).
     public var thresholds: [String: Double]
+    /// The line protocol of a `declarative-line` device, described field by field (`line:`); nil
+    /// reads that driver's standard trace line.
+    public var line: LineSchema?
 
     public enum TransportKind: String, Sendable, Codable, CaseIterable { case serial, tcp, udp, file }
 
@@ -165,6 +169,7 @@ public struct DeviceProfile: Sendable, Equatable, Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, name, vendor, family, `protocol`, transport, usb, heartbeatIntervalS, maxSilenceS, framing, reporting, thresholds
+        case line
     }
 
     public init(from decoder: any Decoder) throws {
@@ -188,6 +193,12 @@ public struct DeviceProfile: Sendable, Equatable, Decodable {
         framing = try c.decodeIfPresent(Framing.self, forKey: .framing) ?? Framing()
         reporting = try c.decodeIfPresent(Reporting.self, forKey: .reporting) ?? Reporting()
         thresholds = try c.decodeIfPresent([String: Double].self, forKey: .thresholds) ?? [:]
+        line = try c.decodeIfPresent(LineSchemaConfig.self, forKey: .line)?.schema
+        if line != nil, `protocol` != LineSchema.protocolName {
+            throw InvalidValue(
+                codingPath: c.codingPath + [CodingKeys.line],
+                message: "only a profile of protocol '\(LineSchema.protocolName)' describes its lines, this one speaks '\(`protocol`)'")
+        }
     }
 }
 

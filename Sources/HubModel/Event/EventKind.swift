@@ -20,6 +20,10 @@ public enum EventKind {
     public static let gpsFix = "gps.fix"
     public static let sealStatus = "seal.status"
     public static let sealTamper = "seal.tamper"
+    /// A trace or narcotics detector found a substance on a sample (substance, channel, amplitude).
+    public static let traceAlarm = "trace.alarm"
+    /// A trace detector's sample was clear.
+    public static let traceClear = "trace.clear"
 
     // Devices themselves.
     public static let deviceStatus = "device.status"
@@ -41,7 +45,7 @@ public enum EventKind {
     /// Every kind named here (the transit findings beyond the five above come from the watch).
     public static let all: [String] = [
         occupancyStart, occupancy, radiationAlarm, radiationMeasurement, radiationBackground, radiationFault, ocrRead, scanResult,
-        scanVerdict, gpsFix, sealStatus, sealTamper, deviceStatus, deviceTamper, deviceConfig, passage, passageResolution, riskAssessment,
+        scanVerdict, gpsFix, sealStatus, sealTamper, traceAlarm, traceClear, deviceStatus, deviceTamper, deviceConfig, passage, passageResolution, riskAssessment,
         transitDeviation, transitSeal, transitOverdue, transitStop, transitSignalLost,
     ]
 

@@ -34,6 +34,8 @@ public enum EventPayload: Sendable, Equatable {
     case ocrRead(OCRReadPayload)
     /// An image analyst's verdict on a scan.
     case scanVerdict(ScanVerdictPayload)
+    /// `trace.alarm` and `trace.clear`.
+    case trace(TraceResultPayload)
 
     /// Reads the `data` member of an event of `kind` (the JSON edge). A member its type does not
     /// know, or one that would not be written back the same, keeps the event `untyped`.
@@ -71,6 +73,7 @@ public enum EventPayload: Sendable, Equatable {
         case .scanResult(let p): p.json
         case .ocrRead(let p): p.json
         case .scanVerdict(let p): p.json
+        case .trace(let p): p.json
         }
     }
 
@@ -94,7 +97,7 @@ public enum EventPayload: Sendable, Equatable {
         // the lane's devices
         OccupancyStartPayload.self, OccupancyPayload.self, RadiationAlarmPayload.self, RadiationMeasurementPayload.self,
         RadiationBackgroundPayload.self, RadiationFaultPayload.self, TamperPayload.self, DeviceConfigPayload.self,
-        ScanResultPayload.self, OCRReadPayload.self, ScanVerdictPayload.self,
+        ScanResultPayload.self, OCRReadPayload.self, ScanVerdictPayload.self, TraceResultPayload.self,
     ]
 }
 

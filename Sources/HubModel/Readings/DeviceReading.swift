@@ -13,4 +13,6 @@ public enum DeviceReading: Sendable, Equatable {
     case sealStatus(SealStatus)
     /// A tracker's own condition: it logged in, it is alive, its battery and signal, an alarm that is not the seal's.
     case trackerStatus(TrackerStatus)
+    /// A trace or narcotics detector's result for one sample (a profile-described line).
+    case trace(TraceReading)
 }

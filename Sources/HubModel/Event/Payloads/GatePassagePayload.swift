@@ -39,6 +39,8 @@ public struct GatePassagePayload: EventPayloadBody {
     public var entryEvent: String?
     public var gammaAlarm: Bool?
     public var neutronAlarm: Bool?
+    /// A trace detector's sample of the vehicle alarmed (true) or was clear (false).
+    public var traceAlarm: Bool?
     /// The scan result joined, and its verdict (`clear`, `suspect`, `inspect`, …).
     public var scanEvent: String?
     public var scanResult: String?
@@ -75,6 +77,7 @@ public struct GatePassagePayload: EventPayloadBody {
         entryEvent = try f.optionalString("entryEvent")
         gammaAlarm = try f.optionalBool("gammaAlarm")
         neutronAlarm = try f.optionalBool("neutronAlarm")
+        traceAlarm = try f.optionalBool("traceAlarm")
         scanEvent = try f.optionalString("scanEvent")
         scanResult = try f.optionalString("scanResult")
         devicesDown = try f.strings("devicesDown")
@@ -98,6 +101,7 @@ public struct GatePassagePayload: EventPayloadBody {
         out.put("entryEvent", entryEvent)
         out.put("gammaAlarm", gammaAlarm)
         out.put("neutronAlarm", neutronAlarm)
+        out.put("traceAlarm", traceAlarm)
         out.put("scanEvent", scanEvent)
         out.put("scanResult", scanResult)
         out.put("devicesDown", devicesDown)
