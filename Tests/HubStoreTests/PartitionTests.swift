@@ -85,7 +85,10 @@ struct PartitionTests {
         let at = try await Self.olderStore(through: 11, batches)
 
         let store = try await PostgresEventStore.open(at, logger: Self.logger)
-        #expect(try await Self.column(store, "SELECT MAX(version)::text FROM niihub_schema") == ["12"])
+        // Migrated through the newest migration (12 partitions the events; later ones follow it).
+        let newest = try #require(PostgresSchema.migrations.last?.version)
+        #expect(newest >= 12)
+        #expect(try await Self.column(store, "SELECT MAX(version)::text FROM niihub_schema") == ["\(newest)"])
         #expect(try await Self.partitions(store) == [
             EventPartition(name: "events_p0", lower: nil, upper: 32), EventPartition(name: "events_p32", lower: 32, upper: nil),
         ])
