@@ -16,10 +16,19 @@ struct TimeReleaseRouteTests {
     struct Expected {
         var arrival: Date
         var radiation: Date?
+        /// The latest assessment of a linked declaration, no earlier than the stages before it.
+        var decision: Date?
+        var channel: String?
         var exit: Date
         var endToEnd: TimeInterval { exit.timeIntervalSince(arrival) }
         var radiationDwell: TimeInterval? { radiation.map { $0.timeIntervalSince(arrival) } }
-        var exitDwell: TimeInterval { exit.timeIntervalSince(radiation ?? arrival) }
+        var decisionDwell: TimeInterval? { decision.map { $0.timeIntervalSince(radiation ?? arrival) } }
+        var exitDwell: TimeInterval { exit.timeIntervalSince(decision ?? radiation ?? arrival) }
+        /// The longest dwell's stage, the earlier one on ties.
+        var heldAt: String {
+            let dwells = [("radiation", radiationDwell), ("decision", decisionDwell), ("exit", exitDwell)]
+            return dwells.reduce(("", -Double.infinity)) { best, d in (d.1 ?? -.infinity) > best.1 ? (d.0, d.1!) : best }.0
+        }
     }
 
     @Test func figuresFollowTheStoredPassagesTimes() async throws {
@@ -46,6 +55,15 @@ struct TimeReleaseRouteTests {
         }
         #expect(await eventually(timeout: .seconds(20)) { await vehicles() == 2 })
 
+        // The declaration naming truck A's plate: its risk assessment is the customs decision and gives the channel.
+        #expect(try await h.post("/api/v1/declarations", DeclarationSamples.doc("400000000021", containers: [])).status == 201)
+        #expect(await eventually {
+            let rows = (try? await h.get("/api/v1/passages").json["passages"] as? [[String: Any]]) ?? []
+            return rows.contains { row in
+                (row["declarations"] as? [[String: Any]] ?? []).contains { $0["assessment"] as? String != nil }
+            }
+        })
+
         // What each stored passage's members say, computed here from their times.
         var expected: [String: Expected] = [:]
         for p in try await h.events("kind=gate.passage") {
@@ -60,13 +78,24 @@ struct TimeReleaseRouteTests {
             }
             let started = try #require((data["startedAt"] as? String).flatMap(Timestamp.parse))
             let ended = try #require((data["endedAt"] as? String).flatMap(Timestamp.parse))
+            let arrival = times([EventKind.occupancyStart, EventKind.ocrRead]).min() ?? started
             let radiation = times([EventKind.occupancy]).min()
+            var assessed: (at: Date, channel: String?)?
+            let declarations = (detail["passage"] as? [String: Any])?["declarations"] as? [[String: Any]] ?? []
+            for d in declarations {
+                guard let aid = d["assessment"] as? String else { continue }
+                let a = try await h.get("/api/v1/events/\(aid)").json
+                let at = try #require((a["observedAt"] as? String).flatMap(Timestamp.parse))
+                if assessed == nil || at > assessed!.at { assessed = (at, (a["data"] as? [String: Any])?["channel"] as? String) }
+            }
+            let decision = assessed.map { max($0.at, radiation ?? arrival, arrival) }
             expected[passage] = Expected(
-                arrival: times([EventKind.occupancyStart, EventKind.ocrRead]).min() ?? started, radiation: radiation,
-                exit: max(ended, radiation ?? ended))
+                arrival: arrival, radiation: radiation, decision: decision, channel: assessed?.channel,
+                exit: [ended, radiation, decision].compactMap { $0 }.max()!)
         }
         #expect(expected.count == 2)
         #expect(expected.values.allSatisfy { $0.radiation != nil })
+        #expect(expected.values.contains { $0.channel == "green" && $0.decision != nil })
 
         let r = try await h.get("/api/v1/time-release?by=day&lane=1&slowest=5")
         #expect(r.status == 200)
@@ -76,12 +105,13 @@ struct TimeReleaseRouteTests {
         #expect(groups.compactMap { $0["passages"] as? Int }.reduce(0, +) == 2)
         for g in groups {
             let start = try #require((g["start"] as? String).flatMap(Timestamp.parse))
-            let mine = expected.values.filter { Self.day(of: $0.arrival) == start }
+            let mine = expected.values.filter { Self.day(of: $0.arrival) == start && $0.channel == g["channel"] as? String }
             #expect(g["passages"] as? Int == mine.count)
             #expect(g["lane"] as? String == "1")
-            #expect(g["channel"] == nil, "no declaration, no decision")
             let stages = try #require(g["stages"] as? [String: [String: Any]])
-            for stage in ["scan", "verdict", "decision"] {
+            Self.expectSpread(stages["decision"], mine.compactMap(\.decisionDwell))
+            #expect(stages["decision"]?["missing"] as? Int == mine.filter { $0.decision == nil }.count)
+            for stage in ["scan", "verdict"] {
                 #expect(stages[stage]?["count"] as? Int == 0)
                 #expect(stages[stage]?["missing"] as? Int == mine.count, "a truck not scanned is missing, not zero")
                 #expect(stages[stage]?["p50Seconds"] is NSNull)
@@ -95,8 +125,9 @@ struct TimeReleaseRouteTests {
         #expect(slowest.compactMap { $0["passage"] as? String } == ranked.map(\.key))
         for (row, (_, e)) in zip(slowest, ranked) {
             Self.expectSeconds(row["endToEndSeconds"], e.endToEnd)
-            #expect(row["heldAt"] as? String == ((e.radiationDwell ?? 0) >= e.exitDwell ? "radiation" : "exit"))
-            #expect(row["missing"] as? [String] == ["scan", "verdict", "decision"])
+            #expect(row["heldAt"] as? String == e.heldAt)
+            #expect(row["channel"] as? String == e.channel)
+            #expect(row["missing"] as? [String] == ["scan", "verdict"] + (e.decision == nil ? ["decision"] : []))
         }
 
         // The CSV: a header with units, one row per group, the same figures.
@@ -112,6 +143,7 @@ struct TimeReleaseRouteTests {
             #expect(row.count == header.count)
             #expect(row[0] == g["start"] as? String)
             #expect(row[1] == "1")
+            #expect(row[2] == g["channel"] as? String ?? "")
             #expect(row[3] == String(g["passages"] as? Int ?? -1))
             func column(_ name: String) -> String? { header.firstIndex(of: name).map { row[$0] } }
             #expect(column("scan_p50_seconds") == "")
