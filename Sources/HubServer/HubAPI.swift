@@ -65,6 +65,7 @@ public struct HubAPI: Sendable {
             NationalRoutes(forwarding: forwarding, config: config),
             AnalystRoutes(store: store, declarationStore: declarations, lanes: lanes),
             EventExportRoutes(store: store),
+            TimeReleaseRoutes(store: store, declarationStore: declarations),
             AdmissionRoutes(registry: registry, config: config),
             ProfileRoutes(config: config),
             ConsoleRoutes(site: site, configured: config?.current.console.assets),

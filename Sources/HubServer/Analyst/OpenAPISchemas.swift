@@ -52,6 +52,9 @@ enum OpenAPISchemas {
         "version": ["type": "integer", "minimum": 1],
         "action": text, "actor": text,
         "before": ["type": "integer", "description": "An audit entry's `seq`: older entries only."],
+        "by": oneOf(["hour", "day"]),
+        "slowest": ["type": "integer", "minimum": 0, "maximum": TimeReleaseParameters.maxSlowest,
+                    "description": "How many of the slowest passages to list (default 10)."],
     ]
 
     // Shorthands the routes' operations share.
@@ -207,5 +210,5 @@ enum OpenAPISchemas {
         "Device": device,
         "Transit": transit,
         "TransitPoint": transitPoint,
-    ].merging(ReviewSchemas.components) { a, _ in a }
+    ].merging(ReviewSchemas.components) { a, _ in a }.merging(TimeReleaseSchemas.components) { a, _ in a }
 }
