@@ -17,16 +17,10 @@ struct PassageResolutionTests {
     static let alarm = "GA,000250,000250,000250,000250\r\n"
 
     @Test func anAmbiguousReadIsHeldByBothTrucksUntilAnOperatorResolvesIt() async throws {
-        let h = try await HubHarness(
-            label: "resolve",
-            devices: HubHarness.serialRPM + "\n  - {id: ocr-lane1, profile: gate-ocr-camera, lane: \"1\", position: -3, listen: \"127.0.0.1:0\"}",
-            siteExtra: "passages: {beforeS: 30, afterS: 1, gapS: 5, clockToleranceS: 0.5}")
-        let pty = try PseudoTerminal()
-        try pty.link(at: h.devicePath)
-        #expect(await eventually { (try? await h.device("rpm-lane1")["state"] as? String) == "online" })
-        #expect(await eventually { (try? await h.boundPort("ocr-lane1")) ?? 0 > 0 })
-        let camera = try LoopbackClient(port: try #require(try await h.boundPort("ocr-lane1")))
-        func write(_ text: String) { _ = pty.write(Array(text.utf8)) }
+        let lane = try await PortalAndCamera.start(
+            label: "resolve", camera: ", position: -3", passages: "{beforeS: 30, afterS: 1, gapS: 5, clockToleranceS: 0.5}")
+        let (h, pty, camera) = (lane.hub, lane.pty, lane.camera)
+        func write(_ text: String) { lane.write(text) }
         func starts() async -> [[String: Any]] { (try? await h.events("kind=radiation.occupancy-start")) ?? [] }
 
         // Truck A enters; the camera's read is stamped 0.1 s before that entry.
@@ -90,5 +84,30 @@ struct PassageResolutionTests {
             ($0["subject"] as? [String: Any])?["declaration"] as? String == number
         }
         return (last?["data"] as? [String: Any])?["channel"] as? String
+    }
+}
+
+/// A served hub with the serial portal monitor of lane 1 on a pseudo-terminal (online) and a gate
+/// camera on loopback TCP (connected): the lane that passage tests play trucks through.
+struct PortalAndCamera {
+    let hub: HubHarness
+    let pty: PseudoTerminal
+    let camera: LoopbackClient
+
+    /// Bytes from the portal monitor.
+    func write(_ text: String) { _ = pty.write(Array(text.utf8)) }
+
+    /// `camera`: more of the camera's device entry (`, position: -3`); `passages`: the site's
+    /// `passages:` settings.
+    static func start(label: String, camera: String = "", passages: String) async throws -> PortalAndCamera {
+        let h = try await HubHarness(
+            label: label,
+            devices: HubHarness.serialRPM + "\n  - {id: ocr-lane1, profile: gate-ocr-camera, lane: \"1\"\(camera), listen: \"127.0.0.1:0\"}",
+            siteExtra: "passages: \(passages)")
+        let pty = try PseudoTerminal()
+        try pty.link(at: h.devicePath)
+        #expect(await eventually { (try? await h.device("rpm-lane1")["state"] as? String) == "online" })
+        #expect(await eventually { (try? await h.boundPort("ocr-lane1")) ?? 0 > 0 })
+        return PortalAndCamera(hub: h, pty: pty, camera: try LoopbackClient(port: try #require(try await h.boundPort("ocr-lane1"))))
     }
 }

@@ -32,16 +32,9 @@ struct TimeReleaseRouteTests {
     }
 
     @Test func figuresFollowTheStoredPassagesTimes() async throws {
-        let h = try await HubHarness(
-            label: "time-release",
-            devices: HubHarness.serialRPM + "\n  - {id: ocr-lane1, profile: gate-ocr-camera, lane: \"1\", listen: \"127.0.0.1:0\"}",
-            siteExtra: "passages: {beforeS: 30, afterS: 1, gapS: 5}")
-        let pty = try PseudoTerminal()
-        try pty.link(at: h.devicePath)
-        #expect(await eventually { (try? await h.device("rpm-lane1")["state"] as? String) == "online" })
-        #expect(await eventually { (try? await h.boundPort("ocr-lane1")) ?? 0 > 0 })
-        let camera = try LoopbackClient(port: try #require(try await h.boundPort("ocr-lane1")))
-        func write(_ text: String) { _ = pty.write(Array(text.utf8)) }
+        let lane = try await PortalAndCamera.start(label: "time-release", passages: "{beforeS: 30, afterS: 1, gapS: 5}")
+        let (h, pty, camera) = (lane.hub, lane.pty, lane.camera)
+        func write(_ text: String) { lane.write(text) }
 
         // Truck A: the camera reads its plate, then it passes the portal. Truck B passes without a read.
         try camera.send("OCR,1,,PLATE,51C-123.45,88,front\r\n")
