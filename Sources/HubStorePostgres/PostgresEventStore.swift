@@ -51,6 +51,9 @@ public final class PostgresEventStore: HubRecordStore {
     /// and standbys) it settles on the one `target_session_attrs` asks for, watches it, and moves to
     /// the promoted standby when the primary fails. `replica` names this hub among those sharing the
     /// database (`PostgresNotify.defaultReplica()` unless told).
+    /// The longest a schema migration may take when a store opens.
+    static let migrationLimit: Duration = .seconds(600)
+
     public static func open(
         _ at: PostgresLocation, logger: Logger, maxConnections: Int = 8, connectTimeout: Duration = .seconds(30),
         failoverWindow: Duration = .seconds(60), replica: String? = nil
@@ -62,7 +65,13 @@ public final class PostgresEventStore: HubRecordStore {
             at, endpoint: endpoint, logger: logger, maxConnections: maxConnections, failoverWindow: failoverWindow,
             replica: replica ?? PostgresNotify.defaultReplica())
         do {
+            // The server must answer within `connectTimeout`; migrating may take longer (partitioning
+            // a large store's events; many stores opening at once on a busy server), which is progress
+            // rather than silence, so it has a bound of its own.
             try await Deadline.within(connectTimeout, what: "connecting to \(at.redacted)") {
+                _ = try await store.client.query("SELECT 1", logger: logger).collect()
+            }
+            try await Deadline.within(migrationLimit, what: "migrating the schema at \(at.redacted)") {
                 try await PostgresSchema.migrate(store.client, store: at.redacted, logger: logger)
             }
         } catch {
