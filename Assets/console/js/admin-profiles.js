@@ -2,7 +2,7 @@
 // the site that use it. Read-only here: the screen says which file to edit (the hub reloads it).
 import { t } from "./i18n.js";
 import { json } from "./api.js";
-import { esc, number } from "./format.js";
+import { duration, esc, number } from "./format.js";
 import { family } from "./words.js";
 
 const $ = s => document.querySelector(s);
@@ -38,7 +38,7 @@ function settings(p) {
     out.push(t("profiles.maxFile", {mb: number(p.files.maxFileBytes / 1048576)}));
   }
   if (p.usb && p.usb.length) out.push(t("profiles.usb", {ids: p.usb.map(u => `${u.vendorId}:${u.productId}`).join(", ")}));
-  out.push(t("profiles.heartbeat", {s: number(p.maxSilenceS ?? 3 * p.heartbeatIntervalS)}));
+  out.push(t("profiles.heartbeat", {time: duration(p.maxSilenceS ?? 3 * p.heartbeatIntervalS)}));
   out.push(t("profiles.frame", {bytes: number(p.maxFrameBytes)}));
   const th = Object.entries(p.thresholds || {});
   if (th.length) out.push(t("profiles.thresholds", {list: th.map(([k, v]) => `${k} ${number(v)}`).join(", ")}));

@@ -56,3 +56,13 @@ export function metres(m) {
   return m >= 1000 ? t("unit.km", {n: number(m / 1000, 1)}) : t("unit.m", {n: number(m)});
 }
 export const esc = s => String(s ?? "").replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+
+/** 90 s → "2 min", 7200 s → "2 h", 93,600 s → "1.1 days": a span in the coarsest unit that says it. */
+export function duration(s) {
+  if (s < 60) return t("unit.s", {n: number(s)});
+  if (s < 3600) return t("unit.min", {n: number(s / 60)});
+  if (s < 86400) return t("unit.h", {n: number(s / 3600, 1)});
+  const days = Math.round(s / 8640) / 10;
+  const form = new Intl.PluralRules(locale()).select(days) === "one" ? "one" : "other";
+  return t(`unit.d.${form}`, {n: number(days, 1)});
+}

@@ -3,7 +3,7 @@
 import { locale, t } from "./i18n.js";
 import { json } from "./api.js";
 import * as session from "./session.js";
-import { ago, dateTime, esc, number } from "./format.js";
+import { ago, dateTime, duration, esc, number } from "./format.js";
 
 const $ = s => document.querySelector(s);
 let timer = null;
@@ -20,13 +20,6 @@ function plural(key, n, vars = {}) {
 }
 function count(key, n) { return n ? plural(`national.${key}`, n) : t("national.zero"); }
 
-/** 90 s → "2 min", 7200 s → "2 h": the lag in the coarsest unit that says it. */
-function duration(s) {
-  if (s < 60) return t("unit.s", {n: number(s)});
-  if (s < 3600) return t("unit.min", {n: number(s / 60)});
-  if (s < 86400) return t("unit.h", {n: number(s / 3600, 1)});
-  return plural("unit.d", Math.round(s / 8640) / 10);
-}
 
 /** The uplink in words: what waits, how far behind, when last heard. */
 function uplink(g) {
