@@ -44,8 +44,9 @@ final class TestSMTPRelay: Sendable {
         messages.filter { ($0["to"] as? [String])?.contains(address) == true }
     }
 
+    /// Kills the relay. SIGKILL: the test runner's threads block SIGTERM, and a child inherits that.
     func stop() {
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
