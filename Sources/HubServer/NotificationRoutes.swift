@@ -50,16 +50,21 @@ struct NotificationRoutes: RouteController {
 
     /// One rule's counts, every state present (0 when none).
     struct RuleBody: Encodable {
-        var counts: NotificationCounts
+        var rule: String
+        var pending, sent, failed, cancelled, suppressed, folded, retrying: Int
+        var lastError: String?
 
-        init(_ counts: NotificationCounts) { self.counts = counts }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: AnyCodingKey.self)
-            try c.encode(counts.rule, forKey: AnyCodingKey("rule"))
-            for s in NotificationRoutes.states { try c.encode(counts.counts[s] ?? 0, forKey: AnyCodingKey(s)) }
-            try c.encode(counts.retrying, forKey: AnyCodingKey("retrying"))
-            try c.encodeIfPresent(counts.lastError, forKey: AnyCodingKey("lastError"))
+        init(_ c: NotificationCounts) {
+            func n(_ s: OutboxState) -> Int { c.counts[s.rawValue] ?? 0 }
+            rule = c.rule
+            pending = n(.pending)
+            sent = n(.sent)
+            failed = n(.failed)
+            cancelled = n(.cancelled)
+            suppressed = n(.suppressed)
+            folded = n(.folded)
+            retrying = c.retrying
+            lastError = c.lastError
         }
     }
 
@@ -84,13 +89,5 @@ struct NotificationRoutes: RouteController {
             attempts = m.attempts
             lastError = m.lastError
         }
-    }
-
-    struct AnyCodingKey: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ s: String) { stringValue = s }
-        init?(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 }

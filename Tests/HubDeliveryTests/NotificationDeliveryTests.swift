@@ -35,11 +35,11 @@ struct NotificationDeliveryTests {
                   foldS: 300
                   notify: [{email: op@gate.example, language: vi}]
                 - name: quiet
-                  match: {kinds: [trace]}
+                  match: {kinds: [trace], devices: [ims-quiet]}
                   hours: [{days: [\(day)], from: "00:00", to: "24:00"}]
                   notify: [{email: quiet@gate.example, language: en}]
                 - name: escalation
-                  match: {kinds: [seal.tamper]}
+                  match: {kinds: [trace.alarm], devices: [ims-lane1, ims-lane2]}
                   foldS: 0
                   notify: [{email: first@gate.example, language: en}]
                   escalate: [{afterS: 3, notify: [{email: chief@gate.example, language: en}]}]
@@ -140,7 +140,7 @@ struct NotificationDeliveryTests {
         #expect(operators["sent"] as? Int == 1 && operators["folded"] as? Int == 2 && operators["failed"] as? Int == 0)
 
         // The quiet rule's day is not today: recorded as suppressed, never sent.
-        let trace = try await Self.store(hub, EventKind.traceAlarm, device: "ims-1")
+        let trace = try await Self.store(hub, EventKind.traceAlarm, device: "ims-quiet")
         #expect(try await eventually { try await Self.outbox(hub, trace) == ["0:suppressed"] })
         #expect(relay.messages(to: "quiet@gate.example").isEmpty)
 
@@ -158,15 +158,16 @@ struct NotificationDeliveryTests {
         try await hook.stop()
     }
 
-    @Test func anUnacknowledgedAlarmEscalatesAndAnAcknowledgedOneIsCancelled() async throws {
+    @Test func anUnacknowledgedTraceDetectorAlarmEscalatesAndAnAcknowledgedOneIsCancelled() async throws {
         let dir = try TemporaryDirectory("notify-escalate")
         let pki = try await TestPKI.make("smtp", in: dir)
         let relay = try await TestSMTPRelay(pki: pki, in: dir, port: try await TestSMTPRelay.freePort())
         defer { relay.stop() }
         let hub = try await Self.hub(dir, pki: pki, smtpPort: relay.port)
 
-        let ignored = try await Self.store(hub, EventKind.sealTamper, device: "seal-1")
-        let seen = try await Self.store(hub, EventKind.sealTamper, device: "seal-2")
+        // A trace detector's alarm that nobody acknowledges, and one an operator does.
+        let ignored = try await Self.store(hub, EventKind.traceAlarm, device: "ims-lane1")
+        let seen = try await Self.store(hub, EventKind.traceAlarm, device: "ims-lane2")
         let (status, _) = try await hub.post("/api/v1/alarms/\(seen)/acknowledgement", "{}")
         #expect(status == 201)
         // The acknowledged alarm's escalation is cancelled (at once, or when due at the latest).
@@ -174,7 +175,7 @@ struct NotificationDeliveryTests {
         // The other reaches the next recipient after its 3 s.
         #expect(await eventually { relay.messages(to: "chief@gate.example").count == 1 })
         let escalated = try #require(relay.messages(to: "chief@gate.example").first)
-        #expect((escalated["subject"] as? String)?.hasPrefix("Not acknowledged after 1 min: Seal tamper: lane 1") == true, "\(escalated)")
+        #expect((escalated["subject"] as? String)?.hasPrefix("Not acknowledged after 1 min: Trace alarm: lane 1") == true, "\(escalated)")
         #expect((escalated["text"] as? String)?.contains("Event: \(ignored)") == true)
         #expect(try await Self.outbox(hub, ignored) == ["0:sent", "1:sent"])
         #expect(relay.messages(to: "first@gate.example").count == 2)
