@@ -184,6 +184,26 @@ struct NotificationDeliveryTests {
         try await hub.stop()
     }
 
+    @Test func aRelayWhoseCertificateTheConfiguredCADidNotSignGetsNothing() async throws {
+        let dir = try TemporaryDirectory("notify-untrusted")
+        let trusted = try await TestPKI.make("smtp", in: dir)
+        let other = try await TestPKI.make("other", in: dir)
+        // The relay presents a certificate of another CA than the one the site trusts.
+        let relay = try await TestSMTPRelay(pki: other, in: dir, port: try await TestSMTPRelay.freePort())
+        defer { relay.stop() }
+        let hub = try await Self.hub(dir, pki: trusted, smtpPort: relay.port)
+        let alarm = try await Self.store(hub)
+        #expect(try await eventually {
+            let c = try await Self.counts(hub, "operators")
+            return (c["retrying"] as? Int ?? 0) >= 1 && (c["lastError"] as? String) != nil
+        })
+        let error = try await Self.counts(hub, "operators")["lastError"] as? String ?? ""
+        #expect(error.lowercased().contains("certificate") || error.contains("handshake"), "\(error)")
+        #expect(try await Self.outbox(hub, alarm) == ["0:pending"])
+        #expect(relay.messages.isEmpty)
+        try await hub.stop()
+    }
+
     @Test func aMessagePendingWhenTheHubStopsIsDeliveredAfterItRestarts() async throws {
         let dir = try TemporaryDirectory("notify-restart")
         let pki = try await TestPKI.make("smtp", in: dir)
