@@ -18,7 +18,7 @@ SOAK_RATE ?= 5000
 SOAK_HOGS ?= 0
 # What the tests need on top.
 TEST_PACKAGES := $(RUNTIME_PACKAGES) umockdev libumockdev-dev libxml2-utils chromium chromium-driver postgresql openssl curl procps nginx libnginx-mod-stream
-TEST_PYTHON := jsonschema selenium schemathesis
+TEST_PYTHON := jsonschema selenium schemathesis aiosmtpd
 
 # The tests build with the PostgreSQL store (a package trait, off in a plain `swift build`); every
 # swift command of one run names the same traits, so --skip-build finds what was built. They build

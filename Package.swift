@@ -129,8 +129,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // What leaves the hub: the risk feed's webhook and store-and-forward to a central hub, over one
-        // shared HTTP client (OutboundHTTP).
+        // What leaves the hub: the risk feed's webhook, store-and-forward to a central hub, over one
+        // shared HTTP client (OutboundHTTP), and notifications by e-mail (a small SMTP client) and webhook.
         .target(
             name: "HubDelivery",
             dependencies: [
@@ -143,6 +143,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

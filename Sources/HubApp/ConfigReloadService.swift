@@ -67,6 +67,7 @@ struct ConfigReloadService: Service {
                 logger.warning("store, http, tls and login settings change only at the next start")
             }
             if new.relays != old.relays { logger.warning("lane relays change only at the next start") }
+            if new.notifications != old.notifications { logger.warning("notification rules change only at the next start") }
             let change = await supervisor.apply(new.devices)
             hotplug.update(
                 USBMatcher(

@@ -59,6 +59,8 @@ public struct HubApplication: Sendable {
     public let holderDesk: HolderDesk
     /// Sends this hub's events to a central hub, when the site config has `forward:`.
     public let forwarder: ForwarderService?
+    /// Sends the notification rules' e-mails and webhooks, when the site config has rules.
+    public let notifier: NotificationService?
     /// The one HTTP client the webhook and the forwarder post with (shut down when the hub stops).
     public let outbound = OutboundHTTP()
     /// Where the first start wrote the admin credential (nil when the store already had users).
@@ -165,6 +167,16 @@ public struct HubApplication: Sendable {
             forwarder = ForwarderService(config: forward, http: outbound, source: config.site, store: store, logger: logger, blobs: blobs)
         } else {
             forwarder = nil
+        }
+        if config.notifications.rules.isEmpty {
+            notifier = nil
+        } else {
+            let notifier = NotificationService(
+                settings: config.notifications, zone: TimeZone(identifier: config.console.timeZone) ?? .current,
+                catalogs: consoleAssetFolder(configured: config.console.assets), http: outbound, store: store, logger: logger)
+            // An acknowledgement heard live (this replica's or another's) cancels its escalations at once.
+            live.observeAcknowledgements { ack in Task { await notifier.acknowledged(ack.eventID) } }
+            self.notifier = notifier
         }
         auth = AuthService(
             store: store, passwordRounds: passwordRounds, maxTokenLifetime: .seconds(config.auth.maxTokenLifetimeS),
@@ -273,6 +285,7 @@ public struct HubApplication: Sendable {
             services.append(leased(feed, FeedDeliveryService.consumerName))
         }
         if let forwarder { services.append(forwarder) }
+        if let notifier { services.append(leased(notifier, NotificationService.consumerName)) }
         if let liveRelay { services.append(liveRelay) }
         services.append(app)
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))
@@ -320,7 +333,7 @@ extension HubApplication {
         let owner = settings.name ?? "hub"
         #endif
         return LeaseService(
-            store: store, owner: owner, names: ["correlation", FeedDeliveryService.consumerName, "retention"].map { lease($0, site: site) },
+            store: store, owner: owner, names: ["correlation", FeedDeliveryService.consumerName, "retention", NotificationService.consumerName].map { lease($0, site: site) },
             ttl: .milliseconds(Int64(settings.leaseS * 1000)), logger: logger)
     }
 }

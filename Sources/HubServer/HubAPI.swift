@@ -47,6 +47,7 @@ public struct HubAPI: Sendable {
             areas.append(AdjudicationRoutes(store: store, records: auth.store, feed: live))
             areas.append(AcknowledgementRoutes(store: store, records: auth.store, feed: live))
             areas.append(PassageRoutes(resolvePassage: resolvePassage))
+            areas.append(NotificationRoutes(outbox: auth.store, config: config))
         }
         if let live { areas.append(LiveRoutes(feed: live)) }
         areas += [

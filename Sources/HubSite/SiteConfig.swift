@@ -75,6 +75,8 @@ public struct SiteConfig: Sendable, Equatable {
     public var replica = ReplicaSettings()
     /// Relays at the lanes the hub switches on an alarm and releases on its acknowledgement (`relays:`).
     public var relays: [LaneRelaySettings] = []
+    /// Who hears of which events, by e-mail or webhook (`notifications:`).
+    public var notifications = NotificationSettings()
 }
 
 /// How a hub shares a PostgreSQL store with other replicas of itself.
@@ -170,7 +172,10 @@ extension SiteConfig {
         let store = try raw.store.settings(resolve) {
             YAMLDocument.error(at: [AnyKey(stringValue: "store"), AnyKey(stringValue: "url")], message: $0, in: node, file: path)
         }
-        return SiteConfig(
+        let notifications = try raw.notifications.resolved(resolve) { at, message in
+            YAMLDocument.error(at: [AnyKey(stringValue: "notifications")] + at, message: message, in: node, file: path)
+        }
+        var config = SiteConfig(
             site: raw.site, store: store, storePath: raw.store.localPath(resolve), httpHost: raw.http.host, httpPort: raw.http.port,
             tls: tls, loginLimits: raw.login, httpIdleTimeoutS: raw.http.idleTimeoutS, webSocketPingS: raw.http.webSocketPingS,
             allowedOrigins: raw.http.allowedOrigins, trustedProxies: raw.http.trustedProxies, auth: raw.auth,
@@ -189,6 +194,8 @@ extension SiteConfig {
                 YAMLDocument.error(
                     at: [AnyKey(stringValue: "relays"), IndexKey(i), AnyKey(stringValue: field)], message: message, in: node, file: path)
             })
+        config.notifications = notifications
+        return config
     }
 
     /// The relays with their ports resolved; an id used twice (by two relays, or a relay and a
@@ -237,6 +244,7 @@ struct RawSiteConfig: Decodable {
     var review: ReviewSettings
     var national: NationalConfig
     var relays: [LaneRelaySettings]
+    var notifications: RawNotifications
 
     struct Risk: Decodable {
         var policy: String?
@@ -357,7 +365,7 @@ struct RawSiteConfig: Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login, auth
-        case console, review, national, relays
+        case console, review, national, relays, notifications
     }
 
     init(from decoder: any Decoder) throws {
@@ -385,6 +393,7 @@ struct RawSiteConfig: Decodable {
         review = try c.decodeIfPresent(ReviewSettings.self, forKey: .review) ?? ReviewSettings()
         national = try c.decodeIfPresent(NationalConfig.self, forKey: .national) ?? NationalConfig()
         relays = try c.decodeIfPresent([LaneRelaySettings].self, forKey: .relays) ?? []
+        notifications = try c.decodeIfPresent(RawNotifications.self, forKey: .notifications) ?? RawNotifications()
     }
 }
 

@@ -121,6 +121,7 @@ public final class SQLiteEventStore: HubRecordStore {
         registerAlarmMigrations(&m)
         registerHashPrefixMigrations(&m)
         registerForwardStatusMigrations(&m)
+        registerNotificationMigrations(&m)
         return m
     }
 

@@ -186,6 +186,17 @@ enum PostgresSchema {
         (13, "holder-answers", [
             "CREATE TABLE holder_answers (id TEXT PRIMARY KEY, body BYTEA NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now())",
         ]),
+        // The notifications outbox (`NotificationOutbox.swift`): one row per message, updated per attempt.
+        (14, "notification-outbox", [
+            """
+            CREATE TABLE notification_outbox (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, rule TEXT NOT NULL, event_id TEXT NOT NULL, step BIGINT NOT NULL,
+                recipient TEXT NOT NULL, state TEXT NOT NULL, due_at DOUBLE PRECISION NOT NULL, attempts BIGINT NOT NULL,
+                last_error TEXT, unless_acknowledged BOOLEAN NOT NULL, message TEXT NOT NULL)
+            """,
+            "CREATE INDEX notification_outbox_due ON notification_outbox (state, due_at)",
+            "CREATE INDEX notification_outbox_event ON notification_outbox (event_id)",
+        ]),
     ]
 
     /// Work a migration does in Swift after its statements, in the same transaction.

@@ -211,6 +211,13 @@ def main():
         assert "Sửa hồ sơ trong tệp YAML" in driver.find_element(By.ID, "profiles-where").text
         visible_text_is_clean(driver, "profiles")
         shot("9a-admin-profiles.png")
+        # The notification rule's delivery: the lane's alarm went to a webhook that does not answer.
+        wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#notifications tr[data-rule='lane-alarms'] td[data-count='retrying']"), "1"))
+        heads = driver.find_element(By.CSS_SELECTOR, "#notifications thead").text
+        for x in ("Quy tắc", "Đã gửi", "Đang thử lại", "Đã hủy (được xác nhận kịp thời)", "Ngoài giờ của quy tắc", "Lỗi gần nhất"):
+            assert x in heads, f"{x!r} not in the notifications table's head: {heads}"
+        rule = driver.find_element(By.CSS_SELECTOR, "#notifications tr[data-rule='lane-alarms']").text
+        assert "lane-alarms" in rule and "refused" in rule.lower(), rule
         form = driver.find_element(By.ID, "token-form")
         form.find_element(By.NAME, "label").send_keys("hệ thống rủi ro")
         Select(form.find_element(By.NAME, "role")).select_by_value("analyst")

@@ -83,6 +83,8 @@ struct RouteAccessTests {
         ("GET", "/api/v1/events/01KAV9FT00AAAAAAAAAAAAAAAA/count-rates", nil, Role.people),
         ("POST", "/api/v1/passages/01KAV9FT00AAAAAAAAAAAAAAAA/resolve", "{}", [.operator, .admin]),
         ("GET", "/api/v1/feed", nil, [.analyst, .admin]),
+        ("GET", "/api/v1/notifications", nil, [.admin]),
+        ("GET", "/api/v1/notifications/01KAV9FT00AAAAAAAAAAAAAAAA", nil, [.admin]),
         ("GET", "/api/v1/audit", nil, [.admin]),
         ("GET", "/api/v1/tokens", nil, [.admin]),
         ("POST", "/api/v1/tokens", "{}", [.admin]),

@@ -43,8 +43,11 @@ struct BrowserTests {
             label: "browser",
             devices: HubHarness.serialRPM + "\n  - {id: seals, profile: ascii-eseal, listen: \"127.0.0.1:0\"}"
                 + "\n  - {id: held-seals, profile: gt06-eseal, listen: \"127.0.0.1:0\", units: [], admission: quarantine}",
-            // A scan posted well before the truck reaches the portal still joins its passage.
-            siteExtra: "passages: {beforeS: 600, afterS: 3, gapS: 3}")
+            // A scan posted well before the truck reaches the portal still joins its passage. The
+            // notification rule's webhook listens nowhere: the admin sees its alarm retrying, and why.
+            siteExtra: "passages: {beforeS: 600, afterS: 3, gapS: 3}\n"
+                + "notifications: {maxAttempts: 100, rules: [{name: lane-alarms, match: {kinds: [radiation.alarm]}, "
+                + "notify: [{webhook: \"http://127.0.0.1:9/hook\", secretEnv: PATH}]}]}")
         #expect(await eventually { (try? await h.boundPort("held-seals")) ?? 0 > 0 })
         let unit = try LoopbackClient(port: try #require(try await h.boundPort("held-seals")))
         try unit.send(try #require(GT06Encoder.login(imei: AdmissionTests.stranger, serial: 1)))

@@ -1,5 +1,5 @@
-// The admin view: units waiting at a listener (approve or deny), devices and their profiles, access
-// tokens, users and roles, and the audit log as sentences with filters.
+// The admin view: units waiting at a listener (approve or deny), devices and their profiles, the
+// notification rules' delivery, access tokens, users and roles, and the audit log as sentences with filters.
 import { t } from "./i18n.js";
 import { json, api } from "./api.js";
 import * as session from "./session.js";
@@ -7,6 +7,7 @@ import { dateTime, esc, number } from "./format.js";
 import * as access from "./admin-access.js";
 import * as audit from "./admin-audit.js";
 import * as profiles from "./admin-profiles.js";
+import * as notifications from "./admin-notifications.js";
 
 const $ = s => document.querySelector(s);
 let timer = null;
@@ -26,6 +27,7 @@ async function refresh() {
         <td><button class="approve primary">${esc(t("admission.approve"))}</button> <button class="deny">${esc(t("admission.deny"))}</button></td></tr>`).join("");
     await profiles.refresh();
     await access.refreshDevices(profiles.byModel());
+    await notifications.refresh();
     const tokens = await access.refreshTokens();
     await access.refreshUsers(tokens);
     await audit.refresh(new Map(tokens.map(k => [k.id, k.label || k.owner])));
@@ -49,7 +51,7 @@ session.boot({
     $("#not-admin").hidden = admin;
     $("#admission-section").hidden = !admin;
     $("#audit-section").hidden = !admin;
-    for (const id of ["#devices-section", "#profiles-section", "#tokens-section", "#users-section"]) $(id).hidden = !admin;
+    for (const id of ["#devices-section", "#profiles-section", "#notifications-section", "#tokens-section", "#users-section"]) $(id).hidden = !admin;
     audit.fillActions();
     refresh();
     timer = setInterval(refresh, 3000);

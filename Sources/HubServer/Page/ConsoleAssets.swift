@@ -87,3 +87,9 @@ enum ConsoleAssets {
         return String(cString: p)
     }
 }
+
+/// The console's asset folder as the server finds it (`ConsoleAssets.locate`), for other parts
+/// that read its files: the notifications' e-mails take their words from its `i18n/` catalogs.
+public func consoleAssetFolder(configured: String?) -> URL? {
+    ConsoleAssets.locate(configured: configured)
+}

@@ -1,0 +1,19 @@
+// What became of the messages each notification rule made, as the hub's outbox counts them: sent,
+// failed, retrying, waiting, cancelled (an escalation its alarm's acknowledgement made unnecessary),
+// outside the rule's hours, folded into an earlier message; and the newest error. Read-only: the
+// rules are in the site file's `notifications:` section.
+import { t } from "./i18n.js";
+import { json } from "./api.js";
+import { esc, number } from "./format.js";
+
+const $ = s => document.querySelector(s);
+const COUNTS = ["sent", "failed", "retrying", "pending", "cancelled", "suppressed", "folded"];
+
+export async function refresh() {
+  const body = await json("/api/v1/notifications");
+  $("#notifications-empty").hidden = body.rules.length > 0;
+  $("#notifications").hidden = body.rules.length === 0;
+  $("#notifications tbody").innerHTML = body.rules.map(r => `<tr data-rule="${esc(r.rule)}"><td><b>${esc(r.rule)}</b></td>
+    ${COUNTS.map(c => `<td class="num" data-count="${c}">${number(r[c] || 0)}</td>`).join("")}
+    <td>${r.lastError ? esc(r.lastError) : `<span class="muted">${esc(t("notifications.noError"))}</span>`}</td></tr>`).join("");
+}

@@ -1,0 +1,181 @@
+import Foundation
+import HubModel
+import HubSite
+import HubStore
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Notifications as a `Service`: reads stored events in store order from its cursor (the feed's
+/// cursors, as `notifications`), turns them into outbox rows with the rules (`NotificationEngine`)
+/// and saves rows and cursor in one transaction; sends the rows that are due (e-mail through
+/// `Mailer`, webhooks signed through `OutboundHTTP`), each retried with backoff until sent or
+/// failed. An escalation due after its alarm's acknowledgement is cancelled, and an
+/// acknowledgement heard live (`acknowledged`) cancels its escalations at once. A hub that starts
+/// without a cursor begins after the newest stored event (it does not mail the past).
+/// Counted in `niihub_notifications_total{rule, outcome}`.
+public struct NotificationService: Service {
+    public typealias Store = EventStore & FeedCursorStore & NotificationOutboxStore & AdjudicationStore
+    /// The name its position is kept under.
+    public static let consumerName = "notifications"
+
+    private let settings: NotificationSettings
+    private let zone: TimeZone
+    private let catalog: MessageCatalog
+    private let http: OutboundHTTP
+    private let store: any Store
+    private let logger: Logger
+    private let poll: Duration
+    private let now: @Sendable () -> Date
+
+    /// `catalogs` is the console's asset folder (for `i18n/`), `zone` the site's (`console.timeZone`).
+    public init(
+        settings: NotificationSettings, zone: TimeZone, catalogs: URL?, http: OutboundHTTP, store: any Store, logger: Logger,
+        poll: Duration = .milliseconds(200), now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.settings = settings
+        self.zone = zone
+        catalog = MessageCatalog(folder: catalogs)
+        self.http = http
+        self.store = store
+        self.logger = logger
+        self.poll = poll
+        self.now = now
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await intake() }
+                group.addTask { await sending() }
+            }
+        }
+    }
+
+    /// The alarm `eventID` was acknowledged: its pending escalations are cancelled now.
+    public func acknowledged(_ eventID: String) async {
+        guard let rows = try? await store.notifications(eventID: eventID) else { return }
+        for m in rows where m.state == .pending && m.unlessAcknowledged {
+            try? await store.updateNotification(m.id, state: .cancelled, attempts: m.attempts, dueAt: m.dueAt, lastError: nil)
+            count(m.rule, "cancelled")
+        }
+    }
+
+    private func intake() async {
+        var engine = NotificationEngine(rules: settings.rules, zone: zone)
+        var cursor: String?
+        while !Task.isCancelled, cursor == nil {
+            cursor = try? await startCursor()
+            if cursor == nil { try? await Task.sleep(for: poll) }
+        }
+        while !Task.isCancelled, let position = cursor {
+            var q = EventQuery()
+            q.cursor = position
+            q.limit = 200
+            guard let page = try? await store.events(q), let last = page.cursors.last else {
+                try? await Task.sleep(for: poll)
+                continue
+            }
+            let (catalog, zone) = (self.catalog, self.zone)
+            var rows: [OutboxMessage] = []
+            for e in page.events {
+                rows += engine.observe(e) { rule, recipient, step, event in
+                    NotificationPayload(rule: rule, recipient: recipient, step: step, event: event, catalog: catalog, zone: zone).json
+                }
+            }
+            do {
+                try await store.enqueueNotifications(rows, consumer: Self.consumerName, cursor: last)
+                cursor = last
+                for r in rows where r.state != .pending { count(r.rule, r.state.rawValue) }
+            } catch {
+                logger.warning("could not save notifications", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: poll)
+            }
+        }
+    }
+
+    /// The saved position, or (first start) the newest stored event's, saved now.
+    private func startCursor() async throws -> String {
+        if let saved = try await store.feedCursor(Self.consumerName) { return saved }
+        var q = EventQuery()
+        q.newestFirst = true
+        q.limit = 1
+        let start = try await store.events(q).cursors.first ?? "0"
+        try await store.enqueueNotifications([], consumer: Self.consumerName, cursor: start)
+        return start
+    }
+
+    private func sending() async {
+        while !Task.isCancelled {
+            guard let due = try? await store.dueNotifications(at: now(), limit: 50), !due.isEmpty else {
+                try? await Task.sleep(for: poll)
+                continue
+            }
+            let watched = due.filter(\.unlessAcknowledged).map(\.eventID)
+            let acknowledged = watched.isEmpty ? [] : Set(((try? await store.acknowledgements(eventIDs: watched)) ?? []).map(\.eventID))
+            for m in due where !Task.isCancelled {
+                switch NotificationEngine.disposition(m, acknowledged: acknowledged.contains(m.eventID)) {
+                case .cancel:
+                    try? await store.updateNotification(m.id, state: .cancelled, attempts: m.attempts, dueAt: m.dueAt, lastError: nil)
+                    count(m.rule, "cancelled")
+                case .send:
+                    await attempt(m)
+                }
+            }
+        }
+    }
+
+    private func attempt(_ m: OutboxMessage) async {
+        do {
+            try await deliver(m)
+            try? await store.updateNotification(m.id, state: .sent, attempts: m.attempts + 1, dueAt: now(), lastError: nil)
+            count(m.rule, "sent")
+        } catch {
+            let next = NotificationEngine.afterFailure(m, now: now(), maxAttempts: settings.maxAttempts, maxBackoffS: settings.maxBackoffS)
+            let reason = "\(error)"
+            logger.warning(
+                "notification not delivered", metadata: ["rule": "\(m.rule)", "to": "\(m.recipient)", "attempt": "\(next.attempts)", "error": "\(reason)"])
+            try? await store.updateNotification(m.id, state: next.state, attempts: next.attempts, dueAt: next.dueAt, lastError: reason)
+            count(m.rule, next.state == .failed ? "failed" : "retry")
+        }
+    }
+
+    struct Undeliverable: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private func deliver(_ m: OutboxMessage) async throws {
+        guard let payload = try? JSONDecoder().decode(NotificationPayload.self, from: Data(m.message.utf8)) else {
+            throw Undeliverable(description: "the stored message does not decode")
+        }
+        switch payload.channel {
+        case .email:
+            guard let smtp = settings.smtp else { throw Undeliverable(description: "no SMTP relay configured") }
+            try await Mailer(settings: smtp).send(to: [payload.to], subject: payload.subject, text: payload.text)
+        case .webhook:
+            try await post(payload, rule: m.rule, id: m.id)
+        }
+    }
+
+    private func post(_ payload: NotificationPayload, rule: String, id: Int64) async throws {
+        let targets = settings.rules.filter { $0.name == rule }.flatMap { $0.notify + $0.escalate.flatMap(\.notify) }
+        guard let target = targets.lazy.compactMap({ r -> WebhookTarget? in if case .webhook(let w) = r { w } else { nil } })
+            .first(where: { $0.url.absoluteString == payload.to }), let url = URL(string: payload.to)
+        else { throw Undeliverable(description: "the webhook is no longer in rule \(rule)") }
+        guard let secret = target.secret() else { throw Undeliverable(description: "the webhook's secret cannot be read") }
+        let body = Array((payload.body ?? "{}").utf8)
+        let timestamp = String(Int(now().timeIntervalSince1970))
+        let (status, _) = try await http.post(
+            url,
+            headers: [
+                ("Content-Type", "application/json"), ("Idempotency-Key", "notification-\(id)"),
+                (WebhookSignature.timestampHeader, timestamp),
+                (WebhookSignature.signatureHeader, WebhookSignature.sign(body: body, timestamp: timestamp, secret: secret)),
+            ], body: body, tls: OutboundHTTP.tls(caFile: target.caFile))
+        guard (200..<300).contains(status) else { throw Undeliverable(description: "the webhook answered \(status)") }
+    }
+
+    private func count(_ rule: String, _ outcome: String) {
+        Counter(label: "niihub_notifications_total", dimensions: [("rule", rule), ("outcome", outcome)]).increment()
+    }
+}

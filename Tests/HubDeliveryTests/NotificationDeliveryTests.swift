@@ -1,0 +1,228 @@
+import Crypto
+import Foundation
+import HubApp
+import HubAppTesting
+import HubDelivery
+import HubModel
+import HubStore
+import HubTesting
+import Testing
+
+/// Notifications through a running hub to real receivers on loopback: aiosmtpd speaking STARTTLS
+/// (a certificate the test's CA signed, a login required) and a webhook receiver that checks the
+/// HMAC. Alarms are stored in the hub's store; what the receivers got and what the outbox says
+/// (`/api/v1/notifications`) are the evidence.
+@Suite(.timeLimit(.minutes(4)))
+struct NotificationDeliveryTests {
+    static let hookSecret = "hook-secret-for-tests"
+
+    /// The site's `console:` and `notifications:` for a relay on `smtpPort` and a webhook on `hookPort`.
+    static func siteExtra(pki: TestPKI, smtpPort: Int, hookPort: Int) -> String {
+        // A day that is not today (nor, for a window within one day, yesterday's spill-over): the quiet rule never sends.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let tomorrow = calendar.component(.weekday, from: Date().addingTimeInterval(86_400))
+        let day = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][tomorrow - 1]
+        return """
+            console:
+              timeZone: UTC
+            notifications:
+              smtp: {host: 127.0.0.1, port: \(smtpPort), from: hub@gate.example, caFile: \(pki.ca), username: \(TestSMTPRelay.user), passwordFile: smtp.pass}
+              maxBackoffS: 0.5
+              rules:
+                - name: operators
+                  match: {kinds: [radiation.alarm], devices: [rpm-lane1]}
+                  foldS: 300
+                  notify: [{email: op@gate.example, language: vi}]
+                - name: quiet
+                  match: {kinds: [trace], devices: [ims-quiet]}
+                  hours: [{days: [\(day)], from: "00:00", to: "24:00"}]
+                  notify: [{email: quiet@gate.example, language: en}]
+                - name: escalation
+                  match: {kinds: [trace.alarm], devices: [ims-lane1, ims-lane2]}
+                  foldS: 0
+                  notify: [{email: first@gate.example, language: en}]
+                  escalate: [{afterS: 3, notify: [{email: chief@gate.example, language: en}]}]
+                - name: hooks
+                  match: {devices: [rpm-hook]}
+                  notify: [{webhook: "http://127.0.0.1:\(hookPort)/hook", secretFile: hook.key}]
+            """
+    }
+
+    /// A hub on `dir` whose notifications go to a relay on `smtpPort` (and a webhook on `hookPort`).
+    static func hub(_ dir: TemporaryDirectory, pki: TestPKI, smtpPort: Int, hookPort: Int = 9, adminToken: String? = nil) async throws
+        -> HubHarness
+    {
+        try dir.write("smtp.pass", TestSMTPRelay.password + "\n")
+        try dir.write("hook.key", hookSecret + "\n")
+        let hub = try await HubHarness(
+            reusing: dir, siteExtra: siteExtra(pki: pki, smtpPort: smtpPort, hookPort: hookPort), adminToken: adminToken)
+        // The service starts after the newest stored event: wait until it has its position.
+        let ready = try await eventually { try await hub.hub.store.feedCursor(NotificationService.consumerName) != nil }
+        try #require(ready, "the notification service never took its starting position")
+        return hub
+    }
+
+    /// Stores an event as a device's reading would be stored; answers its id.
+    @discardableResult
+    static func store(
+        _ hub: HubHarness, _ kind: String = EventKind.radiationAlarm, device: String = "rpm-lane1", severity: Severity = .alarm
+    ) async throws -> String {
+        let at = Date()
+        let bytes = Array("\(kind) \(device) \(UUID().uuidString)\r\n".utf8)
+        let r = RawRecord(
+            sha256: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined(), format: "test-lines", deviceID: device,
+            firstReceivedAt: at, receivedAt: at, frameCount: 1, bytes: bytes)
+        let e = InspectionEvent(
+            id: EventIDGenerator().next(at: at), kind: kind, device: DeviceRef(id: device, profile: "test", family: "test"),
+            site: "e2e-gate", lane: "1", observedAt: at, receivedAt: at, data: [:], severity: severity, raw: r.ref)
+        try await hub.hub.store.append(IngestBatch(records: [r], events: [e]))
+        return e.id
+    }
+
+    /// The states of the messages event `id` made, as `step:state`.
+    static func outbox(_ hub: HubHarness, _ id: String) async throws -> [String] {
+        let (status, json) = try await hub.get("/api/v1/notifications/\(id)")
+        #expect(status == 200)
+        return (json["messages"] as? [[String: Any]] ?? []).map { "\($0["step"] ?? ""):\($0["state"] ?? "")" }
+    }
+
+    /// One rule's counts from `/api/v1/notifications`.
+    static func counts(_ hub: HubHarness, _ rule: String) async throws -> [String: Any] {
+        let (_, json) = try await hub.get("/api/v1/notifications")
+        return (json["rules"] as? [[String: Any]] ?? []).first { $0["rule"] as? String == rule } ?? [:]
+    }
+
+    static func verify(_ body: [UInt8], _ timestamp: String, _ signature: String) -> Bool {
+        guard signature.hasPrefix("sha256="), let mac = Self.bytes(hex: String(signature.dropFirst(7))) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(
+            mac, authenticating: Array(timestamp.utf8) + Array(".".utf8) + body, using: SymmetricKey(data: Array(hookSecret.utf8)))
+    }
+
+    /// Bytes from hex digits, or nil.
+    static func bytes(hex: String) -> [UInt8]? {
+        guard hex.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        var i = hex.startIndex
+        while i < hex.endIndex {
+            let j = hex.index(i, offsetBy: 2)
+            guard let b = UInt8(hex[i..<j], radix: 16) else { return nil }
+            out.append(b)
+            i = j
+        }
+        return out
+    }
+
+    @Test func anAlarmIsMailedInTheRecipientsLanguageABurstFoldsQuietHoursSuppressAndAWebhookIsSigned() async throws {
+        let dir = try TemporaryDirectory("notify-mail")
+        let pki = try await TestPKI.make("smtp", in: dir)
+        let relay = try await TestSMTPRelay(pki: pki, in: dir, port: try await TestSMTPRelay.freePort())
+        defer { relay.stop() }
+        let hook = try await SignedWebhookReceiver(verify: Self.verify)
+        let hub = try await Self.hub(dir, pki: pki, smtpPort: relay.port, hookPort: hook.port)
+
+        let first = try await Self.store(hub)
+        #expect(await eventually { relay.messages(to: "op@gate.example").count == 1 })
+        let mail = try #require(relay.messages(to: "op@gate.example").first)
+        #expect(mail["subject"] as? String == "Cảnh báo phóng xạ: làn 1, e2e-gate")
+        #expect(mail["from"] as? String == "hub@gate.example")
+        #expect(mail["tls"] as? Bool == true && mail["authenticated"] as? Bool == true)
+        let text = mail["text"] as? String ?? ""
+        #expect(text.contains("Mã sự kiện: \(first)") && text.contains("Sự kiện: Cảnh báo phóng xạ (cảnh báo)"), "\(text)")
+        #expect(text.contains("Thời gian: ") && text.contains("(UTC+00:00)"))
+
+        // Two more of the same alarm from the same device within the fold window: one message stands.
+        let second = try await Self.store(hub)
+        let third = try await Self.store(hub)
+        #expect(try await eventually { try await Self.outbox(hub, third) == ["0:folded"] })
+        #expect(try await Self.outbox(hub, second) == ["0:folded"])
+        let operators = try await Self.counts(hub, "operators")
+        #expect(operators["sent"] as? Int == 1 && operators["folded"] as? Int == 2 && operators["failed"] as? Int == 0)
+
+        // The quiet rule's day is not today: recorded as suppressed, never sent.
+        let trace = try await Self.store(hub, EventKind.traceAlarm, device: "ims-quiet")
+        #expect(try await eventually { try await Self.outbox(hub, trace) == ["0:suppressed"] })
+        #expect(relay.messages(to: "quiet@gate.example").isEmpty)
+
+        // The webhook: signed with the shared secret, the event inside.
+        let hooked = try await Self.store(hub, device: "rpm-hook")
+        #expect(await eventually { !hook.received.isEmpty })
+        let delivery = try #require(hook.received.first)
+        #expect(delivery.signatureValid)
+        let body = try #require(try JSONSerialization.jsonObject(with: delivery.body) as? [String: Any])
+        #expect(body["rule"] as? String == "hooks" && (body["event"] as? [String: Any])?["id"] as? String == hooked)
+        #expect(try await eventually { try await Self.outbox(hub, hooked) == ["0:sent"] })
+        #expect(relay.messages(to: "op@gate.example").count == 1)
+
+        try await hub.stop()
+        try await hook.stop()
+    }
+
+    @Test func anUnacknowledgedTraceDetectorAlarmEscalatesAndAnAcknowledgedOneIsCancelled() async throws {
+        let dir = try TemporaryDirectory("notify-escalate")
+        let pki = try await TestPKI.make("smtp", in: dir)
+        let relay = try await TestSMTPRelay(pki: pki, in: dir, port: try await TestSMTPRelay.freePort())
+        defer { relay.stop() }
+        let hub = try await Self.hub(dir, pki: pki, smtpPort: relay.port)
+
+        // A trace detector's alarm that nobody acknowledges, and one an operator does.
+        let ignored = try await Self.store(hub, EventKind.traceAlarm, device: "ims-lane1")
+        let seen = try await Self.store(hub, EventKind.traceAlarm, device: "ims-lane2")
+        let (status, _) = try await hub.post("/api/v1/alarms/\(seen)/acknowledgement", "{}")
+        #expect(status == 201)
+        // The acknowledged alarm's escalation is cancelled (at once, or when due at the latest).
+        #expect(try await eventually { try await Self.outbox(hub, seen) == ["0:sent", "1:cancelled"] })
+        // The other reaches the next recipient after its 3 s.
+        #expect(await eventually { relay.messages(to: "chief@gate.example").count == 1 })
+        let escalated = try #require(relay.messages(to: "chief@gate.example").first)
+        #expect((escalated["subject"] as? String)?.hasPrefix("Not acknowledged after 1 min: Trace alarm: lane 1") == true, "\(escalated)")
+        #expect((escalated["text"] as? String)?.contains("Event: \(ignored)") == true)
+        #expect(try await Self.outbox(hub, ignored) == ["0:sent", "1:sent"])
+        #expect(relay.messages(to: "first@gate.example").count == 2)
+        let counts = try await Self.counts(hub, "escalation")
+        #expect(counts["sent"] as? Int == 3 && counts["cancelled"] as? Int == 1)
+        try await hub.stop()
+    }
+
+    @Test func aRelayWhoseCertificateTheConfiguredCADidNotSignGetsNothing() async throws {
+        let dir = try TemporaryDirectory("notify-untrusted")
+        let trusted = try await TestPKI.make("smtp", in: dir)
+        let other = try await TestPKI.make("other", in: dir)
+        // The relay presents a certificate of another CA than the one the site trusts.
+        let relay = try await TestSMTPRelay(pki: other, in: dir, port: try await TestSMTPRelay.freePort())
+        defer { relay.stop() }
+        let hub = try await Self.hub(dir, pki: trusted, smtpPort: relay.port)
+        let alarm = try await Self.store(hub)
+        #expect(try await eventually {
+            let c = try await Self.counts(hub, "operators")
+            return (c["retrying"] as? Int ?? 0) >= 1 && (c["lastError"] as? String) != nil
+        })
+        let error = try await Self.counts(hub, "operators")["lastError"] as? String ?? ""
+        #expect(error.lowercased().contains("certificate") || error.contains("handshake"), "\(error)")
+        #expect(try await Self.outbox(hub, alarm) == ["0:pending"])
+        #expect(relay.messages.isEmpty)
+        try await hub.stop()
+    }
+
+    @Test func aMessagePendingWhenTheHubStopsIsDeliveredAfterItRestarts() async throws {
+        let dir = try TemporaryDirectory("notify-restart")
+        let pki = try await TestPKI.make("smtp", in: dir)
+        let port = try await TestSMTPRelay.freePort()
+        // No relay yet: the message is tried, fails, and waits.
+        let before = try await Self.hub(dir, pki: pki, smtpPort: port)
+        let alarm = try await Self.store(before)
+        #expect(try await eventually {
+            let c = try await Self.counts(before, "operators")
+            return (c["retrying"] as? Int ?? 0) >= 1 && (c["lastError"] as? String) != nil
+        })
+        try await before.stop()
+
+        let relay = try await TestSMTPRelay(pki: pki, in: dir, port: port)
+        defer { relay.stop() }
+        let after = try await Self.hub(dir, pki: pki, smtpPort: port, adminToken: before.adminToken)
+        #expect(await eventually { relay.messages(to: "op@gate.example").count == 1 })
+        #expect((relay.messages(to: "op@gate.example").first?["text"] as? String)?.contains(alarm) == true)
+        #expect(try await eventually { try await Self.outbox(after, alarm) == ["0:sent"] })
+        try await after.stop()
+    }
+}
