@@ -75,6 +75,9 @@ public struct SiteConfig: Sendable, Equatable {
     public var replica = ReplicaSettings()
     /// Relays at the lanes the hub switches on an alarm and releases on its acknowledgement (`relays:`).
     public var relays: [LaneRelaySettings] = []
+    /// The daily per-lane report: where it is kept, the hour it is written, its subscribers (`reports:`);
+    /// nil writes none.
+    public var reports: ReportSettings? = nil
 }
 
 /// How a hub shares a PostgreSQL store with other replicas of itself.
@@ -188,6 +191,11 @@ extension SiteConfig {
             relays: try Self.relays(raw.relays, devices: devices, resolve: resolve) { i, field, message in
                 YAMLDocument.error(
                     at: [AnyKey(stringValue: "relays"), IndexKey(i), AnyKey(stringValue: field)], message: message, in: node, file: path)
+            },
+            reports: raw.reports.map { r in
+                var r = r
+                r.folder = resolve(r.folder)
+                return r
             })
     }
 
@@ -237,6 +245,7 @@ struct RawSiteConfig: Decodable {
     var review: ReviewSettings
     var national: NationalConfig
     var relays: [LaneRelaySettings]
+    var reports: ReportSettings?
 
     struct Risk: Decodable {
         var policy: String?
@@ -357,7 +366,7 @@ struct RawSiteConfig: Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login, auth
-        case console, review, national, relays
+        case console, review, national, relays, reports
     }
 
     init(from decoder: any Decoder) throws {
@@ -385,6 +394,7 @@ struct RawSiteConfig: Decodable {
         review = try c.decodeIfPresent(ReviewSettings.self, forKey: .review) ?? ReviewSettings()
         national = try c.decodeIfPresent(NationalConfig.self, forKey: .national) ?? NationalConfig()
         relays = try c.decodeIfPresent([LaneRelaySettings].self, forKey: .relays) ?? []
+        reports = try c.decodeIfPresent(ReportSettings.self, forKey: .reports)
     }
 }
 
