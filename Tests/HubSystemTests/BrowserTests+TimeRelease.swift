@@ -1,5 +1,6 @@
 import Foundation
 import HubAppTesting
+import HubDevices
 import HubModel
 import HubTesting
 import Testing

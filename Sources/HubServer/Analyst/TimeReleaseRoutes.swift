@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HubCorrelation
 import HubModel
+import HubSite
 import HubStore
 
 /// Time-release figures (WCO Time Release Study): dwell per stage and end to end, p50/p90 per hour or day,
