@@ -194,8 +194,11 @@ public struct HubApplication: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT. `onServerRunning` receives the bound port (the config may ask for 0).
-    public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await serviceGroup(signals: [.sigterm, .sigint], onServerRunning: onServerRunning).run()
+    /// `reportDelivery`: where each daily report goes once written (the mailer, when one is plugged in).
+    public func run(
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }, reportDelivery: (any ReportDelivery)? = nil
+    ) async throws {
+        try await serviceGroup(signals: [.sigterm, .sigint], onServerRunning: onServerRunning, reportDelivery: reportDelivery).run()
     }
 
     /// The HTTP API over this hub's store, registry, auth and live feed.
@@ -232,9 +235,12 @@ public struct HubApplication: Sendable {
     }
 
     /// Every part of the hub as one group, for a caller that decides itself when to shut down
-    /// (`triggerGracefulShutdown()`), as tests do.
+    /// (`triggerGracefulShutdown()`), as tests do. `reportDelivery` sends each daily report to the site's
+    /// `reports.subscribers` (a mailer; nil keeps the reports in their folder only); `reportClock` is when
+    /// the reports fall due (tests move it).
     public func serviceGroup(
-        signals: [UnixSignal] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        signals: [UnixSignal] = [], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+        reportDelivery: (any ReportDelivery)? = nil, reportClock: any ReportClock = WallClock()
     ) -> ServiceGroup {
         let router = api.router()
         // An idle keep-alive connection is closed after `http.idleTimeoutS`; a WebSocket client that
@@ -284,6 +290,8 @@ public struct HubApplication: Sendable {
             let feed = FeedDeliveryService(url: url, caFile: config.feedCAFile, http: outbound, store: store, logger: logger)
             services.append(leased(feed, FeedDeliveryService.consumerName))
         }
+        // Always present, so `reports:` added by a reload starts writing without a restart; one replica writes them.
+        services.append(leased(dailyReports(clock: reportClock, delivery: reportDelivery), "reports"))
         if let forwarder { services.append(forwarder) }
         if let notifier { services.append(leased(notifier, NotificationService.consumerName)) }
         if let liveRelay { services.append(liveRelay) }
@@ -293,6 +301,21 @@ public struct HubApplication: Sendable {
 }
 
 extension HubApplication {
+    /// The reader of a day's report over this hub's store, in `zone`: the site's lanes with their configured devices.
+    public func dailyReportBuilder(zone: TimeZone) -> DailyReportBuilder {
+        let current = configState.current
+        let lanes = Dictionary(grouping: current.devices.filter { $0.lane != nil }, by: { $0.lane! }).mapValues { $0.map(\.id) }
+        return DailyReportBuilder(store: store, declarations: store, adjudications: store, site: current.site, zone: zone, laneDevices: lanes)
+    }
+
+    /// The service writing the daily report at the configured hour (idle while the site config has no `reports:`).
+    public func dailyReports(clock: any ReportClock = WallClock(), delivery: (any ReportDelivery)? = nil) -> DailyReportService {
+        DailyReportService(
+            settings: { [configState] in configState.current.reports },
+            zone: { [configState] in TimeZone(identifier: configState.current.console.timeZone) ?? .current },
+            builder: { zone in self.dailyReportBuilder(zone: zone) }, clock: clock, delivery: delivery, logger: logger)
+    }
+
     /// On a PostgreSQL store, which other replicas may share: what they store reaches this hub's
     /// live feed. Nil on SQLite, which one hub alone uses.
     /// An admission decided on another replica is read back from the audit log, so a unit an admin

@@ -25,5 +25,8 @@ extension TimeReleaseStamps {
         if let decided = decision?.observedAt { times[.decision] = ([decided] + times.values).max() }
         times[.exit] = ([payload.endedAt] + times.values).max()
         self.init(passage: payload.passage, lane: event.lane, channel: decision?.riskAssessment?.channel, times: times)
+        self.event = event.id
+        vehicle = (event.subject.plates ?? []) + (event.subject.containers ?? [])
+        alarmed = payload.alarmed ?? false
     }
 }

@@ -14,6 +14,12 @@ public struct TimeReleaseStamps: Sendable, Equatable {
     public var channel: String?
     /// Stage → the time the vehicle reached it.
     public var times: [TimeReleaseStage: Date]
+    /// The passage event these times were read from (its newest revision), when read from the store.
+    public var event: String?
+    /// The vehicle's plates and containers, as the passage names them (for a person reading the list).
+    public var vehicle: [String] = []
+    /// Whether an alarm was among the passage's evidence.
+    public var alarmed = false
 
     public init(passage: String, lane: String?, channel: String?, times: [TimeReleaseStage: Date]) {
         self.passage = passage

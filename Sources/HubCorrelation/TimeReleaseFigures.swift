@@ -36,7 +36,29 @@ public struct TimeReleaseFigures: Sendable, Equatable {
         }
     }
 
-    /// One group: a period's start (UTC), a lane and a channel (nil when none was decided).
+    /// The figures of a set of passages: how many, each stage's dwell spread and the end-to-end spread.
+    public struct Measures: Sendable, Equatable {
+        public var passages: Int
+        /// Every stage but the arrival (which starts the clock).
+        public var stages: [TimeReleaseStage: Spread]
+        public var endToEnd: Spread
+
+        public init(_ members: [TimeReleaseStamps]) {
+            let dwells = members.map(\.dwells)
+            var stages: [TimeReleaseStage: Spread] = [:]
+            for stage in TimeReleaseStage.allCases where stage != .arrival {
+                let present = dwells.compactMap { $0[stage] }
+                stages[stage] = Spread(present, absent: members.count - present.count)
+            }
+            let ends = members.compactMap(\.endToEnd)
+            passages = members.count
+            self.stages = stages
+            endToEnd = Spread(ends, absent: members.count - ends.count)
+        }
+    }
+
+    /// One group: a period's start (midnight or the hour in the figures' zone), a lane and a channel (nil when
+    /// none was decided).
     public struct Group: Sendable, Equatable {
         public var start: Date
         public var lane: String?
@@ -46,31 +68,40 @@ public struct TimeReleaseFigures: Sendable, Equatable {
         public var endToEnd: Spread
     }
 
+    /// One lane's figures over every passage given, whatever its period or channel.
+    public struct LaneSummary: Sendable, Equatable {
+        public var lane: String?
+        public var measures: Measures
+    }
+
     public var period: Period
+    /// The zone whose hours and days the groups are (a site's local time: its shifts and days).
+    public var zone: TimeZone
     /// Sorted by start, lane, channel.
     public var groups: [Group]
 
-    /// Groups `stamps` by the period of their arrival (or exit, when arrival is missing), lane and channel.
-    public init(_ stamps: [TimeReleaseStamps], by period: Period) {
+    /// Groups `stamps` by the period of their arrival (or exit, when arrival is missing) in `zone`, lane and channel.
+    public init(_ stamps: [TimeReleaseStamps], by period: Period, in zone: TimeZone = TimeZone(identifier: "UTC")!) {
         self.period = period
+        self.zone = zone
         var buckets: [GroupKey: [TimeReleaseStamps]] = [:]
         for s in stamps {
-            guard let at = s.times[.arrival] ?? s.times[.exit] else { continue }
-            buckets[GroupKey(start: Self.start(of: at, period), lane: s.lane, channel: s.channel), default: []].append(s)
+            guard let at = s.at else { continue }
+            buckets[GroupKey(start: Self.start(of: at, period, in: zone), lane: s.lane, channel: s.channel), default: []].append(s)
         }
         groups = buckets.map { key, members in
-            let dwells = members.map(\.dwells)
-            var stages: [TimeReleaseStage: Spread] = [:]
-            for stage in TimeReleaseStage.allCases where stage != .arrival {
-                let present = dwells.compactMap { $0[stage] }
-                stages[stage] = Spread(present, absent: members.count - present.count)
-            }
-            let ends = members.compactMap(\.endToEnd)
-            return Group(start: key.start, lane: key.lane, channel: key.channel, passages: members.count,
-                         stages: stages, endToEnd: Spread(ends, absent: members.count - ends.count))
+            let m = Measures(members)
+            return Group(start: key.start, lane: key.lane, channel: key.channel, passages: m.passages,
+                         stages: m.stages, endToEnd: m.endToEnd)
         }.sorted { a, b in
             (a.start, a.lane ?? "", a.channel ?? "") < (b.start, b.lane ?? "", b.channel ?? "")
         }
+    }
+
+    /// Each lane's figures over all of `stamps`, by lane name.
+    public static func lanes(_ stamps: [TimeReleaseStamps]) -> [LaneSummary] {
+        Dictionary(grouping: stamps, by: \.lane).map { LaneSummary(lane: $0.key, measures: Measures($0.value)) }
+            .sorted { ($0.lane ?? "") < ($1.lane ?? "") }
     }
 
     /// The `n` passages with the longest end-to-end time, longest first (ties by passage id).
@@ -80,10 +111,12 @@ public struct TimeReleaseFigures: Sendable, Equatable {
             .prefix(max(n, 0)).map { $0 }
     }
 
-    /// The UTC hour or day an instant falls in.
-    public static func start(of at: Date, _ period: Period) -> Date {
-        let width: TimeInterval = period == .hour ? 3600 : 86400
-        return Date(timeIntervalSince1970: (at.timeIntervalSince1970 / width).rounded(.down) * width)
+    /// The start of the hour or day an instant falls in, in `zone` (a day of 23 or 25 hours where the zone
+    /// changes its clocks).
+    public static func start(of at: Date, _ period: Period, in zone: TimeZone = TimeZone(identifier: "UTC")!) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.dateInterval(of: period == .hour ? .hour : .day, for: at)?.start ?? at
     }
 
     private struct GroupKey: Hashable {
@@ -91,4 +124,9 @@ public struct TimeReleaseFigures: Sendable, Equatable {
         var lane: String?
         var channel: String?
     }
+}
+
+extension TimeReleaseStamps {
+    /// The instant that places the passage in a period: its arrival, else its exit.
+    var at: Date? { times[.arrival] ?? times[.exit] }
 }

@@ -77,6 +77,9 @@ public struct SiteConfig: Sendable, Equatable {
     public var relays: [LaneRelaySettings] = []
     /// Who hears of which events, by e-mail or webhook (`notifications:`).
     public var notifications = NotificationSettings()
+    /// The daily per-lane report: where it is kept, the hour it is written, its subscribers (`reports:`);
+    /// nil writes none.
+    public var reports: ReportSettings? = nil
 }
 
 /// How a hub shares a PostgreSQL store with other replicas of itself.
@@ -193,6 +196,11 @@ extension SiteConfig {
             relays: try Self.relays(raw.relays, devices: devices, resolve: resolve) { i, field, message in
                 YAMLDocument.error(
                     at: [AnyKey(stringValue: "relays"), IndexKey(i), AnyKey(stringValue: field)], message: message, in: node, file: path)
+            },
+            reports: raw.reports.map { r in
+                var r = r
+                r.folder = resolve(r.folder)
+                return r
             })
         config.notifications = notifications
         return config
@@ -245,6 +253,7 @@ struct RawSiteConfig: Decodable {
     var national: NationalConfig
     var relays: [LaneRelaySettings]
     var notifications: RawNotifications
+    var reports: ReportSettings?
 
     struct Risk: Decodable {
         var policy: String?
@@ -365,7 +374,7 @@ struct RawSiteConfig: Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login, auth
-        case console, review, national, relays, notifications
+        case console, review, national, relays, notifications, reports
     }
 
     init(from decoder: any Decoder) throws {
@@ -394,6 +403,7 @@ struct RawSiteConfig: Decodable {
         national = try c.decodeIfPresent(NationalConfig.self, forKey: .national) ?? NationalConfig()
         relays = try c.decodeIfPresent([LaneRelaySettings].self, forKey: .relays) ?? []
         notifications = try c.decodeIfPresent(RawNotifications.self, forKey: .notifications) ?? RawNotifications()
+        reports = try c.decodeIfPresent(ReportSettings.self, forKey: .reports)
     }
 }
 

@@ -146,4 +146,46 @@ struct TimeReleaseTests {
         #expect(s.dwells[.decision] == 0)
         #expect(s.dwells[.exit] == 90)
     }
+
+    @Test func hoursAndDaysAreTheSitesOwn() throws {
+        let hanoi = try #require(TimeZone(identifier: "Asia/Ho_Chi_Minh"))
+        // 10:00Z is 17:00 in Hồ Chí Minh City; 17:30Z is 00:30 the next local day (UTC still says the same day).
+        let all = [stamps("A", [.arrival: 0, .exit: 60]), stamps("B", [.arrival: 27_000, .exit: 27_120])]
+        let local = TimeReleaseFigures(all, by: .day, in: hanoi)
+        #expect(local.zone == hanoi)
+        #expect(local.groups.map(\.start) == [Date(timeIntervalSince1970: 1_796_317_200), Date(timeIntervalSince1970: 1_796_403_600)])
+        #expect(TimeReleaseFigures(all, by: .day).groups.count == 1, "one UTC day")
+        // A zone half an hour off UTC starts its hours on the half hour.
+        let kolkata = try #require(TimeZone(identifier: "Asia/Kolkata"))
+        #expect(TimeReleaseFigures.start(of: t0, .hour, in: kolkata) == t0 - 1800)
+    }
+
+    @Test func theTrendFollowsEachLaneAndEachChannelDayByDay() throws {
+        let hanoi = try #require(TimeZone(identifier: "Asia/Ho_Chi_Minh"))
+        let day = 86_400.0
+        let all = [
+            stamps("A", [.arrival: 0, .exit: 100]),
+            stamps("B", channel: "red", [.arrival: 60, .exit: 900]),
+            stamps("C", lane: "2", [.arrival: 120, .exit: 300]),
+            stamps("D", [.arrival: day, .exit: day + 200]),
+            stamps("E", [.arrival: day + 10]),
+        ]
+        let trend = TimeReleaseTrend(all, in: hanoi)
+        let first = TimeReleaseFigures.start(of: t0, .day, in: hanoi)
+        #expect(trend.days == [first, first + day])
+        #expect(trend.lanes.map(\.name) == ["1", "2"])
+        let lane1 = trend.lanes[0].points
+        #expect(lane1.map(\.passages) == [2, 2])
+        #expect(lane1[0].endToEnd == TimeReleaseFigures.Spread(count: 2, missing: 0, p50: 100, p90: 840))
+        #expect(lane1[1].endToEnd == TimeReleaseFigures.Spread(count: 1, missing: 1, p50: 200, p90: 200))
+        #expect(trend.lanes[1].points.map(\.day) == [first])
+        #expect(trend.channels.map(\.name) == ["green", "red"])
+        #expect(trend.channels[0].points.map(\.passages) == [2, 2])
+        #expect(trend.channels[1].points[0].endToEnd.p50 == 840)
+
+        let lanes = TimeReleaseFigures.lanes(all)
+        #expect(lanes.map(\.lane) == ["1", "2"])
+        #expect(lanes[0].measures.passages == 4)
+        #expect(lanes[0].measures.endToEnd == TimeReleaseFigures.Spread(count: 3, missing: 1, p50: 200, p90: 840))
+    }
 }

@@ -60,6 +60,8 @@ struct RouteAccessTests {
         ("GET", "/api/v1/export/declarations.json", nil, [.analyst, .admin]),
         ("GET", "/api/v1/time-release?by=day", nil, [.analyst, .admin]),
         ("GET", "/api/v1/time-release.csv", nil, [.analyst, .admin]),
+        ("GET", "/api/v1/reports", nil, [.analyst, .admin]),
+        ("GET", "/api/v1/reports/2026-12-05.csv", nil, [.analyst, .admin]),
         ("GET", "/api/v1/export/events.csv", nil, [.analyst, .admin]),
         ("GET", "/api/v1/export/events.json", nil, [.analyst, .admin]),
         ("POST", "/api/v1/declarations", "{}", [.analyst, .admin]),

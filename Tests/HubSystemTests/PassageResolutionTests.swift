@@ -98,12 +98,12 @@ struct PortalAndCamera {
     func write(_ text: String) { _ = pty.write(Array(text.utf8)) }
 
     /// `camera`: more of the camera's device entry (`, position: -3`); `passages`: the site's
-    /// `passages:` settings.
-    static func start(label: String, camera: String = "", passages: String) async throws -> PortalAndCamera {
+    /// `passages:` settings; `siteExtra`: more sections of the site config.
+    static func start(label: String, camera: String = "", passages: String, siteExtra: String = "") async throws -> PortalAndCamera {
         let h = try await HubHarness(
             label: label,
             devices: HubHarness.serialRPM + "\n  - {id: ocr-lane1, profile: gate-ocr-camera, lane: \"1\"\(camera), listen: \"127.0.0.1:0\"}",
-            siteExtra: "passages: \(passages)")
+            siteExtra: "passages: \(passages)" + (siteExtra.isEmpty ? "" : "\n" + siteExtra))
         let pty = try PseudoTerminal()
         try pty.link(at: h.devicePath)
         #expect(await eventually { (try? await h.device("rpm-lane1")["state"] as? String) == "online" })

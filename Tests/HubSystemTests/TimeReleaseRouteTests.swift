@@ -6,7 +6,8 @@ import HubTesting
 import Testing
 
 /// Two trucks through a lane with a portal monitor on a pseudo-terminal and an OCR camera on loopback TCP:
-/// the time-release figures (JSON and CSV) agree with what the stored passages' own evidence times give.
+/// the time-release figures (JSON and CSV) agree with what the stored passages' own evidence times give,
+/// in days of the site's zone.
 @Suite(.timeLimit(.minutes(3)))
 struct TimeReleaseRouteTests {
     static let background = "GB,000380,000380,000380,000380\r\n"
@@ -32,30 +33,10 @@ struct TimeReleaseRouteTests {
     }
 
     @Test func figuresFollowTheStoredPassagesTimes() async throws {
-        let lane = try await PortalAndCamera.start(label: "time-release", passages: "{beforeS: 30, afterS: 1, gapS: 5}")
-        let (h, pty, camera) = (lane.hub, lane.pty, lane.camera)
-        func write(_ text: String) { lane.write(text) }
-
-        // Truck A: the camera reads its plate, then it passes the portal. Truck B passes without a read.
-        try camera.send("OCR,1,,PLATE,51C-123.45,88,front\r\n")
-        #expect(await eventually { (try? await h.events("kind=ocr.read").count) == 1 })
-        write(Self.background + Self.scan + Self.scan + Self.scan + "GX,000003,001200,000000,000000\r\n")
-        #expect(await eventually(timeout: .seconds(20)) { (try? await h.events("kind=gate.passage").count) == 1 })
-        write(Self.background + Self.scan + Self.scan + "GX,000002,001200,000000,000000\r\n")
-        // Two vehicles, whatever revisions the first one's passage went through meanwhile.
-        func vehicles() async -> Int {
-            Set(((try? await h.events("kind=gate.passage")) ?? []).compactMap { ($0["data"] as? [String: Any])?["passage"] as? String }).count
-        }
-        #expect(await eventually(timeout: .seconds(20)) { await vehicles() == 2 })
-
-        // The declaration naming truck A's plate: its risk assessment is the customs decision and gives the channel.
-        #expect(try await h.post("/api/v1/declarations", DeclarationSamples.doc("400000000021", containers: [])).status == 201)
-        #expect(await eventually {
-            let rows = (try? await h.get("/api/v1/passages").json["passages"] as? [[String: Any]]) ?? []
-            return rows.contains { row in
-                (row["declarations"] as? [[String: Any]] ?? []).contains { $0["assessment"] as? String != nil }
-            }
-        })
+        let lane = try await PortalAndCamera.start(
+            label: "time-release", passages: "{beforeS: 30, afterS: 1, gapS: 5}", siteExtra: "console: {timeZone: \(Self.zone.identifier)}")
+        let (h, pty) = (lane.hub, lane.pty)
+        try await Self.twoTrucks(through: lane)
 
         // What each stored passage's members say, computed here from their times.
         var expected: [String: Expected] = [:]
@@ -93,6 +74,7 @@ struct TimeReleaseRouteTests {
         let r = try await h.get("/api/v1/time-release?by=day&lane=1&slowest=5")
         #expect(r.status == 200)
         #expect(r.json["by"] as? String == "day")
+        #expect(r.json["timeZone"] as? String == "Asia/Ho_Chi_Minh")
         #expect(r.json["truncated"] as? Bool == false)
         let groups = r.json["groups"] as? [[String: Any]] ?? []
         #expect(groups.compactMap { $0["passages"] as? Int }.reduce(0, +) == 2)
@@ -113,6 +95,25 @@ struct TimeReleaseRouteTests {
             Self.expectSpread(stages["exit"], mine.map(\.exitDwell))
             Self.expectSpread(g["endToEnd"] as? [String: Any], mine.map(\.endToEnd))
         }
+        // The lane over the whole window, and its trend day by day in the site's zone.
+        let lanes = r.json["lanes"] as? [[String: Any]] ?? []
+        #expect(lanes.count == 1)
+        #expect(lanes.first?["lane"] as? String == "1")
+        #expect(lanes.first?["passages"] as? Int == 2)
+        Self.expectSpread(lanes.first?["endToEnd"] as? [String: Any], expected.values.map(\.endToEnd))
+        Self.expectSpread((lanes.first?["stages"] as? [String: [String: Any]])?["radiation"], expected.values.compactMap(\.radiationDwell))
+        let trend = try #require(r.json["trend"] as? [String: Any])
+        let days = Set(expected.values.map { Self.day(of: $0.arrival) })
+        #expect((trend["days"] as? [String])?.compactMap(Timestamp.parse) == days.sorted())
+        let laneSeries = try #require((trend["lanes"] as? [[String: Any]])?.first)
+        #expect(laneSeries["lane"] as? String == "1")
+        for point in laneSeries["points"] as? [[String: Any]] ?? [] {
+            let day = try #require((point["day"] as? String).flatMap(Timestamp.parse))
+            Self.expectSpread(point["endToEnd"] as? [String: Any], expected.values.filter { Self.day(of: $0.arrival) == day }.map(\.endToEnd))
+        }
+        let channels = (trend["channels"] as? [[String: Any]] ?? []).map { $0["channel"] as? String }
+        #expect(channels.sorted { ($0 ?? "") < ($1 ?? "") } == Array(Set(expected.values.map(\.channel))).sorted { ($0 ?? "") < ($1 ?? "") })
+
         let slowest = r.json["slowest"] as? [[String: Any]] ?? []
         let ranked = expected.sorted { ($0.value.endToEnd, $1.key) > ($1.value.endToEnd, $0.key) }
         #expect(slowest.compactMap { $0["passage"] as? String } == ranked.map(\.key))
@@ -128,19 +129,20 @@ struct TimeReleaseRouteTests {
         #expect(csv.status == 200)
         let lines = csv.text.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let header = try #require(lines.first)
-        #expect(header.prefix(8) == ["period_start", "lane", "channel", "passages", "radiation_count", "radiation_missing",
-                                     "radiation_p50_seconds", "radiation_p90_seconds"])
+        #expect(header.prefix(9) == ["period_start", "period_start_local", "lane", "channel", "passages", "radiation_count",
+                                     "radiation_missing", "radiation_p50_seconds", "radiation_p90_seconds"])
         #expect(header.suffix(4) == ["end_to_end_count", "end_to_end_missing", "end_to_end_p50_seconds", "end_to_end_p90_seconds"])
         #expect(lines.count == groups.count + 1)
         for (row, g) in zip(lines.dropFirst(), groups) {
             #expect(row.count == header.count)
             #expect(row[0] == g["start"] as? String)
-            #expect(row[1] == "1")
-            #expect(row[2] == g["channel"] as? String ?? "")
-            #expect(row[3] == String(g["passages"] as? Int ?? -1))
+            #expect(row[1].hasSuffix("T00:00:00+07:00"), "local midnight: \(row[1])")
+            #expect(row[2] == "1")
+            #expect(row[3] == g["channel"] as? String ?? "")
+            #expect(row[4] == String(g["passages"] as? Int ?? -1))
             func column(_ name: String) -> String? { header.firstIndex(of: name).map { row[$0] } }
             #expect(column("scan_p50_seconds") == "")
-            #expect(column("scan_missing") == row[3])
+            #expect(column("scan_missing") == row[4])
             let e2e = try #require(g["endToEnd"] as? [String: Any])
             Self.expectSeconds(column("end_to_end_p50_seconds").flatMap { Double($0) }, try #require(e2e["p50Seconds"] as? Double))
         }
@@ -158,8 +160,37 @@ struct TimeReleaseRouteTests {
         pty.close()
     }
 
+    /// Truck A: the camera reads its plate, then it passes the portal; truck B passes without a read. Then the
+    /// declaration naming truck A's plate, whose risk assessment is the customs decision and gives the channel;
+    /// returns once a passage shows that assessment.
+    static func twoTrucks(through lane: PortalAndCamera) async throws {
+        let (h, camera) = (lane.hub, lane.camera)
+        func write(_ text: String) { lane.write(text) }
+        try camera.send("OCR,1,,PLATE,51C-123.45,88,front\r\n")
+        #expect(await eventually { (try? await h.events("kind=ocr.read").count) == 1 })
+        write(Self.background + Self.scan + Self.scan + Self.scan + "GX,000003,001200,000000,000000\r\n")
+        #expect(await eventually(timeout: .seconds(20)) { (try? await h.events("kind=gate.passage").count) == 1 })
+        write(Self.background + Self.scan + Self.scan + "GX,000002,001200,000000,000000\r\n")
+        // Two vehicles, whatever revisions the first one's passage went through meanwhile.
+        func vehicles() async -> Int {
+            Set(((try? await h.events("kind=gate.passage")) ?? []).compactMap { ($0["data"] as? [String: Any])?["passage"] as? String }).count
+        }
+        #expect(await eventually(timeout: .seconds(20)) { await vehicles() == 2 })
+        #expect(try await h.post("/api/v1/declarations", DeclarationSamples.doc("400000000021", containers: [])).status == 201)
+        #expect(await eventually {
+            let rows = (try? await h.get("/api/v1/passages").json["passages"] as? [[String: Any]]) ?? []
+            return rows.contains { row in
+                (row["declarations"] as? [[String: Any]] ?? []).contains { $0["assessment"] as? String != nil }
+            }
+        })
+    }
+
+    static let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
+
+    /// Midnight before `at` in Hồ Chí Minh City (UTC+7, no summer time): 17:00Z the day before.
     static func day(of at: Date) -> Date {
-        Date(timeIntervalSince1970: (at.timeIntervalSince1970 / 86400).rounded(.down) * 86400)
+        let shifted = at.timeIntervalSince1970 + 7 * 3600
+        return Date(timeIntervalSince1970: (shifted / 86400).rounded(.down) * 86400 - 7 * 3600)
     }
 
     /// The served p50/p90 match the nearest-rank percentiles of `values`.

@@ -36,7 +36,8 @@ export function siteTimeToUTC(local) {
   at = guess - offsetAt(new Date(at), timeZone());
   return new Date(at).toISOString().replace(".000Z", "Z");
 }
-function zoneLabel() {
+/** The site's zone and its offset now: "Asia/Ho_Chi_Minh (GMT+7)". */
+export function zoneLabel() {
   const p = new Intl.DateTimeFormat("en-GB", {timeZone: timeZone(), timeZoneName: "shortOffset"}).formatToParts(new Date());
   return `${timeZone()} (${(p.find(x => x.type === "timeZoneName") || {}).value || ""})`;
 }

@@ -1,5 +1,6 @@
 // The analyst workspace (/analysis): search, then a passage's or a declaration's page. The address
-// says what is shown (#passages?plate=…, #passage/<id>, #declaration/<number>, #measurement/<event id>), so Back and a
+// says what is shown (#passages?plate=…, #passage/<id>, #declaration/<number>, #measurement/<event id>,
+// #time-release?from=…), so Back and a
 // bookmarked link work; every datum comes from the API with the analyst's session.
 import { t } from "./i18n.js";
 import * as session from "./session.js";
@@ -8,6 +9,7 @@ import * as passage from "./analysis-passage.js";
 import * as declaration from "./analysis-declaration.js";
 import * as measurement from "./analysis-measurement.js";
 import * as review from "./analysis-review.js";
+import * as timeRelease from "./analysis-timerelease.js";
 
 const $ = s => document.querySelector(s);
 const ALLOWED = ["analyst", "admin"];
@@ -21,8 +23,10 @@ function view(name) {
   $("#search-view").hidden = name !== "search";
   $("#detail-view").hidden = name !== "detail";
   $("#review-view").hidden = name !== "review";
+  $("#time-release-view").hidden = name !== "time-release";
   const onReview = name === "review" || location.hash.startsWith("#review/");
-  document.querySelectorAll("#subnav a").forEach(a => a.classList.toggle("current", a.dataset.view === (onReview ? "review" : "search")));
+  const tab = name === "time-release" ? "time-release" : onReview ? "review" : "search";
+  document.querySelectorAll("#subnav a").forEach(a => a.classList.toggle("current", a.dataset.view === tab));
 }
 
 async function route() {
@@ -53,6 +57,9 @@ async function route() {
       $("#back-to-search").dataset.to = "#review";
       $("#detail").innerHTML = `<p class="muted">${t("analysis.loading")}</p>`;
       await review.showScan(id, $("#detail"));
+    } else if (what === "time-release" && !id) {
+      view("time-release");
+      await timeRelease.show(new URLSearchParams(query || ""), $("#time-release-view"));
     } else if (what === "measurement" && id) {
       view("detail");
       $("#detail").innerHTML = `<p class="muted">${t("analysis.loading")}</p>`;
@@ -69,7 +76,7 @@ async function route() {
   } catch (err) {
     const missing = /: 404$/.test(err.message);
     const none = {declaration: "analysis.noSuchDeclaration", measurement: "measurement.none", review: "review.noSuchScan"}[what] || "analysis.noSuchPassage";
-    (what === "review" && !id ? $("#review-view") : $("#detail")).textContent = missing ? t(none) : t("analysis.failed", {reason: err.message});
+    (what === "review" && !id ? $("#review-view") : what === "time-release" ? $("#time-release-view") : $("#detail")).textContent = missing ? t(none) : t("analysis.failed", {reason: err.message});
     session.updated(!missing ? false : true, err.message);
   }
 }

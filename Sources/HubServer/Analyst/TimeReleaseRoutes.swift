@@ -2,14 +2,23 @@ import Foundation
 import Hummingbird
 import HubCorrelation
 import HubModel
+import HubSite
 import HubStore
 
 /// Time-release figures (WCO Time Release Study): dwell per stage and end to end, p50/p90 per hour or day,
 /// lane and channel, read from the stored passages and their own evidence; and the slowest passages.
+/// Hours and days are the site's (`console.timeZone`): a day shift is one day, not two UTC halves.
 struct TimeReleaseRoutes: RouteController {
     let store: any EventStore
     /// Where the passages' declarations and their risk assessments (the customs decision) are read; nil finds none.
     let declarationStore: (any DeclarationStore)?
+    /// Where the site's zone is read (at each request, so a reload applies); nil groups in UTC.
+    var config: ConfigState? = nil
+
+    /// The site's zone, UTC when it has none.
+    var zone: TimeZone {
+        config.flatMap { TimeZone(identifier: $0.current.console.timeZone) } ?? TimeZone(identifier: "UTC")!
+    }
 
     static let filters = ["site", "lane", "since", "until", "by", "slowest"]
     /// Passage events read per request at most, so a wide window stays bounded.
@@ -21,7 +30,7 @@ struct TimeReleaseRoutes: RouteController {
         routes.get(
             "/api/v1/time-release", .analysts,
             doc: .init(
-                summary: "Time-release figures: p50/p90 seconds per stage and end to end, per hour or day, lane and channel, and the slowest passages with the stage that held them.",
+                summary: "Time-release figures: p50/p90 seconds per stage and end to end, per hour or day of the site's zone (timeZone), lane and channel; each lane over the window; the end-to-end trend per day, lane and channel; and the slowest passages with the stage that held them.",
                 query: Self.filters, response: S.ref("TimeRelease"))
         ) { request, _ in
             try await figures(request) { try JSONResponse.make($0) }
@@ -45,10 +54,16 @@ struct TimeReleaseRoutes: RouteController {
             return JSONResponse.error(.badRequest, e.message, field: e.field)
         }
         let (stamps, truncated) = try await self.stamps(parameters.query)
-        return try render(
-            TimeReleaseReport(
-                figures: TimeReleaseFigures(stamps, by: parameters.period),
-                slowest: TimeReleaseFigures.slowest(stamps, count: parameters.slowest), truncated: truncated))
+        return try render(Self.report(stamps, by: parameters.period, in: zone, slowest: parameters.slowest, truncated: truncated))
+    }
+
+    /// The figures of `stamps` as the routes (and the daily report) give them.
+    static func report(_ stamps: [TimeReleaseStamps], by period: TimeReleaseFigures.Period, in zone: TimeZone, slowest: Int,
+                       truncated: Bool) -> TimeReleaseReport {
+        TimeReleaseReport(
+            figures: TimeReleaseFigures(stamps, by: period, in: zone), lanes: TimeReleaseFigures.lanes(stamps),
+            trend: TimeReleaseTrend(stamps, in: zone), slowest: TimeReleaseFigures.slowest(stamps, count: slowest),
+            truncated: truncated)
     }
 
     /// The stage times of every passage in the window (each at its newest revision), and whether the cap cut it.
