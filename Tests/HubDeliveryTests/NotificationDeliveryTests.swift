@@ -207,8 +207,12 @@ struct NotificationDeliveryTests {
     @Test func aMessagePendingWhenTheHubStopsIsDeliveredAfterItRestarts() async throws {
         let dir = try TemporaryDirectory("notify-restart")
         let pki = try await TestPKI.make("smtp", in: dir)
-        let port = try await TestSMTPRelay.freePort()
-        // No relay yet: the message is tried, fails, and waits.
+        // No relay yet: the port is held by a socket bound but not listening, so the message is tried,
+        // refused, and waits; holding the port keeps a test running beside this one from taking it
+        // before the relay does (a listener that hung up instead would leave connections in TIME_WAIT
+        // on the port, and the relay could not bind it).
+        let holder = try BoundPort()
+        let port = holder.port
         let before = try await Self.hub(dir, pki: pki, smtpPort: port)
         let alarm = try await Self.store(before)
         #expect(try await eventually {
@@ -217,6 +221,7 @@ struct NotificationDeliveryTests {
         })
         try await before.stop()
 
+        holder.release()
         let relay = try await TestSMTPRelay(pki: pki, in: dir, port: port)
         defer { relay.stop() }
         let after = try await Self.hub(dir, pki: pki, smtpPort: port, adminToken: before.adminToken)
@@ -225,4 +230,34 @@ struct NotificationDeliveryTests {
         #expect(try await eventually { try await Self.outbox(after, alarm) == ["0:sent"] })
         try await after.stop()
     }
+}
+
+/// A loopback TCP port taken by a socket that is bound but does not listen: connections to it are refused.
+private final class BoundPort {
+    let port: Int
+    private var fd: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = fd >= 0 && withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else {
+            if fd >= 0 { close(fd) }
+            throw POSIXError(.EADDRNOTAVAIL)
+        }
+        self.fd = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func release() {
+        if fd >= 0 { close(fd) }
+        fd = -1
+    }
+
+    deinit { release() }
 }

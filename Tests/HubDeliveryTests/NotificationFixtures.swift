@@ -27,11 +27,16 @@ final class TestSMTPRelay: Sendable {
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", script, pki.certificate, pki.key, String(port), log, ready, Self.user, Self.password]
         p.standardInput = Pipe()
+        let errors = dir.path("smtp-\(port).stderr")
+        FileManager.default.createFile(atPath: errors, contents: nil)
+        p.standardError = FileHandle(forWritingAtPath: errors)
         try p.run()
         process = p
         self.port = port
         let started = await eventually { FileManager.default.fileExists(atPath: ready) || !p.isRunning }
-        try #require(started && p.isRunning, "aiosmtpd did not start (is the aiosmtpd module installed? make test installs it)")
+        try #require(
+            started && p.isRunning,
+            "aiosmtpd did not start (is the aiosmtpd module installed? make test installs it): \((try? String(contentsOfFile: errors, encoding: .utf8)) ?? "")")
     }
 
     /// Every message received so far, in order.

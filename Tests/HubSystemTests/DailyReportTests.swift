@@ -1,0 +1,53 @@
+import Foundation
+import HubApp
+import HubAppTesting
+import HubCorrelation
+import HubServer
+import HubSite
+import HubTesting
+import Testing
+
+/// The daily per-lane report from a real lane: two trucks through a pseudo-terminal portal monitor and a loopback
+/// camera (the time-release setup), read back from the hub's store into a report, written as HTML in both
+/// languages, CSV and, with Chromium installed, PDF.
+@Suite(.serialized) struct DailyReportTests {
+    @Test func aDayWithTwoTrucksIsReportedLaneByLane() async throws {
+        let zone = TimeReleaseRouteTests.zone
+        let lane = try await PortalAndCamera.start(
+            label: "daily-report", passages: "{beforeS: 30, afterS: 1, gapS: 5}", siteExtra: "console: {timeZone: \(zone.identifier)}")
+        let h = lane.hub
+        try await TimeReleaseRouteTests.twoTrucks(through: lane)
+        let site = try #require(try await h.events("kind=gate.passage").first?["site"] as? String)
+
+        let store = h.hub.store
+        let report = try await DailyReportBuilder(
+            store: store, declarations: store, adjudications: store, site: site, zone: zone,
+            laneDevices: ["1": ["rpm-lane1", "ocr-lane1"]]
+        ).build(day: Date())
+        let row = try #require(report.lanes.first { $0.lane == "1" })
+        #expect(row.passages == 2)
+        #expect(row.scans == 0)
+        #expect(row.timeRelease.endToEnd.count == 2)
+        #expect(Set(row.devices.map(\.device)).isSuperset(of: ["rpm-lane1", "ocr-lane1"]))
+
+        let folder = h.dir.path("reports")
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        let written = try await ReportArchive(folder: folder).write(report, pdf: chromium == nil ? .never : .always, chromium: chromium)
+        let names = Set(written.map(\.name))
+        #expect(names.isSuperset(of: ["\(report.day).csv", "\(report.day).vi.html", "\(report.day).en.html"]))
+        let csv = try String(contentsOfFile: folder + "/\(report.day).csv", encoding: .utf8)
+        let lines = csv.split(whereSeparator: \.isNewline)
+        #expect(lines.count == 1 + report.lanes.count)
+        let header = lines[0].split(separator: ",").map(String.init)
+        let laneRow = try #require(lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            .first { $0[header.firstIndex(of: "lane")!] == "1" })
+        #expect(laneRow[header.firstIndex(of: "passages")!] == "2")
+        let vi = try String(contentsOfFile: folder + "/\(report.day).vi.html", encoding: .utf8)
+        #expect(vi.contains("lang=\"vi\""))
+        if chromium != nil {
+            let pdf = try Data(contentsOf: URL(fileURLWithPath: folder + "/\(report.day).en.pdf"))
+            #expect(pdf.prefix(5) == Data("%PDF-".utf8))
+        }
+        try await h.stop()
+    }
+}
