@@ -291,7 +291,9 @@ public struct HubApplication: Sendable {
             services.append(leased(feed, FeedDeliveryService.consumerName))
         }
         // Always present, so `reports:` added by a reload starts writing without a restart; one replica writes them.
-        services.append(leased(dailyReports(clock: reportClock, delivery: reportDelivery), "reports"))
+        // Mailed through the notifications' relay when one is configured, unless the caller brought its own delivery.
+        let mailedReports = reportDelivery ?? config.notifications.smtp.map { MailedReports(mailer: Mailer(settings: $0), site: config.site) }
+        services.append(leased(dailyReports(clock: reportClock, delivery: mailedReports), "reports"))
         if let forwarder { services.append(forwarder) }
         if let notifier { services.append(leased(notifier, NotificationService.consumerName)) }
         if let liveRelay { services.append(liveRelay) }

@@ -5,6 +5,8 @@ import HubAppTesting
 import HubDelivery
 import HubModel
 import HubStore
+import HubSite
+import HubServer
 import HubTesting
 import Testing
 
@@ -229,6 +231,45 @@ struct NotificationDeliveryTests {
         #expect((relay.messages(to: "op@gate.example").first?["text"] as? String)?.contains(alarm) == true)
         #expect(try await eventually { try await Self.outbox(after, alarm) == ["0:sent"] })
         try await after.stop()
+    }
+}
+
+
+extension NotificationDeliveryTests {
+    /// The daily report through the same relay: each subscriber in their language, the page as the
+    /// message's HTML and the CSV attached.
+    @Test func theDailyReportIsMailedToEachSubscriberInTheirLanguage() async throws {
+        let dir = try TemporaryDirectory("notify-report")
+        let pki = try await TestPKI.make("smtp", in: dir)
+        let relay = try await TestSMTPRelay(pki: pki, in: dir, port: try await TestSMTPRelay.freePort())
+        defer { relay.stop() }
+        let store = try SQLiteEventStore(path: dir.path("store.sqlite"))
+        let report = try await DailyReportBuilder(
+            store: store, declarations: nil, adjudications: nil, site: "vn-lao-bao",
+            zone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, laneDevices: ["1": ["rpm-lane1"]]
+        ).build(day: Date())
+        let folder = dir.path("reports")
+        let written = try await ReportArchive(folder: folder).write(report)
+        let files = Dictionary(uniqueKeysWithValues: written.map { ($0.name, folder + "/" + $0.name) })
+        let password = try dir.write("relay.pass", TestSMTPRelay.password)
+        let mailer = Mailer(settings: SMTPSettings(
+            host: "127.0.0.1", port: relay.port, from: "hub@gate.example", caFile: pki.ca, username: TestSMTPRelay.user,
+            passwordFile: password))
+
+        try await MailedReports(mailer: mailer, site: "vn-lao-bao").deliver(day: report.day, files: files, to: [
+            .init(name: "Chị Lan", email: "lan@gate.example", language: "vi"),
+            .init(name: "Tom", email: "tom@gate.example", language: "en", lanes: ["1"]),
+        ])
+
+        let vi = try #require(relay.messages(to: "lan@gate.example").first)
+        #expect((vi["subject"] as? String)?.hasPrefix("Báo cáo ngày") == true)
+        #expect(vi["attachments"] as? [String] == ["\(report.day).csv"])
+        #expect((vi["html"] as? String)?.contains("lang=\"vi\"") == true)
+        #expect(vi["tls"] as? Bool == true)
+        let en = try #require(relay.messages(to: "tom@gate.example").first)
+        #expect((en["subject"] as? String)?.hasPrefix("Daily report of vn-lao-bao") == true)
+        #expect((en["html"] as? String)?.contains("lang=\"en\"") == true)
+        #expect((en["text"] as? String)?.contains("Your lanes: 1.") == true)
     }
 }
 

@@ -76,9 +76,12 @@ final class TestSMTPRelay: Sendable {
             async def handle_DATA(self, server, session, envelope):
                 message = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
                 body = message.get_body(preferencelist=("plain",))
+                html = message.get_body(preferencelist=("html",))
                 record = {"from": envelope.mail_from, "to": envelope.rcpt_tos, "subject": str(message["subject"]),
                           "text": body.get_content() if body is not None else "", "tls": session.ssl is not None,
-                          "authenticated": bool(session.authenticated)}
+                          "authenticated": bool(session.authenticated),
+                          "attachments": [p.get_filename() for p in message.iter_attachments()],
+                          "html": html.get_content() if html is not None else ""}
                 with open(out, "a", encoding="utf-8") as f:
                     f.write(json.dumps(record, ensure_ascii=False) + "\n")
                 return "250 OK"
