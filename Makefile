@@ -60,7 +60,7 @@ test: test-deps
 	@# NIIHUB_REQUIRE_UMOCKDEV=1: a missing preload fails the run instead of skipping the USB suites.
 	NIIHUB_REQUIRE_UMOCKDEV=1 umockdev-wrapper $(TEST_BUNDLE) --testing-library swift-testing --filter HubUdevTests
 	@# The headless-browser test alone, then everything else in parallel.
-	NIIHUB_BROWSER_TESTS=1 $(SWIFT) test --skip-build $(TEST_TRAITS) --filter BrowserTests
+	NIIHUB_BROWSER_TESTS=1 $(SWIFT) test --skip-build $(TEST_TRAITS) --filter 'BrowserTests|DailyReportTests'
 	@# Ten thousand connections alone: a test process holding 10,000 descriptors made Foundation's
 	@# Process.run crash (Signal 11 in memcpy) for a suite that started niisim at that moment.
 	$(SWIFT) test --skip-build $(TEST_TRAITS) --filter ConnectionScaleTests
@@ -72,7 +72,7 @@ test: test-deps
 	bash scripts/with-postgres.sh $(SWIFT) test --skip-build $(TEST_TRAITS) --filter HubSystemTests.ReplicaTests
 	@# A throwaway PostgreSQL (scripts/with-postgres.sh) for the store suites, which run on both stores.
 	bash scripts/with-postgres.sh $(SWIFT) test --skip-build $(TEST_TRAITS) --skip ConnectionScaleTests --skip HubSystemTests.FailoverTests \
-		--skip HubSystemTests.ReplicaTests
+		--skip HubSystemTests.ReplicaTests --skip HubSystemTests.DailyReportTests
 
 ## The hub against the outside corpora, as the before-stop hook runs it.
 corpus-check: build corpus-check-built

@@ -59,7 +59,13 @@ public struct SMTPClient: Sendable {
                     try raw.pipeline.syncOperations.addHandler(
                         NIOSSLClientHandler(context: tls, serverHostname: name), position: .first)
                 }.get()
-                ehlo = try await conversation.command("EHLO \(settings.helo)", 250)
+                do {
+                    ehlo = try await conversation.command("EHLO \(settings.helo)", 250)
+                } catch let closed as ChannelError where closed == .ioOnClosedChannel {
+                    // The handshake failed before EHLO went out: why it failed is what the inbound side saw.
+                    _ = try await conversation.reply()
+                    throw closed
+                }
             }
             if let user = settings.username, let passwordFile = settings.passwordFile {
                 try await login(&conversation, user: user, password: try Self.password(passwordFile), offered: ehlo.extensions)
