@@ -30,6 +30,10 @@ struct DailyReportServiceTests {
         var all: [String] { days.withLock { $0 } }
     }
 
+    /// How long a report may take to appear: seconds on a quiet machine, but a full parallel test run on two cores
+    /// once took over 20 s to open the store and write the first one. The test must not move the clock before it.
+    static let patience: Duration = .seconds(180)
+
     static let zone = TimeZone(identifier: "Asia/Ho_Chi_Minh")!
 
     static func local(_ text: String) -> Date {
@@ -65,19 +69,19 @@ struct DailyReportServiceTests {
         // 05:00 on 5 December: the 4th's report is not due before 06:00, so the 3rd's is the one written at start.
         let clock = MovedClock(Self.local("2026-12-05 05:00"))
         let running = Task { try await service(dir, clock, delivered: delivered).run() }
-        #expect(await eventually { archive.list().map(\.day) == ["2026-12-03"] })
+        #expect(await eventually(timeout: Self.patience) { archive.list().map(\.day) == ["2026-12-03"] })
         clock.move(to: Self.local("2026-12-05 06:01"))
-        #expect(await eventually { archive.list().map(\.day) == ["2026-12-04", "2026-12-03"] })
-        #expect(await eventually { delivered.all == ["2026-12-03", "2026-12-04"] })
+        #expect(await eventually(timeout: Self.patience) { archive.list().map(\.day) == ["2026-12-04", "2026-12-03"] })
+        #expect(await eventually(timeout: Self.patience) { delivered.all == ["2026-12-03", "2026-12-04"] })
         running.cancel()
         _ = await running.result
 
         // Started again on the 8th at 07:00: the 5th, 6th and 7th were missed, and are written oldest first.
         let later = MovedClock(Self.local("2026-12-08 07:00"))
         let again = Task { try await service(dir, later, delivered: delivered).run() }
-        #expect(await eventually { archive.list().count == 5 })
+        #expect(await eventually(timeout: Self.patience) { archive.list().count == 5 })
         #expect(archive.list().map(\.day) == ["2026-12-07", "2026-12-06", "2026-12-05", "2026-12-04", "2026-12-03"])
-        #expect(await eventually { delivered.all.count == 5 })
+        #expect(await eventually(timeout: Self.patience) { delivered.all.count == 5 })
         #expect(delivered.all == ["2026-12-03", "2026-12-04", "2026-12-05", "2026-12-06", "2026-12-07"])
         let csv = try String(contentsOfFile: try #require(archive.file("2026-12-06.csv")), encoding: .utf8)
         #expect(csv.contains("2026-12-06,Asia/Ho_Chi_Minh,vn-lao-bao,1,0,"))
