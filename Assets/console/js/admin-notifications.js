@@ -15,5 +15,15 @@ export async function refresh() {
   $("#notifications").hidden = body.rules.length === 0;
   $("#notifications tbody").innerHTML = body.rules.map(r => `<tr data-rule="${esc(r.rule)}"><td><b>${esc(r.rule)}</b></td>
     ${COUNTS.map(c => `<td class="num" data-count="${c}">${number(r[c] || 0)}</td>`).join("")}
-    <td>${r.lastError ? esc(r.lastError) : `<span class="muted">${esc(t("notifications.noError"))}</span>`}</td></tr>`).join("");
+    <td>${r.lastError ? errorText(r.lastError) : `<span class="muted">${esc(t("notifications.noError"))}</span>`}</td></tr>`).join("");
+}
+
+// The newest error as a sentence in the reader's language, with the relay's or the network's own words
+// beneath it for whoever fixes it.
+function errorText(raw) {
+  const cause = /refused/i.test(raw) ? "refused"
+    : /certificate|handshake|tls|ssl/i.test(raw) ? "tls"
+    : /did not finish|timed? ?out|deadline/i.test(raw) ? "timeout"
+    : /answered [45]\d\d|status [45]\d\d/i.test(raw) ? "rejected" : "other";
+  return `${esc(t(`notifications.error.${cause}`))}<div class="muted detail">${esc(raw)}</div>`;
 }
