@@ -292,7 +292,9 @@ public struct HubApplication: Sendable {
         }
         // Always present, so `reports:` added by a reload starts writing without a restart; one replica writes them.
         // Mailed through the notifications' relay when one is configured, unless the caller brought its own delivery.
-        let mailedReports = reportDelivery ?? config.notifications.smtp.map { MailedReports(mailer: Mailer(settings: $0), site: config.site) }
+        let mailedReports = reportDelivery ?? config.notifications.smtp.map {
+            MailedReports(mailer: Mailer(settings: $0), site: config.site, words: MessageCatalog(folder: consoleAssetFolder(configured: config.console.assets)))
+        }
         services.append(leased(dailyReports(clock: reportClock, delivery: mailedReports), "reports"))
         if let forwarder { services.append(forwarder) }
         if let notifier { services.append(leased(notifier, NotificationService.consumerName)) }
@@ -315,7 +317,9 @@ extension HubApplication {
         DailyReportService(
             settings: { [configState] in configState.current.reports },
             zone: { [configState] in TimeZone(identifier: configState.current.console.timeZone) ?? .current },
-            builder: { zone in self.dailyReportBuilder(zone: zone) }, clock: clock, delivery: delivery, logger: logger)
+            builder: { zone in self.dailyReportBuilder(zone: zone) }, clock: clock, delivery: delivery,
+            words: { [configState] in MessageCatalog(folder: consoleAssetFolder(configured: configState.current.console.assets)) },
+            logger: logger)
     }
 
     /// On a PostgreSQL store, which other replicas may share: what they store reaches this hub's

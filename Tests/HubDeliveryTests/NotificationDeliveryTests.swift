@@ -238,8 +238,8 @@ struct NotificationDeliveryTests {
 
 extension NotificationDeliveryTests {
     /// The daily report through the same relay: each subscriber in their language, the page as the
-    /// message's HTML and the CSV attached.
-    @Test func theDailyReportIsMailedToEachSubscriberInTheirLanguage() async throws {
+    /// message's HTML and the CSV attached; a subscriber of lane 1 gets lane 1 only, in the page and the CSV.
+    @Test func theDailyReportIsMailedToEachSubscriberInTheirLanguageCutToTheirLanes() async throws {
         let dir = try TemporaryDirectory("notify-report")
         let pki = try await TestPKI.make("smtp", in: dir)
         let relay = try await TestSMTPRelay(pki: pki, in: dir, port: try await TestSMTPRelay.freePort())
@@ -247,30 +247,44 @@ extension NotificationDeliveryTests {
         let store = try SQLiteEventStore(path: dir.path("store.sqlite"))
         let report = try await DailyReportBuilder(
             store: store, declarations: nil, adjudications: nil, site: "vn-lao-bao",
-            zone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, laneDevices: ["1": ["rpm-lane1"]]
+            zone: TimeZone(identifier: "Asia/Ho_Chi_Minh")!, laneDevices: ["1": ["rpm-lane1"], "2": ["rpm-lane2"]]
         ).build(day: Date())
+        #expect(report.lanes.map(\.lane) == ["1", "2"])
         let folder = dir.path("reports")
-        let written = try await ReportArchive(folder: folder).write(report)
-        let files = Dictionary(uniqueKeysWithValues: written.map { ($0.name, folder + "/" + $0.name) })
+        let archive = ReportArchive(folder: folder)
+        let files = archive.paths(of: try await archive.write(report))
         let password = try dir.write("relay.pass", TestSMTPRelay.password)
         let mailer = Mailer(settings: SMTPSettings(
             host: "127.0.0.1", port: relay.port, from: "hub@gate.example", caFile: pki.ca, username: TestSMTPRelay.user,
             passwordFile: password))
 
-        try await MailedReports(mailer: mailer, site: "vn-lao-bao").deliver(day: report.day, files: files, to: [
+        try await ReportDispatch(delivery: MailedReports(mailer: mailer, site: "vn-lao-bao")).send(report, siteFiles: files, to: [
             .init(name: "Chị Lan", email: "lan@gate.example", language: "vi"),
             .init(name: "Tom", email: "tom@gate.example", language: "en", lanes: ["1"]),
         ])
 
+        // The lanes of a message's page and of its CSV's rows.
+        func lanes(_ m: [String: Any]) -> (page: [String], csv: [String]) {
+            let html = m["html"] as? String ?? ""
+            let page = html.components(separatedBy: "data-lane=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+            let rows = ((m["csv"] as? [String])?.first ?? "").split(whereSeparator: \.isNewline).map { $0.split(separator: ",").map(String.init) }
+            let column = rows.first?.firstIndex(of: "lane") ?? 0
+            return (page, rows.dropFirst().map { $0[column] })
+        }
         let vi = try #require(relay.messages(to: "lan@gate.example").first)
         #expect((vi["subject"] as? String)?.hasPrefix("Báo cáo ngày") == true)
         #expect(vi["attachments"] as? [String] == ["\(report.day).csv"])
         #expect((vi["html"] as? String)?.contains("lang=\"vi\"") == true)
         #expect(vi["tls"] as? Bool == true)
+        #expect(lanes(vi).page == ["1", "2"] && lanes(vi).csv == ["1", "2"])
         let en = try #require(relay.messages(to: "tom@gate.example").first)
         #expect((en["subject"] as? String)?.hasPrefix("Daily report of vn-lao-bao") == true)
         #expect((en["html"] as? String)?.contains("lang=\"en\"") == true)
-        #expect((en["text"] as? String)?.contains("Your lanes: 1.") == true)
+        #expect((en["html"] as? String)?.contains("This report covers these lanes only: 1.") == true)
+        #expect((en["text"] as? String)?.contains("The report covers your lanes only: 1.") == true)
+        #expect(lanes(en).page == ["1"] && lanes(en).csv == ["1"])
+        // The folder keeps the site's report alone.
+        #expect(archive.list().map { $0.files.count } == [3])
     }
 }
 

@@ -9,7 +9,8 @@ import Testing
 
 /// A real SMTP relay on loopback: Python's aiosmtpd, speaking STARTTLS with a certificate the
 /// test's own CA signed, requiring a login over TLS, and writing each message it accepts (sender,
-/// recipients, decoded subject and text, whether the session was TLS and logged in) as a JSON line.
+/// recipients, decoded subject and text, whether the session was TLS and logged in, the attachments' names
+/// and the CSV ones' text) as a JSON line.
 final class TestSMTPRelay: Sendable {
     static let user = "hub"
     static let password = "relay-pass"
@@ -81,6 +82,8 @@ final class TestSMTPRelay: Sendable {
                           "text": body.get_content() if body is not None else "", "tls": session.ssl is not None,
                           "authenticated": bool(session.authenticated),
                           "attachments": [p.get_filename() for p in message.iter_attachments()],
+                          "csv": [p.get_payload(decode=True).decode("utf-8") for p in message.iter_attachments()
+                                  if p.get_content_type() == "text/csv"],
                           "html": html.get_content() if html is not None else ""}
                 with open(out, "a", encoding="utf-8") as f:
                     f.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -1,5 +1,6 @@
 import Foundation
 import HubModel
+import HubSite
 
 /// An event told in words, in one language: a subject line and a plain-text body. Pure: the
 /// catalog, the site's time zone and the step are given.

@@ -18,6 +18,8 @@ public struct DailyReport: Sendable {
     public var lanes: [Lane]
     /// True when the day held more passages than one report reads (`TimeReleaseRoutes.maxPassages`).
     public var truncated: Bool
+    /// The lanes a subscriber's copy was cut to (`only(lanes:)`); nil: the whole site.
+    public var lanesAsked: [String]? = nil
 
     public struct Lane: Sendable {
         public var lane: String
@@ -39,6 +41,23 @@ public struct DailyReport: Sendable {
     /// The codes an alarm's count is kept under, in the order a report lists them.
     public static let codes = Adjudication.Code.allCases.map(\.rawValue) + ["outcome-only", "none"]
     public static let verdictNames = ["clear", "suspect", "inspect"]
+
+    /// The report of `lanes` only, for a subscriber who follows those (`reports.subscribers[].lanes`): their
+    /// sections, in the report's order; a lane with nothing that day has no section, as in the site's report.
+    /// Nil: the whole site's report.
+    public func only(lanes: [String]?) -> DailyReport {
+        guard let lanes else { return self }
+        var cut = self
+        cut.lanes = self.lanes.filter { lanes.contains($0.lane) }
+        cut.lanesAsked = lanes
+        return cut
+    }
+
+    /// `05/12/2026`: a day named `2026-12-05` as people at the gate write it, in both languages.
+    public static func shown(day: String) -> String {
+        let parts = day.split(separator: "-")
+        return parts.count == 3 ? "\(parts[2])/\(parts[1])/\(parts[0])" : day
+    }
 }
 
 /// How long a device was available (online) within the part of a day the hub knew its state.

@@ -1,21 +1,26 @@
 import Foundation
 import HubCorrelation
+import HubSite
 
 /// The daily report as a printable HTML page in one language: a section per lane with its figures in
 /// sentences, its devices' availability and its time-release table. Self-contained (its CSS inline), so the
 /// file reads the same opened from the folder, downloaded, or printed to PDF.
 enum DailyReportHTML {
-    static func page(_ r: DailyReport, language code: String) -> String {
-        let l = ReportLanguage(code)
+    /// The page in the language `code` (`vi` or `en`), its words from `catalog`.
+    static func page(_ r: DailyReport, language code: String, catalog: MessageCatalog) -> String {
+        let l = ReportLanguage(code, catalog: catalog)
         let local = DateFormatter()
         local.timeZone = r.zone
         local.locale = l.locale
         local.dateFormat = "dd/MM/yyyy HH:mm"
-        let title = l.t("title", ["day": dayText(r, l), "site": r.site])
+        let title = l.t("report.title", ["day": DailyReport.shown(day: r.day), "site": r.site])
         var body = "<h1>\(esc(title))</h1>\n"
-        body += "<p class=\"meta\">\(esc(l.t("generated", ["time": local.string(from: r.generatedAt), "zone": r.zone.identifier])))</p>\n"
-        if r.truncated { body += "<p class=\"warn\">\(esc(l.t("truncated")))</p>\n" }
-        if r.lanes.isEmpty { body += "<p>\(esc(l.t("noLanes")))</p>\n" }
+        body += "<p class=\"meta\">\(esc(l.t("report.generated", ["time": local.string(from: r.generatedAt), "zone": r.zone.identifier])))</p>\n"
+        if let only = r.lanesAsked {
+            body += "<p class=\"lanes-only\">\(esc(l.t("report.lanesOnly", ["lanes": only.joined(separator: ", ")])))</p>\n"
+        }
+        if r.truncated { body += "<p class=\"warn\">\(esc(l.t("report.truncated")))</p>\n" }
+        if r.lanes.isEmpty { body += "<p>\(esc(l.t("report.noLanes")))</p>\n" }
         for lane in r.lanes { body += section(lane, l) }
         return """
             <!doctype html>
@@ -41,42 +46,36 @@ enum DailyReportHTML {
             """
     }
 
-    /// 05/12/2026: the day in the language's order.
-    static func dayText(_ r: DailyReport, _ l: ReportLanguage) -> String {
-        let parts = r.day.split(separator: "-")
-        return parts.count == 3 ? "\(parts[2])/\(parts[1])/\(parts[0])" : r.day
-    }
-
     private static func section(_ lane: DailyReport.Lane, _ l: ReportLanguage) -> String {
-        var s = "<section class=\"lane\" data-lane=\"\(esc(lane.lane))\">\n<h2>\(esc(l.t("lane", ["lane": lane.lane])))</h2>\n"
-        s += "<p class=\"passages\">\(esc(l.t("passages", ["n": l.number(lane.passages), "alarmed": l.number(lane.alarmedPassages)])))</p>\n"
+        var s = "<section class=\"lane\" data-lane=\"\(esc(lane.lane))\">\n<h2>\(esc(l.t("tr.lane", ["lane": lane.lane])))</h2>\n"
+        s += "<p class=\"passages\">\(esc(l.t("report.passages", ["n": l.number(lane.passages), "alarmed": l.number(lane.alarmedPassages)])))</p>\n"
         let codes = DailyReport.codes.compactMap { c in
-            (lane.alarmsByCode[c] ?? 0) > 0 ? "\(l.t("code.\(c)")) \(l.number(lane.alarmsByCode[c]!))" : nil
+            (lane.alarmsByCode[c] ?? 0) > 0 ? "\(l.code(c)) \(l.number(lane.alarmsByCode[c]!))" : nil
         }
-        s += "<p class=\"alarms\">\(esc(lane.alarms == 0 ? l.t("noAlarms") : l.t("alarms", ["n": l.number(lane.alarms), "list": codes.joined(separator: ", ")])))</p>\n"
-        let verdicts = DailyReport.verdictNames.map { "\(l.t("verdict.\($0)")) \(l.number(lane.verdicts[$0] ?? 0))" }
-        s += "<p class=\"scans\">\(esc(lane.scans == 0 && lane.verdicts.values.allSatisfy { $0 == 0 } ? l.t("noScans") : l.t("scans", ["n": l.number(lane.scans), "list": verdicts.joined(separator: ", ")])))</p>\n"
+        s += "<p class=\"alarms\">\(esc(lane.alarms == 0 ? l.t("report.noAlarms") : l.t("report.alarms", ["n": l.number(lane.alarms), "list": codes.joined(separator: ", ")])))</p>\n"
+        let verdicts = DailyReport.verdictNames.map { "\(l.t("review.verdict.\($0)")) \(l.number(lane.verdicts[$0] ?? 0))" }
+        s += "<p class=\"scans\">\(esc(lane.scans == 0 && lane.verdicts.values.allSatisfy { $0 == 0 } ? l.t("report.noScans") : l.t("report.scans", ["n": l.number(lane.scans), "list": verdicts.joined(separator: ", ")])))</p>\n"
         if !lane.devices.isEmpty {
-            s += "<h3>\(esc(l.t("devices")))</h3>\n<table class=\"devices\"><thead><tr><th>\(esc(l.t("device")))</th>"
-            s += "<th class=\"num\">\(esc(l.t("available")))</th><th class=\"num\">\(esc(l.t("outages")))</th></tr></thead><tbody>\n"
+            s += "<h3>\(esc(l.t("report.devices")))</h3>\n<table class=\"devices\"><thead><tr><th>\(esc(l.t("report.device")))</th>"
+            s += "<th class=\"num\">\(esc(l.t("report.available")))</th><th class=\"num\">\(esc(l.t("report.outages")))</th></tr></thead><tbody>\n"
             for d in lane.devices {
-                let share = d.share.map { l.percent($0) } ?? l.t("unknown")
+                let share = d.share.map { l.percent($0) } ?? l.t("report.unknown")
                 let low = (d.share ?? 1) < 0.95 ? " class=\"num low\"" : " class=\"num\""
                 s += "<tr><td>\(esc(d.device))</td><td\(low)>\(esc(share))</td><td class=\"num\">\(l.number(d.outages))</td></tr>\n"
             }
             s += "</tbody></table>\n"
         }
-        s += "<h3>\(esc(l.t("timeRelease")))</h3>\n"
+        s += "<h3>\(esc(l.t("tr.title")))</h3>\n"
         let m = lane.timeRelease
         if m.passages == 0 {
-            s += "<p>\(esc(l.t("noTimes")))</p>\n"
+            s += "<p>\(esc(l.t("report.noTimes")))</p>\n"
         } else {
-            s += "<table class=\"time-release\"><thead><tr><th>\(esc(l.t("stage")))</th><th class=\"num\">p50</th><th class=\"num\">p90</th>"
-            s += "<th class=\"num\">\(esc(l.t("reached")))</th></tr></thead><tbody>\n"
-            let rows = TimeReleaseReport.dwellStages.map { ($0.rawValue, m.stages[$0]) } + [("endToEnd", Optional(m.endToEnd))]
+            s += "<table class=\"time-release\"><thead><tr><th>\(esc(l.t("report.stage")))</th><th class=\"num\">p50</th><th class=\"num\">p90</th>"
+            s += "<th class=\"num\">\(esc(l.t("report.reached")))</th></tr></thead><tbody>\n"
+            let rows = TimeReleaseReport.dwellStages.map { ($0.rawValue, m.stages[$0]) } + [("", Optional(m.endToEnd))]
             for (name, spread) in rows {
                 guard let spread else { continue }
-                s += "<tr><td>\(esc(l.t("stage.\(name)")))</td><td class=\"num\">\(esc(l.span(spread.p50)))</td>"
+                s += "<tr><td>\(esc(l.t(name.isEmpty ? "tr.endToEnd" : "tr.stage.\(name)")))</td><td class=\"num\">\(esc(l.span(spread.p50)))</td>"
                 s += "<td class=\"num\">\(esc(l.span(spread.p90)))</td><td class=\"num\">\(l.number(spread.count))/\(l.number(m.passages))</td></tr>\n"
             }
             s += "</tbody></table>\n"

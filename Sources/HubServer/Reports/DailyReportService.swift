@@ -29,23 +29,27 @@ public struct DailyReportService: Service {
     let builder: @Sendable (TimeZone) -> DailyReportBuilder
     let clock: any ReportClock
     let delivery: (any ReportDelivery)?
+    let words: @Sendable () -> MessageCatalog
     let logger: Logger
 
     /// Days written after a restart at most.
     static let catchUpDays = 7
 
-    /// `settings` and `zone` are read before each report (a reload applies from the next); `builder` makes the
-    /// report reader for a zone.
+    /// `settings`, `zone` and `words` (the console's catalogs) are read before each report (a reload applies
+    /// from the next); `builder` makes the report reader for a zone.
     public init(
         settings: @escaping @Sendable () -> ReportSettings?, zone: @escaping @Sendable () -> TimeZone,
         builder: @escaping @Sendable (TimeZone) -> DailyReportBuilder, clock: any ReportClock = WallClock(),
-        delivery: (any ReportDelivery)? = nil, logger: Logger
+        delivery: (any ReportDelivery)? = nil,
+        words: @escaping @Sendable () -> MessageCatalog = { MessageCatalog(folder: consoleAssetFolder(configured: nil)) },
+        logger: Logger
     ) {
         self.settings = settings
         self.zone = zone
         self.builder = builder
         self.clock = clock
         self.delivery = delivery
+        self.words = words
         self.logger = logger
     }
 
@@ -77,12 +81,16 @@ public struct DailyReportService: Service {
             guard let kept = newestKept, day > schedule.nextDay(kept) else { break }
             day = schedule.previousDay(day)
         }
+        let catalog = words()
+        if !days.isEmpty, !catalog.has("report.title", "vi") {
+            logger.error("the console's catalogs (i18n/vi.json, en.json) were not found: the report shows its words' keys")
+        }
         for day in days.reversed() {
             do {
                 let report = try await builder(schedule.zone).build(day: day, now: clock.now)
-                let files = try await archive.write(report, pdf: s.pdf, chromium: s.chromium, logger: logger)
+                let files = try await archive.write(report, pdf: s.pdf, chromium: s.chromium, words: catalog, logger: logger)
                 logger.info("daily report written", metadata: ["day": "\(report.day)", "files": "\(files.map(\.name))"])
-                await deliver(report.day, files, archive, s)
+                await deliver(report, archive.paths(of: files), s, catalog)
             } catch is CancellationError {
                 return
             } catch {
@@ -91,13 +99,14 @@ public struct DailyReportService: Service {
         }
     }
 
-    private func deliver(_ day: String, _ files: [ReportArchive.File], _ archive: ReportArchive, _ s: ReportSettings) async {
+    /// To each subscriber the report of their lanes (`ReportDispatch`).
+    private func deliver(_ report: DailyReport, _ files: [String: String], _ s: ReportSettings, _ words: MessageCatalog) async {
         guard let delivery, !s.subscribers.isEmpty else { return }
-        let paths = Dictionary(uniqueKeysWithValues: files.compactMap { f in archive.file(f.name).map { (f.name, $0) } })
+        let dispatch = ReportDispatch(delivery: delivery, pdf: s.pdf, chromium: s.chromium, words: words, logger: logger)
         do {
-            try await delivery.deliver(day: day, files: paths, to: s.subscribers)
+            try await dispatch.send(report, siteFiles: files, to: s.subscribers)
         } catch {
-            logger.error("daily report not delivered", metadata: ["day": "\(day)", "error": "\(error)"])
+            logger.error("daily report not delivered", metadata: ["day": "\(report.day)", "error": "\(error)"])
         }
     }
 }

@@ -60,20 +60,26 @@ public struct ReportArchive: Sendable {
         return FileManager.default.fileExists(atPath: p) ? p : nil
     }
 
+    /// The paths of `files` by name (those still in the folder): what a delivery is handed.
+    public func paths(of files: [File]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: files.compactMap { f in file(f.name).map { (f.name, $0) } })
+    }
+
     private func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
 
-    /// Writes the report's HTML in both languages, the PDFs when `pdf` asks and Chromium is there, then the CSV
-    /// (last: its presence says the day is done). Each file goes in whole (written aside, then renamed).
-    /// Returns the files written.
+    /// Writes the report's HTML in both languages (their words from `words`, the console's catalogs), the PDFs
+    /// when `pdf` asks and Chromium is there, then the CSV (last: its presence says the day is done). Each file
+    /// goes in whole (written aside, then renamed). Returns the files written.
     @discardableResult
-    public func write(_ report: DailyReport, pdf: ReportSettings.PDF = .never, chromium: String? = nil, logger: Logger? = nil)
-        async throws -> [File]
-    {
+    public func write(
+        _ report: DailyReport, pdf: ReportSettings.PDF = .never, chromium: String? = nil,
+        words: MessageCatalog = MessageCatalog(folder: consoleAssetFolder(configured: nil)), logger: Logger? = nil
+    ) async throws -> [File] {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var written: [String] = []
-        for (code, _, _) in ReportWords.languages {
+        for (code, _) in ReportLanguage.all {
             let name = "\(report.day).\(code).html"
-            try put(Data(DailyReportHTML.page(report, language: code).utf8), name)
+            try put(Data(DailyReportHTML.page(report, language: code, catalog: words).utf8), name)
             written.append(name)
             if pdf != .never {
                 let out = "\(report.day).\(code).pdf"

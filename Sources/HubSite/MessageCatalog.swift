@@ -1,7 +1,8 @@
 import Foundation
 
 /// The console's translation catalogs (`i18n/vi.json`, `i18n/en.json` under the console's asset
-/// folder), read once, for text the hub writes itself: e-mails in the recipient's language.
+/// folder), read once, for text the hub writes itself: e-mails in the recipient's language and the
+/// daily report. One source of words for the console and the hub: a text is changed in one place.
 public struct MessageCatalog: Sendable {
     private let strings: [String: [String: String]]
 
