@@ -15,7 +15,8 @@ import UnixSignals
 /// hub; none for a hub inside another program, such as a test process, whose signals are not its
 /// own), and when the config file or a profile file changes on disk (checked every `pollInterval`).
 /// A config that fails to load is refused with its file, line and field, and the running
-/// configuration stays. Store path and HTTP address take effect only at the next start.
+/// configuration stays. Store path and HTTP address take effect only at the next start; devices,
+/// passage layout, lane relays, reports and retention at once.
 struct ConfigReloadService: Service {
     let state: ConfigState
     let profilesDir: String?
@@ -23,6 +24,8 @@ struct ConfigReloadService: Service {
     let hotplug: USBHotplugService
     /// Devices moved along their lanes take effect in passage assembly.
     let passages: StageRunner<PassageStage>
+    /// Relays added, changed or removed take effect at the lanes.
+    let relays: RelayInbox
     let logger: Logger
     let pollInterval: Duration
     let signals: [UnixSignal]
@@ -66,7 +69,6 @@ struct ConfigReloadService: Service {
             {
                 logger.warning("store, http, tls and login settings change only at the next start")
             }
-            if new.relays != old.relays { logger.warning("lane relays change only at the next start") }
             if new.notifications != old.notifications { logger.warning("notification rules change only at the next start") }
             let change = await supervisor.apply(new.devices)
             hotplug.update(
@@ -74,6 +76,7 @@ struct ConfigReloadService: Service {
                     devices: new.devices.filter(\.enabled), profiles: Array(new.profiles.values), site: new.site,
                     autoAttach: new.usbAutoAttach))
             passages.relayout(new.laneLayout)
+            if new.relays != old.relays { relays.reconfigure(new.relays) }
             state.record(.init(at: Date(), trigger: trigger, applied: true, change: change), config: new)
             logger.info(
                 "configuration reloaded",

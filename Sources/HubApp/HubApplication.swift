@@ -264,17 +264,16 @@ public struct HubApplication: Sendable {
         let hotplug = USBHotplugService(matcher: usbMatcher, sink: sink, ids: ids, logger: logger)
         let reload = ConfigReloadService(
             state: configState, profilesDir: profilesDir, supervisor: supervisor, hotplug: hotplug, passages: passages,
-            logger: logger,
+            relays: relayInbox, logger: logger,
             pollInterval: reloadPoll, signals: reloadSignals)
         // First in the group, so the last to stop: every other part may still write while it stops.
         // The outbound client next: it stops after the webhook and the forwarder that post with it.
         var services: [any Service] = [
             StoreCloser(store: store), outbound, HealthMonitorService(sink: sink), supervisor, hotplug, reload,
         ]
-        if !config.relays.isEmpty {
-            services.append(
-                LaneRelayService(relays: config.relays, site: config.site, inbox: relayInbox, sink: sink, records: store, logger: logger))
-        }
+        // Always present, so `relays:` added by a reload switch without a restart.
+        services.append(
+            LaneRelayService(relays: config.relays, site: config.site, inbox: relayInbox, sink: sink, records: store, logger: logger))
         // The leases stop after the stages that work under them (which conclude while still holding them).
         if let leases { services.append(leases) }
         services += [stageResults, passages, transits, risk]

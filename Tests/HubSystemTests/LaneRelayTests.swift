@@ -96,4 +96,76 @@ struct LaneRelayTests {
         lcus.close()
         modbus.close()
     }
+
+    /// An analyst's suspect verdict given on the review screen switches the lane's relay as a device's
+    /// alarm does, and its acknowledgement releases it; relays an edited site config moves or adds
+    /// take effect at once, without a restart.
+    @Test func aSuspectImageVerdictSwitchesTheRelayAndAnEditedConfigAppliesWithoutARestart() async throws {
+        let dir = try TemporaryDirectory("relays-verdict")
+        let lcus = try PseudoTerminal(), modbus = try PseudoTerminal()
+        try lcus.link(at: dir.path("relay-lcus"))
+        try modbus.link(at: dir.path("relay-modbus"))
+        let review = "review: {recheckShare: 0}\n"
+        let beacon = "relays:\n  - {id: beacon-1, lane: \"1\", board: lcus, port: relay-lcus, channel: 2, on: [suspect-scan]}"
+        let h = try await HubHarness(reusing: dir, siteExtra: review + beacon)
+        let (coilOff, coilOn) = (
+            [UInt8]([0x01, 0x05, 0x00, 0x00, 0x00, 0x00, 0xCD, 0xCA]), [UInt8]([0x01, 0x05, 0x00, 0x00, 0xFF, 0x00, 0x8C, 0x3A])
+        )
+        #expect(await Self.command(lcus, 4) == [0xA0, 0x02, 0x00, 0xA2])
+        let (lan, minh) = try await ImageReviewTests.analysts(h)
+        let operatorToken = try await h.token("operator")
+
+        // Two analysts judge a new scan of lane 1 suspect (four eyes): the second verdict, final, is an alarm.
+        func suspect(_ scanId: String) async throws -> String {
+            let scan = try #require(try await h.post("/api/v1/scans", ImageReviewTests.scan(scanId)).json["id"] as? String)
+            let base = "/api/v1/reviews/\(scan)"
+            let region = #"{"image": "top.pgm", "x": 800, "y": 200, "width": 300, "height": 150, "label": "dense mass"}"#
+            #expect(try await h.post(base + "/claim", "{}", token: lan).status == 200)
+            let first = try await h.post(base + "/verdict", #"{"verdict": "suspect", "reason": "density", "regions": [\#(region)]}"#, token: lan)
+            #expect(first.status == 201)
+            #expect(try await h.post(base + "/claim", "{}", token: minh).status == 200)
+            let second = try await h.post(base + "/verdict", #"{"verdict": "suspect", "reason": "confirmed"}"#, token: minh)
+            #expect(second.status == 201 && second.json["severity"] as? String == "alarm")
+            return try #require(second.json["id"] as? String)
+        }
+        let verdict = try await suspect("XR-51")
+        #expect(await Self.command(lcus, 4) == [0xA0, 0x02, 0x01, 0xA3])
+        // Switched by the final verdict (the first, not yet final, held nothing), audited as the hub's.
+        var switched: [[String: Any]] = []
+        #expect(await eventually {
+            switched = (try? await h.get("/api/v1/audit?action=relay.on").json["entries"] as? [[String: Any]]) ?? []
+            return !switched.isEmpty
+        })
+        #expect(switched.count == 1 && (switched.first?["detail"] as? String)?.hasSuffix("scan.verdict \(verdict)") == true, "\(switched)")
+        #expect(try await h.post("/api/v1/alarms/\(verdict)/acknowledgement", "{}", token: operatorToken).status == 201)
+        #expect(await Self.command(lcus, 4) == [0xA0, 0x02, 0x00, 0xA2])
+
+        // The site config edited while the hub runs: the beacon moves to channel 3, a barrier hold joins.
+        let edited = """
+            relays:
+              - {id: beacon-1, lane: "1", board: lcus, port: relay-lcus, channel: 3, on: [suspect-scan]}
+              - {id: barrier-1, lane: "1", board: modbus, port: relay-modbus, slave: 1, coil: 0, on: [suspect-scan], answerTimeoutMs: 2000}
+            """
+        try dir.write("site.yaml", HubHarness.site(HubHarness.serialRPM, extra: review + edited))
+        // The old channel let go, the new one released, the module told to release (it echoes).
+        #expect(await Self.command(lcus, 8) == [0xA0, 0x02, 0x00, 0xA2, 0xA0, 0x03, 0x00, 0xA3])
+        #expect(await Self.command(modbus, 8) == coilOff)
+        modbus.write(coilOff)
+        #expect(await eventually { (try? await h.device("barrier-1")["state"] as? String) == "online" })
+        #expect(try await h.device("barrier-1")["family"] as? String == "lane-relay")
+
+        // The next suspect verdict switches both, its acknowledgement releases both.
+        let next = try await suspect("XR-52")
+        #expect(await Self.command(lcus, 4) == [0xA0, 0x03, 0x01, 0xA4])
+        #expect(await Self.command(modbus, 8) == coilOn)
+        modbus.write(coilOn)
+        #expect(try await h.post("/api/v1/alarms/\(next)/acknowledgement", "{}", token: operatorToken).status == 201)
+        #expect(await Self.command(lcus, 4) == [0xA0, 0x03, 0x00, 0xA3])
+        #expect(await Self.command(modbus, 8) == coilOff)
+        modbus.write(coilOff)
+
+        try await h.stop()
+        lcus.close()
+        modbus.close()
+    }
 }

@@ -75,4 +75,15 @@ struct RelayHoldsTests {
             raw: RawRef(sha256: "", format: ""))
         #expect(holds.observe([own]).isEmpty)
     }
+
+    /// A reloaded config: an unchanged relay keeps what holds it, a changed one starts released.
+    @Test func aReloadKeepsTheHoldsOfUnchangedRelaysOnly() throws {
+        let beacon = "{id: beacon-1, lane: \"1\", board: lcus, port: /dev/null, channel: 1, on: [radiation-alarm]}"
+        let siren = "{id: siren-1, lane: \"1\", board: lcus, port: /dev/null, channel: 2, on: [radiation-alarm]}"
+        var holds = RelayHolds(try Self.relays([beacon, siren]))
+        #expect(holds.observe([Self.event("A1", EventKind.radiationAlarm)]).count == 2)
+        var next = holds.reconfigured(try Self.relays([beacon, siren.replacingOccurrences(of: "channel: 2", with: "channel: 3")]))
+        #expect(next.isOn("beacon-1") && !next.isOn("siren-1"))
+        #expect(next.acknowledged("A1") == [.init(relay: "beacon-1", on: false, event: "A1", kind: EventKind.radiationAlarm)])
+    }
 }

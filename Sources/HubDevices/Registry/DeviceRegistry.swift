@@ -126,14 +126,15 @@ public final class DeviceRegistry: Sendable {
 
     /// Adds a lane relay board's channel (`relays:` in the site config): a row like a device's, so its
     /// link and faults show where every device's do. It sends nothing unasked, so it is never silent.
-    public func addRelay(_ r: LaneRelaySettings, site: String, now: Date = Date()) {
+    /// `replacing`: a row of that id is made anew (a relay a reload changed or brought back).
+    public func addRelay(_ r: LaneRelaySettings, site: String, replacing: Bool = false, now: Date = Date()) {
         let row = Status(
             id: r.id, profile: "\(r.board.rawValue)-relay", family: LaneRelaySettings.family, protocol: r.board.rawValue, site: site,
             lane: r.lane, port: r.port, state: .connecting, since: now, reason: nil, link: .connecting, activeFaults: [],
             tampered: false, silent: false, lastFrameAt: nil, lastEventAt: nil, connects: 0, connections: 0, lastError: nil,
             serial: r.serial.summary, events: 0, storeFailures: 0, counters: DecodeCounters(), heartbeatIntervalS: 86_400,
             maxSilenceS: nil)
-        rows.withLock { m in if m[r.id] == nil { m[r.id] = row } }
+        rows.withLock { m in if replacing || m[r.id] == nil { m[r.id] = row } }
         order.withLock { o in if !o.contains(r.id) { o.append(r.id) } }
     }
 

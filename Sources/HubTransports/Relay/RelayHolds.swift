@@ -29,6 +29,14 @@ struct RelayHolds: Sendable {
 
     init(_ relays: [LaneRelaySettings]) { self.relays = relays }
 
+    /// The same holds under relays a reload gave: a relay whose settings are unchanged keeps what holds
+    /// it; a new or changed one starts released (as every relay does when the hub starts).
+    func reconfigured(_ new: [LaneRelaySettings]) -> RelayHolds {
+        var next = RelayHolds(new)
+        for r in new where relays.contains(r) { next.holds[r.id] = holds[r.id] }
+        return next
+    }
+
     /// Whether `relay` must be on.
     func isOn(_ relay: String) -> Bool { !(holds[relay] ?? []).isEmpty }
 
