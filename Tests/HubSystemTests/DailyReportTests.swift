@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HubApp
 import HubAppTesting
 import HubCorrelation
@@ -50,6 +51,27 @@ import Testing
             let pdf = try Data(contentsOf: URL(fileURLWithPath: folder + "/\(report.day).en.pdf"))
             #expect(pdf.prefix(5) == Data("%PDF-".utf8))
         }
+
+        // A subscriber of lane 1 is handed lane 1's own files, the PDF among them where Chromium prints.
+        let handed = Handed()
+        let delivery = ReportDeliveryClosure { day, files, _ in
+            let pdf = files["\(day).vi.pdf"].flatMap { FileManager.default.contents(atPath: $0) }
+            let page = files["\(day).en.html"].flatMap { try? String(contentsOfFile: $0, encoding: .utf8) } ?? ""
+            handed.set(names: Set(files.keys), pdf: pdf?.prefix(5), page: page)
+        }
+        try await ReportDispatch(delivery: delivery, pdf: chromium == nil ? .never : .always, chromium: chromium).send(
+            report, siteFiles: [:], to: [.init(name: "Lan", email: "lan@gate.example", lanes: ["1"])])
+        let got = handed.value
+        #expect(got.names.isSuperset(of: ["\(report.day).csv", "\(report.day).vi.html", "\(report.day).en.html"]))
+        #expect(got.page.contains("data-lane=\"1\"") && got.page.contains("This report covers these lanes only: 1."))
+        if chromium != nil { #expect(got.pdf == Data("%PDF-".utf8)) }
         try await h.stop()
     }
+}
+
+/// What a delivery was handed, read while its scratch folder still existed.
+private final class Handed: Sendable {
+    private let got = Mutex<(names: Set<String>, pdf: Data?, page: String)>(([], nil, ""))
+    func set(names: Set<String>, pdf: Data?, page: String) { got.withLock { $0 = (names, pdf, page) } }
+    var value: (names: Set<String>, pdf: Data?, page: String) { got.withLock { $0 } }
 }
