@@ -4,11 +4,16 @@ with Vietnamese screens, opens the Time release tab and reads: the dwell per sta
 p90), the lane table, the end-to-end trend per lane and per channel, and the slowest passages as sentences
 naming the stage that held them; then the same in English. The charts' data is read back from Chart.js on
 the page and compared with the API's figures (--expected, the JSON of GET /api/v1/time-release that the
-test fetched); the CSV link is fetched with the page's session. Run by BrowserTests+TimeRelease.swift."""
+test fetched); the CSV link is fetched with the page's session. The browser's own locale is American
+(en-US, month first): the day fields must still write days as the console's language does (05/12/2026)
+and read them back so. Run by BrowserTests+TimeRelease.swift."""
 import argparse
 import json
+import re
 import os
 import sys
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -53,6 +58,7 @@ def check_charts(driver, expected):
         chart = driver.execute_script(CHART_DATA, canvas)
         assert chart, f"{canvas} was not drawn"
         assert len(chart["labels"]) == len(days), (chart["labels"], days)
+        assert all(re.fullmatch(r"\d{2}/\d{2}", l) for l in chart["labels"]), f"{canvas}: days written {chart['labels']}, not dd/mm"
         series = {s.get(name): s for s in expected["trend"][key]}
         assert len(chart["datasets"]) == 2 * len(series), chart["datasets"]
         for d in chart["datasets"]:
@@ -72,6 +78,19 @@ def check_slowest(driver, expected, lang):
             assert HELD[lang][s["heldAt"]] in li.text, f"'{li.text}' does not say it was held at {s['heldAt']}"
 
 
+def day_fields(driver):
+    """The from and to fields' text."""
+    return tuple(driver.find_element(By.CSS_SELECTOR, f'#tr-form input[name="{n}"]').get_attribute("value") for n in ("from", "to"))
+
+
+def check_day_fields(driver, where):
+    """The default window, the last seven days of the site (Asia/Ho_Chi_Minh), written day/month/year."""
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    want = ((today - timedelta(days=6)).strftime("%d/%m/%Y"), today.strftime("%d/%m/%Y"))
+    assert day_fields(driver) == want, f"{where}: the day fields show {day_fields(driver)}, expected {want}"
+    return today
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--url", required=True)
@@ -83,7 +102,7 @@ def main():
     expected = json.load(open(a.expected))
     os.makedirs(a.artifacts, exist_ok=True)
     shot = lambda name: full_shot(driver, os.path.join(a.artifacts, name))
-    driver = browser()
+    driver = browser(lang="en-US")
     wait = WebDriverWait(driver, 30)
     try:
         driver.get(a.url)
@@ -92,6 +111,8 @@ def main():
         wait.until(lambda d: d.execute_script("return !!(window.Chart && document.getElementById('tr-stages') && Chart.getChart(document.getElementById('tr-stages')))"))
         check_charts(driver, expected)
         check_slowest(driver, expected, "vi")
+        check_day_fields(driver, "time release (vi)")
+        assert driver.find_element(By.CSS_SELECTOR, '#tr-form input[name="from"]').get_attribute("placeholder") == "nn/tt/nnnn"
         text = visible_text_is_clean(driver, "time release (vi)")
         passages = sum(l["passages"] for l in expected["lanes"])
         for needle in ["Thời gian giải phóng hàng", f"{passages} lượt qua", "Asia/Ho_Chi_Minh", "Kiểm tra phóng xạ", "không xe nào qua",
@@ -112,12 +133,29 @@ def main():
         stages = check_charts(driver, expected)
         assert stages["labels"] == ["Radiation check", "Scan", "Image verdict", "Customs decision", "Exit"], stages["labels"]
         check_slowest(driver, expected, "en")
+        today = check_day_fields(driver, "time release (en)")
         text = visible_text_is_clean(driver, "time release (en)")
         for needle in [f"{passages} passages", "Time at each stage, per lane", "no truck reached it", "Arrival to exit, day by day, per channel",
                        "from arrival to exit", "The longest wait was for the", "Did not go through: scan, image verdict", "Download CSV"]:
             assert needle.lower() in text.lower(), f"time release (en): '{needle}' is not on the page:\n{text[:4000]}"
         driver.execute_script("window.scrollTo(0, 0)")
         shot("t2-time-release-en.png")
+
+        # A day typed without leading zeros is read day first; one that does not exist is refused in words.
+        to = driver.find_element(By.CSS_SELECTOR, '#tr-form input[name="to"]')
+        to.clear()
+        to.send_keys(f"31/02/{today.year}")
+        driver.find_element(By.CSS_SELECTOR, '#tr-form button[type="submit"]').click()
+        message = driver.execute_script("return arguments[0].validationMessage", to)
+        assert message.startswith("Not a day: write day/month/year"), message
+        assert "to=" not in driver.current_url, driver.current_url
+        to.clear()
+        to.send_keys(f"{today.day}/{today.month}/{today.year}")
+        driver.find_element(By.CSS_SELECTOR, '#tr-form button[type="submit"]').click()
+        first = today - timedelta(days=6)
+        wait.until(lambda d: f"to={today.isoformat()}" in d.current_url)
+        assert f"from={first.isoformat()}" in driver.current_url, driver.current_url
+        wait.until(lambda d: day_fields(d) == (first.strftime("%d/%m/%Y"), today.strftime("%d/%m/%Y")))
         print(f"time-release walk: {passages} passages, {len(expected['slowest'])} slow, charts match the API in both languages")
     finally:
         driver.quit()

@@ -14,12 +14,12 @@ ULID = re.compile(r"\b[0-9A-HJKMNP-TV-Z]{26}\b")
 BAD_WORDS = re.compile(r"\b(undefined|null|NaN)\b|⟦")
 
 
-def browser(downloads=None, sound=False):
+def browser(downloads=None, sound=False, lang="en-GB"):
     """Chromium from Debian, headless; `downloads` is where saved files go, `sound` lets a page play
-    a tone without a click first (the operator's alarm)."""
+    a tone without a click first (the operator's alarm), `lang` the browser's own locale."""
     options = Options()
     options.binary_location = "/usr/bin/chromium"
-    args = ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1366,768", "--lang=en-GB"]
+    args = ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1366,768", f"--lang={lang}"]
     if sound:
         args.append("--autoplay-policy=no-user-gesture-required")
     for arg in args:

@@ -7,6 +7,7 @@ import { t, locale } from "./i18n.js";
 import { json } from "./api.js";
 import { esc, number, timeZone } from "./format.js";
 import { siteTimeToUTC, zoneLabel } from "./analysis-search.js";
+import { dayField, readDay, wireDayFields } from "./day-field.js";
 
 const STAGES = ["radiation", "scan", "verdict", "decision", "exit"];
 const COLOURS = ["#1d4ed8", "#b45309", "#15803d", "#7c3aed", "#be123c", "#0f766e"];
@@ -17,15 +18,16 @@ const DAY_MS = 86400000;
 function localDay(d) {
   return new Intl.DateTimeFormat("en-CA", {timeZone: timeZone(), year: "numeric", month: "2-digit", day: "2-digit"}).format(d);
 }
-/** 05/12 (a day on an axis), 05/12/2026 (a day in a sentence), in the site's zone. */
+/** 05/12 (a day on an axis), 05/12/2026 (a day in a sentence), in the site's zone, as the day fields write it:
+ *  the day without its year is the day with its year cut (Intl's Vietnamese alone would write 05-12). */
 function dayLabel(iso, year = false) {
-  const o = {timeZone: timeZone(), day: "2-digit", month: "2-digit"};
-  if (year) o.year = "numeric";
-  return new Intl.DateTimeFormat(locale(), o).format(new Date(iso));
+  const text = new Intl.DateTimeFormat(locale(), {timeZone: timeZone(), day: "2-digit", month: "2-digit", year: "numeric"}).format(new Date(iso));
+  return year ? text : text.replace(/[/.-]\d{4}$/, "");
 }
+/** 05/12 14:03 in the site's zone. */
 function dayTime(iso) {
-  return new Intl.DateTimeFormat(locale(), {timeZone: timeZone(), day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit",
-    hour12: false}).format(new Date(iso));
+  const time = new Intl.DateTimeFormat(locale(), {timeZone: timeZone(), hour: "2-digit", minute: "2-digit", hour12: false}).format(new Date(iso));
+  return `${dayLabel(iso)} ${time}`;
 }
 
 /** 45 s → "45 s", 750 s → "12 min 30 s", 4000 s → "1 h 07 min": a wait as a person says it. */
@@ -153,8 +155,8 @@ export async function show(params, box) {
   const total = data.lanes.reduce((n, l) => n + l.passages, 0);
   box.innerHTML = `<div class="search-head"><h2 id="tr-title">${esc(t("tr.title"))}</h2></div>
     <form id="tr-form" class="search-form" autocomplete="off">
-      <label><span>${esc(t("tr.from"))}</span> <input name="from" type="date" value="${esc(f.from)}"></label>
-      <label><span>${esc(t("tr.to"))}</span> <input name="to" type="date" value="${esc(f.to)}"></label>
+      ${dayField("from", t("tr.from"), f.from)}
+      ${dayField("to", t("tr.to"), f.to)}
       <label><span>${esc(t("analysis.f.lane"))}</span> <input name="lane" size="4" value="${esc(f.lane)}"></label>
       <label><span>${esc(t("tr.by"))}</span> <select name="by"><option value="day"${f.by === "day" ? " selected" : ""}>${esc(t("tr.byDay"))}</option>
         <option value="hour"${f.by === "hour" ? " selected" : ""}>${esc(t("tr.byHour"))}</option></select></label>
@@ -174,11 +176,18 @@ export async function show(params, box) {
     </div>
     <h3>${esc(t("tr.slowTitle"))}</h3>
     ${slowList(data.slowest)}`}`;
+  wireDayFields(box);
   box.querySelector("#tr-form").addEventListener("submit", ev => {
     ev.preventDefault();
     const form = new FormData(ev.target);
     const next = new URLSearchParams();
-    for (const k of ["from", "to", "lane", "by"]) if (String(form.get(k) || "").trim()) next.set(k, String(form.get(k)).trim());
+    // Days as the language writes them (05/12/2026), in the address as the API reads them (2026-12-05).
+    for (const k of ["from", "to"]) {
+      const day = readDay(ev.target.elements[k]);
+      if (day === null) return;
+      if (day) next.set(k, day);
+    }
+    for (const k of ["lane", "by"]) if (String(form.get(k) || "").trim()) next.set(k, String(form.get(k)).trim());
     location.hash = `#time-release?${next}`;
   });
   if (total > 0 && window.Chart) {
