@@ -156,6 +156,23 @@ def main():
         wait.until(lambda d: f"to={today.isoformat()}" in d.current_url)
         assert f"from={first.isoformat()}" in driver.current_url, driver.current_url
         wait.until(lambda d: day_fields(d) == (first.strftime("%d/%m/%Y"), today.strftime("%d/%m/%Y")))
+
+        # The Search tab's times are typed the same way (day/month/year hour:minute, the site's wall clock) and
+        # kept in the address as the API's filters read them.
+        driver.find_element(By.CSS_SELECTOR, '#subnav a[data-view="search"]').click()
+        since = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, '#search-form input[name="since"]')))
+        assert since.get_attribute("placeholder") == "dd/mm/yyyy hh:mm", since.get_attribute("placeholder")
+        since.clear()
+        since.send_keys(f"32/12/{today.year} 07:05")
+        driver.find_element(By.ID, "search-submit").click()
+        message = driver.execute_script("return arguments[0].validationMessage", since)
+        assert message.startswith("Not a time: write day/month/year hour:minute"), message
+        since.clear()
+        since.send_keys(f"{first.day}/{first.month}/{first.year} 7:05")
+        driver.find_element(By.ID, "search-submit").click()
+        wait.until(lambda d: f"since={first.isoformat()}T07%3A05" in d.current_url)
+        wait.until(lambda d: since.get_attribute("value") == first.strftime("%d/%m/%Y") + " 07:05")
+        shot("t3-search-times-en.png")
         print(f"time-release walk: {passages} passages, {len(expected['slowest'])} slow, charts match the API in both languages")
     finally:
         driver.quit()

@@ -35,7 +35,7 @@ extension BrowserTests {
             folder: folder)
         let (passed, report) = await walk.finish()
         #expect(passed, "\(report)")
-        for shot in ["t1-time-release-vi.png", "t2-time-release-en.png"] {
+        for shot in ["t1-time-release-vi.png", "t2-time-release-en.png", "t3-search-times-en.png"] {
             #expect(FileManager.default.fileExists(atPath: artifacts + "/" + shot), "\(shot)")
         }
         try await h.stop()

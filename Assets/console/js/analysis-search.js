@@ -7,6 +7,7 @@ import { json } from "./api.js";
 import { number, esc, timeZone } from "./format.js";
 import { channel } from "./words.js";
 import { when, describe, source, subjectText, missingText, kindName, plate, channelWord } from "./analysis-words.js";
+import { readTime, timeText } from "./day-field.js";
 
 const $ = s => document.querySelector(s);
 export const TABS = ["passages", "declarations", "events"];
@@ -47,11 +48,15 @@ let state = {tab: "passages", params: new URLSearchParams(), page: 1};
 /** The address of a search: tab, filters, and where the page starts. */
 export function address(tab, params) { const q = params.toString(); return `#${tab}${q ? "?" + q : ""}`; }
 
+/** The form's filters, times as the address keeps them ("2026-12-05T07:10", the site's wall clock); null when a
+ *  time typed is no time (the field says so). */
 function formParams() {
   const out = new URLSearchParams();
   for (const el of $("#search-form").elements) {
     if (!el.name || el.closest("label").hidden || !el.value.trim()) continue;
-    out.set(el.name, el.value.trim());
+    const value = TIMES.includes(el.name) ? readTime(el) : el.value.trim();
+    if (value === null) return null;
+    out.set(el.name, value);
   }
   return out;
 }
@@ -66,7 +71,13 @@ function showFields(tab) {
 }
 
 function fillForm(params) {
-  for (const el of $("#search-form").elements) if (el.name) el.value = params.get(el.name) || "";
+  for (const el of $("#search-form").elements) {
+    if (!el.name) continue;
+    const value = params.get(el.name) || "";
+    // A time as the console's language writes it (05/12/2026 07:10); one the address got wrong, as it is.
+    el.value = TIMES.includes(el.name) ? timeText(value) || value : value;
+    if (TIMES.includes(el.name)) el.setCustomValidity("");
+  }
 }
 
 /** The API's query for a tab's filters: times converted from the site's zone, identifiers as typed. */
@@ -231,11 +242,17 @@ export function current() { return address(state.tab, state.params); }
 
 /** Wires the form, the tabs and the pager; `go(hash)` changes the address. */
 export function wire(go) {
-  $("#search-form").addEventListener("submit", ev => { ev.preventDefault(); go(address(state.tab, formParams())); });
+  $("#search-form").addEventListener("submit", ev => {
+    ev.preventDefault();
+    const p = formParams();
+    if (p) go(address(state.tab, p));
+  });
+  TIMES.forEach(name => $("#search-form").elements[name].addEventListener("input", ev => ev.target.setCustomValidity("")));
   $("#search-clear").addEventListener("click", () => go(address(state.tab, new URLSearchParams())));
   document.querySelectorAll("[data-tab]").forEach(b => b.addEventListener("click", () => {
     // Filters both tabs know carry over; the page starts again.
     const p = formParams();
+    if (!p) return;
     p.delete("cursor"); p.delete("page");
     go(address(b.dataset.tab, p));
   }));

@@ -1,4 +1,4 @@
-// A day field written as the console's language writes days (vi-VN and en-GB: 05/12/2026), not as the
+// Day (and time) fields written as the console's language writes days (vi-VN and en-GB: 05/12/2026), not as the
 // browser's own locale would: a native <input type="date"> follows the browser (12/05/2026 in an American
 // one) whatever language the console is in. The field keeps the text; its day is yyyy-mm-dd, a day of the
 // site (callers read it in the site's zone). The browser's calendar is a button away and fills the text.
@@ -34,6 +34,37 @@ export function parseDay(text) {
   const d = new Date(Date.UTC(got.year, got.month - 1, got.day));
   if (d.getUTCFullYear() !== got.year || d.getUTCMonth() !== got.month - 1 || d.getUTCDate() !== got.day) return null;
   return d.toISOString().slice(0, 10);
+}
+
+/** A wall-clock time of the site, "2026-12-05T07:10" (seconds optional), → "05/12/2026 07:10" in the console's
+ *  language; "" for anything else. */
+export function timeText(local) {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2})?)$/.exec(local || "");
+  return m ? `${dayText(m[1])} ${m[2]}` : "";
+}
+
+/** "05/12/2026 07:10" (seconds optional; a day alone is its midnight) → "2026-12-05T07:10"; null when the day
+ *  is no day or the time no time of a day. */
+export function parseTime(text) {
+  const m = /^\s*(\S+?)(?:[\sT,]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*$/.exec(text || "");
+  const day = m && parseDay(m[1]);
+  if (!day) return null;
+  const [h, min, sec] = [m[2] || "0", m[3] || "00", m[4]];
+  if (+h > 23 || +min > 59 || (sec != null && +sec > 59)) return null;
+  return `${day}T${h.padStart(2, "0")}:${min}${sec != null ? ":" + sec : ""}`;
+}
+
+/** The time typed in `input` as "2026-12-05T07:10"; "" when empty. A text that is no time marks the field
+ *  invalid, says how to write one, and answers null. */
+export function readTime(input) {
+  const typed = input.value.trim();
+  if (!typed) return "";
+  const time = parseTime(typed);
+  if (!time) {
+    input.setCustomValidity(t("time.invalid", {example: timeText("2026-12-05T07:10")}));
+    input.reportValidity();
+  }
+  return time;
 }
 
 /** A labelled field for the day `day` (yyyy-mm-dd) named `name`, with its calendar button. */
