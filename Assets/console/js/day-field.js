@@ -54,19 +54,6 @@ export function parseTime(text) {
   return `${day}T${h.padStart(2, "0")}:${min}${sec != null ? ":" + sec : ""}`;
 }
 
-/** The time typed in `input` as "2026-12-05T07:10"; "" when empty. A text that is no time marks the field
- *  invalid, says how to write one, and answers null. */
-export function readTime(input) {
-  const typed = input.value.trim();
-  if (!typed) return "";
-  const time = parseTime(typed);
-  if (!time) {
-    input.setCustomValidity(t("time.invalid", {example: timeText("2026-12-05T07:10")}));
-    input.reportValidity();
-  }
-  return time;
-}
-
 /** A labelled field for the day `day` (yyyy-mm-dd) named `name`, with its calendar button. */
 export function dayField(name, label, day) {
   return `<label class="day-field"><span>${esc(label)}</span>
@@ -89,15 +76,21 @@ export function wireDayFields(root) {
   });
 }
 
-/** The day typed in `input` as yyyy-mm-dd; "" when empty. A text that is no day marks the field invalid, says
- *  how to write one, and answers null. */
-export function readDay(input) {
+/** What `parse` reads from `input`'s text; "" when empty. A text it cannot read marks the field invalid with
+ *  `message()` (how to write one) and answers null. */
+function readField(input, parse, message) {
   const typed = input.value.trim();
   if (!typed) return "";
-  const day = parseDay(typed);
-  if (!day) {
-    input.setCustomValidity(t("day.invalid", {example: dayText("2026-12-05")}));
+  const value = parse(typed);
+  if (!value) {
+    input.setCustomValidity(message());
     input.reportValidity();
   }
-  return day;
+  return value;
 }
+
+/** The day typed in `input` as yyyy-mm-dd ("" when empty, null when it is no day). */
+export const readDay = input => readField(input, parseDay, () => t("day.invalid", {example: dayText("2026-12-05")}));
+
+/** The time typed in `input` as "2026-12-05T07:10" ("" when empty, null when it is no time). */
+export const readTime = input => readField(input, parseTime, () => t("time.invalid", {example: timeText("2026-12-05T07:10")}));
