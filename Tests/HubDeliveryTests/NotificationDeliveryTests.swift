@@ -277,6 +277,10 @@ extension NotificationDeliveryTests {
         #expect((vi["html"] as? String)?.contains("lang=\"vi\"") == true)
         #expect(vi["tls"] as? Bool == true)
         #expect(lanes(vi).page == ["1", "2"] && lanes(vi).csv == ["1", "2"])
+        // The words are the console's catalog's, none left as its key.
+        let viPage = vi["html"] as? String ?? ""
+        #expect(viPage.contains("<h2>Làn 1</h2>") && viPage.contains("Thời gian giải phóng hàng") && viPage.contains("Không có báo động."))
+        #expect(!["report.", "tr.", "code.", "review."].contains { viPage.contains($0) }, "\(viPage)")
         let en = try #require(relay.messages(to: "tom@gate.example").first)
         #expect((en["subject"] as? String)?.hasPrefix("Daily report of vn-lao-bao") == true)
         #expect((en["html"] as? String)?.contains("lang=\"en\"") == true)
