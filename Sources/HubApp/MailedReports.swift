@@ -35,7 +35,7 @@ public struct MailedReports: ReportDelivery {
             }
             let (subject, text) = Self.words(language: language, site: site, day: day, lanes: s.lanes, name: s.name)
             do {
-                try await mailer.send(to: [s.email], subject: subject, text: text, html: html, attachments: attachments)
+                try await mailer.send(to: [s.email], subject: subject, text: text, html: html, attachments: attachments, language: language)
             } catch {
                 failures.append("\(s.email): \(error)")
             }
