@@ -331,7 +331,7 @@ let package = Package(
             name: "HubSystemTests",
             dependencies: [
                 "HubApp", "HubAppTesting", "HubServer", "HubIngest", "HubCorrelation", "HubSite", "HubDevices", "HubDrivers",
-                "HubStore", "HubStorePostgres", "HubModel", "HubImaging", "HubTesting",
+                "HubStore", "HubStorePostgres", "HubModel", "HubImaging", "HubTesting", "HubDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
