@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HubDevices
+import Yams
 
 /// `niisim run SCENARIO.yaml`: plays a scenario's timeline against a hub on loopback and, with
 /// `--expect`, checks the hub's outcome and exits non-zero with a diff when it differs.
@@ -28,11 +29,13 @@ struct RunScenarioCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var s = try YAMLDocument.load(Scenario.self, path: scenario)
+        // Plain scalars as text, as the scenarios were always read (declaration numbers are mapping keys).
+        var s = try YAMLDocument.load(Scenario.self, path: scenario, resolver: Resolver.basic.appending(.merge))
         // A device's profile is found from the scenario's folder, as the site file finds its profiles.
-        let folder = URL(fileURLWithPath: scenario).deletingLastPathComponent()
+        let file = scenario.hasPrefix("/") ? scenario : FileManager.default.currentDirectoryPath + "/" + scenario
+        let folder = (file as NSString).deletingLastPathComponent
         for (name, d) in s.devices {
-            if let p = d.profile, !p.hasPrefix("/") { s.devices[name]?.profile = folder.appendingPathComponent(p).standardized.path }
+            if let p = d.profile, !p.hasPrefix("/") { s.devices[name]?.profile = ((folder as NSString).appendingPathComponent(p) as NSString).standardizingPath }
         }
         for d in device {
             guard let eq = d.firstIndex(of: "=") else { throw ValidationError("--device wants NAME=ADDRESS, got '\(d)'") }
