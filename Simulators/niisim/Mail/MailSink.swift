@@ -1,4 +1,5 @@
 import Foundation
+import HubSimulation
 import NIOCore
 import NIOPosix
 import Synchronization

@@ -1,4 +1,5 @@
 import Foundation
+import HubSimulation
 
 /// The `mail:` and `notifications:` items of `expect:`: what the run's mail sink took, and what the
 /// hub's outbox says it did (`GET /api/v1/notifications`).

@@ -3,12 +3,13 @@ import Foundation
 /// What a scenario checks of a message (RFC 5322 with MIME): the subject with its encoded words
 /// (RFC 2047) decoded, the `Content-Language` (RFC 3282) and the first plain-text part, its
 /// transfer encoding undone. Pure.
-struct MailContent: Sendable, Equatable {
-    var subject: String
-    var language: String?
-    var text: String
+public struct MailContent: Sendable, Equatable {
+    public var subject: String
+    public var language: String?
+    public var text: String
 
-    init(lines: [String]) {
+    /// A message's lines (CRLF taken off) as they came after DATA.
+    public init(lines: [String]) {
         let (headers, body) = Self.split(lines)
         subject = Self.decodeWords(headers["subject"] ?? "")
         language = headers["content-language"]?.trimmingCharacters(in: .whitespaces)
@@ -82,7 +83,7 @@ struct MailContent: Sendable, Equatable {
 
     /// Text with `=?charset?B|Q?…?=` words decoded (UTF-8 and ASCII charsets); the space between two
     /// encoded words goes, as RFC 2047 §6.2 says.
-    static func decodeWords(_ text: String) -> String {
+    public static func decodeWords(_ text: String) -> String {
         var out = ""
         var pendingSpace = ""
         var afterWord = false

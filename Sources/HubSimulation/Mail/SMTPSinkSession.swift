@@ -2,29 +2,38 @@ import Foundation
 
 /// One message the sink took: the envelope, the moment its DATA ended, and its content lines as sent
 /// (dot-stuffing undone).
-struct ReceivedMail: Sendable {
-    var from: String
-    var to: [String]
-    var at: Date
-    var lines: [String]
+public struct ReceivedMail: Sendable {
+    public var from: String
+    public var to: [String]
+    public var at: Date
+    public var lines: [String]
+
+    public init(from: String, to: [String], at: Date, lines: [String]) {
+        self.from = from
+        self.to = to
+        self.at = at
+        self.lines = lines
+    }
 }
 
 /// The server side of one SMTP connection (RFC 5321) as a pure state machine: a command line (or,
 /// after DATA, a content line) in, the reply and a finished message out. Only what a relay needs
 /// to take mail: EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT. No STARTTLS and no AUTH: the sink
 /// listens on loopback only, and the hub speaks plain SMTP only to a loopback relay it is told to.
-struct SMTPSinkSession {
+/// niisim's mail sink runs one per connection.
+public struct SMTPSinkSession: Sendable {
     /// What one line makes: the reply to write (CRLF-joined lines, without the last CRLF), the
     /// message a DATA section ended with, and whether to hang up.
-    struct Output {
-        var reply: String?
-        var mail: (from: String, to: [String], lines: [String])?
-        var close = false
+    public struct Output: Sendable {
+        public var reply: String?
+        public var mail: (from: String, to: [String], lines: [String])?
+        public var close = false
     }
 
-    static let greeting = "220 niisim mail sink ESMTP"
+    /// What the sink says when a client connects.
+    public static let greeting = "220 niisim mail sink ESMTP"
     /// The longest message taken, bytes (a daily report with its PDF fits).
-    static let maxMessageBytes = 16 << 20
+    public static let maxMessageBytes = 16 << 20
 
     private var from: String?
     private var to: [String] = []
@@ -32,7 +41,10 @@ struct SMTPSinkSession {
     private var lines: [String] = []
     private var bytes = 0
 
-    mutating func feed(_ line: String) -> Output {
+    public init() {}
+
+    /// One line as received, without its CRLF.
+    public mutating func feed(_ line: String) -> Output {
         if inData { return content(line) }
         let upper = line.uppercased()
         let verb = upper.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
