@@ -150,7 +150,8 @@ let package = Package(
         // What events mean together: per-lane activity now, passages and declarations later.
         .target(name: "HubCorrelation", dependencies: ["HubModel"], swiftSettings: strict),
         // Seeded worlds to check the hub against: lane traffic with its ground truth, and the checker
-        // that grades the passages a hub assembled from it. Pure; shared by niisim, niihub and tests.
+        // that grades the passages a hub assembled from it; the mail sink's SMTP session and message reader.
+        // Pure; shared by niisim, niihub and tests.
         .target(name: "HubSimulation", dependencies: ["HubModel", "HubCorrelation"], swiftSettings: strict),
         // HTTP API over the store and the correlation state; auth, live WebSocket pushes, metrics, TLS.
         .target(
@@ -289,7 +290,7 @@ let package = Package(
             name: "HubDeliveryTests",
             dependencies: [
                 "HubDelivery", "HubApp", "HubAppTesting", "HubServer", "HubSite", "HubDevices", "HubStore", "HubModel", "HubImaging", "HubDrivers",
-                "HubTesting", .product(name: "Crypto", package: "swift-crypto"),
+                "HubTesting", "HubSimulation", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -331,7 +332,7 @@ let package = Package(
             name: "HubSystemTests",
             dependencies: [
                 "HubApp", "HubAppTesting", "HubServer", "HubIngest", "HubCorrelation", "HubSite", "HubDevices", "HubDrivers",
-                "HubStore", "HubStorePostgres", "HubModel", "HubImaging", "HubTesting",
+                "HubStore", "HubStorePostgres", "HubModel", "HubImaging", "HubTesting", "HubDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),

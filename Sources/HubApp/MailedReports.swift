@@ -37,7 +37,7 @@ public struct MailedReports: ReportDelivery {
             }
             let (subject, text) = message(language: language, day: day, lanes: s.lanes, name: s.name)
             do {
-                try await mailer.send(to: [s.email], subject: subject, text: text, html: html, attachments: attachments)
+                try await mailer.send(to: [s.email], subject: subject, text: text, html: html, attachments: attachments, language: language)
             } catch {
                 failures.append("\(s.email): \(error)")
             }

@@ -47,6 +47,12 @@ struct MailPartsTests {
         #expect(lines.contains(Data("Xin chào\n.\n".utf8).base64EncodedString()))
         #expect(lines.contains("Content-Disposition: attachment; filename=\"lane _1_.csv\""))
         #expect(lines.allSatisfy { $0.utf8.count <= 78 } && !text.contains("\n\n"))
+        // Said only when known: the language of a recipient's message.
+        #expect(!lines.contains { $0.hasPrefix("Content-Language:") })
+        var vietnamese = m
+        vietnamese.language = "vi"
+        let said = vietnamese.rendered(date: Date(timeIntervalSince1970: 1_800_000_000), messageID: "x@niihub", boundary: "B")
+        #expect(said.components(separatedBy: "\r\n").contains("Content-Language: vi"))
         // In DATA, a line that starts with a dot gets another; the end is a lone dot.
         let data = MailMessage.dotStuffed("a\r\n.b\r\n")
         #expect(data == "a\r\n..b\r\n.\r\n")

@@ -312,12 +312,18 @@ struct SiteConfigTests {
                 profilesDir: root.appendingPathComponent("DeviceProfiles").path)
             #expect(!config.devices.isEmpty)
         }
-        // The scenarios' lane: camera ahead of the portal, scanner behind it, the handheld unplaced.
+        // The scenarios' lane: camera ahead of the portal, scanner behind it, the handheld and the trace
+        // detector unplaced.
         let scenarios = try SiteConfig.load(path: root.appendingPathComponent("Simulators/Scenarios/site.yaml").path)
         let positions = Dictionary(uniqueKeysWithValues: scenarios.devices.map { ($0.id, $0.position) })
-        #expect(positions == ["rpm-lane1": 0, "ocr-lane1": -8, "scanner-lane1": 30, "n42-lane1": nil,
+        #expect(positions == ["rpm-lane1": 0, "ocr-lane1": -8, "scanner-lane1": 30, "n42-lane1": nil, "ims-lane1": nil,
                               "seals": nil, "gt06-seals": nil, "trackers": nil])
         #expect(scenarios.passageBeforeS == 30 && scenarios.passageAfterS == 2 && scenarios.passageGapS == 5)
+        // Its mail goes to niisim's sink, plain SMTP on loopback, which only a loopback relay may be.
+        let smtp = try #require(scenarios.notifications.smtp)
+        #expect(smtp.host == "127.0.0.1" && smtp.port == 47015 && !smtp.starttls)
+        #expect(scenarios.notifications.rules.map(\.name) == ["trace-escalation"])
+        #expect(scenarios.notifications.rules.first?.escalate.map(\.afterS) == [5])
     }
 
     /// The national view's departments: read in order with their gates; a bad one is refused at

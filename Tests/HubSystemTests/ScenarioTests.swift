@@ -1,11 +1,16 @@
 import Foundation
+import HubApp
 import HubAppTesting
+import HubDelivery
+import HubStore
 import HubTesting
 import Testing
 
 /// Every scenario under `Simulators/Scenarios/` played by the built `niisim run --expect` against a
 /// hub of its own (one lane: portal monitor on a pseudo-terminal link, OCR camera and e-seals on
-/// loopback TCP, short passage windows), and a wrong expectation caught with a diff naming the item.
+/// loopback TCP, short passage windows; a trace detector on a link and the site's notification rule
+/// mailing niisim's mail sink for the scenarios that use them), and a wrong expectation caught with
+/// a diff naming the item.
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct ScenarioTests {
     static let names = [
@@ -35,6 +40,9 @@ struct ScenarioTests {
                        "n42-inbox": "{id: n42-lane1, profile: n42-instrument, lane: \"1\", folder: n42-inbox}",
                        "bag-inbox": "{id: bags-hall, profile: baggage-scanner, lane: \"B\", folder: bag-inbox}"]
             .filter { text.contains("folder: " + $0.key) }
+        // The trace detector and the mail sink only for the scenarios that use them.
+        let trace = text.contains("id: ims-lane1") ? "\n  - {id: ims-lane1, profile: ims-trace-detector, lane: \"1\", port: ims-lane1}" : ""
+        let mailPort = text.contains("\nmail:") ? try LoopbackServer().port : nil
         let h = try await HubHarness(
             label: "scenario",
             devices: HubHarness.serialRPM + """
@@ -43,11 +51,17 @@ struct ScenarioTests {
                   - {id: seals, profile: ascii-eseal, listen: "127.0.0.1:0"}
                   - {id: gt06-seals, profile: gt06-eseal, listen: "127.0.0.1:0"}
                   - {id: trackers, profile: teltonika-fmb, listen: "127.0.0.1:0"}
-                """ + folders.values.sorted().map { "\n  - " + $0 }.joined(),
-            siteExtra: "passages: {beforeS: 30, afterS: 2, gapS: 5}")
+                """ + folders.values.sorted().map { "\n  - " + $0 }.joined() + trace,
+            siteExtra: "passages: {beforeS: 30, afterS: 2, gapS: 5}" + (try mailPort.map { "\n" + (try siteNotifications(port: $0)) } ?? ""))
+        if mailPort != nil {
+            // The notification service starts after the newest stored event: it must have its place first.
+            #expect(await eventually { (try? await h.hub.store.feedCursor(NotificationService.consumerName)) != nil })
+        }
         var args = ["run", file, "--hub", "http://127.0.0.1:\(h.port)", "--token", h.adminToken, "--speed", "2", "--expect",
                     "--device", "rpm=\(h.devicePath)", "--device", "scanner=\(h.dir.path("scanner-inbox"))",
-                    "--device", "n42=\(h.dir.path("n42-inbox"))", "--device", "bags=\(h.dir.path("bag-inbox"))"]
+                    "--device", "n42=\(h.dir.path("n42-inbox"))", "--device", "bags=\(h.dir.path("bag-inbox"))",
+                    "--device", "trace=\(h.dir.path("ims-lane1"))"]
+        if let mailPort { args += ["--mail", "127.0.0.1:\(mailPort)"] }
         for (name, id) in listeners {
             #expect(await eventually { (try? await h.boundPort(id)) ?? 0 > 0 })
             let port = try #require(try await h.boundPort(id))
@@ -62,11 +76,38 @@ struct ScenarioTests {
         return run
     }
 
+    /// The scenario site's `notifications:` block (Simulators/Scenarios/site.yaml, to its end) with its
+    /// relay on `port`: the rules a tester's hub has are the ones tested.
+    static func siteNotifications(port: Int) throws -> String {
+        let site = try String(contentsOfFile: Corpus.packageRoot.appendingPathComponent("Simulators/Scenarios/site.yaml").path, encoding: .utf8)
+        let block = try #require(site.range(of: "\nnotifications:\n")).lowerBound
+        let text = String(site[site.index(after: block)...])
+        #expect(text.contains("port: 47015"))
+        return text.replacingOccurrences(of: "port: 47015", with: "port: \(port)")
+    }
+
     @Test(arguments: names) func scenarioHoldsItsExpectations(_ name: String) async throws {
         let run = try await Self.play(Self.path(name))
         let out = String(decoding: run.out, as: UTF8.self)
         #expect(run.status == 0, "\(name):\n\(out)\n\(run.err)")
         #expect(out.contains("all") && !out.contains("DIFF"))
+    }
+
+    /// Notifications (issue 21): a trace detector's alarm mailed to the operator through niisim's mail
+    /// sink and, unacknowledged, escalated to the supervisor after the rule's delay; acknowledged, its
+    /// escalation cancelled. The hub's outbox rows for the alarm say the same as the sink.
+    @Test(arguments: zip(["trace-alarm-escalates", "trace-alarm-acknowledged"], [["0:sent", "1:sent"], ["0:sent", "1:cancelled"]]))
+    func aTraceAlarmIsMailedAndEscalatesOnlyWhileUnacknowledged(_ name: String, _ outbox: [String]) async throws {
+        var rows: [String] = []
+        let run = try await Self.play(Self.path(name)) { h in
+            let alarm = try #require(try await h.events("kind=trace.alarm").first?["id"] as? String)
+            let messages = try await h.get("/api/v1/notifications/\(alarm)").json["messages"] as? [[String: Any]] ?? []
+            rows = messages.map { "\($0["step"] ?? ""):\($0["state"] ?? "")" }
+        }
+        let out = String(decoding: run.out, as: UTF8.self)
+        #expect(run.status == 0, "\(name):\n\(out)\n\(run.err)")
+        #expect(out.contains("all") && !out.contains("DIFF"))
+        #expect(rows == outbox, "\(out)")
     }
 
     @Test func aWrongExpectationExitsNonZeroWithADiffNamingTheItem() async throws {
@@ -139,5 +180,12 @@ struct ScenarioTests {
             ["run", try dir.write("bad-fault.yaml", badFault), "--hub", "http://127.0.0.1:9", "--token", "x"], in: dir)
         #expect(faulty.status != 0)
         #expect(faulty.err.contains("faults: ") && faulty.err.contains("--garbage is a share between 0 and 1"), "\(faulty.err)")
+
+        // Mail expectations with no mail sink to read them from: refused, the file, line and field named.
+        let noSink = bad.replacingOccurrences(of: "alarm: cut, ", with: "") + "\nexpect:\n  mail:\n    - {to: op@gate.example}\n"
+        let file = try dir.write("no-sink.yaml", noSink)
+        let refused = try await SimulatorRun.run(["run", file, "--hub", "http://127.0.0.1:9", "--token", "x"], in: dir)
+        #expect(refused.status != 0)
+        #expect(refused.err.contains("\(file):") && refused.err.contains("expect.mail: mail expectations need a mail sink"), "\(refused.err)")
     }
 }

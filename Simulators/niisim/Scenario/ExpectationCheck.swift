@@ -12,6 +12,10 @@ struct ExpectationCheck {
 
     let expect: Scenario.Expectations
     let hub: HubClient
+    /// The run's mail sink, when the scenario has one.
+    var mail: MailSink?
+    /// When each timeline second was played (real time).
+    var played: [Double: Date] = [:]
 
     /// Checks until every item holds or the settle time is up; the last round's items.
     func settle() async throws -> [Item] {
@@ -73,6 +77,14 @@ struct ExpectationCheck {
             }
         }
         if let alarms = expect.alarms, !alarms.isEmpty { items += try await AlarmCheck(hub: hub).items(alarms) }
+        if let wanted = expect.mail, !wanted.isEmpty {
+            let taken = (mail?.messages ?? []).map(MailCheck.Taken.init)
+            items += wanted.map { MailCheck.item($0, taken, played: played) }
+        }
+        if let wanted = expect.notifications, !wanted.isEmpty {
+            let rules = try await hub.get("/api/v1/notifications")["rules"] as? [[String: Any]] ?? []
+            items += wanted.map { MailCheck.item($0, rules) }
+        }
         if let risk = expect.risk, !risk.isEmpty {
             let feed = try await hub.get("/api/v1/feed?limit=1000")["items"] as? [[String: Any]] ?? []
             for r in risk { items.append(Self.risk(r, feed)) }

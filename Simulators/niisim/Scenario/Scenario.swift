@@ -1,23 +1,33 @@
 import Foundation
+import HubDevices
 
 /// A scenario file: where the hub's devices are, what happens when, and what the hub should then show.
+/// Read with `YAMLDocument`, so a bad field is named with its file, line and column.
 struct Scenario: Decodable, Sendable {
     /// How this scenario reaches the hub's devices; `--device NAME=ADDRESS` overrides an address.
     var devices: [String: DeviceLink]
+    /// The mail sink niisim runs for the run, the hub's SMTP relay; `--mail HOST:PORT` overrides it.
+    var mail: MailSinkSpec?
     var timeline: [Step]
     var expect: Expectations
 
-    enum CodingKeys: String, CodingKey { case devices, timeline, expect }
+    enum CodingKeys: String, CodingKey, CaseIterable { case devices, mail, timeline, expect }
 
     init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         devices = try c.decodeIfPresent([String: DeviceLink].self, forKey: .devices) ?? [:]
+        mail = try c.decodeIfPresent(MailSinkSpec.self, forKey: .mail)
         timeline = try c.decodeIfPresent([Step].self, forKey: .timeline) ?? []
         expect = try c.decodeIfPresent(Expectations.self, forKey: .expect) ?? Expectations()
+        if mail == nil, !(expect.mail ?? []).isEmpty {
+            throw InvalidValue(codingPath: [CodingKeys.expect, AnyKey(stringValue: "mail")],
+                               message: "mail expectations need a mail sink: 'mail: {listen: \"127.0.0.1:PORT\"}'")
+        }
     }
 
     /// One device of the scenario. Its protocol is `protocol:` or else its name (`rpm`, `ocr`, `gt06`,
-    /// `teltonika`, `eseal`, `scanner`, `n42`).
+    /// `teltonika`, `eseal`, `scanner`, `n42`, `trace`).
     struct DeviceLink: Decodable, Sendable {
         /// The hub's id for the device, waited on until online before the timeline starts (serial links).
         var id: String?
@@ -30,11 +40,14 @@ struct Scenario: Decodable, Sendable {
         /// A scanner that posts its results over HTTP (`POST /api/v1/blobs`, then `/api/v1/scans`).
         var post: Bool?
         var `protocol`: String?
+        /// A line device's profile (YAML; relative paths from the scenario file): a trace detector's
+        /// lines are written as its `line:` section describes, the hub's standard trace line without one.
+        var profile: String?
     }
 
     /// The protocols a scenario device can speak.
     enum DeviceProtocol: String, Sendable {
-        case rpm, ocr, gt06, teltonika, eseal, scanner, n42
+        case rpm, ocr, gt06, teltonika, eseal, scanner, n42, trace
     }
 
     /// The protocol of device `name`, or a clear error naming it.
@@ -42,7 +55,7 @@ struct Scenario: Decodable, Sendable {
         guard let d = devices[name] else { throw ScenarioError("the timeline uses device '\(name)', which devices: does not list") }
         let text = d.`protocol` ?? name
         guard let p = DeviceProtocol(rawValue: text) else {
-            throw ScenarioError("device \(name): unknown protocol '\(text)' (rpm, ocr, gt06, teltonika, eseal, scanner, n42)")
+            throw ScenarioError("device \(name): unknown protocol '\(text)' (rpm, ocr, gt06, teltonika, eseal, scanner, n42, trace)")
         }
         return p
     }
@@ -63,6 +76,31 @@ struct Scenario: Decodable, Sendable {
         var rejects: [String: Int]?
         /// What the operator's alarm queue holds (`GET /api/v1/alarms`), warnings from the event list.
         var alarms: [Alarm]?
+        /// The messages the run's mail sink took (see `MailExpectation`).
+        var mail: [MailExpectation]?
+        /// The hub's notification outbox per rule (`GET /api/v1/notifications`).
+        var notifications: [NotificationExpectation]?
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case settleS, events, passages, links, risk, devices, rejects, alarms, mail, notifications
+        }
+
+        init() {}
+
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            settleS = try c.decodeIfPresent(Double.self, forKey: .settleS, where: { $0 > 0 }, expected: "seconds above 0")
+            events = try c.decodeIfPresent([String: Int].self, forKey: .events)
+            passages = try c.decodeIfPresent([Passage].self, forKey: .passages)
+            links = try c.decodeIfPresent([String: [String]].self, forKey: .links)
+            risk = try c.decodeIfPresent([Risk].self, forKey: .risk)
+            devices = try c.decodeIfPresent([String: String].self, forKey: .devices)
+            rejects = try c.decodeIfPresent([String: Int].self, forKey: .rejects)
+            alarms = try c.decodeIfPresent([Alarm].self, forKey: .alarms)
+            mail = try c.decodeIfPresent([MailExpectation].self, forKey: .mail)
+            notifications = try c.decodeIfPresent([NotificationExpectation].self, forKey: .notifications)
+        }
     }
 
     /// A passage the hub should hold (its latest revision); every field given must match.

@@ -23,6 +23,10 @@ final class ScenarioPlayer {
     var laneInjectors: [String: FaultInjector] = [:]
     /// What the lane devices wrote, when (`--trace`).
     let trace: Trace
+    /// Per trace detector device: the line its profile describes.
+    var traceSchemas: [String: LineSchema] = [:]
+    /// Per timeline second: when its first step was played (real time), for `notBeforeS`.
+    private(set) var played: [Double: Date] = [:]
     /// Names this run's result files apart from an earlier run's against the same hub.
     let runID = String(UInt32(truncatingIfNeeded: Int(Date().timeIntervalSince1970 * 1000)), radix: 36).uppercased()
 
@@ -39,8 +43,9 @@ final class ScenarioPlayer {
         for step in scenario.timeline { try check(step) }
         for (name, d) in scenario.devices.sorted(by: { $0.key < $1.key }) {
             switch try scenario.deviceProtocol(name) {
-            case .rpm, .ocr:
+            case .rpm, .ocr, .trace:
                 guard d.link != nil || d.tcp != nil else { throw ScenarioError("device \(name) needs a link: or tcp:") }
+                if try scenario.deviceProtocol(name) == .trace { traceSchemas[name] = try Self.traceSchema(d.profile) }
                 outputs[name] = try ByteOutput(link: d.link, tcp: d.link == nil ? d.tcp : nil, name: name)
             case .gt06, .teltonika, .eseal:
                 guard let tcp = d.tcp else { throw ScenarioError("device \(name) needs tcp: HOST:PORT") }
@@ -64,6 +69,7 @@ final class ScenarioPlayer {
         for step in Self.expand(scenario.timeline) {
             try await playLane(until: step.at)
             try await pacer.wait(until: step.at)
+            if played[step.at] == nil { played[step.at] = Date() }
             let faults = try step.faults?.options()
             if let d = step.declaration {
                 let r = try await hub.post("/api/v1/declarations", json: d.json)
@@ -78,6 +84,8 @@ final class ScenarioPlayer {
             if let s = step.scan { try await scan(s, faults: faults) }
             if let m = step.n42 { try await instrument(m, faults: faults) }
             if let v = step.verdict { try await verdict(v) }
+            if let t = step.trace { try swab(t, faults: faults) }
+            if let a = step.acknowledge { try await acknowledge(a) }
             if let name = step.reconnect { reconnect(name) }
             if let name = step.unplug { unplug(name) }
         }
@@ -136,6 +144,9 @@ final class ScenarioPlayer {
         }
         if let m = step.n42, try scenario.deviceProtocol(m.device ?? "n42") != .n42 {
             throw ScenarioError("n42: device \(m.device ?? "n42") is no N42 instrument")
+        }
+        if let t = step.trace, try scenario.deviceProtocol(t.device) != .trace {
+            throw ScenarioError("trace: device \(t.device) is no trace detector")
         }
         for name in [step.unplug, step.reconnect, step.truck?.unplugMidway].compactMap({ $0 }) { _ = try scenario.deviceProtocol(name) }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HubDevices
 
 extension Scenario {
     /// One thing that happens `at` seconds into the run (`10s`, `1.5s` or a bare number). A step holds
@@ -20,11 +21,18 @@ extension Scenario {
         var n42: InstrumentStep?
         /// Image analysts' verdict on a container's newest scan (claimed, judged, confirmed through the API).
         var verdict: VerdictStep?
+        /// A trace detector's result line: an alarm with its substance, or a clear swab.
+        var trace: TraceStep?
+        /// An operator acknowledges an alarm through the API (`POST /api/v1/alarms/{id}/acknowledgement`).
+        var acknowledge: AcknowledgeStep?
         var faults: StepFaults?
 
-        enum CodingKeys: String, CodingKey { case at, truck, declaration, unplug, reconnect, tracker, scan, n42, verdict, faults }
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case at, truck, declaration, unplug, reconnect, tracker, scan, n42, verdict, trace, acknowledge, faults
+        }
 
         init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
             let c = try decoder.container(keyedBy: CodingKeys.self)
             at = try c.decode(Seconds.self, forKey: .at).value
             truck = try c.decodeIfPresent(Truck.self, forKey: .truck)
@@ -35,6 +43,8 @@ extension Scenario {
             scan = try c.decodeIfPresent(ScanStep.self, forKey: .scan)
             n42 = try c.decodeIfPresent(InstrumentStep.self, forKey: .n42)
             verdict = try c.decodeIfPresent(VerdictStep.self, forKey: .verdict)
+            trace = try c.decodeIfPresent(TraceStep.self, forKey: .trace)
+            acknowledge = try c.decodeIfPresent(AcknowledgeStep.self, forKey: .acknowledge)
             faults = try c.decodeIfPresent(StepFaults.self, forKey: .faults)
         }
     }

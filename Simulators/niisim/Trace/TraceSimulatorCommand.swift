@@ -84,7 +84,7 @@ struct TraceSample {
     }
 
     /// Values by the fields the schema's mapping names, as text.
-    func values(at: Date, lane: String, schema: LineSchema, container: String, plate: String) -> [String: String] {
+    func values(at: Date, lane: String, schema: LineSchema, container: String?, plate: String?) -> [String: String] {
         let m = schema.event
         var v: [String: String] = [:]
         if let f = m.time, let field = schema.field(f) {
@@ -108,8 +108,8 @@ struct TraceSample {
             let scale = schema.field(f)?.scale ?? 1
             v[f] = String(Int((Double(amplitude) / scale).rounded()))
         }
-        if let f = m.containers { v[f] = container }
-        if let f = m.plates { v[f] = plate }
+        if let f = m.containers, let container { v[f] = container }
+        if let f = m.plates, let plate { v[f] = plate }
         if let f = m.lane { v[f] = lane }
         // Required fields the mapping does not name (a serial number, an operator) get a value too.
         for field in schema.fields where field.required && v[field.name] == nil {

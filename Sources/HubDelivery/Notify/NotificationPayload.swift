@@ -15,6 +15,8 @@ public struct NotificationPayload: Sendable, Equatable, Codable {
     public var text: String
     /// The webhook's body (JSON text).
     public var body: String?
+    /// An e-mail's language (`vi`, `en`); nil in rows an older hub wrote.
+    public var language: String?
 
     /// The message of `rule` about `event` for `recipient` at `step` (0: first; n: n-th escalation).
     public init(rule: NotificationRule, recipient: Recipient, step: Int, event: InspectionEvent, catalog: MessageCatalog, zone: TimeZone) {
@@ -22,7 +24,7 @@ public struct NotificationPayload: Sendable, Equatable, Codable {
         switch recipient {
         case .email(let address, let language):
             let words = NotificationText(event: event, rule: rule.name, minutes: minutes, language: language, catalog: catalog, zone: zone)
-            self.init(channel: .email, to: address, subject: words.subject, text: words.body)
+            self.init(channel: .email, to: address, subject: words.subject, text: words.body, language: language)
         case .webhook(let w):
             let words = NotificationText(event: event, rule: rule.name, minutes: minutes, language: "en", catalog: catalog, zone: zone)
             let body = WebhookBody(rule: rule.name, step: step, escalated: step > 0, summary: words.subject, event: event)
@@ -33,12 +35,13 @@ public struct NotificationPayload: Sendable, Equatable, Codable {
         }
     }
 
-    public init(channel: Channel, to: String, subject: String, text: String, body: String? = nil) {
+    public init(channel: Channel, to: String, subject: String, text: String, body: String? = nil, language: String? = nil) {
         self.channel = channel
         self.to = to
         self.subject = subject
         self.text = text
         self.body = body
+        self.language = language
     }
 
     /// The JSON kept in the outbox.

@@ -151,7 +151,7 @@ public struct NotificationService: Service {
         switch payload.channel {
         case .email:
             guard let smtp = settings.smtp else { throw Undeliverable(description: "no SMTP relay configured") }
-            try await Mailer(settings: smtp).send(to: [payload.to], subject: payload.subject, text: payload.text)
+            try await Mailer(settings: smtp).send(to: [payload.to], subject: payload.subject, text: payload.text, language: payload.language)
         case .webhook:
             try await post(payload, rule: m.rule, id: m.id)
         }

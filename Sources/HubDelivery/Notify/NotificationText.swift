@@ -24,10 +24,26 @@ public struct NotificationText: Sendable, Equatable {
             t("notify.line.device", ["device": e.device.id]),
             t("notify.line.event", ["id": e.id]),
         ]
+        // A detector's finding (a trace alarm's substance, channel and amplitude) is what the reader acts on.
+        if case .string(let substance)? = e.data["substance"] {
+            lines.insert(t("notify.line.substance", ["substance": substance, "channel": Self.text(e.data["channel"]),
+                                                     "amplitude": Self.text(e.data["amplitude"]), "unit": e.data["amplitudeUnit"].map { Self.text($0) } ?? ""])
+                .trimmingCharacters(in: .whitespaces), at: 1)
+        }
         if let minutes { lines.insert(t("notify.line.escalated", ["minutes": String(minutes)]), at: 0) }
         if e.severity == .alarm { lines.append(t("notify.line.ack")) }
         lines.append(t("notify.line.rule", ["rule": rule]))
         body = lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A data value as words; `-` when it is missing.
+    static func text(_ v: JSONValue?) -> String {
+        switch v {
+        case .string(let s)?: s
+        case .int(let i)?: String(i)
+        case .double(let d)?: d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        default: "-"
+        }
     }
 
     /// `2026-12-06 21:05:00 (UTC+07:00)`: the site's local time, with its offset.

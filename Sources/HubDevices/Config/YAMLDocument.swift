@@ -9,21 +9,28 @@ public enum YAMLDocument {
         try loadWithNode(type, path: path).value
     }
 
+    /// Reads a YAML file into `T` with `resolver` typing its plain scalars. `Resolver.basic` (with merge) reads
+    /// every plain scalar as text, as `YAMLDecoder` does from a string: a mapping key such as
+    /// `720000000001` (a declaration number) stays found by its text instead of becoming an integer.
+    package static func load<T: Decodable>(_ type: T.Type, path: String, resolver: Resolver) throws -> T {
+        try loadWithNode(type, path: path, resolver: resolver).value
+    }
+
     /// The decoded value and the document's node tree, for checks made after decoding.
-    package static func loadWithNode<T: Decodable>(_ type: T.Type, path: String) throws -> (value: T, node: Node) {
+    package static func loadWithNode<T: Decodable>(_ type: T.Type, path: String, resolver: Resolver = .default) throws -> (value: T, node: Node) {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw ConfigError(file: path, line: nil, column: nil, field: "", message: "cannot read: \(error)")
         }
-        return try decode(type, yaml: text, file: path)
+        return try decode(type, yaml: text, file: path, resolver: resolver)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, yaml: String, file: String) throws -> (value: T, node: Node) {
+    static func decode<T: Decodable>(_ type: T.Type, yaml: String, file: String, resolver: Resolver = .default) throws -> (value: T, node: Node) {
         let node: Node
         do {
-            guard let n = try Yams.compose(yaml: yaml) else {
+            guard let n = try Yams.compose(yaml: yaml, resolver) else {
                 throw ConfigError(file: file, line: 1, column: 1, field: "", message: "the document is empty")
             }
             node = n

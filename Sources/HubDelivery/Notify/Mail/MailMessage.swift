@@ -23,14 +23,20 @@ public struct MailMessage: Sendable, Equatable {
     public var text: String
     public var html: String?
     public var attachments: [MailAttachment]
+    /// The language the message is written in (`vi`, `en`), said in `Content-Language` (RFC 3282).
+    public var language: String?
 
-    public init(from: String, to: [String], subject: String, text: String, html: String? = nil, attachments: [MailAttachment] = []) {
+    public init(
+        from: String, to: [String], subject: String, text: String, html: String? = nil, attachments: [MailAttachment] = [],
+        language: String? = nil
+    ) {
         self.from = from
         self.to = to
         self.subject = subject
         self.text = text
         self.html = html
         self.attachments = attachments
+        self.language = language
     }
 
     /// The message's lines joined by CRLF, ending in CRLF; no line longer than 78 characters.
@@ -39,6 +45,10 @@ public struct MailMessage: Sendable, Equatable {
             "From: <\(from)>", "To: " + to.map { "<\($0)>" }.joined(separator: ", "), "Subject: " + Self.encodedWords(subject),
             "Date: " + Self.rfc5322Date(date), "Message-ID: <\(messageID)>", "MIME-Version: 1.0",
         ]
+        // A language tag is letters, digits and hyphens; anything else would break the header.
+        if let language, !language.isEmpty, language.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+            head.append("Content-Language: \(language)")
+        }
         var body: [String]
         let textPart = Self.part("text/plain; charset=UTF-8", Array(text.utf8))
         let alternative: [String]

@@ -14,14 +14,15 @@ public struct Mailer: Sendable {
     }
 
     /// Sends a message from `settings.from` to `to`: `text` always, `html` as its alternative when
-    /// given, and `attachments` (each base64 in its own part). The subject may be any UTF-8.
+    /// given, and `attachments` (each base64 in its own part). The subject may be any UTF-8; `language`
+    /// is said in `Content-Language`.
     public func send(
-        to: [String], subject: String, text: String, html: String? = nil, attachments: [MailAttachment] = []
+        to: [String], subject: String, text: String, html: String? = nil, attachments: [MailAttachment] = [], language: String? = nil
     ) async throws {
         guard !to.isEmpty, to.allSatisfy(EmailAddress.isValid) else {
             throw SMTPClient.Failure(description: "no valid recipient address")
         }
-        let message = MailMessage(from: settings.from, to: to, subject: subject, text: text, html: html, attachments: attachments)
+        let message = MailMessage(from: settings.from, to: to, subject: subject, text: text, html: html, attachments: attachments, language: language)
         let id = UUID().uuidString.lowercased()
         try await client.send(message.rendered(date: Date(), messageID: "\(id)@\(settings.helo)", boundary: "niihub-\(id)"), to: to)
     }
