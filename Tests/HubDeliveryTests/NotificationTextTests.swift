@@ -1,6 +1,7 @@
 import Foundation
 import HubDelivery
 import HubModel
+import HubSite
 import HubTesting
 import Testing
 
