@@ -20,9 +20,11 @@ extension Scenario {
         var n42: InstrumentStep?
         /// Image analysts' verdict on a container's newest scan (claimed, judged, confirmed through the API).
         var verdict: VerdictStep?
+        /// A supervisor's command to a tracker or e-seal that has logged in (approved by a second one when held).
+        var command: CommandStep?
         var faults: StepFaults?
 
-        enum CodingKeys: String, CodingKey { case at, truck, declaration, unplug, reconnect, tracker, scan, n42, verdict, faults }
+        enum CodingKeys: String, CodingKey { case at, truck, declaration, unplug, reconnect, tracker, scan, n42, verdict, command, faults }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -35,6 +37,7 @@ extension Scenario {
             scan = try c.decodeIfPresent(ScanStep.self, forKey: .scan)
             n42 = try c.decodeIfPresent(InstrumentStep.self, forKey: .n42)
             verdict = try c.decodeIfPresent(VerdictStep.self, forKey: .verdict)
+            command = try c.decodeIfPresent(CommandStep.self, forKey: .command)
             faults = try c.decodeIfPresent(StepFaults.self, forKey: .faults)
         }
     }
