@@ -177,7 +177,12 @@ actor SealCommandDesk {
         c.answer = answer.isEmpty ? c.answer : answer
         commands[id] = c
         try? await record(c)
+        // Ended commands stay readable here for a while; their events keep them for good.
+        if commands.count > Self.keptCommands { commands = commands.filter { !$0.value.state.isFinal || $0.key == id } }
     }
+
+    /// How many commands are kept in memory before the ended ones are let go.
+    static let keptCommands = 5000
 
     /// The command's state as a `seal.command` event about the seal, its raw record the hub's
     /// one-line statement of it.
