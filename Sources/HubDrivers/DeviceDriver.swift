@@ -39,6 +39,8 @@ public enum DriverStep: Sendable, Equatable {
     /// Bytes the device expects back (an acknowledgement); the transport writes them, and only
     /// after the readings before it are stored.
     case reply([UInt8])
+    /// A unit's answer to a command the hub sent it; the transport hands it to whoever sent the command.
+    case answer(UnitAnswer)
 }
 
 /// Which archived bytes a reading came from.

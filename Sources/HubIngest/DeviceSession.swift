@@ -36,6 +36,9 @@ package struct DeviceSession: Sendable {
         return replies
     }
 
+    /// Answers to the hub's commands the last deliveries read, for the transport to hand on.
+    package mutating func takeAnswers() -> [UnitAnswer] { decoder.takeAnswers() }
+
     /// A whole document (a dropped file): decoded to its end in one batch, with what was counted.
     package mutating func decodeWhole(_ bytes: [UInt8], at now: Date = Date()) -> (IngestBatch, DecodeCounters) {
         var batch = decoder.push(bytes[...], receivedAt: now)

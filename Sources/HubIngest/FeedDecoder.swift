@@ -77,6 +77,15 @@ public struct FeedDecoder: Sendable {
     /// Replies the driver produced since the last call (acks to write back to the device), in order.
     public private(set) var replies: [[UInt8]] = []
 
+    /// Answers to the hub's commands read since they were last taken.
+    public private(set) var answers: [UnitAnswer] = []
+
+    /// Takes the answers to commands read so far.
+    public mutating func takeAnswers() -> [UnitAnswer] {
+        defer { answers = [] }
+        return answers
+    }
+
     /// Takes the pending replies.
     public mutating func takeReplies() -> [[UInt8]] {
         defer { replies = [] }
@@ -121,6 +130,8 @@ public struct FeedDecoder: Sendable {
                 batch.events.append(normalizer.event(for: reading, raw: record.ref, receivedAt: receivedAt))
             case .reply(let bytes):
                 replies.append(bytes)
+            case .answer(let a):
+                answers.append(a)
             }
         }
         return batch

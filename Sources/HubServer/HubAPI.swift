@@ -48,6 +48,10 @@ public struct HubAPI: Sendable {
             areas.append(AcknowledgementRoutes(store: store, records: auth.store, feed: live))
             areas.append(PassageRoutes(resolvePassage: resolvePassage))
             areas.append(NotificationRoutes(outbox: auth.store, config: config))
+            let desk = SealCommandDesk(
+                registry: registry, store: store, declarations: declarations, ids: ids, site: site,
+                settings: { [config] in (config?.current.sealCommands ?? SealCommandSettings(), config?.current.routes ?? [:]) })
+            areas.append(SealCommandRoutes(desk: desk))
         }
         if let live { areas.append(LiveRoutes(feed: live)) }
         areas += [

@@ -80,6 +80,8 @@ public struct SiteConfig: Sendable, Equatable {
     /// The daily per-lane report: where it is kept, the hour it is written, its subscribers (`reports:`);
     /// nil writes none.
     public var reports: ReportSettings? = nil
+    /// Commands to GPS e-seals and trackers: the answer timeout, the destination zone (`sealCommands:`).
+    public var sealCommands = SealCommandSettings()
 }
 
 /// How a hub shares a PostgreSQL store with other replicas of itself.
@@ -203,6 +205,7 @@ extension SiteConfig {
                 return r
             })
         config.notifications = notifications
+        config.sealCommands = raw.sealCommands
         return config
     }
 
@@ -254,6 +257,7 @@ struct RawSiteConfig: Decodable {
     var relays: [LaneRelaySettings]
     var notifications: RawNotifications
     var reports: ReportSettings?
+    var sealCommands: SealCommandSettings
 
     struct Risk: Decodable {
         var policy: String?
@@ -374,7 +378,7 @@ struct RawSiteConfig: Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login, auth
-        case console, review, national, relays, notifications, reports
+        case console, review, national, relays, notifications, reports, sealCommands
     }
 
     init(from decoder: any Decoder) throws {
@@ -404,6 +408,7 @@ struct RawSiteConfig: Decodable {
         relays = try c.decodeIfPresent([LaneRelaySettings].self, forKey: .relays) ?? []
         notifications = try c.decodeIfPresent(RawNotifications.self, forKey: .notifications) ?? RawNotifications()
         reports = try c.decodeIfPresent(ReportSettings.self, forKey: .reports)
+        sealCommands = try c.decodeIfPresent(SealCommandSettings.self, forKey: .sealCommands) ?? SealCommandSettings()
     }
 }
 

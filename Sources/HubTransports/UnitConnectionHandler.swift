@@ -35,6 +35,10 @@ final class UnitConnectionHandler: ChannelInboundHandler {
     private var canReply = true
     /// Set once the session was ended (its trailing frame stored); nothing is read after.
     private var ended = false
+    /// The unit this connection is registered for in `DeviceRegistry.units` (to send it commands).
+    private var linkedUnit: String?
+    /// This connection's number among the links (the channel's identity, as a number).
+    private let connectionNumber: Int
 
     init?(listener: Listener, channel: any Channel) {
         let admissions = listener.sink.registry.admissions
@@ -42,6 +46,7 @@ final class UnitConnectionHandler: ChannelInboundHandler {
         else { return nil }
         self.listener = listener
         self.session = session
+        connectionNumber = ObjectIdentifier(channel).hashValue
         watch = AdmissionWatch(
             device: listener.device.id, remoteAddress: channel.remoteAddress.map { "\($0.ipAddress ?? "?"):\($0.port ?? 0)" })
     }
@@ -113,6 +118,8 @@ final class UnitConnectionHandler: ChannelInboundHandler {
     }
 
     private func delivered(_ session: DeviceSession, replies: [[UInt8]]?, _ context: ChannelHandlerContext) {
+        var session = session
+        let answers = session.takeAnswers()
         self.session = session
         let sink = listener.sink
         guard let replies else {
@@ -133,6 +140,8 @@ final class UnitConnectionHandler: ChannelInboundHandler {
         }
         let mustClose = watch.mustClose(
             unit: session.decoder.unit, frames: session.decoder.counters.frames, admissions: sink.registry.admissions)
+        // Linked before the login's ack goes out: a unit that hears its ack can be sent a command.
+        if !mustClose { link(session.decoder.unit, answers: answers, context.channel) }
         if canReply, context.channel.isActive, !replies.isEmpty {
             for r in replies { context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: r)), promise: nil) }
             context.flush()
@@ -148,6 +157,22 @@ final class UnitConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// Registers an admitted unit's connection for commands (once it has named itself) and hands on
+    /// the answers to commands its driver read, after they are stored with the rest.
+    private func link(_ unit: UnitLogin?, answers: [UnitAnswer], _ channel: any Channel) {
+        let units = listener.sink.registry.units
+        if let unit, unit.verdict == .admitted, linkedUnit != unit.id {
+            if let old = linkedUnit { units.disconnected(old, connection: connectionNumber) }
+            linkedUnit = unit.id
+            units.connected(
+                unit.id,
+                UnitLinks.Link(
+                    deviceID: listener.device.id, protocolName: listener.device.profile.protocol, connection: connectionNumber,
+                    write: { bytes in channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil) }))
+        }
+        if let id = linkedUnit, !answers.isEmpty { units.answered(id, connection: connectionNumber, answers) }
+    }
+
     /// Ends the session (its trailing partial frame decoded and stored), then closes the channel.
     private func close(_ context: ChannelHandlerContext) {
         inputClosed = true
@@ -160,6 +185,7 @@ final class UnitConnectionHandler: ChannelInboundHandler {
         guard !ended, let taken = session else { return }
         ended = true
         session = nil
+        if let unit = linkedUnit { listener.sink.registry.units.disconnected(unit, connection: connectionNumber) }
         context.close(promise: nil)
         let sink = listener.sink
         let connections = listener.connections

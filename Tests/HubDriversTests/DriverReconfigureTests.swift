@@ -25,6 +25,7 @@ struct DriverReconfigureTests {
             case .frame(let f): run.frames.append(Array(f))
             case .reading(let r, _): run.readings.append(r)
             case .reply(let r): run.replies.append(r)
+            case .answer(let a): run.answers.append(a)
             }
         }
         return run

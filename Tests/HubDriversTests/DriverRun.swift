@@ -8,6 +8,7 @@ struct DriverRun {
     var frames: [[UInt8]] = []
     var readings: [DeviceReading] = []
     var replies: [[UInt8]] = []
+    var answers: [UnitAnswer] = []
     var counters = DecodeCounters()
     /// The unit the input named, and the verdict on it.
     var unit: UnitLogin?
@@ -30,6 +31,7 @@ struct DriverRun {
             case .frame(let f): frames.append(Array(f))
             case .reading(let r, _): readings.append(r)
             case .reply(let r): replies.append(r)
+            case .answer(let a): answers.append(a)
             }
         }
         counters = driver.counters

@@ -267,6 +267,17 @@ struct SiteConfigTests {
         }
     }
 
+    @Test func sealCommandSettingsHaveDefaultsAndBounds() throws {
+        let device = "  - {id: a, profile: test-rpm, lane: \"1\", port: /dev/x}"
+        #expect(try load(site: Self.site(device)).1.get().sealCommands == SealCommandSettings(timeoutS: 60, destinationRadiusM: 1000))
+        let given = try load(site: Self.site(device) + "\nsealCommands:\n  timeoutS: 5\n  destinationRadiusM: 250\n").1.get()
+        #expect(given.sealCommands == SealCommandSettings(timeoutS: 5, destinationRadiusM: 250))
+        let zero = try #require(try failure(site: Self.site(device) + "\nsealCommands:\n  timeoutS: 0\n"))
+        #expect(zero.field == "sealCommands.timeoutS" && zero.line == 9 && zero.message.contains("above 0"), "\(zero)")
+        let typo = try #require(try failure(site: Self.site(device) + "\nsealCommands:\n  radiusM: 5\n"))
+        #expect(typo.field.hasPrefix("sealCommands") && typo.line == 9, "\(typo)")
+    }
+
     @Test func aTypeErrorSaysWhatWasFound() throws {
         let e = try #require(try failure(site: Self.site("""
               - id: rpm-lane1

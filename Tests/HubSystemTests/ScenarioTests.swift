@@ -21,6 +21,8 @@ struct ScenarioTests {
         "image-verdict-red", "bag-from-vehicle-suspect",
         // Queued trucks (issue 15): the portal crosses one at a time, reads fall inside the truck ahead's occupancy.
         "queue-middle-alarm", "queue-nose-to-tail", "back-to-back", "missed-plate", "stop-in-portal",
+        // Commands to e-seals (issue 22): a position, and an unlock on the road approved by a second supervisor.
+        "seal-unlocked-by-command",
     ]
 
     static func path(_ name: String) -> String {

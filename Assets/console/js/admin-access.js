@@ -8,7 +8,7 @@ import { deviceState, family } from "./words.js";
 import { endpoint } from "./admin-profiles.js";
 
 const $ = s => document.querySelector(s);
-const ROLES = ["operator", "analyst", "admin", "gate"];
+const ROLES = ["operator", "analyst", "supervisor", "admin", "gate"];
 const roleText = r => t(`role.${ROLES.includes(r) ? r : "other"}`);
 
 /// A device's decode counters in words: frames read and frames refused.

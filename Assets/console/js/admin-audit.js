@@ -12,7 +12,7 @@ export const ACTIONS = ["login", "login.failed", "login.throttled", "logout", "t
   "alarm.acknowledge", "alarm.adjudicate", "passage.resolve", "admission.held", "admission.approve", "admission.deny",
   "declaration.post", "declaration.bulk", "declaration.cancel", "scan.post", "blob.post", "review.claim", "review.release", "review.verdict", "forward.receive", "forward.status", "forward.image", "retention.purge",
   "access.refused"];
-const ROLES = ["operator", "analyst", "admin", "gate"];
+const ROLES = ["operator", "analyst", "supervisor", "admin", "gate"];
 const CODES = {real: "real", norm: "norm", false: "false", test: "test", "tamper-fault": "fault"};
 const SECONDARY = ["none", "requested", "completed"];
 const VERDICTS = ["refused", "quarantined"];

@@ -6,7 +6,7 @@ import { number, coords, metres, timeZone, esc } from "./format.js";
 import { plate, deviceState, family, headline, CHANNELS } from "./words.js";
 
 const KINDS = ["radiation.alarm", "radiation.occupancy", "radiation.occupancy-start", "radiation.measurement", "radiation.background",
-  "radiation.fault", "ocr.read", "scan.result", "scan.verdict", "seal.status", "seal.tamper", "trace.alarm", "trace.clear", "gps.fix", "device.status", "device.tamper",
+  "radiation.fault", "ocr.read", "scan.result", "scan.verdict", "seal.status", "seal.tamper", "seal.command", "trace.alarm", "trace.clear", "gps.fix", "device.status", "device.tamper",
   "gate.passage", "gate.passage-resolution", "risk.assessment", "transit.deviation", "transit.seal", "transit.overdue",
   "transit.stop", "transit.signal-lost", "transit.returned", "transit.signal-regained", "transit.arrived"];
 export const SIGNALS = ["radiationAlarm", "scanSuspect", "undeclaredContainer", "missingContainer", "sealMismatch", "plateMismatch",
@@ -18,6 +18,8 @@ const CAMERAS = ["front", "rear", "side", "top"];
 const CONTAINER_PROBLEMS = {"check digit": "checkDigit", "category letter": "category", format: "format", length: "length", empty: "empty"};
 const MISSING = ["radiation", "ocr", "scan"];
 const ATD = ["clear", "suspect", "inspect", "error", "not-run"];
+const SEAL_COMMANDS = ["unlock", "lock", "position"];
+const SEAL_COMMAND_RESULTS = ["pending-approval", "sent", "acknowledged", "executed", "failed", "timed-out"];
 const LINK_KINDS = ["container", "seal", "plate", "ucr"];
 
 /** The kind of an event in a few words ("OCR read"). */
@@ -147,6 +149,13 @@ export function describe(e) {
     case "seal.status": {
       const where = d.lat != null && d.lon != null ? " " + t("alarm.at", {place: coords(d.lat, d.lon)}) : "";
       return t("analysis.ev.seal", {what: headline(e), seal: (s.seals || []).join(", ") || "–"}) + where;
+    }
+    case "seal.command": {
+      const command = SEAL_COMMANDS.includes(d.command) ? t(`sealCommand.${d.command}`) : d.command;
+      const result = SEAL_COMMAND_RESULTS.includes(d.result) ? t(`sealCommand.result.${d.result}`) : d.result;
+      return t("analysis.ev.sealCommand", {user: d.by, command, seal: d.unit, reason: quoted(d.reason || "–"), result})
+        + (d.approvedBy ? " " + t("analysis.ev.sealCommandApproved", {user: d.approvedBy}) : "")
+        + (d.answer ? " " + t("analysis.ev.sealCommandAnswer", {answer: quoted(d.answer)}) : "");
     }
     case "trace.alarm":
     case "trace.clear": {

@@ -25,7 +25,7 @@ async function begin(who) {
   settings = await json("/api/v1/config").catch(() => ({}));
   if (settings.timeZone) setTimeZone(settings.timeZone);
   $("#login").hidden = true; $("#board").hidden = false; $("#logout").hidden = false;
-  $("#who").textContent = t("header.who", {user: me.name, role: t(`role.${["operator", "analyst", "admin"].includes(me.role) ? me.role : "other"}`)});
+  $("#who").textContent = t("header.who", {user: me.name, role: t(`role.${["operator", "analyst", "supervisor", "admin"].includes(me.role) ? me.role : "other"}`)});
   const admin = $("#nav-admin");
   if (admin) admin.hidden = me.role !== "admin";
   const analysis = $("#nav-analysis");
@@ -50,7 +50,7 @@ export async function boot({start, stop, redraw}) {
   await i18n.start(null);
   document.querySelectorAll("[data-lang]").forEach(b => b.addEventListener("click", () => i18n.choose(b.dataset.lang)));
   document.addEventListener("niihub:language", () => {
-    if (me) $("#who").textContent = t("header.who", {user: me.name, role: t(`role.${["operator", "analyst", "admin"].includes(me.role) ? me.role : "other"}`)});
+    if (me) $("#who").textContent = t("header.who", {user: me.name, role: t(`role.${["operator", "analyst", "supervisor", "admin"].includes(me.role) ? me.role : "other"}`)});
     clock();
     redraw();
   });

@@ -47,6 +47,8 @@ struct ESealScript: TrackerScript {
                                     battery: String(max(5, 97 - step / 20)))]
     }
 
+    func answerer(unit: String) -> CommandAnswerer? { CommandAnswerer(dialect: .eseal, unit: sealID(unit)) }
+
     func sealID(_ unit: String) -> String { derivesSealID ? "SEAL" + unit.suffix(8) : unit }
 
     /// `YYYYMMDDhhmmss` in UTC, the seal's clock format.

@@ -12,6 +12,12 @@ protocol TrackerScript: Sendable {
     func replyBytes(for frame: [UInt8], unit: String) -> Int
     /// The frames of report `step`; `alarm` asks for an alarm (where the protocol has one).
     func report(unit: String, step: Int, at: Date, position: Route.Fix, alarm: Bool, serial: UInt16) -> [[UInt8]]
+    /// How unit `unit` answers the hub's commands (`CommandAnswerer`); nil for a protocol without them.
+    func answerer(unit: String) -> CommandAnswerer?
+}
+
+extension TrackerScript {
+    func answerer(unit: String) -> CommandAnswerer? { nil }
 }
 
 extension Route {

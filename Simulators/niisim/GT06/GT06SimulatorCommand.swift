@@ -26,6 +26,8 @@ struct GT06Script: TrackerScript {
     var name: String { "gt06" }
     var checksum: ChecksumPlace { .binaryFromEnd(4) }
 
+    func answerer(unit: String) -> CommandAnswerer? { CommandAnswerer(dialect: .gt06, unit: unit) }
+
     func login(unit: String, serial: UInt16) -> [UInt8] { GT06Encoder.login(imei: unit, serial: serial) ?? [] }
 
     func loginAccepted(_ reply: [UInt8]) -> Bool? {

@@ -9,7 +9,8 @@ final class ScenarioPlayer {
     let hub: HubClient
     let pacer: Pacer
     var outputs: [String: ByteOutput] = [:]
-    private var trackers: [String: TrackerLink] = [:]
+    /// Tracker connections by `device/unit`.
+    var trackers: [String: TrackerLink] = [:]
     var folders: [String: FolderOutput] = [:]
     private var seed: UInt64 = 6346
     var rng = SeededRandom(seed: 6346)
@@ -86,6 +87,7 @@ final class ScenarioPlayer {
             if let v = step.verdict { try await verdict(v) }
             if let t = step.trace { try swab(t, faults: faults) }
             if let a = step.acknowledge { try await acknowledge(a) }
+            if let c = step.command { try await command(c) }
             if let name = step.reconnect { reconnect(name) }
             if let name = step.unplug { unplug(name) }
         }
@@ -137,6 +139,14 @@ final class ScenarioPlayer {
             try TrackerFrames.check(t, p)
             guard (t.lat != nil && t.lon != nil) || (t.route?.count ?? 0) >= 2 else {
                 throw ScenarioError("tracker \(t.unit): needs lat: and lon:, or a route: of two points or more")
+            }
+        }
+        if let c = step.command {
+            guard [Scenario.DeviceProtocol.gt06, .teltonika, .eseal].contains(try scenario.deviceProtocol(c.device)) else {
+                throw ScenarioError("command to \(c.unit): device \(c.device) is no tracker")
+            }
+            guard ["unlock", "lock", "position"].contains(c.command) else {
+                throw ScenarioError("command to \(c.unit): '\(c.command)' is none of unlock, lock, position")
             }
         }
         if let s = step.scan, try scenario.deviceProtocol(s.device ?? "scanner") != .scanner {

@@ -25,10 +25,12 @@ extension Scenario {
         var trace: TraceStep?
         /// An operator acknowledges an alarm through the API (`POST /api/v1/alarms/{id}/acknowledgement`).
         var acknowledge: AcknowledgeStep?
+        /// A supervisor's command to a tracker or e-seal that has logged in (approved by a second one when held).
+        var command: CommandStep?
         var faults: StepFaults?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case at, truck, declaration, unplug, reconnect, tracker, scan, n42, verdict, trace, acknowledge, faults
+            case at, truck, declaration, unplug, reconnect, tracker, scan, n42, verdict, trace, acknowledge, command, faults
         }
 
         init(from decoder: any Decoder) throws {
@@ -45,6 +47,7 @@ extension Scenario {
             verdict = try c.decodeIfPresent(VerdictStep.self, forKey: .verdict)
             trace = try c.decodeIfPresent(TraceStep.self, forKey: .trace)
             acknowledge = try c.decodeIfPresent(AcknowledgeStep.self, forKey: .acknowledge)
+            command = try c.decodeIfPresent(CommandStep.self, forKey: .command)
             faults = try c.decodeIfPresent(StepFaults.self, forKey: .faults)
         }
     }

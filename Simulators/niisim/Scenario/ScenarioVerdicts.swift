@@ -52,7 +52,7 @@ extension ScenarioPlayer {
         let reason = v.reason ?? "the image does not match the declared goods"
         let steps = v.verdict == "clear" ? [names[0]] : names
         for (k, name) in steps.enumerated() {
-            let analyst = try await analyst(name)
+            let analyst = try await person(name, role: "analyst")
             let claim = try await analyst.post("/api/v1/reviews/\(id)/claim", json: [:])
             guard claim.status == 200 else { throw ScenarioError("verdict: \(name) could not claim the scan: HTTP \(claim.status) \(claim.json)") }
             var body: [String: Any] = ["verdict": v.verdict]
@@ -64,11 +64,11 @@ extension ScenarioPlayer {
         }
     }
 
-    /// A client with `name`'s session, the analyst made first when the hub does not know them.
-    private func analyst(_ name: String) async throws -> HubClient {
-        _ = try await hub.post("/api/v1/users", json: ["user": name, "role": "analyst", "password": Self.analystPassword])
+    /// A client with `name`'s session, made first with `role` when the hub does not know them.
+    func person(_ name: String, role: String) async throws -> HubClient {
+        _ = try await hub.post("/api/v1/users", json: ["user": name, "role": role, "password": Self.analystPassword])
         let login = try await hub.post("/api/v1/login", json: ["user": name, "password": Self.analystPassword])
-        guard let token = login.json["token"] as? String else { throw ScenarioError("verdict: \(name) could not log in: HTTP \(login.status)") }
+        guard let token = login.json["token"] as? String else { throw ScenarioError("\(role) \(name) could not log in: HTTP \(login.status)") }
         return HubClient(base: hub.base, token: token)
     }
 }

@@ -14,6 +14,8 @@ final class TrackerLink {
     let port: Int
     private var fd: CInt = -1
     private(set) var serial: UInt16 = 1
+    /// How the unit answers the hub's commands, kept across commands (its lock).
+    private var answerer: CommandAnswerer?
     /// How long to wait for an ack; a hub under load may be slow, but a lost ack must not hang a run.
     static let ackTimeoutS = 15.0
 
@@ -46,6 +48,29 @@ final class TrackerLink {
         let deadline = Date().addingTimeInterval(Self.ackTimeoutS)
         while got < expected, let r = read(until: deadline) { got += r.count }
         if got < expected { note("\(script.name) \(unit): \(got) of \(expected) ack bytes within \(Int(Self.ackTimeoutS)) s") }
+    }
+
+    /// Reads the hub's next command (waiting for it as for an ack) and answers it as the unit would
+    /// (`CommandAnswerer`), then reads the acks the unit's report of a changed lock draws; the answer's words.
+    func answerCommand() throws -> String {
+        guard fd >= 0 else { throw ScenarioError("\(script.name) \(unit): not connected, no command can reach it") }
+        guard var answerer = answerer ?? script.answerer(unit: unit) else {
+            throw ScenarioError("\(script.name) \(unit): this protocol takes no commands")
+        }
+        let deadline = Date().addingTimeInterval(Self.ackTimeoutS)
+        var heard: (send: [[UInt8]], moreAcks: Int, acks: Int) = ([], 0, 0)
+        while heard.send.isEmpty {
+            guard let r = read(until: deadline) else { throw ScenarioError("\(script.name) \(unit): no command from the hub") }
+            heard = answerer.take(r)
+        }
+        self.answerer = answerer
+        for f in heard.send {
+            guard write(f) else { throw ScenarioError("\(script.name) \(unit): the hub closed the connection") }
+        }
+        serial &+= UInt16(truncatingIfNeeded: heard.send.count)
+        var got = 0
+        while got < heard.moreAcks, let r = read(until: deadline) { got += r.count }
+        return String(decoding: heard.send[0].filter { (32...126).contains($0) }, as: UTF8.self)
     }
 
     /// Closes the connection; the next report dials again and logs in.

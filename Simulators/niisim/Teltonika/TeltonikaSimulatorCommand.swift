@@ -32,6 +32,8 @@ struct TeltonikaScript: TrackerScript {
 
     func login(unit: String, serial: UInt16) -> [UInt8] { TeltonikaEncoder.handshake(imei: unit) }
 
+    func answerer(unit: String) -> CommandAnswerer? { CommandAnswerer(dialect: .teltonika, unit: unit) }
+
     func loginAccepted(_ reply: [UInt8]) -> Bool? { reply.first.map { $0 == 0x01 } }
 
     /// Every data packet is acked with its record count, four bytes.

@@ -88,6 +88,8 @@ public final class DeviceRegistry: Sendable {
     private let order: Mutex<[String]>
     /// Units that dialled in to a listener without being admitted, and the admins' decisions.
     public let admissions = UnitAdmissions()
+    /// The units connected right now that take commands, and the commands waiting for their answers.
+    public let units = UnitLinks()
 
     public init(devices: [DeviceInstance], now: Date = Date()) {
         var map: [String: Status] = [:]

@@ -12,6 +12,12 @@ struct ESealSession: FrameDecoder {
     static func cut(_ bytes: ArraySlice<UInt8>) -> FrameCut { ESealMessage.cut(bytes) }
 
     mutating func decode(_ bytes: ArraySlice<UInt8>, counters: inout DecodeCounters, into steps: inout [DriverStep]) {
+        if bytes.count > 3, bytes[bytes.startIndex + 2] == UInt8(ascii: "R") {
+            // An answer to the hub's command (`ESealCommands`): handed to its sender, not acknowledged.
+            guard let (id, answer) = ESealCommands.answer(bytes) else { return counters.reject(.malformed) }
+            guard options.admission(of: id) != .refused else { return counters.reject(.refused) }
+            return steps.append(.answer(answer))
+        }
         guard let m = ESealMessage(bytes, utcOffsetSeconds: options.utcOffsetSeconds) else {
             return counters.reject(.malformed)
         }

@@ -54,6 +54,12 @@ struct GT06Session: FrameDecoder {
             if let fix = fix(gps, frame) { readings.append(.gpsFix(fix)) }
             readings += alarm(state, gps: gps)
             readings += lockChange(state, gps: gps)
+        case 0x15, 0x21:
+            // The answer to a server command (0x80): handed to the command's sender, archived, not acked.
+            guard let answer = GT06Commands.answer(protocolNumber: frame.protocolNumber, content: frame.content) else {
+                return counters.reject(.malformed)
+            }
+            steps.append(.answer(answer))
         default:
             counters.unknown("0x" + Hex.encode([frame.protocolNumber]))
         }

@@ -7,7 +7,8 @@ import HubModel
 ///
 /// Captures often hold data packets without the handshake; they are still decoded, for an unnamed unit.
 /// A packet with a bad CRC is counted as `checksum`, gives no position and is not acknowledged, so the
-/// unit sends it again. Other codecs (12/13/14 commands) are counted by codec and archived.
+/// unit sends it again. Codec 12 responses are answers to the hub's commands (`TeltonikaCommands`);
+/// other codecs (13, 14) are counted by codec and archived.
 public struct TeltonikaDriver: DeviceDriver {
     public let rawFormat = "teltonika-tcp"
     public var counters: DecodeCounters { stream.counters }

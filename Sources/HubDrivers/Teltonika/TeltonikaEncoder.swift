@@ -53,11 +53,6 @@ public enum TeltonikaEncoder {
             data.append([0, 0, 0, 0, 0, 0])
         }
         data.u8(UInt8(records.count))
-        var out = ByteWriter()
-        out.u32(0)
-        out.u32(data.bytes.count)
-        out.append(data.bytes)
-        out.u32(Int(CRC16.arc(data.bytes)))
-        return out.bytes
+        return TeltonikaFrame.packet(data.bytes)
     }
 }

@@ -41,6 +41,17 @@ enum TeltonikaFrame {
         }
     }
 
+    /// A TCP packet around `data` (codec … the closing count): four zero bytes, the data's length,
+    /// the data, and the CRC-16/ARC of the data in four bytes.
+    static func packet(_ data: [UInt8]) -> [UInt8] {
+        var out = ByteWriter()
+        out.u32(0)
+        out.u32(data.count)
+        out.append(data)
+        out.u32(Int(CRC16.arc(data)))
+        return out.bytes
+    }
+
     /// The handshake reply: 0x01 accepts the unit, 0x00 refuses it.
     static func handshakeReply(accepted: Bool) -> [UInt8] { [accepted ? 0x01 : 0x00] }
 

@@ -30,6 +30,10 @@ struct TeltonikaSession: FrameDecoder {
             guard verdict != .refused, unitID != nil || options.admitsUnnamedUnits else {
                 return counters.reject(.refused)
             }
+            if codec == TeltonikaCommands.codec12, let answer = TeltonikaCommands.answer(data) {
+                // A response to the hub's command: handed to its sender, archived, not acknowledged.
+                return steps.append(.answer(answer))
+            }
             guard TeltonikaAVL.supports(codec) else { return counters.unknown("codec-\(codec)") }
             guard let records = TeltonikaAVL.records(data) else { return counters.reject(.malformed) }
             let fixes = records.map { r in

@@ -20,6 +20,8 @@ public enum EventKind {
     public static let gpsFix = "gps.fix"
     public static let sealStatus = "seal.status"
     public static let sealTamper = "seal.tamper"
+    /// A command the hub sent a GPS e-seal or tracker (unlock, lock, position) and what became of it.
+    public static let sealCommand = "seal.command"
     /// A trace or narcotics detector found a substance on a sample (substance, channel, amplitude).
     public static let traceAlarm = "trace.alarm"
     /// A trace detector's sample was clear.
@@ -45,7 +47,7 @@ public enum EventKind {
     /// Every kind named here (the transit findings beyond the five above come from the watch).
     public static let all: [String] = [
         occupancyStart, occupancy, radiationAlarm, radiationMeasurement, radiationBackground, radiationFault, ocrRead, scanResult,
-        scanVerdict, gpsFix, sealStatus, sealTamper, traceAlarm, traceClear, deviceStatus, deviceTamper, deviceConfig, passage, passageResolution, riskAssessment,
+        scanVerdict, gpsFix, sealStatus, sealTamper, sealCommand, traceAlarm, traceClear, deviceStatus, deviceTamper, deviceConfig, passage, passageResolution, riskAssessment,
         transitDeviation, transitSeal, transitOverdue, transitStop, transitSignalLost,
     ]
 

@@ -18,6 +18,8 @@ public enum EventPayload: Sendable, Equatable {
     // positions, seals and device status (trackers, tracking seals, the hub's view of a device)
     case gpsFix(GPSFixPayload)
     case sealStatus(SealStatusPayload)
+    /// A command the hub sent a seal or tracker, and its result.
+    case sealCommand(SealCommandPayload)
     case deviceStatus(DeviceStatus)
 
     // radiation portals and instruments, device reports, scanners, OCR cameras (the lane's devices)
@@ -55,6 +57,7 @@ public enum EventPayload: Sendable, Equatable {
         // positions, seals and device status
         case .gpsFix(let p): p.json
         case .sealStatus(let p): p.json
+        case .sealCommand(let p): p.json
         case .deviceStatus(let p): p.json
         // hub
         case .riskAssessment(let p): p.json
@@ -91,7 +94,7 @@ public enum EventPayload: Sendable, Equatable {
 
     static let registered: [any EventPayloadBody.Type] = [
         // positions, seals and device status
-        GPSFixPayload.self, SealStatusPayload.self, DeviceStatus.self,
+        GPSFixPayload.self, SealStatusPayload.self, SealCommandPayload.self, DeviceStatus.self,
         // hub
         RiskAssessmentPayload.self, TransitFindingPayload.self, GatePassagePayload.self, PassageResolutionPayload.self,
         // the lane's devices

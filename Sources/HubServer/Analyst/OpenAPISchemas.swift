@@ -30,7 +30,7 @@ enum OpenAPISchemas {
     nonisolated(unsafe) static let boolean: Schema = ["type": "boolean"]
     nonisolated(unsafe) static let time: Schema = ["type": "string", "format": "date-time"]
     nonisolated(unsafe) static let sha256: Schema = ["type": "string", "pattern": "^[0-9a-fA-F]{64}$"]
-    nonisolated(unsafe) static let role = oneOf(["operator", "analyst", "admin", "gate"])
+    nonisolated(unsafe) static let role = oneOf(["operator", "analyst", "admin", "supervisor", "gate"])
     nonisolated(unsafe) static let channel = oneOf(["green", "yellow", "red"])
     nonisolated(unsafe) static let severity = oneOf(["info", "warning", "alarm"])
 

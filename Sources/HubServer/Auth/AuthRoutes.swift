@@ -113,7 +113,7 @@ struct AuthRoutes: RouteController {
             }
             let body = try await request.body.collect(upTo: 16 << 10)
             guard let ask = try? JSONDecoder().decode(Ask.self, from: Data(body.readableBytesView)) else {
-                return JSONResponse.error(.badRequest, "expected {\"role\": \"operator|analyst|admin\", \"label\", \"lifetimeS\"}", field: "role")
+                return JSONResponse.error(.badRequest, "expected {\"role\": \"operator|analyst|supervisor|admin\", \"label\", \"lifetimeS\"}", field: "role")
             }
             if let s = ask.lifetimeS, s < 1 { return JSONResponse.error(.badRequest, "expected a positive lifetime", field: "lifetimeS") }
             // A gate's credential is bound to its site: the central takes batches from that site alone.

@@ -15,6 +15,8 @@ public enum Access: Sendable, Equatable {
     public static let operators = Access.roles([.operator, .admin])
     /// Risk analysts (and the admin): declarations, search, exports, the feed.
     public static let analysts = Access.roles([.analyst, .admin])
+    /// Supervisors (and the admin): commands to GPS e-seals and their approval.
+    public static let supervisors = Access.roles([.supervisor, .admin])
     /// A gate hub's forwarding credential (and the admin).
     public static let gates = Access.roles([.gate, .admin])
 

@@ -1,14 +1,16 @@
 import Foundation
 
 /// What a person or a system may do at the hub. Admins may do everything; analysts read; operators
-/// read and record what was done about an alarm.
+/// read and record what was done about an alarm; supervisors read and command GPS e-seals (and
+/// approve another supervisor's unlock outside the destination zone).
 public enum Role: String, Sendable, Codable, CaseIterable {
     case `operator`, analyst, admin
+    case supervisor
     /// A gate hub forwarding its events to a central one: may post them, and nothing else.
     case gate
 
     /// The roles of people (and their tools) who read the hub; everyone but a forwarding gate.
-    public static let people: Set<Role> = [.operator, .analyst, .admin]
+    public static let people: Set<Role> = [.operator, .analyst, .admin, .supervisor]
 }
 
 /// A dashboard login: the password is kept only as a salted, slow hash (PBKDF2-HMAC-SHA256).
