@@ -69,7 +69,7 @@ struct ConfigReloadService: Service {
             {
                 logger.warning("store, http, tls and login settings change only at the next start")
             }
-            if new.notifications != old.notifications { logger.warning("notification rules change only at the next start") }
+            if new.notifications != old.notifications { logger.warning("the site file's notification settings change only at the next start (rules: edit them on the admin page)") }
             let change = await supervisor.apply(new.devices)
             hotplug.update(
                 USBMatcher(

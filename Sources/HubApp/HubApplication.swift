@@ -60,7 +60,7 @@ public struct HubApplication: Sendable {
     /// Sends this hub's events to a central hub, when the site config has `forward:`.
     public let forwarder: ForwarderService?
     /// Sends the notification rules' e-mails and webhooks, when the site config has rules.
-    public let notifier: NotificationService?
+    public let notifier: NotificationService
     /// The one HTTP client the webhook and the forwarder post with (shut down when the hub stops).
     public let outbound = OutboundHTTP()
     /// Where the first start wrote the admin credential (nil when the store already had users).
@@ -168,16 +168,13 @@ public struct HubApplication: Sendable {
         } else {
             forwarder = nil
         }
-        if config.notifications.rules.isEmpty {
-            notifier = nil
-        } else {
-            let notifier = NotificationService(
-                settings: config.notifications, zone: TimeZone(identifier: config.console.timeZone) ?? .current,
-                catalogs: consoleAssetFolder(configured: config.console.assets), http: outbound, store: store, logger: logger)
-            // An acknowledgement heard live (this replica's or another's) cancels its escalations at once.
-            live.observeAcknowledgements { ack in Task { await notifier.acknowledged(ack.eventID) } }
-            self.notifier = notifier
-        }
+        // Always running: an admin may add rules on the screen to a site file that has none.
+        let notifier = NotificationService(
+            settings: config.notifications, zone: TimeZone(identifier: config.console.timeZone) ?? .current,
+            catalogs: consoleAssetFolder(configured: config.console.assets), http: outbound, store: store, logger: logger)
+        // An acknowledgement heard live (this replica's or another's) cancels its escalations at once.
+        live.observeAcknowledgements { ack in Task { await notifier.acknowledged(ack.eventID) } }
+        self.notifier = notifier
         auth = AuthService(
             store: store, passwordRounds: passwordRounds, maxTokenLifetime: .seconds(config.auth.maxTokenLifetimeS),
             loginLimits: config.loginLimits)
@@ -296,7 +293,7 @@ public struct HubApplication: Sendable {
         }
         services.append(leased(dailyReports(clock: reportClock, delivery: mailedReports), "reports"))
         if let forwarder { services.append(forwarder) }
-        if let notifier { services.append(leased(notifier, NotificationService.consumerName)) }
+        services.append(leased(notifier, NotificationService.consumerName))
         if let liveRelay { services.append(liveRelay) }
         services.append(app)
         return ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: signals, logger: logger))

@@ -47,7 +47,8 @@ public struct HubAPI: Sendable {
             areas.append(AdjudicationRoutes(store: store, records: auth.store, feed: live))
             areas.append(AcknowledgementRoutes(store: store, records: auth.store, feed: live))
             areas.append(PassageRoutes(resolvePassage: resolvePassage))
-            areas.append(NotificationRoutes(outbox: auth.store, config: config))
+            areas.append(NotificationRoutes(outbox: auth.store, rules: auth.store, config: config))
+            areas.append(NotificationRuleRoutes(store: auth.store, config: config))
             let desk = SealCommandDesk(
                 registry: registry, store: store, declarations: declarations, ids: ids, site: site,
                 settings: { [config] in (config?.current.sealCommands ?? SealCommandSettings(), config?.current.routes ?? [:]) })

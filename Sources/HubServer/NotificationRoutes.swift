@@ -11,6 +11,7 @@ import HubStore
 /// the messages one event made. Admins only: they name recipients.
 struct NotificationRoutes: RouteController {
     let outbox: any NotificationOutboxStore
+    let rules: any NotificationRuleStore
     let config: ConfigState?
 
     private typealias S = OpenAPISchemas
@@ -27,7 +28,10 @@ struct NotificationRoutes: RouteController {
                 response: S.object(["rules": S.array(S.object(counts, required: ["rule", "retrying"] + Self.states))], required: ["rules"]))
         ) { _, _ in
             var byRule = Dictionary(uniqueKeysWithValues: try await outbox.notificationCounts().map { ($0.rule, $0) })
-            for rule in config?.current.notifications.rules ?? [] where byRule[rule.name] == nil {
+            // The rules in force: the saved set once an admin edited it, else the site file's.
+            let inForce = try await rules.notificationRules().flatMap { try? NotificationRuleDocument.rules(fromJSON: $0.rules) }
+                ?? config?.current.notifications.rules ?? []
+            for rule in inForce where byRule[rule.name] == nil {
                 byRule[rule.name] = NotificationCounts(rule: rule.name)
             }
             let rules = byRule.values.sorted { $0.rule < $1.rule }.map(RuleBody.init)

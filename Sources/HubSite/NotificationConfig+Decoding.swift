@@ -16,23 +16,28 @@ struct RawNotifications: Decodable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let smtp = try c.decodeIfPresent(RawSMTP.self, forKey: .smtp)?.settings
         let rules = try c.decodeIfPresent([RawRule].self, forKey: .rules)?.map(\.rule) ?? []
-        var names = Set<String>()
-        for (i, r) in rules.enumerated() {
-            guard names.insert(r.name).inserted else {
-                throw InvalidValue(codingPath: c.codingPath + [CodingKeys.rules, IndexKey(i), AnyKey(stringValue: "name")],
-                                   message: "duplicate rule name '\(r.name)'")
-            }
-            let emails = (r.notify + r.escalate.flatMap(\.notify)).contains { if case .email = $0 { true } else { false } }
-            if emails, smtp == nil {
-                throw InvalidValue(codingPath: c.codingPath + [CodingKeys.rules, IndexKey(i), AnyKey(stringValue: "notify")],
-                                   message: "an email recipient needs 'notifications.smtp:' (the relay the hub sends through)")
-            }
+        if let (i, field, message) = Self.setProblem(rules, smtp: smtp) {
+            throw InvalidValue(codingPath: c.codingPath + [CodingKeys.rules, IndexKey(i), AnyKey(stringValue: field)], message: message)
         }
         settings = NotificationSettings(
             smtp: smtp, rules: rules,
             maxAttempts: try c.decode(Int.self, forKey: .maxAttempts, default: 8, where: (1...100).contains, expected: "1 to 100 attempts"),
             maxBackoffS: try c.decode(Double.self, forKey: .maxBackoffS, default: 300, where: { $0 >= 0.1 && $0 <= 86_400 },
                                       expected: "seconds from 0.1 to 86400"))
+    }
+
+    /// What is wrong with a rule set as a whole: a name given twice, an e-mail recipient without a
+    /// relay; the rule's index, its field and the problem in words.
+    static func setProblem(_ rules: [NotificationRule], smtp: SMTPSettings?) -> (Int, String, String)? {
+        var names = Set<String>()
+        for (i, r) in rules.enumerated() {
+            guard names.insert(r.name).inserted else { return (i, "name", "duplicate rule name '\(r.name)'") }
+            let emails = (r.notify + r.escalate.flatMap(\.notify)).contains { if case .email = $0 { true } else { false } }
+            if emails, smtp == nil {
+                return (i, "notify", "an email recipient needs 'notifications.smtp:' (the relay the hub sends through)")
+            }
+        }
+        return nil
     }
 
     /// The settings with every path made absolute and every file it names checked now.
@@ -54,28 +59,36 @@ struct RawNotifications: Decodable {
             s.smtp = smtp
         }
         for (i, rule) in s.rules.enumerated() {
-            func fix(_ list: [Recipient], _ at: [any CodingKey]) throws -> [Recipient] {
-                try list.enumerated().map { j, r in
-                    guard case .webhook(var w) = r else { return r }
-                    let here = at + [IndexKey(j)]
-                    if let f = w.secretFile {
-                        w.secretFile = resolve(f)
-                        guard FileManager.default.isReadableFile(atPath: resolve(f)) else {
-                            throw fail(here + [AnyKey(stringValue: "secretFile")], "cannot read the secret file \(resolve(f))")
-                        }
-                    }
-                    w.caFile = try OutboundURL.caFile(w.caFile, for: w.url, resolve) { fail(here + [AnyKey(stringValue: "caFile")], $0) }
-                    return .webhook(w)
-                }
-            }
-            let at: [any CodingKey] = [AnyKey(stringValue: "rules"), IndexKey(i)]
-            s.rules[i].notify = try fix(rule.notify, at + [AnyKey(stringValue: "notify")])
-            for (k, step) in rule.escalate.enumerated() {
-                s.rules[i].escalate[k].notify = try fix(
-                    step.notify, at + [AnyKey(stringValue: "escalate"), IndexKey(k), AnyKey(stringValue: "notify")])
-            }
+            s.rules[i] = try Self.resolvedFiles(rule, at: [AnyKey(stringValue: "rules"), IndexKey(i)], resolve, fail: fail)
         }
         return s
+    }
+
+    /// `rule` with its webhooks' secret and CA files made absolute and checked now (readable, a
+    /// PEM certificate); `at` is the rule's place, for the error.
+    static func resolvedFiles(
+        _ rule: NotificationRule, at: [any CodingKey], _ resolve: (String) -> String, fail: ([any CodingKey], String) -> ConfigError
+    ) throws -> NotificationRule {
+        func fix(_ list: [Recipient], _ at: [any CodingKey]) throws -> [Recipient] {
+            try list.enumerated().map { j, r in
+                guard case .webhook(var w) = r else { return r }
+                let here = at + [IndexKey(j)]
+                if let f = w.secretFile {
+                    w.secretFile = resolve(f)
+                    guard FileManager.default.isReadableFile(atPath: resolve(f)) else {
+                        throw fail(here + [AnyKey(stringValue: "secretFile")], "cannot read the secret file \(resolve(f))")
+                    }
+                }
+                w.caFile = try OutboundURL.caFile(w.caFile, for: w.url, resolve) { fail(here + [AnyKey(stringValue: "caFile")], $0) }
+                return .webhook(w)
+            }
+        }
+        var out = rule
+        out.notify = try fix(rule.notify, at + [AnyKey(stringValue: "notify")])
+        for (k, step) in rule.escalate.enumerated() {
+            out.escalate[k].notify = try fix(step.notify, at + [AnyKey(stringValue: "escalate"), IndexKey(k), AnyKey(stringValue: "notify")])
+        }
+        return out
     }
 }
 
@@ -112,7 +125,7 @@ struct RawSMTP: Decodable {
 
 struct RawRule: Decodable {
     var rule: NotificationRule
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, match, hours, foldS, notify, escalate }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, enabled, match, hours, foldS, notify, escalate }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -125,6 +138,7 @@ struct RawRule: Decodable {
         }
         rule = NotificationRule(
             name: try c.decode(String.self, forKey: .name, where: Identifier.isValid, expected: Identifier.expected),
+            enabled: try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true,
             match: try c.decodeIfPresent(RawMatch.self, forKey: .match)?.match ?? EventMatch(),
             hours: try c.decodeIfPresent([RawHours].self, forKey: .hours)?.map(\.window) ?? [],
             foldS: try c.decode(Double.self, forKey: .foldS, default: 300, where: (0...86_400).contains, expected: "seconds from 0 to 86400"),
@@ -186,7 +200,7 @@ struct RawHours: Decodable {
 
 struct RawStep: Decodable {
     var step: EscalationStep
-    enum CodingKeys: String, CodingKey, CaseIterable { case afterS, notify }
+    enum CodingKeys: String, CodingKey, CaseIterable { case afterS, notify, hours }
 
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
@@ -195,7 +209,8 @@ struct RawStep: Decodable {
             afterS: try c.decode(Double.self, forKey: .afterS, where: { $0 > 0 && $0 <= 7 * 86_400 },
                                  expected: "seconds after the alarm, more than 0 and at most 604800"),
             notify: try c.decode([RawRecipient].self, forKey: .notify, where: { !$0.isEmpty }, expected: "at least one recipient")
-                .map(\.recipient))
+                .map(\.recipient),
+            hours: try c.decodeIfPresent([RawHours].self, forKey: .hours)?.map(\.window))
     }
 }
 

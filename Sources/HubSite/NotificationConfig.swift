@@ -55,6 +55,8 @@ public struct SMTPSettings: Sendable, Equatable {
 /// One rule: which events, when, to whom.
 public struct NotificationRule: Sendable, Equatable {
     public var name: String
+    /// A disabled rule is kept (an admin can turn it back on) but takes no events.
+    public var enabled: Bool
     public var match: EventMatch
     /// When the rule sends (the site's `console.timeZone`); empty: always. Outside, a matching
     /// event is recorded as suppressed.
@@ -67,10 +69,11 @@ public struct NotificationRule: Sendable, Equatable {
     public var escalate: [EscalationStep]
 
     public init(
-        name: String, match: EventMatch = EventMatch(), hours: [HourWindow] = [], foldS: Double = 300, notify: [Recipient],
-        escalate: [EscalationStep] = []
+        name: String, enabled: Bool = true, match: EventMatch = EventMatch(), hours: [HourWindow] = [], foldS: Double = 300,
+        notify: [Recipient], escalate: [EscalationStep] = []
     ) {
         self.name = name
+        self.enabled = enabled
         self.match = match
         self.hours = hours
         self.foldS = foldS
@@ -80,7 +83,13 @@ public struct NotificationRule: Sendable, Equatable {
 
     /// Whether the rule sends at `date` in `zone`.
     public func isActive(at date: Date, in zone: TimeZone) -> Bool {
-        hours.isEmpty || hours.contains { $0.contains(date, in: zone) }
+        HourWindow.covers(hours, date, in: zone)
+    }
+
+    /// Whether escalation step `index` (0-based) sends at `date`: within the step's own hours, or
+    /// the rule's when the step has none of its own.
+    public func stepIsActive(_ index: Int, at date: Date, in zone: TimeZone) -> Bool {
+        HourWindow.covers(escalate[index].hours ?? hours, date, in: zone)
     }
 }
 
@@ -145,6 +154,11 @@ public struct HourWindow: Sendable, Equatable {
         return (day(weekday) && minute >= from) || (day(yesterday) && minute < to)
     }
 
+    /// Whether `windows` (empty: every hour) cover `date`.
+    public static func covers(_ windows: [HourWindow], _ date: Date, in zone: TimeZone) -> Bool {
+        windows.isEmpty || windows.contains { $0.contains(date, in: zone) }
+    }
+
     static let dayNames = ["sun": 1, "mon": 2, "tue": 3, "wed": 4, "thu": 5, "fri": 6, "sat": 7]
 }
 
@@ -188,13 +202,18 @@ public struct WebhookTarget: Sendable, Equatable {
     }
 }
 
-/// An escalation step: after `afterS` seconds without an acknowledgement, these recipients.
+/// An escalation step: after `afterS` seconds without an acknowledgement, these recipients, if
+/// the step's time falls within its hours.
 public struct EscalationStep: Sendable, Equatable {
     public var afterS: Double
     public var notify: [Recipient]
+    /// When this step may page (the night supervisor's own hours); nil: the rule's hours; empty:
+    /// at any hour. A step falling outside is recorded as suppressed, like a rule's quiet hours.
+    public var hours: [HourWindow]?
 
-    public init(afterS: Double, notify: [Recipient]) {
+    public init(afterS: Double, notify: [Recipient], hours: [HourWindow]? = nil) {
         self.afterS = afterS
         self.notify = notify
+        self.hours = hours
     }
 }

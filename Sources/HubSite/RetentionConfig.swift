@@ -12,11 +12,12 @@ import HubModel
 ///   batch: 100                  # rows per write transaction
 ///   pause: 50ms                 # between two batches
 ///   partition: month            # PostgreSQL: the time one events partition spans (week or month)
+///   notifications: 90d          # outbox messages in a final state (at least 1d, the longest fold window)
 /// ```
 struct RawRetention: Decodable {
     var policy: RetentionPolicy
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case `default`, kinds, raw, every, batch, pause, partition }
+    enum CodingKeys: String, CodingKey, CaseIterable { case `default`, kinds, raw, every, batch, pause, partition, notifications }
 
     static let ageWords = "a number and a unit (ms, s, m, h, d, w, y), e.g. 90d or 5y"
 
@@ -32,6 +33,10 @@ struct RawRetention: Decodable {
         policy.rawAge = try age(.raw)
         policy.everySeconds = try age(.every)?.seconds ?? policy.everySeconds
         policy.pauseSeconds = try age(.pause)?.seconds ?? policy.pauseSeconds
+        policy.notificationsAge = try c.decodeIfPresent(
+            String.self, forKey: .notifications, where: { (RetentionAge($0)?.seconds ?? 0) >= 86_400 },
+            expected: "an age of at least 1d (a fold window is at most a day), e.g. 90d"
+        ).flatMap(RetentionAge.init) ?? policy.notificationsAge
         policy.batchRows = try c.decode(
             Int.self, forKey: .batch, default: policy.batchRows, where: (1...100_000).contains,
             expected: "rows per batch from 1 to 100000")

@@ -35,10 +35,13 @@ public struct OutboxMessage: Sendable, Equatable {
     /// Sent only while the event has no acknowledgement (escalations); otherwise cancelled.
     public var unlessAcknowledged: Bool
     public var message: String
+    /// On the rows of a message that later events of its kind and device fold into: what the
+    /// fold memory is rebuilt from after a restart. Written, not read back with the row.
+    public var fold: FoldMark?
 
     public init(
         id: Int64 = 0, rule: String, eventID: String, step: Int, recipient: String, state: OutboxState = .pending, dueAt: Date,
-        attempts: Int = 0, lastError: String? = nil, unlessAcknowledged: Bool = false, message: String = ""
+        attempts: Int = 0, lastError: String? = nil, unlessAcknowledged: Bool = false, message: String = "", fold: FoldMark? = nil
     ) {
         self.id = id
         self.rule = rule
@@ -51,6 +54,22 @@ public struct OutboxMessage: Sendable, Equatable {
         self.lastError = lastError
         self.unlessAcknowledged = unlessAcknowledged
         self.message = message
+        self.fold = fold
+    }
+}
+
+/// A message that folds: its rule, its event's kind and device, and its event's arrival.
+public struct FoldMark: Sendable, Equatable, Hashable {
+    public var rule: String
+    public var kind: String
+    public var device: String
+    public var at: Date
+
+    public init(rule: String, kind: String, device: String, at: Date) {
+        self.rule = rule
+        self.kind = kind
+        self.device = device
+        self.at = at
     }
 }
 
@@ -83,6 +102,12 @@ public protocol NotificationOutboxStore: Sendable {
     func notifications(eventID: String) async throws -> [OutboxMessage]
     /// Counts per rule.
     func notificationCounts() async throws -> [NotificationCounts]
+    /// Per rule, kind and device, the newest fold mark at or after `since` (the fold memory a
+    /// restarted hub starts from).
+    func foldMarks(since: Date) async throws -> [FoldMark]
+    /// Deletes up to `limit` of the oldest messages in a final state (sent, failed, cancelled,
+    /// suppressed, folded) last touched before `before`; returns how many. Pending ones stay.
+    func purgeNotifications(before: Date, limit: Int) async throws -> Int
 }
 
 extension NotificationCounts {
@@ -96,6 +121,18 @@ extension NotificationCounts {
         for (rule, error) in errors { out[rule, default: NotificationCounts(rule: rule)].lastError = error }
         return out.values.sorted { $0.rule < $1.rule }
     }
+
+    /// The SQL both stores run for `foldMarks` (one argument: since).
+    public static let foldMarksSQL = """
+        SELECT rule, fold_kind, fold_device, MAX(fold_at) AS at FROM notification_outbox
+        WHERE fold_at >= $1 GROUP BY rule, fold_kind, fold_device
+        """
+    /// The SQL both stores run for `purgeNotifications` (arguments: before, limit).
+    public static let purgeSQL = """
+        DELETE FROM notification_outbox WHERE id IN (
+            SELECT id FROM notification_outbox
+            WHERE state IN ('sent', 'failed', 'cancelled', 'suppressed', 'folded') AND due_at < $1 ORDER BY due_at LIMIT $2)
+        """
 
     /// The SQL both stores run for `fold`.
     public static let countsSQL =
@@ -120,6 +157,7 @@ extension SQLiteEventStore {
                     CREATE INDEX notification_outbox_event ON notification_outbox (event_id);
                     """)
         }
+        registerNotificationRuleMigration(&m)
     }
 
     public func enqueueNotifications(_ messages: [OutboxMessage], consumer: String, cursor: String) async throws {
@@ -128,12 +166,13 @@ extension SQLiteEventStore {
                 try db.execute(
                     sql: """
                         INSERT INTO notification_outbox
-                            (rule, event_id, step, recipient, state, due_at, attempts, last_error, unless_acknowledged, message)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            (rule, event_id, step, recipient, state, due_at, attempts, last_error, unless_acknowledged, message,
+                             fold_kind, fold_device, fold_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         m.rule, m.eventID, m.step, m.recipient, m.state.rawValue, m.dueAt.timeIntervalSince1970, m.attempts, m.lastError,
-                        m.unlessAcknowledged, m.message,
+                        m.unlessAcknowledged, m.message, m.fold?.kind, m.fold?.device, m.fold?.at.timeIntervalSince1970,
                     ])
             }
             try db.execute(
@@ -175,6 +214,24 @@ extension SQLiteEventStore {
             return NotificationCounts.fold(rows, errors: errors)
         }
     }
+
+    public func foldMarks(since: Date) async throws -> [FoldMark] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: Self.numbered(NotificationCounts.foldMarksSQL), arguments: [since.timeIntervalSince1970]).map {
+                FoldMark(rule: $0["rule"], kind: $0["fold_kind"], device: $0["fold_device"], at: Date(timeIntervalSince1970: $0["at"]))
+            }
+        }
+    }
+
+    public func purgeNotifications(before: Date, limit: Int) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: Self.numbered(NotificationCounts.purgeSQL), arguments: [before.timeIntervalSince1970, limit])
+            return db.changesCount
+        }
+    }
+
+    /// PostgreSQL's `$1` as SQLite's `?1`.
+    private static func numbered(_ sql: String) -> String { sql.replacingOccurrences(of: "$", with: "?") }
 
     private static func outboxMessage(_ r: Row) -> OutboxMessage {
         OutboxMessage(

@@ -11,6 +11,9 @@ public protocol RetentionStore: Sendable {
     /// Looks at up to `limit` raw records received before `before`, from `after` on, and deletes
     /// those no event points at, in one short transaction.
     func purgeRaw(before: Date, after: RawPurgePosition?, limit: Int, now: Date) async throws -> RawPurgeBatch
+    /// Deletes up to `limit` of the oldest notification outbox messages in a final state last
+    /// touched before `before`; returns how many (`NotificationOutboxStore` has the same).
+    func purgeNotifications(before: Date, limit: Int) async throws -> Int
     /// Notes a finished run (one kind, or the raw records) in the audit log.
     func recordPurgeRun(_ run: PurgeRun, at: Date) async throws
     /// Stores whose events are partitioned by time (PostgreSQL): closes the open partition when its
@@ -95,7 +98,7 @@ public struct DroppedPartition: Sendable, Equatable {
     }
 }
 
-/// Applies a `RetentionPolicy` to a store: each kind with an age, then the raw records, a small
+/// Applies a `RetentionPolicy` to a store: each kind with an age, the notifications outbox, then the raw records, a small
 /// batch at a time with a pause between batches so ingest keeps the writer.
 public struct RetentionPurger: Sendable {
     public let store: any RetentionStore
@@ -124,6 +127,21 @@ public struct RetentionPurger: Sendable {
             while true {
                 try Task.checkCancellation()
                 let n = try await store.purgeEvents(kind: kind, before: run.before, limit: limit, now: now)
+                run.rows += n
+                if n > 0 { run.batches += 1 }
+                if n < limit { break }
+                try await pause()
+            }
+            if run.rows > 0 {
+                try await store.recordPurgeRun(run, at: now)
+                runs.append(run)
+            }
+        }
+        if let age = policy.notificationsAge {
+            var run = PurgeRun(target: "notification_outbox", rows: 0, batches: 0, before: now.addingTimeInterval(-age.seconds))
+            while true {
+                try Task.checkCancellation()
+                let n = try await store.purgeNotifications(before: run.before, limit: limit)
                 run.rows += n
                 if n > 0 { run.batches += 1 }
                 if n < limit { break }

@@ -15,9 +15,11 @@ extension PostgresEventStore {
                     try await db.query(
                         """
                         INSERT INTO notification_outbox
-                            (rule, event_id, step, recipient, state, due_at, attempts, last_error, unless_acknowledged, message)
+                            (rule, event_id, step, recipient, state, due_at, attempts, last_error, unless_acknowledged, message,
+                             fold_kind, fold_device, fold_at)
                         VALUES (\(m.rule), \(m.eventID), \(m.step), \(m.recipient), \(m.state.rawValue), \(m.dueAt.timeIntervalSince1970),
-                                \(m.attempts), \(m.lastError), \(m.unlessAcknowledged), \(m.message))
+                                \(m.attempts), \(m.lastError), \(m.unlessAcknowledged), \(m.message), \(m.fold?.kind), \(m.fold?.device),
+                                \(m.fold?.at.timeIntervalSince1970))
                         """, logger: logger)
                 }
                 try await db.query(

@@ -197,6 +197,17 @@ enum PostgresSchema {
             "CREATE INDEX notification_outbox_due ON notification_outbox (state, due_at)",
             "CREATE INDEX notification_outbox_event ON notification_outbox (event_id)",
         ]),
+        // The notification rules an admin edited (`NotificationRuleStore.swift`), and the outbox's
+        // fold marks (a restarted hub folds a burst it already messaged).
+        (15, "notification-rules", [
+            """
+            CREATE TABLE notification_rules (
+                id INTEGER PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL, rules TEXT NOT NULL, at DOUBLE PRECISION NOT NULL,
+                actor TEXT NOT NULL)
+            """,
+            "ALTER TABLE notification_outbox ADD COLUMN fold_kind TEXT, ADD COLUMN fold_device TEXT, ADD COLUMN fold_at DOUBLE PRECISION",
+            "CREATE INDEX notification_outbox_fold ON notification_outbox (fold_at)",
+        ]),
     ]
 
     /// Work a migration does in Swift after its statements, in the same transaction.

@@ -170,6 +170,9 @@ final class TimedRetentionStore: RetentionStore {
     func purgeRaw(before: Date, after: RawPurgePosition?, limit: Int, now: Date) async throws -> RawPurgeBatch {
         try await timed { try await store.purgeRaw(before: before, after: after, limit: limit, now: now) }
     }
+    func purgeNotifications(before: Date, limit: Int) async throws -> Int {
+        try await timed { try await store.purgeNotifications(before: before, limit: limit) }
+    }
     func recordPurgeRun(_ run: PurgeRun, at: Date) async throws { try await store.recordPurgeRun(run, at: at) }
 
     var summary: String {

@@ -13,13 +13,19 @@ import ServiceLifecycle
 /// failed. An escalation due after its alarm's acknowledgement is cancelled, and an
 /// acknowledgement heard live (`acknowledged`) cancels its escalations at once. A hub that starts
 /// without a cursor begins after the newest stored event (it does not mail the past).
+/// The rules come from `NotificationRuleSource` (the site file's, or an admin's saved set, looked
+/// at every `ruleCheck`); the fold memory starts from the outbox's fold marks, so a burst folded
+/// before a restart stays folded after it.
 /// Counted in `niihub_notifications_total{rule, outcome}`.
 public struct NotificationService: Service {
-    public typealias Store = EventStore & FeedCursorStore & NotificationOutboxStore & AdjudicationStore
+    public typealias Store = EventStore & FeedCursorStore & NotificationOutboxStore & AdjudicationStore & NotificationRuleStore
     /// The name its position is kept under.
     public static let consumerName = "notifications"
 
     private let settings: NotificationSettings
+    /// The rules in force, shared with whoever shows them.
+    public let rules: NotificationRuleSource
+    private let ruleCheck: Duration
     private let zone: TimeZone
     private let catalog: MessageCatalog
     private let http: OutboundHTTP
@@ -31,9 +37,11 @@ public struct NotificationService: Service {
     /// `catalogs` is the console's asset folder (for `i18n/`), `zone` the site's (`console.timeZone`).
     public init(
         settings: NotificationSettings, zone: TimeZone, catalogs: URL?, http: OutboundHTTP, store: any Store, logger: Logger,
-        poll: Duration = .milliseconds(200), now: @escaping @Sendable () -> Date = { Date() }
+        poll: Duration = .milliseconds(200), ruleCheck: Duration = .seconds(1), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.settings = settings
+        rules = NotificationRuleSource(store: store, configured: settings.rules)
+        self.ruleCheck = ruleCheck
         self.zone = zone
         catalog = MessageCatalog(folder: catalogs)
         self.http = http
@@ -62,7 +70,9 @@ public struct NotificationService: Service {
     }
 
     private func intake() async {
-        var engine = NotificationEngine(rules: settings.rules, zone: zone)
+        var engine = NotificationEngine(rules: rules.rules, zone: zone)
+        var foldsRemembered = false
+        var lastRuleCheck: ContinuousClock.Instant?
         var cursor: String?
         while !Task.isCancelled, cursor == nil {
             cursor = try? await startCursor()
@@ -72,9 +82,27 @@ public struct NotificationService: Service {
             var q = EventQuery()
             q.cursor = position
             q.limit = 200
-            guard let page = try? await store.events(q), let last = page.cursors.last else {
+            let page = try? await store.events(q)
+            // Looked at before each page of events (an event stored after a save is read by the
+            // saved rules) and, while idle, every `ruleCheck`.
+            if page?.events.isEmpty == false || lastRuleCheck.map({ $0.duration(to: .now) >= ruleCheck }) ?? true {
+                lastRuleCheck = .now
+                await refreshRules(&engine)
+            }
+            guard let page, let last = page.cursors.last else {
                 try? await Task.sleep(for: poll)
                 continue
+            }
+            if !foldsRemembered {
+                // The marks of messages made within the longest fold window before the first
+                // event still to be read: what a hub that never stopped would remember.
+                let since = (page.events.map(\.receivedAt).min() ?? now()).addingTimeInterval(-engine.longestFold)
+                guard let marks = try? await store.foldMarks(since: since) else {
+                    try? await Task.sleep(for: poll)
+                    continue
+                }
+                engine.remember(marks)
+                foldsRemembered = true
             }
             let (catalog, zone) = (self.catalog, self.zone)
             var rows: [OutboxMessage] = []
@@ -91,6 +119,17 @@ public struct NotificationService: Service {
                 logger.warning("could not save notifications", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: poll)
             }
+        }
+    }
+
+    private func refreshRules(_ engine: inout NotificationEngine) async {
+        do {
+            if let saved = try await rules.refresh() {
+                engine.replaceRules(saved)
+                logger.info("notification rules reloaded", metadata: ["rules": "\(saved.count)"])
+            }
+        } catch {
+            logger.warning("could not read the saved notification rules", metadata: ["error": "\(error)"])
         }
     }
 
@@ -158,7 +197,7 @@ public struct NotificationService: Service {
     }
 
     private func post(_ payload: NotificationPayload, rule: String, id: Int64) async throws {
-        let targets = settings.rules.filter { $0.name == rule }.flatMap { $0.notify + $0.escalate.flatMap(\.notify) }
+        let targets = rules.rules.filter { $0.name == rule }.flatMap { $0.notify + $0.escalate.flatMap(\.notify) }
         guard let target = targets.lazy.compactMap({ r -> WebhookTarget? in if case .webhook(let w) = r { w } else { nil } })
             .first(where: { $0.url.absoluteString == payload.to }), let url = URL(string: payload.to)
         else { throw Undeliverable(description: "the webhook is no longer in rule \(rule)") }

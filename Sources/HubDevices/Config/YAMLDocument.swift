@@ -27,7 +27,7 @@ public enum YAMLDocument {
         return try decode(type, yaml: text, file: path, resolver: resolver)
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, yaml: String, file: String, resolver: Resolver = .default) throws -> (value: T, node: Node) {
+    package static func decode<T: Decodable>(_ type: T.Type, yaml: String, file: String, resolver: Resolver = .default) throws -> (value: T, node: Node) {
         let node: Node
         do {
             guard let n = try Yams.compose(yaml: yaml, resolver) else {
@@ -101,7 +101,7 @@ public enum YAMLDocument {
         return node
     }
 
-    static func fieldName(_ path: [any CodingKey]) -> String {
+    package static func fieldName(_ path: [any CodingKey]) -> String {
         var out = ""
         for key in path {
             if let i = key.intValue {

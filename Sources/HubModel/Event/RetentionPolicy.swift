@@ -10,6 +10,9 @@ public struct RetentionPolicy: Sendable, Equatable {
     /// Exact kinds (`device.status`) or families (`radiation.*`).
     public var kinds: [String: RetentionAge]
     public var rawAge: RetentionAge?
+    /// How long the notifications outbox keeps a message in a final state (sent, failed,
+    /// cancelled, suppressed, folded), from its last attempt; pending ones are always kept.
+    public var notificationsAge: RetentionAge?
     /// How often the purge runs.
     public var everySeconds: Double
     /// Rows deleted per write transaction: small, so an ingest write never waits long.
@@ -21,8 +24,10 @@ public struct RetentionPolicy: Sendable, Equatable {
 
     public init(
         defaultAge: RetentionAge? = nil, kinds: [String: RetentionAge] = [:], rawAge: RetentionAge? = nil,
-        everySeconds: Double = 3600, batchRows: Int = 100, pauseSeconds: Double = 0.05, partition: PartitionPeriod = .month
+        everySeconds: Double = 3600, batchRows: Int = 100, pauseSeconds: Double = 0.05, partition: PartitionPeriod = .month,
+        notificationsAge: RetentionAge? = RetentionAge("90d")
     ) {
+        self.notificationsAge = notificationsAge
         self.defaultAge = defaultAge
         self.kinds = kinds
         self.rawAge = rawAge
