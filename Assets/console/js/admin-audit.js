@@ -11,7 +11,7 @@ const $ = s => document.querySelector(s);
 export const ACTIONS = ["login", "login.failed", "login.throttled", "logout", "token.create", "token.revoke", "user.create",
   "alarm.acknowledge", "alarm.adjudicate", "passage.resolve", "admission.held", "admission.approve", "admission.deny",
   "declaration.post", "declaration.bulk", "declaration.cancel", "scan.post", "blob.post", "review.claim", "review.release", "review.verdict", "forward.receive", "forward.status", "forward.image", "retention.purge",
-  "access.refused"];
+  "notification.rule.add", "notification.rule.change", "notification.rule.delete", "access.refused"];
 const ROLES = ["operator", "analyst", "supervisor", "admin", "gate"];
 const CODES = {real: "real", norm: "norm", false: "false", test: "test", "tamper-fault": "fault"};
 const SECONDARY = ["none", "requested", "completed"];
@@ -126,6 +126,14 @@ export function sentence(a, tokens) {
     }
     case "passage.resolve": return t("audit.s.passage.resolve", v);
     case "retention.purge": return t("audit.s.retention.purge", v);
+    case "notification.rule.add": case "notification.rule.delete": return t(`audit.s.${a.action}`, {...v, rule: target});
+    case "notification.rule.change": {
+      // The hub writes "before: {rule}; after: {rule}", each rule as the site file writes it.
+      const [, before, after] = /^before: (.*); after: (.*)$/.exec(d) || [];
+      const on = s => { try { return JSON.parse(s).enabled !== false; } catch (err) { return null; } };
+      const key = on(before) === true && on(after) === false ? "turnOff" : on(before) === false && on(after) === true ? "turnOn" : "change";
+      return t(`audit.s.notification.rule.${key}`, {...v, rule: target});
+    }
     case "access.refused": return t("audit.s.access.refused", {...v, route: target});
     default: return t("audit.s.other", {...v, action: a.action});
   }

@@ -1,7 +1,7 @@
 // What became of the messages each notification rule made, as the hub's outbox counts them: sent,
 // failed, retrying, waiting, cancelled (an escalation its alarm's acknowledgement made unnecessary),
-// outside the rule's hours, folded into an earlier message; and the newest error. Read-only: the
-// rules are in the site file's `notifications:` section.
+// outside the rule's hours, folded into an earlier message; and the newest error. The rules
+// themselves are listed and edited by admin-rules.js.
 import { t } from "./i18n.js";
 import { json } from "./api.js";
 import { esc, number } from "./format.js";

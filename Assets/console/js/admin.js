@@ -8,6 +8,7 @@ import * as access from "./admin-access.js";
 import * as audit from "./admin-audit.js";
 import * as profiles from "./admin-profiles.js";
 import * as notifications from "./admin-notifications.js";
+import * as rules from "./admin-rules.js";
 
 const $ = s => document.querySelector(s);
 let timer = null;
@@ -28,6 +29,7 @@ async function refresh() {
     await profiles.refresh();
     await access.refreshDevices(profiles.byModel());
     await notifications.refresh();
+    await rules.refresh();
     const tokens = await access.refreshTokens();
     await access.refreshUsers(tokens);
     await audit.refresh(new Map(tokens.map(k => [k.id, k.label || k.owner])));
@@ -43,6 +45,7 @@ $("#admission").addEventListener("click", async ev => {
   refresh();
 });
 access.wire(refresh);
+rules.wire(refresh);
 audit.wire(refresh);
 
 session.boot({
@@ -53,9 +56,10 @@ session.boot({
     $("#audit-section").hidden = !admin;
     for (const id of ["#devices-section", "#profiles-section", "#notifications-section", "#tokens-section", "#users-section"]) $(id).hidden = !admin;
     audit.fillActions();
+    rules.retitle();
     refresh();
     timer = setInterval(refresh, 3000);
   },
   stop: () => clearInterval(timer),
-  redraw: () => { audit.fillActions(); refresh(); },
+  redraw: () => { audit.fillActions(); rules.retitle(); refresh(); },
 });
