@@ -123,34 +123,16 @@ public struct RetentionPurger: Sendable {
         let limit = max(policy.batchRows, 1)
         for kind in try await store.storedKinds() {
             guard let age = policy.age(forKind: kind) else { continue }
-            var run = PurgeRun(target: "events kind=\(kind)", rows: 0, batches: 0, before: now.addingTimeInterval(-age.seconds))
-            while true {
-                try Task.checkCancellation()
-                let n = try await store.purgeEvents(kind: kind, before: run.before, limit: limit, now: now)
-                run.rows += n
-                if n > 0 { run.batches += 1 }
-                if n < limit { break }
-                try await pause()
-            }
-            if run.rows > 0 {
-                try await store.recordPurgeRun(run, at: now)
-                runs.append(run)
-            }
+            let before = now.addingTimeInterval(-age.seconds)
+            if let run = try await batches("events kind=\(kind)", before: before, limit: limit, now: now, {
+                try await store.purgeEvents(kind: kind, before: before, limit: limit, now: now)
+            }) { runs.append(run) }
         }
         if let age = policy.notificationsAge {
-            var run = PurgeRun(target: "notification_outbox", rows: 0, batches: 0, before: now.addingTimeInterval(-age.seconds))
-            while true {
-                try Task.checkCancellation()
-                let n = try await store.purgeNotifications(before: run.before, limit: limit)
-                run.rows += n
-                if n > 0 { run.batches += 1 }
-                if n < limit { break }
-                try await pause()
-            }
-            if run.rows > 0 {
-                try await store.recordPurgeRun(run, at: now)
-                runs.append(run)
-            }
+            let before = now.addingTimeInterval(-age.seconds)
+            if let run = try await batches("notification_outbox", before: before, limit: limit, now: now, {
+                try await store.purgeNotifications(before: before, limit: limit)
+            }) { runs.append(run) }
         }
         guard let age = policy.rawRetention else { return runs }
         var run = PurgeRun(target: "raw_records", rows: 0, batches: 0, before: now.addingTimeInterval(-age.seconds))
@@ -168,6 +150,25 @@ public struct RetentionPurger: Sendable {
             runs.append(run)
         }
         return runs
+    }
+
+    /// Runs `batch` (one short transaction deleting up to `limit` rows) until a batch deletes
+    /// fewer, pausing between; the run, noted in the audit log, when it deleted anything.
+    private func batches(
+        _ target: String, before: Date, limit: Int, now: Date, _ batch: () async throws -> Int
+    ) async throws -> PurgeRun? {
+        var run = PurgeRun(target: target, rows: 0, batches: 0, before: before)
+        while true {
+            try Task.checkCancellation()
+            let n = try await batch()
+            run.rows += n
+            if n > 0 { run.batches += 1 }
+            if n < limit { break }
+            try await pause()
+        }
+        guard run.rows > 0 else { return nil }
+        try await store.recordPurgeRun(run, at: now)
+        return run
     }
 
     private func pause() async throws {

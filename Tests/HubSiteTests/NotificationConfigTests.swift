@@ -97,4 +97,17 @@ struct NotificationConfigTests {
         let shift = HourWindow(days: [], from: 6 * 60, to: 14 * 60)
         #expect(shift.contains(at("2026-12-07T00:00:00Z"), in: zone) && !shift.contains(at("2026-12-07T07:00:00Z"), in: zone))
     }
+
+    @Test func theOutboxKeepsFinishedMessagesForTheRetentionAgeOfAtLeastADay() throws {
+        func retention(_ text: String) throws -> Result<SiteConfig, ConfigError> {
+            let dir = try TemporaryDirectory("notify-retention")
+            try FileManager.default.createDirectory(atPath: dir.path("profiles"), withIntermediateDirectories: true)
+            let path = try dir.write("site.yaml", "site: gate-3\nstore:\n  sqlite: hub.sqlite\nretention:\n" + text + "\n")
+            do { return .success(try SiteConfig.load(path: path, profilesDir: dir.path("profiles"))) } catch let e as ConfigError { return .failure(e) }
+        }
+        #expect(try retention("  notifications: 30d").get().retention?.notificationsAge == RetentionAge("30d"))
+        #expect(try retention("  default: 5y").get().retention?.notificationsAge == RetentionAge("90d"))
+        guard case .failure(let e) = try retention("  notifications: 12h") else { Issue.record("12h was taken"); return }
+        #expect(e.line == 5 && e.field == "retention.notifications" && e.message.contains("at least 1d"), "\(e)")
+    }
 }

@@ -23,8 +23,8 @@ public struct NotificationService: Service {
     public static let consumerName = "notifications"
 
     private let settings: NotificationSettings
-    /// The rules in force, shared with whoever shows them.
-    public let rules: NotificationRuleSource
+    /// The rules in force: the site file's, or the saved set at its newest version.
+    private let rules: NotificationRuleSource
     private let ruleCheck: Duration
     private let zone: TimeZone
     private let catalog: MessageCatalog
