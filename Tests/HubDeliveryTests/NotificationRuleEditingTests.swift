@@ -96,4 +96,27 @@ struct NotificationRuleEditingTests {
         #expect(relay.messages(to: "op@gate.example").count == 1)
         try await after.stop()
     }
+
+    /// A rule added through the API whose escalation step has its own hours (the day after tomorrow): an
+    /// unacknowledged alarm now is mailed at once, and its escalation is recorded as suppressed.
+    @Test func anEscalationStepOutsideItsHoursIsSuppressedOnTheRunningHub() async throws {
+        let dir = try TemporaryDirectory("notify-step-hours")
+        let pki = try await TestPKI.make("smtp", in: dir)
+        let relay = try await TestSMTPRelay(pki: pki, in: dir, port: try await TestSMTPRelay.freePort())
+        defer { relay.stop() }
+        let hub = try await D.hub(dir, pki: pki, smtpPort: relay.port)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        // The day after tomorrow, all day (the site is UTC): the step, due in 1 s, falls outside even at midnight.
+        let later = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"][calendar.component(.weekday, from: Date().addingTimeInterval(2 * 86_400)) - 1]
+        let rule = #"{"name":"lane9","match":{"devices":["rpm-lane9"]},"foldS":0,"notify":[{"email":"op9@gate.example"}],"#
+            + #""escalate":[{"afterS":1,"hours":[{"days":["\#(later)"],"from":"00:00","to":"24:00"}],"notify":[{"email":"chief9@gate.example"}]}]}"#
+        let (added, body) = try await hub.post("/api/v1/notification-rules", #"{"rule": \#(rule)}"#)
+        #expect(added == 201, "\(body)")
+        let alarm = try await D.store(hub, device: "rpm-lane9")
+        #expect(try await eventually { try await D.outbox(hub, alarm) == ["0:sent", "1:suppressed"] })
+        #expect(relay.messages(to: "op9@gate.example").count == 1 && relay.messages(to: "chief9@gate.example").isEmpty)
+        #expect(try await D.counts(hub, "lane9")["suppressed"] as? Int == 1)
+        try await hub.stop()
+    }
 }
