@@ -71,7 +71,7 @@ struct PackageCommandTests {
         #expect(r.out.contains("It holds 5 events, 5 raw device records, 1 image, no N42.42 documents and the adjudications."))
         #expect(r.out.contains("Passage P-77 on lane 2"))
         #expect(r.out.contains("Scan SC-77 on lane 2") && r.out.contains("1 image."))
-        #expect(r.out.contains("Seal \(PackageFixture.seal) reported lock at 10.80000, 106.71000"))
+        #expect(r.out.contains("Seal \(PackageFixture.seal) reported locked at 10.80000, 106.71000"))
         #expect(r.out.contains("Transit finding (seal-opened)"))
         #expect(r.out.contains("Risk assessment") && r.out.contains("channel red (declared yellow), score 40, signals sealTamper (40 points)."))
         // The events run crosses the other truck's fixes between the declaration's events.

@@ -1,5 +1,6 @@
 import Foundation
 import HubModel
+import HubStore
 
 /// What a verified package holds, in sentences for the officer who receives it.
 public enum PackageSummary {
@@ -27,10 +28,26 @@ public enum PackageSummary {
         for e in events {
             if let line = sentence(e) { out.append(line) }
         }
+        for a in v.adjudications.sorted(by: { $0.at < $1.at }) {
+            let kind = v.events.first { $0.id == a.eventID }?.kind ?? "an"
+            out.append(
+                "Adjudication of the \(kind) event by \(a.by) at \(time(a.at)): \(a.outcome.rawValue), "
+                    + "secondary inspection \(a.secondaryInspection.rawValue)" + (a.note.map { ": \($0)." } ?? "."))
+        }
         return out
     }
 
     static func time(_ d: Date) -> String { Timestamp.format(d) }
+
+    static func words(_ status: SealStatus.Status) -> String {
+        switch status {
+        case .locked: return "locked"
+        case .unlocked: return "unlocked"
+        case .lowBattery: return "a low battery"
+        case .shock: return "a shock"
+        default: return status.rawValue
+        }
+    }
 
     static func sentence(_ e: InspectionEvent) -> String? {
         let at = time(e.observedAt)
@@ -51,7 +68,7 @@ public enum PackageSummary {
         case EventKind.sealStatus:
             guard let s = try? SealStatusPayload(json: e.data) else { return nil }
             let where_ = s.lat.flatMap { lat in s.lon.map { String(format: " at %.5f, %.5f", lat, $0) } } ?? ""
-            return "Seal \((e.subject.seals ?? []).joined(separator: ", ")) reported \(s.status.rawValue)\(where_) at \(at)."
+            return "Seal \((e.subject.seals ?? []).joined(separator: ", ")) reported \(words(s.status))\(where_) at \(at)."
         case let k where k.hasPrefix("transit."):
             guard let t = try? TransitFindingPayload(json: e.data) else { return nil }
             return "Transit finding (\(t.finding)) at \(at): \(t.detail)"

@@ -26,6 +26,8 @@ public struct PackageVerification: Sendable {
     public var signer: String?
     /// The events of the package that verified, for the summary.
     public var events: [InspectionEvent] = []
+    /// The adjudications, when their member verified.
+    public var adjudications: [Adjudication] = []
 
     public var intact: Bool { problems.isEmpty }
 }
@@ -173,6 +175,17 @@ public struct PackageVerifier: Sendable {
             }
             intact.insert(m.path)
             if m.kind == .event, let e = try? JSONDecoder().decode(InspectionEvent.self, from: Data(content)) { out.events.append(e) }
+            if m.kind == .adjudications {
+                let decoder = JSONDecoder()
+                decoder.dateDecodingStrategy = .custom { d in
+                    let text = try d.singleValueContainer().decode(String.self)
+                    guard let date = Timestamp.parse(text) else {
+                        throw DecodingError.dataCorrupted(.init(codingPath: d.codingPath, debugDescription: "not an RFC 3339 time"))
+                    }
+                    return date
+                }
+                out.adjudications = (try? decoder.decode([Adjudication].self, from: Data(content))) ?? []
+            }
         }
         return intact
     }
