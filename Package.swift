@@ -191,7 +191,7 @@ let package = Package(
             name: "HubApp",
             dependencies: [
                 "HubModel", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubIngest", "HubTransports",
-                "HubDelivery", "HubCorrelation", "HubDrivers", "HubServer",
+                "HubDelivery", "HubCorrelation", "HubDrivers", "HubServer", "HubPackage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -257,7 +257,7 @@ let package = Package(
         .testTarget(
             name: "HubPackageTests",
             dependencies: [
-                "HubPackage", "HubStore", "HubModel", "HubTesting",
+                "HubPackage", "HubStore", "HubModel", "HubTesting", "HubAppTesting", "HubApp",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

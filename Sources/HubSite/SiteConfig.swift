@@ -80,6 +80,9 @@ public struct SiteConfig: Sendable, Equatable {
     /// The daily per-lane report: where it is kept, the hour it is written, its subscribers (`reports:`);
     /// nil writes none.
     public var reports: ReportSettings? = nil
+    /// The key and certificate signed inspection packages are signed with (`packages:`); nil: the
+    /// API does not export them (`niihub package export` takes its own).
+    public var packageSigning: PackageSigningFiles? = nil
 }
 
 /// How a hub shares a PostgreSQL store with other replicas of itself.
@@ -203,6 +206,14 @@ extension SiteConfig {
                 return r
             })
         config.notifications = notifications
+        if let p = raw.packages {
+            let files = PackageSigningFiles(keyPath: resolve(p.key), certificatePath: resolve(p.certificate))
+            if let problem = files.problem() {
+                throw YAMLDocument.error(
+                    at: [AnyKey(stringValue: "packages"), AnyKey(stringValue: problem.field)], message: problem.message, in: node, file: path)
+            }
+            config.packageSigning = files
+        }
         return config
     }
 
@@ -254,6 +265,7 @@ struct RawSiteConfig: Decodable {
     var relays: [LaneRelaySettings]
     var notifications: RawNotifications
     var reports: ReportSettings?
+    var packages: RawPackageSigning?
 
     struct Risk: Decodable {
         var policy: String?
@@ -374,7 +386,7 @@ struct RawSiteConfig: Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login, auth
-        case console, review, national, relays, notifications, reports
+        case console, review, national, relays, notifications, reports, packages
     }
 
     init(from decoder: any Decoder) throws {
@@ -404,6 +416,7 @@ struct RawSiteConfig: Decodable {
         relays = try c.decodeIfPresent([LaneRelaySettings].self, forKey: .relays) ?? []
         notifications = try c.decodeIfPresent(RawNotifications.self, forKey: .notifications) ?? RawNotifications()
         reports = try c.decodeIfPresent(ReportSettings.self, forKey: .reports)
+        packages = try c.decodeIfPresent(RawPackageSigning.self, forKey: .packages)
     }
 }
 
