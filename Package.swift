@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        // X.509 chains and their verification for signed inspection packages (HubPackage).
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.3.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.0.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
@@ -147,6 +150,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Signed inspection-result packages: a declaration's evidence (raw bytes, event bodies, images,
+        // N42 documents) in one POSIX tar with a manifest, its chain proofs, and an ECDSA P-256
+        // signature under an X.509 chain; written from a store and verified offline.
+        .target(
+            name: "HubPackage",
+            dependencies: [
+                "HubModel", "HubStore", "HubDrivers",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strict
+        ),
         // What events mean together: per-lane activity now, passages and declarations later.
         .target(name: "HubCorrelation", dependencies: ["HubModel"], swiftSettings: strict),
         // Seeded worlds to check the hub against: lane traffic with its ground truth, and the checker
@@ -176,7 +192,7 @@ let package = Package(
             name: "HubApp",
             dependencies: [
                 "HubModel", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubIngest", "HubTransports",
-                "HubDelivery", "HubCorrelation", "HubDrivers", "HubServer",
+                "HubDelivery", "HubCorrelation", "HubDrivers", "HubServer", "HubPackage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -192,7 +208,8 @@ let package = Package(
             name: "niihub",
             dependencies: [
                 "HubModel", "HubDrivers", "HubNormalizer", "HubDevices", "HubSite", "HubStore", "HubStorePostgres", "HubIngest",
-                "HubApp", "HubCorrelation", "HubSimulation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "HubApp", "HubCorrelation", "HubSimulation", "HubPackage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -234,6 +251,17 @@ let package = Package(
             name: "HubCorrelationTests",
             dependencies: [
                 "HubCorrelation", "HubModel", "HubSimulation", .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        // Package layout, signing and offline verification; `niihub package` as a child process.
+        .testTarget(
+            name: "HubPackageTests",
+            dependencies: [
+                "HubPackage", "HubStore", "HubModel", "HubTesting", "HubAppTesting", "HubApp",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: strict
         ),

@@ -215,7 +215,7 @@ public struct HubApplication: Sendable {
             resolvePassage: { [holderDesk] event, passage, user in
                 let answer = await holderDesk.ask(.resolve(event: event, passage: passage, by: user))
                 return answer.flatMap { try? JSONDecoder().decode(PassageStage.Resolution.self, from: $0) }
-            })
+            }, exportPackage: exportPackage)
     }
 
     /// Queue depths and feed consumers for `/metrics`.

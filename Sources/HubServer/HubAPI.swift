@@ -28,14 +28,16 @@ public struct HubAPI: Sendable {
     /// The API over a hub's parts; `auth` nil serves every route without credentials (embedding
     /// only), `declarations` is normally the events' own SQLite file, `ids` the ingest's generator
     /// (for events posted here), `forwarding` nil refuses gate hubs' batches, `resolvePassage`
-    /// (evidence id, passage id, user) nil when the hub assembles no passages.
+    /// (evidence id, passage id, user) nil when the hub assembles no passages, `exportPackage`
+    /// nil when the site has no package signing key.
     public init(
         store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String, config: ConfigState? = nil,
         ids: EventIDGenerator = EventIDGenerator(), declarations: (any DeclarationStore)? = nil,
         auth: AuthService? = nil, live: LiveFeed? = nil, logger: Logger = Logger(label: "niihub.api"),
         blobs: BlobStore? = nil, metricSources: MetricSources? = nil, transits: (@Sendable () async -> Data?)? = nil,
         forwarding: (any ForwardingStore)? = nil, tls: Bool = false, allowedOrigins: [String] = [],
-        resolvePassage: (@Sendable (String, String, String) async -> PassageStage.Resolution?)? = nil
+        resolvePassage: (@Sendable (String, String, String) async -> PassageStage.Resolution?)? = nil,
+        exportPackage: (@Sendable (String) async throws -> SignedPackage)? = nil
     ) {
         origins = OriginPolicy(tls: tls, allowed: allowedOrigins)
         self.auth = auth
@@ -71,6 +73,7 @@ public struct HubAPI: Sendable {
             NationalRoutes(forwarding: forwarding, config: config),
             AnalystRoutes(store: store, declarationStore: declarations, lanes: lanes),
             EventExportRoutes(store: store),
+            PackageRoutes(export: exportPackage),
             TimeReleaseRoutes(store: store, declarationStore: declarations, config: config),
             ReportRoutes(config: config),
             AdmissionRoutes(registry: registry, config: config),

@@ -82,6 +82,9 @@ public struct SiteConfig: Sendable, Equatable {
     public var reports: ReportSettings? = nil
     /// Commands to GPS e-seals and trackers: the answer timeout, the destination zone (`sealCommands:`).
     public var sealCommands = SealCommandSettings()
+    /// The key and certificate signed inspection packages are signed with (`packages:`); nil: the
+    /// API does not export them (`niihub package export` takes its own).
+    public var packageSigning: PackageSigningFiles? = nil
 }
 
 /// How a hub shares a PostgreSQL store with other replicas of itself.
@@ -206,6 +209,14 @@ extension SiteConfig {
             })
         config.notifications = notifications
         config.sealCommands = raw.sealCommands
+        if let p = raw.packages {
+            let files = PackageSigningFiles(keyPath: resolve(p.key), certificatePath: resolve(p.certificate))
+            if let problem = files.problem() {
+                throw YAMLDocument.error(
+                    at: [AnyKey(stringValue: "packages"), AnyKey(stringValue: problem.field)], message: problem.message, in: node, file: path)
+            }
+            config.packageSigning = files
+        }
         return config
     }
 
@@ -258,6 +269,7 @@ struct RawSiteConfig: Decodable {
     var notifications: RawNotifications
     var reports: ReportSettings?
     var sealCommands: SealCommandSettings
+    var packages: RawPackageSigning?
 
     struct Risk: Decodable {
         var policy: String?
@@ -378,7 +390,7 @@ struct RawSiteConfig: Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login, auth
-        case console, review, national, relays, notifications, reports, sealCommands
+        case console, review, national, relays, notifications, reports, sealCommands, packages
     }
 
     init(from decoder: any Decoder) throws {
@@ -409,6 +421,7 @@ struct RawSiteConfig: Decodable {
         notifications = try c.decodeIfPresent(RawNotifications.self, forKey: .notifications) ?? RawNotifications()
         reports = try c.decodeIfPresent(ReportSettings.self, forKey: .reports)
         sealCommands = try c.decodeIfPresent(SealCommandSettings.self, forKey: .sealCommands) ?? SealCommandSettings()
+        packages = try c.decodeIfPresent(RawPackageSigning.self, forKey: .packages)
     }
 }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 #if canImport(Glibc)
 import Glibc
+// timespec's members resolve through CoreFoundation once X509 (HubPackage) is in the module graph.
+import CoreFoundation
 #endif
 import Foundation
 import HubDrivers

@@ -1,5 +1,9 @@
 import Foundation
 import Glibc
+// stat's members resolve through CoreFoundation once X509 (HubPackage) is in the module graph.
+#if canImport(CoreFoundation)
+import CoreFoundation
+#endif
 
 /// A captured feed read whole into one byte array, for `niihub decode`.
 enum CaptureFile {

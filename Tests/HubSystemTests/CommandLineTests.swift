@@ -10,30 +10,10 @@ import Glibc
 @Suite(.timeLimit(.minutes(3)))
 struct CommandLineTests {
     /// The built `niihub`, beside the test bundle.
-    static var niihub: URL {
-        let candidates = [
-            Bundle.main.executableURL?.deletingLastPathComponent(),
-            Bundle(for: Marker.self).bundleURL.deletingLastPathComponent(),
-            Corpus.packageRoot.appendingPathComponent(".build/debug"),
-        ].compactMap { $0 }
-        return candidates.map { $0.appendingPathComponent("niihub") }.first {
-            FileManager.default.isExecutableFile(atPath: $0.path)
-        } ?? candidates.last!.appendingPathComponent("niihub")
-    }
-    final class Marker {}
+    static var niihub: URL { BuiltExecutable.url("niihub") }
 
     static func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = niihub
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        try BuiltExecutable.run(niihub, args)
     }
 
     @Test func decodePrintsOneEventPerLineAndCountsOnStderr() throws {
