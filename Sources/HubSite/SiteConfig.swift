@@ -85,6 +85,9 @@ public struct SiteConfig: Sendable, Equatable {
     /// The key and certificate signed inspection packages are signed with (`packages:`); nil: the
     /// API does not export them (`niihub package export` takes its own).
     public var packageSigning: PackageSigningFiles? = nil
+    /// Partner administrations whose signed packages `POST /api/v1/packages` accepts (`partners:`);
+    /// empty: the hub receives none.
+    public var partners: [PartnerTrust] = []
 }
 
 /// How a hub shares a PostgreSQL store with other replicas of itself.
@@ -217,6 +220,10 @@ extension SiteConfig {
             }
             config.packageSigning = files
         }
+        config.partners = try Self.partners(raw.partners, resolve: resolve) { i, field, message in
+            YAMLDocument.error(
+                at: [AnyKey(stringValue: "partners"), IndexKey(i), AnyKey(stringValue: field)], message: message, in: node, file: path)
+        }
         return config
     }
 
@@ -270,6 +277,7 @@ struct RawSiteConfig: Decodable {
     var reports: ReportSettings?
     var sealCommands: SealCommandSettings
     var packages: RawPackageSigning?
+    var partners: [RawPartner]
 
     struct Risk: Decodable {
         var policy: String?
@@ -390,7 +398,7 @@ struct RawSiteConfig: Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login, auth
-        case console, review, national, relays, notifications, reports, sealCommands, packages
+        case console, review, national, relays, notifications, reports, sealCommands, packages, partners
     }
 
     init(from decoder: any Decoder) throws {
@@ -422,6 +430,7 @@ struct RawSiteConfig: Decodable {
         reports = try c.decodeIfPresent(ReportSettings.self, forKey: .reports)
         sealCommands = try c.decodeIfPresent(SealCommandSettings.self, forKey: .sealCommands) ?? SealCommandSettings()
         packages = try c.decodeIfPresent(RawPackageSigning.self, forKey: .packages)
+        partners = try c.decodeIfPresent([RawPartner].self, forKey: .partners) ?? []
     }
 }
 

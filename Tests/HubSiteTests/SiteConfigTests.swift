@@ -278,6 +278,25 @@ struct SiteConfigTests {
         #expect(typo.field.hasPrefix("sealCommands") && typo.line == 9, "\(typo)")
     }
 
+    @Test func partnersNameTheirCAAndABadItemNamesItsLineAndField() throws {
+        let device = "  - {id: a, profile: test-rpm, lane: \"1\", port: /dev/x}"
+        let certs = try TemporaryDirectory("partners")
+        let ca = try certs.write("kh.pem", "-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n")
+        let notPEM = try certs.write("bad.pem", "not a certificate\n")
+        #expect(try load(site: Self.site(device)).1.get().partners == [])
+        let given = try load(site: Self.site(device) + "\npartners:\n  - {name: kh-customs, country: KH, administration: GDCE Cambodia, ca: \(ca)}\n").1.get()
+        #expect(given.partners == [PartnerTrust(name: "kh-customs", country: "KH", administration: "GDCE Cambodia", caPath: ca)])
+        let item = "\npartners:\n  - {name: kh-customs, country: KH, ca: \(ca)}\n"
+        let twice = try #require(try failure(site: Self.site(device) + item + "  - {name: kh-customs, country: KH, ca: \(ca)}\n"))
+        #expect(twice.field == "partners[1].name" && twice.line == 10 && twice.message.contains("named twice"), "\(twice)")
+        let unreadable = try #require(try failure(site: Self.site(device) + item + "  - {name: la-customs, country: LA, ca: \(notPEM)}\n"))
+        #expect(unreadable.field == "partners[1].ca" && unreadable.line == 10 && unreadable.message.contains("holds no PEM CA certificate"), "\(unreadable)")
+        let country = try #require(try failure(site: Self.site(device) + "\npartners:\n  - {name: kh, country: Cambodia, ca: \(ca)}\n"))
+        #expect(country.field == "partners[0].country" && country.line == 9 && country.message.contains("two-letter"), "\(country)")
+        let typo = try #require(try failure(site: Self.site(device) + "\npartners:\n  - {name: kh, country: KH, cert: \(ca)}\n"))
+        #expect(typo.field.hasPrefix("partners[0]") && typo.line == 9, "\(typo)")
+    }
+
     @Test func aTypeErrorSaysWhatWasFound() throws {
         let e = try #require(try failure(site: Self.site("""
               - id: rpm-lane1
