@@ -70,7 +70,9 @@ public struct HubApplication: Sendable {
     /// The HTTPS settings when the site config has `tls:`.
     private let tls: TLSConfiguration?
     private let logger: Logger
-    private let ids = EventIDGenerator()
+    let ids = EventIDGenerator()
+    /// Partners' packages being received now, by SHA-256 (the same bytes twice at once: one waits).
+    let packageReceipts = PackageReceipts()
     private let profilesDir: String?
     private let reloadPoll: Duration
     private let reloadSignals: [UnixSignal]
@@ -215,7 +217,7 @@ public struct HubApplication: Sendable {
             resolvePassage: { [holderDesk] event, passage, user in
                 let answer = await holderDesk.ask(.resolve(event: event, passage: passage, by: user))
                 return answer.flatMap { try? JSONDecoder().decode(PassageStage.Resolution.self, from: $0) }
-            }, exportPackage: exportPackage)
+            }, exportPackage: exportPackage, receivePackage: receivePackage)
     }
 
     /// Queue depths and feed consumers for `/metrics`.

@@ -3,7 +3,8 @@ import HubModel
 
 /// A declaration's risk from what the devices saw of it: the signals, each with the events that
 /// show it, a score from 0 to 100, and the channel the hub recommends — which can raise the channel
-/// the risk system set, never lower it.
+/// the risk system set, and lower it only in the one case a policy allows (`lowersYellow`: a partner
+/// administration's verified clearance of an AEO trader's yellow declaration).
 public struct RiskAssessment: Sendable, Equatable {
     public struct Signal: Sendable, Equatable {
         public var name: String
@@ -94,6 +95,8 @@ public enum RiskAssessor {
         signal("tamperDuringPassage", linked.filter { e in
             e.sealStatus.map { [.opened, .tampered, .cut].contains($0.status) } ?? false
         }, "seal tampered")
+        let partnerClears = linked.filter { $0.packageReceived?.cleared == true }
+        signal("partnerCleared", partnerClears, partnerClears.compactMap(\.packageReceived).map(partnerWords).joined(separator: "; "))
 
         var modifiers: [String: Double] = [:]
         if d.trader.aeo { modifiers["aeo"] = policy.modifiers["aeo"] ?? 0 }
@@ -104,8 +107,32 @@ public enum RiskAssessor {
         let raw = signals.reduce(0) { $0 + $1.points } + modifiers.values.reduce(0, +)
         let score = min(100, max(0, raw))
         let level: Declaration.Channel = score >= policy.redFrom ? .red : score >= policy.yellowFrom ? .yellow : .green
+        var channel = max(d.channel, level)
+        if lowersYellow(d, level: level, signals: signals, policy: policy) {
+            channel = .green
+            if let i = signals.firstIndex(where: { $0.name == "partnerCleared" }) {
+                signals[i].detail += "; the policy lowers the declared yellow channel to green for this AEO trader"
+            }
+        }
         return RiskAssessment(
             declaration: d.number, version: d.version, score: score, declaredChannel: d.channel,
-            channel: max(d.channel, level), signals: signals.sorted { $0.name < $1.name }, modifiers: modifiers)
+            channel: channel, signals: signals.sorted { $0.name < $1.name }, modifiers: modifiers)
+    }
+
+    /// Signals a partner's clearance never outweighs.
+    static let clearanceBlockers: Set<String> = ["radiationAlarm", "scanSuspect", "imageSuspect", "imageInspect"]
+
+    /// The one case the hub recommends a channel below the declared one: the policy allows it, the
+    /// trader is an AEO, the declared channel is yellow, the score is below yellow, a partner
+    /// inspected and cleared it (verified), and nothing here saw radiation or a suspect image.
+    static func lowersYellow(_ d: Declaration, level: Declaration.Channel, signals: [RiskAssessment.Signal], policy: RiskPolicy) -> Bool {
+        policy.partnerClearanceLowersYellow && d.trader.aeo && d.channel == .yellow && level == .green
+            && signals.contains { $0.name == "partnerCleared" } && !signals.contains { clearanceBlockers.contains($0.name) }
+    }
+
+    /// "inspected and cleared by kh-customs (KH) on 2026-11-25, verified: …".
+    static func partnerWords(_ p: PackageReceivedPayload) -> String {
+        let day = String(Timestamp.format(p.inspectedAt ?? p.created).prefix(10))
+        return "inspected and cleared by \(p.partner) (\(p.country)) on \(day), verified: declaration \(p.partnerDeclaration), package \(p.packageSHA256.prefix(12))…"
     }
 }

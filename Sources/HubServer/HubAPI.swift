@@ -29,7 +29,7 @@ public struct HubAPI: Sendable {
     /// only), `declarations` is normally the events' own SQLite file, `ids` the ingest's generator
     /// (for events posted here), `forwarding` nil refuses gate hubs' batches, `resolvePassage`
     /// (evidence id, passage id, user) nil when the hub assembles no passages, `exportPackage`
-    /// nil when the site has no package signing key.
+    /// nil when the site has no package signing key, `receivePackage` nil when the hub receives none.
     public init(
         store: any EventStore, registry: DeviceRegistry, lanes: LaneActivity, site: String, config: ConfigState? = nil,
         ids: EventIDGenerator = EventIDGenerator(), declarations: (any DeclarationStore)? = nil,
@@ -37,7 +37,8 @@ public struct HubAPI: Sendable {
         blobs: BlobStore? = nil, metricSources: MetricSources? = nil, transits: (@Sendable () async -> Data?)? = nil,
         forwarding: (any ForwardingStore)? = nil, tls: Bool = false, allowedOrigins: [String] = [],
         resolvePassage: (@Sendable (String, String, String) async -> PassageStage.Resolution?)? = nil,
-        exportPackage: (@Sendable (String) async throws -> SignedPackage)? = nil
+        exportPackage: (@Sendable (String) async throws -> SignedPackage)? = nil,
+        receivePackage: (@Sendable ([UInt8]) async throws -> ReceivedPackage)? = nil
     ) {
         origins = OriginPolicy(tls: tls, allowed: allowedOrigins)
         self.auth = auth
@@ -74,6 +75,7 @@ public struct HubAPI: Sendable {
             AnalystRoutes(store: store, declarationStore: declarations, lanes: lanes),
             EventExportRoutes(store: store),
             PackageRoutes(export: exportPackage),
+            PackageReceiveRoutes(receive: receivePackage),
             TimeReleaseRoutes(store: store, declarationStore: declarations, config: config),
             ReportRoutes(config: config),
             AdmissionRoutes(registry: registry, config: config),

@@ -43,12 +43,14 @@ public enum EventKind {
     public static let transitOverdue = "transit.overdue"
     public static let transitStop = "transit.stop"
     public static let transitSignalLost = "transit.signal-lost"
+    /// A partner administration's signed inspection package, received and verified.
+    public static let packageReceived = "package.received"
 
     /// Every kind named here (the transit findings beyond the five above come from the watch).
     public static let all: [String] = [
         occupancyStart, occupancy, radiationAlarm, radiationMeasurement, radiationBackground, radiationFault, ocrRead, scanResult,
         scanVerdict, gpsFix, sealStatus, sealTamper, sealCommand, traceAlarm, traceClear, deviceStatus, deviceTamper, deviceConfig, passage, passageResolution, riskAssessment,
-        transitDeviation, transitSeal, transitOverdue, transitStop, transitSignalLost,
+        transitDeviation, transitSeal, transitOverdue, transitStop, transitSignalLost, packageReceived,
     ]
 
     /// A transit watch finding (`deviation`, `returned`, `stop`, `seal`, `signal-lost`, …).

@@ -14,6 +14,8 @@ public enum EventPayload: Sendable, Equatable {
     case transitFinding(TransitFindingPayload)
     case passage(GatePassagePayload)
     case passageResolution(PassageResolutionPayload)
+    /// A partner administration's verified inspection package.
+    case packageReceived(PackageReceivedPayload)
 
     // positions, seals and device status (trackers, tracking seals, the hub's view of a device)
     case gpsFix(GPSFixPayload)
@@ -64,6 +66,7 @@ public enum EventPayload: Sendable, Equatable {
         case .transitFinding(let p): p.json
         case .passage(let p): p.json
         case .passageResolution(let p): p.json
+        case .packageReceived(let p): p.json
         // the lane's devices
         case .occupancyStart(let p): p.json
         case .occupancy(let p): p.json
@@ -97,6 +100,7 @@ public enum EventPayload: Sendable, Equatable {
         GPSFixPayload.self, SealStatusPayload.self, SealCommandPayload.self, DeviceStatus.self,
         // hub
         RiskAssessmentPayload.self, TransitFindingPayload.self, GatePassagePayload.self, PassageResolutionPayload.self,
+        PackageReceivedPayload.self,
         // the lane's devices
         OccupancyStartPayload.self, OccupancyPayload.self, RadiationAlarmPayload.self, RadiationMeasurementPayload.self,
         RadiationBackgroundPayload.self, RadiationFaultPayload.self, TamperPayload.self, DeviceConfigPayload.self,
