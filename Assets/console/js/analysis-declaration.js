@@ -9,7 +9,7 @@ import { channel } from "./words.js";
 import * as transits from "./map.js";
 import { siteSettings } from "./session.js";
 import { when, describe, kindName, quantity, weightKg, signalName, signalWhy, modifierName, points, channelWord, linkKind,
-  linkSureness, identifier, passageName, plate, quoted } from "./analysis-words.js";
+  linkSureness, identifier, passageName, plate, quoted, partnerSentence } from "./analysis-words.js";
 import { riskChip } from "./analysis-search.js";
 
 const TYPES = ["import", "export", "transit"];
@@ -181,6 +181,14 @@ function linkedEvents(detail) {
     }).join("")}</tbody></table>`;
 }
 
+/** Partner administrations' verified packages linked to the declaration, one sentence each. */
+function partnerInspections(detail) {
+  const received = detail.events.map(x => x.event).filter(e => e.kind === "package.received");
+  if (!received.length) return "";
+  return `<section class="panel wide partner-inspections"><h3>${esc(t("analysis.partnerTitle"))}</h3>
+    ${received.map(e => `<p class="sentence" data-package="${esc((e.data || {}).packageSHA256 || "")}">${esc(partnerSentence(e))}</p>`).join("")}</section>`;
+}
+
 function historyTable(h) {
   if (!h.list.length) return `<p class="muted">${esc(t("analysis.noRisk"))}</p>`;
   return `<table class="compact history"><thead><tr><th>${esc(t("analysis.col.when"))}</th><th>${esc(t("analysis.col.assessed"))}</th>
@@ -211,6 +219,7 @@ export async function show(wanted, into) {
           ${esc(changes(versions[i - 1], v).join("; "))}</li>`).join("")}</ol></section>
       <section class="panel">${riskBlock(detail.risk ? detail.risk.event : null, known, null)}
         <h3>${esc(t("analysis.riskHistory"))}</h3>${historyTable(history)}</section>
+      ${partnerInspections(detail)}
       <section class="panel wide"><h3>${esc(t("analysis.linksTitle"))}</h3><p class="hint">${esc(t("analysis.linksHint"))}</p>${linkedEvents(detail)}</section>
       <div class="wide" id="transit-slot"></div>
     </div>`;

@@ -8,10 +8,10 @@ import { plate, deviceState, family, headline, CHANNELS } from "./words.js";
 const KINDS = ["radiation.alarm", "radiation.occupancy", "radiation.occupancy-start", "radiation.measurement", "radiation.background",
   "radiation.fault", "ocr.read", "scan.result", "scan.verdict", "seal.status", "seal.tamper", "seal.command", "trace.alarm", "trace.clear", "gps.fix", "device.status", "device.tamper",
   "gate.passage", "gate.passage-resolution", "risk.assessment", "transit.deviation", "transit.seal", "transit.overdue",
-  "transit.stop", "transit.signal-lost", "transit.returned", "transit.signal-regained", "transit.arrived"];
+  "transit.stop", "transit.signal-lost", "transit.returned", "transit.signal-regained", "transit.arrived", "package.received"];
 export const SIGNALS = ["radiationAlarm", "scanSuspect", "undeclaredContainer", "missingContainer", "sealMismatch", "plateMismatch",
   "transitDeviation", "transitSealOpened", "transitOverdue", "transitStop", "transitSignalLost", "tamperDuringPassage",
-  "imageSuspect", "imageInspect", "imageClear"];
+  "imageSuspect", "imageInspect", "imageClear", "partnerCleared"];
 const MODIFIERS = ["aeo", "complianceHigh", "complianceMedium", "complianceLow"];
 const UNITS = ["KGM", "TNE", "LTR", "PCE", "MTQ", "MTK", "SET", "CT"];
 const CAMERAS = ["front", "rear", "side", "top"];
@@ -66,9 +66,29 @@ export function signalName(s) { return SIGNALS.includes(s) ? t(`analysis.signal.
 /** What a signal found, in the officer's language: containers the hub listed are kept. */
 export function signalWhy(s) {
   if (["imageSuspect", "imageInspect", "imageClear"].includes(s.signal)) return imageWhy(s);
+  if (s.signal === "partnerCleared") return partnerWhy(s);
   const list = /:\s*(.+)$/.exec(s.detail || "");
   const what = SIGNALS.includes(s.signal) ? t(`analysis.signalWhy.${s.signal}`) : quoted(s.detail || "");
   return list && ["undeclaredContainer", "missingContainer"].includes(s.signal) ? `${what}: ${list[1]}` : what;
+}
+/** A partner's clearance from the hub's detail ("inspected and cleared by kh-customs (KH) on 2026-11-18, verified: …"). */
+function partnerWhy(s) {
+  const d = s.detail || "";
+  const all = [...d.matchAll(/cleared by ([^ ;]+) \(([A-Z]{2})\) on (\d{4}-\d{2}-\d{2})/g)];
+  const who = all.map(m => t("analysis.signalWhy.partnerCleared", {partner: `${m[1]} (${m[2]})`, day: day(m[3] + "T12:00:00Z")})).join("; ");
+  return [who || quoted(d), d.includes("lowers the declared yellow") ? t("analysis.signalWhy.partnerLowers") : ""].filter(Boolean).join("; ");
+}
+/** A date alone (05/12/2026) in the site's zone. */
+export function day(iso) {
+  const d = new Date(iso);
+  if (isNaN(d.getTime())) return "–";
+  return new Intl.DateTimeFormat(locale(), {timeZone: timeZone(), year: "numeric", month: "2-digit", day: "2-digit"}).format(d);
+}
+/** "Inspected by kh-customs (KH) on 18/11/2026, verified: inspected and cleared, …": a received partner package for the declaration page. */
+export function partnerSentence(e) {
+  const d = e.data || {};
+  return t("analysis.partnerInspected", {partner: d.partner, country: d.country, day: day(d.inspectedAt || d.created),
+    result: t(d.cleared ? "analysis.ev.partnerCleared" : "analysis.ev.partnerAlarm"), members: number(d.members)});
 }
 /** An analysts' image verdict from the hub's detail ("… by lan, confirmed by minh: “label” …"): who, and what they marked. */
 function imageWhy(s) {
@@ -150,6 +170,9 @@ export function describe(e) {
       const where = d.lat != null && d.lon != null ? " " + t("alarm.at", {place: coords(d.lat, d.lon)}) : "";
       return t("analysis.ev.seal", {what: headline(e), seal: (s.seals || []).join(", ") || "–"}) + where;
     }
+    case "package.received":
+      return t("analysis.ev.packageReceived", {partner: d.partner, country: d.country, declaration: d.partnerDeclaration,
+        result: t(d.cleared ? "analysis.ev.partnerCleared" : "analysis.ev.partnerAlarm")});
     case "seal.command": {
       const command = SEAL_COMMANDS.includes(d.command) ? t(`sealCommand.${d.command}`) : d.command;
       const result = SEAL_COMMAND_RESULTS.includes(d.result) ? t(`sealCommand.result.${d.result}`) : d.result;
