@@ -22,9 +22,9 @@ extension HubApplication {
 
     /// Receives a partner's package: verifies it against the CAs `partners:` names (read from the
     /// files at each receipt, so a renewed partner CA applies at once), keeps the bytes as received
-    /// in the blob store, and files a `package.received` event through the ingest sink, so the
-    /// declaration links and the risk stage see it like any device's event. The event's raw record
-    /// is a one-line statement naming the package's SHA-256: receiving the same bytes again finds it.
+    /// in the blob store, files a `package.received` event through the ingest sink, so the declaration
+    /// links and the risk stage see it like any device's event, and records the package's row
+    /// (`ReceivedPackageStore`), by which receiving the same bytes again finds it.
     var receivePackage: @Sendable ([UInt8]) async throws -> ReceivedPackage {
         { [store, sink, blobs, configState, ids, packageReceipts, logger] bytes in
             let config = configState.current
@@ -32,13 +32,11 @@ extension HubApplication {
             let sha = ChainHash.hex(ChainHash.sha256(bytes))
             guard packageReceipts.claim(sha) else { throw PackageReceiveRefusal.busy }
             defer { packageReceipts.release(sha) }
-            let statement = "package.received \(sha)\n"
-            if try await !store.rawRecords(sha256: ChainHash.hex(ChainHash.sha256(Array(statement.utf8)))).isEmpty,
-                let earlier = try await Self.receivedEvent(sha, in: store), let p = earlier.packageReceived
-            {
+            if let earlier = try await store.receivedPackage(sha256: sha) {
                 return ReceivedPackage(
-                    partner: p.partner, country: p.country, declaration: p.partnerDeclaration, sha256: sha, event: earlier.id, duplicate: true,
-                    cleared: p.cleared, summary: p.summary, sentences: [])
+                    partner: earlier.partner, country: earlier.country,
+                    declaration: earlier.partnerDeclaration, sha256: sha, event: earlier.eventID, duplicate: true, cleared: earlier.cleared,
+                    summary: earlier.summary, sentences: [])
             }
             var partners: [TrustedPartner] = []
             for p in config.partners {
@@ -61,27 +59,19 @@ extension HubApplication {
                 device: DeviceRef(id: Self.partnerPackagesDevice, profile: "partner-package", family: "package"), site: config.site, lane: nil,
                 observedAt: now, receivedAt: now, subject: checked.subject, payload: checked.payload.payload, severity: .info,
                 raw: HubAuthored.unrecorded)
+            let statement = "package.received \(sha) from \(checked.payload.partner)\n"
             let batch = HubAuthored.batch(event, statement: statement, format: "niihub-package-receipt", deviceID: Self.partnerPackagesDevice, at: now)
             try await SinkBackedEventStore(sink).append(batch)
             let p = checked.payload
+            // The row after the event: a crash between the two files the package again on its next receipt.
+            _ = try await store.recordReceivedPackage(
+                ReceivedPackageRow(
+                    sha256: sha, partner: p.partner, country: p.country, partnerDeclaration: p.partnerDeclaration, ucr: checked.subject.ucr,
+                    containers: checked.subject.containers ?? [], seals: checked.subject.seals ?? [], cleared: p.cleared, summary: p.summary,
+                    eventID: event.id, bytes: bytes.count, receivedAt: now))
             return ReceivedPackage(
                 partner: p.partner, country: p.country, declaration: p.partnerDeclaration, sha256: sha, event: event.id, duplicate: false,
                 cleared: p.cleared, summary: p.summary, sentences: checked.sentences)
-        }
-    }
-
-    /// The `package.received` event filed for the package `sha`, newest first.
-    static func receivedEvent(_ sha: String, in store: any EventStore) async throws -> InspectionEvent? {
-        var q = EventQuery()
-        q.kind = EventKind.packageReceived
-        q.device = partnerPackagesDevice
-        q.newestFirst = true
-        q.limit = EventQuery.maxLimit
-        while true {
-            let page = try await store.events(q)
-            if let e = page.events.first(where: { $0.packageReceived?.packageSHA256 == sha }) { return e }
-            guard let next = page.next else { return nil }
-            q.cursor = next
         }
     }
 }

@@ -122,6 +122,7 @@ public final class SQLiteEventStore: HubRecordStore {
         registerHashPrefixMigrations(&m)
         registerForwardStatusMigrations(&m)
         registerNotificationMigrations(&m)
+        registerReceivedPackageMigration(&m)
         return m
     }
 

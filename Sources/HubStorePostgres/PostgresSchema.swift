@@ -208,6 +208,16 @@ enum PostgresSchema {
             "ALTER TABLE notification_outbox ADD COLUMN fold_kind TEXT, ADD COLUMN fold_device TEXT, ADD COLUMN fold_at DOUBLE PRECISION",
             "CREATE INDEX notification_outbox_fold ON notification_outbox (fold_at)",
         ]),
+        // Partners' packages received and verified (`ReceivedPackageStore.swift`): one row per package.
+        (16, "received-packages", [
+            """
+            CREATE TABLE received_packages (
+                sha256 TEXT PRIMARY KEY, partner TEXT NOT NULL, country TEXT NOT NULL, partner_declaration TEXT NOT NULL, ucr TEXT,
+                containers TEXT NOT NULL, seals TEXT NOT NULL, cleared BOOLEAN NOT NULL, summary TEXT NOT NULL,
+                event_id TEXT NOT NULL, bytes BIGINT NOT NULL, received_at DOUBLE PRECISION NOT NULL)
+            """,
+            "CREATE INDEX received_packages_partner ON received_packages (partner, received_at)",
+        ]),
     ]
 
     /// Work a migration does in Swift after its statements, in the same transaction.

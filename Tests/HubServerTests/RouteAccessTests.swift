@@ -68,6 +68,7 @@ struct RouteAccessTests {
         ("POST", "/api/v1/declarations/bulk", "", [.analyst, .admin]),
         ("POST", "/api/v1/declarations/X1/cancel", "{}", [.analyst, .admin]),
         ("POST", "/api/v1/declarations/X1/package", "", [.analyst, .admin]),
+        ("POST", "/api/v1/packages", "", [.analyst, .admin]),
         ("POST", "/api/v1/scans", "{}", [.operator, .admin]),
         ("POST", "/api/v1/blobs", "x", [.operator, .admin]),
         ("POST", "/api/v1/forwarded/blobs/\(String(repeating: "a", count: 64))", "x", [.gate, .admin]),

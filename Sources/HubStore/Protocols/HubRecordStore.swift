@@ -57,7 +57,7 @@ public protocol AdjudicationStore: Sendable {
 /// `PostgresEventStore` in the `HubStorePostgres` module).
 public protocol HubRecordStore:
     EventStore, DeclarationStore, FeedCursorStore, AuthStore, AdjudicationStore, ForwardingStore, RetentionStore, VerifiableStore,
-    LiveAnnouncing, LeaseGranting, StoreHead, HolderAnswerStore, NotificationOutboxStore, NotificationRuleStore
+    LiveAnnouncing, LeaseGranting, StoreHead, HolderAnswerStore, NotificationOutboxStore, NotificationRuleStore, ReceivedPackageStore
 {
     /// Where the records are, for logs: a file path, or a URL without its password.
     var location: String { get }
