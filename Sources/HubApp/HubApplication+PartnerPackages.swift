@@ -50,7 +50,7 @@ extension HubApplication {
             let now = Date()
             let checked: PartnerPackage
             switch await PartnerPackageCheck.check(bytes, partners: partners, now: now) {
-            case .failure(let refused): throw PackageReceiveRefusal.refused(refused.problems.map { ($0.member, $0.problem) })
+            case .failure(let refused): throw PackageReceiveRefusal.refused(refused.problems.map { (member: $0.member, problem: $0.problem) })
             case .success(let p): checked = p
             }
             _ = try blobs.put(Data(bytes))

@@ -69,7 +69,7 @@ public struct HubApplication: Sendable {
     public let feedConsumers: FeedConsumers
     /// The HTTPS settings when the site config has `tls:`.
     private let tls: TLSConfiguration?
-    private let logger: Logger
+    let logger: Logger
     let ids = EventIDGenerator()
     /// Partners' packages being received now, by SHA-256 (the same bytes twice at once: one waits).
     let packageReceipts = PackageReceipts()

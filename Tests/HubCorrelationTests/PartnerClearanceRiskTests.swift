@@ -49,14 +49,17 @@ struct PartnerClearanceRiskTests {
 
     @Test func neverPastARadiationAlarmOrASuspectScan() {
         let clear = received(cleared: true)
-        // A radiation alarm here makes it red whatever the partner saw.
-        let alarmed = base.event("gate.passage", containers: ["CSQU3054383", "TCNU7200794"], data: ["gammaAlarm": true], severity: .alarm)
-        #expect(RiskAssessor.assess(base.declaration(channel: .yellow, aeo: true), linked: [clear, alarmed], policy: lowering).channel == .red)
-        // A suspect scan under the yellow threshold (weights lowered) still keeps yellow.
+        // Weights so low that the score alone would be green: the alarm and the scan still hold yellow.
         var light = lowering
+        light.weights["radiationAlarm"] = 5
         light.weights["scanSuspect"] = 5
+        let alarmed = base.event("gate.passage", containers: ["CSQU3054383", "TCNU7200794"], data: ["gammaAlarm": true], severity: .alarm)
+        let a = RiskAssessor.assess(base.declaration(channel: .yellow, aeo: true), linked: [clear, alarmed], policy: light)
+        #expect(a.signals.map(\.name).contains("radiationAlarm") && a.score < light.yellowFrom && a.channel == .yellow)
         let scan = base.event("scan.result", containers: ["CSQU3054383"], severity: .alarm)
-        let a = RiskAssessor.assess(base.declaration(channel: .yellow, aeo: true), linked: [clear, scan], policy: light)
-        #expect(a.signals.map(\.name).contains("scanSuspect") && a.channel == .yellow)
+        let b = RiskAssessor.assess(base.declaration(channel: .yellow, aeo: true), linked: [clear, scan], policy: light)
+        #expect(b.signals.map(\.name).contains("scanSuspect") && b.channel == .yellow)
+        // With the default weights an alarm is red whatever the partner saw.
+        #expect(RiskAssessor.assess(base.declaration(channel: .green, aeo: false), linked: [clear, alarmed], policy: lowering).channel == .red)
     }
 }

@@ -3,6 +3,7 @@ import HubModel
 import HubPackage
 import HubStore
 import HubTesting
+import SwiftASN1
 import X509
 
 /// A partner administration's hub: its own CA and signing key, and its own SQLite store holding its

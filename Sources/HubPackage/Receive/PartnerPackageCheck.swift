@@ -72,7 +72,7 @@ public enum PartnerPackageCheck {
             subject.ucr = d.ucr ?? m.subject.ucr
         }
         let alarmed = v.events.contains { e in
-            e.severity == .alarm || [.suspect, .inspect].contains(e.scanVerdict?.verdict)
+            e.severity == .alarm || e.scanVerdict.map { $0.verdict == .suspect || $0.verdict == .inspect } == true
         }
         let evidence = v.events.filter { $0.kind != EventKind.riskAssessment }
         let links = m.chains.reduce(0) { $0 + Int($1.lastSeq - $1.firstSeq + 1) }
