@@ -94,14 +94,6 @@ public enum PartnerPackageCheck {
         guard let member = m.members.first(where: { $0.kind == .declaration }),
             let tar = try? TarReader(bytes, maxMembers: ManifestReader.maxMembers + 3), let content = tar.content(member.path)
         else { return nil }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { d in
-            let text = try d.singleValueContainer().decode(String.self)
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: d.codingPath, debugDescription: "not an RFC 3339 time"))
-            }
-            return date
-        }
-        return try? decoder.decode(Declaration.self, from: Data(content))
+        return try? PackageVerifier.memberDecoder().decode(Declaration.self, from: Data(content))
     }
 }

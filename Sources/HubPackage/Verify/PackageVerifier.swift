@@ -153,6 +153,19 @@ public struct PackageVerifier: Sendable {
         }
     }
 
+    /// Reads a JSON member as the exporter wrote it (times in RFC 3339).
+    static func memberDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { d in
+            let text = try d.singleValueContainer().decode(String.self)
+            guard let date = Timestamp.parse(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: d.codingPath, debugDescription: "not an RFC 3339 time"))
+            }
+            return date
+        }
+        return decoder
+    }
+
     /// Paths whose bytes match the manifest.
     private func checkMembers(_ tar: TarReader, _ manifest: PackageManifest, _ out: inout PackageVerification) -> Set<String> {
         let listed = Set(manifest.members.map(\.path))
@@ -176,15 +189,7 @@ public struct PackageVerifier: Sendable {
             intact.insert(m.path)
             if m.kind == .event, let e = try? JSONDecoder().decode(InspectionEvent.self, from: Data(content)) { out.events.append(e) }
             if m.kind == .adjudications {
-                let decoder = JSONDecoder()
-                decoder.dateDecodingStrategy = .custom { d in
-                    let text = try d.singleValueContainer().decode(String.self)
-                    guard let date = Timestamp.parse(text) else {
-                        throw DecodingError.dataCorrupted(.init(codingPath: d.codingPath, debugDescription: "not an RFC 3339 time"))
-                    }
-                    return date
-                }
-                out.adjudications = (try? decoder.decode([Adjudication].self, from: Data(content))) ?? []
+                out.adjudications = (try? Self.memberDecoder().decode([Adjudication].self, from: Data(content))) ?? []
             }
         }
         return intact
