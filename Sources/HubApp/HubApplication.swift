@@ -295,6 +295,9 @@ public struct HubApplication: Sendable {
         }
         services.append(leased(dailyReports(clock: reportClock, delivery: mailedReports), "reports"))
         if let forwarder { services.append(forwarder) }
+        if let inbox = config.partnerInbox {
+            services.append(PartnerInboxService(folder: inbox, receive: receivePackage, store: store, logger: logger))
+        }
         services.append(leased(notifier, NotificationService.consumerName))
         if let liveRelay { services.append(liveRelay) }
         services.append(app)

@@ -88,6 +88,8 @@ public struct SiteConfig: Sendable, Equatable {
     /// Partner administrations whose signed packages `POST /api/v1/packages` accepts (`partners:`);
     /// empty: the hub receives none.
     public var partners: [PartnerTrust] = []
+    /// A folder whose partner packages are received like `POST /api/v1/packages` (`partnerInbox:`).
+    public var partnerInbox: String? = nil
 }
 
 /// How a hub shares a PostgreSQL store with other replicas of itself.
@@ -224,6 +226,7 @@ extension SiteConfig {
             YAMLDocument.error(
                 at: [AnyKey(stringValue: "partners"), IndexKey(i), AnyKey(stringValue: field)], message: message, in: node, file: path)
         }
+        config.partnerInbox = raw.partnerInbox.map(resolve)
         return config
     }
 
@@ -278,6 +281,7 @@ struct RawSiteConfig: Decodable {
     var sealCommands: SealCommandSettings
     var packages: RawPackageSigning?
     var partners: [RawPartner]
+    var partnerInbox: String?
 
     struct Risk: Decodable {
         var policy: String?
@@ -398,7 +402,7 @@ struct RawSiteConfig: Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case site, profiles, store, http, usb, passages, risk, feed, forward, routes, retention, devices, tls, login, auth
-        case console, review, national, relays, notifications, reports, sealCommands, packages, partners
+        case console, review, national, relays, notifications, reports, sealCommands, packages, partners, partnerInbox
     }
 
     init(from decoder: any Decoder) throws {
@@ -431,6 +435,10 @@ struct RawSiteConfig: Decodable {
         sealCommands = try c.decodeIfPresent(SealCommandSettings.self, forKey: .sealCommands) ?? SealCommandSettings()
         packages = try c.decodeIfPresent(RawPackageSigning.self, forKey: .packages)
         partners = try c.decodeIfPresent([RawPartner].self, forKey: .partners) ?? []
+        partnerInbox = try c.decodeIfPresent(String.self, forKey: .partnerInbox, where: { !$0.isEmpty }, expected: "a folder path")
+        if partnerInbox != nil, partners.isEmpty {
+            throw InvalidValue(codingPath: c.codingPath + [CodingKeys.partnerInbox], message: "'partnerInbox' receives partners' packages; name them in 'partners:'")
+        }
     }
 }
 

@@ -32,13 +32,13 @@ struct PartnerReceiveTests {
 
     /// This hub, trusting `partners` (name → CA file), with a policy that lets a partner's clearance
     /// lower yellow for an AEO trader.
-    static func hub(_ label: String, partners: [(String, String)]) async throws -> HubHarness {
+    static func hub(_ label: String, partners: [(String, String)], extra: String = "") async throws -> HubHarness {
         let files = try TemporaryDirectory("\(label)-policy")
         let policy = try files.write("risk-policy.yaml", "partnerClearanceLowersYellow: true\n")
         let list = partners.map { "  - {name: \($0.0), country: KH, administration: Cambodia Customs, ca: \($0.1)}" }.joined(separator: "\n")
         return try await HubHarness(
             label: label, devices: "  - {id: seals, profile: ascii-eseal, listen: \"127.0.0.1:0\"}", site: "moc-bai",
-            siteExtra: "risk:\n  policy: \(policy)\npartners:\n\(list)")
+            siteExtra: "risk:\n  policy: \(policy)\npartners:\n\(list)" + extra)
     }
 
     @Test func aPartnersPackageIsVerifiedFiledLinkedShownAndExplainedInTheRisk() async throws {
@@ -119,6 +119,36 @@ struct PartnerReceiveTests {
         #expect(problems.contains { $0["member"] as? String == member && ($0["problem"] as? String)?.contains("the member was changed") == true }, "\(problems)")
         #expect(try await h.events("kind=package.received").isEmpty)
         #expect(try #require(try await h.get("/api/v1/audit?action=package.receive").json["entries"] as? [[String: Any]]).isEmpty)
+        try await h.stop()
+    }
+
+    @Test func packagesDroppedIntoTheInboxAreReceivedOrQuarantinedWithTheirReason() async throws {
+        let partner = try await PartnerHub()
+        let keys = try TemporaryDirectory("partner-anchors-3")
+        let h = try await Self.hub("partner-inbox", partners: [("kh-customs", try partner.caFile(in: keys, "kh.pem"))], extra: "\npartnerInbox: inbox")
+        #expect(try await h.post("/api/v1/declarations", Self.local).status == 201)
+        let good = try await partner.export(signer: try partner.signer())
+        var bad = good
+        let tar = try TarReader(bad)
+        let member = try #require(tar.members.first { $0.name.hasPrefix("events/") }?.name)
+        bad[try #require(tar.content(member)).startIndex + 3] ^= 0x20
+        #expect(await eventually { FileManager.default.fileExists(atPath: h.dir.path("inbox/processed")) })
+        // Written under a name the inbox skips, then renamed into place.
+        for (name, bytes) in [("kh-good.niipkg", good), ("kh-bad.niipkg", bad)] {
+            try Data(bytes).write(to: URL(fileURLWithPath: h.dir.path("inbox/\(name).part")))
+            try FileManager.default.moveItem(atPath: h.dir.path("inbox/\(name).part"), toPath: h.dir.path("inbox/\(name)"))
+        }
+        #expect(await eventually {
+            FileManager.default.fileExists(atPath: h.dir.path("inbox/processed/kh-good.niipkg"))
+                && FileManager.default.fileExists(atPath: h.dir.path("inbox/quarantine/kh-bad.niipkg.reason"))
+        })
+        let reason = try String(contentsOfFile: h.dir.path("inbox/quarantine/kh-bad.niipkg.reason"), encoding: .utf8)
+        #expect(reason.contains("\(member): its bytes no longer match the manifest"), "\(reason)")
+        let received = try await h.events("kind=package.received")
+        #expect(received.count == 1 && (received.first?["data"] as? [String: Any])?["partner"] as? String == "kh-customs")
+        let audit = try #require(try await h.get("/api/v1/audit?action=package.receive").json["entries"] as? [[String: Any]])
+        #expect(audit.count == 1 && audit.first?["actor"] as? String == "inbox")
+        #expect((audit.first?["detail"] as? String)?.contains("file kh-good.niipkg") == true)
         try await h.stop()
     }
 }

@@ -295,6 +295,10 @@ struct SiteConfigTests {
         #expect(country.field == "partners[0].country" && country.line == 9 && country.message.contains("two-letter"), "\(country)")
         let typo = try #require(try failure(site: Self.site(device) + "\npartners:\n  - {name: kh, country: KH, cert: \(ca)}\n"))
         #expect(typo.field.hasPrefix("partners[0]") && typo.line == 9, "\(typo)")
+        let inbox = try load(site: Self.site(device) + item + "partnerInbox: inbox/packages\n")
+        #expect(try inbox.1.get().partnerInbox == inbox.0.path("inbox/packages"), "resolved beside the site file")
+        let lonely = try #require(try failure(site: Self.site(device) + "\npartnerInbox: inbox\n"))
+        #expect(lonely.field == "partnerInbox" && lonely.line == 8 && lonely.message.contains("partners:"), "\(lonely)")
     }
 
     @Test func aTypeErrorSaysWhatWasFound() throws {

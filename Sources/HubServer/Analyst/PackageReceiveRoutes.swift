@@ -6,6 +6,9 @@ import NIOCore
 /// A partner's package the application received: the event that files it, and what the verifier
 /// said. `duplicate` when the same bytes were received before (nothing new is stored).
 public struct ReceivedPackage: Sendable, Encodable {
+    /// The largest package a hub receives, by the API or its inbox (it is verified in memory).
+    public static let maxBytes = 256 << 20
+
     public var partner: String
     public var country: String
     /// The declaration number at the partner.
@@ -50,9 +53,6 @@ public enum PackageReceiveRefusal: Error, Sendable {
 /// filed as a `package.received` event that links to the local declarations. Audited as
 /// `package.receive`.
 struct PackageReceiveRoutes: RouteController {
-    /// The largest package accepted (it is verified in memory).
-    static let maxBytes = 256 << 20
-
     let receive: (@Sendable ([UInt8]) async throws -> ReceivedPackage)?
 
     private typealias S = OpenAPISchemas
@@ -76,7 +76,7 @@ struct PackageReceiveRoutes: RouteController {
                 ])
         ) { request, context in
             guard let receive else { return JSONResponse.error(.serviceUnavailable, "this hub receives no packages") }
-            let body = try await request.body.collect(upTo: Self.maxBytes)
+            let body = try await request.body.collect(upTo: ReceivedPackage.maxBytes)
             guard body.readableBytes > 0 else { return JSONResponse.error(.badRequest, "empty body", field: "body") }
             let received: ReceivedPackage
             do {
