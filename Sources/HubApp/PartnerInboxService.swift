@@ -19,9 +19,14 @@ struct PartnerInboxService: Service {
     var interval = Duration.seconds(1)
 
     func run() async throws {
-        let fm = FileManager.default
-        for sub in ["", "processed", "quarantine"] {
-            try fm.createDirectory(atPath: (folder as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
+        // Returning early would stop the whole hub (the group ends with any service): a folder that
+        // cannot be made is logged, and looked at again each time.
+        do {
+            for sub in ["", "processed", "quarantine"] {
+                try FileManager.default.createDirectory(atPath: (folder as NSString).appendingPathComponent(sub), withIntermediateDirectories: true)
+            }
+        } catch {
+            logger.error("cannot prepare the partner package inbox", metadata: ["folder": "\(folder)", "error": "\(error)"])
         }
         logger.info("watching the partner package inbox", metadata: ["folder": "\(folder)"])
         await cancelWhenGracefulShutdown {
