@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HubModel
 import HubPackage
 import HubTesting
 import Testing

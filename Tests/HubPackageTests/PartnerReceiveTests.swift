@@ -37,8 +37,8 @@ struct PartnerReceiveTests {
         let policy = try files.write("risk-policy.yaml", "partnerClearanceLowersYellow: true\n")
         let list = partners.map { "  - {name: \($0.0), country: KH, administration: Cambodia Customs, ca: \($0.1)}" }.joined(separator: "\n")
         return try await HubHarness(
-            label: label, devices: "  - {id: seals, profile: ascii-eseal, listen: \"127.0.0.1:0\"}", site: "moc-bai",
-            siteExtra: "risk:\n  policy: \(policy)\npartners:\n\(list)" + extra)
+            label: label, devices: "  - {id: seals, profile: ascii-eseal, listen: \"127.0.0.1:0\"}",
+            siteExtra: "risk:\n  policy: \(policy)\npartners:\n\(list)" + extra, site: "moc-bai")
     }
 
     @Test func aPartnersPackageIsVerifiedFiledLinkedShownAndExplainedInTheRisk() async throws {
