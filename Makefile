@@ -25,7 +25,7 @@ TEST_PYTHON := jsonschema selenium schemathesis aiosmtpd
 # with normal debug asserts: SwiftNIO's "readable, then nothing to read" assert once fired because two
 # readers shared one serial port; the hub now takes a port exclusively (RELIABILITY.md §7).
 TEST_TRAITS := --traits PostgreSQL
-# Suites run alone after the parallel phase (see test:): each starts hubs beside child processes.
+# Suites run alone before the parallel phase (see test:): each starts hubs beside child processes.
 SERIAL_SUITES := NotificationDeliveryTests|NotificationRuleEditingTests|SealCommandTests|PackageCommandTests|PackageRouteTests
 
 TEST_BUNDLE = $(shell $(SWIFT) build --show-bin-path $(TEST_TRAITS))/niihubPackageTests.xctest
