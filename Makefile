@@ -25,6 +25,8 @@ TEST_PYTHON := jsonschema selenium schemathesis aiosmtpd
 # with normal debug asserts: SwiftNIO's "readable, then nothing to read" assert once fired because two
 # readers shared one serial port; the hub now takes a port exclusively (RELIABILITY.md §7).
 TEST_TRAITS := --traits PostgreSQL
+# Suites run alone before the parallel phase (see test:): each starts hubs beside child processes.
+SERIAL_SUITES := NotificationDeliveryTests|NotificationRuleEditingTests|SealCommandTests|PackageCommandTests|PackageRouteTests
 
 TEST_BUNDLE = $(shell $(SWIFT) build --show-bin-path $(TEST_TRAITS))/niihubPackageTests.xctest
 
@@ -70,9 +72,12 @@ test: test-deps
 	@# Three served replicas behind nginx on one database, the correlating one killed (issue 20, T7):
 	@# alone too, for the same reason.
 	bash scripts/with-postgres.sh $(SWIFT) test --skip-build $(TEST_TRAITS) --filter HubSystemTests.ReplicaTests
+	@# The suites that start hubs beside child processes (a mail relay, niihub package, simulated units)
+	@# alone: among all the parallel suites they starved the pty and timer tests on two cores.
+	bash scripts/with-postgres.sh $(SWIFT) test --skip-build $(TEST_TRAITS) --filter '$(SERIAL_SUITES)'
 	@# A throwaway PostgreSQL (scripts/with-postgres.sh) for the store suites, which run on both stores.
 	bash scripts/with-postgres.sh $(SWIFT) test --skip-build $(TEST_TRAITS) --skip ConnectionScaleTests --skip HubSystemTests.FailoverTests \
-		--skip HubSystemTests.ReplicaTests --skip HubSystemTests.DailyReportTests
+		--skip HubSystemTests.ReplicaTests --skip HubSystemTests.DailyReportTests --skip '$(SERIAL_SUITES)'
 
 ## The hub against the outside corpora, as the before-stop hook runs it.
 corpus-check: build corpus-check-built

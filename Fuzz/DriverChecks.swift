@@ -7,6 +7,7 @@ struct DriverPass {
     var frames: [[UInt8]] = []
     var readings: [DeviceReading] = []
     var replies: [[UInt8]] = []
+    var answers: [UnitAnswer] = []
     var counters = DecodeCounters()
     var maxPending = 0
 }
@@ -35,6 +36,7 @@ func driverTarget(_ protocolName: String, seeds: @escaping @Sendable (URL) -> [[
         }
         check(whole.readings == cut.readings, "\(protocolName): readings depend on how the bytes were chunked")
         check(whole.replies == cut.replies, "\(protocolName): replies depend on how the bytes were chunked")
+        check(whole.answers == cut.answers, "\(protocolName): command answers depend on how the bytes were chunked")
         // Runs of noise (garbage, a false header, a cut frame) are reported as they arrive, so how many
         // there are and which reason a run gets follow the chunking; what whole frames decode to must not.
         let framed: Set<String> = ["checksum", "refused"]
@@ -82,6 +84,7 @@ private func decode(_ protocolName: String, _ stream: [UInt8], chunkSizes: () ->
         case .frame(let f): pass.frames.append(Array(f))
         case .reading(let r, _): pass.readings.append(r)
         case .reply(let r): pass.replies.append(r)
+        case .answer(let a): pass.answers.append(a)
         }
     }
     pass.counters = driver.counters

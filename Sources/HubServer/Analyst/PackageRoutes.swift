@@ -38,17 +38,17 @@ struct PackageRoutes: RouteController {
             doc: .init(
                 summary: "A signed inspection-result package of the declaration's evidence (POSIX tar; `niihub package verify` checks it).",
                 produces: "application/x-tar", response: OpenAPISchemas.bytes,
-                answers: ["404": "No such declaration.", "503": "The site configures no signing key (`packages:`), or it cannot be used."])
+                answers: ["404": "No such declaration.", "409": "The site configures no signing key (`packages:`), or it cannot be used: a state of this hub, not a fault."])
         ) { _, context in
             let number = try context.parameters.require("number")
-            guard let export else { return JSONResponse.error(.serviceUnavailable, "this hub has no package signing key (packages: in the site config)") }
+            guard let export else { return JSONResponse.error(.conflict, "this hub has no package signing key (packages: in the site config)") }
             let package: SignedPackage
             do {
                 package = try await export(number)
             } catch PackageRefusal.noDeclaration(let n) {
                 return JSONResponse.error(.notFound, "no declaration \(n)")
             } catch PackageRefusal.signing(let why) {
-                return JSONResponse.error(.serviceUnavailable, "the package cannot be signed: \(why)")
+                return JSONResponse.error(.conflict, "the package cannot be signed: \(why)")
             }
             context.auditNote.set(
                 target: number, detail: "\(package.members) members, \(package.bytes.count) bytes, sha256 \(package.sha256), signed by \(package.signer)")
