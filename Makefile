@@ -25,8 +25,14 @@ TEST_PYTHON := jsonschema selenium schemathesis aiosmtpd
 # with normal debug asserts: SwiftNIO's "readable, then nothing to read" assert once fired because two
 # readers shared one serial port; the hub now takes a port exclusively (RELIABILITY.md §7).
 TEST_TRAITS := --traits PostgreSQL
-# Suites run alone before the parallel phase (see test:): each starts hubs beside child processes.
-SERIAL_SUITES := NotificationDeliveryTests|NotificationRuleEditingTests|SealCommandTests|PackageCommandTests|PackageRouteTests
+# Suites run alone before the parallel phase (see test:): each starts hubs beside child processes,
+# or (the baud hunt) listens at each speed for a pseudo-terminal writer that a starved pool delays.
+SERIAL_SUITES := NotificationDeliveryTests|NotificationRuleEditingTests|SealCommandTests|PackageCommandTests|PackageRouteTests|SerialBaudHuntTests
+
+# Swift Testing captures a backtrace for every Swift error thrown in the test process, caught or
+# not; a hub decoding events throws on each wrong type guess (JSONValue), and with dozens of hubs
+# running at once the unwinding took a tenth of the parallel phase's CPU (perf, 2026-12-06).
+export SWT_SWIFT_ERROR_BACKTRACING_ENABLED := 0
 
 TEST_BUNDLE = $(shell $(SWIFT) build --show-bin-path $(TEST_TRAITS))/niihubPackageTests.xctest
 

@@ -157,9 +157,11 @@ public struct HubApplication: Sendable {
             if let storeTail { [{ _ in storeTail.wake() }] } else {
                 [{ passages.observe($0) }, { transits.observe($0) }, { risk.observe($0) }]
             }
+        // Rung after each stored batch: the notifications' intake sleeps until then.
+        let stored = Doorbell()
         sink = IngestSink(
             store: store, registry: registry, ids: ids,
-            observers: [{ lanes.observe($0) }, { live.publish($0) }, { relayInbox.observe($0) }] + stageObservers,
+            observers: [{ lanes.observe($0) }, { live.publish($0) }, { relayInbox.observe($0) }, { _ in stored.ring() }] + stageObservers,
             stages: [passages.meter, transits.meter, risk.meter],
             logger: logger)
         // The stages' results go back through the sink that feeds them: built last, bound to nothing late.
@@ -173,7 +175,8 @@ public struct HubApplication: Sendable {
         // Always running: an admin may add rules on the screen to a site file that has none.
         let notifier = NotificationService(
             settings: config.notifications, zone: TimeZone(identifier: config.console.timeZone) ?? .current,
-            catalogs: consoleAssetFolder(configured: config.console.assets), http: outbound, store: store, logger: logger)
+            catalogs: consoleAssetFolder(configured: config.console.assets), http: outbound, store: store, logger: logger,
+            stored: stored)
         // An acknowledgement heard live (this replica's or another's) cancels its escalations at once.
         live.observeAcknowledgements { ack in Task { await notifier.acknowledged(ack.eventID) } }
         self.notifier = notifier

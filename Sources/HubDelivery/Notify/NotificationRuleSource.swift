@@ -19,6 +19,9 @@ public final class NotificationRuleSource: Sendable {
     /// The rules held now.
     public var rules: [NotificationRule] { state.withLock { $0.rules } }
 
+    /// Whether any rule held now is enabled (with none, there is nothing to make of events).
+    public var anyEnabled: Bool { state.withLock { $0.rules.contains(where: \.enabled) } }
+
     /// The saved rules when their version moved since the last look (nil: unchanged). A saved set
     /// that does not read (written by a newer hub) leaves the rules held in force and is thrown.
     public func refresh() async throws -> [NotificationRule]? {

@@ -14,18 +14,26 @@ import ServiceLifecycle
 /// acknowledgement heard live (`acknowledged`) cancels its escalations at once. A hub that starts
 /// without a cursor begins after the newest stored event (it does not mail the past).
 /// The rules come from `NotificationRuleSource` (the site file's, or an admin's saved set, looked
-/// at every `ruleCheck`); the fold memory starts from the outbox's fold marks, so a burst folded
-/// before a restart stays folded after it.
+/// at before each page of events); the fold memory starts from the outbox's fold marks, so a burst
+/// folded before a restart stays folded after it.
+/// Idle, it sleeps until `eventsStored` rings (this hub stored events) or `idle` passes (what other
+/// replicas stored, a rule saved by another): every hub runs it, with or without rules, and a
+/// poll several times a second in each would cost more than it sends. With no rule enabled it
+/// passes over the events without reading them, every `idle`.
 /// Counted in `niihub_notifications_total{rule, outcome}`.
 public struct NotificationService: Service {
-    public typealias Store = EventStore & FeedCursorStore & NotificationOutboxStore & AdjudicationStore & NotificationRuleStore
+    public typealias Store = EventStore & FeedCursorStore & NotificationOutboxStore & AdjudicationStore & NotificationRuleStore & StoreHead
     /// The name its position is kept under.
     public static let consumerName = "notifications"
 
     private let settings: NotificationSettings
     /// The rules in force: the site file's, or the saved set at its newest version.
     private let rules: NotificationRuleSource
-    private let ruleCheck: Duration
+    private let idle: Duration
+    /// Rung by the ingest after each stored batch.
+    private let stored: Doorbell
+    /// Rung by the intake when it queued rows to send.
+    private let queued = Doorbell()
     private let zone: TimeZone
     private let catalog: MessageCatalog
     private let http: OutboundHTTP
@@ -34,14 +42,18 @@ public struct NotificationService: Service {
     private let poll: Duration
     private let now: @Sendable () -> Date
 
-    /// `catalogs` is the console's asset folder (for `i18n/`), `zone` the site's (`console.timeZone`).
+    /// `catalogs` is the console's asset folder (for `i18n/`), `zone` the site's (`console.timeZone`),
+    /// `stored` the bell the ingest rings after storing events; `poll` how often rows due soon
+    /// (escalations, retries) are looked for, `idle` the longest sleep.
     public init(
         settings: NotificationSettings, zone: TimeZone, catalogs: URL?, http: OutboundHTTP, store: any Store, logger: Logger,
-        poll: Duration = .milliseconds(200), ruleCheck: Duration = .seconds(1), now: @escaping @Sendable () -> Date = { Date() }
+        stored: Doorbell = Doorbell(), poll: Duration = .milliseconds(200), idle: Duration = .seconds(2),
+        now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.settings = settings
         rules = NotificationRuleSource(store: store, configured: settings.rules)
-        self.ruleCheck = ruleCheck
+        self.stored = stored
+        self.idle = idle
         self.zone = zone
         catalog = MessageCatalog(folder: catalogs)
         self.http = http
@@ -72,25 +84,32 @@ public struct NotificationService: Service {
     private func intake() async {
         var engine = NotificationEngine(rules: rules.rules, zone: zone)
         var foldsRemembered = false
-        var lastRuleCheck: ContinuousClock.Instant?
         var cursor: String?
         while !Task.isCancelled, cursor == nil {
             cursor = try? await startCursor()
-            if cursor == nil { try? await Task.sleep(for: poll) }
+            if cursor == nil { await stored.wait(upTo: poll) }
         }
         while !Task.isCancelled, let position = cursor {
+            // The head before the rules: an event stored after it is read by rules looked at after it.
+            let head = rules.anyEnabled ? nil : try? await store.headSeq()
+            // Looked at before each page of events: an event stored after a save is read by the saved rules.
+            await refreshRules(&engine)
+            if !rules.anyEnabled {
+                if let head, head > Int64(position) ?? 0,
+                    (try? await store.enqueueNotifications([], consumer: Self.consumerName, cursor: String(head))) != nil
+                {
+                    cursor = String(head)
+                }
+                // Not woken by each stored batch: there is nothing to make of it.
+                try? await Task.sleep(for: idle)
+                continue
+            }
             var q = EventQuery()
             q.cursor = position
             q.limit = 200
             let page = try? await store.events(q)
-            // Looked at before each page of events (an event stored after a save is read by the
-            // saved rules) and, while idle, every `ruleCheck`.
-            if page?.events.isEmpty == false || lastRuleCheck.map({ $0.duration(to: .now) >= ruleCheck }) ?? true {
-                lastRuleCheck = .now
-                await refreshRules(&engine)
-            }
             guard let page, let last = page.cursors.last else {
-                try? await Task.sleep(for: poll)
+                await stored.wait(upTo: page == nil ? poll : idle)
                 continue
             }
             if !foldsRemembered {
@@ -98,7 +117,7 @@ public struct NotificationService: Service {
                 // event still to be read: what a hub that never stopped would remember.
                 let since = (page.events.map(\.receivedAt).min() ?? now()).addingTimeInterval(-engine.longestFold)
                 guard let marks = try? await store.foldMarks(since: since) else {
-                    try? await Task.sleep(for: poll)
+                    await stored.wait(upTo: poll)
                     continue
                 }
                 engine.remember(marks)
@@ -115,9 +134,10 @@ public struct NotificationService: Service {
                 try await store.enqueueNotifications(rows, consumer: Self.consumerName, cursor: last)
                 cursor = last
                 for r in rows where r.state != .pending { count(r.rule, r.state.rawValue) }
+                if rows.contains(where: { $0.state == .pending }) { queued.ring() }
             } catch {
                 logger.warning("could not save notifications", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: poll)
+                await stored.wait(upTo: poll)
             }
         }
     }
@@ -146,8 +166,15 @@ public struct NotificationService: Service {
 
     private func sending() async {
         while !Task.isCancelled {
-            guard let due = try? await store.dueNotifications(at: now(), limit: 50), !due.isEmpty else {
-                try? await Task.sleep(for: poll)
+            guard let due = try? await store.dueNotifications(at: now(), limit: 50) else {
+                await queued.wait(upTo: poll)
+                continue
+            }
+            if due.isEmpty {
+                // Rows due before the next idle wake-up (an escalation's delay, a retry's backoff)
+                // are waited for at the poll; with none, until the intake queues some.
+                let soon = (try? await store.dueNotifications(at: now().addingTimeInterval(Double(idle.components.seconds) + Double(idle.components.attoseconds) / 1e18), limit: 1)) ?? []
+                await queued.wait(upTo: soon.isEmpty ? idle : poll)
                 continue
             }
             let watched = due.filter(\.unlessAcknowledged).map(\.eventID)

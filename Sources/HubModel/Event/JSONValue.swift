@@ -13,21 +13,25 @@ public enum JSONValue: Sendable, Hashable, Codable {
     case object([String: JSONValue])
 
     public init(from decoder: any Decoder) throws {
+        // The decoder cannot say which type is next, so each wrong guess throws (and a thrown
+        // error is costly: under Swift Testing it also captures a backtrace). Guessed in the
+        // order events hold them most: strings, then numbers (integers before doubles, which
+        // would also take them), booleans, objects, arrays.
         let c = try decoder.singleValueContainer()
         if c.decodeNil() {
             self = .null
-        } else if let b = try? c.decode(Bool.self) {
-            self = .bool(b)
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
         } else if let i = try? c.decode(Int64.self) {
             self = .int(i)
         } else if let d = try? c.decode(Double.self) {
             self = .double(d)
-        } else if let s = try? c.decode(String.self) {
-            self = .string(s)
-        } else if let a = try? c.decode([JSONValue].self) {
-            self = .array(a)
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let o = try? c.decode([String: JSONValue].self) {
+            self = .object(o)
         } else {
-            self = .object(try c.decode([String: JSONValue].self))
+            self = .array(try c.decode([JSONValue].self))
         }
     }
 
