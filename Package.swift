@@ -240,8 +240,12 @@ let package = Package(
         .target(
             name: "HubAppTesting",
             dependencies: [
-                "HubApp", "HubServer", "HubSite", "HubDevices", "HubDrivers", "HubTesting",
+                "HubApp", "HubServer", "HubSite", "HubDevices", "HubDrivers", "HubTesting", "HubPackage",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                // A partner administration's CA and signed package (PartnerFixture).
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -360,7 +364,7 @@ let package = Package(
             name: "HubSystemTests",
             dependencies: [
                 "HubApp", "HubAppTesting", "HubServer", "HubIngest", "HubCorrelation", "HubSite", "HubDevices", "HubDrivers",
-                "HubStore", "HubStorePostgres", "HubModel", "HubImaging", "HubTesting", "HubDelivery",
+                "HubStore", "HubStorePostgres", "HubModel", "HubImaging", "HubTesting", "HubDelivery", "HubPackage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),

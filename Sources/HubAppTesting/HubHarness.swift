@@ -122,11 +122,19 @@ public final class HubHarness: Sendable {
         _ method: String, _ path: String, body: String? = nil, token: String? = admin,
         contentType: String = "application/json"
     ) async throws -> (status: Int, json: [String: Any], text: String) {
+        try await request(method, path, data: body.map { Data($0.utf8) }, token: token, contentType: contentType)
+    }
+
+    /// An HTTP request with a binary body (a package, an image).
+    public func request(
+        _ method: String, _ path: String, data body: Data?, token: String? = admin,
+        contentType: String = "application/octet-stream"
+    ) async throws -> (status: Int, json: [String: Any], text: String) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
         if let token { request.setValue("Bearer \(token == Self.admin ? adminToken : token)", forHTTPHeaderField: "Authorization") }
         if let body {
-            request.httpBody = Data(body.utf8)
+            request.httpBody = body
             request.setValue(contentType, forHTTPHeaderField: "Content-Type")
         }
         let (data, response) = try await URLSession.shared.data(for: request)

@@ -51,7 +51,7 @@ def local(iso):
 def main():
     p = argparse.ArgumentParser()
     for name in ("url", "user", "password", "artifacts", "downloads", "plate", "container", "declaration", "transit",
-                 "image-sha", "occupancy-sha", "measurement"):
+                 "image-sha", "occupancy-sha", "measurement", "partner"):
         p.add_argument("--" + name, required=True)
     a = p.parse_args()
     if not a.url.startswith("http://127.0.0.1:"):
@@ -184,10 +184,25 @@ def main():
         assert f"plate {a.plate} matches declaration version 2 (60% sure)" in links, links
         history = driver.find_elements(By.CSS_SELECTOR, "table.history tbody tr")
         assert len(history) >= 2, [r.text for r in history]
+        # A partner administration's signed package, received for the same container: its inspection
+        # as a sentence on the page, and its signal explained in the risk history.
+        partner = driver.find_element(By.CSS_SELECTOR, ".partner-inspections").text
+        assert "Partner administrations' inspections" in partner and f"Inspected by {a.partner} (KH) on" in partner \
+            and "verified: inspected and cleared, no alarm and no suspect scan." in partner, partner
         fits(driver, "declaration")
         visible_text_is_clean(driver, "declaration")
         shot("a5-declaration.png")
         full_shot(driver, os.path.join(a.artifacts, "a5-declaration-whole.png"))
+        # The same block in Vietnamese, then back to English for the rest of the walk.
+        driver.find_element(By.CSS_SELECTOR, '[data-lang="vi"]').click()
+        wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".partner-inspections"), "Kết quả kiểm tra của cơ quan hải quan đối tác"))
+        partner = driver.find_element(By.CSS_SELECTOR, ".partner-inspections").text
+        assert f"Được {a.partner} (KH) kiểm tra ngày" in partner and "đã kiểm tra và thông quan" in partner, partner
+        visible_text_is_clean(driver, "declaration in Vietnamese")
+        driver.execute_script("document.querySelector('.partner-inspections').scrollIntoView({block: 'center'})")
+        shot("a5b-declaration-partner-vi.png")
+        driver.find_element(By.CSS_SELECTOR, '[data-lang="en"]').click()
+        wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".partner-inspections"), "Partner administrations' inspections"))
 
         # A sealed transit's declaration: its corridor on the map, with the seal not reporting yet.
         driver.find_element(By.ID, "back-to-search").click()

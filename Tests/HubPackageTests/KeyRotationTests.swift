@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HubAppTesting
 import HubModel
 import HubPackage
 import HubTesting

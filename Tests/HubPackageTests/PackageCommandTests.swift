@@ -1,4 +1,5 @@
 import Foundation
+import HubAppTesting
 import HubPackage
 import HubStore
 import HubTesting

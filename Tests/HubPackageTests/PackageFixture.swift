@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HubAppTesting
 import HubModel
 import HubStore
 import HubTesting
@@ -101,41 +102,4 @@ enum PackageFixture {
     }
 
     struct FixtureError: Error { var what: String }
-}
-
-/// A throwaway certificate authority and the certificates it issues.
-struct TestCA {
-    let key = P256.Signing.PrivateKey()
-    let certificate: Certificate
-    let name: DistinguishedName
-
-    init(_ commonName: String = "Test Customs Root CA", notAfter: Date = Date().addingTimeInterval(86_400 * 365)) async throws {
-        name = try DistinguishedName {
-            CountryName("VN")
-            OrganizationName("Test Customs")
-            CommonName(commonName)
-        }
-        let extensions = try Certificate.Extensions {
-            Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
-            Critical(KeyUsage(keyCertSign: true))
-        }
-        certificate = try Certificate(
-            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey), notValidBefore: Date().addingTimeInterval(-3600),
-            notValidAfter: notAfter, issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256, extensions: extensions,
-            issuerPrivateKey: .init(key))
-    }
-
-    var pem: String { get throws { try certificate.serializeAsPEM().pemString + "\n" } }
-
-    /// The certificate for a CSR's key and subject, valid from `notBefore` to `notAfter`.
-    func issue(csrPEM: String, notBefore: Date = Date().addingTimeInterval(-3600), notAfter: Date = Date().addingTimeInterval(86_400 * 30)) throws -> Certificate {
-        let csr = try CertificateSigningRequest(pemEncoded: csrPEM)
-        let extensions = try Certificate.Extensions {
-            Critical(BasicConstraints.notCertificateAuthority)
-            Critical(KeyUsage(digitalSignature: true))
-        }
-        return try Certificate(
-            version: .v3, serialNumber: .init(), publicKey: csr.publicKey, notValidBefore: notBefore, notValidAfter: notAfter, issuer: name,
-            subject: csr.subject, signatureAlgorithm: .ecdsaWithSHA256, extensions: extensions, issuerPrivateKey: .init(key))
-    }
 }

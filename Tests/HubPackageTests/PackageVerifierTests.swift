@@ -1,4 +1,5 @@
 import Foundation
+import HubAppTesting
 import HubModel
 import HubPackage
 import HubStore

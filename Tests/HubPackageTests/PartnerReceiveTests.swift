@@ -4,10 +4,6 @@ import HubPackage
 import HubTesting
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// `POST /api/v1/packages` on a served hub: a second hub (another site, another CA and key) exports
 /// a package from its own SQLite store; this hub verifies it against the partner's CA, files it,
 /// links it to its own declaration by UCR and container, shows it on the declaration, and its risk
@@ -21,13 +17,8 @@ struct PartnerReceiveTests {
         """
 
     static func post(_ h: HubHarness, _ bytes: [UInt8], token: String) async throws -> (status: Int, json: [String: Any]) {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(h.port)/api/v1/packages")!)
-        request.httpMethod = "POST"
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue("application/x-tar", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(bytes)
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+        let r = try await h.request("POST", "/api/v1/packages", data: Data(bytes), token: token, contentType: "application/x-tar")
+        return (r.status, r.json)
     }
 
     /// This hub, trusting `partners` (name → CA file), with a policy that lets a partner's clearance

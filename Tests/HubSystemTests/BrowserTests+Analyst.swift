@@ -60,11 +60,16 @@ extension BrowserTests {
     }
 
     @Test func anAnalystFindsAPassageByPlateAndChecksItsEvidence() async throws {
+        // A partner administration (issue 22) that inspected the same container at its border and signed its package.
+        let partner = try await PartnerHub()
+        let package = try await partner.export(signer: try partner.signer())
+        let anchors = try TemporaryDirectory("analyst-partner-ca")
         let h = try await HubHarness(
             label: "analyst-browser",
             devices: HubHarness.serialRPM + "\n  - {id: ocr-lane1, profile: gate-ocr-camera, lane: \"1\", listen: \"127.0.0.1:0\"}"
                 + "\n  - {id: n42-lane2, profile: n42-instrument, lane: \"2\", folder: n42}",
-            siteExtra: "passages: {beforeS: 120, afterS: 3, gapS: 5}\nconsole: {timeZone: Asia/Ho_Chi_Minh}")
+            siteExtra: "passages: {beforeS: 120, afterS: 3, gapS: 5}\nconsole: {timeZone: Asia/Ho_Chi_Minh}\npartners:\n"
+                + "  - {name: kh-customs, country: KH, administration: Cambodia Customs, ca: \(try partner.caFile(in: anchors, "kh.pem"))}")
         let password = "risk-desk-2026"
         #expect(try await h.post("/api/v1/users", #"{"user": "mai", "role": "analyst", "password": "\#(password)"}"#).status == 201)
         let pty = try PseudoTerminal()
@@ -111,6 +116,8 @@ extension BrowserTests {
             measurement = id
             return (try? await h.events("kind=radiation.alarm&device=n42-lane2").isEmpty) == false
         })
+        let received = try await h.request("POST", "/api/v1/packages", data: Data(package), contentType: "application/x-tar")
+        #expect(received.status == 201, "\(received.json)")
         let occupancy = try #require((passage["data"] as? [String: Any])?["occupancyEvent"] as? String)
         let occupancySHA = try #require(((try await h.get("/api/v1/events/\(occupancy)").json["raw"]) as? [String: Any])?["sha256"] as? String)
 
@@ -120,7 +127,8 @@ extension BrowserTests {
             "analyst_flow.py",
             ["--url", "http://127.0.0.1:\(h.port)/analysis", "--user=mai", "--password=\(password)", "--artifacts", artifacts, "--downloads", downloads.url.path,
             "--plate=51C-123.45", "--container=CSQU3054383", "--declaration=\(Self.analystDeclaration)",
-            "--transit=800000000009", "--image-sha=\(imageSHA)", "--occupancy-sha=\(occupancySHA)", "--measurement=\(measurement)"],
+            "--transit=800000000009", "--image-sha=\(imageSHA)", "--occupancy-sha=\(occupancySHA)", "--measurement=\(measurement)",
+            "--partner=kh-customs"],
             folder: try TemporaryDirectory("analyst-browser"))
         let (passed, report) = await walk.finish()
         #expect(passed, "\(report)")
@@ -132,7 +140,7 @@ extension BrowserTests {
         #expect(saved.count == 1, "\(saved)")
         let file = try #require(saved.first.flatMap { FileManager.default.contents(atPath: downloads.path($0)) })
         #expect(file == (raw["base64"] as? String).flatMap { Data(base64Encoded: $0) }, "the file saved is the raw record's bytes")
-        for shot in ["a1-search-by-plate.png", "a2-passage.png", "a4-evidence-checked.png", "a5-declaration.png", "a6-transit.png", "a7-n42-spectrum.png"] {
+        for shot in ["a1-search-by-plate.png", "a2-passage.png", "a4-evidence-checked.png", "a5-declaration.png", "a5b-declaration-partner-vi.png", "a6-transit.png", "a7-n42-spectrum.png"] {
             #expect(FileManager.default.fileExists(atPath: artifacts + "/" + shot), "\(shot)")
         }
         try await h.stop()

@@ -70,19 +70,20 @@ struct PackageReceiveRoutes: RouteController {
                 status: "201",
                 answers: [
                     "200": "The same package was received before; nothing new is stored.",
-                    "400": "Empty body.", "409": "The same package is being received now.",
+                    "400": "Empty body.",
+                    "409": "The site trusts no partner (`partners:`), or the same package is being received now.",
                     "422": "The package does not verify against a partner's CA; `problems` names each broken file.",
-                    "503": "The site trusts no partner (`partners:`).",
                 ])
         ) { request, context in
-            guard let receive else { return JSONResponse.error(.serviceUnavailable, "this hub receives no packages") }
+            // The hub's state, not a fault (409 as for a missing signing key): no 5xx for a configuration.
+            guard let receive else { return JSONResponse.error(.conflict, "this hub receives no packages") }
             let body = try await request.body.collect(upTo: ReceivedPackage.maxBytes)
             guard body.readableBytes > 0 else { return JSONResponse.error(.badRequest, "empty body", field: "body") }
             let received: ReceivedPackage
             do {
                 received = try await receive(Array(body.readableBytesView))
             } catch PackageReceiveRefusal.noPartners {
-                return JSONResponse.error(.serviceUnavailable, "this hub trusts no partner administration (partners: in the site config)")
+                return JSONResponse.error(.conflict, "this hub trusts no partner administration (partners: in the site config)")
             } catch PackageReceiveRefusal.busy {
                 return JSONResponse.error(.conflict, "the same package is being received now; send it again shortly")
             } catch PackageReceiveRefusal.refused(let problems) {
