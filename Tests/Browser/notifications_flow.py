@@ -8,6 +8,7 @@ import argparse
 import os
 import sys
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -37,7 +38,8 @@ def main():
     os.makedirs(a.artifacts, exist_ok=True)
     shot = lambda name: full_shot(driver, os.path.join(a.artifacts, name))
     driver = browser()
-    wait = WebDriverWait(driver, 30)
+    # The rule list is drawn anew after each save: a row found just before is stale, and looked up again.
+    wait = WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException])
     try:
         driver.get(a.url)
         log_in(driver, wait, a.user, a.password, lang="vi")
@@ -61,7 +63,7 @@ def main():
         assert "lưu lần gần nhất" in driver.find_element(By.ID, "rules-source").text
 
         row(driver, "night-chief").find_element(By.CSS_SELECTOR, "button.toggle").click()
-        wait.until(lambda d: "Đang tắt" in row(d, "night-chief").text)
+        wait.until(lambda d: (r := row(d, "night-chief")) is not None and "Đang tắt" in r.text)
 
         # A recipient that is not an address: refused, the field named, the rule list unchanged.
         fill(driver, {"name": "bad-one", "notify": "not-an-address vi"})
