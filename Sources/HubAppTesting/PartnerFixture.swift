@@ -13,7 +13,7 @@ public struct PartnerFixtureError: Error { public var what: String }
 /// A partner administration's hub: its own CA and signing key, and its own SQLite store holding its
 /// side of a shipment (its declaration with the shared UCR and container, a gate passage without an
 /// alarm and a clear scan), from which it exports a package with part 1's exporter.
-public struct PartnerHub: Sendable {
+public struct PartnerHub {
     public static let number = "300000000088"
     public static let ucr = "6VN0301234567-88"
     public static let container = "CSQU3054383"
@@ -83,7 +83,7 @@ public struct PartnerHub: Sendable {
 }
 
 /// A throwaway certificate authority and the certificates it issues.
-public struct TestCA: Sendable {
+public struct TestCA {
     public let key = P256.Signing.PrivateKey()
     public let certificate: Certificate
     public let name: DistinguishedName

@@ -130,9 +130,10 @@ public enum RiskAssessor {
             && signals.contains { $0.name == "partnerCleared" } && !signals.contains { clearanceBlockers.contains($0.name) }
     }
 
-    /// "inspected and cleared by kh-customs (KH) on 2026-11-25, verified: …".
+    /// "inspected and cleared by kh-customs (KH) on 2026-11-25T08:20:00.000Z, verified: …": the
+    /// instant, not a UTC day, so that a screen writes the day in its own zone (as it does the package's).
     static func partnerWords(_ p: PackageReceivedPayload) -> String {
-        let day = String(Timestamp.format(p.inspectedAt ?? p.created).prefix(10))
-        return "inspected and cleared by \(p.partner) (\(p.country)) on \(day), verified: declaration \(p.partnerDeclaration), package \(p.packageSHA256.prefix(12))…"
+        let at = Timestamp.format(p.inspectedAt ?? p.created)
+        return "inspected and cleared by \(p.partner) (\(p.country)) on \(at), verified: declaration \(p.partnerDeclaration), package \(p.packageSHA256.prefix(12))…"
     }
 }

@@ -187,22 +187,27 @@ def main():
         # A partner administration's signed package, received for the same container: its inspection
         # as a sentence on the page, and its signal explained in the risk history.
         partner = driver.find_element(By.CSS_SELECTOR, ".partner-inspections").text
-        assert "Partner administrations' inspections" in partner and f"Inspected by {a.partner} (KH) on" in partner \
+        # The heading is drawn in capitals (CSS), and read as drawn.
+        assert "partner administrations' inspections" in partner.lower() and f"Inspected by {a.partner} (KH) on" in partner \
             and "verified: inspected and cleared, no alarm and no suspect scan." in partner, partner
+        # The risk assessment explains the partner's result, on the same day in the site's zone.
+        inspected = re.search(r"Inspected by \S+ \(KH\) on (\d\d/\d\d/\d{4})", partner).group(1)
+        signals = driver.find_element(By.CSS_SELECTOR, "table.signals").text
+        assert f"inspected and cleared by {a.partner} (KH) on {inspected}, verified" in signals, signals
         fits(driver, "declaration")
         visible_text_is_clean(driver, "declaration")
         shot("a5-declaration.png")
         full_shot(driver, os.path.join(a.artifacts, "a5-declaration-whole.png"))
         # The same block in Vietnamese, then back to English for the rest of the walk.
         driver.find_element(By.CSS_SELECTOR, '[data-lang="vi"]').click()
-        wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".partner-inspections"), "Kết quả kiểm tra của cơ quan hải quan đối tác"))
+        wait.until(lambda d: "kết quả kiểm tra của cơ quan hải quan đối tác" in d.find_element(By.CSS_SELECTOR, ".partner-inspections").text.lower())
         partner = driver.find_element(By.CSS_SELECTOR, ".partner-inspections").text
         assert f"Được {a.partner} (KH) kiểm tra ngày" in partner and "đã kiểm tra và thông quan" in partner, partner
         visible_text_is_clean(driver, "declaration in Vietnamese")
         driver.execute_script("document.querySelector('.partner-inspections').scrollIntoView({block: 'center'})")
         shot("a5b-declaration-partner-vi.png")
         driver.find_element(By.CSS_SELECTOR, '[data-lang="en"]').click()
-        wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, ".partner-inspections"), "Partner administrations' inspections"))
+        wait.until(lambda d: "partner administrations' inspections" in d.find_element(By.CSS_SELECTOR, ".partner-inspections").text.lower())
 
         # A sealed transit's declaration: its corridor on the map, with the seal not reporting yet.
         driver.find_element(By.ID, "back-to-search").click()

@@ -32,7 +32,7 @@ struct PartnerClearanceRiskTests {
         let a = RiskAssessor.assess(base.declaration(channel: .yellow, aeo: true), linked: [clear], policy: RiskPolicy())
         let s = try #require(a.signals.first { $0.name == "partnerCleared" })
         #expect(s.points == 0 && s.evidence == [clear.id])
-        #expect(s.detail.hasPrefix("inspected and cleared by kh-customs (KH) on 2026-11-18, verified"), "\(s.detail)")
+        #expect(s.detail.hasPrefix("inspected and cleared by kh-customs (KH) on 2026-11-18T08:20:00.000Z, verified"), "\(s.detail)")
         #expect(a.channel == .yellow, "the default policy never lowers")
         #expect(RiskAssessor.assess(base.declaration(channel: .yellow, aeo: true), linked: [received(cleared: false)], policy: lowering)
             .signals.allSatisfy { $0.name != "partnerCleared" }, "a package with an alarm clears nothing")

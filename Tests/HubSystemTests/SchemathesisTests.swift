@@ -14,10 +14,14 @@ struct SchemathesisTests {
         let dir = try TemporaryDirectory("schemathesis")
         let log = dir.path("st.log")
         FileManager.default.createFile(atPath: log, contents: nil)
+        // A partner's package is a POSIX tar (application/x-tar), which it has no serializer for: sent as bytes.
+        try dir.write("niihub_hooks.py", "import schemathesis\nschemathesis.serializer.alias(\"application/x-tar\", \"application/octet-stream\")\n")
         let st = Process()
         st.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // It keeps a cache in its working folder: not in the repository.
         st.currentDirectoryURL = dir.url
+        st.environment = ProcessInfo.processInfo.environment.merging(
+            ["SCHEMATHESIS_HOOKS": "niihub_hooks", "PYTHONPATH": dir.url.path]) { _, new in new }
         st.arguments = [
             "st", "run", "http://127.0.0.1:\(h.port)/api/v1/openapi.json", "--checks", "not_a_server_error",
             "--max-examples", "3", "--phases", "examples,fuzzing", "--workers", "1", "--no-color",

@@ -71,11 +71,13 @@ export function signalWhy(s) {
   const what = SIGNALS.includes(s.signal) ? t(`analysis.signalWhy.${s.signal}`) : quoted(s.detail || "");
   return list && ["undeclaredContainer", "missingContainer"].includes(s.signal) ? `${what}: ${list[1]}` : what;
 }
-/** A partner's clearance from the hub's detail ("inspected and cleared by kh-customs (KH) on 2026-11-18, verified: …"). */
+/** A partner's clearance from the hub's detail ("inspected and cleared by kh-customs (KH) on 2026-11-18T08:20:00.000Z,
+ * verified: …"): the day in the site's zone, as the package's own block writes it. */
 function partnerWhy(s) {
   const d = s.detail || "";
-  const all = [...d.matchAll(/cleared by ([^ ;]+) \(([A-Z]{2})\) on (\d{4}-\d{2}-\d{2})/g)];
-  const who = all.map(m => t("analysis.signalWhy.partnerCleared", {partner: `${m[1]} (${m[2]})`, day: day(m[3] + "T12:00:00Z")})).join("; ");
+  const all = [...d.matchAll(/cleared by ([^ ;]+) \(([A-Z]{2})\) on (\d{4}-\d{2}-\d{2})(T[\d:.]+Z)?/g)];
+  const who = all.map(m => t("analysis.signalWhy.partnerCleared",
+    {partner: `${m[1]} (${m[2]})`, day: day(m[3] + (m[4] || "T12:00:00Z"))})).join("; ");
   return [who || quoted(d), d.includes("lowers the declared yellow") ? t("analysis.signalWhy.partnerLowers") : ""].filter(Boolean).join("; ");
 }
 /** A date alone (05/12/2026) in the site's zone. */
