@@ -262,7 +262,8 @@ let package = Package(
         .testTarget(
             name: "HubPackageTests",
             dependencies: [
-                "HubPackage", "HubStore", "HubModel", "HubTesting", "HubAppTesting", "HubApp",
+                "HubPackage", "HubStore", "HubStorePostgres", "HubModel", "HubTesting", "HubAppTesting", "HubApp",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

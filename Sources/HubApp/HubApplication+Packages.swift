@@ -16,7 +16,7 @@ extension HubApplication {
                 throw PackageRefusal.signing("no packages: section in the site config")
             }
             guard let evidence = store as? any (HubRecordStore & ChainEvidenceStore) else {
-                throw PackageRefusal.signing("packages are exported from a SQLite store; this hub's store is not one")
+                throw PackageRefusal.signing("this hub's store cannot give the hash chain a package proves its records by")
             }
             guard try await store.declaration(number: number, version: nil) != nil else { throw PackageRefusal.noDeclaration(number) }
             let signer: SignerIdentity

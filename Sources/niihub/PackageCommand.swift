@@ -75,7 +75,7 @@ struct PackageExport: AsyncParsableCommand {
         let opened = try await StoreOpener.open(settings, logger: Logger(label: "niihub.package"))
         guard let evidence = opened as? any (HubRecordStore & ChainEvidenceStore) else {
             await opened.close()
-            warn("niihub: package export reads a SQLite store; \(opened.location) is not one")
+            warn("niihub: package export cannot read the hash chain of \(opened.location)")
             throw ExitCode(1)
         }
         let now = Date()

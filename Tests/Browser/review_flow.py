@@ -83,13 +83,15 @@ def row_text(driver, selector, click=False):
         return None
 
 
-def open_scan(driver, wait, a, tab):
+def open_scan(driver, wait, a, tab, says=None):
+    """Opens the scan from the `tab` queue; with `says`, once its row says so: the same row may still
+    be on screen from the queue the previous user saw (a new hash does not reload the page)."""
     driver.get(f"{a.url}#review?state={tab}")
     row = f"tr[data-scan='{a.scan}']"
     # The queue may be drawn again (its first fetch, then a live update) between finding the row and
     # reading it: a row gone stale is looked up again.
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, row)))
-    text = wait.until(lambda d: row_text(d, row))
+    text = wait.until(lambda d: (t := row_text(d, row)) is not None and (says is None or says in t) and t)
     started = time.monotonic()
     wait.until(lambda d: row_text(d, row + " a", click=True) is not None)
     WebDriverWait(driver, 60, poll_frequency=0.02).until(lambda d: d.execute_script(
@@ -188,8 +190,9 @@ def main():
         log_in(driver, wait, a.second, a.password, lang="en")
 
         # The second analyst: the scan is in the second-analyst queue; claim, confirm suspect.
-        text, _ = open_scan(driver, wait, a, "second")
-        assert f"{a.first} judged it suspect; a second analyst must confirm." in text, text
+        said = f"{a.first} judged it suspect; a second analyst must confirm."
+        text, _ = open_scan(driver, wait, a, "second", says=said)
+        assert said in text, text
         assert "khối hữu cơ đặc" in driver.find_element(By.ID, "verdict-history").text
         claim_when_ready(driver, wait)
         wait.until(EC.visibility_of_element_located((By.ID, "release")))

@@ -32,7 +32,15 @@ enum PackageFixture {
     static func make(in dir: TemporaryDirectory) async throws -> Made {
         let path = dir.path("hub.sqlite")
         let store = try SQLiteEventStore(path: path)
-        let imageSHA = try BlobStore(besideStore: path).put(Data(image))
+        let (imageSHA, made) = try await fill(store, blobs: try BlobStore(besideStore: path))
+        await store.close()
+        return Made(storePath: path, imageSHA: imageSHA, eventIDs: made)
+    }
+
+    /// The evidence written into `store` (of either kind), the image into `blobs`: the image's
+    /// SHA-256, and each kind's event id.
+    static func fill(_ store: any HubRecordStore, blobs: BlobStore) async throws -> (imageSHA: String, eventIDs: [String: String]) {
+        let imageSHA = try blobs.put(Data(image))
         let d = try DeclarationDocument.parse(Data(declaration.utf8)).mapError { FixtureError(what: "\($0)") }.get()
         _ = try await store.save(d, at: t0)
         let ids = EventIDGenerator()
@@ -97,8 +105,7 @@ enum PackageFixture {
             Adjudication(
                 eventID: made[EventKind.transitSeal]!, outcome: .referred, note: "seal replaced at 45BC", isotopes: [],
                 secondaryInspection: .requested, by: "officer-7", at: t0.addingTimeInterval(3600)))
-        await store.close()
-        return Made(storePath: path, imageSHA: imageSHA, eventIDs: made)
+        return (imageSHA, made)
     }
 
     struct FixtureError: Error { var what: String }

@@ -109,7 +109,11 @@ struct PartnerReceiveTests {
         let problems = try #require(broken.json["problems"] as? [[String: Any]])
         #expect(problems.contains { $0["member"] as? String == member && ($0["problem"] as? String)?.contains("the member was changed") == true }, "\(problems)")
         #expect(try await h.events("kind=package.received").isEmpty)
-        #expect(try #require(try await h.get("/api/v1/audit?action=package.receive").json["entries"] as? [[String: Any]]).isEmpty)
+        // Both refusals audited: who handed in which bytes, and the first broken member.
+        let refusals = try #require(try await h.get("/api/v1/audit?action=package.receive").json["entries"] as? [[String: Any]])
+        let details = refusals.compactMap { $0["detail"] as? String }
+        #expect(details.count == 2 && details.allSatisfy { $0.hasPrefix("refused, sha256 ") }, "\(details)")
+        #expect(details.contains { $0.contains(": certificates.pem: ") } && details.contains { $0.contains(": \(member): ") }, "\(details)")
         try await h.stop()
     }
 

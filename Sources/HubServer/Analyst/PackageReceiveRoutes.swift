@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HubModel
+import HubStore
 import NIOCore
 
 /// A partner's package the application received: the event that files it, and what the verifier
@@ -97,6 +98,9 @@ struct PackageReceiveRoutes: RouteController {
                     var problems: [Problem]
                 }
                 let first = problems.first.map { "\($0.member): \($0.problem)" } ?? "it does not verify"
+                // Who handed in what that did not verify is kept, as a receipt is.
+                context.auditNote.setRefusal(
+                    target: "package", detail: "refused, sha256 \(ChainHash.hex(ChainHash.sha256(Array(body.readableBytesView)))): \(first)")
                 return try JSONResponse.make(
                     Refused(
                         error: "package refused: \(first)", member: problems.first?.member,

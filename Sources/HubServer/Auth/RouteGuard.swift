@@ -46,7 +46,7 @@ struct RouteGuard: RouterMiddleware {
             return JSONResponse.error(.forbidden, "role \(who.role.rawValue) may not do this")
         }
         let response = try await next(request, context)
-        if let action = rule.audit, response.status.code < 400 {
+        if let action = rule.audit, response.status.code < 400 || context.auditNote.refusal {
             await auth.audit(
                 who, action, target: context.auditNote.target ?? request.uri.path,
                 detail: context.auditNote.detail ?? "\(response.status.code)", logger: logger)
