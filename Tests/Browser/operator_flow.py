@@ -262,13 +262,21 @@ def main():
         driver.execute_script("document.getElementById('audit-section').scrollIntoView()")
         visible_text_is_clean(driver, "audit filtered")
         shot("10-audit-filtered.png")
-        # A time range typed in the site's time zone: before the hub existed, nothing matches.
-        driver.execute_script("document.querySelector('#audit-filter [name=until]').value = '2020-01-01T00:00'")
+        # A time range typed as Vietnamese writes it, in the site's time zone: a day that does not exist is
+        # refused with an example; before the hub existed, nothing matches.
+        until = audit_form.find_element(By.NAME, "until")
+        assert until.get_attribute("placeholder") not in ("", "time.placeholder"), until.get_attribute("placeholder")
+        until.send_keys("31/02/2020 00:00")
+        audit_form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        message = driver.execute_script("return document.querySelector('#audit-filter [name=until]').validationMessage")
+        assert "31/02" not in message and "/" in message, "the refusal gives an example in the page's language: " + message
+        until.clear()
+        until.send_keys("01/01/2020 00:00")
         audit_form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
         wait.until(EC.visibility_of_element_located((By.ID, "audit-empty")))
         assert driver.execute_script(only) == []
         # By person and action, over all time again: the operator's adjudication.
-        driver.execute_script("document.querySelector('#audit-filter [name=until]').value = ''")
+        until.clear()
         Select(audit_form.find_element(By.NAME, "action")).select_by_value("alarm.adjudicate")
         audit_form.find_element(By.NAME, "actor").send_keys(a.user)
         audit_form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()

@@ -5,6 +5,7 @@ import { t, locale } from "./i18n.js";
 import { json } from "./api.js";
 import { esc, number, timeZone } from "./format.js";
 import { headline } from "./words.js";
+import { readTime } from "./day-field.js";
 
 const $ = s => document.querySelector(s);
 /** The actions the hub writes, in the order the filter offers them. */
@@ -166,7 +167,11 @@ export function wire(redraw) {
   $("#audit-filter").addEventListener("submit", ev => {
     ev.preventDefault();
     const f = ev.target, zone = timeZone();
-    const since = f.since.value ? zonedToUTC(f.since.value, zone) : "", until = f.until.value ? zonedToUTC(f.until.value, zone) : "";
+    // Typed as the console's language writes a time (05/12/2026 07:10), in the site's zone; a field it cannot
+    // read is marked with an example and nothing is asked.
+    const from = readTime(f.since), to = readTime(f.until);
+    if (from === null || to === null) return;
+    const since = from ? zonedToUTC(from, zone) : "", until = to ? zonedToUTC(to, zone) : "";
     if (since && until && until <= since) {
       $("#audit-error").textContent = t("audit.badRange");
       return;
