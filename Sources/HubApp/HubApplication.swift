@@ -152,7 +152,9 @@ public struct HubApplication: Sendable {
             onDeclaration: { [risk, transits] number in
                 transits.declarationChanged(number)
                 risk.declarationChanged(number)
-            }, onHolder: { await holderDesk.heard($0) })
+            }, onHolder: { await holderDesk.heard($0) },
+            // Another replica's alarms at this site's lanes switch the relays wired to this one.
+            onEvents: { [site = config.site] events in relayInbox.observe(events.filter { $0.site == nil || $0.site == site }) })
         let stageObservers: [@Sendable ([InspectionEvent]) -> Void] =
             if let storeTail { [{ _ in storeTail.wake() }] } else {
                 [{ passages.observe($0) }, { transits.observe($0) }, { risk.observe($0) }]
@@ -332,7 +334,8 @@ extension HubApplication {
     /// approved there is admitted here at its next connection.
     static func liveRelay(
         store: any HubRecordStore, settings: StoreSettings, feed: LiveFeed, admissions: UnitAdmissions, logger: Logger,
-        onDeclaration: @escaping @Sendable (String) -> Void, onHolder: @escaping @Sendable (HolderNotice) async -> Void
+        onDeclaration: @escaping @Sendable (String) -> Void, onHolder: @escaping @Sendable (HolderNotice) async -> Void,
+        onEvents: @escaping @Sendable ([InspectionEvent]) -> Void
     ) -> LiveRelay? {
         #if PostgreSQL
         if let postgres = store as? PostgresEventStore, case .postgres(let at) = settings {
@@ -344,7 +347,7 @@ extension HubApplication {
                 } catch {
                     logger.warning("could not read another replica's admission decision", metadata: ["unit": "\(target)", "error": "\(error)"])
                 }
-            } onDeclaration: { onDeclaration($0) } onHolder: { await onHolder($0) }
+            } onDeclaration: { onDeclaration($0) } onHolder: { await onHolder($0) } onEvents: { onEvents($0) }
         }
         #endif
         return nil

@@ -2,6 +2,7 @@ import Foundation
 import HubAppTesting
 import HubDevices
 import HubDrivers
+import HubStore
 import HubTesting
 import Testing
 
@@ -167,5 +168,57 @@ struct LaneRelayTests {
         try await h.stop()
         lcus.close()
         modbus.close()
+    }
+
+    /// Replicas of one site on one PostgreSQL database: the lane's portal monitor reports to replica A,
+    /// the beacon's board hangs on replica B. A's alarm switches B's beacon, the acknowledgement made on
+    /// A releases it, and another site's alarm at a lane of the same name does not touch it.
+    @Test(.enabled(if: PostgresTestServer.wanted, Comment(rawValue: PostgresTestServer.skipReason)))
+    func aBeaconOnOneReplicaSwitchesForAnAlarmAnotherReplicaStored() async throws {
+        let store = StoreKind.postgresBlock(try await PostgresTestServer.scratch())
+        let a = try await HubHarness(label: "relays-a", site: "gate-r", store: store)
+        let dirB = try TemporaryDirectory("relays-b")
+        let lcus = try PseudoTerminal()
+        try lcus.link(at: dirB.path("relay-lcus"))
+        let b = try await HubHarness(
+            reusing: dirB, devices: "", site: "gate-r", store: store, adminToken: a.adminToken,
+            siteExtra: "relays:\n  - {id: beacon-1, lane: \"1\", board: lcus, port: relay-lcus, channel: 2, on: [radiation-alarm]}")
+        let other = try await HubHarness(label: "relays-other-site", site: "gate-s", store: store, adminToken: a.adminToken)
+        let (off, on) = ([UInt8]([0xA0, 0x02, 0x00, 0xA2]), [UInt8]([0xA0, 0x02, 0x01, 0xA3]))
+        #expect(await Self.command(lcus, 4) == off)
+        #expect(await eventually { b.hub.liveRelay?.notices.isListening == true })
+
+        // Another site's portal at its own lane 1 alarms first: this site's beacon stays as it is.
+        let otherPTY = try PseudoTerminal()
+        try otherPTY.link(at: other.devicePath)
+        #expect(await eventually { (try? await other.device("rpm-lane1")["state"] as? String) == "online" })
+        try await otherPTY.play(LiveAlarmTests.linesToFirstAlarm()[...])
+        let otherAlarm = try #require(try await other.events("kind=radiation.alarm").first?["id"] as? String)
+
+        // This site's portal reports to replica A and alarms: B's beacon switches on for A's alarm.
+        let pty = try PseudoTerminal()
+        try pty.link(at: a.devicePath)
+        #expect(await eventually { (try? await a.device("rpm-lane1")["state"] as? String) == "online" })
+        try await pty.play(LiveAlarmTests.linesToFirstAlarm()[...])
+        #expect(await Self.command(lcus, 4) == on)
+        var alarm = ""
+        #expect(await eventually {
+            alarm = (try? await a.events("kind=radiation.alarm&site=gate-r").first?["id"] as? String) ?? ""
+            return !alarm.isEmpty
+        })
+        let switched = try #require(try await b.get("/api/v1/audit?action=relay.on").json["entries"] as? [[String: Any]])
+        #expect(switched.count == 1 && (switched.first?["detail"] as? String)?.hasSuffix("radiation.alarm \(alarm)") == true, "\(switched)")
+        #expect(!switched.contains { ($0["detail"] as? String)?.contains(otherAlarm) == true })
+
+        // Acknowledged on A: released on B.
+        #expect(try await a.post("/api/v1/alarms/\(alarm)/acknowledgement", "{}", token: try await a.token("operator")).status == 201)
+        #expect(await Self.command(lcus, 4) == off)
+
+        try await other.stop()
+        try await a.stop()
+        try await b.stop()
+        pty.close()
+        otherPTY.close()
+        lcus.close()
     }
 }

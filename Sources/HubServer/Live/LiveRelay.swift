@@ -20,6 +20,9 @@ public struct LiveRelay: Service {
     let onDeclaration: @Sendable (String) -> Void
     /// A question to the replica correlating the site, or an answer's arrival (`HolderDesk`).
     let onHolder: @Sendable (HolderNotice) async -> Void
+    /// Events another replica stored that are pushed live (alarms, device states): what this
+    /// replica's lane relays switch on, whichever replica the device reported to.
+    let onEvents: @Sendable ([InspectionEvent]) -> Void
     /// Events read back per query, so a long catch-up is paged rather than loaded at once.
     static let page = 500
 
@@ -27,9 +30,11 @@ public struct LiveRelay: Service {
         notices: any StoreNoticeSource, store: any LiveEventReader & AdjudicationStore, feed: LiveFeed, logger: Logger,
         onAdmission: @escaping @Sendable (String) async -> Void = { _ in },
         onDeclaration: @escaping @Sendable (String) -> Void = { _ in },
-        onHolder: @escaping @Sendable (HolderNotice) async -> Void = { _ in }
+        onHolder: @escaping @Sendable (HolderNotice) async -> Void = { _ in },
+        onEvents: @escaping @Sendable ([InspectionEvent]) -> Void = { _ in }
     ) {
         self.onHolder = onHolder
+        self.onEvents = onEvents
         self.onAdmission = onAdmission
         self.onDeclaration = onDeclaration
         self.notices = notices
@@ -56,6 +61,7 @@ public struct LiveRelay: Service {
                 while from <= seqs.upperBound {
                     let rows = try await store.liveEvents(in: from...seqs.upperBound, limit: Self.page)
                     feed.publish(rows.map(\.event))
+                    onEvents(rows.map(\.event))
                     guard rows.count == Self.page, let last = rows.last?.seq else { break }
                     from = last + 1
                 }
