@@ -51,12 +51,13 @@ def main():
 
         fill(driver, {"name": "night-chief", "kinds": "radiation.alarm, trace", "severities": "alarm", "lanes": "1",
                       "hours": "mon tue wed thu fri sat sun 22:00-06:00", "fold": "2",
-                      "notify": "sup@gate.example vi", "escalate": "10: chief@gate.example en"})
+                      "notify": "sup@gate.example vi", "escalate": "10: chief@gate.example en\n30: duty@gate.example vi | *"})
         wait.until(lambda d: row(d, "night-chief") is not None)
         said = row(driver, "night-chief").text
         for needle in ["các sự kiện loại radiation.alarm, trace", "ở mức cảnh báo", "tại làn 1", "mọi ngày từ 22:00 đến 06:00",
                        "sup@gate.example qua thư điện tử bằng tiếng Việt", "sau 10 phút", "chief@gate.example qua thư điện tử bằng tiếng Anh",
-                       "trong giờ của quy tắc", "trong vòng 2 phút"]:
+                       "trong giờ của quy tắc", "sau 30 phút: duty@gate.example qua thư điện tử bằng tiếng Việt, vào mọi giờ",
+                       "trong vòng 2 phút"]:
             assert needle in said, f"the added rule (vi): '{needle}' is not in '{said}'"
         result = driver.find_element(By.ID, "rule-result").text
         assert "Đã thêm quy tắc night-chief" in result, result
@@ -79,7 +80,8 @@ def main():
         wait.until(EC.text_to_be_present_in_element((By.ID, "notification-rules"), "Takes events of kind"))
         said = row(driver, "night-chief").text
         for needle in ["Takes events of kind radiation.alarm, trace of severity alarm on lane 1.", "Off",
-                       "If the alarm is not acknowledged after 10 min: chief@gate.example by e-mail in English, within the rule's hours."]:
+                       "If the alarm is not acknowledged after 10 min: chief@gate.example by e-mail in English, within the rule's hours.",
+                       "If the alarm is not acknowledged after 30 min: duty@gate.example by e-mail in Vietnamese, at any hour."]:
             assert needle in said, f"the added rule (en): '{needle}' is not in '{said}'"
         result = driver.find_element(By.ID, "rule-result").text
         assert "The rule was not saved: the field rule.notify[0].email is not right." in result, result

@@ -78,6 +78,17 @@ function recipientIn(text) {
   return r;
 }
 const lines = s => s.split("\n").map(x => x.trim()).filter(Boolean);
+// A step: "10: chief@gate.example en", then its own hours after "|" ("| sat sun 08:00-12:00"; "| *" at any
+// hour); without "|" it keeps to the rule's hours.
+const stepOut = s => `${Math.round(s.afterS / 6) / 10}: ${s.notify.map(recipientOut).join(", ")}`
+  + (s.hours == null ? "" : ` | ${s.hours.length ? hoursOut(s.hours) : "*"}`);
+function stepIn(line) {
+  const [head, when] = line.split("|");
+  const m = /^([\d.]+)\s*:?\s*(.*)$/.exec(head.trim()) || [];
+  const step = {afterS: Number(m[1]) * 60, notify: (m[2] || "").split(",").map(x => x.trim()).filter(Boolean).map(recipientIn)};
+  if (when != null) step.hours = when.trim() === "*" || !when.trim() ? [] : hoursIn(when);
+  return step;
+}
 
 function fill(r) {
   const f = $("#rule-form"), m = r.match || {};
@@ -88,7 +99,7 @@ function fill(r) {
   f.hours.value = hoursOut(r.hours);
   f.fold.value = r.foldS == null ? 5 : Math.round(r.foldS / 6) / 10;
   f.notify.value = (r.notify || []).map(recipientOut).join("\n");
-  f.escalate.value = (r.escalate || []).map(s => `${Math.round(s.afterS / 6) / 10}: ${s.notify.map(recipientOut).join(", ")}`).join("\n");
+  f.escalate.value = (r.escalate || []).map(stepOut).join("\n");
   retitle();
 }
 
@@ -99,22 +110,16 @@ export function retitle() {
   if (said) say(said.key, said.vars, said.ok, said.detail);
 }
 
-/** The form as a rule in the site file's words; a step keeps the hours it had when its delay is unchanged. */
+/** The form as a rule in the site file's words. */
 function read() {
-  const f = $("#rule-form"), before = set.rules.find(r => r.name === f.editing.value) || {};
+  const f = $("#rule-form");
   const match = {};
   for (const k of ["kinds", "severities", "lanes", "devices", "channels"]) if (words(f[k].value).length) match[k] = words(f[k].value);
   const rule = {name: f.name.value.trim(), enabled: f.enabled.checked, foldS: Number(f.fold.value || 0) * 60,
     notify: lines(f.notify.value).map(recipientIn)};
   if (Object.keys(match).length) rule.match = match;
   if (f.hours.value.trim()) rule.hours = hoursIn(f.hours.value);
-  const steps = lines(f.escalate.value).map(line => {
-    const m = /^([\d.]+)\s*:?\s*(.*)$/.exec(line) || [];
-    const afterS = Number(m[1]) * 60, old = (before.escalate || []).find(s => s.afterS === afterS);
-    const step = {afterS, notify: (m[2] || "").split(",").map(x => x.trim()).filter(Boolean).map(recipientIn)};
-    if (old && old.hours) step.hours = old.hours;
-    return step;
-  });
+  const steps = lines(f.escalate.value).map(stepIn);
   if (steps.length) rule.escalate = steps;
   return rule;
 }
