@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// `POST /api/v1/packages` receives them. A file is taken once complete (names starting with `.` or
 /// ending in `.tmp` or `.part` are still being written: write, then rename into place); it then
 /// moves to `processed/`, or to `quarantine/` with a `<name>.reason` note naming each broken file of
-/// the package. Each receipt is audited (`package.receive`, actor `inbox`). A store that cannot be
+/// the package. Each receipt and each refusal is audited (`package.receive`, actor `inbox`). A store that cannot be
 /// reached leaves the file where it is for the next look.
 struct PartnerInboxService: Service {
     let folder: String
@@ -59,6 +59,11 @@ struct PartnerInboxService: Service {
                         detail: "\(r.duplicate ? "again: " : "")from \(r.partner), sha256 \(r.sha256), event \(r.event), file \(name): \(r.summary)"))
                 move(name, to: "processed", reason: nil)
             } catch PackageReceiveRefusal.refused(let problems) {
+                let first = problems.first.map { "\($0.member): \($0.problem)" } ?? "it does not verify"
+                try? await store.audit(
+                    AuditEntry(
+                        at: Date(), actor: "inbox", role: nil, action: "package.receive", target: "package",
+                        detail: "refused, sha256 \(ChainHash.hex(ChainHash.sha256(Array(data)))), file \(name): \(first)"))
                 move(name, to: "quarantine", reason: problems.map { "\($0.member): \($0.problem)" }.joined(separator: "\n"))
             } catch PackageReceiveRefusal.noPartners {
                 move(name, to: "quarantine", reason: "package: this hub trusts no partner administration (partners: in the site config)")

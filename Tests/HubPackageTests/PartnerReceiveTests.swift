@@ -142,8 +142,10 @@ struct PartnerReceiveTests {
         let received = try await h.events("kind=package.received")
         #expect(received.count == 1 && (received.first?["data"] as? [String: Any])?["partner"] as? String == "kh-customs")
         let audit = try #require(try await h.get("/api/v1/audit?action=package.receive").json["entries"] as? [[String: Any]])
-        #expect(audit.count == 1 && audit.first?["actor"] as? String == "inbox")
-        #expect((audit.first?["detail"] as? String)?.contains("file kh-good.niipkg") == true)
+        #expect(audit.count == 2 && audit.allSatisfy { $0["actor"] as? String == "inbox" }, "\(audit)")
+        let details = audit.compactMap { $0["detail"] as? String }
+        #expect(details.contains { $0.contains("file kh-good.niipkg") && $0.contains("from kh-customs") }, "\(details)")
+        #expect(details.contains { $0.hasPrefix("refused, sha256 ") && $0.contains("file kh-bad.niipkg: \(member): ") }, "\(details)")
         try await h.stop()
     }
 }
