@@ -164,6 +164,8 @@ export function fillActions() {
 }
 
 export function wire(redraw) {
+  // A time refused as unreadable is marked until it is typed again (a marked field holds the form back).
+  for (const name of ["since", "until"]) $("#audit-filter").elements[name].addEventListener("input", ev => ev.target.setCustomValidity(""));
   $("#audit-filter").addEventListener("submit", ev => {
     ev.preventDefault();
     const f = ev.target, zone = timeZone();
