@@ -151,6 +151,40 @@ struct SealCommandTests {
         try await h.stop()
     }
 
+    /// An unlock held for approval outlives a restart of the hub: its newest `seal.command` event says
+    /// it waits, and the second supervisor approves it on the restarted hub once the seal dials in again.
+    @Test func anUnlockWaitingForApprovalIsStillThereAfterARestart() async throws {
+        let (first, _) = try await Self.esealHub("cmd-restart", at: (10.80, 106.71))
+        let sam = try await first.token("supervisor", owner: "sam")
+        let kim = try await first.token("supervisor", owner: "kim")
+        let asked = try await first.post("/api/v1/seals/ES-0042/commands", #"{"command": "unlock", "reason": "inspection on the road"}"#, token: sam)
+        let id = try #require(asked.json["id"] as? String)
+        #expect(asked.json["state"] as? String == "pending-approval")
+        try await first.stop()
+
+        let h = try await HubHarness(
+            reusing: first.dir, devices: "  - {id: seals, profile: ascii-eseal, listen: \"127.0.0.1:0\"}", adminToken: first.adminToken)
+        // Asked about it before the seal is back: still waiting, as the stored event says.
+        let held = try await h.get("/api/v1/seals/ES-0042/commands/\(id)")
+        #expect(held.status == 200 && held.json["state"] as? String == "pending-approval" && held.json["by"] as? String == "sam", "\(held.json)")
+        #expect(await eventually { (try? await h.boundPort("seals")) ?? 0 > 0 })
+        let seal = try LoopbackClient(port: try #require(try await h.boundPort("seals")))
+        try seal.send("##S,eSeal,ES-0042,1,POS,20261125110000,10.80000,106.71000,87,E##\r\n")
+        #expect(await Self.read(seal) { String(decoding: $0, as: UTF8.self).contains("##A,") }.isEmpty == false, "acked")
+        // The requester still may not approve it; a second supervisor does, and it is sent.
+        let own = try await h.post("/api/v1/seals/ES-0042/commands/\(id)/approve", "{}", token: sam)
+        #expect(own.status == 409 && (own.json["error"] as? String)?.contains("four eyes") == true)
+        let approved = try await h.post("/api/v1/seals/ES-0042/commands/\(id)/approve", "{}", token: kim)
+        #expect(approved.status == 202 && approved.json["state"] as? String == "sent" && approved.json["approvedBy"] as? String == "kim")
+        let line = try #require(await Self.commandLine(seal))
+        #expect(line.commandID == id && line.word == "UNLOCK")
+        try seal.send(ESealCommands.answer(id: "ES-0042", commandID: id, result: "OK"))
+        #expect(await eventually { await Self.results(h, id) == ["pending-approval", "sent", "executed"] })
+        // Approved once: a second approval finds it sent.
+        #expect(try await h.post("/api/v1/seals/ES-0042/commands/\(id)/approve", "{}", token: kim).status == 409)
+        try await h.stop()
+    }
+
     @Test func theESealSimulatorAnswersAnApprovedUnlockAndReportsItUnlocked() async throws {
         let h = try await HubHarness(label: "cmd-sim", devices: "  - {id: seals, profile: ascii-eseal, listen: \"127.0.0.1:0\"}")
         #expect(await eventually { (try? await h.boundPort("seals")) ?? 0 > 0 })

@@ -11,9 +11,9 @@ import HubStore
 /// zone waits for a second supervisor's approval (never the requester's own).
 ///
 /// A unit that is not connected is refused at once rather than queued: an unlock sent whenever a
-/// seal next dials in could open it somewhere nobody chose. Commands waiting for approval are kept
-/// in memory: a hub that restarts forgets them (their `pending-approval` events stay), and the
-/// supervisor asks again.
+/// seal next dials in could open it somewhere nobody chose. A command's state is its newest
+/// `seal.command` event: one waiting for approval is found again after a restart (the approval is
+/// sent by the replica the unit is connected to, as every command is).
 actor SealCommandDesk {
     /// One command and its state now.
     struct Command: Sendable, Encodable {
@@ -93,7 +93,9 @@ actor SealCommandDesk {
 
     /// A second supervisor approves a held unlock: it is sent.
     func approve(_ id: String, unit: String, by: String) async throws -> Command {
-        guard var c = commands[id], c.unit == unit else { throw Refusal(kind: .notFound, message: "no command \(id) to unit \(unit)") }
+        guard var c = await known(id, unit: unit) else { throw Refusal(kind: .notFound, message: "no command \(id) to unit \(unit)") }
+        // Another approval may have gone first while the store was read.
+        if let held = commands[id] { c = held }
         guard c.state == .pendingApproval else {
             throw Refusal(kind: .notPending, message: "command \(id) is \(c.state.rawValue), not waiting for approval")
         }
@@ -115,7 +117,26 @@ actor SealCommandDesk {
     }
 
     /// The command `id` to `unit` as it stands.
-    func command(_ id: String, unit: String) -> Command? { commands[id].flatMap { $0.unit == unit ? $0 : nil } }
+    func command(_ id: String, unit: String) async -> Command? { await known(id, unit: unit) }
+
+    /// The command as this desk holds it, or as its newest stored `seal.command` event says (a
+    /// restart, or a command asked on another replica). The listener it goes through is the unit's
+    /// link of the moment, looked up when it is sent.
+    private func known(_ id: String, unit: String) async -> Command? {
+        if let c = commands[id] { return c.unit == unit ? c : nil }
+        var q = EventQuery()
+        q.kind = EventKind.sealCommand
+        q.device = unit
+        q.newestFirst = true
+        q.limit = 500
+        guard let stored = try? await store.events(q).events.lazy.compactMap(\.sealCommand).first(where: { $0.commandId == id }),
+            stored.unit == unit
+        else { return nil }
+        return Command(
+            id: id, unit: unit, command: stored.command, state: stored.result, by: stored.by, reason: stored.reason,
+            approvedBy: stored.approvedBy, protocol: stored.protocol, sentText: stored.sentText, answer: stored.answer, zone: stored.zone,
+            device: registry.units.link(unit)?.deviceID ?? "")
+    }
 
     private func send(_ c: Command, _ wording: SealCommandWording) async throws -> Command {
         let answers: AsyncStream<UnitAnswer>
