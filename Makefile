@@ -26,8 +26,9 @@ TEST_PYTHON := jsonschema selenium schemathesis aiosmtpd
 # readers shared one serial port; the hub now takes a port exclusively (RELIABILITY.md §7).
 TEST_TRAITS := --traits PostgreSQL
 # Suites run alone before the parallel phase (see test:): each starts hubs beside child processes,
-# or (the baud hunt) listens at each speed for a pseudo-terminal writer that a starved pool delays.
-SERIAL_SUITES := NotificationDeliveryTests|NotificationRuleEditingTests|SealCommandTests|PackageCommandTests|PackageRouteTests|SerialBaudHuntTests
+# or times a pseudo-terminal's silence against the test's own writes (the baud hunt listens at each
+# speed; the health test's 3 s silence window passed while a starved test waited to write).
+SERIAL_SUITES := NotificationDeliveryTests|NotificationRuleEditingTests|SealCommandTests|PackageCommandTests|PackageRouteTests|SerialBaudHuntTests|DeviceHealthTests
 
 # Swift Testing captures a backtrace for every Swift error thrown in the test process, caught or
 # not; a hub decoding events throws on each wrong type guess (JSONValue), and with dozens of hubs
