@@ -126,6 +126,21 @@ struct SealCommandTests {
         try await h.stop()
     }
 
+    /// Held unlock `id` of ES-0042: its requester's own approval refused (four eyes), a second
+    /// supervisor's sent, the UNLOCK line the seal reads, its OK, and the command executed.
+    static func approveAndExecute(
+        _ h: HubHarness, _ seal: LoopbackClient, _ id: String, requester: String, approver: String, approverName: String
+    ) async throws {
+        let own = try await h.post("/api/v1/seals/ES-0042/commands/\(id)/approve", "{}", token: requester)
+        #expect(own.status == 409 && (own.json["error"] as? String)?.contains("four eyes") == true)
+        let approved = try await h.post("/api/v1/seals/ES-0042/commands/\(id)/approve", "{}", token: approver)
+        #expect(approved.status == 202 && approved.json["state"] as? String == "sent" && approved.json["approvedBy"] as? String == approverName)
+        let line = try #require(await commandLine(seal))
+        #expect(line.commandID == id && line.word == "UNLOCK")
+        try seal.send(ESealCommands.answer(id: "ES-0042", commandID: id, result: "OK"))
+        #expect(await eventually { await results(h, id) == ["pending-approval", "sent", "executed"] })
+    }
+
     @Test func unlockOutsideTheZoneWaitsForASecondSupervisor() async throws {
         let (h, seal) = try await Self.esealHub("cmd-approve", at: (10.80, 106.71))
         let sam = try await h.token("supervisor", owner: "sam")
@@ -138,15 +153,8 @@ struct SealCommandTests {
         #expect((asked.json["zone"] as? String)?.contains("outside the destination zone") == true)
         let id = try #require(asked.json["id"] as? String)
         #expect(await Self.results(h, id) == ["pending-approval"])
-        let own = try await h.post("/api/v1/seals/ES-0042/commands/\(id)/approve", "{}", token: sam)
-        #expect(own.status == 409 && (own.json["error"] as? String)?.contains("four eyes") == true)
         #expect(try await h.post("/api/v1/seals/ES-0042/commands/\(id)/approve", "{}", token: olga).status == 403)
-        let approved = try await h.post("/api/v1/seals/ES-0042/commands/\(id)/approve", "{}", token: kim)
-        #expect(approved.status == 202 && approved.json["state"] as? String == "sent" && approved.json["approvedBy"] as? String == "kim")
-        let line = try #require(await Self.commandLine(seal))
-        #expect(line.commandID == id && line.word == "UNLOCK")
-        try seal.send(ESealCommands.answer(id: "ES-0042", commandID: id, result: "OK"))
-        #expect(await eventually { await Self.results(h, id) == ["pending-approval", "sent", "executed"] })
+        try await Self.approveAndExecute(h, seal, id, requester: sam, approver: kim, approverName: "kim")
         #expect(try await Self.states(h, id).last?["approvedBy"] as? String == "kim")
         try await h.stop()
     }
@@ -173,15 +181,8 @@ struct SealCommandTests {
         let seal = try LoopbackClient(port: try #require(try await h.boundPort("seals")))
         try seal.send("##S,eSeal,ES-0042,1,POS,20261125110000,10.80000,106.71000,87,E##\r\n")
         #expect(await Self.read(seal) { String(decoding: $0, as: UTF8.self).contains("##A,") }.isEmpty == false, "acked")
-        // The requester still may not approve it; a second supervisor does, and it is sent.
-        let own = try await h.post("/api/v1/seals/ES-0042/commands/\(id)/approve", "{}", token: sam)
-        #expect(own.status == 409 && (own.json["error"] as? String)?.contains("four eyes") == true)
-        let approved = try await h.post("/api/v1/seals/ES-0042/commands/\(id)/approve", "{}", token: kim)
-        #expect(approved.status == 202 && approved.json["state"] as? String == "sent" && approved.json["approvedBy"] as? String == "kim")
-        let line = try #require(await Self.commandLine(seal))
-        #expect(line.commandID == id && line.word == "UNLOCK")
-        try seal.send(ESealCommands.answer(id: "ES-0042", commandID: id, result: "OK"))
-        #expect(await eventually { await Self.results(h, id) == ["pending-approval", "sent", "executed"] })
+        // The requester still may not approve it; a second supervisor does, and it is sent and executed.
+        try await Self.approveAndExecute(h, seal, id, requester: sam, approver: kim, approverName: "kim")
         // Approved once: a second approval finds it sent.
         #expect(try await h.post("/api/v1/seals/ES-0042/commands/\(id)/approve", "{}", token: kim).status == 409)
         try await h.stop()
