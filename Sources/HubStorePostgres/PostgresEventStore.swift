@@ -115,7 +115,13 @@ public final class PostgresEventStore: HubRecordStore {
         // in seconds rather than the default ten.
         config.options.connectTimeout = .seconds(3)
         let client = PostgresClient(configuration: config, backgroundLogger: logger)
-        return Pool(client: client, runner: Task { await client.run() }, endpoint: endpoint, generation: generation)
+        // Detached: `PostgresClient.run()` shuts the pool down at the graceful shutdown of the
+        // service group it finds in its task's locals, and a plain `Task` inherits the locals of
+        // whoever made the pool. After a failover that is the task whose write found the primary
+        // gone: an HTTP request, a lease renewal. The hub's shutdown stops the HTTP server first, so
+        // the pool went with it while the stages and the feed still needed it, and the hub hung in
+        // its shutdown. The pool is the store's, and stops only when the store closes or moves.
+        return Pool(client: client, runner: Task.detached { await client.run() }, endpoint: endpoint, generation: generation)
     }
 
     /// How postgres-nio reaches endpoint `index` of `at`: its Unix socket, or TCP with the URL's TLS policy.

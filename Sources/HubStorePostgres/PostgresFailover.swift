@@ -70,7 +70,9 @@ extension PostgresEventStore {
         relocation.withLock { current in
             if let current { return current }
             guard pool.withLock({ $0.generation }) == generation else { return Task {} }
-            let search = Task {
+            // Detached, like the pool it makes (see `makePool`): the search belongs to the store,
+            // not to the task that happened to notice the failover first.
+            let search = Task.detached {
                 await self.findPrimary(from: generation, after: error)
                 self.relocation.withLock { $0 = nil }
             }
@@ -123,7 +125,7 @@ extension PostgresEventStore {
     /// or asking for a writable one.
     func startWatchdog() {
         guard at.endpoints.count > 1 || at.targetSessionAttrs != .any else { return }
-        let task = Task { [weak self] in
+        let task = Task.detached { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(2))
                 guard let self, !Task.isCancelled else { return }
