@@ -40,7 +40,11 @@ extension HTTPServerBuilder {
 }
 
 /// Closes its channel unless the end of a request head (an empty line) has passed by the deadline;
-/// after that it only passes bytes on.
+/// after that it only passes bytes on. At the server's graceful shutdown a connection still waiting
+/// for its first head is closed at once: nothing further in the pipeline knows it yet (Hummingbird's
+/// connection state, which closes idle connections then, is added once a head has come), and the
+/// server's stop waits for every connection to end, so a client that had opened a connection and
+/// sent nothing held the hub's stop for the whole deadline.
 final class HeadDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -74,6 +78,14 @@ final class HeadDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler 
             tail = Array((tail + Array(bytes.suffix(3))).suffix(3))
         }
         context.fireChannelRead(data)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent, !done {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 
     private func arm(_ context: ChannelHandlerContext) {

@@ -20,6 +20,8 @@ public final class PostgresEventStore: HubRecordStore {
     struct Pool {
         var client: PostgresClient
         var runner: Task<Void, Never>
+        /// Raised when the store stops using this pool (it moved, or closed): queries on it fail then.
+        var retirement = PoolRetirement()
         var endpoint: Int
         var generation: Int
     }
@@ -44,7 +46,7 @@ public final class PostgresEventStore: HubRecordStore {
     static let appendLock: Int64 = 0x6E69_6968_7562_0001
 
     /// The pool every query goes through; after a failover, the new primary's.
-    var client: PostgresClient { pool.withLock { $0.client } }
+    var client: GuardedClient { pool.withLock { GuardedClient(raw: $0.client, retirement: $0.retirement) } }
 
     /// Connects (a pool of up to `maxConnections`) and brings the schema up to date, one hub at a time.
     /// Fails within `connectTimeout` when no server can be reached. With several endpoints (a primary
@@ -72,7 +74,7 @@ public final class PostgresEventStore: HubRecordStore {
                 _ = try await store.client.query("SELECT 1", logger: logger).collect()
             }
             try await Deadline.within(migrationLimit, what: "migrating the schema at \(at.redacted)") {
-                try await PostgresSchema.migrate(store.client, store: at.redacted, logger: logger)
+                try await PostgresSchema.migrate(store.client.raw, store: at.redacted, logger: logger)
             }
         } catch {
             await store.close()
@@ -165,7 +167,8 @@ public final class PostgresEventStore: HubRecordStore {
     public func close() async {
         watchdog.withLock { $0 }?.cancel()
         relocation.withLock { $0 }?.cancel()
-        let runner = pool.withLock { $0.runner }
+        let (runner, retirement) = pool.withLock { ($0.runner, $0.retirement) }
+        retirement.retire()
         runner.cancel()
         await runner.value
     }

@@ -104,6 +104,9 @@ extension PostgresEventStore {
                             "from": "\(at.endpoints[old.endpoint].description)", "to": "\(at.endpoints[endpoint].description)",
                             "after": "\(ContinuousClock.now - started)",
                         ])
+                    // What still waits on the old pool fails now (its callers try again on the new
+                    // one); the pool itself is shut once what it runs has had a moment to finish.
+                    old.retirement.retire()
                     Task {
                         try? await Task.sleep(for: .seconds(2))
                         old.runner.cancel()

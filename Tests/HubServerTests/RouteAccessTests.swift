@@ -8,6 +8,7 @@ import HubStore
 import HubTesting
 import HummingbirdWSClient
 import Logging
+import NIOCore
 import Testing
 
 @testable import HubServer
@@ -333,6 +334,31 @@ struct RouteAccessTests {
         })
         #expect(await eventually { (try? FileManager.default.contentsOfDirectory(atPath: incoming))?.isEmpty == true })
         try await h.stop()
+    }
+
+    /// A connection that has sent no request, or half a head, does not hold the hub's stop: the
+    /// hub closes it at once (with the ten-minute idle timeout here, nothing else would close it
+    /// before the suite's time limit).
+    @Test func aConnectionWithoutARequestIsClosedWhenTheHubStops() async throws {
+        let h = try await HubHarness(label: "stop-idle", httpExtra: "  idleTimeoutS: 600")
+        let silent = try await RawHTTP.connect(port: h.port)
+        let halfHead = try await RawHTTP.connect(port: h.port)
+        // Answered before the stop: both connections are accepted and waiting.
+        #expect(try await RawHTTP.send(port: h.port, "GET", "/healthz").status == 200)
+        let closedByHub = { (channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>, text: String) in
+            Task {
+                try await channel.executeThenClose { inbound, outbound in
+                    if !text.isEmpty { try await outbound.write(ByteBuffer(string: text)) }
+                    for try await _ in inbound { return false }
+                    return true
+                }
+            }
+        }
+        let first = closedByHub(silent, "")
+        let second = closedByHub(halfHead, "GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        try await h.stop()
+        #expect(try await first.value, "the silent connection got bytes")
+        #expect(try await second.value, "the half-sent request got an answer")
     }
 
     /// An idle keep-alive connection is closed by the hub after `http.idleTimeoutS`.
