@@ -2,6 +2,7 @@
 import Foundation
 import HubTesting
 import Logging
+import PostgresNIO
 import ServiceLifecycle
 import Synchronization
 import Testing
@@ -48,6 +49,38 @@ struct PostgresPoolLifetimeTests {
         #expect(try await store.feedCursor("pool-lifetime") == "1")
         #expect(store.pool.withLock { $0.generation } == 1, "the store had to move again")
         await store.close()
+    }
+
+    /// A query the old pool is running when the store moves fails at the move (`PoolMoved`), so its
+    /// caller reads again on the new pool: it does not wait on a pool the store has left (one taken
+    /// by a primary as it died was seen to wait for ever).
+    @Test(.enabled(if: PostgresTestServer.wanted, Comment(rawValue: PostgresTestServer.skipReason)))
+    func aQueryOnAPoolTheStoreLeftFailsAtTheMove() async throws {
+        let store = try await PostgresEventStore.open(try await PostgresTestServer.scratch(), logger: Self.logger)
+        let sleeping = "SELECT pg_sleep(120) -- pool-lifetime"
+        let slow = Task { try await store.client.query(PostgresQuery(unsafeSQL: sleeping), logger: Self.logger).collect().count }
+        let running = await eventually {
+            (try? await Self.count(store, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = '\(sleeping)' AND state = 'active'")) == 1
+        }
+        try #require(running, "the slow query did not start")
+        await store.relocate(from: 0, after: PostgresEventStore.PoolMoved()).value
+        await #expect(throws: PostgresEventStore.PoolMoved.self) { _ = try await slow.value }
+        // The new pool answers; the server's sleeping backend is stopped.
+        // (The cancel in the select list: only the rows the filter kept are cancelled.)
+        let cancelled = try await Self.count(
+            store,
+            """
+            SELECT count(*) FROM (SELECT pg_cancel_backend(pid) AS done FROM pg_stat_activity
+            WHERE datname = current_database() AND query = '\(sleeping)') s WHERE done
+            """)
+        #expect(cancelled == 1)
+        await store.close()
+    }
+
+    static func count(_ store: PostgresEventStore, _ sql: String) async throws -> Int {
+        var n = 0
+        for try await c in try await store.client.query(PostgresQuery(unsafeSQL: sql), logger: logger).decode(Int.self) { n = c }
+        return n
     }
 }
 #endif
