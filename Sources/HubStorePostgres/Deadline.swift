@@ -10,13 +10,7 @@ enum Deadline {
         _ limit: Duration, what: String, _ body: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let outcome = FirstOutcome<T>()
-        let work = Task {
-            do {
-                outcome.settle(.success(try await body()))
-            } catch {
-                outcome.settle(.failure(error))
-            }
-        }
+        let work = outcome.settle(running: body)
         let timer = Task {
             try await Task.sleep(for: limit)
             outcome.settle(.failure(DeadlinePassed(what: what, limit: limit)))

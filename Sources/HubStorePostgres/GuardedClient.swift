@@ -79,13 +79,7 @@ struct GuardedClient: Sendable {
         let outcome = FirstOutcome<T>()
         let token = retirement.onRetire { outcome.settle(.failure(PostgresEventStore.PoolMoved())) }
         defer { retirement.forget(token) }
-        Task {
-            do {
-                outcome.settle(.success(try await body()))
-            } catch {
-                outcome.settle(.failure(error))
-            }
-        }
+        outcome.settle(running: body)
         return try await outcome.value()
     }
 }

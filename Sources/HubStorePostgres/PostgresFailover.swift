@@ -48,13 +48,7 @@ extension PostgresEventStore {
                 }
             }
             defer { watch.cancel() }
-            Task {
-                do {
-                    outcome.settle(.success(try await body(client)))
-                } catch {
-                    outcome.settle(.failure(error))
-                }
-            }
+            outcome.settle(running: { try await body(client) })
             return try await outcome.value()
         } catch {
             guard Self.isFailover(error) else { throw error }
@@ -195,6 +189,18 @@ final class FirstOutcome<T: Sendable>: Sendable {
             return s.waiter
         }
         waiter?.resume(with: result)
+    }
+
+    /// Runs `body` in a task of its own, which settles with its result or error; the task, to cancel.
+    @discardableResult
+    func settle(running body: @escaping @Sendable () async throws -> T) -> Task<Void, Never> {
+        Task {
+            do {
+                settle(.success(try await body()))
+            } catch {
+                settle(.failure(error))
+            }
+        }
     }
 
     func value() async throws -> T {
