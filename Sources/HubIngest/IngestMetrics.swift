@@ -5,14 +5,33 @@ import Metrics
 /// without one these are no-ops). Labels are the device and its protocol, so a misbehaving unit
 /// stands out on a dashboard.
 enum IngestMetrics {
-    static func delivered(deviceID: String, protocolName: String, counted: DecodeCounters, events: Int) {
-        let dims = [("device", deviceID), ("protocol", protocolName)]
-        Counter(label: "niihub_frames_total", dimensions: dims).increment(by: counted.frames)
-        Counter(label: "niihub_events_total", dimensions: dims).increment(by: events)
-        Counter(label: "niihub_rejects_total", dimensions: dims).increment(by: counted.rejectedTotal)
-        Counter(label: "niihub_unknown_codes_total", dimensions: dims).increment(by: counted.unknownTotal)
-        Counter(label: "niihub_skipped_frames_total", dimensions: dims).increment(by: counted.skippedFramesTotal)
-        Counter(label: "niihub_skipped_bytes_total", dimensions: dims).increment(by: counted.skippedBytes)
+    /// One device's counters, made once: making a `Counter` looks it up in the backend's registry
+    /// by label and dimensions, six times per delivered batch (1.4 % of the hub's CPU with 10,000
+    /// seals reporting, perf). Held by the sink, not globally, so a sink made before the hub's
+    /// backend was bootstrapped (a unit test's) never pins a no-op counter for a later hub.
+    struct DeviceCounters: Sendable {
+        let protocolName: String
+        let frames, events, rejects, unknownCodes, skippedFrames, skippedBytes: Counter
+
+        init(deviceID: String, protocolName: String) {
+            self.protocolName = protocolName
+            let dims = [("device", deviceID), ("protocol", protocolName)]
+            frames = Counter(label: "niihub_frames_total", dimensions: dims)
+            events = Counter(label: "niihub_events_total", dimensions: dims)
+            rejects = Counter(label: "niihub_rejects_total", dimensions: dims)
+            unknownCodes = Counter(label: "niihub_unknown_codes_total", dimensions: dims)
+            skippedFrames = Counter(label: "niihub_skipped_frames_total", dimensions: dims)
+            skippedBytes = Counter(label: "niihub_skipped_bytes_total", dimensions: dims)
+        }
+
+        func delivered(_ counted: DecodeCounters, events count: Int) {
+            frames.increment(by: counted.frames)
+            events.increment(by: count)
+            rejects.increment(by: counted.rejectedTotal)
+            unknownCodes.increment(by: counted.unknownTotal)
+            skippedFrames.increment(by: counted.skippedFramesTotal)
+            skippedBytes.increment(by: counted.skippedBytes)
+        }
     }
 
     /// One store transaction: how many device batches it carried, and how long it took.

@@ -19,6 +19,7 @@ public final class IngestSink: Sendable {
     private let maxHold: Duration
     private let storeWait: Duration
     private let held = Atomic<Int>(0)
+    private let counters = Mutex<[String: IngestMetrics.DeviceCounters]>([:])
     private let logger: Logger
 
     /// `stages` are the correlation stages fed by `observers`: while one is past its high-water
@@ -59,15 +60,24 @@ public final class IngestSink: Sendable {
     ) async -> Bool {
         if !fromStage { await holdWhileStagesBehind() }
         var batch = batch
-        IngestMetrics.delivered(
-            deviceID: deviceID, protocolName: registry.status(deviceID)?.protocol ?? "unknown", counted: counted,
-            events: batch.events.count)
+        counters(for: deviceID).delivered(counted, events: batch.events.count)
         var transitions = registry.observe(batch.events, of: deviceID, at: now)
         if let t = registry.traffic(deviceID, added: counted, newEvents: batch.events.count, at: now) {
             transitions.append(t)
         }
         for t in transitions { batch.append(status.batch(for: t)) }
         return await commit(batch, deviceID: deviceID)
+    }
+
+    /// The device's counters, made again if its protocol changed (a profile reloaded).
+    private func counters(for deviceID: String) -> IngestMetrics.DeviceCounters {
+        let protocolName = registry.status(deviceID)?.protocol ?? "unknown"
+        return counters.withLock { all in
+            if let c = all[deviceID], c.protocolName == protocolName { return c }
+            let c = IngestMetrics.DeviceCounters(deviceID: deviceID, protocolName: protocolName)
+            all[deviceID] = c
+            return c
+        }
     }
 
     /// The device's link changed; stores the resulting `device.status` event, if its state changed.

@@ -14,6 +14,8 @@ public final class SQLiteEventStore: HubRecordStore {
     let checkpointer: WALCheckpointer
     public let path: String
     public var location: String { path }
+    /// The writer connection's page cache, KiB.
+    static let writerCacheKiB = 65_536
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date. Hubs starting
     /// at once on one file migrate one after the other; a file whose schema is newer than this
@@ -29,6 +31,12 @@ public final class SQLiteEventStore: HubRecordStore {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // Checkpoints run in the background after commits; the writer's own is the backstop.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.inlinePages)")
+            // The writer's page cache holds what one group commit changes (hundreds of batches touch a
+            // leaf page each in every random-key index, several MB). With SQLite's 2 MB default it
+            // spilled pages into the log mid-transaction and read index pages back from the file on
+            // inserts: with 10,000 seals reporting, 47.5 KB read per message, 16.2 KB with this cache
+            // (perf showed the reads under the inserts and the commit). Readers keep the default.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)") }
         }
         let pool = try DatabasePool(path: path, configuration: config)
         self.pool = pool

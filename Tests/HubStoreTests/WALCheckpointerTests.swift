@@ -38,6 +38,17 @@ struct WALCheckpointerTests {
         #expect(report.tables.map(\.rows) == [1_200, 1_200])
     }
 
+    /// The writer's page cache holds a group commit's pages; the readers keep SQLite's default,
+    /// so a pool of readers does not multiply it.
+    @Test func onlyTheWriterHasTheLargePageCache() async throws {
+        let dir = try TemporaryDirectory("wal-cache")
+        let store = try SQLiteEventStore(path: dir.path("hub.sqlite"))
+        let writer = try await store.pool.write { try Int.fetchOne($0, sql: "PRAGMA cache_size") }
+        let reader = try await store.pool.read { try Int.fetchOne($0, sql: "PRAGMA cache_size") }
+        #expect(writer == -SQLiteEventStore.writerCacheKiB)
+        #expect(reader == -2_000)
+    }
+
     /// A quiet store (a few commits) is not synced after each of them: rows are only counted.
     @Test func aFewCommitsOnlyCountTowardsTheNextCheckpoint() async throws {
         let dir = try TemporaryDirectory("wal-quiet")
@@ -55,7 +66,8 @@ struct WALCheckpointerTests {
         let path = dir.path("hub.sqlite")
         let store = try SQLiteEventStore(path: path)
         var written = 0
-        for b in 0..<400 {
+        // Until the writer has finished two checkpoints (a fast machine needs more commits to span them).
+        for b in 0..<4_000 {
             var batch = IngestBatch()
             for i in 0..<25 { batch.append(ChainFixtures.batch("gps.fix", b * 25 + i, daysAgo: 1)) }
             try await store.append(batch)

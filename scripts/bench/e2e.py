@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import threading
@@ -56,6 +57,14 @@ def cpu_seconds(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def io_bytes(pid):
+    """Bytes the process has read and written through system calls (`rchar`, `wchar`): the store's
+    log, its checkpoints and the sockets. Unlike CPU time, a busy machine does not move them."""
+    with open(f"/proc/{pid}/io") as f:
+        fields = dict(line.split(": ") for line in f.read().splitlines())
+    return int(fields["rchar"]), int(fields["wchar"])
 
 
 def count_kind(hub, kind):
@@ -121,6 +130,7 @@ def run(a):
         time.sleep(1)
         rss_idle, fds_idle = hub.rss_kb(), hub.fds()
         events_before, cpu_before = hub.events_total(), cpu_seconds(hub.pid)
+        read_before, written_before = io_bytes(hub.pid)
         summary_path = os.path.join(a.out, "fleet.json")
         peak = {"rss": rss_idle, "connections": 0, "fds": fds_idle}
         done = threading.Event()
@@ -138,12 +148,17 @@ def run(a):
         watcher = threading.Thread(target=watch, daemon=True)
         watcher.start()
         started = time.time()
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         sim = subprocess.run(
             [binary("niisim"), "eseal", "--port", str(port), "--units", str(a.units), "--reports", str(a.reports),
              "--interval", "1", "--speed", "100000", "--concurrency", str(a.concurrency), "--ack-timeout", "120",
              "--imei-base", str(IMEI_BASE), "--summary-json", summary_path],
             capture_output=True, text=True)
         elapsed = time.time() - started
+        # The simulator shares the two cores with the hub: what it cost says how much of the
+        # machine was left for the hub (it is the only child waited for in this interval).
+        children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        sim_cpu = (children_after.ru_utime + children_after.ru_stime) - (children_before.ru_utime + children_before.ru_stime)
         done.set()
         watcher.join()
         sys.stderr.write(sim.stderr)
@@ -151,6 +166,7 @@ def run(a):
         # The hub's CPU once everything the messages caused is stored and correlated.
         settled = queues_empty(hub)
         cpu = cpu_seconds(hub.pid) - cpu_before
+        read_after, written_after = io_bytes(hub.pid)
         # Correlated: every declared seal's stream must have been matched to its declaration.
         deadline = time.time() + 120
         found = 0
@@ -174,6 +190,10 @@ def run(a):
             "rssPer10kConnectionsMB": round((peak["rss"] - rss_idle) / 1024 * 10_000 / max(peak["connections"], 1), 1),
             "idleConnections": held, "concurrency": a.concurrency, "settled": settled,
             "hubCpuSeconds": round(cpu, 2), "hubCpuMicrosPerMessage": round(cpu / max(messages, 1) * 1e6, 1),
+            "hubBytesReadPerMessage": round((read_after - read_before) / max(messages, 1)),
+            "hubBytesWrittenPerMessage": round((written_after - written_before) / max(messages, 1)),
+            "simulatorCpuSeconds": round(sim_cpu, 2),
+            "simulatorCpuMicrosPerMessage": round(sim_cpu / max(messages, 1) * 1e6, 1),
             "declaredSeals": a.declared, "transitDeviations": found, "correlated": found >= a.declared,
             "machine": machine(),
         }

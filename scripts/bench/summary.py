@@ -44,7 +44,12 @@ if e2e:
           f"ack p50 {e2e['ackLatencyP50Ms']} ms, p99 {e2e['ackLatencyP99Ms']} ms; "
           f"{e2e['eventsStored']:,} events stored, {e2e['transitDeviations']:,}/{e2e['declaredSeals']:,} declared seals correlated; "
           f"RSS per 10,000 connections {e2e['idleConnections']['rssPer10kConnectionsMB']} MB idle, "
-          f"{e2e['rssPer10kConnectionsMB']} MB under load; hub CPU {e2e['hubCpuMicrosPerMessage']} µs/message. "
+          f"{e2e['rssPer10kConnectionsMB']} MB under load; hub CPU {e2e['hubCpuMicrosPerMessage']} µs/message"
+          + (f", the simulator's {e2e['simulatorCpuMicrosPerMessage']} µs on the same two cores"
+             if "simulatorCpuMicrosPerMessage" in e2e else "")
+          + (f"; the hub read {e2e['hubBytesReadPerMessage']:,} and wrote {e2e['hubBytesWrittenPerMessage']:,} bytes per message"
+             if "hubBytesWrittenPerMessage" in e2e else "")
+          + ". "
           f"Target ≥ 50,000/s: {verdict(e2e['messagesPerSecondSustained'] >= 50_000)}")
     print()
 

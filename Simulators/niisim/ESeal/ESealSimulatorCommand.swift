@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HubDrivers
+import HubModel
 import Synchronization
 
 /// ASCII e-seals dialling in: a LOCK report first (its ack is the "login"), then positions and,
@@ -43,7 +44,7 @@ struct ESealScript: TrackerScript {
     func report(unit: String, step: Int, at: Date, position f: Route.Fix, alarm: Bool, serial: UInt16) -> [[UInt8]] {
         let event = alarm ? Self.alarms[step % Self.alarms.count] : "POS"
         return [ESealEncoder.report(id: sealID(unit), sequence: Int(serial), event: event, time: Self.time(at),
-                                    lat: String(format: "%.6f", f.lat), lon: String(format: "%.6f", f.lon),
+                                    lat: Self.sixDecimals(f.lat), lon: Self.sixDecimals(f.lon),
                                     battery: String(max(5, 97 - step / 20)))]
     }
 
@@ -51,12 +52,18 @@ struct ESealScript: TrackerScript {
 
     func sealID(_ unit: String) -> String { derivesSealID ? "SEAL" + unit.suffix(8) : unit }
 
-    /// `YYYYMMDDhhmmss` in UTC, the seal's clock format.
+    /// `YYYYMMDDhhmmss` in UTC, the seal's clock format (the whole second: a clock does not round up).
+    /// Taken from the hub's RFC 3339 writer: a `DateFormatter` per report was a third of a fleet's CPU.
     static func time(_ d: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyyMMddHHmmss"
-        return f.string(from: d)
+        let rfc3339 = Timestamp.format(Date(timeIntervalSince1970: d.timeIntervalSince1970.rounded(.down)))
+        return String(rfc3339.utf8.prefix(19).filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.map { Character(UnicodeScalar($0)) })
+    }
+
+    /// `v` with six decimals, as `%.6f` writes it, without Foundation's formatter (one per coordinate).
+    static func sixDecimals(_ v: Double) -> String {
+        let scaled = Int64((abs(v) * 1_000_000).rounded())
+        let fraction = String(scaled % 1_000_000)
+        let sign = v < 0 && scaled != 0 ? "-" : ""
+        return sign + String(scaled / 1_000_000) + "." + String(repeating: "0", count: 6 - fraction.count) + fraction
     }
 }
