@@ -126,6 +126,7 @@ bench: release
 	python3 scripts/bench/decode.py
 	python3 scripts/bench/e2e.py
 	python3 scripts/bench/alarm.py
+	python3 scripts/bench/alarm.py --seal-load 10000 --samples 50
 	python3 scripts/bench/image.py
 	.build/release/niihub bench-link --store sqlite:var/bench/link/population.sqlite --json $(BENCH_RESULTS)/link.json
 	@case "$(BENCH_STORE)" in sqlite:*) rm -f "$(patsubst sqlite:%,%,$(BENCH_STORE))"*;; esac

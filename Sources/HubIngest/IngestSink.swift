@@ -54,25 +54,31 @@ public final class IngestSink: Sendable {
     /// durable. A store that keeps failing is retried a few times (one that is away, for up to
     /// `storeWait`), then the batch is given up and false returned: the caller must not acknowledge it to the device. A stage's own results
     /// pass `fromStage: true`, so they never wait for stages (one of which may be theirs).
+    ///
+    /// A batch with an alarm, and any batch of a device that stands at a lane, is urgent: it waits
+    /// neither for stages that are behind nor behind the queue of other devices' batches (e-seals on
+    /// the road by the thousand). Such batches are few and small, and a lane device delivers one at
+    /// a time, so its alarm never queues behind its own earlier readings either.
     @discardableResult
     public func deliver(
         deviceID: String, batch: IngestBatch, counted: DecodeCounters, at now: Date = Date(), fromStage: Bool = false
     ) async -> Bool {
-        if !fromStage { await holdWhileStagesBehind() }
+        let device = registry.status(deviceID)
+        let urgent = device?.lane != nil || batch.events.contains { $0.severity == .alarm }
+        if !fromStage && !urgent { await holdWhileStagesBehind() }
         var batch = batch
-        counters(for: deviceID).delivered(counted, events: batch.events.count)
+        counters(for: deviceID, protocolName: device?.protocol ?? "unknown").delivered(counted, events: batch.events.count)
         var transitions = registry.observe(batch.events, of: deviceID, at: now)
         if let t = registry.traffic(deviceID, added: counted, newEvents: batch.events.count, at: now) {
             transitions.append(t)
         }
         for t in transitions { batch.append(status.batch(for: t)) }
-        return await commit(batch, deviceID: deviceID)
+        return await commit(batch, deviceID: deviceID, urgent: urgent)
     }
 
     /// The device's counters, made again if its protocol changed (a profile reloaded).
-    private func counters(for deviceID: String) -> IngestMetrics.DeviceCounters {
-        let protocolName = registry.status(deviceID)?.protocol ?? "unknown"
-        return counters.withLock { all in
+    private func counters(for deviceID: String, protocolName: String) -> IngestMetrics.DeviceCounters {
+        counters.withLock { all in
             if let c = all[deviceID], c.protocolName == protocolName { return c }
             let c = IngestMetrics.DeviceCounters(deviceID: deviceID, protocolName: protocolName)
             all[deviceID] = c
@@ -117,7 +123,7 @@ public final class IngestSink: Sendable {
     }
 
     @discardableResult
-    private func commit(_ batch: IngestBatch, deviceID: String) async -> Bool {
+    private func commit(_ batch: IngestBatch, deviceID: String, urgent: Bool = false) async -> Bool {
         guard !batch.isEmpty else { return true }
         var batch = batch
         let started = ContinuousClock.now
@@ -125,7 +131,7 @@ public final class IngestSink: Sendable {
         var pause: Duration = .milliseconds(100)
         while true {
             do {
-                try await committer.commit(batch)
+                try await committer.commit(batch, urgent: urgent)
                 for observe in observers { observe(batch.events) }
                 return true
             } catch {

@@ -120,6 +120,33 @@ struct StageQueueTests {
         try await running.value
     }
 
+    /// An alarm is not held for a stage that is behind: the operator needs it now, and alarms are
+    /// few. The device batch after it is held as before.
+    @Test func anAlarmIsStoredAtOnceWhileAStageIsBehind() async throws {
+        let dir = try TemporaryDirectory("stage-alarm")
+        let (store, transits, sink) = try Self.ingest(
+            into: dir.path("hub.sqlite"), limits: StageLimits(highWater: 2, capacity: 100), maxHold: .seconds(120))
+        #expect(await sink.deliver(deviceID: "seals", batch: Self.deviceBatch(3, tag: "a"), counted: DecodeCounters()))
+        #expect(transits.meter.isBehind)
+        var alarm = Self.deviceBatch(1, tag: "alarm")
+        alarm.events[0].severity = .alarm
+        // Delivered beside the test, so that a held alarm shows as a store without it (the hold
+        // lasts up to 120 s here), not as a delivery that ends late.
+        let delivered = Task { await sink.deliver(deviceID: "seals", batch: alarm, counted: DecodeCounters()) }
+        #expect(try await eventually { try await store.counts().events == 4 }, "the alarm is in while the stage is still behind")
+        #expect(transits.meter.isBehind && sink.heldBatches == 0)
+        #expect(await delivered.value)
+
+        let held = Task { await sink.deliver(deviceID: "seals", batch: Self.deviceBatch(1, tag: "b"), counted: DecodeCounters()) }
+        #expect(await eventually { sink.heldBatches == 1 }, "an ordinary batch is still held")
+        let group = ServiceGroup(configuration: .init(services: [transits], logger: Self.logger))
+        let running = Task { try await group.run() }
+        #expect(await held.value)
+        #expect(try await store.counts().events == 5)
+        await group.triggerGracefulShutdown()
+        try await running.value
+    }
+
     /// A stage that never catches up holds each batch at most `maxHold`; then the batch is stored
     /// and the stage's capacity bounds what waits for it.
     @Test func aStuckStageDelaysIngestButNeverStopsIt() async throws {

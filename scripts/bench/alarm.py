@@ -5,6 +5,9 @@
 This process owns the pseudo-terminal (the hub's `port:` points at its link), plays vehicles that
 alarm, and is the WebSocket client, so both instants are read on one clock. The hub stores the alarm
 (SQLite, synchronous=FULL) before it pushes it, so a commit is inside every figure.
+
+`--seal-load UNITS` measures the same while that many simulated e-seals report to the same hub as fast
+as their acks come back (`niisim eseal`, as in e2e.py): an operator's alarm behind a busy store.
 """
 import argparse
 import base64
@@ -12,17 +15,18 @@ import json
 import os
 import socket
 import struct
+import subprocess
 import sys
 import time
 import tty
 
 sys.path.insert(0, os.path.dirname(__file__))
 from gpsd_peer import gpsd_latency  # noqa: E402
-from hubrun import REPO, Hub, machine, percentile, write_result  # noqa: E402
+from hubrun import REPO, Hub, binary, machine, percentile, write_result  # noqa: E402
 
 
 class LiveClient:
-    """A minimal WebSocket client (RFC 6455): text frames in, nothing out but the handshake."""
+    """A minimal WebSocket client (RFC 6455): text frames in, nothing out but the handshake and pongs."""
 
     def __init__(self, port, token):
         self.sock = socket.create_connection(("127.0.0.1", port))
@@ -37,6 +41,12 @@ class LiveClient:
         head, self.buf = self.buf.split(b"\r\n\r\n", 1)
         if b" 101 " not in head.split(b"\r\n")[0]:
             raise SystemExit(f"WebSocket upgrade refused: {head[:200]!r}")
+
+    def _pong(self, payload):
+        """Answers the hub's ping (it closes a client that leaves one unanswered); client frames are masked."""
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        self.sock.sendall(bytes([0x8A, 0x80 | len(payload)]) + mask + masked)
 
     def _recv(self):
         chunk = self.sock.recv(65536)
@@ -73,6 +83,8 @@ class LiveClient:
                         return json.loads(b"".join(parts)), at
                 elif opcode == 8:
                     raise SystemExit("the hub closed the WebSocket")
+                elif opcode == 9:
+                    self._pong(payload)
         except socket.timeout:
             return None, None
 
@@ -81,10 +93,31 @@ def counts(code, value):
     return f"{code},{value:06d},{value:06d},{value:06d},{value:06d}\r\n".encode()
 
 
+def start_seal_load(hub, units):
+    """`units` e-seals reporting without pause; returns once all are connected and events flow."""
+    port = hub.listen_port("seals")
+    load = subprocess.Popen(
+        [binary("niisim"), "eseal", "--port", str(port), "--units", str(units), "--reports", "1000000",
+         "--interval", "1", "--speed", "100000", "--concurrency", "500", "--ack-timeout", "120"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and load.poll() is None:
+        if int(hub.device("seals").get("connections") or 0) >= units:
+            break
+        time.sleep(0.5)
+    before = hub.events_total()
+    time.sleep(2)
+    if load.poll() is not None or hub.events_total() <= before:
+        raise SystemExit("the seal load did not start")
+    return load
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--samples", type=int, default=200)
     ap.add_argument("--out", default=os.path.join(REPO, "var", "bench", "alarm"))
+    ap.add_argument("--seal-load", type=int, default=0, help="e-seals reporting to the same hub meanwhile")
+    ap.add_argument("--name", default=None, help="result file name (alarm, or alarm-under-load with --seal-load)")
     a = ap.parse_args()
     master, slave = os.openpty()
     tty.setraw(slave)
@@ -93,13 +126,20 @@ def main():
     if os.path.lexists(link):
         os.remove(link)
     os.symlink(os.ttyname(slave), link)
-    hub = Hub(os.path.join(a.out, "hub"), f"  - {{id: rpm1, profile: rapiscan-rpm, lane: \"1\", port: {link}}}").start()
+    devices = f"  - {{id: rpm1, profile: rapiscan-rpm, lane: \"1\", port: {link}}}"
+    if a.seal_load:
+        devices += "\n  - {id: seals, profile: ascii-eseal, listen: \"127.0.0.1:0\"}"
+    hub = Hub(os.path.join(a.out, "hub"), devices).start()
+    load = None
     try:
         live = LiveClient(hub.port, hub.token)
         deadline = time.time() + 60
         while hub.device("rpm1").get("state") != "online" and time.time() < deadline:
             os.write(master, counts("GB", 80))
             time.sleep(0.2)
+        if a.seal_load:
+            load = start_seal_load(hub, a.seal_load)
+        events_before, started = hub.events_total(), time.time()
         latencies, lost = [], []
         for i in range(a.samples):
             for _ in range(3):
@@ -124,20 +164,27 @@ def main():
                 if msg is None or (msg.get("event") or {}).get("kind") == "radiation.occupancy":
                     break
             time.sleep(0.02)
+        seal_rate = (hub.events_total() - events_before) / (time.time() - started) if a.seal_load else None
+        if load:
+            load.terminate()
+            load.wait()
         result = {
+            "sealLoadUnits": a.seal_load, "eventsPerSecondMeanwhile": round(seal_rate) if seal_rate else None,
             "samples": len(latencies), "lost": len(lost), "lostSamples": lost,
             "p50Ms": round(percentile(latencies, 50), 3), "p90Ms": round(percentile(latencies, 90), 3),
             "p99Ms": round(percentile(latencies, 99), 3), "maxMs": round(max(latencies), 3),
             "minMs": round(min(latencies), 3), "machine": machine(),
         }
         # The peer in the same run: gpsd from a pty to its socket client (None when not installed).
-        peer = gpsd_latency(a.samples, a.out)
+        peer = None if a.seal_load else gpsd_latency(a.samples, a.out)
         if peer and peer.get("samples"):
             result["gpsd"] = peer
             result["p99RatioToGpsd"] = round(result["p99Ms"] / max(peer["p99Ms"], 1e-6), 1)
-        write_result("alarm", result)
+        write_result(a.name or ("alarm-under-load" if a.seal_load else "alarm"), result)
         return 0 if not lost else 1
     finally:
+        if load and load.poll() is None:
+            load.kill()
         hub.stop()
         os.close(master)
         os.close(slave)

@@ -53,6 +53,13 @@ if e2e:
           f"Target ≥ 50,000/s: {verdict(e2e['messagesPerSecondSustained'] >= 50_000)}")
     print()
 
+loaded = load("alarm-under-load")
+if loaded:
+    print(f"Alarm latency while {loaded['sealLoadUnits']:,} e-seals report to the same hub "
+          f"({loaded['eventsPerSecondMeanwhile']:,} events/s meanwhile), {loaded['samples']} alarms: "
+          f"p50 {loaded['p50Ms']} ms, p90 {loaded['p90Ms']} ms, p99 {loaded['p99Ms']} ms")
+    print()
+
 alarm = load("alarm")
 if alarm:
     print(f"Alarm latency (pty → WebSocket), {alarm['samples']} alarms: p50 {alarm['p50Ms']} ms, p99 {alarm['p99Ms']} ms, "
