@@ -13,12 +13,6 @@ struct FleetRunner<Script: TrackerScript>: Sendable {
     let options: FleetOptions
     let faults: FaultOptions
 
-    /// What a unit's reader hands its writer: the hub's bytes, or the end of one bounded wait.
-    private enum Reply: Sendable {
-        case bytes([UInt8])
-        case timeout(Int)
-    }
-
     /// Runs every unit to the end; returns the counters (the summary is printed too).
     @discardableResult
     func run() async throws -> FleetStats {
@@ -28,15 +22,20 @@ struct FleetRunner<Script: TrackerScript>: Sendable {
         let route = options.route.flatMap(Route.init(text:)) ?? .corridor
         let pacer = Pacer(speed: options.pace.speed)
         let started = ContinuousClock.now
+        let deadlines = AckDeadlines(units: options.units, timeout: .milliseconds(Int64(options.ackTimeout * 1000)))
+        let watcher = Task { await deadlines.watch() }
         await withTaskGroup(of: Void.self) { group in
             for u in 0..<options.units {
                 group.addTask {
                     var timings = UnitTimings()
-                    await unit(u, route: route, pacer: pacer, stats: stats, trace: trace, started: started, timings: &timings)
+                    await unit(
+                        u, route: route, pacer: pacer, stats: stats, trace: trace, deadlines: deadlines, started: started,
+                        timings: &timings)
                     stats.add(timings)
                 }
             }
         }
+        watcher.cancel()
         trace.close()
         let seconds = max(Double((ContinuousClock.now - started).components.attoseconds) / 1e18
                           + Double((ContinuousClock.now - started).components.seconds), 1e-3)
@@ -59,8 +58,8 @@ struct FleetRunner<Script: TrackerScript>: Sendable {
     }
 
     private func unit(
-        _ u: Int, route: Route, pacer: Pacer, stats: FleetStats, trace: Trace, started: ContinuousClock.Instant,
-        timings: inout UnitTimings
+        _ u: Int, route: Route, pacer: Pacer, stats: FleetStats, trace: Trace, deadlines: AckDeadlines,
+        started: ContinuousClock.Instant, timings: inout UnitTimings
     ) async {
         let id = Identities.imei(base: options.imeiBase, index: u)
         var rng = SeededRandom(seed: options.pace.seed &+ UInt64(u) &* 0x9E37)
@@ -85,7 +84,7 @@ struct FleetRunner<Script: TrackerScript>: Sendable {
                     }
                 stats.connected.add(1, ordering: .relaxed)
                 let go = try await channel.executeThenClose { inbound, outbound in
-                    let (replies, feed) = AsyncStream.makeStream(of: Reply.self)
+                    let (replies, feed) = AsyncStream.makeStream(of: FleetReply.self)
                     return try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask {
                             for try await b in inbound {
@@ -101,13 +100,8 @@ struct FleetRunner<Script: TrackerScript>: Sendable {
                         func next() async -> [UInt8]? {
                             waits += 1
                             let wait = waits
-                            // Its own task, cancelled once the reply is in: thousands of units waiting
-                            // many times each must not pile up sleeping timers.
-                            let timer = Task {
-                                try await Task.sleep(for: .milliseconds(Int64(options.ackTimeout * 1000)))
-                                feed.yield(.timeout(wait))
-                            }
-                            defer { timer.cancel() }
+                            deadlines.set(u, wait: wait, until: .now + .milliseconds(Int64(options.ackTimeout * 1000)), feed: feed)
+                            defer { deadlines.clear(u) }
                             while let r = await it.next() {
                                 switch r {
                                 case .bytes(let b): return b
