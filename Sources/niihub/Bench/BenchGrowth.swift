@@ -28,6 +28,32 @@ struct BenchGrowth: AsyncParsableCommand {
         var events: Int
         var commitLatency: LatencySample
         var eventsPerSecond: Double
+        /// Per timed commit: what SQLite read (`rchar`: its page-cache misses, served by the OS's cache
+        /// or the disk), what of it came from the disk (`read_bytes`), and what went to the disk.
+        var readKBPerCommit: Double?
+        var diskReadKBPerCommit: Double?
+        var diskWrittenKBPerCommit: Double?
+    }
+
+    /// This process's I/O counters from `/proc/self/io` (Linux), nil where the file is missing.
+    struct ProcessIO {
+        var rchar = 0, readBytes = 0, writeBytes = 0
+
+        static func now() -> ProcessIO? {
+            guard let text = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8) else { return nil }
+            var io = ProcessIO()
+            for line in text.split(separator: "\n") {
+                let parts = line.split(separator: ":")
+                guard parts.count == 2, let n = Int(parts[1].trimmingCharacters(in: .whitespaces)) else { continue }
+                switch parts[0] {
+                case "rchar": io.rchar = n
+                case "read_bytes": io.readBytes = n
+                case "write_bytes": io.writeBytes = n
+                default: break
+                }
+            }
+            return io
+        }
     }
 
     func validate() throws {
@@ -51,6 +77,7 @@ struct BenchGrowth: AsyncParsableCommand {
         while true {
             if size() >= mark || mark > gigabytes {
                 var latencies: [Duration] = []
+                let io = ProcessIO.now()
                 let started = clock.now
                 for _ in 0..<window {
                     let b = population.batch(next..<(next + batch), declarations: 100_000)
@@ -60,12 +87,21 @@ struct BenchGrowth: AsyncParsableCommand {
                     latencies.append(clock.now - t)
                 }
                 let seconds = (clock.now - started).secondsValue
+                // Checkpoints run on their own thread in this process, so the figures include them.
+                let after = ProcessIO.now()
+                func perCommit(_ f: (ProcessIO) -> Int) -> Double? {
+                    guard let io, let after else { return nil }
+                    return (Double(f(after) - f(io)) / 1024 / Double(window) * 10).rounded() / 10
+                }
                 let step = Step(
                     gigabytes: (size() * 1000).rounded() / 1000, events: next, commitLatency: LatencySample(latencies),
-                    eventsPerSecond: Double(window * batch) / seconds)
+                    eventsPerSecond: Double(window * batch) / seconds, readKBPerCommit: perCommit(\.rchar),
+                    diskReadKBPerCommit: perCommit(\.readBytes), diskWrittenKBPerCommit: perCommit(\.writeBytes))
                 steps.append(step)
-                print(String(format: "  %7.3f GB, %@ events: commit of %d events %@", step.gigabytes,
-                             "\(step.events)", batch, step.commitLatency.text))
+                print(String(format: "  %7.3f GB, %@ events: commit of %d events %@; per commit read %@ KB (%@ KB from disk), %@ KB written",
+                             step.gigabytes, "\(step.events)", batch, step.commitLatency.text,
+                             step.readKBPerCommit.map { "\($0)" } ?? "?", step.diskReadKBPerCommit.map { "\($0)" } ?? "?",
+                             step.diskWrittenKBPerCommit.map { "\($0)" } ?? "?"))
                 fflush(nil)  // every stream: a run takes half an hour, each step shows as it comes
                 if mark > gigabytes { break }
                 mark += stepGb
