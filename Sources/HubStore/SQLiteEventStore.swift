@@ -131,6 +131,7 @@ public final class SQLiteEventStore: HubRecordStore {
         registerForwardStatusMigrations(&m)
         registerNotificationMigrations(&m)
         registerReceivedPackageMigration(&m)
+        registerRawLinkMigrations(&m)
         return m
     }
 
@@ -153,8 +154,8 @@ public final class SQLiteEventStore: HubRecordStore {
                     """,
                 arguments: [f.deviceID, f.name, f.sha256, f.size, f.outcome, f.reason, now])
         }
-        try insertChained(db, records: batch.records)
-        try insertChained(db, events: Array(zip(batch.events, bodies)).map { (event: $0.0, body: $0.1) })
+        let rawSeqs = try insertChained(db, records: batch.records)
+        try insertChained(db, events: Array(zip(batch.events, bodies)).map { (event: $0.0, body: $0.1) }, rawSeqs: rawSeqs)
     }
 
     public func events(_ query: EventQuery) async throws -> EventPage {

@@ -128,14 +128,16 @@ extension SQLiteEventStore {
     }
 
     /// Appends raw records, each linked to the one before; inside the caller's write transaction.
-    static func insertChained(_ db: Database, records: [RawRecord]) throws {
-        guard !records.isEmpty else { return }
+    /// Returns the seq each hash was stored under (the last copy's, for a hash stored twice).
+    static func insertChained(_ db: Database, records: [RawRecord]) throws -> [String: Int64] {
+        guard !records.isEmpty else { return [:] }
         guard var head = try Self.head(db, .raw) else { throw StoreCorruption(what: "the raw archive has no chain head") }
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO raw_records (seq, sha256, format, device_id, first_received_at, received_at, frame_count, bytes, chain)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+        var seqs: [String: Int64] = [:]
         for r in records {
             let link = RawRecordLink(seq: head.seq + 1, record: r)
             head = (link.seq, ChainHash.next(after: head.chain, link.canonical))
@@ -144,18 +146,24 @@ extension SQLiteEventStore {
                     link.seq, link.sha256, link.format, link.deviceID, link.firstReceivedAt, link.receivedAt,
                     r.frameCount, Data(r.bytes), Data(head.chain.bytes),
                 ])
+            seqs[r.sha256] = link.seq
         }
         try setHead(db, .raw, head)
+        return seqs
     }
 
-    /// Appends events (with their JSON bodies), each linked to the one before.
-    static func insertChained(_ db: Database, events: [(event: InspectionEvent, body: String)]) throws {
+    /// Appends events (with their JSON bodies), each linked to the one before and pointing at its
+    /// raw record's seq: one of `rawSeqs` (the records stored in the same transaction), else the
+    /// last stored copy of its hash, else none (`RawLinks`).
+    static func insertChained(
+        _ db: Database, events: [(event: InspectionEvent, body: String)], rawSeqs: [String: Int64]
+    ) throws {
         guard !events.isEmpty else { return }
         guard var head = try Self.head(db, .events) else { throw StoreCorruption(what: "the events table has no chain head") }
         let insert = try db.cachedStatement(
             sql: """
-                INSERT INTO events (seq, id, kind, device_id, site, lane, severity, observed_at, received_at, raw_sha256, body, body_sha256, chain)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO events (seq, id, kind, device_id, site, lane, severity, observed_at, received_at, raw_sha256, body, body_sha256, chain, raw_seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let insertKey = try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO event_keys (kind, value, event_id, confidence, evidence) VALUES (?, ?, ?, ?, ?)")
@@ -167,6 +175,7 @@ extension SQLiteEventStore {
                 arguments: [
                     link.seq, e.id, e.kind, e.device.id, e.site, e.lane, link.severity, link.observedAt, link.receivedAt,
                     e.raw.sha256, body, Data(bodyHash), Data(head.chain.bytes),
+                    try rawSeqs[e.raw.sha256] ?? storedRawSeq(db, e.raw.sha256),
                 ])
             for k in Set(e.linkKeys) { try insertKey.execute(arguments: [k.kind, k.value, e.id, k.confidence, k.evidence]) }
         }

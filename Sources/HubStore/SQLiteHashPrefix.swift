@@ -1,8 +1,8 @@
 import Foundation
 import GRDB
 
-/// Raw records are found by their hash, and an event's raw record by the event's `raw_sha256`,
-/// through indexes on the hash's first 16 hex digits (8 bytes) rather than on all 64.
+/// Raw records are found by their hash through an index on the hash's first 16 hex digits (8 bytes)
+/// rather than on all 64; so are the raw records of events stored before `raw_seq` (`RawLinks`).
 ///
 /// Hashes arrive in random order, so every insert lands on a random leaf of these two trees: with
 /// the full hash as key they grew to a gigabyte each at 20 GB of store and no longer stayed in
@@ -46,8 +46,9 @@ extension SQLiteEventStore {
             "SELECT \(rawLinkColumns), chain FROM raw_records WHERE \(HashKey.matching("sha256")) ORDER BY seq LIMIT 1"
         /// Whether a forwarded raw record is already stored (`acceptForwarded`).
         static let rawStored = "SELECT 1 FROM raw_records WHERE \(HashKey.matching("sha256"))"
-        /// Whether an event points at a raw record (`purgeRaw`).
-        static let rawReferenced = "SELECT EXISTS (SELECT 1 FROM events WHERE \(HashKey.matching("raw_sha256")))"
+        /// Whether an event points at a raw record (`purgeRaw`): by the record's seq, or by its hash
+        /// from an event with no `raw_seq`. Arguments: the record's seq, then its hash twice.
+        static let rawReferenced = "SELECT \(RawLinks.referenced("?", "?"))"
         /// Verification's walk of the events, each with whether its raw record is stored.
         static let verifiedEvents = """
             SELECT \(eventLinkColumns), body, body_sha256, chain,
@@ -55,7 +56,7 @@ extension SQLiteEventStore {
             FROM events ORDER BY seq
             """
         /// The retention trigger's test that no event points at the raw record being deleted.
-        static let rawReferencedInTrigger = "EXISTS (SELECT 1 FROM events WHERE \(HashKey.matching("raw_sha256", "OLD.sha256")))"
+        static let rawReferencedInTrigger = RawLinks.referenced("OLD.seq", "OLD.sha256")
     }
 
     /// Replaces the full-hash indexes of v1 and v7 with prefix indexes, and the raw delete trigger
@@ -74,7 +75,7 @@ extension SQLiteEventStore {
                     CREATE TRIGGER raw_append_only_delete BEFORE DELETE ON raw_records
                         WHEN NOT EXISTS (SELECT 1 FROM retention_permits p
                                          WHERE p.tbl = 'raw_records' AND OLD.received_at < p.before)
-                          OR \(ByHash.rawReferencedInTrigger)
+                          OR EXISTS (SELECT 1 FROM events WHERE \(HashKey.matching("raw_sha256", "OLD.sha256")))
                         BEGIN SELECT RAISE(ABORT, 'the raw archive is append-only (only retention deletes, and only unreferenced aged-out records)'); END;
                     """)
         }

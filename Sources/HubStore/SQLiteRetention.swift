@@ -88,7 +88,8 @@ extension SQLiteEventStore {
             let next = scanned.last.map { RawPurgePosition(receivedAt: $0["received_at"], seq: $0["seq"]) }
             var doomed: [Row] = []
             let referenced = try db.cachedStatement(sql: ByHash.rawReferenced)
-            for row in scanned where try Bool.fetchOne(referenced, arguments: HashKey.arguments(row["sha256"])) != true {
+            for row in scanned
+            where try Bool.fetchOne(referenced, arguments: [row["seq"] as Int64] + HashKey.arguments(row["sha256"])) != true {
                 doomed.append(row)
             }
             if !doomed.isEmpty {

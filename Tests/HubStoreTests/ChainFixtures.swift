@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
 import HubModel
-import HubStore
+@testable import HubStore
+import Testing
 
 /// Events and raw records at chosen ages, and ways to change a store file behind the store's back.
 enum ChainFixtures {
@@ -42,6 +43,30 @@ enum ChainFixtures {
             }
             try db.execute(sql: sql, arguments: arguments)
         }
+    }
+
+    /// A store at `path` as the hub left it before `migration`: every earlier migration, then the
+    /// rows today's code writes for `batches` (built in a scratch store beside it), copied into the
+    /// columns the old tables have. Opening it with `SQLiteEventStore` then upgrades it.
+    static func storeBefore(_ migration: String, at path: String, with batches: [IngestBatch]) async throws {
+        let scratch = path + ".today"
+        let today = try SQLiteEventStore(path: scratch)
+        for b in batches { try await today.append(b) }
+        await today.close()
+        let migrator = SQLiteEventStore.migrator
+        let ours = try #require(migrator.migrations.firstIndex(of: migration))
+        let old = try DatabaseQueue(path: path)
+        try migrator.migrate(old, upTo: migrator.migrations[ours - 1])
+        try old.inDatabase { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS today", arguments: [scratch])
+            for table in ["raw_records", "events", "event_keys", "chain_heads"] {
+                let columns = try Row.fetchAll(db, sql: "PRAGMA main.table_info(\(table))").map { $0["name"] as String }
+                    .joined(separator: ", ")
+                try db.execute(sql: "INSERT OR REPLACE INTO main.\(table) (\(columns)) SELECT \(columns) FROM today.\(table)")
+            }
+            try db.execute(sql: "DETACH DATABASE today")
+        }
+        try old.close()
     }
 
     static func count(_ path: String, _ sql: String, arguments: StatementArguments = []) throws -> Int {
