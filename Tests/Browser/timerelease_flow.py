@@ -15,6 +15,7 @@ import sys
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -103,7 +104,9 @@ def main():
     os.makedirs(a.artifacts, exist_ok=True)
     shot = lambda name: full_shot(driver, os.path.join(a.artifacts, name))
     driver = browser(lang="en-US")
-    wait = WebDriverWait(driver, 30)
+    # The screen draws its form again when the address changes: a field read meanwhile is stale, and
+    # the wait reads it again rather than failing.
+    wait = WebDriverWait(driver, 30, ignored_exceptions=[StaleElementReferenceException])
     try:
         driver.get(a.url)
         log_in(driver, wait, a.user, a.password, lang="vi")
