@@ -28,7 +28,6 @@ public final class SQLiteEventStore: HubRecordStore {
         // Another process holding the write lock (a second hub, a backup) is waited for, not an error.
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             // Checkpoints run in the background after commits; the writer's own is the backstop.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(WALCheckpointer.inlinePages)")
             // The writer's page cache holds what one group commit changes (hundreds of batches touch a
@@ -39,6 +38,11 @@ public final class SQLiteEventStore: HubRecordStore {
             if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)") }
         }
         let pool = try DatabasePool(path: path, configuration: config)
+        // Only now: GRDB sets its writer to `synchronous = NORMAL` when it turns WAL on, after
+        // `prepareDatabase` ran. In WAL mode NORMAL syncs the log at checkpoints only, so a commit a
+        // device had its ack for could be lost to a power cut or a kernel crash (a killed process
+        // loses nothing either way). The writer is the one connection that commits.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         self.pool = pool
         checkpointer = WALCheckpointer(path: path) { [weak pool] in
             // Between two commits, so only what was appended since the background copy is left.

@@ -49,6 +49,20 @@ struct WALCheckpointerTests {
         #expect(reader == -2_000)
     }
 
+    /// Every commit syncs the log (`synchronous = FULL`, 2): what a device was acked for survives a
+    /// power cut, not only a killed process. GRDB turns a pool's writer to NORMAL (1) when it sets
+    /// up WAL mode, which syncs only at checkpoints; the store sets FULL again after it.
+    @Test func theWriterSyncsTheLogAtEveryCommit() async throws {
+        let dir = try TemporaryDirectory("wal-sync")
+        let store = try SQLiteEventStore(path: dir.path("hub.sqlite"))
+        try await store.append(ChainFixtures.batch("gps.fix", 0, daysAgo: 1))
+        let writer = try await store.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        #expect(writer == 2)
+        // Opened again, as after a restart: the setting is the connection's, not the file's.
+        let again = try SQLiteEventStore(path: dir.path("hub.sqlite"))
+        #expect(try await again.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
+    }
+
     /// A quiet store (a few commits) is not synced after each of them: rows are only counted.
     @Test func aFewCommitsOnlyCountTowardsTheNextCheckpoint() async throws {
         let dir = try TemporaryDirectory("wal-quiet")
