@@ -348,7 +348,7 @@ let package = Package(
         .testTarget(
             name: "HubServerTests",
             dependencies: [
-                "HubServer", "HubApp", "HubAppTesting", "HubSite", "HubDevices", "HubDrivers", "HubStore", "HubTesting",
+                "HubServer", "HubApp", "HubAppTesting", "HubSite", "HubDevices", "HubDrivers", "HubIngest", "HubStore", "HubTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Crypto", package: "swift-crypto"),
