@@ -39,9 +39,9 @@ final class AckDeadlines: Sendable {
         waiting.withLock { $0[unit] = nil }
     }
 
-    /// Hands each unit whose deadline has passed its timeout, once. Returns how many timed out.
-    @discardableResult
-    func fire(now: ContinuousClock.Instant = .now) -> Int {
+    /// Hands each unit whose deadline has passed its timeout, once.
+    private func fire() {
+        let now = ContinuousClock.now
         let due = waiting.withLock { all -> [Waiting] in
             var due: [Waiting] = []
             for i in all.indices {
@@ -54,7 +54,6 @@ final class AckDeadlines: Sendable {
         }
         // Outside the lock: a yield resumes the waiting unit.
         for w in due { w.feed.yield(.timeout(w.wait)) }
-        return due.count
     }
 
     /// Fires the deadlines every `tick` until the task is cancelled.
