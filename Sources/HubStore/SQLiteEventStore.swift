@@ -159,7 +159,7 @@ public final class SQLiteEventStore: HubRecordStore {
                 arguments: [f.deviceID, f.name, f.sha256, f.size, f.outcome, f.reason, now])
         }
         let rawSeqs = try insertChained(db, records: batch.records)
-        try insertChained(db, events: Array(zip(batch.events, bodies)).map { (event: $0.0, body: $0.1) }, rawSeqs: rawSeqs)
+        try insertChained(db, events: zip(batch.events, bodies).map { (event: $0, body: $1) }, rawSeqs: rawSeqs)
     }
 
     public func events(_ query: EventQuery) async throws -> EventPage {
