@@ -91,6 +91,8 @@ let package = Package(
             name: "HubStore",
             dependencies: [
                 "HubModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                // SQLite's C interface, for the rows every stored report writes (`SQLiteRowInsert`).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strict
         ),

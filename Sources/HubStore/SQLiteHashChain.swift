@@ -145,11 +145,17 @@ extension SQLiteEventStore {
         for r in records {
             let link = RawRecordLink(seq: head.seq + 1, record: r)
             head = (link.seq, ChainHash.next(after: head.chain, link.canonical))
-            try insert.execute(
-                arguments: [
-                    link.seq, link.sha256, link.format, link.deviceID, link.firstReceivedAt, link.receivedAt,
-                    r.frameCount, Data(r.bytes), Data(head.chain.bytes),
-                ])
+            var row = SQLiteRowInsert(insert)
+            row.bind(link.seq)
+            row.bind(link.sha256)
+            row.bind(link.format)
+            row.bind(link.deviceID)
+            row.bind(link.firstReceivedAt)
+            row.bind(link.receivedAt)
+            row.bind(Int64(r.frameCount))
+            row.bind(blob: r.bytes)
+            row.bind(blob: head.chain.bytes)
+            try row.run(db)
             seqs[r.sha256] = link.seq
         }
         try setHead(db, .raw, head)
@@ -175,13 +181,32 @@ extension SQLiteEventStore {
             let link = EventLink(seq: head.seq + 1, event: e, body: body)
             let bodyHash = link.bodySHA256
             head = (link.seq, ChainHash.next(after: head.chain, link.canonical))
-            try insert.execute(
-                arguments: [
-                    link.seq, e.id, e.kind, e.device.id, e.site, e.lane, link.severity, link.observedAt, link.receivedAt,
-                    e.raw.sha256, body, Data(bodyHash), Data(head.chain.bytes),
-                    try rawSeqs[e.raw.sha256] ?? storedRawSeq(db, e.raw.sha256),
-                ])
-            for k in Set(e.linkKeys) { try insertKey.execute(arguments: [k.kind, k.value, e.id, k.confidence, k.evidence]) }
+            let rawSeq = try rawSeqs[e.raw.sha256] ?? storedRawSeq(db, e.raw.sha256)
+            var row = SQLiteRowInsert(insert)
+            row.bind(link.seq)
+            row.bind(e.id)
+            row.bind(e.kind)
+            row.bind(e.device.id)
+            row.bind(e.site)
+            row.bind(e.lane)
+            row.bind(link.severity)
+            row.bind(link.observedAt)
+            row.bind(link.receivedAt)
+            row.bind(e.raw.sha256)
+            row.bind(body)
+            row.bind(blob: bodyHash)
+            row.bind(blob: head.chain.bytes)
+            row.bind(rawSeq)
+            try row.run(db)
+            for k in Set(e.linkKeys) {
+                var key = SQLiteRowInsert(insertKey)
+                key.bind(k.kind)
+                key.bind(k.value)
+                key.bind(e.id)
+                key.bind(k.confidence)
+                key.bind(k.evidence)
+                try key.run(db)
+            }
         }
         try setHead(db, .events, head)
     }
