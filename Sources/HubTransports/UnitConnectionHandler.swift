@@ -122,35 +122,35 @@ final class UnitConnectionHandler: ChannelInboundHandler {
     }
 
     private func delivered(_ cell: SessionCell, replies: [[UInt8]]?, _ context: ChannelHandlerContext) {
-        let answers = cell.session.takeAnswers()
+        let after = cell.session.takeAfterDelivery()
         self.session = cell
         let sink = listener.sink
         guard let replies else {
             // Not stored: close without acknowledging, the unit will resend.
             return close(context)
         }
-        sink.registry.pending(listener.device.id, bytes: cell.session.decoder.pendingBytes)
-        if cell.session.rejectsSinceReading >= TCPListenerService.maxRejectsWithoutReading {
+        sink.registry.pending(listener.device.id, bytes: after.pendingBytes)
+        if after.rejectsSinceReading >= TCPListenerService.maxRejectsWithoutReading {
             let dropped = sink.registry.droppedConnection(listener.device.id)
             // A flooder that dials again and again must not flood the log as well.
             if dropped == 1 || dropped % 100 == 0 {
                 listener.logger.warning("connection closed: it sends only noise", metadata: [
-                    "rejected": "\(cell.session.rejectsSinceReading)", "droppedSoFar": "\(dropped)",
+                    "rejected": "\(after.rejectsSinceReading)", "droppedSoFar": "\(dropped)",
                     "remote": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")",
                 ])
             }
             return close(context)
         }
         let mustClose = watch.mustClose(
-            unit: cell.session.decoder.unit, frames: cell.session.decoder.counters.frames, admissions: sink.registry.admissions)
+            unit: after.unit, frames: after.frames, admissions: sink.registry.admissions)
         // Linked before the login's ack goes out: a unit that hears its ack can be sent a command.
-        if !mustClose { link(cell.session.decoder.unit, answers: answers, context.channel) }
+        if !mustClose { link(after.unit, answers: after.answers, context.channel) }
         if canReply, context.channel.isActive, !replies.isEmpty {
             for r in replies { context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: r)), promise: nil) }
             context.flush()
         }
         if mustClose {
-            listener.logger.info("unit not admitted: connection closed", metadata: ["unit": "\(cell.session.decoder.unit?.id ?? "")"])
+            listener.logger.info("unit not admitted: connection closed", metadata: ["unit": "\(after.unit?.id ?? "")"])
             return close(context)
         }
         if context.channel.isActive || !unread.isEmpty {
