@@ -45,8 +45,11 @@ def quick(record):
     r = measure(1000, 20, 100, "e2e-quick")
     now = r["hubCpuMicrosPerMessage"]
     # A figure is only compared with one taken on the same CPU model: the same VM moved to another
-    # host runs everything 10-20 % faster or slower, which would fake or hide a regression.
-    cpu = r["machine"]["cpu"].get("Model name", "unknown CPU")
+    # host runs everything 10-20 % faster or slower, which would fake or hide a regression. The
+    # model number goes with the name: hosts of two Xeon generations both call themselves
+    # "Intel(R) Xeon(R) Processor" in a VM, and one ran the same build 40 % faster (2026-12-07).
+    c = r["machine"]["cpu"]
+    cpu = c.get("Model name", "unknown CPU") + (f" (model {c['Model']})" if c.get("Model") else "")
     baseline = json.load(open(BASELINE)) if os.path.exists(BASELINE) else {}
     recorded = baseline.setdefault("e2e-quick", {})
     last = recorded.get(cpu)

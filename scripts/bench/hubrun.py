@@ -146,7 +146,7 @@ def machine():
     cpu = {}
     for line in run(["lscpu"]).splitlines():
         k, _, v = line.partition(":")
-        if k.strip() in ("Model name", "CPU(s)", "Thread(s) per core", "CPU max MHz", "Hypervisor vendor"):
+        if k.strip() in ("Model name", "Model", "CPU(s)", "Thread(s) per core", "CPU max MHz", "Hypervisor vendor"):
             cpu[k.strip()] = v.strip()
     mem_kb = proc_status_file("/proc/meminfo", "MemTotal")
     os_name = ""
