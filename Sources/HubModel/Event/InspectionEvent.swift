@@ -132,21 +132,24 @@ public struct InspectionEvent: Sendable, Equatable, Codable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        // Member by member in this order: the first one missing or wrong is the one an error names
+        // (the forwarding API answers with it).
+        let id = try c.decode(String.self, forKey: .id)
+        let schema = try c.decode(String.self, forKey: .schema)
         let kind = try c.decode(String.self, forKey: .kind)
+        let device = try c.decode(DeviceRef.self, forKey: .device)
+        let site = try c.decodeIfPresent(String.self, forKey: .site)
+        let lane = try c.decodeIfPresent(String.self, forKey: .lane)
+        let observedAt = try Self.decodeDate(c, .observedAt)
+        let receivedAt = try Self.decodeDate(c, .receivedAt)
+        let subject = try c.decodeIfPresent(Subject.self, forKey: .subject) ?? Subject()
+        let payload = EventPayload(kind: kind, json: try c.decode([String: JSONValue].self, forKey: .data))
+        let severity = try c.decode(Severity.self, forKey: .severity)
+        let raw = try c.decode(RawRef.self, forKey: .raw)
         box = Box(
             Fields(
-                id: try c.decode(String.self, forKey: .id),
-                schema: try c.decode(String.self, forKey: .schema),
-                kind: kind,
-                device: try c.decode(DeviceRef.self, forKey: .device),
-                site: try c.decodeIfPresent(String.self, forKey: .site),
-                lane: try c.decodeIfPresent(String.self, forKey: .lane),
-                observedAt: try Self.decodeDate(c, .observedAt),
-                receivedAt: try Self.decodeDate(c, .receivedAt),
-                subject: try c.decodeIfPresent(Subject.self, forKey: .subject) ?? Subject(),
-                payload: EventPayload(kind: kind, json: try c.decode([String: JSONValue].self, forKey: .data)),
-                severity: try c.decode(Severity.self, forKey: .severity),
-                raw: try c.decode(RawRef.self, forKey: .raw)))
+                id: id, schema: schema, kind: kind, device: device, site: site, lane: lane, observedAt: observedAt,
+                receivedAt: receivedAt, subject: subject, payload: payload, severity: severity, raw: raw))
     }
 
     public func encode(to encoder: any Encoder) throws {
