@@ -12,6 +12,8 @@ public struct InspectionEvent: Sendable, Equatable, Codable {
     /// device's task to the store, the live feed and the correlation stages, and copying a dozen
     /// strings at each hand-off (a retain each) was 5 % of the hub's CPU under the seal load (`perf`,
     /// 2026-12-07). Changing a field makes a new box; events are built once and rarely changed.
+    /// Fields are read through `_read`, which lends the boxed value in place: a `get` would hand out a
+    /// copy (reading `event.device.id` would retain all three of the device's strings).
     private var box: Box
 
     /// Unique and sortable by arrival (a ULID).
