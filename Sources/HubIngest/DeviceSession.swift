@@ -36,9 +36,6 @@ package struct DeviceSession: Sendable {
         return replies
     }
 
-    /// Answers to the hub's commands the last deliveries read, for the transport to hand on.
-    package mutating func takeAnswers() -> [UnitAnswer] { decoder.takeAnswers() }
-
     /// What a connection looks at after each delivery.
     package struct AfterDelivery: Sendable {
         /// Answers to the hub's commands read (taken: handed on once).
