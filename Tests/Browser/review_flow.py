@@ -94,8 +94,13 @@ def open_scan(driver, wait, a, tab, says=None):
     text = wait.until(lambda d: (t := row_text(d, row)) is not None and (says is None or says in t) and t)
     started = time.monotonic()
     wait.until(lambda d: row_text(d, row + " a", click=True) is not None)
+    # This scan's page, drawn: the page says which address it shows once it is done. A drawn canvas
+    # alone is not enough: the page the login reopened (the previous user's address) may still be
+    # there, hidden, until the click's page replaces it.
     WebDriverWait(driver, 60, poll_frequency=0.02).until(lambda d: d.execute_script(
-        "const c = document.querySelector('.viewer-canvas'); return c && c.dataset.drawn"))
+        "const c = document.querySelector('.viewer-canvas');"
+        " return document.body.dataset.shown === 'review/' + encodeURIComponent(arguments[0]) && c && c.dataset.drawn",
+        a.scan))
     return text, round((time.monotonic() - started) * 1000)
 
 

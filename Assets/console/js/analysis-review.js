@@ -106,9 +106,11 @@ function figures(f) {
 
 let current = null;
 
-/** The review page of one scan. */
-export async function showScan(id, box) {
+/** The review page of one scan; draws nothing once `overtaken()` says another page was asked for
+ *  meanwhile (a verdict must never go to a scan other than the one on screen). */
+export async function showScan(id, box, overtaken = () => false) {
   const r = await json(`/api/v1/reviews/${encodeURIComponent(id)}`);
+  if (overtaken()) return null;
   current = {review: r, regions: [], image: null};
   const s = r.scan;
   box.innerHTML = `<div class="detail-head"><h2>${esc(t("review.scanTitle", {scan: s.scanId || "–"}))} ${r.channel ? channel(r.channel) : ""}</h2>

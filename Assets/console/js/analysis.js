@@ -14,6 +14,9 @@ import * as timeRelease from "./analysis-timerelease.js";
 const $ = s => document.querySelector(s);
 const ALLOWED = ["analyst", "admin"];
 let lastSearch = "#passages";
+// Each route() takes a turn; one overtaken by a newer one (the address changed, or the user logged in on a
+// page already loading) leaves the screen and its status to the newer one.
+let turn = 0;
 
 function go(hash) {
   if (location.hash === hash) route(); else location.hash = hash;
@@ -36,6 +39,7 @@ async function route() {
   const [what, ...rest] = path.split("/");
   const id = decodeURIComponent(rest.join("/"));
   document.body.dataset.view = what;
+  const mine = ++turn, overtaken = () => mine !== turn;
   try {
     if (search.TABS.includes(what)) {
       lastSearch = "#" + hash;
@@ -56,7 +60,7 @@ async function route() {
       view("detail");
       $("#back-to-search").dataset.to = "#review";
       $("#detail").innerHTML = `<p class="muted">${t("analysis.loading")}</p>`;
-      await review.showScan(id, $("#detail"));
+      await review.showScan(id, $("#detail"), overtaken);
     } else if (what === "time-release" && !id) {
       view("time-release");
       await timeRelease.show(new URLSearchParams(query || ""), $("#time-release-view"));
@@ -68,12 +72,14 @@ async function route() {
       go("#passages");
       return;
     }
+    if (overtaken()) return;
     if (what !== "review") delete $("#back-to-search").dataset.to;
     $("#back-to-search").textContent = t(what === "review" && id ? "review.back" : "analysis.back");
     document.body.dataset.shown = hash;
     window.scrollTo(0, 0);
     session.updated(true);
   } catch (err) {
+    if (overtaken()) return;
     const missing = /: 404$/.test(err.message);
     const none = {declaration: "analysis.noSuchDeclaration", measurement: "measurement.none", review: "review.noSuchScan"}[what] || "analysis.noSuchPassage";
     (what === "review" && !id ? $("#review-view") : what === "time-release" ? $("#time-release-view") : $("#detail")).textContent = missing ? t(none) : t("analysis.failed", {reason: err.message});

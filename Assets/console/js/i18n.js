@@ -51,6 +51,9 @@ export async function start(name) {
   apply();
 }
 
+/** After logging out: a language chosen on the login screen is the next user's, not the last one's. */
+export function forgetUser() { user = null; }
+
 /** Switches language, remembers it for the user, and tells the page to redraw. */
 export async function choose(l) {
   if (!languages.includes(l)) return;

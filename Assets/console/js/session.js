@@ -37,6 +37,7 @@ async function begin(who) {
 export function showLogin() {
   const was = me;
   me = null;
+  i18n.forgetUser();
   $("#login-user").value = ""; $("#login-password").value = "";
   $("#login").hidden = false; $("#board").hidden = true; $("#logout").hidden = true; $("#who").textContent = "";
   if (was) onStop();
