@@ -69,15 +69,26 @@ public protocol StageWork: Sendable {
     mutating func absorb(_ later: Self) -> Bool
 }
 
-/// Stored events a stage takes batch by batch, in the order they were stored.
+/// Stored events a stage takes in the order they were stored: batch by batch, or, for a stage that
+/// takes them one by one anyway, as many batches at once as wait, up to `foldsUpTo` events.
 public struct StoredEvents: StageWork {
     public var events: [InspectionEvent]
+    /// Up to how many events waiting batches are folded into one take (0: none).
+    public var foldsUpTo: Int
 
-    public init(_ events: [InspectionEvent]) { self.events = events }
+    public init(_ events: [InspectionEvent], foldsUpTo: Int = 0) {
+        self.events = events
+        self.foldsUpTo = foldsUpTo
+    }
 
     public var count: Int { events.count }
 
-    public mutating func absorb(_ later: StoredEvents) -> Bool { false }
+    /// Appends `later`'s events, in order, while the whole stays within `foldsUpTo`.
+    public mutating func absorb(_ later: StoredEvents) -> Bool {
+        guard events.count + later.events.count <= foldsUpTo else { return false }
+        events += later.events
+        return true
+    }
 }
 
 extension CorrelationStage {

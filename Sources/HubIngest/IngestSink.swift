@@ -59,12 +59,16 @@ public final class IngestSink: Sendable {
     /// neither for stages that are behind nor behind the queue of other devices' batches (e-seals on
     /// the road by the thousand). Such batches are few and small, and a lane device delivers one at
     /// a time, so its alarm never queues behind its own earlier readings either.
+    ///
+    /// A stage's results are urgent too: the stage takes no more work until they are stored, so
+    /// behind thousands of seal batches it stalled while its queue filled, and then every device was
+    /// held for it. They are few: a transit's findings, a passage, an assessment.
     @discardableResult
     public func deliver(
         deviceID: String, batch: IngestBatch, counted: DecodeCounters, at now: Date = Date(), fromStage: Bool = false
     ) async -> Bool {
         let device = registry.status(deviceID)
-        let urgent = device?.lane != nil || batch.events.contains { $0.severity == .alarm }
+        let urgent = fromStage || device?.lane != nil || batch.events.contains { $0.severity == .alarm }
         if !fromStage && !urgent { await holdWhileStagesBehind() }
         var batch = batch
         counters(for: deviceID, protocolName: device?.protocol ?? "unknown").delivered(counted, events: batch.events.count)

@@ -176,7 +176,13 @@ public struct ObservedDeclarationStore: DeclarationStore {
         try await base.declarations(withKey: kind, value: value)
     }
 
+    public func declarations(withKey kind: String, values: [String]) async throws -> [String: [Declaration]] {
+        try await base.declarations(withKey: kind, values: values)
+    }
+
     public func links(event id: String) async throws -> [Link] { try await base.links(event: id) }
+
+    public func links(events ids: [String]) async throws -> [Link] { try await base.links(events: ids) }
 
     public func links(declaration number: String) async throws -> [Link] { try await base.links(declaration: number) }
     public func latestRiskAssessment(declaration number: String) async throws -> InspectionEvent? {

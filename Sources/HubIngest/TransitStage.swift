@@ -43,19 +43,30 @@ public struct TransitStage: CorrelationStage {
             }
         }
 
-        /// The transit declarations naming `seal`, from the cache or the store. A failed lookup is
-        /// not cached, so the seal's next report asks again.
-        func transitDeclarations(seal: String) async -> [Declaration] {
-            let (generation, cached) = bySeal.withLock { ($0.generation, $0.map[seal]) }
-            if let cached { return cached }
-            guard let all = try? await declarations.declarations(withKey: "seal", value: seal) else { return [] }
-            let found = all.filter { $0.type == .transit }
+        /// The transit declarations naming each of `seals`, from the cache, and those not in it from
+        /// the store in one read. A failed read is not cached, so the seals' next reports ask again.
+        ///
+        /// One read for all: when 10,000 seals first report, one store read each kept the stage
+        /// waiting on thousands of hand-offs to the store's readers in a row. It fell behind (19,575
+        /// positions queued) and held every seal back for a second and more (`e2e.py`).
+        func transitDeclarations(seals: Set<String>) async -> [String: [Declaration]] {
+            var found: [String: [Declaration]] = [:]
+            let generation = bySeal.withLock { c in
+                for seal in seals { if let cached = c.map[seal] { found[seal] = cached } }
+                return c.generation
+            }
+            let missing = seals.filter { found[$0] == nil }
+            guard !missing.isEmpty,
+                let read = try? await declarations.declarations(withKey: "seal", values: Array(missing))
+            else { return found }
+            var looked: [String: [Declaration]] = [:]
+            for seal in missing { looked[seal] = (read[seal] ?? []).filter { $0.type == .transit } }
             bySeal.withLock { c in
                 guard c.generation == generation else { return }
-                if c.map.count >= Self.sealCacheLimit { c.map.removeAll(keepingCapacity: true) }
-                c.map[seal] = found
+                if c.map.count + looked.count > Self.sealCacheLimit { c.map.removeAll(keepingCapacity: true) }
+                c.map.merge(looked) { _, new in new }
             }
-            return found
+            return found.merging(looked) { _, new in new }
         }
 
         /// Updates a transit's picture for the map; a closed transit leaves it.
@@ -104,17 +115,26 @@ public struct TransitStage: CorrelationStage {
         return StageStart(concluded: events(for: findings))
     }
 
+    /// Up to how many seal reports waiting are taken at once.
+    ///
+    /// Each e-seal's batch is one report. Taken one by one, the first report of each of 10,000 seals
+    /// waited for a read of its declarations, and each finding for its commit: the stage fell
+    /// behind by 19,000 reports and held every seal back for seconds (`e2e.py`). Taken together,
+    /// the seals new to the stage are looked up in one read and the findings stored in one commit.
+    static let foldedReports = 4_096
+
     /// Seal positions and reports.
     public static func work(from events: [InspectionEvent]) -> StoredEvents? {
         let relevant = events.filter { ($0.kind == EventKind.gpsFix || $0.kind == EventKind.sealStatus) && !seals(of: $0).isEmpty }
-        return relevant.isEmpty ? nil : StoredEvents(relevant)
+        return relevant.isEmpty ? nil : StoredEvents(relevant, foldsUpTo: foldedReports)
     }
 
     public mutating func take(_ work: StoredEvents) async -> IngestBatch {
         var findings: [(TransitWatch.Finding, String, String)] = []
+        let declared = await shared.transitDeclarations(seals: Set(work.events.flatMap { Self.seals(of: $0).map { $0.uppercased() } }))
         for e in work.events {
             for seal in Self.seals(of: e) {
-                for d in await shared.transitDeclarations(seal: seal.uppercased()) {
+                for d in declared[seal.uppercased()] ?? [] {
                     if watches[d.number] == nil {
                         if let history {
                             findings += await restore(d, from: history)

@@ -13,6 +13,10 @@ public protocol DeclarationStore: Sendable {
     func versions(number: String) async throws -> [Declaration]
     /// Declarations in force (not cancelled) that carry an identifier: `container`, `seal`, `plate`, `ucr`.
     func declarations(withKey kind: String, value: String) async throws -> [Declaration]
+    /// `declarations(withKey:value:)` for each of `values`, in one read where the store can (the
+    /// transit stage asks for every seal in what it was handed at once). Every value is a key of
+    /// the answer, with no declarations where none carries it.
+    func declarations(withKey kind: String, values: [String]) async throws -> [String: [Declaration]]
     /// The declarations an event is linked to, and why.
     func links(event id: String) async throws -> [Link]
     /// The declarations each of `ids` is linked to, in one read where the store can (the risk
@@ -27,6 +31,13 @@ public protocol DeclarationStore: Sendable {
 }
 
 extension DeclarationStore {
+    /// One `declarations(withKey:value:)` per value, for stores without a batched read.
+    public func declarations(withKey kind: String, values: [String]) async throws -> [String: [Declaration]] {
+        var out: [String: [Declaration]] = [:]
+        for value in values where out[value] == nil { out[value] = try await declarations(withKey: kind, value: value) }
+        return out
+    }
+
     /// One `links(event:)` per id, for stores without a batched read.
     public func links(events ids: [String]) async throws -> [Link] {
         var out: [Link] = []

@@ -187,6 +187,34 @@ extension SQLiteEventStore {
         }
         return out
     }
+
+    /// One read per 500 values (SQLite's bound-parameter limit), each value's declarations in
+    /// force in number order, as `declarations(withKey:value:)` gives them.
+    public func declarations(withKey kind: String, values: [String]) async throws -> [String: [Declaration]] {
+        let unique = Array(Set(values))
+        let decoder = Self.coder.1
+        var out = Dictionary(uniqueKeysWithValues: unique.map { ($0, [Declaration]()) })
+        for start in stride(from: 0, to: unique.count, by: 500) {
+            let chunk = Array(unique[start..<min(start + 500, unique.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            let rows = try await pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT k.value, d.body FROM declaration_keys k
+                        JOIN declarations d ON d.number = k.number
+                          AND d.version = (SELECT MAX(version) FROM declarations v WHERE v.number = k.number)
+                        WHERE k.kind = ? AND k.value IN (\(marks))
+                        ORDER BY k.value, k.number
+                        """, arguments: StatementArguments([kind] + chunk))
+            }
+            for row in rows {
+                let body: String = row["body"]
+                out[row["value"], default: []].append(try decoder.decode(Declaration.self, from: Data(body.utf8)))
+            }
+        }
+        return out
+    }
 }
 
 /// How both stores write declarations as JSON: sorted keys, RFC 3339 times.

@@ -107,6 +107,24 @@ extension PostgresEventStore {
             """)
     }
 
+    /// One query for every value (`= ANY` of a text array).
+    public func declarations(withKey kind: String, values: [String]) async throws -> [String: [Declaration]] {
+        let unique = Array(Set(values))
+        let decoder = DeclarationJSON.decoder
+        var out = Dictionary(uniqueKeysWithValues: unique.map { ($0, [Declaration]()) })
+        guard !unique.isEmpty else { return out }
+        let query: PostgresQuery = """
+            SELECT k.value, d.body FROM declaration_keys k JOIN declarations d ON d.number = k.number
+            WHERE k.kind = \(kind) AND k.value = ANY(\(unique))
+              AND d.version = (SELECT MAX(version) FROM declarations v WHERE v.number = d.number)
+            ORDER BY k.value, d.number
+            """
+        for try await (value, body) in try await client.query(query, logger: logger).decode((String, String).self) {
+            out[value, default: []].append(try decoder.decode(Declaration.self, from: Data(body.utf8)))
+        }
+        return out
+    }
+
     public func latestRiskAssessment(declaration number: String) async throws -> InspectionEvent? {
         try await firstEvent(
             """

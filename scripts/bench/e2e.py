@@ -107,6 +107,11 @@ def queues_empty(hub, timeout=300):
     return False
 
 
+def rounded(v, places=2):
+    """`v` rounded, or None when the simulator had no figure."""
+    return None if v is None else round(v, places)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--units", type=int, default=10_000)
@@ -134,6 +139,7 @@ def run(a):
         summary_path = os.path.join(a.out, "fleet.json")
         peak = {"rss": rss_idle, "connections": 0, "fds": fds_idle}
         done = threading.Event()
+        depths = {}
 
         def watch():
             while not done.is_set():
@@ -141,6 +147,10 @@ def run(a):
                     peak["rss"] = max(peak["rss"], hub.rss_kb())
                     peak["fds"] = max(peak["fds"], hub.fds())
                     peak["connections"] = max(peak["connections"], int(hub.device("seals").get("connections") or 0))
+                    # Each queue's deepest point (the commit queue, the batches held, each stage).
+                    text = hub.get("/metrics", raw=True)
+                    for m in re.finditer(r'^niihub_queue_depth\{queue="([^"]+)"\} (\S+)$', text, re.M):
+                        depths[m.group(1)] = max(depths.get(m.group(1), 0), int(float(m.group(2))))
                 except Exception:
                     pass
                 done.wait(0.25)
@@ -176,6 +186,8 @@ def run(a):
                 break
             time.sleep(1)
         stored = hub.events_total() - events_before
+        # Device batches held back while a correlation stage was behind, and for how long in all.
+        holds = (hub.metric("niihub_ingest_held_total"), hub.metric("niihub_ingest_held_seconds_total"))
         messages = a.units * (a.reports + 1)
         result = {
             "units": a.units, "reportsPerUnit": a.reports, "messagesSent": fleet["frames"] + fleet["loginsAcked"],
@@ -185,6 +197,11 @@ def run(a):
             "messagesPerSecondSustained": round(fleet.get("sustainedFramesPerSecond") or 0),
             "ackLatencyP50Ms": round(fleet["ackLatencyP50Ms"], 2), "ackLatencyP99Ms": round(fleet["ackLatencyP99Ms"], 2),
             "ackLatencyMaxMs": round(fleet["ackLatencyMaxMs"], 2),
+            # The same while the fleet ran at full strength (10 % to 90 % of the frames done), and
+            # the p99 of each tenth of the run: where a tail comes from.
+            "ackLatencySustainedP50Ms": rounded(fleet.get("ackLatencySustainedP50Ms")),
+            "ackLatencySustainedP99Ms": rounded(fleet.get("ackLatencySustainedP99Ms")),
+            "ackLatencyP99MsByTenth": [rounded(v, 0) for v in fleet.get("ackLatencyP99MsByTenth") or []],
             "hubRssIdleKB": rss_idle, "hubRssPeakKB": peak["rss"], "peakConnections": peak["connections"],
             "hubFdsPeak": peak["fds"],
             "rssPer10kConnectionsMB": round((peak["rss"] - rss_idle) / 1024 * 10_000 / max(peak["connections"], 1), 1),
@@ -194,6 +211,8 @@ def run(a):
             "hubBytesWrittenPerMessage": round((written_after - written_before) / max(messages, 1)),
             "simulatorCpuSeconds": round(sim_cpu, 2),
             "simulatorCpuMicrosPerMessage": round(sim_cpu / max(messages, 1) * 1e6, 1),
+            "queueDepthPeaks": depths,
+            "batchesHeldForStages": int(holds[0]), "heldSecondsPerHeldBatch": round(holds[1] / max(holds[0], 1), 3),
             "declaredSeals": a.declared, "transitDeviations": found, "correlated": found >= a.declared,
             "machine": machine(),
         }

@@ -100,6 +100,11 @@ class Hub:
         text = text if text is not None else self.get("/metrics", raw=True)
         return sum(int(float(m.group(1))) for m in re.finditer(r"^niihub_events_total\{[^}]*\} (\S+)$", text, re.M))
 
+    def metric(self, name, text=None):
+        """The sum of the hub's Prometheus series `name` (over every label set), 0 when absent."""
+        text = text if text is not None else self.get("/metrics", raw=True)
+        return sum(float(m.group(1)) for m in re.finditer(r"^" + re.escape(name) + r"(?:\{[^}]*\})? (\S+)$", text, re.M))
+
     def rss_kb(self):
         return proc_status(self.pid, "VmRSS")
 

@@ -50,7 +50,7 @@ struct FleetRunner<Script: TrackerScript>: Sendable {
         let timings = stats.merged
         let summary = FleetSummary(stats: stats, timings: timings, seconds: seconds)
         if let p50 = summary.ackLatencyP50Ms, let p99 = summary.ackLatencyP99Ms {
-            note(String(format: "ack latency p50 %.2f ms, p99 %.2f ms over %d acked reports", p50, p99, timings.ackLatencies.count))
+            note(String(format: "ack latency p50 %.2f ms, p99 %.2f ms over %d acked reports", p50, p99, timings.acks.count))
         }
         if let rate = summary.sustainedFramesPerSecond { note("sustained \(Int(rate)) frames/s (middle 80 % of frames)") }
         if let path = options.summaryJSON { try summary.write(to: path) }
@@ -162,7 +162,9 @@ struct FleetRunner<Script: TrackerScript>: Sendable {
                             // Like a real unit, wait for the acks of what was sent before going on.
                             while received < expected, let r = await next() { received += try await hear(r) }
                             let doneAt = ContinuousClock.now
-                            if awaited, received >= expected { timings.ackLatencies.append((doneAt - sentAt).inSeconds) }
+                            if awaited, received >= expected {
+                                timings.acks.append((at: (doneAt - started).inSeconds, latency: (doneAt - sentAt).inSeconds))
+                            }
                             timings.reports.append((at: (doneAt - started).inSeconds, frames: frames.count))
                             if faults.shouldDisconnect() { break }
                         }

@@ -16,6 +16,11 @@ struct FleetSummary: Encodable {
     var ackLatencyP50Ms: Double?
     var ackLatencyP99Ms: Double?
     var ackLatencyMaxMs: Double?
+    /// Of the acks read while the fleet ran at full strength (`UnitTimings.sustainedWindow`).
+    var ackLatencySustainedP50Ms: Double?
+    var ackLatencySustainedP99Ms: Double?
+    /// The p99 of the acks read in each tenth of the run, in milliseconds.
+    var ackLatencyP99MsByTenth: [Double?]
 
     init(stats: FleetStats, timings: UnitTimings, seconds: Double) {
         connections = stats.connected.load(ordering: .relaxed)
@@ -27,10 +32,13 @@ struct FleetSummary: Encodable {
         self.seconds = seconds
         framesPerSecond = Double(frames) / seconds
         sustainedFramesPerSecond = timings.sustainedFramesPerSecond
-        ackedReports = timings.ackLatencies.count
+        ackedReports = timings.acks.count
         ackLatencyP50Ms = timings.latency(percentile: 50).map { $0 * 1000 }
         ackLatencyP99Ms = timings.latency(percentile: 99).map { $0 * 1000 }
         ackLatencyMaxMs = timings.latency(percentile: 100).map { $0 * 1000 }
+        ackLatencySustainedP50Ms = timings.sustainedLatency(percentile: 50).map { $0 * 1000 }
+        ackLatencySustainedP99Ms = timings.sustainedLatency(percentile: 99).map { $0 * 1000 }
+        ackLatencyP99MsByTenth = timings.latencyByTenth(percentile: 99).map { $0.map { $0 * 1000 } }
     }
 
     func write(to path: String) throws {
