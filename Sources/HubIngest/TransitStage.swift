@@ -132,12 +132,13 @@ public struct TransitStage: CorrelationStage {
     public mutating func take(_ work: StoredEvents) async -> IngestBatch {
         var findings: [(TransitWatch.Finding, String, String)] = []
         let declared = await shared.transitDeclarations(seals: Set(work.events.flatMap { Self.seals(of: $0).map { $0.uppercased() } }))
+        var pasts = await storedHistories(of: declared.values.joined().filter { watches[$0.number] == nil })
         for e in work.events {
             for seal in Self.seals(of: e) {
                 for d in declared[seal.uppercased()] ?? [] {
                     if watches[d.number] == nil {
-                        if let history {
-                            findings += await restore(d, from: history)
+                        if history != nil {
+                            findings += restore(d, past: pasts.removeValue(forKey: d.number) ?? nil)
                         } else if let w = TransitWatch(declaration: d, routes: routes) {
                             watches[d.number] = Watched(watch: w, seal: seal)
                             drawNew(w, d, seal: seal)
@@ -177,6 +178,33 @@ public struct TransitStage: CorrelationStage {
         return events(for: findings)
     }
 
+    /// What is stored about each of `declarations` (nil where the store could not be read), read
+    /// side by side: a take may meet a hundred transits new to the stage, and their reads one after
+    /// the other kept the stage waiting for seconds while 10,000 seals reported.
+    private func storedHistories(of declarations: some Sequence<Declaration>) async -> [String: [InspectionEvent]?] {
+        guard let history else { return [:] }
+        var byNumber: [String: Declaration] = [:]
+        for d in declarations { byNumber[d.number] = d }
+        guard !byNumber.isEmpty else { return [:] }
+        return await withTaskGroup(of: (String, [InspectionEvent]?).self) { group in
+            var pending = byNumber.values.makeIterator()
+            var out: [String: [InspectionEvent]?] = [:]
+            // A few at once: the store's readers are few, and the rest would only queue for them.
+            for _ in 0..<Self.historyReadsAtOnce {
+                guard let d = pending.next() else { break }
+                group.addTask { (d.number, await history.stored(d)) }
+            }
+            while let (number, past) = await group.next() {
+                out[number] = .some(past)
+                if let d = pending.next() { group.addTask { (d.number, await history.stored(d)) } }
+            }
+            return out
+        }
+    }
+
+    /// Transits' histories read at once when a take meets several new ones.
+    static let historyReadsAtOnce = 8
+
     /// Rebuilds the watch of `d` from what is stored about it and returns what replaying it finds
     /// that was not stored. A store that cannot be read leaves the watch out, to be tried again at
     /// the seal's next report. `unlessUnheard`: not for a transit whose seals have not reported and
@@ -184,7 +212,14 @@ public struct TransitStage: CorrelationStage {
     private mutating func restore(_ d: Declaration, from history: TransitHistory, unlessUnheard: Bool = false) async
         -> [(TransitWatch.Finding, String, String)]
     {
-        guard var w = TransitWatch(declaration: d, routes: routes), let past = await history.stored(d) else { return [] }
+        restore(d, past: await history.stored(d), unlessUnheard: unlessUnheard)
+    }
+
+    /// `restore(_:from:unlessUnheard:)` with what is stored about `d` already read (`past`).
+    private mutating func restore(_ d: Declaration, past: [InspectionEvent]?, unlessUnheard: Bool = false)
+        -> [(TransitWatch.Finding, String, String)]
+    {
+        guard var w = TransitWatch(declaration: d, routes: routes), let past else { return [] }
         let seals = Set(d.seals.map { $0.uppercased() })
         var sequence: [TransitWatch.Stored] = []
         var stored: [TransitWatch.Finding] = []
