@@ -41,7 +41,12 @@ e2e = load("e2e")
 if e2e:
     print(f"End to end, {e2e['units']:,} e-seals × {e2e['reportsPerUnit'] + 1} messages: "
           f"{e2e['messagesPerSecondSustained']:,} messages/s sustained ({e2e['messagesPerSecondOverall']:,} overall), "
-          f"ack p50 {e2e['ackLatencyP50Ms']} ms, p99 {e2e['ackLatencyP99Ms']} ms; "
+          f"ack p50 {e2e['ackLatencyP50Ms']} ms, p99 {e2e['ackLatencyP99Ms']} ms"
+          + (f" (p99 {e2e['ackLatencySustainedP99Ms']} ms while sustained; by tenth of the run "
+             f"{', '.join(str(v) for v in e2e.get('ackLatencyP99MsByTenth') or [])} ms)"
+             if e2e.get("ackLatencySustainedP99Ms") is not None else "")
+          + (f"; {e2e['batchesHeldForStages']:,} batches held for correlation" if "batchesHeldForStages" in e2e else "")
+          + "; "
           f"{e2e['eventsStored']:,} events stored, {e2e['transitDeviations']:,}/{e2e['declaredSeals']:,} declared seals correlated; "
           f"RSS per 10,000 connections {e2e['idleConnections']['rssPer10kConnectionsMB']} MB idle, "
           f"{e2e['rssPer10kConnectionsMB']} MB under load; hub CPU {e2e['hubCpuMicrosPerMessage']} µs/message"
@@ -117,7 +122,12 @@ if nmea:
 if e2e:
     rows.append(("10,000 seals, sustained messages/s", f"{e2e['messagesPerSecondSustained']:,}", "≥ 15,000",
                  e2e["messagesPerSecondSustained"] >= 15_000))
-    rows.append(("10,000 seals, ack p99", f"{e2e['ackLatencyP99Ms']:,} ms", "≤ 1,000 ms", e2e["ackLatencyP99Ms"] <= 1000))
+    rows.append(("10,000 seals, ack p99 (whole run)", f"{e2e['ackLatencyP99Ms']:,} ms", "≤ 1,000 ms", e2e["ackLatencyP99Ms"] <= 1000))
+    if e2e.get("ackLatencySustainedP99Ms") is not None:
+        # The acks read while every unit was dialled in and none had finished: the latency that goes
+        # with the sustained rate above (the whole run adds the start, 10,000 first reports at once).
+        rows.append(("10,000 seals, ack p99 while sustained", f"{e2e['ackLatencySustainedP99Ms']:,} ms", "≤ 1,000 ms",
+                     e2e["ackLatencySustainedP99Ms"] <= 1000))
     rows.append(("hub CPU per message", f"{e2e['hubCpuMicrosPerMessage']} µs", "≤ 60 µs", e2e["hubCpuMicrosPerMessage"] <= 60))
     if e2e.get("idleConnections"):
         mb = e2e["idleConnections"]["rssPer10kConnectionsMB"]
