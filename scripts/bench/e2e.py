@@ -7,7 +7,9 @@ transit declaration by the transit watch).
 then reports, each waiting for its ack, which the hub writes only once the report is stored. With a
 high --speed the units send as fast as the acks come back, so the hub is the limit. Measured:
 messages/s (sustained over the middle 80 % of all reports), ack latency p50/p99 (report written →
-ack read), hub RSS idle and at the peak of connections, hub CPU seconds. A share of the seals have
+ack read; over the whole run, within that sustained window, and the p99 of each tenth of the run),
+the device batches held while a correlation stage was behind and each queue's deepest point (from
+/metrics, every 0.25 s), hub RSS idle and at the peak of connections, hub CPU seconds. A share of the seals have
 a transit declaration whose corridor is far from their route: each must yield one
 transit.deviation, which shows the correlation ran on their stream.
 """
