@@ -121,7 +121,11 @@ public struct TransitStage: CorrelationStage {
     /// waited for a read of its declarations, and each finding for its commit: the stage fell
     /// behind by 19,000 reports and held every seal back for seconds (`e2e.py`). Taken together,
     /// the seals new to the stage are looked up in one read and the findings stored in one commit.
-    static let foldedReports = 4_096
+    ///
+    /// A take counts in the stage's queue until its findings are stored, and the next one gathers
+    /// meanwhile: a stage that keeps up holds up to two takes. So a take stays well under half the
+    /// high-water mark (10,000); at 4,096 the queue reached 8,000–9,000 and sometimes held the seals.
+    static let foldedReports = 2_048
 
     /// Seal positions and reports.
     public static func work(from events: [InspectionEvent]) -> StoredEvents? {
