@@ -60,9 +60,9 @@ public final class IngestSink: Sendable {
     /// the road by the thousand). Such batches are few and small, and a lane device delivers one at
     /// a time, so its alarm never queues behind its own earlier readings either.
     ///
-    /// A stage's results are urgent too: the stage takes no more work until they are stored, so
-    /// behind thousands of seal batches it stalled while its queue filled, and then every device was
-    /// held for it. They are few: a transit's findings, a passage, an assessment.
+    /// A stage's results are urgent too: they are what operators wait for (a passage, a transit's
+    /// finding, an assessment), and the stage takes no more work until they are stored, so they do
+    /// not queue behind thousands of seal positions. They are few.
     @discardableResult
     public func deliver(
         deviceID: String, batch: IngestBatch, counted: DecodeCounters, at now: Date = Date(), fromStage: Bool = false
