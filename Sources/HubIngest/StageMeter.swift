@@ -73,10 +73,10 @@ public final class StageMeter: Sendable {
     /// after that until the stage is back at its low-water mark.
     ///
     /// Held batches are let go only at the low-water mark. Were a batch that comes while the depth
-    /// is between the marks let through, it would overtake every held one, and with 10,000 seals
-    /// reporting the held units waited several rounds while others went on (ack p99 2.7–3.4 × the
-    /// p50 in `e2e.py`). A depth seen under the low-water mark is never behind, so a `holding`
-    /// set late (a depth read before the drain) holds no one for long: the next `done` clears it.
+    /// is between the marks let through, it would overtake every held one: the held devices would
+    /// wait out the drain while later ones went on. A depth seen under the low-water mark is never
+    /// behind, so a `holding` set late (a depth read before the drain) holds no one for long: the
+    /// next `done` clears it.
     public var isBehind: Bool {
         let d = depth
         if d > highWater {
