@@ -176,16 +176,7 @@ extension SQLiteEventStore {
     }
 
     public func declarations(withKey kind: String, value: String) async throws -> [Declaration] {
-        let numbers = try await pool.read { db in
-            try String.fetchAll(
-                db, sql: "SELECT number FROM declaration_keys WHERE kind = ? AND value = ? ORDER BY number",
-                arguments: [kind, value])
-        }
-        var out: [Declaration] = []
-        for n in numbers {
-            if let d = try await declaration(number: n, version: nil) { out.append(d) }
-        }
-        return out
+        try await declarations(withKey: kind, values: [value])[value] ?? []
     }
 
     /// One read per 500 values (SQLite's bound-parameter limit), each value's declarations in

@@ -98,13 +98,7 @@ extension PostgresEventStore {
     }
 
     public func declarations(withKey kind: String, value: String) async throws -> [Declaration] {
-        try await declarations(
-            """
-            SELECT d.body FROM declaration_keys k JOIN declarations d ON d.number = k.number
-            WHERE k.kind = \(kind) AND k.value = \(value)
-              AND d.version = (SELECT MAX(version) FROM declarations v WHERE v.number = d.number)
-            ORDER BY d.number
-            """)
+        try await declarations(withKey: kind, values: [value])[value] ?? []
     }
 
     /// One query for every value (`= ANY` of a text array).

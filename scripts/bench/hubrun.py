@@ -97,8 +97,7 @@ class Hub:
     def events_total(self, text=None):
         """Events stored since the start, from the hub's own Prometheus counters (`text`: a
         /metrics answer already fetched)."""
-        text = text if text is not None else self.get("/metrics", raw=True)
-        return sum(int(float(m.group(1))) for m in re.finditer(r"^niihub_events_total\{[^}]*\} (\S+)$", text, re.M))
+        return int(self.metric("niihub_events_total", text))
 
     def metric(self, name, text=None):
         """The sum of the hub's Prometheus series `name` (over every label set), 0 when absent."""
