@@ -102,7 +102,8 @@ struct ConsoleTests {
 
     /// Every key in one catalog is in the other with a non-empty text, and every key the pages and
     /// scripts use is in both: `data-i18n*="key"` in HTML, `t("key")` in JavaScript, and for a key
-    /// built from a value (`t(`state.${…}`)`) at least one key under that prefix.
+    /// built from a value (`t(`state.${…}`)`) at least one key under that prefix. A counted text
+    /// (`tn("key", n, …)`) has its `key.other` in both, or is a word that does not change (`key`).
     @Test func bothLanguagesHaveEveryKeyThePagesUse() throws {
         func catalog(_ lang: String) throws -> [String: String] {
             let data = try Data(contentsOf: Self.folder.appendingPathComponent("i18n/\(lang).json"))
@@ -115,7 +116,7 @@ struct ConsoleTests {
         for (lang, c) in [("vi", vi), ("en", en)] {
             #expect(c.filter { $0.value.trimmingCharacters(in: .whitespaces).isEmpty }.keys.sorted() == [], "empty in \(lang)")
         }
-        var used: Set<String> = [], prefixes: Set<String> = []
+        var used: Set<String> = [], prefixes: Set<String> = [], counted: Set<String> = []
         let files = try FileManager.default.subpathsOfDirectory(atPath: Self.folder.path)
             .filter { $0.hasSuffix(".html") || $0.hasSuffix(".js") }
         #expect(files.count > 5)
@@ -128,10 +129,17 @@ struct ConsoleTests {
                 for m in text.matches(of: try Regex(p, as: (Substring, Substring).self)) { used.insert(String(m.1)) }
             }
             for m in text.matches(of: try Regex(#"\bt\(\s*`([a-zA-Z0-9_.-]+)\$\{"#, as: (Substring, Substring).self)) { prefixes.insert(String(m.1)) }
+            for m in text.matches(of: try Regex(#"\btn\(\s*"([a-zA-Z0-9_.-]+)""#, as: (Substring, Substring).self)) { counted.insert(String(m.1)) }
         }
         #expect(used.count > 50)
         #expect(used.subtracting(vi.keys).sorted() == [], "used but missing from vi.json")
         #expect(used.subtracting(en.keys).sorted() == [], "used but missing from en.json")
         for p in prefixes.sorted() { #expect(vi.keys.contains { $0.hasPrefix(p) }, "no key under \(p)") }
+        #expect(counted.count >= 10)
+        for (lang, c) in [("vi", vi), ("en", en)] {
+            #expect(counted.filter { c["\($0).other"] == nil && c[$0] == nil }.sorted() == [], "counted but missing from \(lang).json")
+            // English says "1 region", not "1 regions": each counted noun has its singular.
+            if lang == "en" { #expect(counted.filter { c["\($0).one"] == nil }.sorted() == [], "no singular in en.json") }
+        }
     }
 }

@@ -47,6 +47,11 @@ import Testing
         #expect(laneRow[header.firstIndex(of: "passages")!] == "2")
         let vi = try String(contentsOfFile: folder + "/\(report.day).vi.html", encoding: .utf8)
         #expect(vi.contains("lang=\"vi\""))
+        // Each count agrees with its noun: "2 passages, 1 with an alarm"; a lane's single alarm is "1 alarm".
+        let en = try String(contentsOfFile: folder + "/\(report.day).en.html", encoding: .utf8)
+        #expect(en.contains("2 passages, \(row.alarmedPassages) of them with an alarm."))
+        if row.alarms == 1 { #expect(en.contains("1 alarm: ")) }
+        #expect(vi.contains("2 lượt qua, trong đó \(row.alarmedPassages) có báo động."))
         if chromium != nil {
             let pdf = try Data(contentsOf: URL(fileURLWithPath: folder + "/\(report.day).en.pdf"))
             #expect(pdf.prefix(5) == Data("%PDF-".utf8))

@@ -1,7 +1,7 @@
 // The admin's devices, access tokens and users: each device with its profile (a link to it), link
 // and counters; tokens listed (never their secrets), created (the secret shown once) and revoked;
 // users listed with their roles, and created. Every word from the catalogs; addresses as they are.
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { json, api, post } from "./api.js";
 import { date, dateTime, esc, number, ago } from "./format.js";
 import { deviceState, family } from "./words.js";
@@ -49,7 +49,7 @@ export async function refreshDevices(profiles = new Map()) {
       <a href="#profile-${esc(d.profile)}" class="profile-link">${esc(d.profile)}</a></span></td>
       <td>${esc(place)}</td><td><span class="dot"></span> ${esc(deviceState(d.state))}${why ? `<br><span class="muted">${esc(why)}</span>` : ""}</td>
       <td>${esc(d.lastFrameAt ? ago(d.lastFrameAt) : t("devices.noFrame"))}</td>
-      <td>${esc(t("adminDevices.connects", {n: number(d.connects ?? 0)}))}</td><td>${esc(counted(d))}</td></tr>`;
+      <td>${esc(tn("adminDevices.connects", d.connects ?? 0, {n: number(d.connects ?? 0)}))}</td><td>${esc(counted(d))}</td></tr>`;
   }).join("");
 }
 

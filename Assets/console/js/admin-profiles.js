@@ -1,6 +1,6 @@
 // The device profiles the hub loaded: what each model is, the settings it fixes, and the devices of
 // the site that use it. Read-only here: the screen says which file to edit (the hub reloads it).
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { json } from "./api.js";
 import { duration, esc, number } from "./format.js";
 import { family } from "./words.js";
@@ -22,7 +22,7 @@ export function endpoint(kind, address) {
 
 /** "9600 baud, 8 data bits, no parity, 1 stop bit" */
 function line(s) {
-  return t("profiles.serialLine", {baud: number(s.baud), bits: number(s.dataBits),
+  return tn("profiles.serialLine", s.stopBits, {baud: number(s.baud), bits: number(s.dataBits),
     parity: t(`profiles.parity.${PARITY.includes(s.parity) ? s.parity : "none"}`), stop: number(s.stopBits),
     flow: t(`profiles.flow.${FLOW.includes(s.flowControl) ? s.flowControl : "none"}`)});
 }

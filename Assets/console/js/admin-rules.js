@@ -3,7 +3,7 @@
 // rule. The hub checks the rule as it checks the site file; a refusal names the field, in the reader's
 // language, with the hub's own words beneath. Saved rules replace the site file's for every hub on the
 // store from the next event on; each change is in the audit log.
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { json, post } from "./api.js";
 import { dateTime, esc, number } from "./format.js";
 
@@ -50,8 +50,8 @@ export function describe(r) {
 export async function refresh() {
   set = await json("/api/v1/notification-rules");
   $("#rules-source").textContent = set.source === "edited"
-    ? t("rules.sourceEdited", {who: set.editedBy, at: dateTime(set.editedAt), n: number(set.rules.length)})
-    : t("rules.sourceSite", {n: number(set.rules.length)});
+    ? tn("rules.sourceEdited", set.rules.length, {who: set.editedBy, at: dateTime(set.editedAt), n: number(set.rules.length)})
+    : tn("rules.sourceSite", set.rules.length, {n: number(set.rules.length)});
   $("#notification-rules tbody").innerHTML = set.rules.map(r => `<tr data-rule="${esc(r.name)}" class="${r.enabled ? "" : "muted"}">
     <td><b>${esc(r.name)}</b></td><td>${esc(describe(r))}</td><td>${esc(t(r.enabled ? "rules.on" : "rules.off"))}</td>
     <td><button class="edit">${esc(t("rules.edit"))}</button> <button class="toggle">${esc(t(r.enabled ? "rules.turnOff" : "rules.turnOn"))}</button>

@@ -3,7 +3,7 @@
 // scan with its threat detection and images, seal reports, the assembled passage), the linked
 // declaration and its risk assessment beside it, and the raw evidence: each record's exact bytes,
 // downloaded and checked against the SHA-256 the event names, in this browser.
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { json } from "./api.js";
 import { number, esc } from "./format.js";
 import * as countrate from "./countrate.js";
@@ -83,9 +83,9 @@ function scanDetails(e) {
   if (d.scanner) out.push(t("analysis.scanner", {scanner: [d.scanner.manufacturer, d.scanner.model, d.scanner.technology].filter(Boolean).join(" ") || d.scanner.id}));
   if (d.atdAlgorithm) out.push(t("analysis.algorithm", {name: d.atdAlgorithm}));
   const regions = d.atdRegions || [];
-  if (regions.length) out.push(t("analysis.regions", {n: number(regions.length), list: regions.map(r => threatWord(r.threat) + (r.confidence != null ? " " + percent(r.confidence) : "")).join(", ")}));
+  if (regions.length) out.push(tn("analysis.regions", regions.length, {n: number(regions.length), list: regions.map(r => threatWord(r.threat) + (r.confidence != null ? " " + percent(r.confidence) : "")).join(", ")}));
   if (d.operatorVerdict && d.operatorVerdict.comment) out.push(t("analysis.verdictComment", {comment: d.operatorVerdict.comment}));
-  if (d.imageProblems && d.imageProblems.length) out.push(t("analysis.imageProblems", {n: number(d.imageProblems.length)}));
+  if (d.imageProblems && d.imageProblems.length) out.push(tn("analysis.imageProblems", d.imageProblems.length, {n: number(d.imageProblems.length)}));
   if (!(d.images || []).length) out.push(t("analysis.noImages"));
   return out.join(" · ");
 }

@@ -3,7 +3,7 @@
 // evidence, earlier scans of the same container and goods, and the verdict (clear, suspect with
 // marked regions and a reason, physical inspection). Suspect and inspection verdicts, and a share
 // of clears, wait for a second analyst; the hub enforces the four eyes, this page says so.
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { json, post } from "./api.js";
 import { number, esc } from "./format.js";
 import { channel } from "./words.js";
@@ -82,7 +82,7 @@ function row(r) {
     <td>${chip}${r.declaration ? `<br><span class="score">${esc(t("alarm.declaration", {number: r.declaration}))}</span>` : ""}</td>
     <td><a href="#review/${esc(encodeURIComponent(s.id))}">${esc(scanSubject(s))}</a><br><span class="muted">${esc(t("review.scannedAt", {time: when(s.observedAt), family: t(`review.family.${s.deviceFamily === "baggage-scanner" ? "baggage" : "cargo"}`)}))}</span></td>
     <td>${age(r)}</td>
-    <td>${esc(s.atdResult ? atdWord(s.atdResult) : t("analysis.ev.noAtd"))}${(s.atdRegions || []).length ? `<br><span class="muted">${esc(t("review.atdRegions", {n: number(s.atdRegions.length)}))}</span>` : ""}</td>
+    <td>${esc(s.atdResult ? atdWord(s.atdResult) : t("analysis.ev.noAtd"))}${(s.atdRegions || []).length ? `<br><span class="muted">${esc(tn("review.atdRegions", s.atdRegions.length, {n: number(s.atdRegions.length)}))}</span>` : ""}</td>
     <td>${esc(stateSentence(r))}</td></tr>`;
 }
 
@@ -97,7 +97,7 @@ function figures(f) {
   const mix = VERDICTS.map(v => t("review.fig.mixOne", {verdict: verdictWord(v), n: number((f.mix || {})[v] || 0)})).join(", ");
   return `<h3>${esc(t("review.fig.title"))}</h3>
     <p class="sentence">${esc(queue ? t("review.fig.queue", {list: queue}) : t("review.fig.queueEmpty"))}</p>
-    <p class="sentence">${esc(t("review.fig.mix", {list: mix, rechecks: number(f.rechecks || 0)}))}</p>
+    <p class="sentence">${esc(tn("review.fig.mix", f.rechecks || 0, {list: mix, rechecks: number(f.rechecks || 0)}))}</p>
     <div class="figure-tables">${table(t("review.fig.byLane"), (f.byLane || []).map(x => ({...x, name: t("alarm.lane", {lane: x.lane})})), t("analysis.col.lane"))}
     ${table(t("review.fig.byAnalyst"), (f.byAnalyst || []).map(x => ({...x, name: x.analyst})), t("review.col.analyst"))}</div>`;
 }

@@ -2,7 +2,7 @@
 // number, UCR, lane, time (entered in the site's zone) and outcome or channel, a page at a time with
 // the API's cursors, and the API's CSV and JSON exports with the same filters. The search lives in
 // the address (#passages?plate=…&cursor=…), so Back returns to it from a passage or declaration.
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { json } from "./api.js";
 import { number, esc, timeZone } from "./format.js";
 import { channel } from "./words.js";
@@ -226,7 +226,7 @@ export async function show(tab, params) {
     $("#results-empty").textContent = t(`analysis.none.${tab}`);
     const counted = page.rows.length === 1 ? t(`analysis.countOne.${tab}`) : t(`analysis.count.${tab}`, {n: number(page.rows.length)});
     $("#result-summary").textContent = [counted, page.next ? t("analysis.moreMatch") : t("analysis.noMore"),
-      page.filtered ? t("analysis.lookedAt", {n: number(page.looked)}) : ""].filter(Boolean).join(" · ");
+      page.filtered ? tn("analysis.lookedAt", page.looked, {n: number(page.looked)}) : ""].filter(Boolean).join(" · ");
     $("#page-number").textContent = t("analysis.page", {n: number(state.page)});
     $("#page-next").disabled = !page.next;
     $("#page-next").dataset.cursor = page.next || "";

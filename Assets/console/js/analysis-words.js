@@ -1,7 +1,7 @@
 // The analyst's words: every event as a sentence, times with their date in the site's zone, risk
 // signals and trader modifiers by name, goods quantities with their units. Every text comes from
 // the catalogs; values the hub does not translate (a goods description, a hub note) are quoted.
-import { t, locale } from "./i18n.js";
+import { t, tn, locale } from "./i18n.js";
 import { number, coords, metres, timeZone, esc } from "./format.js";
 import { plate, deviceState, family, headline, CHANNELS } from "./words.js";
 
@@ -54,7 +54,7 @@ export function classWord(c) { return CLASSES.includes(c) ? t(`measurement.class
 /** A goods quantity with its unit: 18.500 kg, 1.200 chiếc; an unknown unit code as written. */
 export function quantity(q, unit) {
   if (q == null) return "–";
-  return UNITS.includes(unit) ? t(`analysis.unit.${unit}`, {n: number(q, 3)}) : `${number(q, 3)} ${unit || ""}`.trim();
+  return UNITS.includes(unit) ? tn(`analysis.unit.${unit}`, q, {n: number(q, 3)}) : `${number(q, 3)} ${unit || ""}`.trim();
 }
 /** The declared goods' weight in kilograms, when some lines are in kg or tonnes. */
 export function weightKg(goods) {

@@ -29,6 +29,14 @@ export function t(key, vars) {
   return s;
 }
 
+/** The text for `key` counted by `n`: `key.one` or `key.other` as the language's plural rules choose
+ * (English has both; Vietnamese only `other`), or `key` itself for words that do not change. */
+export function tn(key, n, vars) {
+  const c = catalogs[lang] || {};
+  const form = `${key}.${new Intl.PluralRules(locale()).select(Number(n))}`;
+  return t(c[form] != null ? form : c[`${key}.other`] != null ? `${key}.other` : key, vars);
+}
+
 /** Fills every element marked data-i18n (text), data-i18n-title, -placeholder and -aria under `root`. */
 export function apply(root = document) {
   root.querySelectorAll("[data-i18n]").forEach(el => { el.textContent = t(el.dataset.i18n); });

@@ -1,6 +1,6 @@
 // A tile per lane: the vehicle in the portal now (or that it is free), the last passage (plate,
 // containers, declaration and channel, portal and scan results), and its devices' state.
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { time, ago, esc, number } from "./format.js";
 import { channel, deviceState, family, plate } from "./words.js";
 
@@ -34,7 +34,7 @@ function overdueLine(o) {
   if (!o || !o.overdue) return "";
   const s = o.oldestSeconds || 0;
   const age = s < 60 ? t("review.ageSeconds", {n: number(s)}) : t("review.ageMinutes", {n: number(Math.floor(s / 60))});
-  return `<p class="overdue-review" role="alert">${esc(t("lanes.reviewOverdue", {n: number(o.overdue), age}))}</p>`;
+  return `<p class="overdue-review" role="alert">${esc(tn("lanes.reviewOverdue", o.overdue, {n: number(o.overdue), age}))}</p>`;
 }
 
 export function draw(lanes, devices, starts, overdue = []) {

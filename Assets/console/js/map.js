@@ -2,7 +2,7 @@
 // is blank unless the site gives its intranet tiles (console.mapTiles); each transit shows its
 // corridor with the tolerance as a band, the seal's track with positions outside in red, a cross
 // where it last left the corridor, and its position labelled with declaration, seal and status.
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { time, coords, metres, esc, number } from "./format.js";
 
 let map = null, layer = null, fitted = false, tiles = null;
@@ -42,7 +42,7 @@ export function draw(list) {
   document.getElementById("transit-map").hidden = list.length === 0;
   document.querySelector("#transit-list tbody").innerHTML = list.map(tr =>
     `<tr class="${tr.status === "on-route" ? "" : "alarm"}" data-declaration="${esc(tr.declaration)}"><td>${esc(tr.declaration)}</td><td>${esc(tr.seal)}</td>
-      <td>${esc(tr.origin)} → ${esc(tr.destination)}</td><td class="status">${esc(statusText(tr))}${tr.deviations ? " · " + esc(t("transits.deviations", {n: number(tr.deviations)})) : ""}</td>
+      <td>${esc(tr.origin)} → ${esc(tr.destination)}</td><td class="status">${esc(statusText(tr))}${tr.deviations ? " · " + esc(tn("transits.deviations", tr.deviations, {n: number(tr.deviations)})) : ""}</td>
       <td>${tr.position ? esc(coords(tr.position.lat, tr.position.lon)) + (tr.position.distanceM ? " · " + esc(t("transits.off", {distance: metres(tr.position.distanceM)})) : "") : "–"}</td></tr>`).join("");
   if (!list.length || !ensure()) return;
   const L = window.L, m = window.niihubMap;

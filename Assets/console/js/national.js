@@ -1,6 +1,6 @@
 // The national view on a central hub: departments as rows with their gates beneath, each gate's
 // figures as short sentences, its forwarding backlog and lag, and a gate's lanes on demand.
-import { locale, t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { json } from "./api.js";
 import * as session from "./session.js";
 import { ago, dateTime, duration, esc, number } from "./format.js";
@@ -15,8 +15,7 @@ function devices(f) {
 }
 /** The catalog's `.one` or `.other` form of `key` for `n` (Vietnamese has one form; English two). */
 function plural(key, n, vars = {}) {
-  const form = new Intl.PluralRules(locale()).select(n) === "one" ? "one" : "other";
-  return t(`${key}.${form}`, Object.assign({n: number(n, 1)}, vars));
+  return tn(key, n, Object.assign({n: number(n, 1)}, vars));
 }
 function count(key, n) { return n ? plural(`national.${key}`, n) : t("national.zero"); }
 

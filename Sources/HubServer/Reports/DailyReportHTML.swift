@@ -48,13 +48,13 @@ enum DailyReportHTML {
 
     private static func section(_ lane: DailyReport.Lane, _ l: ReportLanguage) -> String {
         var s = "<section class=\"lane\" data-lane=\"\(esc(lane.lane))\">\n<h2>\(esc(l.t("tr.lane", ["lane": lane.lane])))</h2>\n"
-        s += "<p class=\"passages\">\(esc(l.t("report.passages", ["n": l.number(lane.passages), "alarmed": l.number(lane.alarmedPassages)])))</p>\n"
+        s += "<p class=\"passages\">\(esc(l.t("report.passages", count: lane.passages, ["n": l.number(lane.passages), "alarmed": l.number(lane.alarmedPassages)])))</p>\n"
         let codes = DailyReport.codes.compactMap { c in
             (lane.alarmsByCode[c] ?? 0) > 0 ? "\(l.code(c)) \(l.number(lane.alarmsByCode[c]!))" : nil
         }
-        s += "<p class=\"alarms\">\(esc(lane.alarms == 0 ? l.t("report.noAlarms") : l.t("report.alarms", ["n": l.number(lane.alarms), "list": codes.joined(separator: ", ")])))</p>\n"
+        s += "<p class=\"alarms\">\(esc(lane.alarms == 0 ? l.t("report.noAlarms") : l.t("report.alarms", count: lane.alarms, ["n": l.number(lane.alarms), "list": codes.joined(separator: ", ")])))</p>\n"
         let verdicts = DailyReport.verdictNames.map { "\(l.t("review.verdict.\($0)")) \(l.number(lane.verdicts[$0] ?? 0))" }
-        s += "<p class=\"scans\">\(esc(lane.scans == 0 && lane.verdicts.values.allSatisfy { $0 == 0 } ? l.t("report.noScans") : l.t("report.scans", ["n": l.number(lane.scans), "list": verdicts.joined(separator: ", ")])))</p>\n"
+        s += "<p class=\"scans\">\(esc(lane.scans == 0 && lane.verdicts.values.allSatisfy { $0 == 0 } ? l.t("report.noScans") : l.t("report.scans", count: lane.scans, ["n": l.number(lane.scans), "list": verdicts.joined(separator: ", ")])))</p>\n"
         if !lane.devices.isEmpty {
             s += "<h3>\(esc(l.t("report.devices")))</h3>\n<table class=\"devices\"><thead><tr><th>\(esc(l.t("report.device")))</th>"
             s += "<th class=\"num\">\(esc(l.t("report.available")))</th><th class=\"num\">\(esc(l.t("report.outages")))</th></tr></thead><tbody>\n"

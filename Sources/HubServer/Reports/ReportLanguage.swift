@@ -22,6 +22,13 @@ struct ReportLanguage {
     /// The catalog's text of `key`, `{name}` filled in.
     func t(_ key: String, _ vars: [String: String] = [:]) -> String { catalog.text(key, code, vars) }
 
+    /// The text of `key` counted by `n`, as the console's `tn` picks it: English says "1 passage" and
+    /// "2 passages" (`key.one`, `key.other`); Vietnamese has one form (`key.other`).
+    func t(_ key: String, count n: Int, _ vars: [String: String] = [:]) -> String {
+        let form = code == "en" && n == 1 ? "\(key).one" : "\(key).other"
+        return t(catalog.has(form, code) ? form : "\(key).other", vars)
+    }
+
     /// An alarm's adjudication code in words: the console's own (`code.real` …), the two the report adds.
     func code(_ c: String) -> String {
         switch c {
