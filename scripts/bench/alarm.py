@@ -6,6 +6,10 @@ This process owns the pseudo-terminal (the hub's `port:` points at its link), pl
 alarm, and is the WebSocket client, so both instants are read on one clock. The hub stores the alarm
 (SQLite, synchronous=FULL) before it pushes it, so a commit is inside every figure.
 
+The disk's own share is measured in the same run: after each alarm, 48 KB (what an alarm's commit
+appends to the log: a dozen pages) are written to a file beside the hub's store and `fdatasync`ed, so
+the figure next to the hub's is the sync every alarm must wait for, on the same disk at the same time.
+
 `--seal-load UNITS` measures the same while that many simulated e-seals report to the same hub as fast
 as their acks come back (`niisim eseal`, as in e2e.py): an operator's alarm behind a busy store.
 """
@@ -89,6 +93,30 @@ class LiveClient:
             return None, None
 
 
+class DiskSync:
+    """48 KB written over the same place of a file beside the store, then `fdatasync`: an alarm's commit."""
+
+    SIZE = 48 * 1024
+
+    def __init__(self, folder):
+        self.path = os.path.join(folder, "sync-probe")
+        self.fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o644)
+        self.block = os.urandom(self.SIZE)
+        os.pwrite(self.fd, self.block, 0)
+        os.fsync(self.fd)
+        self.latencies = []
+
+    def sample(self):
+        os.pwrite(self.fd, self.block, 0)
+        t0 = time.perf_counter()
+        os.fdatasync(self.fd)
+        self.latencies.append((time.perf_counter() - t0) * 1000)
+
+    def close(self):
+        os.close(self.fd)
+        os.remove(self.path)
+
+
 def counts(code, value):
     return f"{code},{value:06d},{value:06d},{value:06d},{value:06d}\r\n".encode()
 
@@ -141,6 +169,7 @@ def main():
             load = start_seal_load(hub, a.seal_load)
         events_before, started = hub.events_total(), time.time()
         latencies, lost = [], []
+        disk = DiskSync(os.path.join(a.out, "hub"))
         for i in range(a.samples):
             for _ in range(3):
                 os.write(master, counts("GS", 60))
@@ -163,6 +192,7 @@ def main():
                 msg, _ = live.message(timeout=5)
                 if msg is None or (msg.get("event") or {}).get("kind") == "radiation.occupancy":
                     break
+            disk.sample()
             time.sleep(0.02)
         seal_rate = (hub.events_total() - events_before) / (time.time() - started) if a.seal_load else None
         if load:
@@ -174,7 +204,10 @@ def main():
             "p50Ms": round(percentile(latencies, 50), 3), "p90Ms": round(percentile(latencies, 90), 3),
             "p99Ms": round(percentile(latencies, 99), 3), "maxMs": round(max(latencies), 3),
             "minMs": round(min(latencies), 3), "machine": machine(),
+            "diskSync": {"bytes": DiskSync.SIZE, "p50Ms": round(percentile(disk.latencies, 50), 3),
+                         "p99Ms": round(percentile(disk.latencies, 99), 3), "maxMs": round(max(disk.latencies), 3)},
         }
+        disk.close()
         # The peer in the same run: gpsd from a pty to its socket client (None when not installed).
         peer = None if a.seal_load else gpsd_latency(a.samples, a.out)
         if peer and peer.get("samples"):

@@ -73,6 +73,10 @@ if alarm:
         g = alarm["gpsd"]
         print(f"Peer, same run: gpsd {g.get('version', '')} pty → socket client, {g['samples']} reports: p50 {g['p50Ms']} ms, "
               f"p99 {g['p99Ms']} ms; the hub's p99 is {alarm['p99RatioToGpsd']}× gpsd's (the hub commits each alarm first)")
+    if alarm.get("diskSync"):
+        d = alarm["diskSync"]
+        print(f"The disk, same run: fdatasync of {d['bytes'] // 1024} KB (an alarm's commit) p50 {d['p50Ms']} ms, p99 {d['p99Ms']} ms, "
+              f"max {d['maxMs']} ms: every alarm waits for one, gpsd for none")
     print()
 
 link = load("link")
