@@ -104,13 +104,15 @@ def open_scan(driver, wait, a, tab, says=None):
     return text, round((time.monotonic() - started) * 1000)
 
 
-def claim_when_ready(driver, wait):
-    """Clicks the claim button once the scan's page is ready: its image drawn and the button wired
-    (wireClaim names it and sets its handler together). A drawn canvas alone is not enough: on a
-    loaded machine the previous page's canvas can still be on screen while this one loads."""
+def claim_when_ready(driver, wait, scan):
+    """Clicks the claim button once the scan's page is ready: the page says it shows this scan, its
+    image is drawn and the button wired (wireClaim names it and sets its handler together). A drawn
+    canvas and a claim button alone are not enough: the same scan's page opened before stays in the
+    document, hidden behind the queue, until the click's page replaces it with "Loading"."""
     wait.until(lambda d: d.execute_script(
         "const c = document.querySelector('.viewer-canvas'), b = document.getElementById('claim');"
-        " return !!(c && c.dataset.drawn && b && !b.hidden && b.textContent.trim())"))
+        " return document.body.dataset.shown === 'review/' + encodeURIComponent(arguments[0])"
+        " && !!(c && c.dataset.drawn && b && !b.hidden && b.textContent.trim())", scan))
     driver.find_element(By.ID, "claim").click()
 
 
@@ -137,11 +139,13 @@ def main():
         assert a.container in text and "làn 1" in text and "Đang chờ người phân tích" in text, text
         driver.back()
         wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f"tr[data-scan='{a.scan}']")))
+        # The queue's route has finished (it says so), so the scan page's address below is the click's.
+        wait.until(lambda d: not (d.execute_script("return document.body.dataset.shown") or "").startswith("review/"))
         visible_text_is_clean(driver, "queue")
         shot("r1-queue.png")
         driver.find_element(By.CSS_SELECTOR, f"tr[data-scan='{a.scan}'] a").click()
         # Claim it: the verdict buttons open, the state names the analyst.
-        claim_when_ready(driver, wait)
+        claim_when_ready(driver, wait, a.scan)
         wait.until(EC.visibility_of_element_located((By.ID, "release")))
         assert f"{a.first} đang phân tích" in driver.find_element(By.ID, "review-state").text
         assert driver.find_element(By.CSS_SELECTOR, "[data-verdict=suspect]").is_enabled()
@@ -199,7 +203,7 @@ def main():
         text, _ = open_scan(driver, wait, a, "second", says=said)
         assert said in text, text
         assert "khối hữu cơ đặc" in driver.find_element(By.ID, "verdict-history").text
-        claim_when_ready(driver, wait)
+        claim_when_ready(driver, wait, a.scan)
         wait.until(EC.visibility_of_element_located((By.ID, "release")))
         driver.find_element(By.CSS_SELECTOR, "[data-tool=mark]").click()
         drag(driver, ox, oy, ox + ow, oy + oh)

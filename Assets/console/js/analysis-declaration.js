@@ -2,13 +2,13 @@
 // vehicle and seals; its versions and what each changed; the events linked to it and why; its
 // risk history with every signal and its weight; and for a sealed transit, the corridor and the
 // seal's track on the map (js/map.js). The card and the risk table are shared with the passage page.
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { json } from "./api.js";
 import { number, esc, metres } from "./format.js";
 import { channel } from "./words.js";
 import * as transits from "./map.js";
 import { siteSettings } from "./session.js";
-import { when, describe, kindName, quantity, weightKg, signalName, signalWhy, modifierName, points, channelWord, linkKind,
+import { when, describe, kindName, quantity, weightKg, signalName, signalWhy, modifierName, points, channelWord, channelColour, linkKind,
   linkSureness, identifier, passageName, plate, quoted, partnerSentence } from "./analysis-words.js";
 import { riskChip } from "./analysis-search.js";
 
@@ -106,7 +106,7 @@ function listChange(label, before, after) {
 export function changes(before, after) {
   if (!before) return [t("analysis.change.first")];
   const out = [];
-  if (before.channel !== after.channel) out.push(t("analysis.change.channel", {from: channelWord(before.channel), to: channelWord(after.channel)}));
+  if (before.channel !== after.channel) out.push(t("analysis.change.channel", {from: channelColour(before.channel), to: channelColour(after.channel)}));
   out.push(...listChange(t("analysis.what.containers"), before.containers, after.containers));
   out.push(...listChange(t("analysis.what.seals"), before.seals, after.seals));
   out.push(...listChange(t("analysis.what.plates"), before.plates.map(plate), after.plates.map(plate)));
@@ -144,7 +144,9 @@ function transitWords(d, tr) {
   const x = d.transit;
   const base = t("analysis.transitSentence", {origin: x.origin, destination: x.destination, start: when(x.start), end: when(x.end),
     buffer: metres(tr ? tr.bufferM : x.bufferM), seals: d.seals.join(", ") || "–"});
-  const state = tr ? t("analysis.transitWatched", {status: transits.statusText(tr), points: number(tr.track.length), deviations: number(tr.deviations || 0)})
+  const state = tr ? t("analysis.transitWatched", {status: transits.statusText(tr),
+    positions: tn("analysis.positionsOnMap", tr.track.length, {n: number(tr.track.length)}),
+    deviations: tn("transits.deviations", tr.deviations || 0, {n: number(tr.deviations || 0)})})
     : t("analysis.transitNotWatched");
   return `${base} ${state}`;
 }
@@ -195,7 +197,7 @@ function historyTable(h) {
     <th>${esc(t("analysis.signals"))}</th></tr></thead><tbody>${h.list.map(r => {
       const d = r.data || {};
       return `<tr><td>${esc(when(r.observedAt))}</td><td>${riskChip(d)} <span class="muted">· ${esc(t("analysis.versionShort", {n: number(d.declarationVersion)}))}</span></td>
-        <td>${esc((d.signals || []).map(s => `${signalName(s.signal)} ${points(s.points)}`).join(", ") || t("analysis.noSignals"))}</td></tr>`;
+        <td>${esc((d.signals || []).map(s => tn("analysis.signalPoints", Math.abs(s.points), {signal: signalName(s.signal), points: points(s.points)})).join("; ") || t("analysis.noSignals"))}</td></tr>`;
     }).join("")}</tbody></table>${h.complete ? "" : `<p class="muted">${esc(t("analysis.historyPartial"))}</p>`}`;
 }
 

@@ -43,7 +43,10 @@ export function clock(iso) {
 }
 export function percent(x) { return x == null ? "–" : t("analysis.percent", {n: number(x, 0)}); }
 export function seconds(s) { return t("analysis.seconds", {n: number(s, s < 1 ? 2 : 1)}); }
-export function channelWord(c) { return CHANNELS.includes(c) ? t(`channel.${c}`) : t("analysis.channelUnknown"); }
+/** A channel inside a sentence ("on the red channel"); the chips keep its name as a label ("Red channel"). */
+export function channelWord(c) { return CHANNELS.includes(c) ? t(`channel.word.${c}`) : t("analysis.channelUnknown"); }
+/** A channel's colour alone, where the sentence already says "channel" ("changed from green to red"). */
+export function channelColour(c) { return CHANNELS.includes(c) ? t(`channel.colour.${c}`) : t("analysis.channelUnknown"); }
 export function quoted(s) { return t("analysis.quoted", {text: s}); }
 
 const CLASSES = ["Foreground", "Background", "IntrinsicActivity", "Calibration", "NotSpecified"];

@@ -27,13 +27,17 @@ struct Pacer: Sendable {
 
     /// Sleeps until simulated second `t` is due.
     func wait(until t: Double) async throws {
+        if let left = delay(until: t) { try await Task.sleep(for: left) }
+    }
+
+    /// How long until simulated second `t` is due; nil when it is (and, when elastic, the schedule
+    /// moved back by how late it is).
+    func delay(until t: Double) -> Duration? {
         let due = startedAt + lag.duration + .milliseconds(Int64(t / speed * 1000))
         let now = ContinuousClock.now
-        if due > now {
-            try await Task.sleep(until: due)
-        } else if elastic, now - due > .milliseconds(200) {
-            lag.add(now - due)
-        }
+        if due > now { return due - now }
+        if elastic, now - due > .milliseconds(200) { lag.add(now - due) }
+        return nil
     }
 }
 
