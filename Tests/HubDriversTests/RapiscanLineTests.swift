@@ -26,6 +26,19 @@ struct RapiscanLineTests {
         #expect(parse("GS,12,x")?.integerFields() == nil)
     }
 
+    /// An ASCII line is cut on its bytes: its code and fields must be what splitting its text and
+    /// trimming `.whitespaces` gives. A line with any other character still goes that way, so a
+    /// no-break space around a field is trimmed as before.
+    @Test(arguments: [
+        "GS,000079,000071", " GS , 1 ,\t2\t, ,", "GA,,,", "NB,1, 2 ,3,2016-06-01 15:05:11.151 -07", "GX\t,7",
+        "AX, -0.1242,  0.1434 ", "GS, 1\u{00A0},\u{2003}2",
+    ])
+    func fieldsAreTheTrimmedSplitOfTheText(_ text: String) throws {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let l = try #require(parse(text))
+        #expect([l.code] + l.fields == Array(parts.prefix(l.timestamp == nil ? parts.count : parts.count - 1)))
+    }
+
     @Test(arguments: ["", "gs,1", "G,1", "GSSS,1", "12,1", "\u{00}\u{01}", "G S,1", "ÄB,1"])
     func garbageIsNotALine(_ text: String) {
         #expect(parse(text) == nil)
