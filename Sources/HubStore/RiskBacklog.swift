@@ -11,12 +11,18 @@ public protocol RiskBacklogStore: Sendable {
     func declarationsAwaitingAssessment() async throws -> [String]
 }
 
-/// The backlog query, written once for both stores; only how a JSON member is read differs.
+/// The backlog query, written once for both stores; only how a JSON member is read differs, and
+/// SQLite's link keys are partitioned (`SeqPartition`).
 public enum RiskBacklogSQL {
     /// `declaration` and `version` read an assessment's `subject.declaration` and
-    /// `data.declarationVersion` (an integer) from `body` in the store's dialect.
-    public static func query(declaration: String, version: String) -> String {
-        """
+    /// `data.declarationVersion` (an integer) from `body` in the store's dialect; `keyPartitions`,
+    /// if any, is SQL that lists the partitions of `event_keys` to search.
+    public static func query(declaration: String, version: String, keyPartitions: String? = nil) -> String {
+        // With partitions, SQLite is held to the declaration's keys first (`CROSS JOIN`, which
+        // PostgreSQL does not take with `ON`), then a probe of each partition per key.
+        let keys = keyPartitions.map { "CROSS JOIN event_keys k ON k.kind = d.kind AND k.value = d.value AND k.part IN \($0)" }
+            ?? "JOIN event_keys k ON k.kind = d.kind AND k.value = d.value"
+        return """
         WITH latest AS (
             SELECT number, MAX(version) AS version FROM declarations GROUP BY number
         ), assessed AS (
@@ -26,7 +32,7 @@ public enum RiskBacklogSQL {
         SELECT l.number FROM latest l LEFT JOIN assessed a ON a.number = l.number
         WHERE a.number IS NULL OR a.version < l.version OR EXISTS (
             SELECT 1 FROM declaration_keys d
-            JOIN event_keys k ON k.kind = d.kind AND k.value = d.value
+            \(keys)
             JOIN events e ON e.id = k.event_id
             WHERE d.number = l.number AND e.seq > a.seq
         )
@@ -38,7 +44,8 @@ public enum RiskBacklogSQL {
 extension SQLiteEventStore: RiskBacklogStore {
     public func declarationsAwaitingAssessment() async throws -> [String] {
         let sql = RiskBacklogSQL.query(
-            declaration: "json_extract(body, '$.subject.declaration')", version: "json_extract(body, '$.data.declarationVersion')")
+            declaration: "json_extract(body, '$.subject.declaration')", version: "json_extract(body, '$.data.declarationVersion')",
+            keyPartitions: SeqPartition.all(of: "events"))
         return try await pool.read { db in try String.fetchAll(db, sql: sql) }
     }
 }

@@ -40,7 +40,7 @@ extension SQLiteEventStore: ChainEvidenceStore {
             for sha in Set(sha256s) {
                 guard
                     let row = try Row.fetchOne(
-                        db, sql: "SELECT * FROM raw_records WHERE \(HashKey.matching("sha256")) ORDER BY seq LIMIT 1",
+                        db, sql: "SELECT * FROM raw_records WHERE \(HashKey.matchingRaw()) ORDER BY seq LIMIT 1",
                         arguments: HashKey.arguments(sha))
                 else { continue }
                 let bytes: Data = row["bytes"]

@@ -132,11 +132,11 @@ extension SQLiteEventStore {
     }
 
     public func links(event id: String) async throws -> [Link] {
-        try await links(where: "e.event_id = ?", id)
+        try await links(LinkSQL.byEvents(1), [id])
     }
 
     public func links(declaration number: String) async throws -> [Link] {
-        try await links(where: "d.number = ?", number)
+        try await links(LinkSQL.byDeclaration, [number])
     }
 
     /// One read for many events, in chunks that stay under SQLite's bound-parameter limit.
@@ -144,35 +144,47 @@ extension SQLiteEventStore {
         var out: [Link] = []
         for start in stride(from: 0, to: ids.count, by: 500) {
             let chunk = Array(ids[start..<min(start + 500, ids.count)])
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            out += try await links(where: "e.event_id IN (\(marks))", StatementArguments(chunk))
+            out += try await links(LinkSQL.byEvents(chunk.count), StatementArguments(chunk))
         }
         return out
     }
 
-    private func links(where clause: String, _ argument: String) async throws -> [Link] {
-        try await links(where: clause, [argument])
+    /// The statements that read links, in one place so a test can check each one's plan.
+    enum LinkSQL {
+        /// The links of `count` events: each event's keys through their index on `event_id`, then
+        /// the declarations that hold them.
+        static func byEvents(_ count: Int) -> String {
+            let marks = Array(repeating: "?", count: count).joined(separator: ",")
+            return select(
+                from: "event_keys e JOIN declaration_keys d ON d.kind = e.kind AND d.value = e.value",
+                where: count == 1 ? "e.event_id = ?" : "e.event_id IN (\(marks))")
+        }
+
+        /// The links of one declaration: its keys, then each key in every partition of the link
+        /// keys (`SeqPartition`). `CROSS JOIN` keeps SQLite to that order.
+        static let byDeclaration = select(
+            from: "declaration_keys d CROSS JOIN event_keys e ON d.kind = e.kind AND d.value = e.value",
+            where: "d.number = ? AND e.part IN \(SeqPartition.all(of: "events"))")
+
+        static func select(from join: String, where clause: String) -> String {
+            """
+            SELECT e.event_id, d.number, e.kind, e.value, e.confidence, e.evidence,
+                   (SELECT MAX(version) FROM declarations v WHERE v.number = d.number) AS version
+            FROM \(join)
+            WHERE \(clause)
+            ORDER BY e.event_id, d.number, e.kind, e.value
+            """
+        }
     }
 
-    private func links(where clause: String, _ arguments: StatementArguments) async throws -> [Link] {
-        let rows = try await pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.event_id, d.number, e.kind, e.value, e.confidence, e.evidence,
-                           (SELECT MAX(version) FROM declarations v WHERE v.number = d.number) AS version
-                    FROM event_keys e JOIN declaration_keys d ON d.kind = e.kind AND d.value = e.value
-                    WHERE \(clause)
-                    ORDER BY e.event_id, d.number, e.kind, e.value
-                    """,
-                arguments: arguments
-            ).map { row in
+    private func links(_ sql: String, _ arguments: StatementArguments) async throws -> [Link] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 Link(
                     eventID: row["event_id"], declaration: row["number"], version: row["version"], kind: row["kind"],
                     value: row["value"], confidence: row["confidence"], evidence: row["evidence"])
             }
         }
-        return rows
     }
 
     public func declarations(withKey kind: String, value: String) async throws -> [Declaration] {

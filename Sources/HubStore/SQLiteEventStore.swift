@@ -136,6 +136,7 @@ public final class SQLiteEventStore: HubRecordStore {
         registerNotificationMigrations(&m)
         registerReceivedPackageMigration(&m)
         registerRawLinkMigrations(&m)
+        registerSeqPartitionMigrations(&m)
         return m
     }
 

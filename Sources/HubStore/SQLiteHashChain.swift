@@ -176,7 +176,7 @@ extension SQLiteEventStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let insertKey = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO event_keys (kind, value, event_id, confidence, evidence) VALUES (?, ?, ?, ?, ?)")
+            sql: "INSERT OR IGNORE INTO event_keys (part, kind, value, event_id, confidence, evidence) VALUES (?, ?, ?, ?, ?, ?)")
         for (e, body) in events {
             let link = EventLink(seq: head.seq + 1, event: e, body: body)
             let bodyHash = link.bodySHA256
@@ -200,6 +200,7 @@ extension SQLiteEventStore {
             try row.run(db)
             for k in Set(e.linkKeys) {
                 var key = SQLiteRowInsert(insertKey)
+                key.bind(SeqPartition.of(link.seq))
                 key.bind(k.kind)
                 key.bind(k.value)
                 key.bind(e.id)

@@ -32,6 +32,14 @@ enum HashKey {
         "\(prefix(column)) = \(prefix(value)) AND +\(column) = \(value)"
     }
 
+    /// `sha256 = value` on the raw records, through their hash index partitioned by seq
+    /// (`SeqPartition`): `alias` is the name the statement gives the table, if any. The arguments
+    /// are `matching`'s.
+    static func matchingRaw(_ alias: String = "", _ value: String = "?") -> String {
+        let table = alias.isEmpty ? "" : alias + "."
+        return "\(SeqPartition.expression(table + "seq")) IN \(SeqPartition.all(of: "raw_records")) AND \(matching(table + "sha256", value))"
+    }
+
     /// The arguments of `matching(column)` for one hash.
     static func arguments(_ sha256: String) -> StatementArguments { [sha256, sha256] }
 }
@@ -40,19 +48,19 @@ enum HashKey {
 extension SQLiteEventStore {
     enum ByHash {
         /// A raw record's stored copies (`rawRecords(sha256:)`).
-        static let rawRecords = "SELECT * FROM raw_records WHERE \(HashKey.matching("sha256")) ORDER BY seq"
+        static let rawRecords = "SELECT * FROM raw_records WHERE \(HashKey.matchingRaw()) ORDER BY seq"
         /// The first copy of a raw record, with its chain link (`rawChainProof(sha256:)`).
         static let chainProof =
-            "SELECT \(rawLinkColumns), chain FROM raw_records WHERE \(HashKey.matching("sha256")) ORDER BY seq LIMIT 1"
+            "SELECT \(rawLinkColumns), chain FROM raw_records WHERE \(HashKey.matchingRaw()) ORDER BY seq LIMIT 1"
         /// Whether a forwarded raw record is already stored (`acceptForwarded`).
-        static let rawStored = "SELECT 1 FROM raw_records WHERE \(HashKey.matching("sha256"))"
+        static let rawStored = "SELECT 1 FROM raw_records WHERE \(HashKey.matchingRaw())"
         /// Whether an event points at a raw record (`purgeRaw`): by the record's seq, or by its hash
         /// from an event with no `raw_seq`. Arguments: the record's seq, then its hash twice.
         static let rawReferenced = "SELECT \(RawLinks.referenced("?", "?"))"
         /// Verification's walk of the events, each with whether its raw record is stored.
         static let verifiedEvents = """
             SELECT \(eventLinkColumns), body, body_sha256, chain,
-                   EXISTS (SELECT 1 FROM raw_records r WHERE \(HashKey.matching("r.sha256", "events.raw_sha256"))) AS has_raw
+                   EXISTS (SELECT 1 FROM raw_records r WHERE \(HashKey.matchingRaw("r", "events.raw_sha256"))) AS has_raw
             FROM events ORDER BY seq
             """
         /// The retention trigger's test that no event points at the raw record being deleted.

@@ -26,7 +26,7 @@ enum RawLinks {
     }
 
     /// The seq of the last stored copy of a raw record, for an event whose record came earlier.
-    static let lastCopy = "SELECT MAX(seq) FROM raw_records WHERE \(HashKey.matching("sha256"))"
+    static let lastCopy = "SELECT MAX(seq) FROM raw_records WHERE \(HashKey.matchingRaw())"
 }
 
 extension SQLiteEventStore {

@@ -14,13 +14,13 @@ struct HashPrefixIndexTests {
     /// Each statement that looks up by hash, the index its plan must search, and the name the plan
     /// gives the searched table.
     static let lookups: [(sql: String, table: String, index: String)] = [
-        (SQLiteEventStore.ByHash.rawRecords, "raw_records", "raw_records_sha256_prefix"),
-        (SQLiteEventStore.ByHash.chainProof, "raw_records", "raw_records_sha256_prefix"),
-        (SQLiteEventStore.ByHash.rawStored, "raw_records", "raw_records_sha256_prefix"),
+        (SQLiteEventStore.ByHash.rawRecords, "raw_records", "raw_records_sha256_part"),
+        (SQLiteEventStore.ByHash.chainProof, "raw_records", "raw_records_sha256_part"),
+        (SQLiteEventStore.ByHash.rawStored, "raw_records", "raw_records_sha256_part"),
         (SQLiteEventStore.ByHash.rawReferenced, "events", "events_raw_seq"),
         (SQLiteEventStore.ByHash.rawReferenced, "events", "events_raw_prefix_unlinked"),
-        (RawLinks.lastCopy, "raw_records", "raw_records_sha256_prefix"),
-        (SQLiteEventStore.ByHash.verifiedEvents, "r", "raw_records_sha256_prefix"),
+        (RawLinks.lastCopy, "raw_records", "raw_records_sha256_part"),
+        (SQLiteEventStore.ByHash.verifiedEvents, "r", "raw_records_sha256_part"),
         // The delete trigger's test, with parameters where the trigger has OLD.seq and OLD.sha256.
         (Self.triggerTest, "events", "events_raw_seq"),
         (Self.triggerTest, "events", "events_raw_prefix_unlinked"),
@@ -30,8 +30,8 @@ struct HashPrefixIndexTests {
         .replacingOccurrences(of: "OLD.sha256", with: "?").replacingOccurrences(of: "OLD.seq", with: "?")
 
     /// The indexes that find an event's raw record, and those they replaced.
-    static let rawLinkIndexes: Set = ["raw_records_sha256_prefix", "events_raw_seq", "events_raw_prefix_unlinked"]
-    static let replacedIndexes: Set = ["raw_records_sha256", "events_raw", "events_raw_prefix"]
+    static let rawLinkIndexes: Set = ["raw_records_sha256_part", "events_raw_seq", "events_raw_prefix_unlinked"]
+    static let replacedIndexes: Set = ["raw_records_sha256", "raw_records_sha256_prefix", "events_raw", "events_raw_prefix"]
 
     /// Events kept five years, raw records 30 days.
     static let rawOnly = RetentionPolicy(

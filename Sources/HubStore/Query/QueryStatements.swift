@@ -21,7 +21,9 @@ extension EventQuery {
         if let site { clauses.append("site = \(s.bind(site))") }
         if let lane { clauses.append("lane = \(s.bind(lane))") }
         if let seal {
-            clauses.append("id IN (SELECT event_id FROM event_keys WHERE kind = 'seal' AND value = \(s.bind(seal.uppercased())))")
+            // SQLite's link keys are partitioned by the event's seq (`SeqPartition`).
+            let parts = dialect == .sqlite ? "part IN \(SeqPartition.all(of: "events")) AND " : ""
+            clauses.append("id IN (SELECT event_id FROM event_keys WHERE \(parts)kind = 'seal' AND value = \(s.bind(seal.uppercased())))")
         }
         if let severity { clauses.append("severity = \(s.bind(severity.rawValue))") }
         if let since { clauses.append("observed_at >= \(s.bind(Timestamp.format(since)))") }
