@@ -78,6 +78,13 @@ struct SeqPartitionTests {
         try Self.skip(path, to: 5 * one)
         try await store.append(Self.sighting(4))
         #expect(try await store.declarationsAwaitingAssessment() == ["D1"])
+
+        // The partitions searched run from the newest row's down to the oldest row's.
+        let searched = { try await DatabaseQueue(path: path).read { db in
+            try Int64.fetchAll(db, sql: "SELECT n FROM \(SeqPartition.all(of: "events"))") } }
+        #expect(try await searched() == [5, 4, 3, 2, 1, 0])
+        try F.tamper(path, "DELETE FROM events WHERE seq < ?", arguments: [one])
+        #expect(try await searched() == [5, 4, 3, 2, 1], "partition 0 emptied by a purge")
     }
 
     /// Each statement that reads the link keys, and the index its plan must search them by.
