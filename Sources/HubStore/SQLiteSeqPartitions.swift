@@ -2,24 +2,25 @@ import Foundation
 import GRDB
 
 /// The two trees keyed by values that arrive in random order, the raw records' hash and the
-/// events' link keys, are cut into partitions of 2^22 rows by the seq of the row they index.
+/// events' link keys, are cut into partitions of 2^20 rows by the seq of the row they index.
 ///
 /// Without partitions each insert landed on a random leaf of a tree that grew with the store, so a
 /// commit of a few hundred events dirtied a few hundred leaves scattered over a gigabyte at 20 GB,
 /// read them back into SQLite's cache and wrote them to the log: commit time grew with the store
 /// (BENCHMARKS.md, "Commit time as the store grows"). With the partition as the key's first column,
-/// inserts only touch the newest partition, a tree of at most four million entries whatever the
+/// inserts only touch the newest partition, a tree of at most a million entries whatever the
 /// store's size.
 ///
 /// A lookup by hash or by key names every partition between the table's first and last seq
-/// (`all`): one probe each, four at 20 GB. Those lookups are the API's (a raw record by hash, a
+/// (`all`): one probe each, thirteen at 20 GB. Those lookups are the API's (a raw record by hash, a
 /// declaration's links, a seal's events), not the ingest path's, which writes without looking up.
 /// The size is a trade between the two: smaller partitions keep the newest tree smaller and make
-/// each lookup probe more of them (BENCHMARKS.md measures 2^20 and 2^22). The indexes are built on
+/// each lookup probe more of them. Commits are the hot path and lookups are not, so the size is
+/// the one that kept commits flat (BENCHMARKS.md measures 2^20 and 2^22). The indexes are built on
 /// the expression with this number in it, so changing it needs a migration that rebuilds them.
 enum SeqPartition {
-    /// A partition holds the rows whose seq agree above their lowest 22 bits.
-    static let shift = 22
+    /// A partition holds the rows whose seq agree above their lowest 20 bits.
+    static let shift = 20
 
     /// The partition of the row `seq`.
     static func of(_ seq: Int64) -> Int64 { seq >> Int64(shift) }
