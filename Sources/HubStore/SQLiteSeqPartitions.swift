@@ -13,7 +13,8 @@ import GRDB
 ///
 /// A lookup by hash or by key names every partition between the table's first and last seq
 /// (`all`): one probe each, thirteen at 20 GB. Those lookups are the API's (a raw record by hash, a
-/// declaration's links, a seal's events), not the ingest path's, which writes without looking up.
+/// declaration's links, a seal's events). The ingest path looks up only for an event whose raw
+/// record did not come with it (a forwarded one whose record the store already has).
 /// The size is a trade between the two: smaller partitions keep the newest tree smaller and make
 /// each lookup probe more of them. Commits are the hot path and lookups are not, so the size is
 /// the one that kept commits flat (BENCHMARKS.md measures 2^20 and 2^22). The indexes are built on
