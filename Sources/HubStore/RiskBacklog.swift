@@ -42,10 +42,12 @@ public enum RiskBacklogSQL {
 }
 
 extension SQLiteEventStore: RiskBacklogStore {
+    /// The backlog query in SQLite's dialect, over its partitioned link keys.
+    static let riskBacklogSQL = RiskBacklogSQL.query(
+        declaration: "json_extract(body, '$.subject.declaration')", version: "json_extract(body, '$.data.declarationVersion')",
+        keyPartitions: SeqPartition.all(of: "events"))
+
     public func declarationsAwaitingAssessment() async throws -> [String] {
-        let sql = RiskBacklogSQL.query(
-            declaration: "json_extract(body, '$.subject.declaration')", version: "json_extract(body, '$.data.declarationVersion')",
-            keyPartitions: SeqPartition.all(of: "events"))
-        return try await pool.read { db in try String.fetchAll(db, sql: sql) }
+        try await pool.read { db in try String.fetchAll(db, sql: Self.riskBacklogSQL) }
     }
 }

@@ -92,9 +92,7 @@ struct SeqPartitionTests {
         (SQLiteEventStore.LinkSQL.byDeclaration, "PRIMARY KEY (part=? AND kind=? AND value=?)"),
         (SQLiteEventStore.LinkSQL.byEvents(1), "INDEX event_keys_event (event_id=?)"),
         (SQLiteEventStore.LinkSQL.byEvents(3), "INDEX event_keys_event (event_id=?)"),
-        (RiskBacklogSQL.query(
-            declaration: "json_extract(body, '$.subject.declaration')", version: "json_extract(body, '$.data.declarationVersion')",
-            keyPartitions: SeqPartition.all(of: "events")), "PRIMARY KEY (part=? AND kind=? AND value=?)"),
+        (SQLiteEventStore.riskBacklogSQL, "PRIMARY KEY (part=? AND kind=? AND value=?)"),
     ]
 
     static func plan(_ db: Database, _ sql: String) throws -> [String] {

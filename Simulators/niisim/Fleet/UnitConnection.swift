@@ -163,7 +163,7 @@ final class UnitConnection<Script: TrackerScript>: ChannelInboundHandler {
         let t = setup.phase + Double(progress.step) * options.interval
         if !progress.faults.inBurst(), let left = setup.pacer.delay(until: t) {
             let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            paced = context.eventLoop.scheduleTask(in: Self.timeAmount(left)) {
+            paced = context.eventLoop.scheduleTask(in: TimeAmount(left)) {
                 let (handler, context) = loopBound.value
                 handler.sendReport(t, context)
             }
@@ -240,11 +240,6 @@ final class UnitConnection<Script: TrackerScript>: ChannelInboundHandler {
         if !heard.send.isEmpty { context.flush() }
         expected += heard.moreAcks
         return heard.acks
-    }
-
-    private static func timeAmount(_ d: Duration) -> TimeAmount {
-        let c = d.components
-        return .nanoseconds(c.seconds * 1_000_000_000 + c.attoseconds / 1_000_000_000)
     }
 
     private func write(_ bytes: [UInt8], _ context: ChannelHandlerContext) {
